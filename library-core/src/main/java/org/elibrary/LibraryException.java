@@ -1,0 +1,21 @@
+package org.elibrary;
+
+/**
+ * Root of every exception the library throws. Unchecked: each subclass names a condition the caller can act
+ * on, and the same input produces the same subclass on SQLite and on PostgreSQL. A raw {@code SQLException}
+ * or MyBatis exception never reaches a caller; when a database error is the cause it is attached as
+ * {@link #getCause()} for diagnosis only.
+ *
+ * <p>Messages never contain a password or other secret from the settings.
+ */
+public abstract class LibraryException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    protected LibraryException(String message) {
+        super(message);
+    }
+
+    protected LibraryException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,74 @@
+package org.elibrary.internal.db;
+
+import java.util.Objects;
+import javax.sql.DataSource;
+import org.elibrary.Backend;
+
+/**
+ * The connections behind one {@code Library}: which backend it is, where reads and writes get their
+ * connections, and who closes them.
+ *
+ * <p>On SQLite the library serialises writes itself: {@link #writer()} hands out one connection at a time
+ * (its transactions begin IMMEDIATE), while {@link #reader()} serves concurrent readers under WAL. On
+ * PostgreSQL both are the same pool.
+ *
+ * <p>SEAM: created by {@code Library.open(...)}; the foundation work owns pool creation, pragmas and
+ * migration on open, the catalog work consumes only the accessors below.
+ */
+public final class Database implements AutoCloseable {
+    private final Backend backend;
+    private final DataSource writer;
+    private final DataSource reader;
+    private final int readConcurrency;
+    private final AutoCloseable resources;
+
+    public Database(Backend backend, DataSource writer, DataSource reader, int readConcurrency,
+                    AutoCloseable resources) {
+        this.backend = Objects.requireNonNull(backend, "backend");
+        this.writer = Objects.requireNonNull(writer, "writer");
+        this.reader = Objects.requireNonNull(reader, "reader");
+        this.readConcurrency = readConcurrency;
+        this.resources = resources;
+    }
+
+    /** Wraps a caller's data source; {@link #close()} leaves it open. */
+    public static Database borrow(DataSource dataSource, Backend backend, int concurrency) {
+        return new Database(backend, dataSource, dataSource, concurrency, null);
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    /** Connections for transactions that may write. */
+    public DataSource writer() {
+        return writer;
+    }
+
+    /** Connections for read-only work. */
+    public DataSource reader() {
+        return reader;
+    }
+
+    /** How many connections can serve work at once; the async executor is sized to it. */
+    public int readConcurrency() {
+        return readConcurrency;
+    }
+
+    /** Whether writes must be serialised by the library (SQLite allows one writer at a time). */
+    public boolean serialisesWrites() {
+        return backend == Backend.SQLITE;
+    }
+
+    @Override
+    public void close() {
+        if (resources == null) {
+            return;
+        }
+        try {
+            resources.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("closing the connection pool failed", e);
+        }
+    }
+}
