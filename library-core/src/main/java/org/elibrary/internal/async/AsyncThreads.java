@@ -53,6 +53,7 @@ final class AsyncThreads {
         ThreadFactory factory = runnable -> {
             Thread thread = new Thread(runnable, THREAD_PREFIX + counter.incrementAndGet());
             thread.setDaemon(false);
+            started.removeIf(retired -> !retired.isAlive());
             started.add(thread);
             return thread;
         };
