@@ -121,6 +121,7 @@ public final class CancellableDataSource implements DataSource {
     private static final class Tracking implements InvocationHandler {
         private final Connection target;
         private final CancellationHandle handle;
+        private boolean rollbackFailed;
 
         Tracking(Connection target, CancellationHandle handle) {
             this.target = target;
@@ -132,7 +133,18 @@ public final class CancellableDataSource implements DataSource {
             String name = method.getName();
             switch (name) {
                 case "createStatement", "prepareStatement", "prepareCall", "commit" -> handle.check();
-                case "rollback", "close" -> handle.forget(target);
+                case "rollback" -> {
+                    return rollback(method, args);
+                }
+                case "setAutoCommit" -> {
+                    if (rollbackFailed && Boolean.TRUE.equals(args[0])) {
+                        // switching to autocommit commits the open transaction: never after a failed rollback;
+                        // the pool rolls back (or evicts the connection) when it is closed
+                        throw new SQLException("the transaction could not be rolled back; not switching to "
+                                + "autocommit, which would commit it");
+                    }
+                }
+                case "close" -> handle.forget(target);
                 case "equals" -> {
                     return proxy == args[0];
                 }
@@ -157,16 +169,39 @@ public final class CancellableDataSource implements DataSource {
                     // passed through below
                 }
             }
-            Object result;
-            try {
-                result = method.invoke(target, args);
-            } catch (InvocationTargetException e) {
-                throw e.getCause();
-            }
+            Object result = forward(method, args);
             if (result instanceof Statement statement) {
                 handle.register(target, statement);
             }
             return result;
+        }
+
+        /**
+         * After a cancel, SQLite keeps failing every new statement on the connection, ROLLBACK included, with
+         * SQLITE_INTERRUPT for as long as any statement of it is still active (a read MyBatis has not stepped to
+         * its end, for example): the call's statements are closed first, so the rollback itself cannot be
+         * interrupted. Without a cancel, its statements are only forgotten.
+         */
+        private Object rollback(Method method, Object[] args) throws Throwable {
+            if (handle.isCancelled()) {
+                handle.closeStatements(target);
+            } else {
+                handle.forget(target);
+            }
+            try {
+                return forward(method, args);
+            } catch (SQLException | RuntimeException e) {
+                rollbackFailed = true;
+                throw e;
+            }
+        }
+
+        private Object forward(Method method, Object[] args) throws Throwable {
+            try {
+                return method.invoke(target, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
         }
     }
 }

@@ -165,6 +165,30 @@ public final class CancellationHandle {
         }
     }
 
+    /** Forgets and closes the statements of a connection whose call was cancelled (before its rollback). */
+    void closeStatements(Connection owner) {
+        List<Statement> toClose = new ArrayList<>();
+        lock.lock();
+        try {
+            for (Iterator<Registered> it = statements.iterator(); it.hasNext(); ) {
+                Registered registered = it.next();
+                if (registered.owner == owner) {
+                    toClose.add(registered.statement);
+                    it.remove();
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        for (Statement statement : toClose) {
+            try {
+                statement.close();
+            } catch (SQLException | RuntimeException ignored) {
+                // already closed, or the connection is broken: the rollback (or the pool) deals with it
+            }
+        }
+    }
+
     private void throwIfCancelled() throws SQLTimeoutException {
         String why = reason;
         if (why != null) {
