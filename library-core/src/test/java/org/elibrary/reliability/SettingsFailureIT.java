@@ -321,17 +321,24 @@ class SettingsFailureIT {
         }
 
         @Override
-        public void close() throws Exception {
+        public void close() throws IOException {
             if (immutable) {
                 run("chattr", "-i", path.toString());
             }
             path.toFile().setWritable(true, true);
         }
 
-        private static void run(String... command) throws Exception {
+        private static void run(String... command) throws IOException {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(10, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            boolean exited;
+            try {
+                exited = process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted running " + String.join(" ", command), e);
+            }
+            if (!exited || process.exitValue() != 0) {
                 assumeTrue(false, String.join(" ", command) + " failed: " + output);
             }
         }
