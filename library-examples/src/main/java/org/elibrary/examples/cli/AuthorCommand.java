@@ -1,0 +1,64 @@
+package org.elibrary.examples.cli;
+
+import org.elibrary.Library;
+import org.elibrary.domain.Author;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code author add NAME}, {@code author list [--search Q] [--limit N] [--after ID]}. */
+@Command(name = "author", description = "Add and list authors.",
+        subcommands = {AuthorCommand.Add.class, AuthorCommand.ListAuthors.class})
+final class AuthorCommand {
+
+    @Command(name = "add", description = "Add an author.")
+    static final class Add extends CatalogCommand {
+        @Parameters(paramLabel = "NAME", description = "The author's name (unique, at most 100 characters).")
+        String name;
+
+        @Override
+        void run(Library library) {
+            Author author = library.authors().create(name);
+            if (json()) {
+                try (JsonLines lines = new JsonLines(out())) {
+                    lines.write(json -> Render.author(json, author));
+                }
+            } else {
+                out().println("Added author " + author.id() + ": " + author.name());
+            }
+        }
+    }
+
+    @Command(name = "list", description = "List authors by id, or those whose name contains a text.")
+    static final class ListAuthors extends CatalogCommand {
+        @Option(names = "--search", paramLabel = "Q",
+                description = "Only authors whose name contains Q (any case, any alphabet).")
+        String search;
+
+        @Option(names = "--limit", paramLabel = "N", description = "At most N authors (default: all).")
+        Integer limit;
+
+        @Option(names = "--after", paramLabel = "ID", description = "Only authors with an id above ID.")
+        Long after;
+
+        @Override
+        void run(Library library) {
+            Pager<Author> pager = new Pager<>(limit, after, Author::id,
+                    (afterId, pageSize) -> search == null
+                            ? library.authors().listAfter(afterId, pageSize)
+                            : library.authors().searchAfter(search, afterId, pageSize));
+            if (json()) {
+                try (JsonLines lines = new JsonLines(out())) {
+                    pager.forEach(author -> lines.write(json -> Render.author(json, author)));
+                }
+            } else {
+                Table table = new Table("ID", "NAME");
+                pager.forEach(author -> table.row(author.id(), author.name()));
+                table.print(out());
+            }
+        }
+    }
+
+    private AuthorCommand() {
+    }
+}

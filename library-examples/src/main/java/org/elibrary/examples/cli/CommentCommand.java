@@ -1,0 +1,48 @@
+package org.elibrary.examples.cli;
+
+import org.elibrary.Library;
+import org.elibrary.NotFoundException;
+import org.elibrary.domain.Comment;
+import org.elibrary.domain.User;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code comment add --user USERNAME --book ID TEXT}. */
+@Command(name = "comment", description = "Add comments on books.", subcommands = CommentCommand.Add.class)
+final class CommentCommand {
+    private CommentCommand() {
+    }
+
+    @Command(name = "add", description = "Add a comment by a user on a book.")
+    static final class Add extends CatalogCommand {
+        @Option(names = "--user", required = true, paramLabel = "USERNAME", description = "Who writes it.")
+        String username;
+
+        @Option(names = "--book", required = true, paramLabel = "ID", description = "The book's id.")
+        long bookId;
+
+        @Parameters(paramLabel = "TEXT", description = "At most 300 characters.")
+        String text;
+
+        @Override
+        void run(Library library) {
+            User user = library.users().findByUsername(username)
+                    .orElseThrow(() -> new NotFoundException("user", "username=" + username));
+            Comment comment = library.comments().add(user.id(), bookId, text);
+            if (json()) {
+                try (JsonLines lines = new JsonLines(out())) {
+                    lines.write(json -> {
+                        json.writeNumberField("id", comment.id());
+                        json.writeStringField("text", comment.text());
+                        json.writeStringField("user", user.username());
+                        json.writeNumberField("book", comment.bookId());
+                    });
+                }
+            } else {
+                out().println("Added comment " + comment.id() + " by " + user.username()
+                        + " on book " + comment.bookId());
+            }
+        }
+    }
+}
