@@ -39,6 +39,12 @@ import org.sqlite.SQLiteDataSource;
 final class JdbcImpl implements BenchImpl {
     /** The busy timeout the SQLite connections wait for a lock (the write lane should make it moot). */
     static final int SQLITE_BUSY_TIMEOUT_MS = 10_000;
+    /**
+     * Whether prepared statements are kept per physical connection and reused across transactions (the
+     * default; sqlite-jdbc has no statement cache of its own, and preparing costs about as much as running
+     * a details lookup). {@code -Dbench.jdbc.statementCache=false} prepares per call, for comparison.
+     */
+    static final boolean STATEMENT_CACHE = Boolean.parseBoolean(System.getProperty("bench.jdbc.statementCache", "true"));
 
     private static final String INSERT_AUTHOR = "INSERT INTO author (name) VALUES (?)";
     private static final String INSERT_BOOK = "INSERT INTO book (title) VALUES (?)";
@@ -72,12 +78,15 @@ final class JdbcImpl implements BenchImpl {
     private final HikariDataSource writer;
     private final HikariDataSource reader;
     private final Map<String, Object> settings;
+    private final StatementCache statementCache;
 
-    private JdbcImpl(Backend backend, HikariDataSource writer, HikariDataSource reader, Map<String, Object> settings) {
+    private JdbcImpl(Backend backend, HikariDataSource writer, HikariDataSource reader, Map<String, Object> settings,
+                     StatementCache statementCache) {
         this.backend = backend;
         this.writer = writer;
         this.reader = reader;
         this.settings = settings;
+        this.statementCache = statementCache;
     }
 
     /**
@@ -102,8 +111,9 @@ final class JdbcImpl implements BenchImpl {
                 settings.put("transaction_mode_writer", "IMMEDIATE");
                 settings.put("pool_writer", 1);
                 settings.put("pool_readers", readers);
-                settings.put("statements", "prepared per call, batched inserts");
-                return new JdbcImpl(backend, writer, reader, settings);
+                StatementCache cache = new StatementCache(STATEMENT_CACHE);
+                settings.put("statements", cache.describe());
+                return new JdbcImpl(backend, writer, reader, settings, cache);
             } catch (RuntimeException e) {
                 writer.close();
                 if (reader != null) {
@@ -122,8 +132,9 @@ final class JdbcImpl implements BenchImpl {
             settings.putAll(postgresSettings(pool));
             settings.put("pool", readers);
             settings.put("reWriteBatchedInserts", true);
-            settings.put("statements", "prepared per call (pgjdbc server-side cache), batched inserts");
-            return new JdbcImpl(backend, pool, pool, settings);
+            StatementCache cache = new StatementCache(STATEMENT_CACHE);
+            settings.put("statements", cache.describe() + " (pgjdbc prepares server-side after 5 uses)");
+            return new JdbcImpl(backend, pool, pool, settings, cache);
         } catch (RuntimeException e) {
             pool.close();
             throw e;
@@ -209,69 +220,64 @@ final class JdbcImpl implements BenchImpl {
 
     @Override
     public void insertAuthors(Workload workload, int from, int to) {
-        write(connection -> {
-            try (PreparedStatement insert = connection.prepareStatement(INSERT_AUTHOR)) {
-                for (int i = from; i < to; i++) {
-                    insert.setString(1, workload.authorName(i));
-                    insert.addBatch();
-                }
-                insert.executeBatch();
+        write(unit -> {
+            PreparedStatement insert = unit.prepare(INSERT_AUTHOR);
+            for (int i = from; i < to; i++) {
+                insert.setString(1, workload.authorName(i));
+                insert.addBatch();
             }
+            insert.executeBatch();
             return null;
         });
     }
 
     @Override
     public void insertBooks(Workload workload, int from, int to) {
-        write(connection -> {
-            try (PreparedStatement insert = connection.prepareStatement(INSERT_BOOK)) {
-                for (int i = from; i < to; i++) {
-                    insert.setString(1, workload.bookTitle(i));
-                    insert.addBatch();
-                }
-                insert.executeBatch();
+        write(unit -> {
+            PreparedStatement insert = unit.prepare(INSERT_BOOK);
+            for (int i = from; i < to; i++) {
+                insert.setString(1, workload.bookTitle(i));
+                insert.addBatch();
             }
+            insert.executeBatch();
             // ids are the rows' numbers + 1 on a fresh database (the spec's convention, checked after import)
-            try (PreparedStatement link = connection.prepareStatement(INSERT_LINK)) {
-                for (int i = from; i < to; i++) {
-                    for (int authorRow : workload.bookAuthorRows(i)) {
-                        link.setInt(1, Workload.id(authorRow));
-                        link.setInt(2, Workload.id(i));
-                        link.addBatch();
-                    }
+            PreparedStatement link = unit.prepare(INSERT_LINK);
+            for (int i = from; i < to; i++) {
+                for (int authorRow : workload.bookAuthorRows(i)) {
+                    link.setInt(1, Workload.id(authorRow));
+                    link.setInt(2, Workload.id(i));
+                    link.addBatch();
                 }
-                link.executeBatch();
             }
+            link.executeBatch();
             return null;
         });
     }
 
     @Override
     public void insertUsers(Workload workload, int from, int to) {
-        write(connection -> {
-            try (PreparedStatement insert = connection.prepareStatement(INSERT_USER)) {
-                for (int i = from; i < to; i++) {
-                    insert.setString(1, workload.username(i));
-                    insert.addBatch();
-                }
-                insert.executeBatch();
+        write(unit -> {
+            PreparedStatement insert = unit.prepare(INSERT_USER);
+            for (int i = from; i < to; i++) {
+                insert.setString(1, workload.username(i));
+                insert.addBatch();
             }
+            insert.executeBatch();
             return null;
         });
     }
 
     @Override
     public void insertComments(Workload workload, int from, int to) {
-        write(connection -> {
-            try (PreparedStatement insert = connection.prepareStatement(INSERT_COMMENT)) {
-                for (int j = from; j < to; j++) {
-                    insert.setString(1, workload.commentText(j));
-                    insert.setInt(2, Workload.id(workload.commentUserRow(j)));
-                    insert.setInt(3, Workload.id(workload.commentBookRow(j)));
-                    insert.addBatch();
-                }
-                insert.executeBatch();
+        write(unit -> {
+            PreparedStatement insert = unit.prepare(INSERT_COMMENT);
+            for (int j = from; j < to; j++) {
+                insert.setString(1, workload.commentText(j));
+                insert.setInt(2, Workload.id(workload.commentUserRow(j)));
+                insert.setInt(3, Workload.id(workload.commentBookRow(j)));
+                insert.addBatch();
             }
+            insert.executeBatch();
             return null;
         });
     }
@@ -288,18 +294,17 @@ final class JdbcImpl implements BenchImpl {
 
     @Override
     public DetailsView details(int bookId) {
-        Details details = read(connection -> {
+        Details details = read(unit -> {
             String title = null;
             List<AuthorRow> authors = new ArrayList<>(3);
-            try (PreparedStatement select = connection.prepareStatement(BOOK_WITH_AUTHORS)) {
-                select.setInt(1, bookId);
-                try (ResultSet rs = select.executeQuery()) {
-                    while (rs.next()) {
-                        title = rs.getString(1);
-                        int authorId = rs.getInt(2);
-                        if (!rs.wasNull()) {
-                            authors.add(new AuthorRow(authorId, rs.getString(3)));
-                        }
+            PreparedStatement book = unit.prepare(BOOK_WITH_AUTHORS);
+            book.setInt(1, bookId);
+            try (ResultSet rs = book.executeQuery()) {
+                while (rs.next()) {
+                    title = rs.getString(1);
+                    int authorId = rs.getInt(2);
+                    if (!rs.wasNull()) {
+                        authors.add(new AuthorRow(authorId, rs.getString(3)));
                     }
                 }
             }
@@ -307,12 +312,11 @@ final class JdbcImpl implements BenchImpl {
                 return null;
             }
             List<CommentRow> comments = new ArrayList<>();
-            try (PreparedStatement select = connection.prepareStatement(COMMENTS_OF_BOOK)) {
-                select.setInt(1, bookId);
-                try (ResultSet rs = select.executeQuery()) {
-                    while (rs.next()) {
-                        comments.add(new CommentRow(rs.getInt(1), rs.getString(2), rs.getInt(3), rs.getString(4)));
-                    }
+            PreparedStatement select = unit.prepare(COMMENTS_OF_BOOK);
+            select.setInt(1, bookId);
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    comments.add(new CommentRow(rs.getInt(1), rs.getString(2), rs.getInt(3), rs.getString(4)));
                 }
             }
             return new Details(bookId, title, List.copyOf(authors), List.copyOf(comments));
@@ -323,16 +327,14 @@ final class JdbcImpl implements BenchImpl {
 
     @Override
     public List<String> searchTitles(String query, int limit) {
-        return read(connection -> {
+        return read(unit -> {
             List<String> titles = new ArrayList<>(limit);
-            try (PreparedStatement select = connection.prepareStatement(
-                    backend == Backend.SQLITE ? SEARCH_SQLITE : SEARCH_POSTGRESQL)) {
-                select.setString(1, backend == Backend.SQLITE ? ftsPhrase(query) : likeContains(query));
-                select.setInt(2, limit);
-                try (ResultSet rs = select.executeQuery()) {
-                    while (rs.next()) {
-                        titles.add(rs.getString(2));
-                    }
+            PreparedStatement select = unit.prepare(backend == Backend.SQLITE ? SEARCH_SQLITE : SEARCH_POSTGRESQL);
+            select.setString(1, backend == Backend.SQLITE ? ftsPhrase(query) : likeContains(query));
+            select.setInt(2, limit);
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    titles.add(rs.getString(2));
                 }
             }
             return titles;
@@ -351,36 +353,33 @@ final class JdbcImpl implements BenchImpl {
 
     @Override
     public void addComment(String text, int userId, int bookId) {
-        write(connection -> {
-            try (PreparedStatement insert = connection.prepareStatement(ADD_COMMENT)) {
-                insert.setString(1, text);
-                insert.setInt(2, userId);
-                insert.setInt(3, bookId);
-                try (ResultSet rs = insert.executeQuery()) {
-                    rs.next();
-                    return rs.getInt(1);
-                }
+        write(unit -> {
+            PreparedStatement insert = unit.prepare(ADD_COMMENT);
+            insert.setString(1, text);
+            insert.setInt(2, userId);
+            insert.setInt(3, bookId);
+            try (ResultSet rs = insert.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
             }
         });
     }
 
     @Override
     public void deleteBook(int bookId) {
-        write(connection -> {
+        write(unit -> {
             if (backend == Backend.POSTGRESQL) {
-                try (PreparedStatement delete = connection.prepareStatement(DELETE_BOOK_CASCADE_POSTGRESQL)) {
-                    delete.setInt(1, bookId);
-                    delete.setInt(2, bookId);
-                    delete.setInt(3, bookId);
-                    delete.executeUpdate();
-                }
+                PreparedStatement delete = unit.prepare(DELETE_BOOK_CASCADE_POSTGRESQL);
+                delete.setInt(1, bookId);
+                delete.setInt(2, bookId);
+                delete.setInt(3, bookId);
+                delete.executeUpdate();
                 return null;
             }
             for (String sql : new String[] {DELETE_COMMENTS, DELETE_LINKS, DELETE_BOOK}) {
-                try (PreparedStatement delete = connection.prepareStatement(sql)) {
-                    delete.setInt(1, bookId);
-                    delete.executeUpdate();
-                }
+                PreparedStatement delete = unit.prepare(sql);
+                delete.setInt(1, bookId);
+                delete.executeUpdate();
             }
             return null;
         });
@@ -388,8 +387,9 @@ final class JdbcImpl implements BenchImpl {
 
     @Override
     public Counts counts() {
-        return read(connection -> {
-            try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(COUNTS)) {
+        return read(unit -> {
+            try (Statement statement = unit.connection().createStatement();
+                 ResultSet rs = statement.executeQuery(COUNTS)) {
                 rs.next();
                 return new Counts(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5));
             }
@@ -399,15 +399,19 @@ final class JdbcImpl implements BenchImpl {
     @Override
     public void close() {
         try {
-            reader.close();
+            statementCache.closeAll();
         } finally {
-            writer.close();
+            try {
+                reader.close();
+            } finally {
+                writer.close();
+            }
         }
     }
 
     @FunctionalInterface
     private interface Work<T> {
-        T run(Connection connection) throws SQLException;
+        T run(Unit unit) throws SQLException;
     }
 
     private <T> T write(Work<T> work) {
@@ -418,10 +422,11 @@ final class JdbcImpl implements BenchImpl {
         return inTransaction(reader, work);
     }
 
-    private static <T> T inTransaction(DataSource dataSource, Work<T> work) {
+    private <T> T inTransaction(DataSource dataSource, Work<T> work) {
         try (Connection connection = dataSource.getConnection()) {
+            Unit unit = new Unit(connection);
             try {
-                T result = work.run(connection);
+                T result = work.run(unit);
                 connection.commit();
                 return result;
             } catch (SQLException | RuntimeException e) {
@@ -431,9 +436,46 @@ final class JdbcImpl implements BenchImpl {
                     e.addSuppressed(suppressed);
                 }
                 throw e;
+            } finally {
+                unit.release();
             }
         } catch (SQLException e) {
             throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    /** One transaction on one pooled connection, with its statements. */
+    private final class Unit {
+        private final Connection connection;
+        private List<PreparedStatement> toClose;
+
+        Unit(Connection connection) {
+            this.connection = connection;
+        }
+
+        Connection connection() {
+            return connection;
+        }
+
+        /** A prepared statement for {@code sql}: the connection's cached one, or a new one closed after the unit. */
+        PreparedStatement prepare(String sql) throws SQLException {
+            if (statementCache.enabled()) {
+                return statementCache.get(connection, sql);
+            }
+            PreparedStatement statement = connection.prepareStatement(sql);
+            if (toClose == null) {
+                toClose = new ArrayList<>(3);
+            }
+            toClose.add(statement);
+            return statement;
+        }
+
+        void release() throws SQLException {
+            if (toClose != null) {
+                for (PreparedStatement statement : toClose) {
+                    statement.close();
+                }
+            }
         }
     }
 }
