@@ -1,5 +1,7 @@
 package org.elibrary.examples.cli;
 
+import java.util.List;
+import java.util.function.Consumer;
 import org.elibrary.Library;
 import org.elibrary.domain.Author;
 import picocli.CommandLine.Command;
@@ -10,6 +12,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "author", description = "Add and list authors.",
         subcommands = {AuthorCommand.Add.class, AuthorCommand.ListAuthors.class})
 final class AuthorCommand {
+    private AuthorCommand() {
+    }
 
     @Command(name = "add", description = "Add an author.")
     static final class Add extends CatalogCommand {
@@ -29,36 +33,39 @@ final class AuthorCommand {
         }
     }
 
-    @Command(name = "list", description = "List authors by id, or those whose name contains a text.")
+    @Command(name = "list", description = "List authors by name.")
     static final class ListAuthors extends CatalogCommand {
         @Option(names = "--search", paramLabel = "Q",
-                description = "Only authors whose name contains Q (any case, any alphabet).")
+                description = "Only authors whose name contains Q, in any case (at most 1000 matches).")
         String search;
 
         @Option(names = "--limit", paramLabel = "N", description = "At most N authors (default: all).")
         Integer limit;
 
-        @Option(names = "--after", paramLabel = "ID", description = "Only authors with an id above ID.")
+        @Option(names = "--after", paramLabel = "ID",
+                description = "Continue after the author with this id (the last one of the previous page).")
         Long after;
 
         @Override
         void run(Library library) {
-            Pager<Author> pager = new Pager<>(limit, after, Author::id,
-                    (afterId, pageSize) -> search == null
-                            ? library.authors().listAfter(afterId, pageSize)
-                            : library.authors().searchAfter(search, afterId, pageSize));
             if (json()) {
                 try (JsonLines lines = new JsonLines(out())) {
-                    pager.forEach(author -> lines.write(json -> Render.author(json, author)));
+                    each(library, author -> lines.write(json -> Render.author(json, author)));
                 }
             } else {
                 Table table = new Table("ID", "NAME");
-                pager.forEach(author -> table.row(author.id(), author.name()));
+                each(library, author -> table.row(author.id(), author.name()));
                 table.print(out());
             }
         }
-    }
 
-    private AuthorCommand() {
+        private void each(Library library, Consumer<Author> action) {
+            if (search == null) {
+                new Pager<>(limit, after, Author::id, library.authors()::listAfter).forEach(action);
+            } else {
+                List<Author> matches = library.authors().search(search, SearchResults.MAX);
+                SearchResults.page(matches, limit, after, Author::id, "author").forEach(action);
+            }
+        }
     }
 }

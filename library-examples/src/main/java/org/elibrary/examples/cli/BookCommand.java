@@ -2,6 +2,9 @@ package org.elibrary.examples.cli;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.elibrary.Library;
 import org.elibrary.NotFoundException;
 import org.elibrary.domain.BookDetails;
@@ -59,35 +62,56 @@ final class BookCommand {
         }
     }
 
-    @Command(name = "list", description = "List books with their authors, by id.")
+    @Command(name = "list", description = "List books with their authors, by title.")
     static final class ListBooks extends CatalogCommand {
         @Option(names = "--search", paramLabel = "Q",
-                description = "Only books whose title contains Q (any case, any alphabet).")
+                description = "Only books whose title contains Q, in any case (at most 1000 matches).")
         String search;
 
         @Option(names = "--author", paramLabel = "NAME",
-                description = "Only books by an author whose name contains NAME.")
+                description = "Only books by an author whose name contains NAME, in any case (at most 1000).")
         String author;
 
         @Option(names = "--limit", paramLabel = "N", description = "At most N books (default: all).")
         Integer limit;
 
-        @Option(names = "--after", paramLabel = "ID", description = "Only books with an id above ID.")
+        @Option(names = "--after", paramLabel = "ID",
+                description = "Continue after the book with this id (the last one of the previous page).")
         Long after;
 
         @Override
         void run(Library library) {
-            Pager<BookWithAuthors> pager = new Pager<>(limit, after, BookWithAuthors::id,
-                    (afterId, pageSize) -> library.books().listAfter(search, author, afterId, pageSize));
             if (json()) {
                 try (JsonLines lines = new JsonLines(out())) {
-                    pager.forEach(book -> lines.write(json -> Render.book(json, book)));
+                    each(library, book -> lines.write(json -> Render.book(json, book)));
                 }
             } else {
                 List<BookWithAuthors> books = new ArrayList<>();
-                pager.forEach(books::add);
+                each(library, books::add);
                 Render.books(books).print(out());
             }
+        }
+
+        private void each(Library library, Consumer<BookWithAuthors> action) {
+            if (search == null && author == null) {
+                new Pager<>(limit, after, BookWithAuthors::id, library.books()::listAfter).forEach(action);
+                return;
+            }
+            List<BookWithAuthors> matches;
+            if (search == null) {
+                matches = library.books().searchByAuthor(author, SearchResults.MAX);
+            } else {
+                matches = library.books().searchByTitle(search, SearchResults.MAX);
+                if (author != null) {
+                    // Both filters: the title matches, narrowed to those with a matching author.
+                    String folded = author.toLowerCase(Locale.ROOT);
+                    matches = matches.stream()
+                            .filter(book -> book.authors().stream()
+                                    .anyMatch(a -> a.name().toLowerCase(Locale.ROOT).contains(folded)))
+                            .collect(Collectors.toList());
+                }
+            }
+            SearchResults.page(matches, limit, after, BookWithAuthors::id, "book").forEach(action);
         }
     }
 

@@ -1,9 +1,7 @@
 package org.elibrary.examples.cli;
 
 import org.elibrary.Library;
-import org.elibrary.NotFoundException;
 import org.elibrary.domain.Comment;
-import org.elibrary.domain.User;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -27,20 +25,18 @@ final class CommentCommand {
 
         @Override
         void run(Library library) {
-            User user = library.users().findByUsername(username)
-                    .orElseThrow(() -> new NotFoundException("user", "username=" + username));
-            Comment comment = library.comments().add(user.id(), bookId, text);
+            Comment comment = library.comments().add(username, bookId, text);
             if (json()) {
                 try (JsonLines lines = new JsonLines(out())) {
                     lines.write(json -> {
                         json.writeNumberField("id", comment.id());
                         json.writeStringField("text", comment.text());
-                        json.writeStringField("user", user.username());
+                        json.writeStringField("user", username);
                         json.writeNumberField("book", comment.bookId());
                     });
                 }
             } else {
-                out().println("Added comment " + comment.id() + " by " + user.username()
+                out().println("Added comment " + comment.id() + " by " + username
                         + " on book " + comment.bookId());
             }
         }

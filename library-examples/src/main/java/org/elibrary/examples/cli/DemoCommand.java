@@ -3,6 +3,7 @@ package org.elibrary.examples.cli;
 import java.util.ArrayList;
 import java.util.List;
 import org.elibrary.Library;
+import org.elibrary.Transaction;
 import org.elibrary.domain.Book;
 import org.elibrary.domain.BookDetails;
 import picocli.CommandLine.Command;
@@ -81,7 +82,39 @@ final class DemoCommand extends CatalogCommand {
         comments.print(out());
     }
 
-    private static Added addMissing(org.elibrary.Library tx) {
-        throw new UnsupportedOperationException("wired when the catalog API lands");
+    private static Added addMissing(Transaction tx) {
+        int authors = 0;
+        int books = 0;
+        int users = 0;
+        int comments = 0;
+        for (SampleBook sample : BOOKS) {
+            for (String name : sample.authors()) {
+                if (tx.authors().findByName(name).isEmpty()) {
+                    tx.authors().create(name);
+                    authors++;
+                }
+            }
+            if (tx.books().findByTitle(sample.title()).isEmpty()) {
+                // The authors exist by now, so this only creates the book and links it.
+                tx.books().createWithAuthors(sample.title(), sample.authors());
+                books++;
+            }
+        }
+        for (String username : USERS) {
+            if (tx.users().findByUsername(username).isEmpty()) {
+                tx.users().create(username);
+                users++;
+            }
+        }
+        for (SampleComment sample : COMMENTS) {
+            long bookId = tx.books().findByTitle(sample.book()).orElseThrow().id();
+            boolean present = tx.comments().listForBook(bookId).stream()
+                    .anyMatch(c -> c.username().equals(sample.user()) && c.text().equals(sample.text()));
+            if (!present) {
+                tx.comments().add(sample.user(), bookId, sample.text());
+                comments++;
+            }
+        }
+        return new Added(authors, books, users, comments);
     }
 }

@@ -16,13 +16,17 @@ import java.util.List;
 import java.util.Map;
 import org.elibrary.Library;
 import org.elibrary.NotFoundException;
+import org.elibrary.Transaction;
+import org.elibrary.domain.NewBook;
+import org.elibrary.domain.NewComment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /**
  * {@code import FILE}: replays JSON lines as {@link ExportCommand} writes them, all in one transaction, so
- * the database gets either the whole file or (on any error) nothing. Rows are read one at a time; only the
- * id of each user, author and book created so far is kept, to resolve later references without a query.
+ * the database gets either the whole file or (on any error) nothing. Rows are streamed from the file and
+ * written with the library's bulk inserts, up to 1000 at a time; the ids of the users, authors and books
+ * created are kept (one map entry each) so that later rows refer to them without a query.
  */
 @Command(name = "import", description = "Load JSON lines written by export, in one transaction.")
 final class ImportCommand extends CatalogCommand {
@@ -32,9 +36,6 @@ final class ImportCommand extends CatalogCommand {
 
     /** Counts of what one import created. */
     record Imported(long users, long authors, long books, long comments) {
-        long total() {
-            return users + authors + books + comments;
-        }
     }
 
     @Override
@@ -60,58 +61,136 @@ final class ImportCommand extends CatalogCommand {
         }
     }
 
-    private Imported replay(Library tx, Progress progress) {
-        Map<String, Long> users = new HashMap<>();
-        Map<String, Long> authors = new HashMap<>();
-        Map<String, Long> books = new HashMap<>();
-        long comments = 0;
+    private Imported replay(Transaction tx, Progress progress) {
+        Batches batches = new Batches(tx, progress);
         try (Reader reader = new BufferedReader(Files.newBufferedReader(file, StandardCharsets.UTF_8));
              JsonParser parser = JsonLines.FACTORY.createParser(reader)) {
             JsonToken token;
             while ((token = parser.nextToken()) != null) {
-                int line = parser.currentLocation().getLineNr();
+                int line = parser.currentTokenLocation().getLineNr();
                 if (token != JsonToken.START_OBJECT) {
                     throw bad(line, "expected a JSON object");
                 }
-                Row row = Row.read(parser, line);
-                switch (row.type()) {
-                    case "user":
-                        users.put(row.text("username"), tx.users().create(row.text("username")).id());
-                        break;
-                    case "author":
-                        authors.put(row.text("name"), tx.authors().create(row.text("name")).id());
-                        break;
-                    case "book":
-                        books.put(row.text("title"),
-                                tx.books().createWithAuthors(row.text("title"), row.names("authors")).id());
-                        break;
-                    case "comment":
-                        long userId = idOf(users, row.text("user"), name -> tx.users().findByUsername(name)
-                                .orElseThrow(() -> new NotFoundException("user", "username=" + name)).id());
-                        long bookId = idOf(books, row.text("book"), title -> tx.books().findByTitle(title)
-                                .orElseThrow(() -> new NotFoundException("book", "title=" + title)).id());
-                        tx.comments().add(userId, bookId, row.text("text"));
-                        comments++;
-                        break;
-                    default:
-                        throw bad(line, "unknown type '" + row.type() + "'");
-                }
-                progress.tick();
+                batches.add(Row.read(parser, line));
             }
+            batches.flush();
         } catch (JsonParseException e) {
-            throw bad(e.getLocation() == null ? 0 : e.getLocation().getLineNr(), "not JSON lines ("
-                    + e.getOriginalMessage() + ")");
+            throw bad(e.getLocation() == null ? 0 : e.getLocation().getLineNr(),
+                    "not JSON lines (" + e.getOriginalMessage() + ")");
         } catch (NoSuchFileException e) {
             throw new CliInputException("import file " + file + " not found");
         } catch (IOException e) {
             throw new CliInputException("cannot read " + file + ": " + e.getMessage(), e);
         }
-        return new Imported(users.size(), authors.size(), books.size(), comments);
+        return batches.imported();
     }
 
-    private static long idOf(Map<String, Long> known, String key, java.util.function.ToLongFunction<String> lookup) {
-        Long id = known.get(key);
-        return id != null ? id : lookup.applyAsLong(key);
+    /**
+     * Consecutive rows of one type, written with the library's bulk inserts ({@code createAll},
+     * {@code addAll}: multi-row statements) up to {@value #BATCH} at a time. Remembers the id of every
+     * user, author and book it created, so that later rows can refer to them by their unique key.
+     */
+    private static final class Batches {
+        static final int BATCH = 1000;
+
+        private final Transaction tx;
+        private final Progress progress;
+        private final Map<String, Long> users = new HashMap<>();
+        private final Map<String, Long> authors = new HashMap<>();
+        private final Map<String, Long> books = new HashMap<>();
+        private final List<Row> pending = new ArrayList<>();
+        private long authorsCreated;
+        private long comments;
+
+        Batches(Transaction tx, Progress progress) {
+            this.tx = tx;
+            this.progress = progress;
+        }
+
+        void add(Row row) {
+            String type = row.type();
+            if (!List.of("user", "author", "book", "comment").contains(type)) {
+                throw new CliInputException("line " + row.line() + ": unknown type '" + type + "'");
+            }
+            if (!pending.isEmpty() && (!pending.get(0).type().equals(type) || pending.size() == BATCH)) {
+                flush();
+            }
+            pending.add(row);
+        }
+
+        void flush() {
+            if (pending.isEmpty()) {
+                return;
+            }
+            switch (pending.get(0).type()) {
+                case "user": {
+                    List<String> names = texts("username");
+                    tx.users().createAll(names).forEach(user -> users.put(user.username(), user.id()));
+                    break;
+                }
+                case "author": {
+                    List<String> names = texts("name");
+                    tx.authors().createAll(names).forEach(author -> authors.put(author.name(), author.id()));
+                    authorsCreated += names.size();
+                    break;
+                }
+                case "book": {
+                    List<NewBook> batch = new ArrayList<>(pending.size());
+                    for (Row row : pending) {
+                        List<Long> ids = new ArrayList<>();
+                        for (String name : row.names("authors")) {
+                            ids.add(authorId(name));
+                        }
+                        batch.add(new NewBook(row.text("title"), ids));
+                    }
+                    tx.books().createAll(batch).forEach(book -> books.put(book.title(), book.id()));
+                    break;
+                }
+                default: {
+                    List<NewComment> batch = new ArrayList<>(pending.size());
+                    for (Row row : pending) {
+                        batch.add(new NewComment(userId(row.text("user")), bookId(row.text("book")),
+                                row.text("text")));
+                    }
+                    comments += tx.comments().addAll(batch);
+                    break;
+                }
+            }
+            pending.forEach(row -> progress.tick());
+            pending.clear();
+        }
+
+        private List<String> texts(String field) {
+            List<String> values = new ArrayList<>(pending.size());
+            for (Row row : pending) {
+                values.add(row.text(field));
+            }
+            return values;
+        }
+
+        /** An author named by a book: imported earlier, already in the database, or created now. */
+        private long authorId(String name) {
+            return authors.computeIfAbsent(name, key -> tx.authors().findByName(key).orElseGet(() -> {
+                authorsCreated++;
+                return tx.authors().create(key);
+            }).id());
+        }
+
+        private long userId(String username) {
+            Long id = users.get(username);
+            return id != null ? id : tx.users().findByUsername(username)
+                    .orElseThrow(() -> new NotFoundException("user", "username=" + username)).id();
+        }
+
+        private long bookId(String title) {
+            Long id = books.get(title);
+            return id != null ? id : tx.books().findByTitle(title)
+                    .orElseThrow(() -> new NotFoundException("book", "title=" + title)).id();
+        }
+
+        Imported imported() {
+            return new Imported(users.size(), authorsCreated, books.size(), comments);
+        }
     }
 
     private CliInputException bad(int line, String problem) {

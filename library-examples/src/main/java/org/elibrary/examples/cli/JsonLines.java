@@ -12,9 +12,8 @@ import java.io.Writer;
  * not {@code \\u} escapes, so Cyrillic stays readable.
  */
 final class JsonLines implements AutoCloseable {
-    static final JsonFactory FACTORY = JsonFactory.builder()
-            .rootValueSeparator("")
-            .build();
+    /** Shared and thread-safe once configured; no separator between root values (we write '\n' ourselves). */
+    static final JsonFactory FACTORY = new JsonFactory().setRootValueSeparator("");
 
     private final Writer target;
     private final JsonGenerator json;
