@@ -140,13 +140,13 @@ public final class Databases {
     private static void migrateSqlite(LibrarySettings settings, String jdbcUrl, Path file, Connection holder)
             throws SQLException {
         if (holder != null) {
-            SchemaMigrator.migrate(new SingleConnectionDataSource(holder), Backend.SQLITE);
+            SchemaMigrator.migrate(new SingleConnectionDataSource(holder), Backend.SQLITE, settings.displayUrl());
             return;
         }
         try (MigrationLock lock = MigrationLock.acquire(file);
              Connection connection = sqliteDataSource(settings, jdbcUrl, SQLiteConfig.TransactionMode.IMMEDIATE,
                      false).getConnection()) {
-            SchemaMigrator.migrate(new SingleConnectionDataSource(connection), Backend.SQLITE);
+            SchemaMigrator.migrate(new SingleConnectionDataSource(connection), Backend.SQLITE, settings.displayUrl());
         }
     }
 
@@ -213,7 +213,7 @@ public final class Databases {
         if (settings.migrateOnOpen()) {
             try {
                 SchemaMigrator.migrate(new DriverDataSource(new org.postgresql.Driver(), url.jdbcUrl(), properties),
-                        Backend.POSTGRESQL);
+                        Backend.POSTGRESQL, url.displayUrl());
             } catch (RuntimeException e) {
                 throw ConnectionErrors.translate("migrating PostgreSQL database", url.displayUrl(), e, secret);
             }

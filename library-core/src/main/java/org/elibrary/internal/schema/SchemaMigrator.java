@@ -87,7 +87,12 @@ public final class SchemaMigrator {
      * @throws org.elibrary.DatabaseUnavailableException when the database cannot be reached
      */
     public static MigrationOutcome migrate(DataSource dataSource, Backend backend) {
-        return locked(dataSource, backend, (connection, display) -> {
+        return migrate(dataSource, backend, null);
+    }
+
+    /** As {@link #migrate(DataSource, Backend)}, naming the database in messages as {@code displayName} (a masked URL). */
+    public static MigrationOutcome migrate(DataSource dataSource, Backend backend, String displayName) {
+        return locked(dataSource, backend, displayName, (connection, display) -> {
             Classification found = classify(connection, backend);
             Flyway flyway = flyway(connection, backend);
             boolean adopted = false;
@@ -115,7 +120,12 @@ public final class SchemaMigrator {
 
     /** Where the database stands; changes nothing. */
     public static SchemaStatus status(DataSource dataSource, Backend backend) {
-        return locked(dataSource, backend, (connection, display) ->
+        return status(dataSource, backend, null);
+    }
+
+    /** As {@link #status(DataSource, Backend)}, naming the database in messages as {@code displayName} (a masked URL). */
+    public static SchemaStatus status(DataSource dataSource, Backend backend, String displayName) {
+        return locked(dataSource, backend, displayName, (connection, display) ->
                 status(connection, backend, classify(connection, backend), flyway(connection, backend)));
     }
 
@@ -124,7 +134,12 @@ public final class SchemaMigrator {
      * Changes nothing.
      */
     public static ValidationOutcome validate(DataSource dataSource, Backend backend) {
-        return locked(dataSource, backend, (connection, display) -> {
+        return validate(dataSource, backend, null);
+    }
+
+    /** As {@link #validate(DataSource, Backend)}, naming the database in messages as {@code displayName} (a masked URL). */
+    public static ValidationOutcome validate(DataSource dataSource, Backend backend, String displayName) {
+        return locked(dataSource, backend, displayName, (connection, display) -> {
             Classification found = classify(connection, backend);
             Flyway flyway = flyway(connection, backend);
             SchemaStatus status = status(connection, backend, found, flyway);
@@ -167,7 +182,12 @@ public final class SchemaMigrator {
      * @throws ForeignKeyViolationException when rows break a foreign key
      */
     public static MigrationOutcome baseline(DataSource dataSource, Backend backend) {
-        return locked(dataSource, backend, (connection, display) -> {
+        return baseline(dataSource, backend, null);
+    }
+
+    /** As {@link #baseline(DataSource, Backend)}, naming the database in messages as {@code displayName} (a masked URL). */
+    public static MigrationOutcome baseline(DataSource dataSource, Backend backend, String displayName) {
+        return locked(dataSource, backend, displayName, (connection, display) -> {
             Classification found = classify(connection, backend);
             Flyway flyway = flyway(connection, backend);
             switch (found.state) {
@@ -393,11 +413,14 @@ public final class SchemaMigrator {
         T run(Connection connection, String display) throws SQLException;
     }
 
-    private static <T> T locked(DataSource dataSource, Backend backend, Work<T> work) {
+    private static <T> T locked(DataSource dataSource, Backend backend, String displayName, Work<T> work) {
         requireMigrationsOnClasspath(backend);
-        String display = "(" + backend.name().toLowerCase(Locale.ROOT) + " database)";
+        String display = displayName != null ? displayName
+                : "(" + backend.name().toLowerCase(Locale.ROOT) + " database)";
         try (Connection connection = dataSource.getConnection()) {
-            display = describe(connection);
+            if (displayName == null) {
+                display = describe(connection);
+            }
             if (!connection.getAutoCommit()) {
                 connection.setAutoCommit(true);
             }
