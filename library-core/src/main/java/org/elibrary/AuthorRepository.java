@@ -1,0 +1,183 @@
+package org.elibrary;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.elibrary.domain.Author;
+import org.elibrary.domain.AuthorDetails;
+import org.elibrary.domain.Page;
+import org.elibrary.internal.mapper.AuthorMapper;
+import org.elibrary.internal.mapper.CountedRow;
+import org.elibrary.internal.mapper.SearchQuery;
+import org.elibrary.internal.session.Assemble;
+import org.elibrary.internal.session.Sessions;
+import org.elibrary.internal.session.SqliteFunctions;
+import org.elibrary.internal.session.UnitOfWork;
+import org.elibrary.internal.session.Validation;
+
+/**
+ * Authors: create, find, rename, delete, list and search. Obtained from {@link Library#authors()} or, bound to
+ * one transaction, from {@link Transaction#authors()}.
+ *
+ * <p>Every method is atomic: when it throws, the database is as before the call. Names are at most 100
+ * characters (code points), not blank, without NUL; a name is unique. Methods throw
+ * {@link InvalidInputException} for a broken rule, {@link DuplicateException} for a taken name,
+ * {@link NotFoundException} for a missing id, {@link DatabaseUnavailableException} when the database cannot
+ * answer. Thread-safe (a transaction's repositories belong to the thread running it).
+ */
+public final class AuthorRepository {
+    private static final int CHUNK = 1000;
+
+    private final Sessions sessions;
+    private final UnitOfWork bound;
+
+    AuthorRepository(Sessions sessions, UnitOfWork bound) {
+        this.sessions = sessions;
+        this.bound = bound;
+    }
+
+    /** Creates an author. */
+    public Author create(String name) {
+        Validation.text("author.name", name, Validation.NAME_MAX);
+        return sessions.write(bound, uow -> {
+            uow.writing("author.name", name);
+            return new Author(uow.mapper(AuthorMapper.class).insert(name), name);
+        });
+    }
+
+    /**
+     * Creates many authors in one transaction (multi-row inserts), all or none. Returns them in the order
+     * given. Duplicate names within the list are rejected before the database is touched.
+     */
+    public List<Author> createAll(List<String> names) {
+        Validation.list("names", names);
+        Set<String> seen = new HashSet<>();
+        for (String name : names) {
+            Validation.text("author.name", name, Validation.NAME_MAX);
+            if (!seen.add(name)) {
+                throw new DuplicateException("author.name", name);
+            }
+        }
+        if (names.isEmpty()) {
+            return List.of();
+        }
+        return sessions.write(bound, uow -> {
+            AuthorMapper mapper = uow.mapper(AuthorMapper.class);
+            Map<String, Author> created = new HashMap<>(names.size() * 2);
+            for (int from = 0; from < names.size(); from += CHUNK) {
+                for (Author author : mapper.insertAll(names.subList(from, Math.min(names.size(), from + CHUNK)))) {
+                    created.put(author.name(), author);
+                }
+            }
+            List<Author> result = new ArrayList<>(names.size());
+            for (String name : names) {
+                result.add(created.get(name));
+            }
+            return result;
+        });
+    }
+
+    public Optional<Author> findById(long id) {
+        Validation.id("author.id", id);
+        return sessions.read(bound, uow -> Optional.ofNullable(uow.mapper(AuthorMapper.class).selectById(id)));
+    }
+
+    /** Finds an author by exact name (case-sensitive). */
+    public Optional<Author> findByName(String name) {
+        Validation.text("author.name", name, Validation.NAME_MAX);
+        return sessions.read(bound, uow -> Optional.ofNullable(uow.mapper(AuthorMapper.class).selectByName(name)));
+    }
+
+    /** The author with their books ordered by title, in one query. */
+    public Optional<AuthorDetails> findDetails(long id) {
+        Validation.id("author.id", id);
+        return sessions.read(bound, uow -> Assemble.authorDetails(uow.mapper(AuthorMapper.class).selectDetails(id)));
+    }
+
+    /** Renames an author; returns the renamed author. */
+    public Author rename(long id, String newName) {
+        Validation.id("author.id", id);
+        Validation.text("author.name", newName, Validation.NAME_MAX);
+        return sessions.write(bound, uow -> {
+            uow.writing("author.name", newName);
+            if (uow.mapper(AuthorMapper.class).updateName(id, newName) == 0) {
+                throw new NotFoundException("author", "id=" + id);
+            }
+            return new Author(id, newName);
+        });
+    }
+
+    /**
+     * Deletes an author and their links to books; the books stay. Returns false when there was no such
+     * author.
+     */
+    public boolean delete(long id) {
+        Validation.id("author.id", id);
+        return sessions.write(bound, uow -> {
+            AuthorMapper mapper = uow.mapper(AuthorMapper.class);
+            mapper.deleteLinks(id);
+            return mapper.delete(id) == 1;
+        });
+    }
+
+    /**
+     * Keyset pagination ordered by name: up to {@code limit} (1 to 1000) authors after the author with id
+     * {@code afterId}; pass 0 for the first page, then the id of the last author received.
+     *
+     * @throws NotFoundException if {@code afterId} names an author that no longer exists
+     */
+    public List<Author> listAfter(long afterId, int limit) {
+        Validation.afterId(afterId);
+        Validation.limit(limit);
+        return sessions.read(bound, uow -> {
+            AuthorMapper mapper = uow.mapper(AuthorMapper.class);
+            List<Author> page = mapper.selectAfter(afterId, limit);
+            if (page.isEmpty() && afterId > 0 && mapper.selectById(afterId) == null) {
+                throw new NotFoundException("author", "id=" + afterId);
+            }
+            return page;
+        });
+    }
+
+    /** Offset pagination ordered by name, with the total number of authors. {@code limit} is 1 to 1000. */
+    public Page<Author> page(int offset, int limit) {
+        Validation.offset(offset);
+        Validation.limit(limit);
+        return sessions.read(bound, uow -> {
+            AuthorMapper mapper = uow.mapper(AuthorMapper.class);
+            List<CountedRow> rows = mapper.selectPage(offset, limit);
+            if (rows.isEmpty()) {
+                return new Page<>(List.of(), offset == 0 ? 0 : mapper.count(), offset, limit);
+            }
+            List<Author> items = new ArrayList<>(rows.size());
+            for (CountedRow row : rows) {
+                items.add(new Author(row.id(), row.text()));
+            }
+            return new Page<>(items, rows.get(0).total(), offset, limit);
+        });
+    }
+
+    /**
+     * Authors whose name contains {@code query}, case-insensitively across Unicode ({@code АННА} finds
+     * {@code Анна}); {@code %}, {@code _} and {@code \} are literal. The first {@code limit} (1 to 1000) by name.
+     */
+    public List<Author> search(String query, int limit) {
+        Validation.text("query", query, Validation.NAME_MAX);
+        Validation.limit(limit);
+        SearchQuery q = SearchQuery.of(query, limit);
+        return sessions.read(bound, uow -> {
+            if (uow.backend() == Backend.SQLITE && !q.fts()) {
+                SqliteFunctions.registerFold(uow.connection());
+            }
+            return uow.mapper(AuthorMapper.class).searchByName(q);
+        });
+    }
+
+    public long count() {
+        return sessions.read(bound, uow -> uow.mapper(AuthorMapper.class).count());
+    }
+}

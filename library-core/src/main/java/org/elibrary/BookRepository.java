@@ -1,0 +1,340 @@
+package org.elibrary;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.elibrary.domain.Author;
+import org.elibrary.domain.Book;
+import org.elibrary.domain.BookDetails;
+import org.elibrary.domain.BookWithAuthors;
+import org.elibrary.domain.NewBook;
+import org.elibrary.domain.Page;
+import org.elibrary.internal.mapper.AuthorMapper;
+import org.elibrary.internal.mapper.BookAuthorRow;
+import org.elibrary.internal.mapper.BookMapper;
+import org.elibrary.internal.mapper.Link;
+import org.elibrary.internal.mapper.SearchQuery;
+import org.elibrary.internal.session.Assemble;
+import org.elibrary.internal.session.Sessions;
+import org.elibrary.internal.session.SqliteFunctions;
+import org.elibrary.internal.session.UnitOfWork;
+import org.elibrary.internal.session.Validation;
+
+/**
+ * Books, their links to authors, and the book read models: details, lists, pages and search. Obtained from
+ * {@link Library#books()} or, bound to one transaction, from {@link Transaction#books()}.
+ *
+ * <p>Every method is atomic. Titles are at most 150 characters (code points), not blank, without NUL, and
+ * unique. Reads are single SQL statements (a consistent snapshot, a fixed number of queries whatever the
+ * number of authors or comments). Exceptions as described on {@link AuthorRepository}.
+ */
+public final class BookRepository {
+    private static final int CHUNK = 1000;
+
+    private final Sessions sessions;
+    private final UnitOfWork bound;
+
+    BookRepository(Sessions sessions, UnitOfWork bound) {
+        this.sessions = sessions;
+        this.bound = bound;
+    }
+
+    /** Creates a book without authors. */
+    public Book create(String title) {
+        Validation.text("book.title", title, Validation.TITLE_MAX);
+        return sessions.write(bound, uow -> {
+            uow.writing("book.title", title);
+            return new Book(uow.mapper(BookMapper.class).insert(title), title);
+        });
+    }
+
+    /**
+     * Creates a book linked to existing authors, in one transaction.
+     *
+     * @throws NotFoundException if an author id does not exist
+     */
+    public Book createWithAuthorIds(String title, Collection<Long> authorIds) {
+        Validation.text("book.title", title, Validation.TITLE_MAX);
+        List<Long> ids = Validation.list("authorIds", authorIds == null ? null : new ArrayList<>(authorIds));
+        return createAll(List.of(new NewBook(title, ids))).get(0);
+    }
+
+    /**
+     * Creates a book with its authors by name, creating the authors that do not exist yet, all in one
+     * transaction. Duplicate names in the list count once.
+     */
+    public BookWithAuthors createWithAuthors(String title, Collection<String> authorNames) {
+        Validation.text("book.title", title, Validation.TITLE_MAX);
+        if (authorNames == null) {
+            throw new InvalidInputException("authorNames", "is required");
+        }
+        Set<String> names = new LinkedHashSet<>();
+        for (String name : authorNames) {
+            names.add(Validation.text("author.name", name, Validation.NAME_MAX));
+        }
+        return sessions.write(bound, uow -> {
+            AuthorMapper authors = uow.mapper(AuthorMapper.class);
+            BookMapper books = uow.mapper(BookMapper.class);
+            List<Author> linked = new ArrayList<>(names.size());
+            if (!names.isEmpty()) {
+                Set<String> missing = new LinkedHashSet<>(names);
+                for (Author existing : authors.selectByNames(names)) {
+                    linked.add(existing);
+                    missing.remove(existing.name());
+                }
+                if (!missing.isEmpty()) {
+                    linked.addAll(authors.insertAll(new ArrayList<>(missing)));
+                }
+            }
+            uow.writing("book.title", title);
+            long bookId = books.insert(title);
+            if (!linked.isEmpty()) {
+                List<Link> links = new ArrayList<>(linked.size());
+                for (Author author : linked) {
+                    links.add(new Link(author.id(), bookId));
+                }
+                books.insertLinks(links);
+            }
+            linked.sort((a, b) -> a.name().compareTo(b.name()));
+            return new BookWithAuthors(new Book(bookId, title), linked);
+        });
+    }
+
+    /**
+     * Creates many books with their author links in one transaction (multi-row inserts of up to 1000 rows),
+     * all or none: the bulk path for imports. Returns the books in the order given.
+     *
+     * @throws NotFoundException  if an author id does not exist
+     * @throws DuplicateException if a title is taken or given twice
+     */
+    public List<Book> createAll(List<NewBook> books) {
+        Validation.list("books", books);
+        Set<String> titles = new HashSet<>(books.size() * 2);
+        Set<Long> authorIds = new LinkedHashSet<>();
+        for (NewBook book : books) {
+            Validation.text("book.title", book.title(), Validation.TITLE_MAX);
+            if (!titles.add(book.title())) {
+                throw new DuplicateException("book.title", book.title());
+            }
+            for (Long authorId : book.authorIds()) {
+                authorIds.add(Validation.id("author.id", authorId));
+            }
+        }
+        if (books.isEmpty()) {
+            return List.of();
+        }
+        return sessions.write(bound, uow -> {
+            BookMapper mapper = uow.mapper(BookMapper.class);
+            requireAuthors(uow, authorIds);
+            List<Book> result = new ArrayList<>(books.size());
+            for (int from = 0; from < books.size(); from += CHUNK) {
+                List<NewBook> chunk = books.subList(from, Math.min(books.size(), from + CHUNK));
+                List<String> chunkTitles = new ArrayList<>(chunk.size());
+                for (NewBook book : chunk) {
+                    chunkTitles.add(book.title());
+                }
+                Map<String, Book> created = new HashMap<>(chunk.size() * 2);
+                for (Book book : mapper.insertAll(chunkTitles)) {
+                    created.put(book.title(), book);
+                }
+                List<Link> links = new ArrayList<>(chunk.size() * 3);
+                for (NewBook book : chunk) {
+                    Book stored = created.get(book.title());
+                    result.add(stored);
+                    Set<Long> once = book.authorIds().size() > 1 ? new HashSet<>() : null;
+                    for (Long authorId : book.authorIds()) {
+                        if (once == null || once.add(authorId)) {
+                            links.add(new Link(authorId, stored.id()));
+                        }
+                    }
+                }
+                for (int l = 0; l < links.size(); l += CHUNK) {
+                    mapper.insertLinks(links.subList(l, Math.min(links.size(), l + CHUNK)));
+                }
+            }
+            return result;
+        });
+    }
+
+    public Optional<Book> findById(long id) {
+        Validation.id("book.id", id);
+        return sessions.read(bound, uow -> Optional.ofNullable(uow.mapper(BookMapper.class).selectById(id)));
+    }
+
+    /** Finds a book by exact title (case-sensitive). */
+    public Optional<Book> findByTitle(String title) {
+        Validation.text("book.title", title, Validation.TITLE_MAX);
+        return sessions.read(bound, uow -> Optional.ofNullable(uow.mapper(BookMapper.class).selectByTitle(title)));
+    }
+
+    /** A book with its authors (by name), in one query. */
+    public Optional<BookWithAuthors> findWithAuthors(long id) {
+        Validation.id("book.id", id);
+        return sessions.read(bound, uow -> {
+            List<BookWithAuthors> found = Assemble.booksWithAuthors(uow.mapper(BookMapper.class).selectWithAuthors(id));
+            return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+        });
+    }
+
+    /**
+     * A book's page: the book, its authors by name and its comments by id with their writers' usernames.
+     * One SQL statement whatever the number of comments, hence one consistent snapshot.
+     */
+    public Optional<BookDetails> findDetails(long id) {
+        Validation.id("book.id", id);
+        return sessions.read(bound, uow -> Assemble.bookDetails(uow.mapper(BookMapper.class).selectDetails(id)));
+    }
+
+    /** Changes a book's title; returns the renamed book. */
+    public Book rename(long id, String newTitle) {
+        Validation.id("book.id", id);
+        Validation.text("book.title", newTitle, Validation.TITLE_MAX);
+        return sessions.write(bound, uow -> {
+            uow.writing("book.title", newTitle);
+            if (uow.mapper(BookMapper.class).updateTitle(id, newTitle) == 0) {
+                throw new NotFoundException("book", "id=" + id);
+            }
+            return new Book(id, newTitle);
+        });
+    }
+
+    /**
+     * Deletes a book with its comments and its author links (the authors stay), atomically; works on
+     * databases whose foreign keys have no ON DELETE clause. Returns false when there was no such book.
+     */
+    public boolean delete(long id) {
+        Validation.id("book.id", id);
+        return sessions.write(bound, uow -> {
+            BookMapper mapper = uow.mapper(BookMapper.class);
+            mapper.deleteComments(id);
+            mapper.deleteLinks(id);
+            return mapper.delete(id) == 1;
+        });
+    }
+
+    /**
+     * Links an author to a book.
+     *
+     * @throws NotFoundException  if the book or the author does not exist
+     * @throws DuplicateException if they are already linked (field {@code author_book})
+     */
+    public void linkAuthor(long bookId, long authorId) {
+        Validation.id("book.id", bookId);
+        Validation.id("author.id", authorId);
+        sessions.write(bound, uow -> {
+            uow.writing("author_book", "author_id=" + authorId + ", book_id=" + bookId);
+            uow.referencing("book or author", "book id=" + bookId + ", author id=" + authorId);
+            BookMapper mapper = uow.mapper(BookMapper.class);
+            if (mapper.insertLink(authorId, bookId) == 0) {
+                if (mapper.selectById(bookId) == null) {
+                    throw new NotFoundException("book", "id=" + bookId);
+                }
+                throw new NotFoundException("author", "id=" + authorId);
+            }
+            return null;
+        });
+    }
+
+    /** Unlinks an author from a book; returns false when they were not linked. */
+    public boolean unlinkAuthor(long bookId, long authorId) {
+        Validation.id("book.id", bookId);
+        Validation.id("author.id", authorId);
+        return sessions.write(bound, uow -> uow.mapper(BookMapper.class).deleteLink(authorId, bookId) == 1);
+    }
+
+    /**
+     * Keyset pagination ordered by title, each book with its authors, in one query: up to {@code limit}
+     * (1 to 1000) books after the book with id {@code afterId}; 0 for the first page, then the id of the last
+     * book received.
+     *
+     * @throws NotFoundException if {@code afterId} names a book that no longer exists
+     */
+    public List<BookWithAuthors> listAfter(long afterId, int limit) {
+        Validation.afterId(afterId);
+        Validation.limit(limit);
+        return sessions.read(bound, uow -> {
+            BookMapper mapper = uow.mapper(BookMapper.class);
+            List<BookWithAuthors> page = Assemble.booksWithAuthors(mapper.selectAfter(afterId, limit));
+            if (page.isEmpty() && afterId > 0 && mapper.selectById(afterId) == null) {
+                throw new NotFoundException("book", "id=" + afterId);
+            }
+            return page;
+        });
+    }
+
+    /** Offset pagination ordered by title, each book with its authors, with the total number of books. */
+    public Page<BookWithAuthors> page(int offset, int limit) {
+        Validation.offset(offset);
+        Validation.limit(limit);
+        return sessions.read(bound, uow -> {
+            BookMapper mapper = uow.mapper(BookMapper.class);
+            List<BookAuthorRow> rows = mapper.selectPage(offset, limit);
+            if (rows.isEmpty()) {
+                return new Page<>(List.of(), offset == 0 ? 0 : mapper.count(), offset, limit);
+            }
+            return new Page<>(Assemble.booksWithAuthors(rows), rows.get(0).total(), offset, limit);
+        });
+    }
+
+    /**
+     * Books whose title contains {@code query}, case-insensitively across Unicode ({@code ВОЙНА} finds
+     * {@code Война и мир} on both databases); {@code %}, {@code _} and {@code \} are literal. The first
+     * {@code limit} (1 to 1000) by title, each with its authors. Index-served for queries of 3 or more
+     * characters; shorter ones scan the table.
+     */
+    public List<BookWithAuthors> searchByTitle(String query, int limit) {
+        Validation.text("query", query, Validation.TITLE_MAX);
+        Validation.limit(limit);
+        SearchQuery q = SearchQuery.of(query, limit);
+        return sessions.read(bound, uow -> {
+            if (uow.backend() == Backend.SQLITE && !q.fts()) {
+                SqliteFunctions.registerFold(uow.connection());
+            }
+            return Assemble.booksWithAuthors(uow.mapper(BookMapper.class).searchByTitle(q));
+        });
+    }
+
+    /**
+     * Books having an author whose name contains {@code query} (same matching rules as
+     * {@link #searchByTitle}); the first {@code limit} by title, each with all its authors.
+     */
+    public List<BookWithAuthors> searchByAuthor(String query, int limit) {
+        Validation.text("query", query, Validation.NAME_MAX);
+        Validation.limit(limit);
+        SearchQuery q = SearchQuery.of(query, limit);
+        return sessions.read(bound, uow -> {
+            if (uow.backend() == Backend.SQLITE && !q.fts()) {
+                SqliteFunctions.registerFold(uow.connection());
+            }
+            return Assemble.booksWithAuthors(uow.mapper(BookMapper.class).searchByAuthor(q));
+        });
+    }
+
+    public long count() {
+        return sessions.read(bound, uow -> uow.mapper(BookMapper.class).count());
+    }
+
+    private static void requireAuthors(UnitOfWork uow, Set<Long> authorIds) {
+        if (authorIds.isEmpty()) {
+            return;
+        }
+        AuthorMapper authors = uow.mapper(AuthorMapper.class);
+        List<Long> ids = new ArrayList<>(authorIds);
+        for (int from = 0; from < ids.size(); from += CHUNK) {
+            List<Long> chunk = ids.subList(from, Math.min(ids.size(), from + CHUNK));
+            if (authors.countIds(chunk) != chunk.size()) {
+                for (Long id : chunk) {
+                    if (authors.selectById(id) == null) {
+                        throw new NotFoundException("author", "id=" + id);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,167 @@
+package org.elibrary;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.elibrary.domain.BookComment;
+import org.elibrary.domain.Comment;
+import org.elibrary.domain.NewComment;
+import org.elibrary.domain.User;
+import org.elibrary.internal.mapper.BookMapper;
+import org.elibrary.internal.mapper.CommentMapper;
+import org.elibrary.internal.mapper.UserMapper;
+import org.elibrary.internal.session.Sessions;
+import org.elibrary.internal.session.UnitOfWork;
+import org.elibrary.internal.session.Validation;
+
+/**
+ * Comments of users on books: add, find, list, edit, delete. Obtained from {@link Library#comments()} or,
+ * bound to one transaction, from {@link Transaction#comments()}.
+ *
+ * <p>Every method is atomic. Text is at most 300 characters (code points), not blank, without NUL. A comment
+ * for a missing user or book fails with {@link NotFoundException} naming which one. Exceptions as described
+ * on {@link AuthorRepository}.
+ */
+public final class CommentRepository {
+    private static final int CHUNK = 1000;
+
+    private final Sessions sessions;
+    private final UnitOfWork bound;
+
+    CommentRepository(Sessions sessions, UnitOfWork bound) {
+        this.sessions = sessions;
+        this.bound = bound;
+    }
+
+    /**
+     * Adds a comment by a user on a book (one statement that also checks both exist).
+     *
+     * @throws NotFoundException if the user or the book does not exist
+     */
+    public Comment add(long userId, long bookId, String text) {
+        Validation.id("user.id", userId);
+        Validation.id("book.id", bookId);
+        Validation.text("comment.text", text, Validation.TEXT_MAX);
+        return sessions.write(bound, uow -> insert(uow, userId, "id=" + userId, bookId, text));
+    }
+
+    /**
+     * Adds a comment by the user with this username on a book.
+     *
+     * @throws NotFoundException if the user ({@code username=...}) or the book does not exist
+     */
+    public Comment add(String username, long bookId, String text) {
+        Validation.text("user.username", username, Validation.USERNAME_MAX);
+        Validation.id("book.id", bookId);
+        Validation.text("comment.text", text, Validation.TEXT_MAX);
+        return sessions.write(bound, uow -> {
+            User user = uow.mapper(UserMapper.class).selectByUsername(username);
+            if (user == null) {
+                throw new NotFoundException("user", "username=" + username);
+            }
+            return insert(uow, user.id(), "username=" + username, bookId, text);
+        });
+    }
+
+    /**
+     * Adds many comments in one transaction (multi-row inserts), all or none: the bulk path for imports.
+     * Returns how many were added.
+     *
+     * @throws NotFoundException if a user or book id does not exist
+     */
+    public int addAll(List<NewComment> comments) {
+        Validation.list("comments", comments);
+        Set<Long> userIds = new LinkedHashSet<>();
+        Set<Long> bookIds = new LinkedHashSet<>();
+        for (NewComment comment : comments) {
+            userIds.add(Validation.id("user.id", comment.userId()));
+            bookIds.add(Validation.id("book.id", comment.bookId()));
+            Validation.text("comment.text", comment.text(), Validation.TEXT_MAX);
+        }
+        if (comments.isEmpty()) {
+            return 0;
+        }
+        return sessions.write(bound, uow -> {
+            requireAll(uow, "user", userIds);
+            requireAll(uow, "book", bookIds);
+            CommentMapper mapper = uow.mapper(CommentMapper.class);
+            int added = 0;
+            for (int from = 0; from < comments.size(); from += CHUNK) {
+                added += mapper.insertAll(comments.subList(from, Math.min(comments.size(), from + CHUNK)));
+            }
+            return added;
+        });
+    }
+
+    public Optional<Comment> findById(long id) {
+        Validation.id("comment.id", id);
+        return sessions.read(bound, uow -> Optional.ofNullable(uow.mapper(CommentMapper.class).selectById(id)));
+    }
+
+    /** A book's comments, oldest first, each with its writer's username; empty for a missing book. */
+    public List<BookComment> listForBook(long bookId) {
+        Validation.id("book.id", bookId);
+        return sessions.read(bound, uow -> uow.mapper(CommentMapper.class).selectByBook(bookId));
+    }
+
+    /** A user's comments, oldest first; empty for a missing user. */
+    public List<Comment> listForUser(long userId) {
+        Validation.id("user.id", userId);
+        return sessions.read(bound, uow -> uow.mapper(CommentMapper.class).selectByUser(userId));
+    }
+
+    /** Replaces a comment's text; returns the updated comment. */
+    public Comment edit(long id, String text) {
+        Validation.id("comment.id", id);
+        Validation.text("comment.text", text, Validation.TEXT_MAX);
+        return sessions.write(bound, uow -> {
+            CommentMapper mapper = uow.mapper(CommentMapper.class);
+            if (mapper.updateText(id, text) == 0) {
+                throw new NotFoundException("comment", "id=" + id);
+            }
+            return mapper.selectById(id);
+        });
+    }
+
+    /** Deletes a comment; returns false when there was no such comment. */
+    public boolean delete(long id) {
+        Validation.id("comment.id", id);
+        return sessions.write(bound, uow -> uow.mapper(CommentMapper.class).delete(id) == 1);
+    }
+
+    public long count() {
+        return sessions.read(bound, uow -> uow.mapper(CommentMapper.class).count());
+    }
+
+    private static Comment insert(UnitOfWork uow, long userId, String userKey, long bookId, String text) {
+        uow.referencing("book", "id=" + bookId);
+        Long id = uow.mapper(CommentMapper.class).insert(text, userId, bookId);
+        if (id == null) {
+            if (uow.mapper(UserMapper.class).selectById(userId) == null) {
+                throw new NotFoundException("user", userKey);
+            }
+            throw new NotFoundException("book", "id=" + bookId);
+        }
+        return new Comment(id, text, userId, bookId);
+    }
+
+    private static void requireAll(UnitOfWork uow, String entity, Set<Long> ids) {
+        List<Long> all = new ArrayList<>(ids);
+        for (int from = 0; from < all.size(); from += CHUNK) {
+            List<Long> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
+            long found = entity.equals("user") ? uow.mapper(UserMapper.class).countIds(chunk)
+                    : uow.mapper(BookMapper.class).countIds(chunk);
+            if (found != chunk.size()) {
+                for (Long id : chunk) {
+                    Object row = entity.equals("user") ? uow.mapper(UserMapper.class).selectById(id)
+                            : uow.mapper(BookMapper.class).selectById(id);
+                    if (row == null) {
+                        throw new NotFoundException(entity, "id=" + id);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,210 @@
+package org.elibrary;
+
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import javax.sql.DataSource;
+import org.elibrary.domain.CatalogCounts;
+import org.elibrary.internal.db.Database;
+import org.elibrary.internal.db.Databases;
+import org.elibrary.internal.mapper.CatalogMapper;
+import org.elibrary.internal.session.Sessions;
+import org.elibrary.internal.session.SqlErrors;
+import org.elibrary.internal.session.UnitOfWork;
+
+/**
+ * The entry point: one catalog database (SQLite or PostgreSQL) and its repositories.
+ *
+ * <pre>{@code
+ * try (Library library = Library.open()) {             // DATABASE_URL from the environment / .env
+ *     Book book = library.books().create("Война и мир");
+ *     library.useTransaction(tx -> {
+ *         Author tolstoy = tx.authors().create("Лев Толстой");
+ *         tx.books().linkAuthor(book.id(), tolstoy.id());
+ *     });
+ * }
+ * }</pre>
+ *
+ * <p><b>Atomicity.</b> Every repository call is atomic: it commits on return; when it throws, the database is
+ * exactly as before. Reads are single statements (one snapshot); writes run in a transaction on the
+ * writer connections (on SQLite a single write lane, so writers never see {@code database is locked}).
+ *
+ * <p><b>Transactions.</b> {@link #inTransaction} and {@link #useTransaction} run a callback in one transaction:
+ * commit when it returns, roll back when it throws (the exception propagates unchanged). Inside the callback,
+ * calls on the handle and on this library's repositories from the same thread join the transaction. Nesting:
+ * an {@code inTransaction} inside a running transaction (same thread) runs in a SAVEPOINT; if it throws, only
+ * its own work is rolled back and the exception propagates, and the outer transaction continues if the caller
+ * catches it. If a repository call inside a transaction fails with a database error (a duplicate, for
+ * example) and the callback catches it outside any nested {@code inTransaction}, the whole transaction still
+ * rolls back and that error is rethrown when the callback returns: both databases then behave alike
+ * (PostgreSQL refuses further statements in such a transaction). Wrap a call that may expectedly fail in a
+ * nested {@code inTransaction} to recover from it.
+ *
+ * <p><b>Threads and lifecycle.</b> Thread-safe; open one per application and share it. {@link #close()} is
+ * idempotent and closes the pools the library opened (never a caller's {@code DataSource}); calls after
+ * close throw {@link IllegalStateException}.
+ */
+public final class Library implements AutoCloseable {
+    /** Statement timeout used when the library borrows a caller's {@code DataSource}. */
+    public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(30);
+    private static final int DEFAULT_BORROWED_CONCURRENCY = 10;
+
+    private final Database database;
+    private final LibrarySettings settings;
+    private final Sessions sessions;
+    private final AuthorRepository authors;
+    private final BookRepository books;
+    private final UserRepository users;
+    private final CommentRepository comments;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private Library(Database database, LibrarySettings settings, Duration statementTimeout) {
+        this.database = database;
+        this.settings = settings;
+        this.sessions = new Sessions(database, statementTimeout);
+        this.authors = new AuthorRepository(sessions, null);
+        this.books = new BookRepository(sessions, null);
+        this.users = new UserRepository(sessions, null);
+        this.comments = new CommentRepository(sessions, null);
+    }
+
+    /** Opens the library configured by the environment ({@link LibrarySettings#fromEnvironment()}). */
+    public static Library open() {
+        return open(LibrarySettings.fromEnvironment());
+    }
+
+    /**
+     * Opens the library with its own connection pools, migrating the schema first when the settings say so.
+     * {@link #close()} closes the pools.
+     *
+     * @throws ConfigurationException       if the settings or the database schema are unusable
+     * @throws DatabaseUnavailableException if the database cannot be reached
+     */
+    public static Library open(LibrarySettings settings) {
+        Objects.requireNonNull(settings, "settings");
+        Database database = Databases.open(settings);
+        try {
+            return new Library(database, settings, settings.statementTimeout());
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Opens the library on a caller's {@code DataSource} (never closed by the library), migrating the schema
+     * first. The backend is detected from the database product name.
+     */
+    public static Library open(DataSource dataSource) {
+        return open(dataSource, true);
+    }
+
+    /**
+     * Opens the library on a caller's {@code DataSource} (never closed by the library); {@code migrate} false
+     * uses the schema as it is. On SQLite, the caller's data source should enforce foreign keys and use WAL.
+     */
+    public static Library open(DataSource dataSource, boolean migrate) {
+        Objects.requireNonNull(dataSource, "dataSource");
+        Backend backend = detectBackend(dataSource);
+        int concurrency = dataSource instanceof HikariDataSource hikari
+                ? hikari.getMaximumPoolSize() : DEFAULT_BORROWED_CONCURRENCY;
+        Database database = Databases.borrow(dataSource, backend, migrate, concurrency);
+        return new Library(database, null, DEFAULT_STATEMENT_TIMEOUT);
+    }
+
+    /** Which database product this library talks to. */
+    public Backend backend() {
+        return database.backend();
+    }
+
+    /** The settings it was opened with; empty when it was opened on a caller's {@code DataSource}. */
+    public Optional<LibrarySettings> settings() {
+        return Optional.ofNullable(settings);
+    }
+
+    public AuthorRepository authors() {
+        return authors;
+    }
+
+    public BookRepository books() {
+        return books;
+    }
+
+    public UserRepository users() {
+        return users;
+    }
+
+    public CommentRepository comments() {
+        return comments;
+    }
+
+    /** The number of rows of each table, in one statement (one snapshot). */
+    public CatalogCounts counts() {
+        return counts(sessions, null);
+    }
+
+    /**
+     * Runs {@code work} in one transaction and returns its result; see the class documentation for commit,
+     * rollback, joining and nesting (a SAVEPOINT).
+     */
+    public <T> T inTransaction(Function<Transaction, T> work) {
+        Objects.requireNonNull(work, "work");
+        return sessions.transaction(null, uow -> work.apply(new Transaction(sessions, uow)));
+    }
+
+    /** {@link #inTransaction} for work without a result. */
+    public void useTransaction(Consumer<Transaction> work) {
+        Objects.requireNonNull(work, "work");
+        inTransaction(tx -> {
+            work.accept(tx);
+            return null;
+        });
+    }
+
+    /** Stops accepting calls and closes the pools the library owns. Idempotent. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            sessions.close();
+            database.close();
+        }
+    }
+
+    /** The single execution path of every call, for the async facade (same package). */
+    Sessions sessions() {
+        return sessions;
+    }
+
+    Database database() {
+        return database;
+    }
+
+    static CatalogCounts counts(Sessions sessions, UnitOfWork bound) {
+        return sessions.read(bound, uow -> uow.mapper(CatalogMapper.class).selectCounts());
+    }
+
+    private static Backend detectBackend(DataSource dataSource) {
+        String product;
+        try (Connection connection = dataSource.getConnection()) {
+            product = connection.getMetaData().getDatabaseProductName();
+        } catch (SQLException e) {
+            throw SqlErrors.translate(e, Backend.POSTGRESQL, null);
+        }
+        String normalized = product == null ? "" : product.toLowerCase(Locale.ROOT);
+        if (normalized.contains("sqlite")) {
+            return Backend.SQLITE;
+        }
+        if (normalized.contains("postgres")) {
+            return Backend.POSTGRESQL;
+        }
+        throw new ConfigurationException("unsupported database product: " + product
+                + " (supported: SQLite, PostgreSQL)");
+    }
+}

@@ -1,0 +1,146 @@
+package org.elibrary;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.elibrary.domain.Page;
+import org.elibrary.domain.User;
+import org.elibrary.internal.mapper.CountedRow;
+import org.elibrary.internal.mapper.UserMapper;
+import org.elibrary.internal.session.Sessions;
+import org.elibrary.internal.session.UnitOfWork;
+import org.elibrary.internal.session.Validation;
+
+/**
+ * Users (the readers who comment): create, find, rename, delete, list. Obtained from {@link Library#users()}
+ * or, bound to one transaction, from {@link Transaction#users()}.
+ *
+ * <p>Every method is atomic. Usernames are at most 50 characters (code points), not blank, without NUL, and
+ * unique. Exceptions as described on {@link AuthorRepository}.
+ */
+public final class UserRepository {
+    private static final int CHUNK = 1000;
+
+    private final Sessions sessions;
+    private final UnitOfWork bound;
+
+    UserRepository(Sessions sessions, UnitOfWork bound) {
+        this.sessions = sessions;
+        this.bound = bound;
+    }
+
+    public User create(String username) {
+        Validation.text("user.username", username, Validation.USERNAME_MAX);
+        return sessions.write(bound, uow -> {
+            uow.writing("user.username", username);
+            return new User(uow.mapper(UserMapper.class).insert(username), username);
+        });
+    }
+
+    /** Creates many users in one transaction, all or none; returns them in the order given. */
+    public List<User> createAll(List<String> usernames) {
+        Validation.list("usernames", usernames);
+        Set<String> seen = new HashSet<>();
+        for (String username : usernames) {
+            Validation.text("user.username", username, Validation.USERNAME_MAX);
+            if (!seen.add(username)) {
+                throw new DuplicateException("user.username", username);
+            }
+        }
+        if (usernames.isEmpty()) {
+            return List.of();
+        }
+        return sessions.write(bound, uow -> {
+            UserMapper mapper = uow.mapper(UserMapper.class);
+            Map<String, User> created = new HashMap<>(usernames.size() * 2);
+            for (int from = 0; from < usernames.size(); from += CHUNK) {
+                for (User user : mapper.insertAll(usernames.subList(from, Math.min(usernames.size(), from + CHUNK)))) {
+                    created.put(user.username(), user);
+                }
+            }
+            List<User> result = new ArrayList<>(usernames.size());
+            for (String username : usernames) {
+                result.add(created.get(username));
+            }
+            return result;
+        });
+    }
+
+    public Optional<User> findById(long id) {
+        Validation.id("user.id", id);
+        return sessions.read(bound, uow -> Optional.ofNullable(uow.mapper(UserMapper.class).selectById(id)));
+    }
+
+    /** Finds a user by exact username (case-sensitive). */
+    public Optional<User> findByUsername(String username) {
+        Validation.text("user.username", username, Validation.USERNAME_MAX);
+        return sessions.read(bound, uow -> Optional.ofNullable(uow.mapper(UserMapper.class).selectByUsername(username)));
+    }
+
+    public User rename(long id, String newUsername) {
+        Validation.id("user.id", id);
+        Validation.text("user.username", newUsername, Validation.USERNAME_MAX);
+        return sessions.write(bound, uow -> {
+            uow.writing("user.username", newUsername);
+            if (uow.mapper(UserMapper.class).updateUsername(id, newUsername) == 0) {
+                throw new NotFoundException("user", "id=" + id);
+            }
+            return new User(id, newUsername);
+        });
+    }
+
+    /** Deletes a user and all their comments. Returns false when there was no such user. */
+    public boolean delete(long id) {
+        Validation.id("user.id", id);
+        return sessions.write(bound, uow -> {
+            UserMapper mapper = uow.mapper(UserMapper.class);
+            mapper.deleteComments(id);
+            return mapper.delete(id) == 1;
+        });
+    }
+
+    /**
+     * Keyset pagination ordered by username; {@code afterId} 0 for the first page, then the id of the last
+     * user received; {@code limit} 1 to 1000.
+     *
+     * @throws NotFoundException if {@code afterId} names a user that no longer exists
+     */
+    public List<User> listAfter(long afterId, int limit) {
+        Validation.afterId(afterId);
+        Validation.limit(limit);
+        return sessions.read(bound, uow -> {
+            UserMapper mapper = uow.mapper(UserMapper.class);
+            List<User> page = mapper.selectAfter(afterId, limit);
+            if (page.isEmpty() && afterId > 0 && mapper.selectById(afterId) == null) {
+                throw new NotFoundException("user", "id=" + afterId);
+            }
+            return page;
+        });
+    }
+
+    /** Offset pagination ordered by username, with the total; {@code limit} 1 to 1000. */
+    public Page<User> page(int offset, int limit) {
+        Validation.offset(offset);
+        Validation.limit(limit);
+        return sessions.read(bound, uow -> {
+            UserMapper mapper = uow.mapper(UserMapper.class);
+            List<CountedRow> rows = mapper.selectPage(offset, limit);
+            if (rows.isEmpty()) {
+                return new Page<>(List.of(), offset == 0 ? 0 : mapper.count(), offset, limit);
+            }
+            List<User> items = new ArrayList<>(rows.size());
+            for (CountedRow row : rows) {
+                items.add(new User(row.id(), row.text()));
+            }
+            return new Page<>(items, rows.get(0).total(), offset, limit);
+        });
+    }
+
+    public long count() {
+        return sessions.read(bound, uow -> uow.mapper(UserMapper.class).count());
+    }
+}

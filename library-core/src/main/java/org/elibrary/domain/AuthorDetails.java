@@ -1,0 +1,17 @@
+package org.elibrary.domain;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One author with their books, read in one consistent snapshot.
+ *
+ * @param author the author
+ * @param books  their books, ordered by title
+ */
+public record AuthorDetails(Author author, List<Book> books) {
+    public AuthorDetails {
+        Objects.requireNonNull(author, "author");
+        books = List.copyOf(books);
+    }
+}

@@ -1,0 +1,22 @@
+package org.elibrary.domain;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A book with its authors: one entry of a list, page or search result of books.
+ *
+ * @param book    the book
+ * @param authors its authors, ordered by name (empty when it has none)
+ */
+public record BookWithAuthors(Book book, List<Author> authors) {
+    public BookWithAuthors {
+        Objects.requireNonNull(book, "book");
+        authors = List.copyOf(authors);
+    }
+
+    /** The book's id, for use as the keyset cursor of the next page. */
+    public long id() {
+        return book.id();
+    }
+}

@@ -1,0 +1,35 @@
+package org.elibrary.internal.mapper;
+
+import java.util.Collection;
+import java.util.List;
+import org.elibrary.domain.Author;
+
+public interface AuthorMapper {
+    long insert(String name);
+
+    List<Author> insertAll(List<String> names);
+
+    Author selectById(long id);
+
+    Author selectByName(String name);
+
+    List<Author> selectByNames(Collection<String> names);
+
+    long countIds(Collection<Long> ids);
+
+    int updateName(long id, String name);
+
+    int deleteLinks(long id);
+
+    int delete(long id);
+
+    List<Author> selectAfter(long afterId, int limit);
+
+    List<CountedRow> selectPage(int offset, int limit);
+
+    List<Author> searchByName(SearchQuery query);
+
+    List<AuthorBookRow> selectDetails(long id);
+
+    long count();
+}

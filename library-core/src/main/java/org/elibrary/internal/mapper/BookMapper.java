@@ -1,0 +1,46 @@
+package org.elibrary.internal.mapper;
+
+import java.util.Collection;
+import java.util.List;
+import org.elibrary.domain.Book;
+
+public interface BookMapper {
+    long insert(String title);
+
+    List<Book> insertAll(List<String> titles);
+
+    int insertLinks(List<Link> links);
+
+    /** Links only when both rows exist (0 rows otherwise), whatever the state of foreign-key enforcement. */
+    int insertLink(long authorId, long bookId);
+
+    int deleteLink(long authorId, long bookId);
+
+    Book selectById(long id);
+
+    Book selectByTitle(String title);
+
+    long countIds(Collection<Long> ids);
+
+    int updateTitle(long id, String title);
+
+    int deleteComments(long id);
+
+    int deleteLinks(long id);
+
+    int delete(long id);
+
+    List<DetailRow> selectDetails(long id);
+
+    List<BookAuthorRow> selectWithAuthors(long id);
+
+    List<BookAuthorRow> selectAfter(long afterId, int limit);
+
+    List<BookAuthorRow> selectPage(int offset, int limit);
+
+    List<BookAuthorRow> searchByTitle(SearchQuery query);
+
+    List<BookAuthorRow> searchByAuthor(SearchQuery query);
+
+    long count();
+}

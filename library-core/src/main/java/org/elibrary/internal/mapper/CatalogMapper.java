@@ -1,0 +1,7 @@
+package org.elibrary.internal.mapper;
+
+import org.elibrary.domain.CatalogCounts;
+
+public interface CatalogMapper {
+    CatalogCounts selectCounts();
+}

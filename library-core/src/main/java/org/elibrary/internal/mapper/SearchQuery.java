@@ -1,0 +1,33 @@
+package org.elibrary.internal.mapper;
+
+import java.util.Locale;
+
+/**
+ * A substring query prepared for both backends: an FTS5 trigram phrase (SQLite, 3 or more characters),
+ * a case-folded needle for the short-query scan (SQLite, 1-2 characters) and an escaped LIKE pattern
+ * (PostgreSQL). {@code %}, {@code _} and {@code \} in the query are literal in all three.
+ */
+public record SearchQuery(String phrase, String folded, String pattern, boolean fts, int limit) {
+    /** FTS5 trigram MATCH needs at least this many characters. */
+    public static final int TRIGRAM = 3;
+
+    public static SearchQuery of(String query, int limit) {
+        String phrase = '"' + query.replace("\"", "\"\"") + '"';
+        StringBuilder like = new StringBuilder(query.length() + 8).append('%');
+        for (int i = 0; i < query.length(); i++) {
+            char c = query.charAt(i);
+            if (c == '%' || c == '_' || c == '\\') {
+                like.append('\\');
+            }
+            like.append(c);
+        }
+        like.append('%');
+        boolean fts = query.codePointCount(0, query.length()) >= TRIGRAM;
+        return new SearchQuery(phrase, fold(query), like.toString(), fts, limit);
+    }
+
+    /** The case folding of the short-query scan (registered on SQLite as {@code elib_fold}). */
+    public static String fold(String text) {
+        return text.toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,288 @@
+package org.elibrary.internal.session;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.time.Duration;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+import org.apache.ibatis.session.ExecutorType;
+import org.apache.ibatis.session.SqlSession;
+import org.apache.ibatis.session.SqlSessionFactory;
+import org.apache.ibatis.session.defaults.DefaultSqlSessionFactory;
+import org.elibrary.Backend;
+import org.elibrary.LibraryException;
+import org.elibrary.internal.db.Database;
+
+/**
+ * The single path every catalog call takes to the database.
+ *
+ * <ul>
+ *   <li>{@link #read} runs on a connection of {@link Database#reader()} in autocommit mode. Every catalog
+ *       read is one SQL statement, so it sees one consistent snapshot without a transaction.</li>
+ *   <li>{@link #write} runs in a transaction on a connection of {@link Database#writer()} (on SQLite the
+ *       one-connection write lane whose transactions begin IMMEDIATE) and commits on return, rolls back on
+ *       any failure: each write call is atomic.</li>
+ *   <li>{@link #transaction} runs a caller's callback in one writer transaction. While it runs, every
+ *       {@code read}/{@code write} on the same thread joins it (a thread-bound unit of work), and a nested
+ *       {@code transaction} runs in a SAVEPOINT.</li>
+ * </ul>
+ *
+ * <p>Hooks for the async facade: run any of these methods on an executor thread; wrap a call in
+ * {@link #observed} to learn which {@link UnitOfWork} (hence which connection) it runs on, so that a timed-out
+ * call can be {@link UnitOfWork#cancel() cancelled}; every statement also carries the configured statement
+ * timeout.
+ */
+public final class Sessions {
+    /** Work against one unit of work; may throw JDBC exceptions, which are translated. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(UnitOfWork uow) throws SQLException;
+    }
+
+    /** Told when a call observed through {@link #observed} starts and ends a unit of work on its thread. */
+    public interface Listener {
+        void started(UnitOfWork uow);
+
+        void finished(UnitOfWork uow);
+    }
+
+    private final Database database;
+    private final Backend backend;
+    private final SqlSessionFactory factory;
+    private final ThreadLocal<UnitOfWork> current = new ThreadLocal<>();
+    private final ThreadLocal<Listener> listener = new ThreadLocal<>();
+    private volatile boolean closed;
+
+    public Sessions(Database database, Duration statementTimeout) {
+        this.database = database;
+        this.backend = database.backend();
+        this.factory = new DefaultSqlSessionFactory(
+                CatalogConfiguration.create(backend, statementTimeout, database.writer()));
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    /** Runs a read: joins the bound or thread's transaction if any, else autocommit on a reader connection. */
+    public <T> T read(UnitOfWork bound, Work<T> work) {
+        return run(bound, false, work);
+    }
+
+    /** Runs an atomic write: joins the bound or thread's transaction if any, else its own transaction. */
+    public <T> T write(UnitOfWork bound, Work<T> work) {
+        return run(bound, true, work);
+    }
+
+    /**
+     * Runs a caller's callback in a transaction: a new one on a writer connection, or a SAVEPOINT inside the
+     * transaction already open on this thread. Commits (or releases the savepoint) when the callback returns,
+     * rolls back (to the savepoint) when it throws, and rethrows. If a catalog call inside failed with a
+     * database error that the callback caught, the transaction is rolled back anyway and that error rethrown:
+     * after such an error PostgreSQL refuses further statements, so both backends behave the same.
+     */
+    public <T> T transaction(UnitOfWork bound, Function<UnitOfWork, T> callback) {
+        ensureOpen();
+        UnitOfWork outer = bound != null ? usable(bound) : current.get();
+        if (outer != null) {
+            return nested(outer, callback);
+        }
+        return fresh(database.writer(), true, callback::apply, true);
+    }
+
+    /** The transaction open on this thread, if any. */
+    public UnitOfWork currentTransaction() {
+        return current.get();
+    }
+
+    /** Runs {@code action} on this thread, telling {@code l} about each unit of work it opens. */
+    public <T> T observed(Listener l, Supplier<T> action) {
+        Listener previous = listener.get();
+        listener.set(l);
+        try {
+            return action.get();
+        } finally {
+            if (previous == null) {
+                listener.remove();
+            } else {
+                listener.set(previous);
+            }
+        }
+    }
+
+    /** Refuses further calls; the caller closes the database afterwards. */
+    public void close() {
+        closed = true;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    private <T> T run(UnitOfWork bound, boolean write, Work<T> work) {
+        ensureOpen();
+        UnitOfWork joined = bound != null ? usable(bound) : current.get();
+        if (joined != null) {
+            return joined(joined, work);
+        }
+        return fresh(write ? database.writer() : database.reader(), write, work, false);
+    }
+
+    private <T> T joined(UnitOfWork uow, Work<T> work) {
+        uow.clearHints();
+        try {
+            return work.run(uow);
+        } catch (Throwable t) {
+            RuntimeException translated = SqlErrors.translate(t, backend, uow);
+            if (!(t instanceof LibraryException) && translated instanceof LibraryException e) {
+                // A database error inside a caller's transaction: its statements may be half done (and
+                // PostgreSQL has aborted the transaction), so the whole transaction must roll back.
+                uow.rollbackOnly(e);
+            }
+            throw translated;
+        }
+    }
+
+    private <T> T fresh(DataSource source, boolean transactional, Work<T> work, boolean callerTransaction) {
+        Connection connection = null;
+        SqlSession session = null;
+        UnitOfWork uow = null;
+        Listener l = listener.get();
+        try {
+            connection = source.getConnection();
+            if (transactional) {
+                connection.setAutoCommit(false);
+            }
+            session = factory.openSession(ExecutorType.REUSE, connection);
+            uow = new UnitOfWork(backend, connection, session, transactional);
+            if (l != null) {
+                l.started(uow);
+            }
+            if (transactional) {
+                current.set(uow);
+            }
+            T result = work.run(uow);
+            if (transactional) {
+                LibraryException rollback = uow.rollbackCause();
+                if (rollback != null) {
+                    throw rollback;
+                }
+                session.flushStatements();
+                connection.commit();
+            }
+            return result;
+        } catch (Throwable t) {
+            if (transactional && connection != null) {
+                rollbackQuietly(connection);
+            }
+            throw SqlErrors.translate(t, backend, uow);
+        } finally {
+            if (transactional) {
+                current.remove();
+            }
+            if (uow != null) {
+                uow.end();
+                if (l != null) {
+                    l.finished(uow);
+                }
+            }
+            release(session, connection, transactional);
+        }
+    }
+
+    private <T> T nested(UnitOfWork outer, Function<UnitOfWork, T> callback) {
+        LibraryException before = outer.rollbackCause();
+        Savepoint savepoint;
+        try {
+            savepoint = outer.savepoint();
+        } catch (SQLException e) {
+            LibraryException translated = SqlErrors.translate(e, backend, outer);
+            outer.rollbackOnly(translated);
+            throw translated;
+        }
+        T result;
+        try {
+            result = callback.apply(outer);
+        } catch (Throwable t) {
+            rollbackTo(outer, savepoint, before);
+            throw SqlErrors.translate(t, backend, null);
+        }
+        LibraryException failedInside = outer.rollbackCause();
+        if (failedInside != before) {
+            rollbackTo(outer, savepoint, before);
+            throw failedInside;
+        }
+        try {
+            outer.connection().releaseSavepoint(savepoint);
+        } catch (SQLException e) {
+            LibraryException translated = SqlErrors.translate(e, backend, outer);
+            outer.rollbackOnly(translated);
+            throw translated;
+        }
+        return result;
+    }
+
+    private void rollbackTo(UnitOfWork outer, Savepoint savepoint, LibraryException before) {
+        try {
+            outer.session().clearCache();
+            outer.connection().rollback(savepoint);
+            outer.restoreRollbackCause(before);
+        } catch (SQLException e) {
+            outer.rollbackOnly(SqlErrors.translate(e, backend, outer));
+        }
+    }
+
+    private UnitOfWork usable(UnitOfWork bound) {
+        if (!bound.isActive()) {
+            throw new IllegalStateException("the transaction has ended; use the handle only inside its callback");
+        }
+        if (bound.owner() != Thread.currentThread()) {
+            throw new IllegalStateException("a transaction handle may only be used on the thread running its callback");
+        }
+        return bound;
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("the Library is closed");
+        }
+    }
+
+    private static void rollbackQuietly(Connection connection) {
+        try {
+            connection.rollback();
+        } catch (SQLException | RuntimeException ignored) {
+            // The connection is probably broken; closing it below discards the transaction anyway.
+        }
+    }
+
+    private static void release(SqlSession session, Connection connection, boolean transactional) {
+        if (session != null) {
+            try {
+                session.close();
+            } catch (RuntimeException ignored) {
+                // closing statements of a broken connection
+            }
+        }
+        if (connection != null) {
+            try {
+                if (transactional) {
+                    connection.setAutoCommit(true);
+                }
+            } catch (SQLException | RuntimeException ignored) {
+                // the pool resets or evicts it
+            }
+            try {
+                connection.close();
+            } catch (SQLException | RuntimeException ignored) {
+                // nothing more to release
+            }
+        }
+    }
+}

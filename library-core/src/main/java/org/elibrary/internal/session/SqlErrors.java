@@ -1,0 +1,201 @@
+package org.elibrary.internal.session;
+
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.util.Locale;
+import org.apache.ibatis.exceptions.PersistenceException;
+import org.elibrary.Backend;
+import org.elibrary.ConfigurationException;
+import org.elibrary.DatabaseUnavailableException;
+import org.elibrary.DuplicateException;
+import org.elibrary.LibraryException;
+import org.elibrary.NotFoundException;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
+import org.sqlite.SQLiteException;
+
+/**
+ * The one place where database errors become library exceptions, so that one input gives one exception type
+ * on both backends: PostgreSQL SQLStates and SQLite extended result codes map to the same classes.
+ */
+public final class SqlErrors {
+    // SQLite extended result codes (https://sqlite.org/rescode.html)
+    private static final int SQLITE_CONSTRAINT_UNIQUE = 2067;
+    private static final int SQLITE_CONSTRAINT_PRIMARYKEY = 1555;
+    private static final int SQLITE_CONSTRAINT_FOREIGNKEY = 787;
+    private static final int SQLITE_BUSY = 5;
+    private static final int SQLITE_LOCKED = 6;
+    private static final int SQLITE_INTERRUPT = 9;
+    private static final int SQLITE_IOERR = 10;
+    private static final int SQLITE_FULL = 13;
+    private static final int SQLITE_CANTOPEN = 14;
+
+    private SqlErrors() {
+    }
+
+    /**
+     * Translates a failure that escaped a unit of work. Library exceptions pass unchanged; MyBatis and JDBC
+     * exceptions become library exceptions; anything else (a caller's own exception) is returned as is.
+     *
+     * @param uow the unit of work that failed, for the values it was writing; may be null
+     */
+    public static RuntimeException translate(Throwable failure, Backend backend, UnitOfWork uow) {
+        if (failure instanceof LibraryException e) {
+            return e;
+        }
+        SQLException sql = findSqlException(failure);
+        if (sql == null) {
+            if (failure instanceof PersistenceException) {
+                return new DatabaseUnavailableException("database call failed: " + failure.getMessage(), failure);
+            }
+            if (failure instanceof RuntimeException e) {
+                return e;
+            }
+            if (failure instanceof Error e) {
+                throw e;
+            }
+            return new IllegalStateException(failure);
+        }
+        return translate(sql, backend, uow);
+    }
+
+    /** Translates one JDBC exception. */
+    public static LibraryException translate(SQLException e, Backend backend, UnitOfWork uow) {
+        if (e instanceof SQLTransientConnectionException) {
+            return new DatabaseUnavailableException("no database connection became available in time", e);
+        }
+        if (e instanceof SQLiteException s) {
+            return sqlite(s, uow);
+        }
+        return postgres(e, uow);
+    }
+
+    private static LibraryException sqlite(SQLiteException e, UnitOfWork uow) {
+        int code = e.getResultCode().code;
+        int primary = code & 0xff;
+        String message = e.getMessage() == null ? "" : e.getMessage();
+        if (code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY) {
+            String field = sqliteConstraintField(message);
+            return new DuplicateException(field, valueFor(uow, field, "?"), e);
+        }
+        if (code == SQLITE_CONSTRAINT_FOREIGNKEY) {
+            return missingReference(uow, e);
+        }
+        if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
+            return new DatabaseUnavailableException("the SQLite database is busy (locked by another writer)", e);
+        }
+        if (primary == SQLITE_INTERRUPT) {
+            return new DatabaseUnavailableException("statement timed out or was cancelled", e);
+        }
+        if (primary == SQLITE_IOERR || primary == SQLITE_FULL || primary == SQLITE_CANTOPEN) {
+            return new DatabaseUnavailableException("the SQLite database cannot be read or written: " + message, e);
+        }
+        if (message.contains("no such table") || message.contains("no such column")) {
+            return new ConfigurationException("the database does not have the library's schema (run the migrations): "
+                    + message, e);
+        }
+        return new DatabaseUnavailableException("database error: " + message, e);
+    }
+
+    private static LibraryException postgres(SQLException e, UnitOfWork uow) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        ServerErrorMessage server = e instanceof PSQLException p ? p.getServerErrorMessage() : null;
+        switch (state) {
+            case "23505": {
+                String[] key = postgresKey(server);
+                String field = key == null ? "unique value" : key[0];
+                String value = valueFor(uow, field, key == null ? "?" : key[1]);
+                return new DuplicateException(field, value, e);
+            }
+            case "23503":
+                return missingReference(uow, e);
+            case "57014":
+                return new DatabaseUnavailableException("statement timed out or was cancelled", e);
+            case "40001":
+            case "40P01":
+                return new DatabaseUnavailableException("transaction conflicted with another one; retry it", e);
+            case "42P01":
+            case "42703":
+                return new ConfigurationException(
+                        "the database does not have the library's schema (run the migrations)", e);
+            default:
+                break;
+        }
+        if (state.startsWith("08") || state.startsWith("57P") || state.startsWith("53") || state.isEmpty()) {
+            return new DatabaseUnavailableException("the database is unavailable (SQLState " + state + ")", e);
+        }
+        return new DatabaseUnavailableException("database error (SQLState " + state + ")", e);
+    }
+
+    private static LibraryException missingReference(UnitOfWork uow, SQLException e) {
+        if (uow != null && uow.missingEntity() != null) {
+            NotFoundException hint = new NotFoundException(uow.missingEntity(), uow.missingKey());
+            hint.initCause(e);
+            return hint;
+        }
+        NotFoundException generic = new NotFoundException("referenced row", "(foreign key)");
+        generic.initCause(e);
+        return generic;
+    }
+
+    private static String valueFor(UnitOfWork uow, String field, String fallback) {
+        if (uow != null) {
+            String hinted = uow.uniqueValue(field);
+            if (hinted != null) {
+                return hinted;
+            }
+        }
+        return fallback;
+    }
+
+    /** "... UNIQUE constraint failed: book.title)" -> book.title; a composite key -> its table. */
+    static String sqliteConstraintField(String message) {
+        int at = message.indexOf("failed: ");
+        if (at < 0) {
+            return "unique value";
+        }
+        String columns = message.substring(at + "failed: ".length());
+        int end = columns.indexOf(')');
+        if (end >= 0) {
+            columns = columns.substring(0, end);
+        }
+        columns = columns.trim();
+        int comma = columns.indexOf(',');
+        if (comma >= 0) {
+            int dot = columns.indexOf('.');
+            return dot > 0 ? columns.substring(0, dot) : columns;
+        }
+        return columns;
+    }
+
+    /** From "Key (title)=(War)" and table "book": {"book.title", "War"}; composite keys name the table. */
+    static String[] postgresKey(ServerErrorMessage server) {
+        if (server == null || server.getDetail() == null) {
+            return null;
+        }
+        String detail = server.getDetail();
+        String table = server.getTable() == null ? "" : server.getTable();
+        int open = detail.indexOf('(');
+        int close = detail.indexOf(")=(");
+        if (open < 0 || close < 0) {
+            return null;
+        }
+        String columns = detail.substring(open + 1, close);
+        int valueEnd = detail.lastIndexOf(')');
+        String value = valueEnd > close + 3 ? detail.substring(close + 3, valueEnd) : "?";
+        String field = columns.contains(",") ? table : table + "." + columns;
+        return new String[] {field.toLowerCase(Locale.ROOT), value};
+    }
+
+    private static SQLException findSqlException(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLException e) {
+                return e;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,105 @@
+package org.elibrary.internal.session;
+
+import org.elibrary.InvalidInputException;
+
+/**
+ * Argument rules checked before anything reaches the database, identical on both backends. Lengths are
+ * counted in code points, as PostgreSQL counts {@code VARCHAR(n)} characters (an emoji is one character);
+ * SQLite enforces no length, so these checks are the only ones it gets.
+ */
+public final class Validation {
+    /** Schema limits: {@code author.name}, {@code book.title}, {@code user.username}, {@code comment.text}. */
+    public static final int NAME_MAX = 100;
+    public static final int TITLE_MAX = 150;
+    public static final int USERNAME_MAX = 50;
+    public static final int TEXT_MAX = 300;
+    /** Largest page or search result one call returns. */
+    public static final int LIMIT_MAX = 1000;
+
+    private Validation() {
+    }
+
+    /**
+     * Required text: not null, no NUL (PostgreSQL rejects it and SQLite would truncate at it), no unpaired
+     * surrogate (it cannot be encoded as UTF-8), not blank, at most {@code max} code points.
+     */
+    public static String text(String field, String value, int max) {
+        if (value == null) {
+            throw new InvalidInputException(field, "is required");
+        }
+        int codePoints = 0;
+        boolean blank = true;
+        int length = value.length();
+        for (int i = 0; i < length; i++) {
+            char c = value.charAt(i);
+            if (c == '\0') {
+                throw new InvalidInputException(field, "must not contain the NUL character");
+            }
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 < length && Character.isLowSurrogate(value.charAt(i + 1))) {
+                    i++;
+                    blank = false;
+                } else {
+                    throw new InvalidInputException(field, "must be valid Unicode (unpaired surrogate)");
+                }
+            } else if (Character.isLowSurrogate(c)) {
+                throw new InvalidInputException(field, "must be valid Unicode (unpaired surrogate)");
+            } else if (blank && !Character.isWhitespace(c) && !Character.isSpaceChar(c)) {
+                blank = false;
+            }
+            codePoints++;
+        }
+        if (blank) {
+            throw new InvalidInputException(field, "must not be blank");
+        }
+        if (codePoints > max) {
+            throw new InvalidInputException(field, "must be at most " + max + " characters");
+        }
+        return value;
+    }
+
+    /** A database id: positive. */
+    public static long id(String field, long id) {
+        if (id <= 0) {
+            throw new InvalidInputException(field, "must be a positive id");
+        }
+        return id;
+    }
+
+    /** A keyset cursor: the id of the last row seen, or 0 for the first page. */
+    public static long afterId(long afterId) {
+        if (afterId < 0) {
+            throw new InvalidInputException("afterId", "must be 0 (first page) or the id of the last row seen");
+        }
+        return afterId;
+    }
+
+    /** A page size or result limit: 1 to {@value #LIMIT_MAX}. */
+    public static int limit(int limit) {
+        if (limit < 1 || limit > LIMIT_MAX) {
+            throw new InvalidInputException("limit", "must be between 1 and " + LIMIT_MAX);
+        }
+        return limit;
+    }
+
+    /** An offset: 0 or more. */
+    public static int offset(int offset) {
+        if (offset < 0) {
+            throw new InvalidInputException("offset", "must not be negative");
+        }
+        return offset;
+    }
+
+    /** A non-null list argument. */
+    public static <T> java.util.List<T> list(String field, java.util.List<T> list) {
+        if (list == null) {
+            throw new InvalidInputException(field, "is required");
+        }
+        for (T item : list) {
+            if (item == null) {
+                throw new InvalidInputException(field, "must not contain null");
+            }
+        }
+        return list;
+    }
+}

@@ -1,0 +1,536 @@
+package org.elibrary;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.elibrary.domain.Author;
+import org.elibrary.domain.AuthorDetails;
+import org.elibrary.domain.Book;
+import org.elibrary.domain.BookComment;
+import org.elibrary.domain.BookDetails;
+import org.elibrary.domain.BookWithAuthors;
+import org.elibrary.domain.CatalogCounts;
+import org.elibrary.domain.Comment;
+import org.elibrary.domain.NewBook;
+import org.elibrary.domain.NewComment;
+import org.elibrary.domain.Page;
+import org.elibrary.domain.User;
+import org.elibrary.testing.TestDatabases;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The catalog scenario suite: every operation, on SQLite and on PostgreSQL, each test on a fresh database. */
+class CatalogIT {
+
+    static void withLibrary(Backend backend, Consumer<Library> test) {
+        String url = TestDatabases.newDatabaseUrl(backend);
+        try (Library library = Library.open(LibrarySettings.builder().databaseUrl(url).build())) {
+            assertThat(library.backend()).isEqualTo(backend);
+            test.accept(library);
+        }
+    }
+
+    /** Runs {@code failing}, expects {@code type}, and checks that no table changed. */
+    static <E extends Throwable> E failsUnchanged(Library library, Class<E> type, Runnable failing) {
+        CatalogCounts before = library.counts();
+        E error = catchThrowableOfType(type, failing::run);
+        assertThat(error).as("expected %s", type.getSimpleName()).isNotNull();
+        assertThat(library.counts()).isEqualTo(before);
+        return error;
+    }
+
+    // ---------------------------------------------------------------- authors
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void authorsCreateFindRenameDelete(Backend backend) {
+        withLibrary(backend, library -> {
+            AuthorRepository authors = library.authors();
+            Author tolstoy = authors.create("Лев Толстой");
+            assertThat(tolstoy.id()).isPositive();
+            assertThat(authors.findById(tolstoy.id())).contains(tolstoy);
+            assertThat(authors.findByName("Лев Толстой")).contains(tolstoy);
+            assertThat(authors.findByName("лев толстой")).isEmpty();
+            assertThat(authors.findById(tolstoy.id() + 100)).isEmpty();
+
+            Author renamed = authors.rename(tolstoy.id(), "Leo Tolstoy");
+            assertThat(renamed).isEqualTo(new Author(tolstoy.id(), "Leo Tolstoy"));
+            assertThat(authors.findById(tolstoy.id())).contains(renamed);
+            assertThat(authors.count()).isEqualTo(1);
+
+            assertThat(authors.delete(tolstoy.id())).isTrue();
+            assertThat(authors.delete(tolstoy.id())).isFalse();
+            assertThat(authors.findById(tolstoy.id())).isEmpty();
+            assertThat(authors.count()).isZero();
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void authorErrorsLeaveTheDatabaseUnchanged(Backend backend) {
+        withLibrary(backend, library -> {
+            AuthorRepository authors = library.authors();
+            Author a = authors.create("Anna");
+            Author b = authors.create("Boris");
+            DuplicateException dup = failsUnchanged(library, DuplicateException.class, () -> authors.create("Anna"));
+            assertThat(dup.field()).isEqualTo("author.name");
+            assertThat(dup.value()).isEqualTo("Anna");
+            dup = failsUnchanged(library, DuplicateException.class, () -> authors.rename(b.id(), "Anna"));
+            assertThat(dup.value()).isEqualTo("Anna");
+            assertThat(authors.findById(b.id())).contains(b);
+            NotFoundException missing = failsUnchanged(library, NotFoundException.class,
+                    () -> authors.rename(a.id() + b.id(), "Carl"));
+            assertThat(missing.entity()).isEqualTo("author");
+            failsUnchanged(library, DuplicateException.class, () -> authors.createAll(List.of("Carl", "Dora", "Anna")));
+            failsUnchanged(library, DuplicateException.class, () -> authors.createAll(List.of("Carl", "Carl")));
+            assertThat(authors.findByName("Carl")).isEmpty();
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void authorDetailsAndDeleteKeepsBooks(Backend backend) {
+        withLibrary(backend, library -> {
+            BookWithAuthors war = library.books().createWithAuthors("War and Peace", List.of("Tolstoy"));
+            BookWithAuthors anna = library.books().createWithAuthors("Anna Karenina", List.of("Tolstoy", "Editor"));
+            Author tolstoy = library.authors().findByName("Tolstoy").orElseThrow();
+            AuthorDetails details = library.authors().findDetails(tolstoy.id()).orElseThrow();
+            assertThat(details.author()).isEqualTo(tolstoy);
+            assertThat(details.books()).containsExactly(anna.book(), war.book());
+            Author lonely = library.authors().create("Lonely");
+            assertThat(library.authors().findDetails(lonely.id()).orElseThrow().books()).isEmpty();
+            assertThat(library.authors().findDetails(999)).isEmpty();
+
+            assertThat(library.authors().delete(tolstoy.id())).isTrue();
+            assertThat(library.books().count()).isEqualTo(2);
+            assertThat(library.counts().authorBook()).isEqualTo(1);
+            assertThat(library.books().findWithAuthors(anna.id()).orElseThrow().authors())
+                    .extracting(Author::name).containsExactly("Editor");
+        });
+    }
+
+    // ---------------------------------------------------------------- books
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void booksCreateFindRenameLinkUnlink(Backend backend) {
+        withLibrary(backend, library -> {
+            BookRepository books = library.books();
+            Book book = books.create("Война и мир");
+            assertThat(books.findById(book.id())).contains(book);
+            assertThat(books.findByTitle("Война и мир")).contains(book);
+            assertThat(books.findWithAuthors(book.id()).orElseThrow().authors()).isEmpty();
+            Author a = library.authors().create("Толстой");
+            Author b = library.authors().create("Aнонимус");
+            books.linkAuthor(book.id(), a.id());
+            books.linkAuthor(book.id(), b.id());
+            DuplicateException dup = failsUnchanged(library, DuplicateException.class,
+                    () -> books.linkAuthor(book.id(), a.id()));
+            assertThat(dup.field()).isEqualTo("author_book");
+            NotFoundException nf = failsUnchanged(library, NotFoundException.class,
+                    () -> books.linkAuthor(book.id(), 9999));
+            assertThat(nf.entity()).isEqualTo("author");
+            nf = failsUnchanged(library, NotFoundException.class, () -> books.linkAuthor(9999, a.id()));
+            assertThat(nf.entity()).isEqualTo("book");
+            assertThat(books.findWithAuthors(book.id()).orElseThrow().authors()).containsExactlyInAnyOrder(a, b);
+            assertThat(books.unlinkAuthor(book.id(), b.id())).isTrue();
+            assertThat(books.unlinkAuthor(book.id(), b.id())).isFalse();
+            assertThat(books.findWithAuthors(book.id()).orElseThrow().authors()).containsExactly(a);
+
+            Book renamed = books.rename(book.id(), "War and Peace");
+            assertThat(books.findById(book.id())).contains(renamed);
+            assertThat(books.findByTitle("Война и мир")).isEmpty();
+            failsUnchanged(library, NotFoundException.class, () -> books.rename(9999, "x"));
+            books.create("Other");
+            DuplicateException taken = failsUnchanged(library, DuplicateException.class,
+                    () -> books.rename(book.id(), "Other"));
+            assertThat(taken.field()).isEqualTo("book.title");
+            assertThat(taken.value()).isEqualTo("Other");
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void createBookWithAuthorsCreatesOnlyMissingAuthorsAtomically(Backend backend) {
+        withLibrary(backend, library -> {
+            Author existing = library.authors().create("Ильф");
+            BookWithAuthors created = library.books().createWithAuthors("Двенадцать стульев",
+                    List.of("Петров", "Ильф", "Петров"));
+            assertThat(created.authors()).extracting(Author::name).containsExactly("Ильф", "Петров");
+            assertThat(created.authors()).contains(existing);
+            assertThat(library.authors().count()).isEqualTo(2);
+            assertThat(library.books().findWithAuthors(created.id())).contains(created);
+
+            // The title is taken: the new author "Новый" must not survive the failed call.
+            DuplicateException dup = failsUnchanged(library, DuplicateException.class,
+                    () -> library.books().createWithAuthors("Двенадцать стульев", List.of("Новый")));
+            assertThat(dup.field()).isEqualTo("book.title");
+            assertThat(library.authors().findByName("Новый")).isEmpty();
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void bulkCreateIsAllOrNothing(Backend backend) {
+        withLibrary(backend, library -> {
+            List<String> names = new ArrayList<>();
+            for (int i = 0; i < 1500; i++) {
+                names.add(i % 2 == 0 ? "Author %06d".formatted(i) : "Автор %06d".formatted(i));
+            }
+            List<Author> authors = library.authors().createAll(names);
+            assertThat(authors).extracting(Author::name).containsExactlyElementsOf(names);
+            assertThat(authors).extracting(Author::id).doesNotHaveDuplicates();
+            assertThat(library.authors().findById(authors.get(1234).id())).contains(authors.get(1234));
+
+            List<NewBook> books = new ArrayList<>();
+            for (int i = 0; i < 1200; i++) {
+                books.add(new NewBook("Book %07d".formatted(i),
+                        List.of(authors.get(i % 1500).id(), authors.get((i * 7 + 3) % 1500).id())));
+            }
+            List<Book> created = library.books().createAll(books);
+            assertThat(created).extracting(Book::title).containsExactlyElementsOf(books.stream().map(NewBook::title).toList());
+            CatalogCounts counts = library.counts();
+            assertThat(counts.book()).isEqualTo(1200);
+            assertThat(counts.authorBook()).isEqualTo(2400);
+
+            // One missing author id: nothing of the batch is stored.
+            NotFoundException nf = failsUnchanged(library, NotFoundException.class, () -> library.books().createAll(
+                    List.of(new NewBook("New 1", List.of(authors.get(0).id())), new NewBook("New 2", List.of(99_999L)))));
+            assertThat(nf.key()).isEqualTo("id=99999");
+            // A taken title in the middle of a batch: nothing stored.
+            failsUnchanged(library, DuplicateException.class, () -> library.books().createAll(
+                    List.of(new NewBook("New 1", List.of()), new NewBook("Book 0000005", List.of()))));
+            assertThat(library.books().createWithAuthorIds("Solo", List.of(authors.get(0).id(), authors.get(0).id())).title())
+                    .isEqualTo("Solo");
+
+            List<User> users = library.users().createAll(List.of("u1", "u2", "u3"));
+            List<NewComment> comments = new ArrayList<>();
+            for (int j = 0; j < 2500; j++) {
+                comments.add(new NewComment(users.get(j % 3).id(), created.get((j * 31) % 1200).id(), "Comment %d on book".formatted(j)));
+            }
+            assertThat(library.comments().addAll(comments)).isEqualTo(2500);
+            assertThat(library.comments().count()).isEqualTo(2500);
+            NotFoundException missingUser = failsUnchanged(library, NotFoundException.class,
+                    () -> library.comments().addAll(List.of(new NewComment(users.get(0).id(), created.get(0).id(), "ok"),
+                            new NewComment(777, created.get(0).id(), "bad"))));
+            assertThat(missingUser.entity()).isEqualTo("user");
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void bookDetailsHaveAuthorsByNameAndCommentsByIdWithUsernames(Backend backend) {
+        withLibrary(backend, library -> {
+            BookWithAuthors book = library.books().createWithAuthors("Мастер и Маргарита", List.of("Булгаков", "Анонимный"));
+            User ivan = library.users().create("ivan");
+            User olga = library.users().create("ольга 👩‍💻");
+            Comment first = library.comments().add(ivan.id(), book.id(), "Первый!");
+            Comment second = library.comments().add("ольга 👩‍💻", book.id(), "Отлично 👍");
+            BookDetails details = library.books().findDetails(book.id()).orElseThrow();
+            assertThat(details.book()).isEqualTo(book.book());
+            assertThat(details.authors()).extracting(Author::name).containsExactly("Анонимный", "Булгаков");
+            assertThat(details.comments()).containsExactly(
+                    new BookComment(first.id(), "Первый!", ivan.id(), "ivan"),
+                    new BookComment(second.id(), "Отлично 👍", olga.id(), "ольга 👩‍💻"));
+            assertThat(library.books().findDetails(book.id() + 1000)).isEmpty();
+
+            Book bare = library.books().create("Bare");
+            BookDetails empty = library.books().findDetails(bare.id()).orElseThrow();
+            assertThat(empty.authors()).isEmpty();
+            assertThat(empty.comments()).isEmpty();
+        });
+    }
+
+    // ---------------------------------------------------------------- users and comments
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void usersCreateFindRenameDeleteWithComments(Backend backend) {
+        withLibrary(backend, library -> {
+            UserRepository users = library.users();
+            User u = users.create("reader");
+            assertThat(users.findById(u.id())).contains(u);
+            assertThat(users.findByUsername("reader")).contains(u);
+            assertThat(users.rename(u.id(), "читатель")).isEqualTo(new User(u.id(), "читатель"));
+            DuplicateException dup = failsUnchanged(library, DuplicateException.class, () -> users.create("читатель"));
+            assertThat(dup.field()).isEqualTo("user.username");
+            assertThat(dup.value()).isEqualTo("читатель");
+            failsUnchanged(library, NotFoundException.class, () -> users.rename(999, "nobody"));
+
+            User other = users.create("other");
+            Book book = library.books().create("Book");
+            library.comments().add(u.id(), book.id(), "one");
+            library.comments().add(u.id(), book.id(), "two");
+            Comment kept = library.comments().add(other.id(), book.id(), "kept");
+            assertThat(users.delete(u.id())).isTrue();
+            assertThat(users.delete(u.id())).isFalse();
+            assertThat(library.comments().listForBook(book.id())).extracting(BookComment::id).containsExactly(kept.id());
+            assertThat(library.counts()).isEqualTo(new CatalogCounts(0, 1, 0, 1, 1));
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void commentsAddListEditDelete(Backend backend) {
+        withLibrary(backend, library -> {
+            User u = library.users().create("u");
+            Book b1 = library.books().create("B1");
+            Book b2 = library.books().create("B2");
+            Comment c1 = library.comments().add(u.id(), b1.id(), "first");
+            Comment c2 = library.comments().add("u", b2.id(), "second");
+            assertThat(c1).isEqualTo(new Comment(c1.id(), "first", u.id(), b1.id()));
+            assertThat(library.comments().findById(c2.id())).contains(c2);
+            assertThat(library.comments().listForUser(u.id())).containsExactly(c1, c2);
+            assertThat(library.comments().listForBook(b1.id())).containsExactly(new BookComment(c1.id(), "first", u.id(), "u"));
+            assertThat(library.comments().edit(c1.id(), "edited")).isEqualTo(new Comment(c1.id(), "edited", u.id(), b1.id()));
+            failsUnchanged(library, NotFoundException.class, () -> library.comments().edit(999, "x"));
+            assertThat(library.comments().delete(c1.id())).isTrue();
+            assertThat(library.comments().delete(c1.id())).isFalse();
+            assertThat(library.comments().listForUser(u.id())).containsExactly(c2);
+
+            NotFoundException nf = failsUnchanged(library, NotFoundException.class,
+                    () -> library.comments().add(999, b1.id(), "x"));
+            assertThat(nf.entity()).isEqualTo("user");
+            assertThat(nf.key()).isEqualTo("id=999");
+            nf = failsUnchanged(library, NotFoundException.class, () -> library.comments().add(u.id(), 999, "x"));
+            assertThat(nf.entity()).isEqualTo("book");
+            nf = failsUnchanged(library, NotFoundException.class, () -> library.comments().add("ghost", b1.id(), "x"));
+            assertThat(nf.entity()).isEqualTo("user");
+            assertThat(nf.key()).isEqualTo("username=ghost");
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void deletingABookRemovesItsCommentsAndLinksButNotAuthorsOrUsers(Backend backend) {
+        withLibrary(backend, library -> {
+            BookWithAuthors doomed = library.books().createWithAuthors("Doomed", List.of("A", "B"));
+            BookWithAuthors kept = library.books().createWithAuthors("Kept", List.of("A"));
+            User u = library.users().create("u");
+            for (int i = 0; i < 5; i++) {
+                library.comments().add(u.id(), doomed.id(), "c" + i);
+            }
+            library.comments().add(u.id(), kept.id(), "stays");
+            assertThat(library.books().delete(doomed.id())).isTrue();
+            assertThat(library.books().delete(doomed.id())).isFalse();
+            assertThat(library.counts()).isEqualTo(new CatalogCounts(2, 1, 1, 1, 1));
+            assertThat(library.books().findDetails(kept.id()).orElseThrow().comments()).hasSize(1);
+        });
+    }
+
+    // ---------------------------------------------------------------- lists and pages
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void keysetAndOffsetPagination(Backend backend) {
+        withLibrary(backend, library -> {
+            List<String> titles = new ArrayList<>();
+            for (int i = 0; i < 25; i++) {
+                titles.add("Title %02d".formatted((i * 7) % 25));
+            }
+            Author author = library.authors().create("Shared");
+            List<Book> books = library.books().createAll(titles.stream()
+                    .map(t -> new NewBook(t, List.of(author.id()))).toList());
+            List<String> seen = new ArrayList<>();
+            long after = 0;
+            while (true) {
+                List<BookWithAuthors> page = library.books().listAfter(after, 10);
+                if (page.isEmpty()) {
+                    break;
+                }
+                page.forEach(b -> assertThat(b.authors()).containsExactly(author));
+                page.forEach(b -> seen.add(b.book().title()));
+                after = page.get(page.size() - 1).id();
+            }
+            assertThat(seen).isSorted().hasSize(25).doesNotHaveDuplicates();
+
+            Page<BookWithAuthors> page = library.books().page(20, 10);
+            assertThat(page.total()).isEqualTo(25);
+            assertThat(page.items()).hasSize(5);
+            assertThat(page.items().get(0).book().title()).isEqualTo("Title 20");
+            assertThat(page.hasNext()).isFalse();
+            Page<BookWithAuthors> beyond = library.books().page(100, 10);
+            assertThat(beyond.items()).isEmpty();
+            assertThat(beyond.total()).isEqualTo(25);
+            assertThat(library.books().page(0, 3).hasNext()).isTrue();
+
+            Book deleted = books.get(0);
+            library.books().delete(deleted.id());
+            assertThatThrownBy(() -> library.books().listAfter(deleted.id(), 10)).isInstanceOf(NotFoundException.class);
+
+            List<Author> authors = library.authors().createAll(List.of("Cc", "Aa", "Bb", "Dd"));
+            assertThat(library.authors().listAfter(0, 2)).extracting(Author::name).containsExactly("Aa", "Bb");
+            long bb = authors.get(2).id();
+            assertThat(library.authors().listAfter(bb, 10)).extracting(Author::name).containsExactly("Cc", "Dd", "Shared");
+            Page<Author> authorPage = library.authors().page(1, 2);
+            assertThat(authorPage.items()).extracting(Author::name).containsExactly("Bb", "Cc");
+            assertThat(authorPage.total()).isEqualTo(5);
+
+            library.users().createAll(List.of("zed", "amy", "bob"));
+            List<User> firstUsers = library.users().listAfter(0, 2);
+            assertThat(firstUsers).extracting(User::username).containsExactly("amy", "bob");
+            assertThat(library.users().listAfter(firstUsers.get(1).id(), 2)).extracting(User::username).containsExactly("zed");
+            assertThat(library.users().page(0, 2).total()).isEqualTo(3);
+            assertThat(library.users().page(5, 2).total()).isEqualTo(3);
+            assertThat(library.users().page(0, 2).items()).extracting(User::username).containsExactly("amy", "bob");
+        });
+    }
+
+    // ---------------------------------------------------------------- search
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void searchIsCaseInsensitiveAcrossUnicodeAndTreatsWildcardsLiterally(Backend backend) {
+        withLibrary(backend, library -> {
+            library.books().createWithAuthors("Война и мир", List.of("Лев Толстой"));
+            library.books().createWithAuthors("War and Peace", List.of("Leo Tolstoy"));
+            library.books().create("100% Pure_Fun");
+            library.books().create("1000 Pure Fun");
+            library.books().create("Back\\slash");
+            library.books().create("Emoji 😀 book");
+            library.books().create("Ёлка");
+            assertThat(titles(library.books().searchByTitle("ВОЙНА", 20))).containsExactly("Война и мир");
+            assertThat(titles(library.books().searchByTitle("война и", 20))).containsExactly("Война и мир");
+            assertThat(titles(library.books().searchByTitle("wAR", 20))).containsExactly("War and Peace");
+            assertThat(titles(library.books().searchByTitle("%", 20))).containsExactly("100% Pure_Fun");
+            assertThat(titles(library.books().searchByTitle("0%", 20))).containsExactly("100% Pure_Fun");
+            assertThat(titles(library.books().searchByTitle("_", 20))).containsExactly("100% Pure_Fun");
+            assertThat(titles(library.books().searchByTitle("e_f", 20))).containsExactly("100% Pure_Fun");
+            assertThat(titles(library.books().searchByTitle("\\", 20))).containsExactly("Back\\slash");
+            assertThat(titles(library.books().searchByTitle("k\\s", 20))).containsExactly("Back\\slash");
+            assertThat(titles(library.books().searchByTitle("😀", 20))).containsExactly("Emoji 😀 book");
+            assertThat(titles(library.books().searchByTitle("ЁЛ", 20))).containsExactly("Ёлка");
+            assertThat(titles(library.books().searchByTitle("ЁЛКА", 20))).containsExactly("Ёлка");
+            assertThat(titles(library.books().searchByTitle("\"", 20))).isEmpty();
+            assertThat(titles(library.books().searchByTitle("a\" OR \"b", 20))).isEmpty();
+            assertThat(titles(library.books().searchByTitle("pure", 20))).containsExactly("100% Pure_Fun", "1000 Pure Fun");
+            assertThat(titles(library.books().searchByTitle("pure", 1))).containsExactly("100% Pure_Fun");
+            assertThat(titles(library.books().searchByTitle("nothing here", 20))).isEmpty();
+
+            List<BookWithAuthors> byAuthor = library.books().searchByAuthor("ТОЛСТ", 20);
+            assertThat(titles(byAuthor)).containsExactly("Война и мир");
+            assertThat(byAuthor.get(0).authors()).extracting(Author::name).containsExactly("Лев Толстой");
+            assertThat(titles(library.books().searchByAuthor("tolst", 20))).containsExactly("War and Peace");
+            assertThat(titles(library.books().searchByAuthor("ле", 20))).containsExactly("Война и мир");
+            assertThat(library.authors().search("ЛЕВ", 10)).extracting(Author::name).containsExactly("Лев Толстой");
+            assertThat(library.authors().search("o", 10)).extracting(Author::name).containsExactly("Leo Tolstoy");
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void searchSeesRowsWrittenBehindTheLibrarysBack(Backend backend) throws Exception {
+        String url = TestDatabases.newDatabaseUrl(backend);
+        try (Library library = Library.open(LibrarySettings.builder().databaseUrl(url).build())) {
+            try (var connection = java.sql.DriverManager.getConnection(url);
+                 var statement = connection.createStatement()) {
+                statement.executeUpdate("INSERT INTO book (title) VALUES ('Преступление и наказание')");
+            }
+            assertThat(titles(library.books().searchByTitle("НАКАЗАНИЕ", 5))).containsExactly("Преступление и наказание");
+        }
+    }
+
+    // ---------------------------------------------------------------- validation, Unicode, injection
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void validationRejectsBadInputBeforeTheDatabase(Backend backend) {
+        withLibrary(backend, library -> {
+            Book book = library.books().create("B");
+            User user = library.users().create("u");
+            InvalidInputException e = failsUnchanged(library, InvalidInputException.class, () -> library.books().create("  \t"));
+            assertThat(e.field()).isEqualTo("book.title");
+            assertThat(e.rule()).contains("blank");
+            e = failsUnchanged(library, InvalidInputException.class, () -> library.books().create(null));
+            assertThat(e.rule()).contains("required");
+            e = failsUnchanged(library, InvalidInputException.class, () -> library.books().create("a\0b"));
+            assertThat(e.rule()).contains("NUL");
+            e = failsUnchanged(library, InvalidInputException.class, () -> library.books().create("x".repeat(151)));
+            assertThat(e.rule()).contains("150");
+            failsUnchanged(library, InvalidInputException.class, () -> library.authors().create("я".repeat(101)));
+            failsUnchanged(library, InvalidInputException.class, () -> library.users().create("u".repeat(51)));
+            failsUnchanged(library, InvalidInputException.class, () -> library.comments().add(user.id(), book.id(), "c".repeat(301)));
+            failsUnchanged(library, InvalidInputException.class, () -> library.books().create("bad \uD800 surrogate"));
+            e = failsUnchanged(library, InvalidInputException.class, () -> library.books().findById(0));
+            assertThat(e.field()).isEqualTo("book.id");
+            failsUnchanged(library, InvalidInputException.class, () -> library.books().delete(-1));
+            e = failsUnchanged(library, InvalidInputException.class, () -> library.books().listAfter(0, 0));
+            assertThat(e.field()).isEqualTo("limit");
+            failsUnchanged(library, InvalidInputException.class, () -> library.books().page(0, 1001));
+            failsUnchanged(library, InvalidInputException.class, () -> library.books().page(-1, 10));
+            failsUnchanged(library, InvalidInputException.class, () -> library.books().searchByTitle("", 10));
+            failsUnchanged(library, InvalidInputException.class, () -> library.books().createAll(null));
+
+            // Limits are characters (code points) as PostgreSQL counts them: 150 emoji fit in a title.
+            String emoji = "😀".repeat(150);
+            assertThat(emoji.length()).isEqualTo(300);
+            Book wide = library.books().create(emoji);
+            assertThat(library.books().findById(wide.id())).contains(wide);
+            assertThat(library.users().create("🙂".repeat(50)).username()).hasSize(100);
+            assertThat(library.comments().add(user.id(), book.id(), "ж".repeat(300)).text()).hasSize(300);
+            assertThat(library.authors().create("Ω".repeat(100)).name()).hasSize(100);
+        });
+    }
+
+    static final List<String> INJECTIONS = List.of(
+            "'; DROP TABLE book; --",
+            "Robert'); DELETE FROM \"user\"; --",
+            "\" OR 1=1 --",
+            "x' OR '1'='1",
+            "%' OR title LIKE '%",
+            "NEAR(a b) * ^ \" AND OR NOT",
+            "$$; SELECT pg_sleep(1); $$",
+            "\\'; --");
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void injectionStringsAreStoredVerbatimThroughEveryTextInput(Backend backend) {
+        withLibrary(backend, library -> {
+            for (String evil : INJECTIONS) {
+                Author author = library.authors().create(evil);
+                assertThat(library.authors().findByName(evil)).contains(author);
+                Author renamed = library.authors().rename(author.id(), evil + " 2");
+                assertThat(library.authors().findById(author.id())).contains(renamed);
+                Book book = library.books().create(evil);
+                assertThat(library.books().findByTitle(evil)).contains(book);
+                assertThat(library.books().rename(book.id(), evil + " b").title()).isEqualTo(evil + " b");
+                BookWithAuthors withAuthors = library.books().createWithAuthors(evil + " c", List.of(evil + " a"));
+                assertThat(withAuthors.authors()).extracting(Author::name).containsExactly(evil + " a");
+                User user = library.users().create(evil);
+                assertThat(library.users().findByUsername(evil)).contains(user);
+                assertThat(library.users().rename(user.id(), evil + " u").username()).isEqualTo(evil + " u");
+                Comment comment = library.comments().add(user.id(), book.id(), evil);
+                assertThat(library.comments().findById(comment.id()).orElseThrow().text()).isEqualTo(evil);
+                assertThat(library.comments().add(evil + " u", book.id(), evil).text()).isEqualTo(evil);
+                assertThat(library.comments().edit(comment.id(), evil + "!").text()).isEqualTo(evil + "!");
+                assertThat(titles(library.books().searchByTitle(evil, 10))).contains(evil + " b", evil + " c");
+                assertThat(titles(library.books().searchByAuthor(evil, 10))).contains(evil + " c");
+                assertThat(library.authors().search(evil, 10)).extracting(Author::name).contains(evil + " 2");
+            }
+            int n = INJECTIONS.size();
+            assertThat(library.counts()).isEqualTo(new CatalogCounts(2L * n, 2L * n, n, n, 2L * n));
+        });
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void closeIsIdempotentAndLaterCallsFailClearly(Backend backend) {
+        Library library = Library.open(LibrarySettings.builder().databaseUrl(TestDatabases.newDatabaseUrl(backend)).build());
+        library.books().create("x");
+        assertThat(library.settings()).isPresent();
+        library.close();
+        library.close();
+        assertThatThrownBy(() -> library.books().count()).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
+    }
+
+    static List<String> titles(List<BookWithAuthors> books) {
+        return books.stream().map(b -> b.book().title()).toList();
+    }
+}
