@@ -173,7 +173,7 @@ public final class AsyncEngine implements AutoCloseable {
             } else {
                 future.completeExceptionally(new LibraryOverloadedException(
                         "too many calls waiting: the async queue is full (capacity " + queueCapacity
-                                + "); retry later, or raise the asyncQueueCapacity setting", queueCapacity));
+                                + "); retry later, or raise ASYNC_QUEUE_CAPACITY", queueCapacity));
                 return future;
             }
             outstanding++;
