@@ -3,7 +3,9 @@ package org.elibrary.examples.cli;
 import org.elibrary.ConfigurationException;
 import org.elibrary.DatabaseUnavailableException;
 import org.elibrary.DuplicateException;
+import org.elibrary.ForeignKeyViolationException;
 import org.elibrary.InvalidInputException;
+import org.elibrary.LibraryException;
 import org.elibrary.NotFoundException;
 import picocli.CommandLine;
 
@@ -39,10 +41,14 @@ final class ExitCodes {
 
     static int codeOf(Throwable ex) {
         if (ex instanceof InvalidInputException || ex instanceof NotFoundException
-                || ex instanceof DuplicateException || ex instanceof CliInputException) {
+                || ex instanceof DuplicateException || ex instanceof CliInputException
+                // the data is at fault, as with invalid input (MigrationsCommand says 3 as well)
+                || ex instanceof ForeignKeyViolationException) {
             return INVALID;
         }
-        if (ex instanceof DatabaseUnavailableException || ex instanceof ConfigurationException) {
+        if (ex instanceof DatabaseUnavailableException || ex instanceof ConfigurationException
+                // closed or overloaded: the database cannot take the call now
+                || ex instanceof LibraryException) {
             return UNAVAILABLE;
         }
         if (ex instanceof CommandLine.ParameterException) {

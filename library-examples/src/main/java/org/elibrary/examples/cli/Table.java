@@ -35,6 +35,15 @@ final class Table {
     }
 
     void print(PrintWriter out) {
+        print(out, rows);
+    }
+
+    /** Prints the rows only: for key/value listings, whose header would say nothing. */
+    void printWithoutHeader(PrintWriter out) {
+        print(out, rows.subList(1, rows.size()));
+    }
+
+    private void print(PrintWriter out, List<String[]> rows) {
         int[] widths = new int[columns];
         for (String[] row : rows) {
             for (int i = 0; i < columns; i++) {

@@ -201,6 +201,63 @@ class LibraryCliIT {
         assertThat(down.err()).doesNotContain("s3cret");
     }
 
+    // --- migrate and info ------------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void infoThenMigrateThenInfo(Backend backend) {
+        String url = TestDatabases.newDatabaseUrl(backend);
+        Map<String, Object> before = ok("--url", url, "--json", "info").json();
+        assertThat(before).containsEntry("state", "EMPTY").containsEntry("version", null)
+                .containsEntry("backend", backend.name().toLowerCase(java.util.Locale.ROOT))
+                .containsEntry("app_title", "Default");
+        assertThat(before.get("pending")).asList().isNotEmpty();
+
+        Map<String, Object> migrated = ok("--url", url, "--json", "migrate").json();
+        assertThat(migrated.get("applied")).isEqualTo(before.get("pending"));
+        assertThat(migrated).containsEntry("version", before.get("latest_version")).containsEntry("adopted", false);
+
+        Map<String, Object> after = ok("--url", url, "--json", "info").json();
+        assertThat(after).containsEntry("state", "MANAGED").containsEntry("version", before.get("latest_version"))
+                .containsEntry("pending", List.of());
+        assertThat(ok("--url", url, "migrate").out()).contains("nothing applied");
+        assertThat(ok("--url", url, "info").out()).contains("managed", "pending", "none");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void migrateAdoptsADatabaseThePythonAppMade(Backend backend) throws Exception {
+        String url = TestDatabases.newDatabaseUrl(backend);
+        String user = backend == Backend.POSTGRESQL ? "\"user\"" : "user";
+        PythonApp.createSchema(backend, url,
+                "INSERT INTO author (id, name) VALUES (1, 'Лев Толстой')",
+                "INSERT INTO book (id, title) VALUES (1, 'Война и мир')",
+                "INSERT INTO author_book (author_id, book_id) VALUES (1, 1)",
+                "INSERT INTO " + user + " (id, username) VALUES (1, 'anna')",
+                "INSERT INTO comment (id, text, user_id, book_id) VALUES (1, 'Из Python', 1, 1)");
+        assertThat(ok("--url", url, "--json", "info").json()).containsEntry("state", "PYTHON_APP_SCHEMA");
+
+        assertThat(ok("--url", url, "--json", "migrate").json()).containsEntry("adopted", true)
+                .containsEntry("state_before", "PYTHON_APP_SCHEMA");
+        // The Python app's rows are there, and found by the Unicode search the migrations added.
+        assertThat(ok("--url", url, "--json", "book", "list", "--search", "ВОЙНА").jsonLines())
+                .extracting(b -> b.get("title")).containsExactly("Война и мир");
+        assertThat(ok("--url", url, "--json", "book", "show", "1").json().get("comments")).asList().hasSize(1);
+    }
+
+    @Test
+    void migrateRefusesAPythonAppDatabaseWithBrokenForeignKeys() throws Exception {
+        String url = TestDatabases.newSqliteUrl();
+        // The Python app on SQLite ran without PRAGMA foreign_keys: a comment on a book that is gone.
+        PythonApp.createSchema(Backend.SQLITE, url,
+                "INSERT INTO user (id, username) VALUES (1, 'anna')",
+                "INSERT INTO comment (id, text, user_id, book_id) VALUES (1, 'сирота', 1, 42)");
+        Cli.Result refused = fails(3, "--url", url, "migrate");
+        assertThat(refused.err().lines()).as(refused.toString()).hasSize(1)
+                .allSatisfy(line -> assertThat(line).contains("comment"));
+        assertThat(ok("--url", url, "--json", "info").json()).containsEntry("state", "PYTHON_APP_SCHEMA");
+    }
+
     // --- demo, export, import ---------------------------------------------------------------------------
 
     @ParameterizedTest
