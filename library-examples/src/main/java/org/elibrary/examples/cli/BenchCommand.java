@@ -1,14 +1,14 @@
 package org.elibrary.examples.cli;
 
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.elibrary.Backend;
+import org.elibrary.DatabaseUnavailableException;
 import org.elibrary.examples.bench.BenchOptions;
 import org.elibrary.examples.bench.Benchmark;
+import org.elibrary.examples.bench.ImplResult;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -36,6 +36,10 @@ final class BenchCommand implements Callable<Integer> {
             description = "Implementations to run, in order (default: async,sync,jdbc).")
     List<String> impls = new ArrayList<>(BenchOptions.ALL_IMPLS);
 
+    /** Divides the operation counts of phases 2 to 5, for tests; results are then not the spec's workload. */
+    @Option(names = "--ops-divisor", hidden = true)
+    int opsDivisor = 1;
+
     @Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -45,15 +49,25 @@ final class BenchCommand implements Callable<Integer> {
         BenchOptions options;
         try {
             options = new BenchOptions(backend(), pgUrl, scale, impls,
-                    Path.of(System.getProperty("java.io.tmpdir")));
+                    Path.of(System.getProperty("java.io.tmpdir")), opsDivisor);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
-        PrintStream progress = cli.interactive()
-                ? cli.stderr()
-                : new PrintStream(OutputStream.nullOutputStream(), false, java.nio.charset.StandardCharsets.UTF_8);
-        Benchmark.run(options, cli.stdout(), progress);
-        cli.stdout().flush();
+        List<ImplResult> results;
+        try {
+            results = Benchmark.run(options, cli.stdout(), cli.interactive() ? cli.stderr() : null);
+        } catch (IllegalStateException e) {
+            // An implementation could not open its database or import the data.
+            throw new DatabaseUnavailableException("bench: " + e.getMessage(), e);
+        } finally {
+            cli.stdout().flush();
+        }
+        long errors = results.stream().mapToLong(ImplResult::errors).sum();
+        if (errors > 0) {
+            spec.commandLine().getErr().println("error: bench: " + errors + " operations failed (see the "
+                    + "\"errors\" fields); the numbers are not valid");
+            return ExitCodes.SOFTWARE;
+        }
         return ExitCodes.OK;
     }
 

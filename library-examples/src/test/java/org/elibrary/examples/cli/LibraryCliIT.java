@@ -322,6 +322,22 @@ class LibraryCliIT {
         assertThat(counts(url)).isEmpty();
     }
 
+    @Test
+    void benchPrintsTheWorkloadsJsonLines() {
+        // A reduced run (hidden --ops-divisor) of the JDBC baseline: the CLI passes the options through and
+        // prints the benchmark's lines; the workload itself is tested with the benchmark.
+        Cli.Result bench = ok("bench", "--backend", "sqlite", "--impl", "jdbc", "--scale", "1", "--ops-divisor", "100");
+        List<Map<String, Object>> lines = bench.jsonLines();
+        assertThat(lines).filteredOn(line -> line.containsKey("phase"))
+                .extracting(line -> line.get("phase"))
+                .containsExactly("import", "details", "search", "concurrent", "delete");
+        assertThat(lines).filteredOn(line -> line.containsKey("phase"))
+                .allSatisfy(line -> assertThat(line).containsEntry("errors", 0L).containsEntry("impl", "jdbc")
+                        .containsEntry("backend", "sqlite").containsKeys("ops", "seconds", "ops_per_s"));
+        assertThat(lines).filteredOn(line -> line.containsKey("counts")).hasSize(1);
+        assertThat(bench.err()).as("no progress when stderr is not a terminal").isEmpty();
+    }
+
     private static List<Map<String, Object>> withoutIds(List<Map<String, Object>> lines) {
         lines.forEach(line -> line.remove("id"));
         return lines;
