@@ -47,7 +47,8 @@ import org.sqlite.SQLiteException;
  *
  * <p>Before anything is changed the database is classified ({@link SchemaState}): an empty database is
  * migrated from V1; the Python app's five tables without a migration history are adopted (checked for rows
- * that break a foreign key, baselined at V1, then migrated; their data untouched); a database with a history
+ * that break a foreign key, baselined at V1, then migrated; their data untouched; other tables beside the five
+ * are left alone, unless they carry a name a later migration creates); a database with a history
  * is migrated as Flyway does (validating what was applied); anything else is refused, never altered.
  *
  * <p>Everything runs on one connection under a lock, so concurrent migrators see each other's result
