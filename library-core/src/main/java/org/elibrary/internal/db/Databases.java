@@ -266,9 +266,12 @@ public final class Databases {
         url.password().ifPresent(password -> properties.setProperty("password", password));
         properties.setProperty("reWriteBatchedInserts", "true");
         Properties fromUrl = org.postgresql.Driver.parseURL(url.jdbcUrl(), null);
-        if (fromUrl == null || fromUrl.getProperty("connectTimeout") == null) {
-            long seconds = Math.max(1, Math.min(settings.connectionTimeout().toSeconds(), MAX_CONNECT_TIMEOUT.toSeconds()));
-            properties.setProperty("connectTimeout", Long.toString(seconds));
+        long seconds = Math.max(1, Math.min(settings.connectionTimeout().toSeconds(), MAX_CONNECT_TIMEOUT.toSeconds()));
+        // connectTimeout bounds the TCP connect, loginTimeout the whole log-in (a server that accepts but hangs).
+        for (String timeout : new String[] {"connectTimeout", "loginTimeout"}) {
+            if (fromUrl == null || fromUrl.getProperty(timeout) == null) {
+                properties.setProperty(timeout, Long.toString(seconds));
+            }
         }
         if (fromUrl == null || fromUrl.getProperty("ApplicationName") == null) {
             properties.setProperty("ApplicationName", "elibrary");

@@ -47,7 +47,8 @@ import org.sqlite.SQLiteException;
  *
  * <p>Before anything is changed the database is classified ({@link SchemaState}): an empty database is
  * migrated from V1; the Python app's five tables without a migration history are adopted (checked for rows
- * that break a foreign key, baselined at V1, then migrated; their data untouched); a database with a history
+ * that break a foreign key, baselined at V1, then migrated; their data untouched; other tables beside the five
+ * are left alone, unless they carry a name a later migration creates); a database with a history
  * is migrated as Flyway does (validating what was applied); anything else is refused, never altered.
  *
  * <p>Everything runs on one connection under a lock, so concurrent migrators see each other's result
@@ -107,13 +108,17 @@ public final class SchemaMigrator {
                 default:
                     break;
             }
-            Optional<String> before = found.state == SchemaState.MANAGED ? currentVersion(flyway.info()) : Optional.empty();
             MigrateResult result = flyway.migrate();
             List<MigrationStep> applied = new ArrayList<>();
+            Instant now = Instant.now();
             for (MigrateOutput output : result.migrations) {
-                applied.add(new MigrationStep(output.version, output.description, "Success", Optional.of(Instant.now())));
+                applied.add(new MigrationStep(output.version, output.description, "Success", Optional.of(now)));
             }
-            String after = currentVersion(flyway.info()).orElse(adopted ? SEED_VERSION : "");
+            // Read from the result rather than asking Flyway again: this runs on every Library.open.
+            Optional<String> before = found.state == SchemaState.MANAGED
+                    ? Optional.ofNullable(emptyToNull(result.initialSchemaVersion)) : Optional.empty();
+            String after = firstNonEmpty(result.targetSchemaVersion, result.initialSchemaVersion,
+                    adopted ? SEED_VERSION : "");
             return new MigrationOutcome(backend, found.state, before, after, applied, adopted);
         });
     }
@@ -392,6 +397,19 @@ public final class SchemaMigrator {
             default:
                 return new SchemaStatus(backend, found.state, Optional.empty(), latest, List.of(), List.of(), false);
         }
+    }
+
+    private static String emptyToNull(String text) {
+        return text == null || text.isEmpty() ? null : text;
+    }
+
+    private static String firstNonEmpty(String... candidates) {
+        for (String candidate : candidates) {
+            if (candidate != null && !candidate.isEmpty()) {
+                return candidate;
+            }
+        }
+        return "";
     }
 
     private static MigrationStep step(MigrationInfo migration) {
