@@ -40,15 +40,16 @@ import org.elibrary.internal.db.Database;
  * {@code CompletionException} thrown by {@code join()}) is the one the synchronous method throws, or:
  * <ul>
  *   <li>{@link LibraryOverloadedException} at once, without running the call, when the bounded queue of
- *       waiting calls is full ({@code asyncQueueCapacity} of the settings, 1000 by default);</li>
+ *       waiting calls is full ({@link LibrarySettings#asyncQueueCapacity()}, {@code ASYNC_QUEUE_CAPACITY}, 1000
+ *       by default);</li>
  *   <li>{@link DatabaseUnavailableException} ("statement timed out after 30s") when the call ran longer than
  *       its {@linkplain #timeout() timeout}: its running statement was cancelled and its transaction rolled
  *       back;</li>
  *   <li>{@link LibraryClosedException} when the library was closed before the call could run or finish.</li>
  * </ul>
  *
- * <p><b>Timeouts.</b> Each call gets {@link #timeout()}: the settings' {@code statementTimeout} (30 seconds
- * by default), or the one of a view made by {@link #withTimeout(Duration)}. The clock starts when the call
+ * <p><b>Timeouts.</b> Each call gets {@link #timeout()}: {@link LibrarySettings#statementTimeout()}
+ * ({@code DATABASE_STATEMENT_TIMEOUT}, 30 seconds by default), or the one of a view made by {@link #withTimeout(Duration)}. The clock starts when the call
  * starts running, not while it waits in the queue, and covers all of it (waiting for a connection, every
  * statement, the commit).
  *
@@ -61,16 +62,11 @@ import org.elibrary.internal.db.Database;
  * callback on SQLite: it needs the writer connection that transaction holds.
  *
  * <p><b>Lifecycle.</b> The view lives as long as its {@code Library}. {@link Library#close()} stops accepting
- * calls (later ones fail at once with {@link LibraryClosedException}), waits up to the settings'
- * {@code closeTimeout} (10 seconds by default) for the calls already accepted, fails those still waiting and
+ * calls (later ones fail at once with {@link LibraryClosedException}), waits up to
+ * {@link LibrarySettings#closeTimeout()} ({@code ASYNC_CLOSE_TIMEOUT}, 10 seconds by default) for the calls already accepted, fails those still waiting and
  * cancels those still running, stops the threads, then closes the pools. Thread-safe.
  */
 public final class AsyncLibrary {
-    /** Calls that may wait for a connection when the library was opened on a caller's {@code DataSource}. */
-    public static final int DEFAULT_QUEUE_CAPACITY = 1000;
-    /** How long close waits for accepted calls when the library was opened on a caller's {@code DataSource}. */
-    public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
-
     private final Library library;
     private final AsyncEngine engine;
     private final Duration timeout;
@@ -210,8 +206,10 @@ public final class AsyncLibrary {
             AsyncEngine engine = AsyncEngine.builder()
                     .readPermits(Math.max(1, database.readConcurrency()))
                     .writePermits(database.serialisesWrites() ? 1 : 0)
-                    .queueCapacity(settings == null ? DEFAULT_QUEUE_CAPACITY : settings.asyncQueueCapacity())
-                    .closeTimeout(settings == null ? DEFAULT_CLOSE_TIMEOUT : settings.closeTimeout())
+                    .queueCapacity(settings == null
+                            ? LibrarySettings.DEFAULT_ASYNC_QUEUE_CAPACITY : settings.asyncQueueCapacity())
+                    .closeTimeout(settings == null
+                            ? LibrarySettings.DEFAULT_ASYNC_CLOSE_TIMEOUT : settings.closeTimeout())
                     .defaultTimeout(statementTimeout)
                     .executor(executor)
                     .build();

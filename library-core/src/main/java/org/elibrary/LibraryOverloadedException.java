@@ -2,7 +2,7 @@ package org.elibrary;
 
 /**
  * An asynchronous call was refused because the library already holds as many waiting calls as its bounded
- * queue allows ({@code ELIBRARY_ASYNC_QUEUE_CAPACITY}). The call never ran and the database is unchanged.
+ * queue allows ({@code ASYNC_QUEUE_CAPACITY}). The call never ran and the database is unchanged.
  * Back off and retry, or wait for some of the calls already submitted to complete.
  */
 public final class LibraryOverloadedException extends LibraryException {

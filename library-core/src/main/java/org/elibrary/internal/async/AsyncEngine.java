@@ -56,6 +56,9 @@ public final class AsyncEngine implements AutoCloseable {
     /** How often a cancel is repeated until the call unwinds (one may land between two statements). */
     static final long RECANCEL_MILLIS = 50;
 
+    /** The engine whose future this thread is completing (so close() from a dependent stage waits not for itself). */
+    private static final ThreadLocal<AsyncEngine> COMPLETING = new ThreadLocal<>();
+
     private static final int NEW = 0;
     private static final int RUNNING = 1;
     private static final int CANCELLED = 2;
@@ -173,7 +176,7 @@ public final class AsyncEngine implements AutoCloseable {
             } else {
                 future.completeExceptionally(new LibraryOverloadedException(
                         "too many calls waiting: the async queue is full (capacity " + queueCapacity
-                                + "); retry later, or raise the asyncQueueCapacity setting", queueCapacity));
+                                + "); retry later, or raise ASYNC_QUEUE_CAPACITY", queueCapacity));
                 return future;
             }
             outstanding++;
@@ -310,6 +313,8 @@ public final class AsyncEngine implements AutoCloseable {
         if (next != null) {
             dispatch(next);
         }
+        // the caller's dependent stages run inside complete(); one of them may close the library
+        COMPLETING.set(this);
         try {
             if (failure == null) {
                 task.future.complete(value);
@@ -317,6 +322,7 @@ public final class AsyncEngine implements AutoCloseable {
                 task.future.completeExceptionally(translate(failure, task.handle.reason(), timedOut));
             }
         } finally {
+            COMPLETING.remove();
             done();
         }
     }
@@ -351,7 +357,7 @@ public final class AsyncEngine implements AutoCloseable {
             try {
                 closed = true;
                 awaitIdle(closeTimeout);
-                if (outstanding > 0) {
+                if (outstanding > (COMPLETING.get() == this ? 1 : 0)) {
                     aborting = true;
                     for (Lane lane : lanes()) {
                         notStarted.addAll(lane.queue);
@@ -397,7 +403,10 @@ public final class AsyncEngine implements AutoCloseable {
                 }
             }
             timer.shutdownNow();
-            if (ownedExecutor != null) {
+            if (ownedExecutor != null && COMPLETING.get() == this) {
+                // closed from a dependent stage on one of our threads: it cannot wait for its own exit
+                ownedExecutor.shutdown();
+            } else if (ownedExecutor != null) {
                 ownedExecutor.shutdown();
                 try {
                     if (!ownedExecutor.awaitTermination(ABORT_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -425,8 +434,9 @@ public final class AsyncEngine implements AutoCloseable {
     /** With the lock held: waits until nothing is outstanding or the time is up (or the thread is interrupted). */
     private void awaitIdle(Duration limit) {
         long remaining = limit.toNanos();
+        int self = COMPLETING.get() == this ? 1 : 0;
         try {
-            while (outstanding > 0 && remaining > 0) {
+            while (outstanding > self && remaining > 0) {
                 remaining = idle.awaitNanos(remaining);
             }
         } catch (InterruptedException e) {

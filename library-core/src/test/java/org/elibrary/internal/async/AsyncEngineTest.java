@@ -319,6 +319,24 @@ class AsyncEngineTest {
     }
 
     @Test
+    void closingFromADependentStageOnAnEngineThreadDoesNotWaitForItself() {
+        AsyncEngine engine = engine(AsyncEngine.builder().readPermits(1).closeTimeout(Duration.ofSeconds(30)));
+        CountDownLatch gate = gate();
+        long start = System.nanoTime();
+        CompletableFuture<String> running = engine.read(blockingOn(gate, new CountDownLatch(1), "x"), null);
+        // registered before the call completes, so it runs on the engine's thread inside complete()
+        CompletableFuture<String> closedInside = running.thenApply(value -> {
+            engine.close();
+            return Thread.currentThread().getName() + " closed=" + engine.isClosed();
+        });
+        gate.countDown();
+        assertThat(closedInside).succeedsWithin(WAIT).asString()
+                .startsWith("elibrary-async-").endsWith("closed=true");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        assertThat(engine.read(() -> "late", null)).isCompletedExceptionally();
+    }
+
+    @Test
     void rejectsNonsensicalSizes() {
         assertThatThrownBy(() -> AsyncEngine.builder().readPermits(0).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("readPermits");

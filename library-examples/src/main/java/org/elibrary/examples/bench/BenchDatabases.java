@@ -1,0 +1,217 @@
+package org.elibrary.examples.bench;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Comparator;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.elibrary.Backend;
+
+/**
+ * Where the implementations' fresh databases come from: new SQLite files in a temporary folder, or new
+ * databases on one PostgreSQL server (embedded for the run, or the one the caller names). Closing removes
+ * the folder and stops the embedded server.
+ */
+final class BenchDatabases implements AutoCloseable {
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+
+    private final Backend backend;
+    private final Path folder;
+    private final EmbeddedPostgres embedded;
+    private final String adminUrl;
+
+    private BenchDatabases(Backend backend, Path folder, EmbeddedPostgres embedded, String adminUrl) {
+        this.backend = backend;
+        this.folder = folder;
+        this.embedded = embedded;
+        this.adminUrl = adminUrl;
+    }
+
+    static BenchDatabases open(BenchOptions options) {
+        Path folder;
+        try {
+            Files.createDirectories(options.workDir());
+            folder = Files.createTempDirectory(options.workDir(), "elibrary-bench-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temporary folder in " + options.workDir(), e);
+        }
+        if (options.backend() == Backend.SQLITE) {
+            return new BenchDatabases(Backend.SQLITE, folder, null, null);
+        }
+        if (options.pgUrl() != null) {
+            return new BenchDatabases(Backend.POSTGRESQL, folder, null, toJdbcUrl(options.pgUrl()));
+        }
+        try {
+            EmbeddedPostgres server = EmbeddedPostgres.builder()
+                    .setDataDirectory(folder.resolve("pgdata"))
+                    .setCleanDataDirectory(true)
+                    .start();
+            return new BenchDatabases(Backend.POSTGRESQL, folder, server, server.getJdbcUrl("postgres", "postgres"));
+        } catch (IOException e) {
+            deleteTree(folder);
+            throw new UncheckedIOException("cannot start embedded PostgreSQL", e);
+        }
+    }
+
+    /** Whether the PostgreSQL server was started for this run. */
+    boolean embedded() {
+        return embedded != null;
+    }
+
+    /** A new, empty database for one implementation; {@link Fresh#drop()} removes it. */
+    Fresh newDatabase(String impl) {
+        String name = "elibrary_bench_" + impl + "_" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet();
+        if (backend == Backend.SQLITE) {
+            Path file = folder.resolve(name + ".db");
+            return new Fresh("jdbc:sqlite:" + file, () -> {
+                for (String suffix : new String[] {"", "-wal", "-shm", "-journal"}) {
+                    try {
+                        Files.deleteIfExists(Path.of(file + suffix));
+                    } catch (IOException ignored) {
+                        // the folder goes at close anyway
+                    }
+                }
+            });
+        }
+        execute(adminUrl, "CREATE DATABASE " + name + " ENCODING 'UTF8'");
+        return new Fresh(withDatabase(adminUrl, name), () -> execute(adminUrl, "DROP DATABASE IF EXISTS " + name));
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (embedded != null) {
+                embedded.close();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot stop embedded PostgreSQL", e);
+        } finally {
+            deleteTree(folder);
+        }
+    }
+
+    /** A fresh database: its JDBC URL (with credentials) and how to remove it. */
+    record Fresh(String jdbcUrl, Runnable dropper) {
+        void drop() {
+            dropper.run();
+        }
+
+        @Override
+        public String toString() {
+            return "Fresh[<url hidden>]";
+        }
+    }
+
+    /**
+     * A JDBC URL for a PostgreSQL URL given as JDBC or as SQLAlchemy writes it
+     * ({@code postgresql[+driver]://user:pass@host:port/db?params}, {@code postgres://…}); percent-encoded
+     * credentials are decoded and passed as properties.
+     */
+    static String toJdbcUrl(String url) {
+        if (url.startsWith("jdbc:postgresql:")) {
+            return url;
+        }
+        int schemeEnd = url.indexOf("://");
+        if (schemeEnd < 0) {
+            throw new IllegalArgumentException("not a PostgreSQL URL (expected jdbc:postgresql://… or postgresql://…)");
+        }
+        String scheme = url.substring(0, schemeEnd).toLowerCase(Locale.ROOT);
+        if (!scheme.equals("postgres") && !scheme.equals("postgresql") && !scheme.startsWith("postgresql+")) {
+            throw new IllegalArgumentException("not a PostgreSQL URL: scheme '" + scheme + "'");
+        }
+        String rest = url.substring(schemeEnd + 3);
+        int slash = rest.indexOf('/');
+        int question = rest.indexOf('?');
+        int authorityEnd = slash >= 0 ? slash : (question >= 0 ? question : rest.length());
+        String authority = rest.substring(0, authorityEnd);
+        String pathAndQuery = rest.substring(authorityEnd);
+        String user = null;
+        String password = null;
+        int at = authority.lastIndexOf('@');
+        if (at >= 0) {
+            String userInfo = authority.substring(0, at);
+            authority = authority.substring(at + 1);
+            int colon = userInfo.indexOf(':');
+            user = decode(colon >= 0 ? userInfo.substring(0, colon) : userInfo);
+            password = colon >= 0 ? decode(userInfo.substring(colon + 1)) : null;
+        }
+        StringBuilder jdbc = new StringBuilder("jdbc:postgresql://").append(authority);
+        int q = pathAndQuery.indexOf('?');
+        String path = q >= 0 ? pathAndQuery.substring(0, q) : pathAndQuery;
+        String query = q >= 0 ? pathAndQuery.substring(q + 1) : "";
+        jdbc.append(path.isEmpty() ? "/" : path);
+        StringBuilder params = new StringBuilder(query);
+        if (user != null) {
+            appendParam(params, "user", user);
+        }
+        if (password != null) {
+            appendParam(params, "password", password);
+        }
+        if (params.length() > 0) {
+            jdbc.append('?').append(params);
+        }
+        return jdbc.toString();
+    }
+
+    private static void appendParam(StringBuilder params, String key, String value) {
+        if (params.length() > 0) {
+            params.append('&');
+        }
+        params.append(key).append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8));
+    }
+
+    private static String decode(String s) {
+        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    /** The same server URL with another database. */
+    static String withDatabase(String jdbcUrl, String database) {
+        int schemeEnd = jdbcUrl.indexOf("//") + 2;
+        int pathStart = jdbcUrl.indexOf('/', schemeEnd);
+        int queryStart = jdbcUrl.indexOf('?', schemeEnd);
+        if (pathStart > queryStart && queryStart >= 0) {
+            pathStart = -1;
+        }
+        int hostEnd = pathStart >= 0 ? pathStart : (queryStart >= 0 ? queryStart : jdbcUrl.length());
+        String query = queryStart < 0 ? "" : jdbcUrl.substring(queryStart);
+        return jdbcUrl.substring(0, hostEnd) + "/" + database + query;
+    }
+
+    private static void execute(String url, String sql) {
+        try (Connection connection = DriverManager.getConnection(url);
+             Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        } catch (SQLException e) {
+            // the message of a failed connect never carries the URL's password
+            throw new IllegalStateException("PostgreSQL: " + sql + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
+                try {
+                    Files.deleteIfExists(path);
+                } catch (IOException ignored) {
+                    // best effort: a temporary folder
+                }
+            });
+        } catch (IOException ignored) {
+            // best effort
+        }
+    }
+}

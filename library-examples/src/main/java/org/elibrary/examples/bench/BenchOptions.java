@@ -1,0 +1,67 @@
+package org.elibrary.examples.bench;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.elibrary.Backend;
+
+/**
+ * What to benchmark.
+ *
+ * @param backend    the database to run on
+ * @param pgUrl      PostgreSQL only: a server URL (JDBC {@code jdbc:postgresql://…} or SQLAlchemy
+ *                   {@code postgresql[+driver]://user:pass@host:port/db}) whose user may create databases; each
+ *                   implementation gets a new database on it, dropped afterwards. Null starts an embedded
+ *                   PostgreSQL for the run.
+ * @param scale      the workload's {@code S}, at least 1
+ * @param impls      which implementations to run, in order: any of {@code async}, {@code sync}, {@code jdbc}
+ * @param workDir    where temporary SQLite files and the embedded server's data go (a new subfolder, removed
+ *                   afterwards)
+ * @param opsDivisor 1 runs the spec; a larger value divides the operation counts of phases 2 to 5 (not the
+ *                   data). For tests only: results are then not the spec's workload.
+ */
+public record BenchOptions(Backend backend, String pgUrl, int scale, List<String> impls, Path workDir,
+                           int opsDivisor) {
+    /** The implementation names, in the order the CLI runs them by default. */
+    public static final List<String> ALL_IMPLS = List.of("async", "sync", "jdbc");
+
+    public BenchOptions {
+        Objects.requireNonNull(backend, "backend");
+        Objects.requireNonNull(workDir, "workDir");
+        if (scale < 1) {
+            throw new IllegalArgumentException("scale must be at least 1, was " + scale);
+        }
+        if (impls == null || impls.isEmpty()) {
+            throw new IllegalArgumentException("impls must name at least one of " + ALL_IMPLS);
+        }
+        impls = List.copyOf(impls);
+        for (String impl : impls) {
+            if (!ALL_IMPLS.contains(impl)) {
+                throw new IllegalArgumentException("unknown impl '" + impl + "', expected one of " + ALL_IMPLS);
+            }
+        }
+        if (Set.copyOf(impls).size() != impls.size()) {
+            throw new IllegalArgumentException("impls must not repeat a name: " + impls);
+        }
+        if (pgUrl != null && backend != Backend.POSTGRESQL) {
+            throw new IllegalArgumentException("pgUrl is for the POSTGRESQL backend only");
+        }
+        if (opsDivisor < 1 || opsDivisor > Workload.DELETE_OPS) {
+            throw new IllegalArgumentException("opsDivisor must be within 1.." + Workload.DELETE_OPS
+                    + ", was " + opsDivisor);
+        }
+    }
+
+    /** The spec's workload (no divisor). */
+    public BenchOptions(Backend backend, String pgUrl, int scale, List<String> impls, Path workDir) {
+        this(backend, pgUrl, scale, impls, workDir, 1);
+    }
+
+    @Override
+    public String toString() {
+        // pgUrl may carry a password
+        return "BenchOptions[backend=" + backend + ", pgUrl=" + (pgUrl == null ? "embedded" : "<given>")
+                + ", scale=" + scale + ", impls=" + impls + ", workDir=" + workDir + ", opsDivisor=" + opsDivisor + "]";
+    }
+}

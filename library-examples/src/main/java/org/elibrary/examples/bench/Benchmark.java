@@ -1,0 +1,351 @@
+package org.elibrary.examples.bench;
+
+import java.io.PrintStream;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.elibrary.Backend;
+
+/**
+ * Runs the catalog workload ({@code shared/bench/WORKLOAD.md}, version 1) for each chosen implementation,
+ * each on a fresh, freshly migrated database, and prints the spec's JSON lines.
+ *
+ * <p>Per implementation the output is: one {@code settings} line (what it ran with), one line per phase
+ * ({@code import}, {@code details}, {@code search}, {@code concurrent}, {@code delete}) with exactly the
+ * spec's fields (plus {@code error_sample} when a phase had errors), then the counts line.
+ *
+ * <p>Implementations: {@code jdbc} (hand-written JDBC over HikariCP, the baseline), {@code sync} (the
+ * library's repositories), {@code async} (the library's CompletableFuture facade). In the concurrent phase,
+ * {@code jdbc} and {@code sync} are called by 64 platform threads making blocking calls; {@code async} is
+ * called from one thread that keeps 64 futures outstanding.
+ */
+public final class Benchmark {
+    private Benchmark() {
+    }
+
+    /**
+     * Runs the benchmark.
+     *
+     * @param jsonOut  receives the JSON lines, flushed line by line
+     * @param progress receives human-readable progress, or null for none (the CLI passes one only when
+     *                 attached to a terminal)
+     * @return one result per implementation, in the order run
+     * @throws IllegalStateException when an implementation cannot open its database or its import fails;
+     *                               failures of single operations in later phases are counted as errors
+     */
+    public static List<ImplResult> run(BenchOptions options, PrintStream jsonOut, PrintStream progress) {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(jsonOut, "jsonOut");
+        Workload workload = new Workload(options.scale(), options.opsDivisor());
+        Progress log = new Progress(progress);
+        List<ImplResult> results = new ArrayList<>();
+        log.line("starting " + (options.backend() == Backend.SQLITE ? "SQLite"
+                : options.pgUrl() == null ? "embedded PostgreSQL" : "PostgreSQL"));
+        try (BenchDatabases databases = BenchDatabases.open(options)) {
+            for (String impl : options.impls()) {
+                ImplResult result = runOne(impl, options, workload, databases, jsonOut, log);
+                results.add(result);
+            }
+        }
+        return results;
+    }
+
+    private static ImplResult runOne(String name, BenchOptions options, Workload workload, BenchDatabases databases,
+                                     PrintStream jsonOut, Progress log) {
+        String backend = backendName(options.backend());
+        BenchDatabases.Fresh fresh = databases.newDatabase(name);
+        try {
+            log.line(name + ": opening a fresh " + backend + " database");
+            try (BenchImpl impl = open(name, options.backend(), fresh.jdbcUrl())) {
+                Map<String, Object> settings = new LinkedHashMap<>(impl.settings());
+                settings.put("concurrent_callers", impl instanceof AsyncBenchImpl
+                        ? Workload.CONCURRENT_CALLERS + " futures outstanding, issued by one thread"
+                        : Workload.CONCURRENT_CALLERS + " platform threads, blocking calls");
+                if (options.backend() == Backend.POSTGRESQL) {
+                    settings.put("server", databases.embedded() ? "embedded (zonky)" : "external");
+                    settings.put("analyze_after_import", "yes, untimed");
+                }
+                if (options.opsDivisor() != 1) {
+                    settings.put("ops_divisor", options.opsDivisor());
+                }
+                JsonLines.settings(jsonOut, name, backend, options.scale(), settings);
+
+                Phases phases = new Phases(name, backend, workload, impl, log);
+                List<PhaseResult> results = new ArrayList<>();
+                results.add(emit(jsonOut, phases.importAll()));
+                afterImport(fresh.jdbcUrl(), options.backend(), workload);
+                results.add(emit(jsonOut, phases.details()));
+                results.add(emit(jsonOut, phases.search()));
+                results.add(emit(jsonOut, phases.concurrent()));
+                results.add(emit(jsonOut, phases.delete()));
+                Counts counts = impl.counts();
+                JsonLines.counts(jsonOut, name, backend, counts);
+                log.line(name + ": counts " + counts);
+                return new ImplResult(name, backend, settings, results, counts);
+            }
+        } finally {
+            fresh.drop();
+        }
+    }
+
+    private static PhaseResult emit(PrintStream jsonOut, PhaseResult result) {
+        JsonLines.phase(jsonOut, result);
+        return result;
+    }
+
+    /** The implementations this build can run (all of {@link BenchOptions#ALL_IMPLS} once the library's are in). */
+    static List<String> availableImpls() {
+        return List.of("jdbc");
+    }
+
+    static BenchImpl open(String name, Backend backend, String jdbcUrl) {
+        return switch (name) {
+            case "jdbc" -> JdbcImpl.open(backend, jdbcUrl, LibraryDefaults.poolSize(backend, jdbcUrl));
+            case "sync", "async" -> throw new UnsupportedOperationException(
+                    "impl '" + name + "' needs the library's catalog API, not built yet");
+            default -> throw new IllegalArgumentException("unknown impl " + name);
+        };
+    }
+
+    static String backendName(Backend backend) {
+        return backend.name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * Between import and details, untimed, on a connection of its own: proves the spec's convention that ids
+     * are rows + 1 on a fresh database (the harness relies on it), and on PostgreSQL runs ANALYZE, as
+     * autovacuum would soon after a bulk load, so that no implementation's phases run on plans made for
+     * empty tables or change plans halfway when autovacuum wakes up.
+     */
+    private static void afterImport(String jdbcUrl, Backend backend, Workload workload) {
+        String sql = "SELECT (SELECT min(id) FROM author), (SELECT max(id) FROM author),"
+                + " (SELECT min(id) FROM book), (SELECT max(id) FROM book),"
+                + " (SELECT min(id) FROM \"user\"), (SELECT max(id) FROM \"user\")";
+        try (Connection connection = DriverManager.getConnection(jdbcUrl);
+             Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery(sql)) {
+            rs.next();
+            long[] expected = {1, workload.authors, 1, workload.books, 1, workload.users};
+            for (int c = 0; c < expected.length; c++) {
+                if (rs.getLong(c + 1) != expected[c]) {
+                    throw new IllegalStateException("ids after import are not rows + 1 (column " + (c + 1) + " is "
+                            + rs.getLong(c + 1) + ", expected " + expected[c] + ")");
+                }
+            }
+            if (backend == Backend.POSTGRESQL) {
+                statement.execute("ANALYZE");
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot check ids after import: " + e.getMessage(), e);
+        }
+    }
+
+    /** The five phases of one implementation, timed one by one. */
+    private static final class Phases {
+        private final String impl;
+        private final String backend;
+        private final Workload w;
+        private final BenchImpl target;
+        private final Progress log;
+
+        Phases(String impl, String backend, Workload w, BenchImpl target, Progress log) {
+            this.impl = impl;
+            this.backend = backend;
+            this.w = w;
+            this.target = target;
+            this.log = log;
+        }
+
+        PhaseResult importAll() {
+            log.line(impl + ": import");
+            long start = System.nanoTime();
+            long rows = 0;
+            for (int from = 0; from < w.authors; from += Workload.BATCH_ROWS) {
+                int to = Math.min(w.authors, from + Workload.BATCH_ROWS);
+                target.insertAuthors(w, from, to);
+                rows += to - from;
+            }
+            for (int from = 0; from < w.books; from += Workload.BATCH_ROWS) {
+                int to = Math.min(w.books, from + Workload.BATCH_ROWS);
+                target.insertBooks(w, from, to);
+                for (int i = from; i < to; i++) {
+                    rows += 1 + w.bookAuthorRows(i).length;
+                }
+            }
+            for (int from = 0; from < w.users; from += Workload.BATCH_ROWS) {
+                int to = Math.min(w.users, from + Workload.BATCH_ROWS);
+                target.insertUsers(w, from, to);
+                rows += to - from;
+            }
+            for (int from = 0; from < w.comments; from += Workload.BATCH_ROWS) {
+                int to = Math.min(w.comments, from + Workload.BATCH_ROWS);
+                target.insertComments(w, from, to);
+                rows += to - from;
+            }
+            return result("import", rows, System.nanoTime() - start, new PhaseErrors());
+        }
+
+        PhaseResult details() {
+            log.line(impl + ": details");
+            PhaseErrors errors = new PhaseErrors();
+            long start = System.nanoTime();
+            for (int k = 0; k < w.detailsOps; k++) {
+                try {
+                    checkDetails(k, w.detailsBookRow(k), target.details(Workload.id(w.detailsBookRow(k))), errors);
+                } catch (RuntimeException e) {
+                    errors.add(k, e);
+                }
+            }
+            return result("details", w.detailsOps, System.nanoTime() - start, errors);
+        }
+
+        PhaseResult search() {
+            log.line(impl + ": search");
+            PhaseErrors errors = new PhaseErrors();
+            long start = System.nanoTime();
+            for (int k = 0; k < w.searchOps; k++) {
+                try {
+                    List<String> titles = target.searchTitles(w.searchQuery(k), Workload.SEARCH_LIMIT);
+                    if (!titles.equals(w.expectedSearchTitles(k))) {
+                        errors.add(k, "search '" + w.searchQuery(k) + "' returned " + titles);
+                    }
+                } catch (RuntimeException e) {
+                    errors.add(k, e);
+                }
+            }
+            return result("search", w.searchOps, System.nanoTime() - start, errors);
+        }
+
+        PhaseResult concurrent() throws RuntimeException {
+            log.line(impl + ": concurrent");
+            PhaseErrors errors = new PhaseErrors();
+            long start = System.nanoTime();
+            try {
+                if (target instanceof AsyncBenchImpl async) {
+                    concurrentFutures(async, errors);
+                } else {
+                    concurrentThreads(errors);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted in the concurrent phase", e);
+            }
+            return result("concurrent", w.concurrentOps, System.nanoTime() - start, errors);
+        }
+
+        private void concurrentThreads(PhaseErrors errors) {
+            AtomicInteger next = new AtomicInteger();
+            ExecutorService callers = Executors.newFixedThreadPool(Workload.CONCURRENT_CALLERS, runnable -> {
+                Thread thread = new Thread(runnable, "bench-caller");
+                thread.setDaemon(true);
+                return thread;
+            });
+            try {
+                CompletableFuture<?>[] done = new CompletableFuture<?>[Workload.CONCURRENT_CALLERS];
+                for (int c = 0; c < done.length; c++) {
+                    done[c] = CompletableFuture.runAsync(() -> {
+                        for (int k = next.getAndIncrement(); k < w.concurrentOps; k = next.getAndIncrement()) {
+                            try {
+                                if (Workload.concurrentIsWrite(k)) {
+                                    target.addComment(w.concurrentCommentText(k),
+                                            Workload.id(w.concurrentUserRow(k)), Workload.id(w.concurrentBookRow(k)));
+                                } else {
+                                    checkDetails(k, w.detailsBookRow(k),
+                                            target.details(Workload.id(w.detailsBookRow(k))), errors);
+                                }
+                            } catch (RuntimeException e) {
+                                errors.add(k, e);
+                            }
+                        }
+                    }, callers);
+                }
+                CompletableFuture.allOf(done).join();
+            } finally {
+                callers.shutdownNow();
+            }
+        }
+
+        private void concurrentFutures(AsyncBenchImpl async, PhaseErrors errors) throws InterruptedException {
+            Semaphore inFlight = new Semaphore(Workload.CONCURRENT_CALLERS);
+            for (int k = 0; k < w.concurrentOps; k++) {
+                inFlight.acquire();
+                int op = k;
+                CompletableFuture<?> future;
+                try {
+                    if (Workload.concurrentIsWrite(k)) {
+                        future = async.addCommentAsync(w.concurrentCommentText(k),
+                                Workload.id(w.concurrentUserRow(k)), Workload.id(w.concurrentBookRow(k)));
+                    } else {
+                        int row = w.detailsBookRow(k);
+                        future = async.detailsAsync(Workload.id(row))
+                                .thenAccept(details -> checkDetails(op, row, details, errors));
+                    }
+                } catch (RuntimeException e) {
+                    // a call that fails before returning a future counts like one that completes exceptionally
+                    future = CompletableFuture.failedFuture(e);
+                }
+                future.whenComplete((ignored, failure) -> {
+                    if (failure != null) {
+                        errors.add(op, failure);
+                    }
+                    inFlight.release();
+                });
+            }
+            inFlight.acquire(Workload.CONCURRENT_CALLERS);
+        }
+
+        PhaseResult delete() {
+            log.line(impl + ": delete");
+            PhaseErrors errors = new PhaseErrors();
+            long start = System.nanoTime();
+            for (int k = 0; k < w.deleteOps; k++) {
+                try {
+                    target.deleteBook(Workload.id(w.deleteBookRow(k)));
+                } catch (RuntimeException e) {
+                    errors.add(k, e);
+                }
+            }
+            return result("delete", w.deleteOps, System.nanoTime() - start, errors);
+        }
+
+        private void checkDetails(int k, int row, BenchImpl.DetailsView details, PhaseErrors errors) {
+            if (details == null) {
+                errors.add(k, "book row " + row + " not found");
+            } else if (!details.title().equals(w.bookTitle(row)) || details.authors() != w.bookAuthorRows(row).length) {
+                errors.add(k, "book row " + row + " has wrong details " + details);
+            }
+        }
+
+        private PhaseResult result(String phase, long ops, long nanos, PhaseErrors errors) {
+            PhaseResult result = new PhaseResult(impl, backend, phase, w.scale, ops, nanos / 1e9, errors.count(),
+                    errors.first());
+            log.line(String.format(Locale.ROOT, "%s: %s %d ops in %.3f s = %.0f ops/s, %d errors%s", impl, phase, ops,
+                    result.seconds(), result.opsPerSecond(), result.errors(),
+                    errors.first() == null ? "" : " (first: " + errors.first() + ")"));
+            return result;
+        }
+    }
+
+    /** Progress lines, or nothing. */
+    private record Progress(PrintStream out) {
+        void line(String text) {
+            if (out != null) {
+                out.println(text);
+                out.flush();
+            }
+        }
+    }
+}

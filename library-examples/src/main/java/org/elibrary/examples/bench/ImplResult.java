@@ -1,0 +1,27 @@
+package org.elibrary.examples.bench;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything one implementation produced on one fresh database.
+ *
+ * @param settings what the implementation ran with (SQLite journal mode and synchronous level, pool sizes,
+ *                 the PostgreSQL server's commit settings), in insertion order
+ */
+public record ImplResult(String impl, String backend, Map<String, Object> settings, List<PhaseResult> phases,
+                         Counts counts) {
+    public ImplResult {
+        Objects.requireNonNull(impl, "impl");
+        Objects.requireNonNull(backend, "backend");
+        settings = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(settings));
+        phases = List.copyOf(phases);
+        Objects.requireNonNull(counts, "counts");
+    }
+
+    /** Total errors over all phases. */
+    public long errors() {
+        return phases.stream().mapToLong(PhaseResult::errors).sum();
+    }
+}

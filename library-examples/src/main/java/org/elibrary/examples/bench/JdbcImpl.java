@@ -1,0 +1,481 @@
+package org.elibrary.examples.bench;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import javax.sql.DataSource;
+import org.elibrary.Backend;
+import org.elibrary.internal.schema.SchemaMigrator;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * The hand-written baseline: plain JDBC over HikariCP, the practical upper bound for a JDBC data layer.
+ *
+ * <ul>
+ *   <li>The schema is the library's own (its Flyway migrations, run before the pools open), so both sides
+ *       have the same tables, indexes, FTS5 tables and triggers.</li>
+ *   <li>SQLite runs the library's design: one writer connection whose transactions begin IMMEDIATE, beside a
+ *       pool of readers under WAL; every connection gets its pragmas as driver properties and they are read
+ *       back before the run. PostgreSQL: one pool, {@code reWriteBatchedInserts=true}.</li>
+ *   <li>Import: one prepared statement per table, {@code addBatch}/{@code executeBatch}, one commit per
+ *       batch. Details: two statements in one read transaction (the book left-joined with its authors,
+ *       then its comments joined with their users). Search: FTS5 trigram {@code MATCH} of the phrase on
+ *       SQLite, {@code lower(title) LIKE lower(?)} on PostgreSQL (trigram GIN index, or the title index in
+ *       order, as the planner likes). Delete: the comments, the links, then the book, in one transaction
+ *       (on PostgreSQL as one statement with data-modifying WITH parts).</li>
+ * </ul>
+ */
+final class JdbcImpl implements BenchImpl {
+    /** The busy timeout the SQLite connections wait for a lock (the write lane should make it moot). */
+    static final int SQLITE_BUSY_TIMEOUT_MS = 10_000;
+    /**
+     * Whether prepared statements are kept per physical connection and reused across transactions (the
+     * default; sqlite-jdbc has no statement cache of its own, and preparing costs about as much as running
+     * a details lookup). {@code -Dbench.jdbc.statementCache=false} prepares per call, for comparison.
+     */
+    static final boolean STATEMENT_CACHE = Boolean.parseBoolean(System.getProperty("bench.jdbc.statementCache", "true"));
+
+    private static final String INSERT_AUTHOR = "INSERT INTO author (name) VALUES (?)";
+    private static final String INSERT_BOOK = "INSERT INTO book (title) VALUES (?)";
+    private static final String INSERT_LINK = "INSERT INTO author_book (author_id, book_id) VALUES (?, ?)";
+    private static final String INSERT_USER = "INSERT INTO \"user\" (username) VALUES (?)";
+    private static final String INSERT_COMMENT = "INSERT INTO comment (text, user_id, book_id) VALUES (?, ?, ?)";
+    private static final String ADD_COMMENT = INSERT_COMMENT + " RETURNING id";
+    private static final String BOOK_WITH_AUTHORS = "SELECT b.title, a.id, a.name FROM book b"
+            + " LEFT JOIN author_book ab ON ab.book_id = b.id"
+            + " LEFT JOIN author a ON a.id = ab.author_id"
+            + " WHERE b.id = ? ORDER BY a.name";
+    private static final String COMMENTS_OF_BOOK = "SELECT c.id, c.text, c.user_id, u.username FROM comment c"
+            + " JOIN \"user\" u ON u.id = c.user_id WHERE c.book_id = ? ORDER BY c.id";
+    // the join measured ~10% faster than "id IN (SELECT rowid … MATCH ?)"
+    private static final String SEARCH_SQLITE = "SELECT b.id, b.title FROM book_title_search"
+            + " JOIN book b ON b.id = book_title_search.rowid"
+            + " WHERE book_title_search MATCH ? ORDER BY b.title LIMIT ?";
+    private static final String SEARCH_POSTGRESQL = "SELECT id, title FROM book"
+            + " WHERE lower(title) LIKE lower(?) ESCAPE '\\' ORDER BY title LIMIT ?";
+    private static final String DELETE_COMMENTS = "DELETE FROM comment WHERE book_id = ?";
+    private static final String DELETE_LINKS = "DELETE FROM author_book WHERE book_id = ?";
+    private static final String DELETE_BOOK = "DELETE FROM book WHERE id = ?";
+    // PostgreSQL: one statement, one round trip; the foreign-key checks of the book's delete run at the end
+    // of the statement and see the rows the WITH parts deleted
+    private static final String DELETE_BOOK_CASCADE_POSTGRESQL = "WITH c AS (DELETE FROM comment WHERE book_id = ?),"
+            + " l AS (DELETE FROM author_book WHERE book_id = ?) DELETE FROM book WHERE id = ?";
+    private static final String COUNTS = "SELECT (SELECT count(*) FROM author), (SELECT count(*) FROM book),"
+            + " (SELECT count(*) FROM author_book), (SELECT count(*) FROM \"user\"), (SELECT count(*) FROM comment)";
+
+    private final Backend backend;
+    private final HikariDataSource writer;
+    private final HikariDataSource reader;
+    private final Map<String, Object> settings;
+    private final StatementCache statementCache;
+
+    private JdbcImpl(Backend backend, HikariDataSource writer, HikariDataSource reader, Map<String, Object> settings,
+                     StatementCache statementCache) {
+        this.backend = backend;
+        this.writer = writer;
+        this.reader = reader;
+        this.settings = settings;
+        this.statementCache = statementCache;
+    }
+
+    /**
+     * Migrates the (fresh) database with the library's migrations, then opens the pools.
+     *
+     * @param readers the reader pool's size (SQLite) or the pool's size (PostgreSQL): the library's default
+     */
+    static JdbcImpl open(Backend backend, String jdbcUrl, int readers) {
+        Map<String, Object> settings = new LinkedHashMap<>();
+        if (backend == Backend.SQLITE) {
+            SQLiteConfig writerConfig = sqliteConfig();
+            writerConfig.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+            SQLiteDataSource migrator = new SQLiteDataSource(writerConfig);
+            migrator.setUrl(jdbcUrl);
+            SchemaMigrator.migrate(migrator, backend);
+            HikariDataSource writer = pool("bench-jdbc-writer", jdbcUrl, writerConfig.toProperties(), 1);
+            HikariDataSource reader = null;
+            try {
+                reader = pool("bench-jdbc-reader", jdbcUrl, sqliteConfig().toProperties(), readers);
+                settings.putAll(verifySqlitePragmas(writer));
+                verifySqlitePragmas(reader);
+                settings.put("transaction_mode_writer", "IMMEDIATE");
+                settings.put("pool_writer", 1);
+                settings.put("pool_readers", readers);
+                StatementCache cache = new StatementCache(STATEMENT_CACHE);
+                settings.put("statements", cache.describe());
+                return new JdbcImpl(backend, writer, reader, settings, cache);
+            } catch (RuntimeException e) {
+                writer.close();
+                if (reader != null) {
+                    reader.close();
+                }
+                throw e;
+            }
+        }
+        PGSimpleDataSource migrator = new PGSimpleDataSource();
+        migrator.setURL(jdbcUrl);
+        SchemaMigrator.migrate(migrator, backend);
+        Properties properties = new Properties();
+        properties.setProperty("reWriteBatchedInserts", "true");
+        HikariDataSource pool = pool("bench-jdbc", jdbcUrl, properties, readers);
+        try {
+            settings.putAll(postgresSettings(pool));
+            settings.put("pool", readers);
+            settings.put("reWriteBatchedInserts", true);
+            StatementCache cache = new StatementCache(STATEMENT_CACHE);
+            settings.put("statements", cache.describe() + " (pgjdbc prepares server-side after 5 uses)");
+            return new JdbcImpl(backend, pool, pool, settings, cache);
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    /** The library's recommended SQLite settings: WAL, synchronous FULL, foreign keys, a busy timeout. */
+    static SQLiteConfig sqliteConfig() {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        config.enforceForeignKeys(true);
+        config.setBusyTimeout(SQLITE_BUSY_TIMEOUT_MS);
+        return config;
+    }
+
+    private static HikariDataSource pool(String name, String jdbcUrl, Properties properties, int size) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName(name);
+        config.setJdbcUrl(jdbcUrl);
+        config.setDataSourceProperties(properties);
+        config.setMaximumPoolSize(size);
+        config.setMinimumIdle(size);
+        // every unit of work is a transaction: no autocommit round trips to switch it off and on again
+        config.setAutoCommit(false);
+        return new HikariDataSource(config);
+    }
+
+    /** Reads the pragmas back from a pooled connection and fails if one is not in force. */
+    static Map<String, Object> verifySqlitePragmas(DataSource dataSource) {
+        Map<String, Object> pragmas = new LinkedHashMap<>();
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            for (String pragma : new String[] {"journal_mode", "synchronous", "foreign_keys", "busy_timeout"}) {
+                try (ResultSet rs = statement.executeQuery("PRAGMA " + pragma)) {
+                    rs.next();
+                    pragmas.put(pragma, rs.getString(1));
+                }
+            }
+            connection.rollback();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read SQLite pragmas", e);
+        }
+        String synchronous = switch (String.valueOf(pragmas.get("synchronous"))) {
+            case "0" -> "OFF";
+            case "1" -> "NORMAL";
+            case "2" -> "FULL";
+            case "3" -> "EXTRA";
+            default -> String.valueOf(pragmas.get("synchronous"));
+        };
+        pragmas.put("synchronous", synchronous);
+        if (!"wal".equalsIgnoreCase(String.valueOf(pragmas.get("journal_mode")))
+                || !"FULL".equals(synchronous)
+                || !"1".equals(pragmas.get("foreign_keys"))
+                || !String.valueOf(SQLITE_BUSY_TIMEOUT_MS).equals(pragmas.get("busy_timeout"))) {
+            throw new IllegalStateException("SQLite pragmas not in force: " + pragmas);
+        }
+        return pragmas;
+    }
+
+    /** The server settings that decide write cost, as the server reports them. */
+    static Map<String, Object> postgresSettings(DataSource dataSource) {
+        Map<String, Object> settings = new LinkedHashMap<>();
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            try (ResultSet rs = statement.executeQuery("SELECT current_setting('server_version'),"
+                    + " current_setting('synchronous_commit'), current_setting('fsync'), current_setting('shared_buffers')")) {
+                rs.next();
+                settings.put("server_version", rs.getString(1));
+                settings.put("synchronous_commit", rs.getString(2));
+                settings.put("fsync", rs.getString(3));
+                settings.put("shared_buffers", rs.getString(4));
+            }
+            connection.rollback();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read PostgreSQL settings", e);
+        }
+        return settings;
+    }
+
+    @Override
+    public Map<String, Object> settings() {
+        return settings;
+    }
+
+    @Override
+    public void insertAuthors(Workload workload, int from, int to) {
+        write(unit -> {
+            PreparedStatement insert = unit.prepare(INSERT_AUTHOR);
+            for (int i = from; i < to; i++) {
+                insert.setString(1, workload.authorName(i));
+                insert.addBatch();
+            }
+            insert.executeBatch();
+            return null;
+        });
+    }
+
+    @Override
+    public void insertBooks(Workload workload, int from, int to) {
+        write(unit -> {
+            PreparedStatement insert = unit.prepare(INSERT_BOOK);
+            for (int i = from; i < to; i++) {
+                insert.setString(1, workload.bookTitle(i));
+                insert.addBatch();
+            }
+            insert.executeBatch();
+            // ids are the rows' numbers + 1 on a fresh database (the spec's convention, checked after import)
+            PreparedStatement link = unit.prepare(INSERT_LINK);
+            for (int i = from; i < to; i++) {
+                for (int authorRow : workload.bookAuthorRows(i)) {
+                    link.setInt(1, Workload.id(authorRow));
+                    link.setInt(2, Workload.id(i));
+                    link.addBatch();
+                }
+            }
+            link.executeBatch();
+            return null;
+        });
+    }
+
+    @Override
+    public void insertUsers(Workload workload, int from, int to) {
+        write(unit -> {
+            PreparedStatement insert = unit.prepare(INSERT_USER);
+            for (int i = from; i < to; i++) {
+                insert.setString(1, workload.username(i));
+                insert.addBatch();
+            }
+            insert.executeBatch();
+            return null;
+        });
+    }
+
+    @Override
+    public void insertComments(Workload workload, int from, int to) {
+        write(unit -> {
+            PreparedStatement insert = unit.prepare(INSERT_COMMENT);
+            for (int j = from; j < to; j++) {
+                insert.setString(1, workload.commentText(j));
+                insert.setInt(2, Workload.id(workload.commentUserRow(j)));
+                insert.setInt(3, Workload.id(workload.commentBookRow(j)));
+                insert.addBatch();
+            }
+            insert.executeBatch();
+            return null;
+        });
+    }
+
+    /** What a caller of a hand-written data layer gets back: the book, its authors, its comments. */
+    record Details(int id, String title, List<AuthorRow> authors, List<CommentRow> comments) {
+    }
+
+    record AuthorRow(int id, String name) {
+    }
+
+    record CommentRow(int id, String text, int userId, String username) {
+    }
+
+    @Override
+    public DetailsView details(int bookId) {
+        Details details = read(unit -> {
+            String title = null;
+            List<AuthorRow> authors = new ArrayList<>(3);
+            PreparedStatement book = unit.prepare(BOOK_WITH_AUTHORS);
+            book.setInt(1, bookId);
+            try (ResultSet rs = book.executeQuery()) {
+                while (rs.next()) {
+                    title = rs.getString(1);
+                    int authorId = rs.getInt(2);
+                    if (!rs.wasNull()) {
+                        authors.add(new AuthorRow(authorId, rs.getString(3)));
+                    }
+                }
+            }
+            if (title == null) {
+                return null;
+            }
+            List<CommentRow> comments = new ArrayList<>();
+            PreparedStatement select = unit.prepare(COMMENTS_OF_BOOK);
+            select.setInt(1, bookId);
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    comments.add(new CommentRow(rs.getInt(1), rs.getString(2), rs.getInt(3), rs.getString(4)));
+                }
+            }
+            return new Details(bookId, title, List.copyOf(authors), List.copyOf(comments));
+        });
+        return details == null ? null
+                : new DetailsView(details.title(), details.authors().size(), details.comments().size());
+    }
+
+    @Override
+    public List<String> searchTitles(String query, int limit) {
+        return read(unit -> {
+            List<String> titles = new ArrayList<>(limit);
+            PreparedStatement select = unit.prepare(backend == Backend.SQLITE ? SEARCH_SQLITE : SEARCH_POSTGRESQL);
+            select.setString(1, backend == Backend.SQLITE ? ftsPhrase(query) : likeContains(query));
+            select.setInt(2, limit);
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    titles.add(rs.getString(2));
+                }
+            }
+            return titles;
+        });
+    }
+
+    /** An FTS5 phrase: the query as one literal string (the trigram tokenizer matches it as a substring). */
+    static String ftsPhrase(String query) {
+        return '"' + query.replace("\"", "\"\"") + '"';
+    }
+
+    /** A LIKE pattern matching {@code query} anywhere, with its wildcards taken literally. */
+    static String likeContains(String query) {
+        return "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+    }
+
+    @Override
+    public void addComment(String text, int userId, int bookId) {
+        write(unit -> {
+            PreparedStatement insert = unit.prepare(ADD_COMMENT);
+            insert.setString(1, text);
+            insert.setInt(2, userId);
+            insert.setInt(3, bookId);
+            try (ResultSet rs = insert.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        });
+    }
+
+    @Override
+    public void deleteBook(int bookId) {
+        write(unit -> {
+            if (backend == Backend.POSTGRESQL) {
+                PreparedStatement delete = unit.prepare(DELETE_BOOK_CASCADE_POSTGRESQL);
+                delete.setInt(1, bookId);
+                delete.setInt(2, bookId);
+                delete.setInt(3, bookId);
+                delete.executeUpdate();
+                return null;
+            }
+            for (String sql : new String[] {DELETE_COMMENTS, DELETE_LINKS, DELETE_BOOK}) {
+                PreparedStatement delete = unit.prepare(sql);
+                delete.setInt(1, bookId);
+                delete.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Counts counts() {
+        return read(unit -> {
+            try (Statement statement = unit.connection().createStatement();
+                 ResultSet rs = statement.executeQuery(COUNTS)) {
+                rs.next();
+                return new Counts(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5));
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        try {
+            statementCache.closeAll();
+        } finally {
+            try {
+                reader.close();
+            } finally {
+                writer.close();
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(Unit unit) throws SQLException;
+    }
+
+    private <T> T write(Work<T> work) {
+        return inTransaction(writer, work);
+    }
+
+    private <T> T read(Work<T> work) {
+        return inTransaction(reader, work);
+    }
+
+    private <T> T inTransaction(DataSource dataSource, Work<T> work) {
+        try (Connection connection = dataSource.getConnection()) {
+            Unit unit = new Unit(connection);
+            try {
+                T result = work.run(unit);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    connection.rollback();
+                } catch (SQLException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            } finally {
+                unit.release();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    /** One transaction on one pooled connection, with its statements. */
+    private final class Unit {
+        private final Connection connection;
+        private List<PreparedStatement> toClose;
+
+        Unit(Connection connection) {
+            this.connection = connection;
+        }
+
+        Connection connection() {
+            return connection;
+        }
+
+        /** A prepared statement for {@code sql}: the connection's cached one, or a new one closed after the unit. */
+        PreparedStatement prepare(String sql) throws SQLException {
+            if (statementCache.enabled()) {
+                return statementCache.get(connection, sql);
+            }
+            PreparedStatement statement = connection.prepareStatement(sql);
+            if (toClose == null) {
+                toClose = new ArrayList<>(3);
+            }
+            toClose.add(statement);
+            return statement;
+        }
+
+        void release() throws SQLException {
+            if (toClose != null) {
+                for (PreparedStatement statement : toClose) {
+                    statement.close();
+                }
+            }
+        }
+    }
+}

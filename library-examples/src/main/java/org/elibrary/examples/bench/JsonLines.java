@@ -1,0 +1,91 @@
+package org.elibrary.examples.bench;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.Map;
+
+/** The benchmark's output: one JSON object per line, in the field order of the spec. */
+final class JsonLines {
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private JsonLines() {
+    }
+
+    static void settings(PrintStream out, String impl, String backend, int scale, Map<String, Object> settings) {
+        print(out, json -> {
+            json.writeStringField("impl", impl);
+            json.writeStringField("backend", backend);
+            json.writeNumberField("scale", scale);
+            json.writeObjectFieldStart("settings");
+            for (Map.Entry<String, Object> setting : settings.entrySet()) {
+                Object value = setting.getValue();
+                if (value instanceof Number number) {
+                    json.writeNumberField(setting.getKey(), number.longValue());
+                } else if (value instanceof Boolean bool) {
+                    json.writeBooleanField(setting.getKey(), bool);
+                } else {
+                    json.writeStringField(setting.getKey(), String.valueOf(value));
+                }
+            }
+            json.writeEndObject();
+        });
+    }
+
+    static void phase(PrintStream out, PhaseResult result) {
+        print(out, json -> {
+            json.writeStringField("impl", result.impl());
+            json.writeStringField("backend", result.backend());
+            json.writeStringField("phase", result.phase());
+            json.writeNumberField("scale", result.scale());
+            json.writeNumberField("ops", result.ops());
+            json.writeNumberField("seconds", round(result.seconds(), 6));
+            json.writeNumberField("ops_per_s", round(result.opsPerSecond(), 1));
+            json.writeNumberField("errors", result.errors());
+            if (result.firstError() != null) {
+                json.writeStringField("error_sample", result.firstError());
+            }
+        });
+    }
+
+    static void counts(PrintStream out, String impl, String backend, Counts counts) {
+        print(out, json -> {
+            json.writeStringField("impl", impl);
+            json.writeStringField("backend", backend);
+            json.writeObjectFieldStart("counts");
+            json.writeNumberField("author", counts.author());
+            json.writeNumberField("book", counts.book());
+            json.writeNumberField("author_book", counts.authorBook());
+            json.writeNumberField("user", counts.user());
+            json.writeNumberField("comment", counts.comment());
+            json.writeEndObject();
+        });
+    }
+
+    private static BigDecimal round(double value, int decimals) {
+        return BigDecimal.valueOf(value).setScale(decimals, RoundingMode.HALF_UP);
+    }
+
+    @FunctionalInterface
+    private interface Fields {
+        void write(JsonGenerator json) throws IOException;
+    }
+
+    private static void print(PrintStream out, Fields fields) {
+        StringWriter line = new StringWriter();
+        try (JsonGenerator json = JSON.createGenerator(line)) {
+            json.writeStartObject();
+            fields.write(json);
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        out.println(line);
+        out.flush();
+    }
+}

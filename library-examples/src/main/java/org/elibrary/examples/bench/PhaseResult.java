@@ -1,0 +1,23 @@
+package org.elibrary.examples.bench;
+
+import java.util.Objects;
+
+/**
+ * One timed phase of one implementation: the workload's phase line.
+ *
+ * @param seconds    wall time from the phase's first call to its last result (monotonic clock)
+ * @param errors     operations that failed or returned a wrong result
+ * @param firstError the first failure's description, or null when {@code errors == 0}
+ */
+public record PhaseResult(String impl, String backend, String phase, int scale, long ops, double seconds,
+                          long errors, String firstError) {
+    public PhaseResult {
+        Objects.requireNonNull(impl, "impl");
+        Objects.requireNonNull(backend, "backend");
+        Objects.requireNonNull(phase, "phase");
+    }
+
+    public double opsPerSecond() {
+        return seconds > 0 ? ops / seconds : 0;
+    }
+}

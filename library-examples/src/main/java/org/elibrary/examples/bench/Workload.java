@@ -1,0 +1,195 @@
+package org.elibrary.examples.bench;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The catalog workload, version 1 ({@code shared/bench/WORKLOAD.md}): the deterministic data and the
+ * operations of every phase, as pure functions of the scale and a row or operation number.
+ *
+ * <p>Nothing is materialised: each implementation asks for the rows of one batch at a time, so scale 10
+ * runs in a small heap.
+ */
+final class Workload {
+    /** The sixteen title words, in the spec's order. */
+    static final List<String> WORDS = List.of(
+            "war", "peace", "мир", "война", "river", "река", "night", "ночь",
+            "garden", "сад", "winter", "зима", "road", "дорога", "light", "свет");
+
+    static final int BATCH_ROWS = 1_000;
+    static final int DETAILS_OPS = 20_000;
+    static final int SEARCH_OPS = 2_000;
+    static final int SEARCH_LIMIT = 20;
+    static final int CONCURRENT_OPS = 20_000;
+    static final int CONCURRENT_CALLERS = 64;
+    static final int DELETE_OPS = 1_000;
+
+    final int scale;
+    final int authors;
+    final int books;
+    final int users;
+    final int comments;
+    final int detailsOps;
+    final int searchOps;
+    final int concurrentOps;
+    final int deleteOps;
+
+    /**
+     * @param opsDivisor 1 for the spec; larger values divide the operation counts of phases 2 to 5 (never
+     *                   the data), so tests can run the whole workload quickly
+     */
+    Workload(int scale, int opsDivisor) {
+        if (scale < 1) {
+            throw new IllegalArgumentException("scale must be at least 1, was " + scale);
+        }
+        if (opsDivisor < 1 || opsDivisor > DELETE_OPS) {
+            throw new IllegalArgumentException("opsDivisor must be within 1.." + DELETE_OPS + ", was " + opsDivisor);
+        }
+        this.scale = scale;
+        this.authors = 2_000 * scale;
+        this.books = 10_000 * scale;
+        this.users = 1_000 * scale;
+        this.comments = 50_000 * scale;
+        this.detailsOps = DETAILS_OPS / opsDivisor;
+        this.searchOps = SEARCH_OPS / opsDivisor;
+        this.concurrentOps = CONCURRENT_OPS / opsDivisor;
+        this.deleteOps = DELETE_OPS / opsDivisor;
+    }
+
+    // ---- data
+
+    String authorName(int i) {
+        return (i % 2 == 0 ? "Author " : "Автор ") + zeroPad(i, 6);
+    }
+
+    String bookTitle(int i) {
+        return "Book " + zeroPad(i, 7) + " " + WORDS.get(i % WORDS.size());
+    }
+
+    /** The author rows book {@code i} links to, duplicates dropped, in the spec's order. */
+    int[] bookAuthorRows(int i) {
+        int first = (int) (i % (long) authors);
+        int second = (int) ((i * 7L + 3) % authors);
+        int third = i % 5 == 0 ? (int) ((i * 13L + 5) % authors) : -1;
+        int[] rows = new int[3];
+        int n = 0;
+        rows[n++] = first;
+        if (second != first) {
+            rows[n++] = second;
+        }
+        if (third >= 0 && third != first && third != second) {
+            rows[n++] = third;
+        }
+        return n == 3 ? rows : java.util.Arrays.copyOf(rows, n);
+    }
+
+    String username(int i) {
+        return "user" + zeroPad(i, 5);
+    }
+
+    String commentText(int j) {
+        return "Comment " + j + " on book";
+    }
+
+    int commentUserRow(int j) {
+        return j % users;
+    }
+
+    int commentBookRow(int j) {
+        return (int) ((j * 31L) % books);
+    }
+
+    // ---- operations
+
+    int detailsBookRow(int k) {
+        return (int) ((k * 7919L) % books);
+    }
+
+    String searchQuery(int k) {
+        String word = WORDS.get(k % WORDS.size());
+        return k % 2 == 0 ? word.toUpperCase(Locale.ROOT) : word;
+    }
+
+    /** The titles a correct search for query {@code k} returns, in order (searches run before any delete). */
+    List<String> expectedSearchTitles(int k) {
+        int word = k % WORDS.size();
+        int found = (books - word + WORDS.size() - 1) / WORDS.size();
+        int n = Math.min(SEARCH_LIMIT, found);
+        String[] titles = new String[n];
+        for (int m = 0; m < n; m++) {
+            titles[m] = bookTitle(word + m * WORDS.size());
+        }
+        return List.of(titles);
+    }
+
+    static boolean concurrentIsWrite(int k) {
+        return k % 5 == 4;
+    }
+
+    String concurrentCommentText(int k) {
+        return "Concurrent " + k;
+    }
+
+    int concurrentUserRow(int k) {
+        return k % users;
+    }
+
+    int concurrentBookRow(int k) {
+        return (int) ((k * 17L) % books);
+    }
+
+    /** Phase 5 deletes book rows {@code 0..deleteOps-1}. */
+    int deleteBookRow(int k) {
+        return k;
+    }
+
+    /** The database id of row {@code row} of any table, on a fresh database (the spec's convention). */
+    static int id(int row) {
+        return row + 1;
+    }
+
+    // ---- expectations
+
+    /** Rows the import phase inserts across all five tables. */
+    long importRows() {
+        return (long) authors + books + links(0) + users + comments;
+    }
+
+    /** The counts every correct implementation ends with. */
+    Counts expectedCounts() {
+        int removedComments = 0;
+        for (int j = 0; j < comments; j++) {
+            if (commentBookRow(j) < deleteOps) {
+                removedComments++;
+            }
+        }
+        int addedComments = 0;
+        for (int k = 0; k < concurrentOps; k++) {
+            if (concurrentIsWrite(k)) {
+                addedComments++;
+                if (concurrentBookRow(k) < deleteOps) {
+                    removedComments++;
+                }
+            }
+        }
+        return new Counts(authors, books - deleteOps, links(deleteOps), users,
+                comments + addedComments - removedComments);
+    }
+
+    private long links(int fromBookRow) {
+        long links = 0;
+        for (int i = fromBookRow; i < books; i++) {
+            links += bookAuthorRows(i).length;
+        }
+        return links;
+    }
+
+    /** Like {@code String.format("%0<width>d")}, without the Formatter's cost or its locale's digits. */
+    private static String zeroPad(int value, int width) {
+        String digits = Integer.toString(value);
+        if (digits.length() >= width) {
+            return digits;
+        }
+        return "0".repeat(width - digits.length()) + digits;
+    }
+}

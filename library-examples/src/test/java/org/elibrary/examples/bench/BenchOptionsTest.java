@@ -1,0 +1,65 @@
+package org.elibrary.examples.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.elibrary.Backend;
+import org.junit.jupiter.api.Test;
+
+class BenchOptionsTest {
+    private static final Path TMP = Path.of("target");
+
+    @Test
+    void defaultsToTheSpecsOperationCounts() {
+        assertThat(new BenchOptions(Backend.SQLITE, null, 1, List.of("jdbc"), TMP).opsDivisor()).isEqualTo(1);
+    }
+
+    @Test
+    void rejectsBadValuesNamingThem() {
+        assertThatThrownBy(() -> new BenchOptions(Backend.SQLITE, null, 0, List.of("jdbc"), TMP))
+                .hasMessageContaining("scale");
+        assertThatThrownBy(() -> new BenchOptions(Backend.SQLITE, null, 1, List.of("orm"), TMP))
+                .hasMessageContaining("orm");
+        assertThatThrownBy(() -> new BenchOptions(Backend.SQLITE, null, 1, List.of(), TMP))
+                .hasMessageContaining("impls");
+        assertThatThrownBy(() -> new BenchOptions(Backend.SQLITE, null, 1, List.of("jdbc", "jdbc"), TMP))
+                .hasMessageContaining("repeat");
+        assertThatThrownBy(() -> new BenchOptions(Backend.SQLITE, "jdbc:postgresql://h/db", 1, List.of("jdbc"), TMP))
+                .hasMessageContaining("pgUrl");
+    }
+
+    @Test
+    void toStringHidesThePostgresUrl() {
+        BenchOptions options = new BenchOptions(Backend.POSTGRESQL, "postgresql://u:secret@h/db", 1,
+                List.of("jdbc"), TMP);
+
+        assertThat(options.toString()).doesNotContain("secret");
+    }
+
+    @Test
+    void translatesSqlAlchemyUrlsToJdbc() {
+        assertThat(BenchDatabases.toJdbcUrl("jdbc:postgresql://h:5432/db?user=u")).isEqualTo("jdbc:postgresql://h:5432/db?user=u");
+        assertThat(BenchDatabases.toJdbcUrl("postgresql+asyncpg://user:p%40ss@host:5432/db?sslmode=require"))
+                .isEqualTo("jdbc:postgresql://host:5432/db?sslmode=require&user=user&password=p%40ss");
+        assertThat(BenchDatabases.toJdbcUrl("postgres://u@h/db")).isEqualTo("jdbc:postgresql://h/db?user=u");
+        assertThatThrownBy(() -> BenchDatabases.toJdbcUrl("mysql://u@h/db")).hasMessageContaining("mysql");
+    }
+
+    @Test
+    void replacesTheDatabaseOfAServerUrl() {
+        assertThat(BenchDatabases.withDatabase("jdbc:postgresql://h:1/postgres?user=u", "x"))
+                .isEqualTo("jdbc:postgresql://h:1/x?user=u");
+        assertThat(BenchDatabases.withDatabase("jdbc:postgresql://h:1?user=u", "x"))
+                .isEqualTo("jdbc:postgresql://h:1/x?user=u");
+        assertThat(BenchDatabases.withDatabase("jdbc:postgresql://h:1/postgres", "x"))
+                .isEqualTo("jdbc:postgresql://h:1/x");
+    }
+
+    @Test
+    void likePatternsAndFtsPhrasesTakeTheQueryLiterally() {
+        assertThat(JdbcImpl.likeContains("50%_a\\b")).isEqualTo("%50\\%\\_a\\\\b%");
+        assertThat(JdbcImpl.ftsPhrase("say \"hi\"")).isEqualTo("\"say \"\"hi\"\"\"");
+    }
+}
