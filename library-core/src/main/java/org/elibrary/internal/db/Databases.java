@@ -273,12 +273,6 @@ public final class Databases {
                 properties.setProperty(timeout, Long.toString(seconds));
             }
         }
-        if (fromUrl == null || fromUrl.getProperty("loginTimeout") == null) {
-            // connectTimeout bounds only the TCP connect: a server that accepts and then never answers the
-            // startup packet would block opening (and every new pooled connection) forever without this.
-            long seconds = Math.max(1, Math.min(settings.connectionTimeout().toSeconds(), MAX_CONNECT_TIMEOUT.toSeconds()));
-            properties.setProperty("loginTimeout", Long.toString(seconds));
-        }
         if (fromUrl == null || fromUrl.getProperty("ApplicationName") == null) {
             properties.setProperty("ApplicationName", "elibrary");
         }
