@@ -42,7 +42,7 @@ import org.elibrary.testing.TestDatabases;
  * <p>One subclass per backend; each opens one library on a fresh database for all its properties.
  */
 abstract class HostileInputProperties {
-    static final int TRIES = 200;
+    // Tries per property: jqwik.tries.default in junit-platform.properties (200), or -Djqwik.tries.default=N.
     static final int NAME_MAX = 100;
     static final int TITLE_MAX = 150;
     static final int USERNAME_MAX = 50;
@@ -106,7 +106,7 @@ abstract class HostileInputProperties {
 
     // ----------------------------------------------------------------------------------------- properties
 
-    @Property(tries = TRIES, shrinking = ShrinkingMode.BOUNDED)
+    @Property(shrinking = ShrinkingMode.BOUNDED)
     void authorCreate(@ForAll("names") String name) {
         Library library = library();
         writes(name, HostileStrings.valid(name, NAME_MAX), () -> {
@@ -116,7 +116,7 @@ abstract class HostileInputProperties {
         }, () -> library.authors().findByName(name).isPresent());
     }
 
-    @Property(tries = TRIES, shrinking = ShrinkingMode.BOUNDED)
+    @Property(shrinking = ShrinkingMode.BOUNDED)
     void authorRename(@ForAll("names") String name) {
         Library library = library();
         Author original = library.authors().create(unique("author"));
@@ -129,7 +129,7 @@ abstract class HostileInputProperties {
         }
     }
 
-    @Property(tries = TRIES, shrinking = ShrinkingMode.BOUNDED)
+    @Property(shrinking = ShrinkingMode.BOUNDED)
     void bookCreateAndFindBySearch(@ForAll("titles") String title) {
         Library library = library();
         writes(title, HostileStrings.valid(title, TITLE_MAX), () -> {
@@ -145,7 +145,7 @@ abstract class HostileInputProperties {
         }, () -> library.books().findByTitle(title).isPresent());
     }
 
-    @Property(tries = TRIES, shrinking = ShrinkingMode.BOUNDED)
+    @Property(shrinking = ShrinkingMode.BOUNDED)
     void bookRename(@ForAll("titles") String title) {
         Library library = library();
         Book original = library.books().create(unique("book"));
@@ -155,7 +155,7 @@ abstract class HostileInputProperties {
         }, () -> library.books().findByTitle(title).isPresent());
     }
 
-    @Property(tries = TRIES, shrinking = ShrinkingMode.BOUNDED)
+    @Property(shrinking = ShrinkingMode.BOUNDED)
     void bookCreateWithAuthors(@ForAll("titles") String title, @ForAll("nameLists") List<String> authorNames) {
         Library library = library();
         boolean valid = HostileStrings.valid(title, TITLE_MAX)
@@ -171,7 +171,7 @@ abstract class HostileInputProperties {
         }, () -> library.books().findByTitle(title).isPresent());
     }
 
-    @Property(tries = TRIES, shrinking = ShrinkingMode.BOUNDED)
+    @Property(shrinking = ShrinkingMode.BOUNDED)
     void userCreateAndRename(@ForAll("usernames") String username, @ForAll("usernames") String newUsername) {
         Library library = library();
         writes(username, HostileStrings.valid(username, USERNAME_MAX), () -> {
@@ -187,7 +187,7 @@ abstract class HostileInputProperties {
         }, () -> library.users().findByUsername(newUsername).isPresent());
     }
 
-    @Property(tries = TRIES, shrinking = ShrinkingMode.BOUNDED)
+    @Property(shrinking = ShrinkingMode.BOUNDED)
     void commentAddAndEdit(@ForAll("texts") String text, @ForAll("texts") String edited) {
         Library library = library();
         User user = library.users().create(unique("reader"));
@@ -212,7 +212,7 @@ abstract class HostileInputProperties {
         }, () -> false);
     }
 
-    @Property(tries = TRIES, shrinking = ShrinkingMode.BOUNDED)
+    @Property(shrinking = ShrinkingMode.BOUNDED)
     void searchNeverFailsButForInvalidInput(@ForAll("titles") String query) {
         Library library = library();
         searches(query, HostileStrings.valid(query, NAME_MAX), () -> library.authors().search(query, 20));
