@@ -83,7 +83,7 @@ class CrashDurabilityIT {
             reader.start();
             awaitReady(lines, child);
             // a random moment: sometimes right away (writes just queued), mostly while writes stream
-            Thread.sleep(random.nextInt(10) == 0 ? random.nextInt(20) : 50 + random.nextInt(700));
+            Thread.sleep(random.nextInt(10) == 0 ? random.nextInt(20) : 30 + random.nextInt(400));
             child.destroyForcibly(); // SIGKILL on Unix: no shutdown hook, no close, no flush
             assertThat(child.waitFor(30, TimeUnit.SECONDS)).as("child died").isTrue();
             reader.join(30_000);

@@ -158,6 +158,8 @@ class SettingsFailureIT {
                     assertThat(library.authors().count()).isEqualTo(1);
                     return catchLibraryException(() -> library.authors().create("Чехов"));
                 } catch (LibraryException e) {
+                    System.out.println("SettingsFailureIT: opening a WAL file write-locked by another process failed: "
+                            + e.getMessage());
                     return e; // opening may fail too: equally acceptable when typed and clear
                 }
             });
