@@ -52,8 +52,6 @@ import org.elibrary.internal.session.UnitOfWork;
  * close throw {@link IllegalStateException}.
  */
 public final class Library implements AutoCloseable {
-    /** Statement timeout used when the library borrows a caller's {@code DataSource}. */
-    public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(30);
     private static final int DEFAULT_BORROWED_CONCURRENCY = 10;
 
     private final Database database;
@@ -108,7 +106,9 @@ public final class Library implements AutoCloseable {
 
     /**
      * Opens the library on a caller's {@code DataSource} (never closed by the library); {@code migrate} false
-     * uses the schema as it is. On SQLite, the caller's data source should enforce foreign keys and use WAL.
+     * uses the schema as it is. Statements get {@link LibrarySettings#DEFAULT_STATEMENT_TIMEOUT}. On SQLite,
+     * the caller's data source should enforce foreign keys and use WAL; writes then share the caller's pool
+     * (the library's own single write lane exists only with {@link #open(LibrarySettings)}).
      */
     public static Library open(DataSource dataSource, boolean migrate) {
         Objects.requireNonNull(dataSource, "dataSource");
@@ -116,7 +116,7 @@ public final class Library implements AutoCloseable {
         int concurrency = dataSource instanceof HikariDataSource hikari
                 ? hikari.getMaximumPoolSize() : DEFAULT_BORROWED_CONCURRENCY;
         Database database = Databases.borrow(dataSource, backend, migrate, concurrency);
-        return new Library(database, null, DEFAULT_STATEMENT_TIMEOUT);
+        return new Library(database, null, LibrarySettings.DEFAULT_STATEMENT_TIMEOUT);
     }
 
     /** Which database product this library talks to. */

@@ -1,0 +1,163 @@
+package org.elibrary;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.elibrary.CatalogIT.withLibrary;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.elibrary.domain.Author;
+import org.elibrary.domain.Book;
+import org.elibrary.domain.CatalogCounts;
+import org.elibrary.domain.User;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Caller transactions: commit, rollback, joining, nesting with savepoints, misuse of the handle. */
+class TransactionIT {
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void commitsOnReturnAndReturnsTheValue(Backend backend) {
+        withLibrary(backend, library -> {
+            Book book = library.inTransaction(tx -> {
+                Author author = tx.authors().create("A");
+                Book created = tx.books().create("B");
+                tx.books().linkAuthor(created.id(), author.id());
+                assertThat(tx.counts()).isEqualTo(new CatalogCounts(1, 1, 1, 0, 0));
+                return created;
+            });
+            assertThat(library.books().findWithAuthors(book.id()).orElseThrow().authors()).hasSize(1);
+            assertThat(library.counts()).isEqualTo(new CatalogCounts(1, 1, 1, 0, 0));
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void rollsBackOnExceptionAndRethrowsItUnchanged(Backend backend) {
+        withLibrary(backend, library -> {
+            library.books().create("existing");
+            CatalogCounts before = library.counts();
+            IllegalStateException boom = new IllegalStateException("boom");
+            Throwable thrown = catchThrowable(() -> library.useTransaction(tx -> {
+                tx.authors().create("A");
+                Book book = tx.books().create("B");
+                User user = tx.users().create("u");
+                tx.comments().add(user.id(), book.id(), "c");
+                library.books().create("joined via the library"); // same thread: joins
+                throw boom;
+            }));
+            assertThat(thrown).isSameAs(boom);
+            assertThat(library.counts()).isEqualTo(before);
+            assertThat(library.books().findByTitle("joined via the library")).isEmpty();
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void callsOnTheLibraryInsideTheCallbackSeeAndJoinTheTransaction(Backend backend) {
+        withLibrary(backend, library -> {
+            library.useTransaction(tx -> {
+                Book book = tx.books().create("uncommitted");
+                assertThat(library.books().findById(book.id())).contains(book);
+                Book other = library.books().create("also in tx");
+                assertThat(tx.books().findById(other.id())).contains(other);
+            });
+            assertThat(library.books().count()).isEqualTo(2);
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void nestedTransactionRollsBackToItsSavepointAndTheOuterContinues(Backend backend) {
+        withLibrary(backend, library -> {
+            library.useTransaction(tx -> {
+                tx.authors().create("outer");
+                RuntimeException inner = new RuntimeException("inner fails");
+                Throwable thrown = catchThrowable(() -> library.useTransaction(nested -> {
+                    nested.authors().create("inner");
+                    throw inner;
+                }));
+                assertThat(thrown).isSameAs(inner);
+                assertThat(tx.authors().findByName("inner")).isEmpty();
+                // A nested transaction that succeeds keeps its work.
+                tx.inTransaction(nested -> nested.authors().create("inner ok"));
+                // An expected failure of one call, contained by a nested transaction.
+                Throwable duplicate = catchThrowable(() -> tx.useTransaction(nested -> nested.authors().create("outer")));
+                assertThat(duplicate).isInstanceOf(DuplicateException.class);
+                tx.authors().create("after");
+            });
+            assertThat(library.authors().listAfter(0, 10)).extracting(Author::name)
+                    .containsExactly("after", "inner ok", "outer");
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aDatabaseErrorCaughtInsideTheCallbackStillRollsBackTheWholeTransaction(Backend backend) {
+        withLibrary(backend, library -> {
+            library.authors().create("taken");
+            CatalogCounts before = library.counts();
+            Throwable thrown = catchThrowable(() -> library.useTransaction(tx -> {
+                tx.books().create("would be lost");
+                try {
+                    tx.authors().create("taken");
+                } catch (DuplicateException expected) {
+                    // swallowed by the caller
+                }
+            }));
+            assertThat(thrown).isInstanceOf(DuplicateException.class);
+            assertThat(library.counts()).isEqualTo(before);
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void validationErrorsInsideATransactionDoNotPoisonIt(Backend backend) {
+        withLibrary(backend, library -> {
+            library.useTransaction(tx -> {
+                tx.books().create("kept");
+                assertThatThrownBy(() -> tx.books().create(" ")).isInstanceOf(InvalidInputException.class);
+                assertThatThrownBy(() -> tx.comments().add(99, 99, "x")).isInstanceOf(NotFoundException.class);
+            });
+            assertThat(library.books().count()).isEqualTo(1);
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void theHandleIsUsableOnlyInsideItsCallbackAndOnItsThread(Backend backend) {
+        withLibrary(backend, library -> {
+            AtomicReference<Transaction> leaked = new AtomicReference<>();
+            library.useTransaction(tx -> {
+                leaked.set(tx);
+                CompletableFuture<Object> other = CompletableFuture.supplyAsync(() -> tx.books().count());
+                Throwable fromOtherThread = catchThrowable(() -> other.get(10, TimeUnit.SECONDS));
+                assertThat(fromOtherThread).hasCauseInstanceOf(IllegalStateException.class);
+            });
+            assertThatThrownBy(() -> leaked.get().books().count()).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("ended");
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void cascadesInsideATransactionRollBackWithIt(Backend backend) {
+        withLibrary(backend, library -> {
+            var book = library.books().createWithAuthors("B", List.of("A"));
+            User user = library.users().create("u");
+            library.comments().add(user.id(), book.id(), "c");
+            CatalogCounts before = library.counts();
+            assertThatThrownBy(() -> library.useTransaction(tx -> {
+                assertThat(tx.books().delete(book.id())).isTrue();
+                assertThat(tx.users().delete(user.id())).isTrue();
+                assertThat(tx.counts()).isEqualTo(new CatalogCounts(1, 0, 0, 0, 0));
+                throw new IllegalArgumentException("undo");
+            })).isInstanceOf(IllegalArgumentException.class);
+            assertThat(library.counts()).isEqualTo(before);
+        });
+    }
+}
