@@ -29,6 +29,8 @@ import org.elibrary.domain.Book;
 import org.elibrary.domain.BookWithAuthors;
 import org.elibrary.domain.CatalogCounts;
 import org.elibrary.domain.Comment;
+import org.elibrary.domain.NewBook;
+import org.elibrary.domain.NewComment;
 import org.elibrary.domain.User;
 import org.elibrary.testing.TestDatabases;
 
@@ -210,6 +212,118 @@ abstract class HostileInputProperties {
             library.comments().edit(existing.id(), edited);
             assertThat(library.comments().findById(existing.id()).orElseThrow().text()).isEqualTo(edited);
         }, () -> false);
+    }
+
+    /** The bulk paths (imports use them): all or none, each value read back exactly, in the order given. */
+    @Property(tries = 100, shrinking = ShrinkingMode.BOUNDED)
+    void bulkCreatesAreAllOrNothing(@ForAll("bulkNames") List<String> values) {
+        Library library = library();
+        String tag = unique("bulk") + " ";
+        List<String> names = values.stream().map(v -> v == null ? null : tag + v).collect(Collectors.toList());
+        // the library checks the list in order: the first invalid or repeated value decides the exception
+        Class<? extends RuntimeException> expectedNames = firstProblem(names, NAME_MAX);
+        Class<? extends RuntimeException> expectedUsers = firstProblem(names, USERNAME_MAX);
+        // NewBook rejects a null title in its constructor (NullPointerException, like every record): not sent
+        List<String> titles = names.stream().filter(n -> n != null).collect(Collectors.toList());
+        Class<? extends RuntimeException> expectedTitles = firstProblem(titles, TITLE_MAX);
+
+        List<Long> authorIds = bulk(names, expectedNames, () -> {
+            List<Author> created = library.authors().createAll(names);
+            assertThat(created).extracting(Author::name).containsExactlyElementsOf(names);
+            for (Author author : created) {
+                assertThat(library.authors().findById(author.id())).contains(author);
+            }
+            return created.stream().map(Author::id).collect(Collectors.toList());
+        });
+        bulk(names, expectedUsers, () -> {
+            List<User> created = library.users().createAll(names);
+            assertThat(created).extracting(User::username).containsExactlyElementsOf(names);
+            for (User user : created) {
+                assertThat(library.users().findById(user.id())).contains(user);
+            }
+            return List.of();
+        });
+        List<Long> links = authorIds == null ? List.of() : authorIds;
+        List<Long> bookIds = bulk(titles, expectedTitles, () -> {
+            List<NewBook> books = titles.stream().map(n -> new NewBook(n, links)).collect(Collectors.toList());
+            List<Book> created = library.books().createAll(books);
+            assertThat(created).extracting(Book::title).containsExactlyElementsOf(titles);
+            for (Book book : created) {
+                BookWithAuthors read = library.books().findWithAuthors(book.id()).orElseThrow();
+                assertThat(read.book()).isEqualTo(book);
+                assertThat(read.authors()).extracting(Author::id).containsExactlyInAnyOrderElementsOf(links);
+            }
+            return created.stream().map(Book::id).collect(Collectors.toList());
+        });
+
+        // comments: hostile texts on an existing user and book
+        User user = library.users().create(unique("bulk-reader"));
+        Book book = library.books().create(unique("bulk-book"));
+        List<NewComment> comments = new ArrayList<>();
+        boolean textsValid = true;
+        for (String value : values) {
+            if (value == null) {
+                continue; // NewComment itself does not take null text in this test
+            }
+            comments.add(new NewComment(user.id(), book.id(), value));
+            textsValid &= HostileStrings.valid(value, TEXT_MAX);
+        }
+        CatalogCounts before = library.counts();
+        try {
+            int added = library.comments().addAll(comments);
+            assertThat(textsValid).as("invalid comment texts accepted: %s", describeAll(values)).isTrue();
+            assertThat(added).isEqualTo(comments.size());
+            List<String> texts = library.comments().listForBook(book.id()).stream().map(c -> c.text())
+                    .collect(Collectors.toList());
+            assertThat(texts).containsExactlyInAnyOrderElementsOf(comments.stream().map(NewComment::text)
+                    .collect(Collectors.toList()));
+        } catch (InvalidInputException e) {
+            assertThat(textsValid).as("valid comment texts rejected: %s", e.getMessage()).isFalse();
+            assertThat(library.counts()).isEqualTo(before);
+        } catch (RuntimeException e) {
+            fail("raw or unexpected exception from comments().addAll: " + e, e);
+        }
+        assertThat(bookIds == null || bookIds.size() == titles.size()).isTrue();
+    }
+
+    @Provide
+    Arbitrary<List<String>> bulkNames() {
+        return Arbitraries.frequencyOf(
+                net.jqwik.api.Tuple.of(3, HostileStrings.any(40).filter(v -> v != null)),
+                net.jqwik.api.Tuple.of(1, HostileStrings.any(40)))
+                .list().ofMinSize(0).ofMaxSize(12);
+    }
+
+    private static Class<? extends RuntimeException> firstProblem(List<String> values, int max) {
+        Set<String> seen = new java.util.HashSet<>();
+        for (String value : values) {
+            if (!HostileStrings.valid(value, max)) {
+                return InvalidInputException.class;
+            }
+            if (!seen.add(value)) {
+                return DuplicateException.class;
+            }
+        }
+        return null;
+    }
+
+    /** A bulk write that must either succeed (expected null) or throw exactly {@code expected}, changing nothing. */
+    private <T> T bulk(List<String> values, Class<? extends RuntimeException> expected, Supplier<T> write) {
+        Library library = library();
+        CatalogCounts before = library.counts();
+        try {
+            T result = write.get();
+            assertThat(expected).as("bulk write of %s succeeded", describeAll(values)).isNull();
+            return result;
+        } catch (InvalidInputException | DuplicateException e) {
+            assertThat(e).as("bulk write of %s", describeAll(values)).isInstanceOf(
+                    expected == null ? Void.class : expected);
+            assertThat(library.counts()).as("a rejected bulk write changed a table").isEqualTo(before);
+            return null;
+        } catch (RuntimeException e) {
+            fail("raw or unexpected exception from a bulk write of " + describeAll(values) + ": " + e, e);
+            return null;
+        }
     }
 
     @Property(shrinking = ShrinkingMode.BOUNDED)
