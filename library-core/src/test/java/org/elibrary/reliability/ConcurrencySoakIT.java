@@ -1,6 +1,7 @@
 package org.elibrary.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -32,7 +33,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * heap after full GCs at the end is within a tolerance of the same measure after warm-up.
  *
  * <p>CI runs {@value #CI_SECONDS} seconds per backend. The opt-in soak: {@code -Delibrary.soak.minutes=10}
- * (see notes/reliability.md).
+ * ({@code -Delibrary.soak.backends=sqlite} for one backend; see notes/reliability.md).
  */
 class ConcurrencySoakIT {
     static final int CI_SECONDS = 8;
@@ -49,6 +50,9 @@ class ConcurrencySoakIT {
         String minutes = System.getProperty("elibrary.soak.minutes");
         Duration length = minutes == null || minutes.isBlank() ? Duration.ofSeconds(CI_SECONDS)
                 : Duration.ofSeconds(Math.round(Double.parseDouble(minutes) * 60));
+        String only = System.getProperty("elibrary.soak.backends", "");
+        assumeTrue(only.isBlank() || only.toUpperCase(java.util.Locale.ROOT).contains(backend.name()),
+                "elibrary.soak.backends=" + only);
         Duration warmUp = Duration.ofMillis(Math.min(30_000, Math.max(2_000, length.toMillis() / 10)));
 
         try (Library library = Library.open(LibrarySettings.builder()
