@@ -64,7 +64,7 @@ class LargeCatalogIT {
             Path export = work.resolve("catalog.jsonl");
             started = System.nanoTime();
             cli(work, List.of("-Xmx64m"), "--url", source, "export", export.toString());
-            log("%s: export under -Xmx64m: %d MiB in %.1f s", backend, Files.size(export) >> 20, seconds(started));
+            log("%s: export under -Xmx64m: %d KiB in %.1f s", backend, Files.size(export) >> 10, seconds(started));
             assertThat(lines(export)).as("exported lines").isEqualTo(expected.author() + expected.book()
                     + expected.user() + expected.comment());
 
