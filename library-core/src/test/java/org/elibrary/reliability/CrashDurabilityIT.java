@@ -108,6 +108,54 @@ class CrashDurabilityIT {
         assertThat(totalAcks).as("acknowledged writes over all runs").isGreaterThan(kills);
     }
 
+    /**
+     * SIGKILL while a fresh SQLite file is being created and migrated (the moment is random around the child's
+     * start-up): the next open must succeed with the full, empty schema and a file that passes the checks.
+     */
+    @org.junit.jupiter.api.Test
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    void killDuringFirstOpenLeavesAUsableDatabase() throws Exception {
+        int kills = Integer.getInteger("elibrary.crash.openKills", 5);
+        long seed = Long.getLong("elibrary.crash.seed", System.nanoTime());
+        Random random = new Random(seed);
+        int beforeReady = 0;
+        for (int run = 0; run < kills; run++) {
+            String url = TestDatabases.newSqliteUrl();
+            java.nio.file.Path out = java.nio.file.Files.createTempFile("elibrary-open-kill-", ".out");
+            Process child = ChildJvm.builder(OpenAndWait.class, List.of("-Xmx128m", "-XX:TieredStopAtLevel=1"), url)
+                    .redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            long started = System.nanoTime();
+            Thread.sleep(500 + random.nextInt(2000));
+            java.nio.file.Path file = java.nio.file.Path.of(url.substring("jdbc:sqlite:".length()));
+            long sizeAtKill = java.nio.file.Files.exists(file) ? java.nio.file.Files.size(file) : -1;
+            child.destroyForcibly();
+            assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            String output = java.nio.file.Files.readString(out, StandardCharsets.UTF_8);
+            java.nio.file.Files.deleteIfExists(out);
+            if (!output.startsWith("READY") && sizeAtKill >= 0) {
+                beforeReady++;
+            }
+            try (Library library = Library.open(LibrarySettings.builder().databaseUrl(url).build())) {
+                assertThat(library.counts()).as("run %d (seed %d)", run, seed)
+                        .isEqualTo(new org.elibrary.domain.CatalogCounts(0, 0, 0, 0, 0));
+                library.books().createWithAuthors("Бесы", List.of("Фёдор Достоевский"));
+                assertThat(library.books().searchByTitle("БЕСЫ", 10)).hasSize(1);
+            }
+            try (Connection connection = DriverManager.getConnection(url);
+                 Statement statement = connection.createStatement();
+                 ResultSet rs = statement.executeQuery("PRAGMA integrity_check")) {
+                rs.next();
+                assertThat(rs.getString(1)).isEqualTo("ok");
+            }
+            System.out.printf("CrashDurabilityIT open-kill %d after %d ms: %s%n", run,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+                    output.startsWith("READY") ? "after open"
+                            : sizeAtKill < 0 ? "before the file existed" : "during open, file " + sizeAtKill + " bytes");
+        }
+        System.out.println("CrashDurabilityIT: " + beforeReady + " of " + kills
+                + " kills landed while the file was being created or migrated");
+    }
+
     private static void awaitReady(List<String> lines, Process child) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         synchronized (lines) {
