@@ -73,7 +73,6 @@ class PostgresRestartIT {
             load.awaitSuccesses(200, Duration.ofSeconds(30));
 
             server.close(); // pg_ctl stop -m fast: in-flight statements and idle pooled sessions are cut
-            long stoppedAt = System.nanoTime();
             load.awaitUnavailable(CALLERS, Duration.ofSeconds(30));
             Thread.sleep(1500); // the outage lasts: every caller keeps hitting it
 
@@ -84,11 +83,14 @@ class PostgresRestartIT {
             long recoveredAfter = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restartedAt);
             load.stop();
 
+            System.out.printf("PostgresRestartIT: %d successful calls, %d DatabaseUnavailableException, slowest call "
+                            + "%d ms, %d ms from restart to 200 more successes, %d acknowledged writes, unexpected %s%n",
+                    load.successes.get(), load.unavailable.get(), load.slowestMillis.get(), recoveredAfter,
+                    load.acknowledged.size(), load.unexpected.keySet());
             assertThat(load.unexpected).as("failures other than DatabaseUnavailableException").isEmpty();
             assertThat(load.unavailable.get()).as("calls that failed during the outage").isPositive();
             assertThat(load.slowestMillis.get()).as("slowest call (ms)").isLessThan(CALL_BOUND.toMillis());
             assertThat(recoveredAfter).as("ms from restart to 200 more successful calls").isLessThan(60_000);
-            assertThat(stoppedAt).isPositive();
 
             // every acknowledged write survived the restart
             for (Long id : load.acknowledged) {
