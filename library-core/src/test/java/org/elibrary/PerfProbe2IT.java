@@ -99,6 +99,38 @@ class PerfProbe2IT {
         best.forEach((k, v) -> System.out.printf("PERF2 %s %-22s cpu %7.1f ms wall %7.1f ms%n", backend, k, v[0], v[1]));
     }
 
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = "POSTGRESQL")
+    void importsSplit(Backend backend) throws Exception {
+        best.clear();
+        for (int round = 0; round < 3; round++) {
+            try (Library library = Library.open(LibrarySettings.builder().databaseUrl(TestDatabases.newDatabaseUrl(backend)).build())) {
+                measure("authors lib", () -> { for (int from = 0; from < A; from += 1000) { List<String> n = new ArrayList<>(); for (int i = from; i < from + 1000; i++) n.add(PerfProbeIT.name(i)); library.authors().createAll(n);} });
+                measure("books lib", () -> { for (int from = 0; from < B; from += 1000) { List<NewBook> b = new ArrayList<>(); for (int i = from; i < from + 1000; i++) b.add(new NewBook(PerfProbeIT.title(i), PerfProbeIT.authorIds(i))); library.books().createAll(b);} });
+                measure("users lib", () -> { List<String> n = new ArrayList<>(); for (int i = 0; i < U; i++) n.add("user%05d".formatted(i)); library.users().createAll(n); });
+                measure("comments lib", () -> { for (int from = 0; from < C; from += 1000) { List<NewComment> cs = new ArrayList<>(); for (int j = from; j < from + 1000; j++) cs.add(new NewComment(j % U + 1, (j * 31L) % B + 1, "Comment %d on book".formatted(j))); library.comments().addAll(cs);} });
+            }
+            try (Library library = Library.open(LibrarySettings.builder().databaseUrl(TestDatabases.newDatabaseUrl(backend)).build())) {
+                try (Connection c = library.database().writer().getConnection()) {
+                    c.setAutoCommit(false);
+                    measure("authors jdbc", () -> PerfProbeIT.batch(c, "INSERT INTO author (name) VALUES (?)", A, (ps, i) -> ps.setString(1, PerfProbeIT.name(i))));
+                    measure("books jdbc", () -> { for (int from = 0; from < B; from += 1000) {
+                        try (PreparedStatement pb = c.prepareStatement("INSERT INTO book (title) VALUES (?)");
+                             PreparedStatement pl = c.prepareStatement("INSERT INTO author_book (author_id, book_id) VALUES (?, ?)")) {
+                            for (int i = from; i < from + 1000; i++) { pb.setString(1, PerfProbeIT.title(i)); pb.addBatch();
+                                for (long a : PerfProbeIT.authorIds(i)) { pl.setLong(1, a); pl.setLong(2, i + 1); pl.addBatch(); } }
+                            pb.executeBatch(); pl.executeBatch(); }
+                        c.commit(); } });
+                    measure("users jdbc", () -> PerfProbeIT.batch(c, "INSERT INTO \"user\" (username) VALUES (?)", U, (ps, i) -> ps.setString(1, "user%05d".formatted(i))));
+                    measure("comments jdbc", () -> PerfProbeIT.batch(c, "INSERT INTO comment (text, user_id, book_id) VALUES (?, ?, ?)", C, (ps, j) -> {
+                        ps.setString(1, "Comment %d on book".formatted(j)); ps.setLong(2, j % U + 1); ps.setLong(3, (j * 31L) % B + 1); }));
+                    c.setAutoCommit(true);
+                }
+            }
+        }
+        best.forEach((k, v) -> System.out.printf("PERF2 %s %-22s cpu %7.1f ms wall %7.1f ms%n", backend, k, v[0], v[1]));
+    }
+
     static void importLib(Library library) {
         for (int from = 0; from < A; from += 1000) {
             List<String> names = new ArrayList<>();
