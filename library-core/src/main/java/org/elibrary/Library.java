@@ -66,7 +66,8 @@ public final class Library implements AutoCloseable {
     private Library(Database database, LibrarySettings settings, Duration statementTimeout) {
         this.database = database;
         this.settings = settings;
-        this.sessions = new Sessions(database, statementTimeout);
+        // Prepared statements are cached per connection only on pools the library owns.
+        this.sessions = new Sessions(database, statementTimeout, settings != null);
         this.authors = new AuthorRepository(sessions, null);
         this.books = new BookRepository(sessions, null);
         this.users = new UserRepository(sessions, null);

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
@@ -14,6 +15,7 @@ import org.apache.ibatis.session.defaults.DefaultSqlSessionFactory;
 import org.elibrary.Backend;
 import org.elibrary.LibraryException;
 import org.elibrary.internal.db.Database;
+import org.sqlite.SQLiteConnection;
 
 /**
  * The single path every catalog call takes to the database.
@@ -54,12 +56,29 @@ public final class Sessions {
     private final ThreadLocal<UnitOfWork> current = new ThreadLocal<>();
     private final ThreadLocal<Listener> listener = new ThreadLocal<>();
     private volatile boolean closed;
+    // SQLite on the library's own pools: one long-lived MyBatis session per physical connection, so each
+    // statement is compiled once per connection instead of once per call (sqlite-jdbc has no statement
+    // cache, and compiling costs about as much as running a small query). Every mapped statement has
+    // static SQL, so a connection holds a bounded set of prepared statements.
+    private final boolean cacheStatements;
+    private final ConcurrentHashMap<Connection, SqlSession> cachedSessions = new ConcurrentHashMap<>();
+    private final int cacheBound;
 
     public Sessions(Database database, Duration statementTimeout) {
+        this(database, statementTimeout, false);
+    }
+
+    /**
+     * @param cacheStatements keep prepared statements per connection (SQLite only; use it only on pools
+     *                        the library owns, whose connections nobody else uses)
+     */
+    public Sessions(Database database, Duration statementTimeout, boolean cacheStatements) {
         this.database = database;
         this.backend = database.backend();
         this.factory = new DefaultSqlSessionFactory(
                 CatalogConfiguration.create(backend, statementTimeout, database.writer()));
+        this.cacheStatements = cacheStatements && backend == Backend.SQLITE;
+        this.cacheBound = Math.max(1, database.readConcurrency()) + 5;
     }
 
     public Backend backend() {
@@ -119,6 +138,9 @@ public final class Sessions {
     /** Refuses further calls; the caller closes the database afterwards. */
     public void close() {
         closed = true;
+        // Closing the pool then closes the connections and with them their cached statements; closing the
+        // sessions here could pull statements from under a call still finishing on another thread.
+        cachedSessions.clear();
     }
 
     public boolean isClosed() {
@@ -151,15 +173,29 @@ public final class Sessions {
 
     private <T> T fresh(DataSource source, boolean transactional, Work<T> work, boolean callerTransaction) {
         Connection connection = null;
+        Connection physical = null;
         SqlSession session = null;
         UnitOfWork uow = null;
+        boolean failed = true;
         Listener l = listener.get();
         try {
             connection = source.getConnection();
             if (transactional) {
                 connection.setAutoCommit(false);
             }
-            session = factory.openSession(ExecutorType.REUSE, connection);
+            if (cacheStatements) {
+                // Statements run on the physical connection (the pool would close statements made through
+                // its proxy when the connection is returned); transaction control stays on the proxy.
+                physical = connection.unwrap(SQLiteConnection.class);
+                session = cachedSessions.get(physical);
+                if (session == null) {
+                    session = factory.openSession(ExecutorType.REUSE, physical);
+                    cachedSessions.put(physical, session);
+                    purgeClosed();
+                }
+            } else {
+                session = factory.openSession(ExecutorType.REUSE, connection);
+            }
             uow = new UnitOfWork(backend, connection, session, transactional);
             if (l != null) {
                 l.started(uow);
@@ -173,9 +209,9 @@ public final class Sessions {
                 if (rollback != null) {
                     throw rollback;
                 }
-                session.flushStatements();
                 connection.commit();
             }
+            failed = false;
             return result;
         } catch (Throwable t) {
             if (transactional && connection != null) {
@@ -192,7 +228,43 @@ public final class Sessions {
                     l.finished(uow);
                 }
             }
-            release(session, connection, transactional);
+            if (physical == null) {
+                release(session, connection, transactional);
+            } else {
+                if (failed) {
+                    // A failed statement may be left mid-step: drop this connection's cached statements.
+                    cachedSessions.remove(physical);
+                    closeQuietly(session);
+                } else {
+                    session.clearCache();
+                }
+                release(null, connection, transactional);
+            }
+        }
+    }
+
+    private void purgeClosed() {
+        if (cachedSessions.size() <= cacheBound) {
+            return;
+        }
+        cachedSessions.entrySet().removeIf(entry -> {
+            try {
+                if (entry.getKey().isClosed()) {
+                    closeQuietly(entry.getValue());
+                    return true;
+                }
+                return false;
+            } catch (SQLException e) {
+                return true;
+            }
+        });
+    }
+
+    private static void closeQuietly(SqlSession session) {
+        try {
+            session.close();
+        } catch (RuntimeException ignored) {
+            // its connection is gone
         }
     }
 
