@@ -8,11 +8,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
+import com.zaxxer.hikari.pool.ProxyConnection;
 import org.apache.ibatis.session.ExecutorType;
 import org.apache.ibatis.session.SqlSession;
 import org.apache.ibatis.session.SqlSessionFactory;
 import org.apache.ibatis.session.defaults.DefaultSqlSessionFactory;
 import org.elibrary.Backend;
+import org.elibrary.LibraryClosedException;
 import org.elibrary.LibraryException;
 import org.elibrary.internal.db.Database;
 import org.sqlite.SQLiteConnection;
@@ -176,16 +178,17 @@ public final class Sessions {
         Connection physical = null;
         SqlSession session = null;
         UnitOfWork uow = null;
-        boolean failed = true;
         Listener l = listener.get();
         try {
             connection = source.getConnection();
             if (transactional) {
                 connection.setAutoCommit(false);
             }
-            if (cacheStatements) {
+            if (cacheStatements && connection instanceof ProxyConnection) {
                 // Statements run on the physical connection (the pool would close statements made through
                 // its proxy when the connection is returned); transaction control stays on the proxy.
+                // Only plain pool connections: a connection wrapped to track its statements (the async
+                // facade's cancellation) keeps creating them through the wrapper.
                 physical = connection.unwrap(SQLiteConnection.class);
                 session = cachedSessions.get(physical);
                 if (session == null) {
@@ -211,9 +214,15 @@ public final class Sessions {
                 }
                 connection.commit();
             }
-            failed = false;
             return result;
         } catch (Throwable t) {
+            if (physical != null) {
+                // A failed (or interrupted) statement may be left mid-step, and SQLite refuses ROLLBACK while
+                // one is active: drop this connection's cached statements before rolling back.
+                cachedSessions.remove(physical);
+                closeQuietly(session);
+                session = null;
+            }
             if (transactional && connection != null) {
                 rollbackQuietly(connection);
             }
@@ -231,11 +240,7 @@ public final class Sessions {
             if (physical == null) {
                 release(session, connection, transactional);
             } else {
-                if (failed) {
-                    // A failed statement may be left mid-step: drop this connection's cached statements.
-                    cachedSessions.remove(physical);
-                    closeQuietly(session);
-                } else {
+                if (session != null) {
                     session.clearCache();
                 }
                 release(null, connection, transactional);
@@ -322,7 +327,7 @@ public final class Sessions {
 
     private void ensureOpen() {
         if (closed) {
-            throw new IllegalStateException("the Library is closed");
+            throw new LibraryClosedException("the Library is closed");
         }
     }
 
