@@ -120,7 +120,7 @@ public final class AsyncEngine implements AutoCloseable {
         return submit(writeLane, work, timeout);
     }
 
-    /** The timeout of calls submitted with a null timeout. */
+    /** The timeout of calls submitted with a null timeout; zero means none. */
     public Duration defaultTimeout() {
         return defaultTimeout;
     }
@@ -289,11 +289,13 @@ public final class AsyncEngine implements AutoCloseable {
         }
         String timedOut = "statement timed out after " + format(task.timeout);
         ScheduledFuture<?> watchdog = null;
-        try {
-            watchdog = timer.scheduleWithFixedDelay(() -> task.handle.cancel(timedOut),
-                    task.timeout.toNanos(), TimeUnit.MILLISECONDS.toNanos(RECANCEL_MILLIS), TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            // the engine is past its close deadline and stopping; the close protocol cancels this call
+        if (!task.timeout.isZero()) { // zero: no time limit
+            try {
+                watchdog = timer.scheduleWithFixedDelay(() -> task.handle.cancel(timedOut), task.timeout.toNanos(),
+                        TimeUnit.MILLISECONDS.toNanos(RECANCEL_MILLIS), TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                // the engine is past its close deadline and stopping; the close protocol cancels this call
+            }
         }
         T value = null;
         Throwable failure = null;
@@ -578,7 +580,10 @@ public final class AsyncEngine implements AutoCloseable {
             if (queueCapacity < 0) {
                 throw new IllegalArgumentException("queueCapacity must not be negative, was " + queueCapacity);
             }
-            requirePositive(defaultTimeout, "defaultTimeout");
+            Objects.requireNonNull(defaultTimeout, "defaultTimeout");
+            if (defaultTimeout.isNegative()) {
+                throw new IllegalArgumentException("defaultTimeout must not be negative, was " + defaultTimeout);
+            }
             Objects.requireNonNull(closeTimeout, "closeTimeout");
             if (closeTimeout.isNegative()) {
                 throw new IllegalArgumentException("closeTimeout must not be negative, was " + closeTimeout);
@@ -587,12 +592,4 @@ public final class AsyncEngine implements AutoCloseable {
         }
     }
 
-    /** Checks a timeout given by a caller. */
-    public static Duration requirePositive(Duration timeout, String name) {
-        Objects.requireNonNull(timeout, name);
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException(name + " must be positive, was " + timeout);
-        }
-        return timeout;
-    }
 }

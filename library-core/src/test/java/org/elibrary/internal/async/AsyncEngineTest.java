@@ -342,7 +342,7 @@ class AsyncEngineTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("readPermits");
         assertThatThrownBy(() -> AsyncEngine.builder().queueCapacity(-1).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("queueCapacity");
-        assertThatThrownBy(() -> AsyncEngine.builder().defaultTimeout(Duration.ZERO).build())
+        assertThatThrownBy(() -> AsyncEngine.builder().defaultTimeout(Duration.ofSeconds(-1)).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("defaultTimeout");
     }
 
