@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.elibrary.ConfigurationException;
-import org.elibrary.Library;
 import org.elibrary.LibrarySettings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -166,11 +165,6 @@ public final class LibraryCli implements Callable<Integer> {
             err.flush();
         }
         return settings;
-    }
-
-    /** Opens the library the settings describe (migrating it first, unless the settings say not to). */
-    Library openLibrary() {
-        return Library.open(settings());
     }
 
     /** Raw stdout, for output written as bytes (the benchmark's JSON lines). */

@@ -276,6 +276,26 @@ class LibraryCliIT {
                 .allSatisfy(book -> assertThat(book).containsKeys("id", "title", "authors", "comments"));
     }
 
+    @Test
+    void withoutDatabaseUrlTheDemoUsesLibraryDbInTheWorkingDirectoryAndMigratesAnyway() throws IOException {
+        // No DATABASE_URL anywhere, and an environment that turns migrate-on-open off.
+        Path folder = tmp.toRealPath();
+        Cli.Result demo = Cli.runIn(Map.of("DATABASE_MIGRATE_ON_OPEN", "false"), folder, "demo");
+        assertThat(demo.exitCode()).as(demo.toString()).isZero();
+        assertThat(demo.err().strip()).isEqualTo("DATABASE_URL is not set; using " + folder.resolve("library.db"));
+        assertThat(demo.out()).contains("Schema migrated to version", "Война и мир");
+        assertThat(folder.resolve("library.db")).isRegularFile();
+
+        // A .env in the working directory is read; --env-file names another one.
+        Files.writeString(folder.resolve(".env"), "APP_TITLE='Электронная библиотека'\n", StandardCharsets.UTF_8);
+        Files.writeString(folder.resolve("other.env"), "APP_TITLE=Другая\n", StandardCharsets.UTF_8);
+        assertThat(Cli.runIn(Map.of(), folder, "--json", "info").json())
+                .containsEntry("app_title", "Электронная библиотека").containsEntry("state", "MANAGED");
+        assertThat(Cli.runIn(Map.of(), folder, "--json", "--env-file", "other.env", "info").json())
+                .containsEntry("app_title", "Другая");
+        assertThat(Cli.runIn(Map.of(), folder, "--env-file", "missing.env", "info").exitCode()).isEqualTo(4);
+    }
+
     @ParameterizedTest
     @EnumSource(Backend.class)
     void exportThenImportReproducesTheCatalog(Backend backend) throws IOException {
