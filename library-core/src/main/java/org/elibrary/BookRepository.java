@@ -84,7 +84,7 @@ public final class BookRepository {
             List<Author> linked = new ArrayList<>(names.size());
             if (!names.isEmpty()) {
                 Set<String> missing = new LinkedHashSet<>(names);
-                for (Author existing : authors.selectByNames(names)) {
+                for (Author existing : authors.selectByNames(Bulk.of(new ArrayList<>(names)))) {
                     linked.add(existing);
                     missing.remove(existing.name());
                 }
