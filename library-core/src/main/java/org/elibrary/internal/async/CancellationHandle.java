@@ -99,6 +99,15 @@ public final class CancellationHandle {
         }
     }
 
+    boolean isFinished() {
+        lock.lock();
+        try {
+            return finished;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     void beginAcquire() throws SQLException {
         lock.lock();
         try {
