@@ -262,6 +262,7 @@ public final class AsyncEngine implements AutoCloseable {
 
     private <T> void execute(Task<T> task) {
         if (!task.state.compareAndSet(NEW, RUNNING) || task.future.isDone()) {
+            stopCancelling(task);
             Task<?> next = release(task);
             done();
             if (next != null) {
@@ -281,6 +282,7 @@ public final class AsyncEngine implements AutoCloseable {
         }
         if (abandoned) {
             // handed to the executor, but it only got a thread after the close deadline
+            stopCancelling(task);
             task.future.completeExceptionally(new LibraryClosedException(
                     "the library closed before this call started; it never ran"));
             release(task);
@@ -307,10 +309,7 @@ public final class AsyncEngine implements AutoCloseable {
             if (watchdog != null) {
                 watchdog.cancel(false);
             }
-            task.handle.finish();
-            for (ScheduledFuture<?> repeat : task.repeats) {
-                repeat.cancel(false);
-            }
+            stopCancelling(task);
             // an interrupt meant for this call must not reach the next one on a reused thread
             Thread.interrupted();
         }
@@ -347,6 +346,14 @@ public final class AsyncEngine implements AutoCloseable {
             }
         } catch (RejectedExecutionException e) {
             // the timer is stopping: the engine is closing and has cancelled its calls already
+        }
+    }
+
+    /** The call is over (or never ran): later cancels must not touch anything, repeated ones stop. */
+    private static void stopCancelling(Task<?> task) {
+        task.handle.finish();
+        for (ScheduledFuture<?> repeat : task.repeats) {
+            repeat.cancel(false);
         }
     }
 
