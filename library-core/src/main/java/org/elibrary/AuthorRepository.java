@@ -11,6 +11,7 @@ import org.elibrary.domain.Author;
 import org.elibrary.domain.AuthorDetails;
 import org.elibrary.domain.Page;
 import org.elibrary.internal.mapper.AuthorMapper;
+import org.elibrary.internal.mapper.Bulk;
 import org.elibrary.internal.mapper.CountedRow;
 import org.elibrary.internal.mapper.SearchQuery;
 import org.elibrary.internal.session.Assemble;
@@ -69,7 +70,7 @@ public final class AuthorRepository {
             AuthorMapper mapper = uow.mapper(AuthorMapper.class);
             Map<String, Author> created = new HashMap<>(names.size() * 2);
             for (int from = 0; from < names.size(); from += CHUNK) {
-                for (Author author : mapper.insertAll(names.subList(from, Math.min(names.size(), from + CHUNK)))) {
+                for (Author author : mapper.insertAll(Bulk.of(names.subList(from, Math.min(names.size(), from + CHUNK))))) {
                     created.put(author.name(), author);
                 }
             }

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.elibrary.domain.Page;
 import org.elibrary.domain.User;
+import org.elibrary.internal.mapper.Bulk;
 import org.elibrary.internal.mapper.CountedRow;
 import org.elibrary.internal.mapper.UserMapper;
 import org.elibrary.internal.session.Sessions;
@@ -58,7 +59,7 @@ public final class UserRepository {
             UserMapper mapper = uow.mapper(UserMapper.class);
             Map<String, User> created = new HashMap<>(usernames.size() * 2);
             for (int from = 0; from < usernames.size(); from += CHUNK) {
-                for (User user : mapper.insertAll(usernames.subList(from, Math.min(usernames.size(), from + CHUNK)))) {
+                for (User user : mapper.insertAll(Bulk.of(usernames.subList(from, Math.min(usernames.size(), from + CHUNK))))) {
                     created.put(user.username(), user);
                 }
             }

@@ -7,15 +7,13 @@ import org.elibrary.domain.Author;
 public interface AuthorMapper {
     long insert(String name);
 
-    List<Author> insertAll(List<String> names);
+    List<Author> insertAll(Bulk names);
 
     Author selectById(long id);
 
     Author selectByName(String name);
 
     List<Author> selectByNames(Collection<String> names);
-
-    long countIds(Collection<Long> ids);
 
     int updateName(long id, String name);
 
