@@ -108,13 +108,14 @@ public final class Benchmark {
 
     /** The implementations this build can run (all of {@link BenchOptions#ALL_IMPLS} once the library's are in). */
     static List<String> availableImpls() {
-        return List.of("jdbc");
+        return List.of("sync", "jdbc");
     }
 
     static BenchImpl open(String name, Backend backend, String jdbcUrl) {
         return switch (name) {
             case "jdbc" -> JdbcImpl.open(backend, jdbcUrl, LibraryDefaults.poolSize(backend, jdbcUrl));
-            case "sync", "async" -> throw new UnsupportedOperationException(
+            case "sync" -> SyncImpl.open(jdbcUrl);
+            case "async" -> throw new UnsupportedOperationException(
                     "impl '" + name + "' needs the library's catalog API, not built yet");
             default -> throw new IllegalArgumentException("unknown impl " + name);
         };
