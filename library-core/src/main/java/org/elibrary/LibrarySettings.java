@@ -1,95 +1,610 @@
 package org.elibrary;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Properties;
+import org.elibrary.internal.config.DatabaseUrl;
+import org.elibrary.internal.config.DotEnv;
+import org.elibrary.internal.config.SettingValues;
+import org.elibrary.internal.config.SettingsAccess;
 
 /**
- * SEAM (minimal): the foundation work replaces the body with the full settings model (sources, .env,
- * SQLAlchemy URLs, validation). The accessor names below are the contract other parts code against.
+ * The settings of a {@code Library}: the Java counterpart of the Python app's pydantic-settings
+ * {@code Settings}, reading the same keys from the same places, so one {@code .env} serves both.
+ *
+ * <h2>Keys</h2>
+ * Keys are case-insensitive. {@value #DATABASE_URL} is required; every other key has a default, documented
+ * on its {@code DEFAULT_*} constant. Keys the library does not know are kept and readable with {@link #get}.
+ * <ul>
+ *   <li>{@value #DATABASE_URL}: a JDBC URL ({@code jdbc:sqlite:library.db}, {@code jdbc:postgresql://…}) or the
+ *       SQLAlchemy URL of the Python app ({@code sqlite+aiosqlite:///./library.db},
+ *       {@code postgresql+asyncpg://user:p%40ss@host:5432/db}). Relative SQLite paths resolve against the
+ *       working directory; percent-encoded credentials are decoded.</li>
+ *   <li>{@value #APP_TITLE}, {@value #DESCRIPTION}: free text.</li>
+ *   <li>{@value #DATABASE_POOL_SIZE}, {@value #DATABASE_CONNECTION_TIMEOUT}, {@value #DATABASE_STATEMENT_TIMEOUT},
+ *       {@value #DATABASE_MIGRATE_ON_OPEN}, {@value #SQLITE_SYNCHRONOUS}, {@value #SQLITE_BUSY_TIMEOUT},
+ *       {@value #ASYNC_QUEUE_CAPACITY}, {@value #ASYNC_CLOSE_TIMEOUT}.</li>
+ * </ul>
+ * Durations need a unit: {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}, or ISO-8601 {@code PT30S}; a bare
+ * number is refused. Booleans are {@code true/false} (also {@code yes/no}, {@code on/off}, {@code 1/0}).
+ *
+ * <h2>Where values come from</h2>
+ * From highest to lowest precedence: values set in code on the {@link Builder}, Java system properties,
+ * environment variables, a {@code .env} file, defaults. {@link #builder()} alone reads nothing but the values
+ * set in code (so tests are not affected by the machine they run on); {@link Builder#withEnvironment()} adds
+ * the system properties, the environment and {@code ./.env}; {@link #fromEnvironment()} is the short form.
+ *
+ * <h2>Errors</h2>
+ * {@link Builder#build()} validates everything at once and throws {@link ConfigurationException} naming the
+ * key, what is wrong and where settings were looked for. The database password never appears in a message,
+ * in {@link #toString()} or in {@link #displayUrl()}.
+ *
+ * <p>Instances are immutable and thread-safe.
  */
 public final class LibrarySettings {
-    private final String databaseUrl;
-    private final Backend backend;
+    /** The database to use (required). */
+    public static final String DATABASE_URL = "DATABASE_URL";
+    /** The application's title (the Python app shows it in its API docs). */
+    public static final String APP_TITLE = "APP_TITLE";
+    /** The application's description. */
+    public static final String DESCRIPTION = "DESCRIPTION";
+    /** PostgreSQL: the pool size. SQLite: the number of reader connections (the writer is one more). */
+    public static final String DATABASE_POOL_SIZE = "DATABASE_POOL_SIZE";
+    /** How long a caller waits for a pooled connection before {@link DatabaseUnavailableException}. */
+    public static final String DATABASE_CONNECTION_TIMEOUT = "DATABASE_CONNECTION_TIMEOUT";
+    /** How long one statement may run; {@code 0s} means no limit. */
+    public static final String DATABASE_STATEMENT_TIMEOUT = "DATABASE_STATEMENT_TIMEOUT";
+    /** Whether opening a Library first brings the schema up to date. */
+    public static final String DATABASE_MIGRATE_ON_OPEN = "DATABASE_MIGRATE_ON_OPEN";
+    /** SQLite's {@code PRAGMA synchronous}: {@code FULL}, {@code NORMAL}, {@code OFF} or {@code EXTRA}. */
+    public static final String SQLITE_SYNCHRONOUS = "SQLITE_SYNCHRONOUS";
+    /** How long a SQLite connection waits for a lock held by another connection or process. */
+    public static final String SQLITE_BUSY_TIMEOUT = "SQLITE_BUSY_TIMEOUT";
+    /** How many asynchronous operations may wait for a connection before new ones are refused. */
+    public static final String ASYNC_QUEUE_CAPACITY = "ASYNC_QUEUE_CAPACITY";
+    /** How long closing a Library waits for running asynchronous operations. */
+    public static final String ASYNC_CLOSE_TIMEOUT = "ASYNC_CLOSE_TIMEOUT";
 
-    private LibrarySettings(String databaseUrl) {
-        this.databaseUrl = Objects.requireNonNull(databaseUrl, "databaseUrl");
-        this.backend = databaseUrl.startsWith("jdbc:sqlite:") ? Backend.SQLITE : Backend.POSTGRESQL;
-    }
+    /** The Python app's default title, kept so both show the same. */
+    public static final String DEFAULT_APP_TITLE = "Default";
+    /** The Python app's default description, kept so both show the same. */
+    public static final String DEFAULT_DESCRIPTION = "QWERTY";
+    /**
+     * PostgreSQL pool size: enough for a small service's concurrency while staying far below the server's
+     * default {@code max_connections} of 100 when a few instances run side by side.
+     */
+    public static final int DEFAULT_POSTGRES_POOL_SIZE = 10;
+    /**
+     * SQLite reader connections: WAL lets readers run in parallel with the single writer, and sqlite-jdbc
+     * calls pin a thread each, so a few readers (about the core count of a small machine) serve best.
+     */
+    public static final int DEFAULT_SQLITE_READERS = 4;
+    /** The largest pool accepted: a bigger number is almost certainly a typo. */
+    public static final int MAX_POOL_SIZE = 1000;
+    /** HikariCP's own default wait for a connection; long enough to ride out a burst, short enough to notice. */
+    public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(30);
+    /** HikariCP refuses connection timeouts below this. */
+    public static final Duration MIN_CONNECTION_TIMEOUT = Duration.ofMillis(250);
+    /** No catalog statement should take this long; a runaway one is stopped instead of holding a connection. */
+    public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(30);
+    /** Migrating on open keeps a new or older database usable without a separate step. */
+    public static final boolean DEFAULT_MIGRATE_ON_OPEN = true;
+    /**
+     * {@code FULL}: a committed transaction survives a power loss or an operating-system crash, not only a
+     * crash of the application. {@code NORMAL} in WAL mode is faster and still never corrupts the file, but
+     * the last transactions before a power loss may roll back.
+     */
+    public static final SqliteSynchronous DEFAULT_SQLITE_SYNCHRONOUS = SqliteSynchronous.FULL;
+    /** Long enough for the one writer to finish a normal transaction, short enough to report a stuck lock. */
+    public static final Duration DEFAULT_SQLITE_BUSY_TIMEOUT = Duration.ofSeconds(5);
+    /** Enough to absorb bursts; beyond it, callers get an immediate error instead of unbounded memory. */
+    public static final int DEFAULT_ASYNC_QUEUE_CAPACITY = 1000;
+    /** Long enough for running statements to finish, bounded so a shutdown cannot hang. */
+    public static final Duration DEFAULT_ASYNC_CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
-    public static LibrarySettings fromEnvironment() {
-        String url = System.getenv("DATABASE_URL");
-        if (url == null) {
-            throw new ConfigurationException("DATABASE_URL is not set");
+    /** The {@code .env} file read by {@link Builder#withEnvironment()} unless another is named. */
+    public static final String DEFAULT_ENV_FILE = ".env";
+
+    /** Where a setting's value came from, highest precedence first. */
+    public enum Source {
+        /** Set on the {@link Builder} in code. */
+        CODE("set in code"),
+        /** A Java system property ({@code -DKEY=value}). */
+        SYSTEM_PROPERTY("Java system property"),
+        /** An environment variable. */
+        ENVIRONMENT("environment variable"),
+        /** A line of the {@code .env} file. */
+        ENV_FILE(".env file"),
+        /** The library's default (or the {@link Builder#defaultDatabaseUrl(String) fallback URL}). */
+        DEFAULT("default");
+
+        private final String description;
+
+        Source(String description) {
+            this.description = description;
         }
-        return new LibrarySettings(url);
+
+        /** In words, for messages: {@code environment variable}, {@code .env file}, … */
+        public String description() {
+            return description;
+        }
     }
 
+    /** SQLite's {@code PRAGMA synchronous} levels. */
+    public enum SqliteSynchronous {
+        /** No syncs: fastest; a power loss or OS crash can corrupt the database. */
+        OFF,
+        /** Syncs at WAL checkpoints: never corrupt, but the last commits may be lost on power loss. */
+        NORMAL,
+        /** Syncs every commit: committed transactions survive a power loss. */
+        FULL,
+        /** As FULL, and also syncs the directory after deleting journals. */
+        EXTRA
+    }
+
+    static {
+        SettingsAccess.register(settings -> settings.url);
+    }
+
+    private final Map<String, String> values;
+    private final Map<String, Source> sources;
+    private final String lookedIn;
+    private final DatabaseUrl url;
+    private final String appTitle;
+    private final String description;
+    private final int maxPoolSize;
+    private final Duration connectionTimeout;
+    private final Duration statementTimeout;
+    private final boolean migrateOnOpen;
+    private final SqliteSynchronous sqliteSynchronous;
+    private final Duration sqliteBusyTimeout;
+    private final int asyncQueueCapacity;
+    private final Duration closeTimeout;
+
+    private LibrarySettings(Map<String, String> values, Map<String, Source> sources, String lookedIn,
+                            Path workingDirectory) {
+        this.values = values;
+        this.sources = sources;
+        this.lookedIn = lookedIn;
+        String rawUrl = values.get(DATABASE_URL);
+        if (rawUrl == null) {
+            throw new ConfigurationException(DATABASE_URL + " is not set; settings were looked for in " + lookedIn);
+        }
+        try {
+            this.url = DatabaseUrl.parse(rawUrl, workingDirectory);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(DATABASE_URL + " (" + sourceText(DATABASE_URL) + ") " + e.getMessage()
+                    + "; settings were looked for in " + lookedIn);
+        }
+        this.appTitle = values.getOrDefault(APP_TITLE, DEFAULT_APP_TITLE);
+        this.description = values.getOrDefault(DESCRIPTION, DEFAULT_DESCRIPTION);
+        int defaultPool = url.backend() == Backend.SQLITE ? DEFAULT_SQLITE_READERS : DEFAULT_POSTGRES_POOL_SIZE;
+        this.maxPoolSize = integer(DATABASE_POOL_SIZE, defaultPool, 1, MAX_POOL_SIZE);
+        this.connectionTimeout = duration(DATABASE_CONNECTION_TIMEOUT, DEFAULT_CONNECTION_TIMEOUT);
+        if (connectionTimeout.compareTo(MIN_CONNECTION_TIMEOUT) < 0) {
+            throw invalid(DATABASE_CONNECTION_TIMEOUT, "must be at least " + MIN_CONNECTION_TIMEOUT.toMillis() + "ms");
+        }
+        this.statementTimeout = duration(DATABASE_STATEMENT_TIMEOUT, DEFAULT_STATEMENT_TIMEOUT);
+        this.migrateOnOpen = bool(DATABASE_MIGRATE_ON_OPEN, DEFAULT_MIGRATE_ON_OPEN);
+        this.sqliteSynchronous = synchronous();
+        this.sqliteBusyTimeout = duration(SQLITE_BUSY_TIMEOUT, DEFAULT_SQLITE_BUSY_TIMEOUT);
+        if (sqliteBusyTimeout.toMillis() > Integer.MAX_VALUE) {
+            throw invalid(SQLITE_BUSY_TIMEOUT, "must be at most " + Integer.MAX_VALUE + "ms");
+        }
+        this.asyncQueueCapacity = integer(ASYNC_QUEUE_CAPACITY, DEFAULT_ASYNC_QUEUE_CAPACITY, 1, Integer.MAX_VALUE);
+        this.closeTimeout = duration(ASYNC_CLOSE_TIMEOUT, DEFAULT_ASYNC_CLOSE_TIMEOUT);
+    }
+
+    /**
+     * Settings from the system properties, the environment and {@code ./.env}, over the defaults.
+     *
+     * @throws ConfigurationException when {@value #DATABASE_URL} is missing or a value is invalid
+     */
+    public static LibrarySettings fromEnvironment() {
+        return builder().withEnvironment().build();
+    }
+
+    /**
+     * Settings from the system properties, the environment and the given {@code .env} file (which need not
+     * exist), over the defaults.
+     *
+     * @throws ConfigurationException when {@value #DATABASE_URL} is missing or a value is invalid
+     */
+    public static LibrarySettings fromEnvironment(Path envFile) {
+        return builder().withEnvironment().envFile(envFile).build();
+    }
+
+    /**
+     * A builder that reads only what is set on it, until told to add sources with
+     * {@link Builder#withEnvironment()}, {@link Builder#environment(Map)}, {@link Builder#systemProperties(Map)}
+     * or {@link Builder#envFile(Path)}.
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The JDBC URL the library connects to (SQLAlchemy URLs already translated). */
+    /** The JDBC URL the library connects to: SQLAlchemy URLs translated, without their user and password. */
     public String jdbcUrl() {
-        return databaseUrl;
+        return url.jdbcUrl();
+    }
+
+    /** {@value #DATABASE_URL} as given, with any password replaced by {@code ***}: safe to print or log. */
+    public String displayUrl() {
+        return url.displayUrl();
     }
 
     public Backend backend() {
-        return backend;
+        return url.backend();
+    }
+
+    /** The absolute path of the SQLite file; empty for PostgreSQL and for an in-memory database. */
+    public Optional<Path> sqliteFile() {
+        return url.sqliteFile();
+    }
+
+    /** Whether the database is an in-memory SQLite database (one per opened Library, gone when it closes). */
+    public boolean inMemory() {
+        return url.inMemory();
+    }
+
+    /** The database user named in a SQLAlchemy URL ({@code postgresql://anna@…}), percent-decoded. */
+    public Optional<String> databaseUser() {
+        return url.user();
     }
 
     public String appTitle() {
-        return "Default";
+        return appTitle;
     }
 
     public String description() {
-        return "QWERTY";
+        return description;
     }
 
+    /**
+     * Any setting by key, case-insensitively, from the highest-precedence source that has it (keys the
+     * library does not know included), or empty.
+     */
     public Optional<String> get(String key) {
-        return Optional.empty();
+        return Optional.ofNullable(values.get(normalize(key)));
+    }
+
+    /** Where the value of a key came from, or empty when no source has it and it has no default. */
+    public Optional<Source> source(String key) {
+        String normal = normalize(key);
+        Source source = sources.get(normal);
+        if (source != null) {
+            return Optional.of(source);
+        }
+        return DEFAULTED_KEYS.contains(normal) ? Optional.of(Source.DEFAULT) : Optional.empty();
+    }
+
+    /**
+     * Where {@value #DATABASE_URL} came from; {@link Source#DEFAULT} when no source set it and the
+     * {@link Builder#defaultDatabaseUrl(String) fallback} was used.
+     */
+    public Source databaseUrlSource() {
+        return sources.get(DATABASE_URL);
+    }
+
+    /** In words, the places settings were looked for, as error messages quote it. */
+    public String lookedIn() {
+        return lookedIn;
     }
 
     public boolean migrateOnOpen() {
-        return true;
+        return migrateOnOpen;
     }
 
+    /**
+     * PostgreSQL: the size of the one pool. SQLite: the number of reader connections; writes go through one
+     * more connection of their own.
+     */
     public int maxPoolSize() {
-        return backend == Backend.SQLITE ? 4 : 10;
+        return maxPoolSize;
     }
 
     public Duration connectionTimeout() {
-        return Duration.ofSeconds(30);
+        return connectionTimeout;
     }
 
+    /** The longest a statement may run; {@link Duration#ZERO} means no limit. */
     public Duration statementTimeout() {
-        return Duration.ofSeconds(30);
+        return statementTimeout;
+    }
+
+    public SqliteSynchronous sqliteSynchronous() {
+        return sqliteSynchronous;
+    }
+
+    public Duration sqliteBusyTimeout() {
+        return sqliteBusyTimeout;
     }
 
     public int asyncQueueCapacity() {
-        return 1000;
+        return asyncQueueCapacity;
     }
 
+    /** How long closing a Library waits for running asynchronous operations ({@value #ASYNC_CLOSE_TIMEOUT}). */
     public Duration closeTimeout() {
-        return Duration.ofSeconds(10);
+        return closeTimeout;
     }
 
+    /** The known settings with any password masked; keys the library does not know are left out. */
+    @Override
+    public String toString() {
+        return "LibrarySettings[databaseUrl=" + displayUrl() + " (" + sourceText(DATABASE_URL) + ")"
+                + ", backend=" + backend()
+                + ", appTitle=" + appTitle
+                + ", description=" + description
+                + ", poolSize=" + maxPoolSize
+                + ", connectionTimeout=" + SettingValues.format(connectionTimeout)
+                + ", statementTimeout=" + SettingValues.format(statementTimeout)
+                + ", migrateOnOpen=" + migrateOnOpen
+                + (backend() == Backend.SQLITE ? ", sqliteSynchronous=" + sqliteSynchronous
+                        + ", sqliteBusyTimeout=" + SettingValues.format(sqliteBusyTimeout) : "")
+                + ", asyncQueueCapacity=" + asyncQueueCapacity
+                + ", asyncCloseTimeout=" + SettingValues.format(closeTimeout) + "]";
+    }
+
+    private static final List<String> DEFAULTED_KEYS = List.of(APP_TITLE, DESCRIPTION, DATABASE_POOL_SIZE,
+            DATABASE_CONNECTION_TIMEOUT, DATABASE_STATEMENT_TIMEOUT, DATABASE_MIGRATE_ON_OPEN, SQLITE_SYNCHRONOUS,
+            SQLITE_BUSY_TIMEOUT, ASYNC_QUEUE_CAPACITY, ASYNC_CLOSE_TIMEOUT);
+
+    private String sourceText(String key) {
+        Source source = sources.get(key);
+        return source == null ? "default" : source.description();
+    }
+
+    private ConfigurationException invalid(String key, String problem) {
+        return new ConfigurationException(key + " (" + sourceText(key) + ") " + problem);
+    }
+
+    private int integer(String key, int defaultValue, int min, int max) {
+        String text = values.get(key);
+        if (text == null) {
+            return defaultValue;
+        }
+        try {
+            return SettingValues.integer(text, min, max);
+        } catch (IllegalArgumentException e) {
+            throw invalid(key, e.getMessage());
+        }
+    }
+
+    private Duration duration(String key, Duration defaultValue) {
+        String text = values.get(key);
+        if (text == null) {
+            return defaultValue;
+        }
+        try {
+            return SettingValues.duration(text);
+        } catch (IllegalArgumentException e) {
+            throw invalid(key, e.getMessage());
+        }
+    }
+
+    private boolean bool(String key, boolean defaultValue) {
+        String text = values.get(key);
+        if (text == null) {
+            return defaultValue;
+        }
+        try {
+            return SettingValues.bool(text);
+        } catch (IllegalArgumentException e) {
+            throw invalid(key, e.getMessage());
+        }
+    }
+
+    private SqliteSynchronous synchronous() {
+        String text = values.get(SQLITE_SYNCHRONOUS);
+        if (text == null) {
+            return DEFAULT_SQLITE_SYNCHRONOUS;
+        }
+        try {
+            return SqliteSynchronous.valueOf(text.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw invalid(SQLITE_SYNCHRONOUS, "'" + text + "' is not one of FULL, NORMAL, OFF, EXTRA");
+        }
+    }
+
+    private static String normalize(String key) {
+        return Objects.requireNonNull(key, "key").strip().toUpperCase(Locale.ROOT);
+    }
+
+    /**
+     * Collects values and sources, then {@link #build()}s validated, immutable settings. Not thread-safe.
+     */
     public static final class Builder {
-        private String databaseUrl;
+        private final Map<String, String> code = new LinkedHashMap<>();
+        private Map<String, String> systemProperties;
+        private Map<String, String> environment;
+        private Path envFile;
+        private boolean envFileFromWorkingDirectory;
+        private Path workingDirectory;
+        private String defaultDatabaseUrl;
 
         private Builder() {
         }
 
-        public Builder databaseUrl(String databaseUrl) {
-            this.databaseUrl = databaseUrl;
+        /**
+         * Adds the real sources below the values set in code: the JVM's system properties, the process
+         * environment and the {@code .env} file in the working directory (unless {@link #envFile(Path)} names
+         * another). Sources given explicitly with {@link #environment(Map)} or {@link #systemProperties(Map)}
+         * are kept.
+         */
+        public Builder withEnvironment() {
+            if (systemProperties == null) {
+                Map<String, String> properties = new LinkedHashMap<>();
+                Properties system = System.getProperties();
+                for (String name : system.stringPropertyNames()) {
+                    properties.put(name, system.getProperty(name));
+                }
+                systemProperties = properties;
+            }
+            if (environment == null) {
+                environment = System.getenv();
+            }
+            if (envFile == null) {
+                envFileFromWorkingDirectory = true;
+            }
             return this;
         }
 
-        public LibrarySettings build() {
-            if (databaseUrl == null) {
-                throw new ConfigurationException("DATABASE_URL is not set");
+        /** Uses these variables as the environment layer (instead of the process environment). */
+        public Builder environment(Map<String, String> variables) {
+            this.environment = Map.copyOf(variables);
+            return this;
+        }
+
+        /** Uses these properties as the system-property layer (instead of the JVM's). */
+        public Builder systemProperties(Map<String, String> properties) {
+            this.systemProperties = Map.copyOf(properties);
+            return this;
+        }
+
+        /** Reads this {@code .env} file as the lowest layer; a missing file adds nothing. */
+        public Builder envFile(Path file) {
+            this.envFile = Objects.requireNonNull(file, "file");
+            this.envFileFromWorkingDirectory = false;
+            return this;
+        }
+
+        /**
+         * What relative SQLite paths and the default {@code .env} resolve against; the process's working
+         * directory unless set.
+         */
+        public Builder workingDirectory(Path directory) {
+            this.workingDirectory = Objects.requireNonNull(directory, "directory");
+            return this;
+        }
+
+        /**
+         * A URL to use when no source sets {@value #DATABASE_URL} (then {@link #databaseUrlSource()} is
+         * {@link Source#DEFAULT}); without it, a missing URL is an error.
+         */
+        public Builder defaultDatabaseUrl(String url) {
+            this.defaultDatabaseUrl = url;
+            return this;
+        }
+
+        /** Sets any key in code (the highest precedence); {@code null} removes the code value. */
+        public Builder set(String key, String value) {
+            String normal = normalize(key);
+            if (value == null) {
+                code.remove(normal);
+            } else {
+                code.put(normal, value);
             }
-            return new LibrarySettings(databaseUrl);
+            return this;
+        }
+
+        /** {@value #DATABASE_URL}; {@code null} removes the code value so lower sources apply. */
+        public Builder databaseUrl(String url) {
+            return set(DATABASE_URL, url);
+        }
+
+        public Builder appTitle(String title) {
+            return set(APP_TITLE, Objects.requireNonNull(title, "title"));
+        }
+
+        public Builder description(String text) {
+            return set(DESCRIPTION, Objects.requireNonNull(text, "text"));
+        }
+
+        /** {@value #DATABASE_POOL_SIZE}: PostgreSQL pool size, or SQLite reader count. */
+        public Builder maxPoolSize(int size) {
+            return set(DATABASE_POOL_SIZE, Integer.toString(size));
+        }
+
+        public Builder connectionTimeout(Duration timeout) {
+            return set(DATABASE_CONNECTION_TIMEOUT, SettingValues.format(timeout));
+        }
+
+        public Builder statementTimeout(Duration timeout) {
+            return set(DATABASE_STATEMENT_TIMEOUT, SettingValues.format(timeout));
+        }
+
+        public Builder migrateOnOpen(boolean migrate) {
+            return set(DATABASE_MIGRATE_ON_OPEN, Boolean.toString(migrate));
+        }
+
+        public Builder sqliteSynchronous(SqliteSynchronous level) {
+            return set(SQLITE_SYNCHRONOUS, level.name());
+        }
+
+        public Builder sqliteBusyTimeout(Duration timeout) {
+            return set(SQLITE_BUSY_TIMEOUT, SettingValues.format(timeout));
+        }
+
+        public Builder asyncQueueCapacity(int capacity) {
+            return set(ASYNC_QUEUE_CAPACITY, Integer.toString(capacity));
+        }
+
+        public Builder closeTimeout(Duration timeout) {
+            return set(ASYNC_CLOSE_TIMEOUT, SettingValues.format(timeout));
+        }
+
+        /**
+         * Validates and freezes the settings.
+         *
+         * @throws ConfigurationException naming the key, the problem and where settings were looked for
+         */
+        public LibrarySettings build() {
+            Path directory = workingDirectory != null ? workingDirectory : Path.of("").toAbsolutePath();
+            Path file = envFile != null ? directory.resolve(envFile).toAbsolutePath()
+                    : envFileFromWorkingDirectory ? directory.resolve(DEFAULT_ENV_FILE).toAbsolutePath() : null;
+            Map<String, String> merged = new LinkedHashMap<>();
+            Map<String, Source> sources = new LinkedHashMap<>();
+            List<String> places = new ArrayList<>();
+            places.add("values set in code");
+            if (systemProperties != null) {
+                places.add("Java system properties");
+            }
+            if (environment != null) {
+                places.add("environment variables");
+            }
+            if (file != null) {
+                Optional<Map<String, String>> dotEnv = DotEnv.read(file);
+                places.add(".env file " + file + (dotEnv.isPresent() ? "" : " (not found)"));
+                dotEnv.ifPresent(entries -> layer(merged, sources, entries, Source.ENV_FILE));
+            }
+            if (environment != null) {
+                layer(merged, sources, environment, Source.ENVIRONMENT);
+            }
+            if (systemProperties != null) {
+                layer(merged, sources, systemProperties, Source.SYSTEM_PROPERTY);
+            }
+            layer(merged, sources, code, Source.CODE);
+            if (!merged.containsKey(DATABASE_URL) && defaultDatabaseUrl != null) {
+                merged.put(DATABASE_URL, defaultDatabaseUrl);
+                sources.put(DATABASE_URL, Source.DEFAULT);
+            }
+            String lookedIn = String.join(", ", places);
+            if (systemProperties == null && environment == null && file == null) {
+                lookedIn += " only (the builder reads the environment and .env only after withEnvironment())";
+            }
+            return new LibrarySettings(Collections.unmodifiableMap(merged), Collections.unmodifiableMap(sources),
+                    lookedIn, directory);
+        }
+
+        private static void layer(Map<String, String> merged, Map<String, Source> sources,
+                                  Map<String, String> entries, Source source) {
+            for (Map.Entry<String, String> entry : entries.entrySet()) {
+                if (entry.getKey() == null || entry.getValue() == null) {
+                    continue;
+                }
+                String key = normalize(entry.getKey());
+                merged.put(key, entry.getValue());
+                sources.put(key, source);
+            }
         }
     }
 }

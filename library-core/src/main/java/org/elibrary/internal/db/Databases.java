@@ -2,36 +2,298 @@ package org.elibrary.internal.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.UUID;
 import javax.sql.DataSource;
 import org.elibrary.Backend;
+import org.elibrary.ConfigurationException;
+import org.elibrary.LibraryException;
 import org.elibrary.LibrarySettings;
+import org.elibrary.internal.config.DatabaseUrl;
+import org.elibrary.internal.config.SettingsAccess;
 import org.elibrary.internal.schema.SchemaMigrator;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteConnection;
+import org.sqlite.SQLiteDataSource;
 
 /**
- * SEAM (minimal): opens the connections a Library works with. The foundation work replaces the bodies
- * (SQLite pragmas, write lane, :memory:, migration before pools open, typed errors); the signatures stay.
+ * Opens the connections a Library works with.
+ *
+ * <h2>SQLite</h2>
+ * Every connection is configured through sqlite-jdbc's {@link SQLiteConfig} (not pool init SQL, which is
+ * reported to apply only the first of several pragmas): foreign keys on, WAL, the busy timeout and the
+ * synchronous level of the settings. The pragmas are read back from a new connection of each pool at open,
+ * and opening fails if one is not in force. Writes go through {@link Database#writer()}, a pool of exactly
+ * one connection whose transactions begin IMMEDIATE (taking the write lock at BEGIN, so a transaction never
+ * fails half-way with an unwaitable SQLITE_BUSY upgrading a read lock); {@link Database#reader()} is a pool
+ * of {@link LibrarySettings#maxPoolSize()} connections with DEFERRED transactions that read in parallel
+ * under WAL.
+ *
+ * <p>In memory ({@code sqlite://}, {@code :memory:}) the database is a private {@code memdb} VFS database
+ * ({@code file:/elibrary-<uuid>?vfs=memdb}) shared by all connections of this one Library and kept alive by
+ * one held connection until close. Unlike a shared-cache database, memdb uses SQLite's ordinary file
+ * locking, so a conflicting connection waits out the busy timeout instead of failing at once with
+ * SQLITE_LOCKED. memdb has no WAL, so a write waits while a read transaction is open.
+ *
+ * <p>When {@link LibrarySettings#migrateOnOpen()} is set, the schema is migrated from one connection before
+ * the pools open, under an exclusive lock on {@code <file>.migrate-lock} so that several processes opening
+ * one new file at once migrate it one after the other.
+ *
+ * <h2>PostgreSQL</h2>
+ * One HikariCP pool serves both reads and writes, with pgjdbc's {@code reWriteBatchedInserts=true}. The
+ * schema is migrated first through a plain driver connection (Flyway's advisory lock serialises concurrent
+ * migrators). Opening fails fast: one connection attempt, bounded by the connect timeout.
+ *
+ * <h2>Errors</h2>
+ * A missing directory, a path that is a directory or a file that is not a SQLite database, a wrong password,
+ * an unknown role or database: {@link ConfigurationException} (retrying cannot help). A server that is down
+ * or unreachable, or a file that cannot be opened: {@link org.elibrary.DatabaseUnavailableException}.
  */
 public final class Databases {
+    /** pgjdbc's connect timeout cap: an unreachable server must not block opening for long. */
+    static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
     private Databases() {
     }
 
     /** Opens pools owned by the returned Database (closed with it), migrating first when the settings say so. */
     public static Database open(LibrarySettings settings) {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(settings.jdbcUrl());
-        config.setMaximumPoolSize(settings.maxPoolSize());
-        HikariDataSource pool = new HikariDataSource(config);
-        if (settings.migrateOnOpen()) {
-            SchemaMigrator.migrate(pool, settings.backend());
-        }
-        return new Database(settings.backend(), pool, pool, settings.maxPoolSize(), pool);
+        DatabaseUrl url = SettingsAccess.databaseUrl(settings);
+        return settings.backend() == Backend.SQLITE ? openSqlite(settings, url) : openPostgres(settings, url);
     }
 
-    /** Wraps a caller's DataSource (never closed by the library), migrating first when the settings say so. */
+    /** Wraps a caller's DataSource (never closed by the library), migrating first when asked. */
     public static Database borrow(DataSource dataSource, Backend backend, boolean migrate, int concurrency) {
+        if (concurrency < 1) {
+            throw new ConfigurationException("concurrency must be at least 1, was " + concurrency);
+        }
         if (migrate) {
             SchemaMigrator.migrate(dataSource, backend);
         }
         return Database.borrow(dataSource, backend, concurrency);
+    }
+
+    // ---------------------------------------------------------------------------------------------- SQLite
+
+    private static Database openSqlite(LibrarySettings settings, DatabaseUrl url) {
+        String jdbcUrl;
+        Path file = url.sqliteFile().orElse(null);
+        if (url.inMemory()) {
+            jdbcUrl = "jdbc:sqlite:file:/elibrary-" + UUID.randomUUID() + "?vfs=memdb";
+        } else {
+            checkSqliteLocation(file, url.displayUrl());
+            jdbcUrl = url.jdbcUrl();
+        }
+        List<AutoCloseable> resources = new ArrayList<>();
+        try {
+            Connection holder = null;
+            if (url.inMemory()) {
+                // Keeps the memdb database alive for the Library's whole life; also the migration connection.
+                holder = sqliteDataSource(settings, jdbcUrl, SQLiteConfig.TransactionMode.IMMEDIATE, true)
+                        .getConnection();
+                resources.add(holder);
+            }
+            if (settings.migrateOnOpen()) {
+                migrateSqlite(settings, jdbcUrl, file, holder);
+            }
+            HikariDataSource writer = sqlitePool("elibrary-sqlite-writer", 1, settings,
+                    sqliteDataSource(settings, jdbcUrl, SQLiteConfig.TransactionMode.IMMEDIATE, url.inMemory()));
+            resources.add(0, writer);
+            HikariDataSource reader = sqlitePool("elibrary-sqlite-reader", settings.maxPoolSize(), settings,
+                    sqliteDataSource(settings, jdbcUrl, SQLiteConfig.TransactionMode.DEFERRED, url.inMemory()));
+            resources.add(0, reader);
+            verifySqlitePragmas(writer, settings, url.inMemory(), SQLiteConfig.TransactionMode.IMMEDIATE);
+            verifySqlitePragmas(reader, settings, url.inMemory(), SQLiteConfig.TransactionMode.DEFERRED);
+            return new Database(Backend.SQLITE, writer, reader, settings.maxPoolSize(), closeAll(resources));
+        } catch (Exception e) {
+            closeQuietly(resources);
+            throw ConnectionErrors.translate("opening SQLite database", url.displayUrl(), unwrapPoolFailure(e), null);
+        }
+    }
+
+    private static void checkSqliteLocation(Path file, String display) {
+        Path directory = file.getParent();
+        if (directory == null || !Files.isDirectory(directory)) {
+            throw new ConfigurationException(LibrarySettings.DATABASE_URL + " " + display + ": the directory "
+                    + directory + " of the SQLite file " + file + " does not exist");
+        }
+        if (Files.isDirectory(file)) {
+            throw new ConfigurationException(LibrarySettings.DATABASE_URL + " " + display + ": " + file
+                    + " is a directory, not a SQLite file");
+        }
+        if (Files.exists(file) ? !Files.isWritable(file) : !Files.isWritable(directory)) {
+            throw new org.elibrary.DatabaseUnavailableException("SQLite database " + file + " cannot be written: "
+                    + (Files.exists(file) ? "the file is read-only" : "the directory " + directory + " is read-only"));
+        }
+    }
+
+    private static void migrateSqlite(LibrarySettings settings, String jdbcUrl, Path file, Connection holder)
+            throws SQLException {
+        if (holder != null) {
+            SchemaMigrator.migrate(new SingleConnectionDataSource(holder), Backend.SQLITE);
+            return;
+        }
+        try (MigrationLock lock = MigrationLock.acquire(file);
+             Connection connection = sqliteDataSource(settings, jdbcUrl, SQLiteConfig.TransactionMode.IMMEDIATE,
+                     false).getConnection()) {
+            SchemaMigrator.migrate(new SingleConnectionDataSource(connection), Backend.SQLITE);
+        }
+    }
+
+    static SQLiteDataSource sqliteDataSource(LibrarySettings settings, String jdbcUrl,
+                                             SQLiteConfig.TransactionMode mode, boolean inMemory) {
+        SQLiteConfig config = new SQLiteConfig();
+        config.enforceForeignKeys(true);
+        if (!inMemory) {
+            config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        }
+        config.setBusyTimeout((int) settings.sqliteBusyTimeout().toMillis());
+        config.setSynchronous(SQLiteConfig.SynchronousMode.valueOf(settings.sqliteSynchronous().name()));
+        config.setTransactionMode(mode);
+        SQLiteDataSource dataSource = new SQLiteDataSource(config);
+        dataSource.setUrl(jdbcUrl);
+        return dataSource;
+    }
+
+    private static HikariDataSource sqlitePool(String name, int size, LibrarySettings settings, DataSource source) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName(name);
+        config.setDataSource(source);
+        config.setMaximumPoolSize(size);
+        config.setMinimumIdle(1);
+        config.setConnectionTimeout(settings.connectionTimeout().toMillis());
+        // Fail on the first attempt: a local file either opens or will not.
+        config.setInitializationFailTimeout(1);
+        return new HikariDataSource(config);
+    }
+
+    private static void verifySqlitePragmas(DataSource pool, LibrarySettings settings, boolean inMemory,
+                                            SQLiteConfig.TransactionMode mode) throws SQLException {
+        try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
+            expect(statement, "foreign_keys", "1");
+            if (!inMemory) {
+                expect(statement, "journal_mode", "wal");
+            }
+            expect(statement, "busy_timeout", Long.toString(settings.sqliteBusyTimeout().toMillis()));
+            expect(statement, "synchronous", Integer.toString(settings.sqliteSynchronous().ordinal()));
+            SQLiteConfig.TransactionMode actual = connection.unwrap(SQLiteConnection.class).getConnectionConfig()
+                    .getTransactionMode();
+            if (actual != mode) {
+                throw new ConfigurationException("SQLite connections were opened with transaction mode " + actual
+                        + ", expected " + mode);
+            }
+        }
+    }
+
+    private static void expect(Statement statement, String pragma, String expected) throws SQLException {
+        try (ResultSet rs = statement.executeQuery("PRAGMA " + pragma)) {
+            String actual = rs.next() ? rs.getString(1) : null;
+            if (actual == null || !actual.toLowerCase(Locale.ROOT).equals(expected)) {
+                throw new ConfigurationException("SQLite PRAGMA " + pragma + " is " + actual + " on a new connection, "
+                        + "expected " + expected + "; the database cannot be used safely");
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ PostgreSQL
+
+    private static Database openPostgres(LibrarySettings settings, DatabaseUrl url) {
+        Properties properties = postgresProperties(settings, url);
+        String secret = url.password().orElse(null);
+        if (settings.migrateOnOpen()) {
+            try {
+                SchemaMigrator.migrate(new DriverDataSource(new org.postgresql.Driver(), url.jdbcUrl(), properties),
+                        Backend.POSTGRESQL);
+            } catch (RuntimeException e) {
+                throw ConnectionErrors.translate("migrating PostgreSQL database", url.displayUrl(), e, secret);
+            }
+        }
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("elibrary-postgresql");
+        config.setDriverClassName(org.postgresql.Driver.class.getName());
+        config.setJdbcUrl(url.jdbcUrl());
+        config.setDataSourceProperties(properties);
+        config.setMaximumPoolSize(settings.maxPoolSize());
+        // A few warm connections; the pool grows to the maximum under load and shrinks when idle.
+        config.setMinimumIdle(Math.min(2, settings.maxPoolSize()));
+        config.setConnectionTimeout(settings.connectionTimeout().toMillis());
+        // One attempt at open (bounded by connectTimeout): a down server or a wrong password fails fast.
+        config.setInitializationFailTimeout(1);
+        try {
+            HikariDataSource pool = new HikariDataSource(config);
+            return new Database(Backend.POSTGRESQL, pool, pool, settings.maxPoolSize(), pool);
+        } catch (RuntimeException e) {
+            throw ConnectionErrors.translate("opening PostgreSQL database", url.displayUrl(), unwrapPoolFailure(e),
+                    secret);
+        }
+    }
+
+    /** The pgjdbc properties: credentials from a SQLAlchemy URL, batch rewriting, bounded connect time. */
+    static Properties postgresProperties(LibrarySettings settings, DatabaseUrl url) {
+        Properties properties = new Properties();
+        url.user().ifPresent(user -> properties.setProperty("user", user));
+        url.password().ifPresent(password -> properties.setProperty("password", password));
+        properties.setProperty("reWriteBatchedInserts", "true");
+        Properties fromUrl = org.postgresql.Driver.parseURL(url.jdbcUrl(), null);
+        if (fromUrl == null || fromUrl.getProperty("connectTimeout") == null) {
+            long seconds = Math.max(1, Math.min(settings.connectionTimeout().toSeconds(), MAX_CONNECT_TIMEOUT.toSeconds()));
+            properties.setProperty("connectTimeout", Long.toString(seconds));
+        }
+        if (fromUrl == null || fromUrl.getProperty("ApplicationName") == null) {
+            properties.setProperty("ApplicationName", "elibrary");
+        }
+        return properties;
+    }
+
+    // ------------------------------------------------------------------------------------------- utilities
+
+    private static Throwable unwrapPoolFailure(Throwable e) {
+        // HikariCP wraps the driver's failure in PoolInitializationException.
+        if (e instanceof LibraryException) {
+            return e;
+        }
+        if (e.getClass().getName().endsWith("PoolInitializationException") && e.getCause() != null) {
+            return e.getCause();
+        }
+        return e;
+    }
+
+    private static AutoCloseable closeAll(List<AutoCloseable> resources) {
+        List<AutoCloseable> ordered = List.copyOf(resources);
+        return () -> {
+            RuntimeException first = null;
+            for (AutoCloseable resource : ordered) {
+                try {
+                    resource.close();
+                } catch (Exception e) {
+                    if (first == null) {
+                        first = new IllegalStateException("closing the database connections failed", e);
+                    }
+                }
+            }
+            if (first != null) {
+                throw first;
+            }
+        };
+    }
+
+    private static void closeQuietly(List<AutoCloseable> resources) {
+        for (AutoCloseable resource : resources) {
+            try {
+                resource.close();
+            } catch (Exception ignored) {
+                // already failing; the original error matters more
+            }
+        }
     }
 }

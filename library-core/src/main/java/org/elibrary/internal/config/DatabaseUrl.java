@@ -1,0 +1,407 @@
+package org.elibrary.internal.config;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.elibrary.Backend;
+
+/**
+ * A parsed {@code DATABASE_URL}: JDBC URLs ({@code jdbc:sqlite:…}, {@code jdbc:postgresql://…}) as they are,
+ * and the SQLAlchemy URLs the Python app's {@code .env} holds translated to JDBC:
+ * <ul>
+ *   <li>{@code sqlite:///relative.db}, {@code sqlite+aiosqlite:///./library.db} (relative to the working
+ *       directory, as SQLAlchemy resolves them), {@code sqlite:////absolute/path.db},
+ *       {@code sqlite://} and {@code sqlite:///:memory:} (in memory). Query parameters of a SQLAlchemy SQLite
+ *       URL are options of the Python driver and are ignored.</li>
+ *   <li>{@code postgresql://}, {@code postgres://}, {@code postgresql+asyncpg://},
+ *       {@code postgresql+psycopg2://} … {@code user:password@host:port/database?params}: credentials are
+ *       percent-decoded and kept out of the JDBC URL (passed as driver properties), query parameters pass
+ *       through, with the libpq/asyncpg spellings {@code ssl}, {@code connect_timeout} and
+ *       {@code application_name} renamed to pgjdbc's.</li>
+ * </ul>
+ * The password is never part of {@link #toString()} or {@link #displayUrl()}.
+ */
+public final class DatabaseUrl {
+    private static final Pattern SCHEME = Pattern.compile("^([A-Za-z][A-Za-z0-9+.\\-]*):");
+    private static final Pattern USERINFO_PASSWORD = Pattern.compile("(//[^/?#@:]*:)([^/?#@]*)@");
+    private static final Pattern QUERY_PASSWORD = Pattern.compile("(?i)([?&;]password=)([^&;]*)");
+    private static final Pattern PORT = Pattern.compile("[0-9]{1,5}");
+    private static final String SSL_MODES = "|disable|allow|prefer|require|verify-ca|verify-full|";
+
+    private final Backend backend;
+    private final String jdbcUrl;
+    private final String user;
+    private final String password;
+    private final Path sqliteFile;
+    private final boolean inMemory;
+    private final String displayUrl;
+
+    private DatabaseUrl(Backend backend, String jdbcUrl, String user, String password, Path sqliteFile,
+                        boolean inMemory, String displayUrl) {
+        this.backend = backend;
+        this.jdbcUrl = jdbcUrl;
+        this.user = user;
+        this.password = password;
+        this.sqliteFile = sqliteFile;
+        this.inMemory = inMemory;
+        this.displayUrl = displayUrl;
+    }
+
+    /**
+     * Parses a database URL.
+     *
+     * @param workingDirectory what relative SQLite paths resolve against
+     * @throws IllegalArgumentException saying what is wrong, with any password masked
+     */
+    public static DatabaseUrl parse(String url, Path workingDirectory) {
+        Objects.requireNonNull(workingDirectory, "workingDirectory");
+        if (url == null || url.isBlank()) {
+            throw new IllegalArgumentException("is empty");
+        }
+        String trimmed = url.strip();
+        String display = mask(trimmed);
+        Matcher scheme = SCHEME.matcher(trimmed);
+        if (!scheme.find()) {
+            throw new IllegalArgumentException("'" + display + "' is not a URL (no scheme); expected for example "
+                    + "sqlite:///./library.db, postgresql://user:password@host:5432/database or jdbc:sqlite:library.db");
+        }
+        String name = scheme.group(1).toLowerCase(Locale.ROOT);
+        if (name.equals("jdbc")) {
+            return parseJdbc(trimmed, display, workingDirectory);
+        }
+        String dialect = name.contains("+") ? name.substring(0, name.indexOf('+')) : name;
+        String rest = trimmed.substring(scheme.end());
+        switch (dialect) {
+            case "sqlite":
+                return parseSqlAlchemySqlite(rest, display, workingDirectory);
+            case "postgresql":
+            case "postgres":
+                return parseSqlAlchemyPostgres(rest, display);
+            default:
+                throw unknownScheme(scheme.group(1), display);
+        }
+    }
+
+    /** The URL with any password (in user info or a {@code password=} parameter) replaced by {@code ***}. */
+    public static String mask(String url) {
+        if (url == null) {
+            return null;
+        }
+        String masked = USERINFO_PASSWORD.matcher(url).replaceAll("$1***@");
+        return QUERY_PASSWORD.matcher(masked).replaceAll("$1***");
+    }
+
+    private static IllegalArgumentException unknownScheme(String scheme, String display) {
+        return new IllegalArgumentException("unknown scheme '" + scheme + "' in '" + display + "'; supported: "
+                + "sqlite:// (also sqlite+aiosqlite://), postgresql:// (also postgres://, postgresql+asyncpg://, "
+                + "postgresql+psycopg2://), jdbc:sqlite:, jdbc:postgresql:");
+    }
+
+    private static DatabaseUrl parseJdbc(String url, String display, Path workingDirectory) {
+        String lower = url.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("jdbc:sqlite:")) {
+            return parseJdbcSqlite(url.substring("jdbc:sqlite:".length()), display, workingDirectory);
+        }
+        if (lower.startsWith("jdbc:postgresql:")) {
+            String jdbc = "jdbc:postgresql:" + url.substring("jdbc:postgresql:".length());
+            requireValidPgjdbcUrl(jdbc, display);
+            return new DatabaseUrl(Backend.POSTGRESQL, jdbc, null, null, null, false, display);
+        }
+        Matcher sub = Pattern.compile("^jdbc:([A-Za-z0-9+.\\-]*):?").matcher(url);
+        throw unknownScheme(sub.find() ? "jdbc:" + sub.group(1) : "jdbc", display);
+    }
+
+    private static DatabaseUrl parseJdbcSqlite(String rest, String display, Path workingDirectory) {
+        if (rest.isEmpty() || rest.equals(":memory:") || rest.startsWith(":memory:?")) {
+            return memory(display);
+        }
+        if (rest.startsWith("file:")) {
+            int q = rest.indexOf('?');
+            String query = q < 0 ? "" : rest.substring(q + 1);
+            String path = q < 0 ? rest.substring(5) : rest.substring(5, q);
+            if (("&" + query + "&").contains("&mode=memory&") || path.equals(":memory:") || path.isEmpty()) {
+                return memory(display);
+            }
+            if (path.startsWith("//")) {
+                path = path.substring(2); // file://localhost/x or file:///x
+                int slash = path.indexOf('/');
+                path = slash < 0 ? "" : path.substring(slash);
+            }
+            String decoded;
+            try {
+                decoded = percentDecode(path, "path");
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("'" + display + "' is malformed: " + e.getMessage(), e);
+            }
+            Path file = resolve(decoded, workingDirectory, display);
+            return new DatabaseUrl(Backend.SQLITE, "jdbc:sqlite:file:" + file + (q < 0 ? "" : "?" + query),
+                    null, null, file, false, display);
+        }
+        int q = rest.indexOf('?');
+        String path = q < 0 ? rest : rest.substring(0, q);
+        if (path.isEmpty()) {
+            return memory(display);
+        }
+        Path file = resolve(path, workingDirectory, display);
+        return new DatabaseUrl(Backend.SQLITE, "jdbc:sqlite:" + file + (q < 0 ? "" : rest.substring(q)),
+                null, null, file, false, display);
+    }
+
+    private static DatabaseUrl parseSqlAlchemySqlite(String rest, String display, Path workingDirectory) {
+        // sqlite:// + "" (memory) | "/" + path ; the host part of a SQLite URL is always empty.
+        if (!rest.startsWith("//")) {
+            throw new IllegalArgumentException("'" + display + "' is malformed: a SQLite URL starts with sqlite:// "
+                    + "(sqlite:///relative/path.db, sqlite:////absolute/path.db or sqlite:// for memory)");
+        }
+        String afterSlashes = rest.substring(2);
+        int q = afterSlashes.indexOf('?');
+        String withoutQuery = q < 0 ? afterSlashes : afterSlashes.substring(0, q);
+        if (withoutQuery.isEmpty()) {
+            return memory(display);
+        }
+        if (!withoutQuery.startsWith("/")) {
+            throw new IllegalArgumentException("'" + display + "' is malformed: a SQLite URL has no host; write "
+                    + "sqlite:///relative/path.db (three slashes) or sqlite:////absolute/path.db (four)");
+        }
+        String path = withoutQuery.substring(1);
+        if (path.isEmpty() || path.equals(":memory:")) {
+            return memory(display);
+        }
+        Path file = resolve(path, workingDirectory, display);
+        return new DatabaseUrl(Backend.SQLITE, "jdbc:sqlite:" + file, null, null, file, false, display);
+    }
+
+    private static DatabaseUrl parseSqlAlchemyPostgres(String rest, String display) {
+        if (!rest.startsWith("//")) {
+            throw new IllegalArgumentException("'" + display + "' is malformed: expected "
+                    + "postgresql://user:password@host:port/database");
+        }
+        String afterSlashes = rest.substring(2);
+        int fragment = afterSlashes.indexOf('#');
+        if (fragment >= 0) {
+            afterSlashes = afterSlashes.substring(0, fragment);
+        }
+        int authorityEnd = firstOf(afterSlashes, '/', '?');
+        String authority = afterSlashes.substring(0, authorityEnd);
+        String pathAndQuery = afterSlashes.substring(authorityEnd);
+        String user = null;
+        String password = null;
+        int at = authority.lastIndexOf('@');
+        String hosts = authority;
+        if (at >= 0) {
+            String userInfo = authority.substring(0, at);
+            hosts = authority.substring(at + 1);
+            int colon = userInfo.indexOf(':');
+            String rawUser = colon < 0 ? userInfo : userInfo.substring(0, colon);
+            try {
+                user = rawUser.isEmpty() ? null : percentDecode(rawUser, "user name");
+                if (colon >= 0) {
+                    password = percentDecode(userInfo.substring(colon + 1), "password");
+                }
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("'" + display + "' is malformed: " + e.getMessage(), e);
+            }
+        }
+        if (hosts.isEmpty()) {
+            hosts = "localhost";
+        }
+        for (String hostPort : hosts.split(",", -1)) {
+            validateHostPort(hostPort, display);
+        }
+        String database = "";
+        String query = "";
+        int q = pathAndQuery.indexOf('?');
+        String path = q < 0 ? pathAndQuery : pathAndQuery.substring(0, q);
+        if (q >= 0) {
+            query = pathAndQuery.substring(q + 1);
+        }
+        if (path.startsWith("/")) {
+            database = path.substring(1);
+        }
+        if (database.contains("/")) {
+            throw new IllegalArgumentException("'" + display + "' is malformed: the database name '" + database
+                    + "' contains '/'");
+        }
+        String jdbcQuery = translateQuery(query, display);
+        String jdbc = "jdbc:postgresql://" + hosts + "/" + database + (jdbcQuery.isEmpty() ? "" : "?" + jdbcQuery);
+        requireValidPgjdbcUrl(jdbc, display);
+        return new DatabaseUrl(Backend.POSTGRESQL, jdbc, user, password, null, false, display);
+    }
+
+    private static void validateHostPort(String hostPort, String display) {
+        String host = hostPort;
+        String port = null;
+        if (hostPort.startsWith("[")) {
+            int close = hostPort.indexOf(']');
+            if (close < 0) {
+                throw new IllegalArgumentException("'" + display + "' is malformed: unclosed '[' in the host");
+            }
+            host = hostPort.substring(0, close + 1);
+            String after = hostPort.substring(close + 1);
+            if (after.startsWith(":")) {
+                port = after.substring(1);
+            } else if (!after.isEmpty()) {
+                throw new IllegalArgumentException("'" + display + "' is malformed: unexpected '" + after
+                        + "' after the host");
+            }
+        } else {
+            int colon = hostPort.lastIndexOf(':');
+            if (colon >= 0) {
+                host = hostPort.substring(0, colon);
+                port = hostPort.substring(colon + 1);
+            }
+        }
+        if (host.isEmpty() || !host.matches("[A-Za-z0-9._\\-\\[\\]:%]+")) {
+            throw new IllegalArgumentException("'" + display + "' is malformed: bad host '" + host + "'");
+        }
+        if (port != null) {
+            if (!PORT.matcher(port).matches() || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535) {
+                throw new IllegalArgumentException("'" + display + "' is malformed: port '" + port
+                        + "' is not a number from 1 to 65535");
+            }
+        }
+    }
+
+    private static String translateQuery(String query, String display) {
+        if (query.isEmpty()) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder();
+        for (String pair : query.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String key = eq < 0 ? pair : pair.substring(0, eq);
+            String value = eq < 0 ? "" : pair.substring(eq + 1);
+            switch (key) {
+                case "ssl":
+                    if (SSL_MODES.contains("|" + value.toLowerCase(Locale.ROOT) + "|")) {
+                        key = "sslmode"; // asyncpg spells libpq's sslmode as ssl
+                    }
+                    break;
+                case "connect_timeout":
+                    key = "connectTimeout";
+                    break;
+                case "application_name":
+                    key = "ApplicationName";
+                    break;
+                default:
+                    break;
+            }
+            if (out.length() > 0) {
+                out.append('&');
+            }
+            out.append(key);
+            if (eq >= 0) {
+                out.append('=').append(value);
+            }
+        }
+        return out.toString();
+    }
+
+    private static void requireValidPgjdbcUrl(String jdbc, String display) {
+        Properties parsed = org.postgresql.Driver.parseURL(jdbc, null);
+        if (parsed == null) {
+            throw new IllegalArgumentException("'" + display + "' is malformed: the PostgreSQL driver cannot parse it");
+        }
+    }
+
+    private static DatabaseUrl memory(String display) {
+        return new DatabaseUrl(Backend.SQLITE, "jdbc:sqlite::memory:", null, null, null, true, display);
+    }
+
+    private static Path resolve(String path, Path workingDirectory, String display) {
+        try {
+            return workingDirectory.toAbsolutePath().resolve(path).normalize();
+        } catch (InvalidPathException e) {
+            throw new IllegalArgumentException("'" + display + "' names an invalid path: " + e.getMessage(), e);
+        }
+    }
+
+    private static int firstOf(String s, char a, char b) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) == a || s.charAt(i) == b) {
+                return i;
+            }
+        }
+        return s.length();
+    }
+
+    /** RFC 3986 percent-decoding as UTF-8 ({@code +} stays a plus, unlike form decoding). */
+    static String percentDecode(String s, String what) {
+        if (s.indexOf('%') < 0) {
+            return s;
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        for (int i = 0; i < s.length(); ) {
+            char c = s.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= s.length()) {
+                    throw new IllegalArgumentException("the " + what + " has a truncated %-escape");
+                }
+                int hi = Character.digit(s.charAt(i + 1), 16);
+                int lo = Character.digit(s.charAt(i + 2), 16);
+                if (hi < 0 || lo < 0) {
+                    throw new IllegalArgumentException("the " + what + " has a malformed %-escape");
+                }
+                bytes.write(hi * 16 + lo);
+                i += 3;
+            } else {
+                byte[] encoded = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+                if (Character.isHighSurrogate(c) && i + 1 < s.length()) {
+                    encoded = s.substring(i, i + 2).getBytes(StandardCharsets.UTF_8);
+                    i++;
+                }
+                bytes.write(encoded, 0, encoded.length);
+                i++;
+            }
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    /** The JDBC URL, without the credentials of a SQLAlchemy URL; {@code jdbc:sqlite::memory:} for memory. */
+    public String jdbcUrl() {
+        return jdbcUrl;
+    }
+
+    /** The user name given in a SQLAlchemy URL's user info, percent-decoded. */
+    public Optional<String> user() {
+        return Optional.ofNullable(user);
+    }
+
+    /** The password given in a SQLAlchemy URL's user info, percent-decoded. Never log it. */
+    public Optional<String> password() {
+        return Optional.ofNullable(password);
+    }
+
+    /** The absolute path of the SQLite file; empty for PostgreSQL and in-memory SQLite. */
+    public Optional<Path> sqliteFile() {
+        return Optional.ofNullable(sqliteFile);
+    }
+
+    public boolean inMemory() {
+        return inMemory;
+    }
+
+    /** The URL as given, with any password masked: safe for messages and logs. */
+    public String displayUrl() {
+        return displayUrl;
+    }
+
+    @Override
+    public String toString() {
+        return displayUrl;
+    }
+}

@@ -1,0 +1,75 @@
+package org.elibrary.internal.db;
+
+import java.sql.SQLException;
+import org.elibrary.ConfigurationException;
+import org.elibrary.DatabaseUnavailableException;
+import org.elibrary.LibraryException;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+
+/**
+ * Turns a failure to connect into the library's exceptions. Failures that retrying cannot fix (wrong
+ * password, unknown database or role, a file that is not a SQLite database) become
+ * {@link ConfigurationException}; the rest (server down or unreachable, too many connections, a locked or
+ * unopenable file) become {@link DatabaseUnavailableException}. Messages name the database by its masked
+ * URL and never carry the password, even if a driver message were to.
+ */
+public final class ConnectionErrors {
+    private ConnectionErrors() {
+    }
+
+    /**
+     * @param what       what was being done, for example {@code opening the database}
+     * @param displayUrl the masked URL
+     * @param secret     the password to scrub from driver messages, or null
+     */
+    public static LibraryException translate(String what, String displayUrl, Throwable failure, String secret) {
+        if (failure instanceof LibraryException) {
+            return (LibraryException) failure;
+        }
+        SQLException sql = findSqlException(failure);
+        String detail = scrub(sql != null ? sql.getMessage() : String.valueOf(failure.getMessage()), secret);
+        String state = sql == null ? null : sql.getSQLState();
+        // The cause is attached for diagnosis only when it cannot carry the secret.
+        Throwable cause = secret == null || secret.isEmpty() ? failure : null;
+        if (sql instanceof SQLiteException) {
+            SQLiteErrorCode code = ((SQLiteException) sql).getResultCode();
+            if (code == SQLiteErrorCode.SQLITE_NOTADB) {
+                return new ConfigurationException(what + " " + displayUrl + " failed: the file is not a SQLite database",
+                        cause);
+            }
+            if (code == SQLiteErrorCode.SQLITE_READONLY || code == SQLiteErrorCode.SQLITE_CANTOPEN
+                    || code == SQLiteErrorCode.SQLITE_PERM) {
+                return new DatabaseUnavailableException(what + " " + displayUrl + " failed: the file cannot be "
+                        + "opened for writing (" + detail + ")", cause);
+            }
+        }
+        if (state != null && (state.startsWith("28") || state.equals("3D000"))) {
+            String problem = state.equals("3D000") ? "the database does not exist" : "authentication failed";
+            return new ConfigurationException(what + " " + displayUrl + " failed: " + problem + " (" + detail
+                    + ", SQLState " + state + ")", cause);
+        }
+        return new DatabaseUnavailableException(what + " " + displayUrl + " failed: " + detail
+                + (state == null ? "" : " (SQLState " + state + ")"), cause);
+    }
+
+    static SQLException findSqlException(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLException) {
+                return (SQLException) t;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return null;
+    }
+
+    /** The text with every occurrence of the secret replaced by {@code ***}. */
+    public static String scrub(String text, String secret) {
+        if (text == null || secret == null || secret.isEmpty()) {
+            return text;
+        }
+        return text.replace(secret, "***");
+    }
+}

@@ -1,0 +1,77 @@
+package org.elibrary.internal.db;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.locks.ReentrantLock;
+import org.elibrary.DatabaseUnavailableException;
+
+/**
+ * Serialises migrations of one SQLite file across threads and processes. Flyway takes no lock on SQLite, so
+ * two processes opening the same new file at once would both try to create the schema. The lock is an
+ * exclusive OS lock on {@code <file>.migrate-lock} beside the database (held only while migrating), plus an
+ * in-JVM lock because the OS lock is per process. The lock file is left in place: deleting it would let a
+ * waiting process lock the old, unlinked file while a newcomer locks a new one.
+ */
+public final class MigrationLock implements AutoCloseable {
+    private static final ConcurrentMap<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
+
+    private final ReentrantLock threadLock;
+    private final FileChannel channel;
+    private final FileLock fileLock;
+
+    private MigrationLock(ReentrantLock threadLock, FileChannel channel, FileLock fileLock) {
+        this.threadLock = threadLock;
+        this.channel = channel;
+        this.fileLock = fileLock;
+    }
+
+    /** The path of the lock file for a database file. */
+    public static Path lockFileOf(Path databaseFile) {
+        return databaseFile.resolveSibling(databaseFile.getFileName() + ".migrate-lock");
+    }
+
+    /** Blocks until this thread holds the migration lock of the database file. */
+    public static MigrationLock acquire(Path databaseFile) {
+        Path lockFile = lockFileOf(databaseFile.toAbsolutePath().normalize());
+        ReentrantLock threadLock = IN_PROCESS.computeIfAbsent(lockFile, p -> new ReentrantLock());
+        threadLock.lock();
+        FileChannel channel = null;
+        try {
+            channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock fileLock = channel.lock();
+            return new MigrationLock(threadLock, channel, fileLock);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(channel);
+            threadLock.unlock();
+            throw new DatabaseUnavailableException("cannot lock " + lockFile + " to migrate " + databaseFile
+                    + ": " + e, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            fileLock.release();
+        } catch (IOException ignored) {
+            // closing the channel releases it as well
+        } finally {
+            closeQuietly(channel);
+            threadLock.unlock();
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // nothing useful to do
+            }
+        }
+    }
+}

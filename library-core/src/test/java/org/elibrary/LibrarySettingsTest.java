@@ -1,0 +1,243 @@
+package org.elibrary;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.elibrary.LibrarySettings.Source;
+import org.elibrary.LibrarySettings.SqliteSynchronous;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class LibrarySettingsTest {
+    @TempDir
+    Path dir;
+
+    private LibrarySettings.Builder isolated() {
+        // No real environment: only what each test hands in.
+        return LibrarySettings.builder().workingDirectory(dir);
+    }
+
+    @Test
+    void defaultsOnSqlite() {
+        LibrarySettings settings = isolated().databaseUrl("sqlite:///./library.db").build();
+        assertThat(settings.backend()).isEqualTo(Backend.SQLITE);
+        assertThat(settings.jdbcUrl()).isEqualTo("jdbc:sqlite:" + dir.resolve("library.db"));
+        assertThat(settings.sqliteFile()).contains(dir.resolve("library.db"));
+        assertThat(settings.appTitle()).isEqualTo("Default");
+        assertThat(settings.description()).isEqualTo("QWERTY");
+        assertThat(settings.maxPoolSize()).isEqualTo(4);
+        assertThat(settings.connectionTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(settings.statementTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(settings.migrateOnOpen()).isTrue();
+        assertThat(settings.sqliteSynchronous()).isEqualTo(SqliteSynchronous.FULL);
+        assertThat(settings.sqliteBusyTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(settings.asyncQueueCapacity()).isEqualTo(1000);
+        assertThat(settings.closeTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(settings.databaseUrlSource()).isEqualTo(Source.CODE);
+        assertThat(settings.source("app_title")).contains(Source.DEFAULT);
+        assertThat(settings.source("NO_SUCH_KEY")).isEmpty();
+    }
+
+    @Test
+    void defaultPoolOnPostgres() {
+        LibrarySettings settings = isolated().databaseUrl("postgresql://anna:pw@h/db").build();
+        assertThat(settings.backend()).isEqualTo(Backend.POSTGRESQL);
+        assertThat(settings.maxPoolSize()).isEqualTo(10);
+        assertThat(settings.databaseUser()).contains("anna");
+    }
+
+    @Test
+    void everyKeyCanBeSetInCode() {
+        LibrarySettings settings = isolated().databaseUrl("sqlite://")
+                .appTitle("T").description("D").maxPoolSize(7)
+                .connectionTimeout(Duration.ofMillis(500)).statementTimeout(Duration.ZERO)
+                .migrateOnOpen(false).sqliteSynchronous(SqliteSynchronous.NORMAL)
+                .sqliteBusyTimeout(Duration.ofMinutes(2)).asyncQueueCapacity(5).closeTimeout(Duration.ofMillis(1500))
+                .set("EXTRA_KEY", "x").build();
+        assertThat(settings.inMemory()).isTrue();
+        assertThat(settings.appTitle()).isEqualTo("T");
+        assertThat(settings.description()).isEqualTo("D");
+        assertThat(settings.maxPoolSize()).isEqualTo(7);
+        assertThat(settings.connectionTimeout()).isEqualTo(Duration.ofMillis(500));
+        assertThat(settings.statementTimeout()).isEqualTo(Duration.ZERO);
+        assertThat(settings.migrateOnOpen()).isFalse();
+        assertThat(settings.sqliteSynchronous()).isEqualTo(SqliteSynchronous.NORMAL);
+        assertThat(settings.sqliteBusyTimeout()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(settings.asyncQueueCapacity()).isEqualTo(5);
+        assertThat(settings.closeTimeout()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(settings.get("extra_key")).contains("x");
+    }
+
+    @Test
+    void precedenceCodeOverSystemPropertiesOverEnvironmentOverEnvFileOverDefaults() throws Exception {
+        Path envFile = dir.resolve("custom.env");
+        Files.writeString(envFile, "APP_TITLE=from-file\nDESCRIPTION=from-file\nDATABASE_POOL_SIZE=2\n"
+                + "SQLITE_BUSY_TIMEOUT=1s\nDATABASE_URL=sqlite:///file.db\n", StandardCharsets.UTF_8);
+        LibrarySettings settings = isolated()
+                .envFile(envFile)
+                .environment(Map.of("APP_TITLE", "from-env", "DESCRIPTION", "from-env", "DATABASE_POOL_SIZE", "3"))
+                .systemProperties(Map.of("app_title", "from-property", "Description", "from-property"))
+                .appTitle("from-code")
+                .build();
+        assertThat(settings.appTitle()).isEqualTo("from-code");
+        assertThat(settings.source("APP_TITLE")).contains(Source.CODE);
+        assertThat(settings.description()).isEqualTo("from-property");
+        assertThat(settings.source("description")).contains(Source.SYSTEM_PROPERTY);
+        assertThat(settings.maxPoolSize()).isEqualTo(3);
+        assertThat(settings.source("DATABASE_POOL_SIZE")).contains(Source.ENVIRONMENT);
+        assertThat(settings.sqliteBusyTimeout()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(settings.databaseUrlSource()).isEqualTo(Source.ENV_FILE);
+        assertThat(settings.sqliteFile()).contains(dir.resolve("file.db"));
+        assertThat(settings.closeTimeout()).isEqualTo(LibrarySettings.DEFAULT_ASYNC_CLOSE_TIMEOUT);
+    }
+
+    @Test
+    void keysAreCaseInsensitiveAndExtraKeysAreReadable() {
+        LibrarySettings settings = isolated()
+                .environment(Map.of("database_url", "sqlite://", "Feature_Flag", "on"))
+                .build();
+        assertThat(settings.inMemory()).isTrue();
+        assertThat(settings.get("FEATURE_FLAG")).contains("on");
+        assertThat(settings.get("feature_flag")).contains("on");
+        assertThat(settings.get("missing")).isEmpty();
+    }
+
+    @Test
+    void envFileRoundTripsUtf8AndDefaultsToWorkingDirectory() throws Exception {
+        Files.writeString(dir.resolve(".env"), "# .env\nAPP_TITLE=Электронная библиотека\n"
+                + "DATABASE_URL=sqlite+aiosqlite:///./library.db\n", StandardCharsets.UTF_8);
+        LibrarySettings settings = isolated().environment(Map.of()).systemProperties(Map.of())
+                .withEnvironment().build();
+        assertThat(settings.appTitle()).isEqualTo("Электронная библиотека");
+        assertThat(settings.sqliteFile()).contains(dir.resolve("library.db"));
+        assertThat(settings.lookedIn()).contains(dir.resolve(".env").toString());
+    }
+
+    @Test
+    void builderAloneReadsNoEnvironment() throws Exception {
+        Files.writeString(dir.resolve(".env"), "DATABASE_URL=sqlite:///x.db\n");
+        assertThatThrownBy(() -> isolated().build())
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("DATABASE_URL is not set")
+                .hasMessageContaining("values set in code only")
+                .hasMessageContaining("withEnvironment()");
+    }
+
+    @Test
+    void missingUrlNamesEveryPlaceLooked() {
+        Path envFile = dir.resolve("nowhere.env");
+        assertThatThrownBy(() -> isolated().environment(Map.of()).systemProperties(Map.of()).envFile(envFile).build())
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("DATABASE_URL is not set")
+                .hasMessageContaining("Java system properties")
+                .hasMessageContaining("environment variables")
+                .hasMessageContaining(".env file " + envFile + " (not found)");
+    }
+
+    @Test
+    void defaultDatabaseUrlIsUsedOnlyWhenNothingSetsIt() {
+        LibrarySettings fallback = isolated().environment(Map.of()).defaultDatabaseUrl("sqlite:///library.db").build();
+        assertThat(fallback.databaseUrlSource()).isEqualTo(Source.DEFAULT);
+        assertThat(fallback.sqliteFile()).contains(dir.resolve("library.db"));
+
+        LibrarySettings fromEnv = isolated().environment(Map.of("DATABASE_URL", "sqlite:///env.db"))
+                .defaultDatabaseUrl("sqlite:///library.db").build();
+        assertThat(fromEnv.databaseUrlSource()).isEqualTo(Source.ENVIRONMENT);
+
+        LibrarySettings overridden = isolated().environment(Map.of("DATABASE_URL", "sqlite:///env.db"))
+                .databaseUrl("sqlite:///cli.db").build();
+        assertThat(overridden.sqliteFile()).contains(dir.resolve("cli.db"));
+        assertThat(overridden.databaseUrlSource()).isEqualTo(Source.CODE);
+    }
+
+    @Test
+    void passwordNeverInToStringOrMessages() {
+        LibrarySettings settings = isolated().databaseUrl("postgresql+asyncpg://anna:S3cr%21t@h:5432/db").build();
+        assertThat(settings.toString()).doesNotContain("S3cr").contains("anna:***@h:5432/db");
+        assertThat(settings.displayUrl()).isEqualTo("postgresql+asyncpg://anna:***@h:5432/db");
+        assertThat(settings.jdbcUrl()).isEqualTo("jdbc:postgresql://h:5432/db");
+        assertThatThrownBy(() -> isolated().databaseUrl("postgresql://anna:S3cr%21t@h:99999/db").build())
+                .isInstanceOf(ConfigurationException.class)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("S3cr"));
+    }
+
+    static Stream<Arguments> invalidValues() {
+        return Stream.of(
+                // key, value, fragment of the message
+                Arguments.of("DATABASE_URL", "mysql://u:hunter2@h/db", "unknown scheme 'mysql'"),
+                Arguments.of("DATABASE_URL", "", "is empty"),
+                Arguments.of("DATABASE_URL", "library.db", "not a URL"),
+                Arguments.of("DATABASE_POOL_SIZE", "0", "from 1 to 1000"),
+                Arguments.of("DATABASE_POOL_SIZE", "ten", "not a whole number"),
+                Arguments.of("DATABASE_POOL_SIZE", "1001", "from 1 to 1000"),
+                Arguments.of("DATABASE_CONNECTION_TIMEOUT", "30", "has no unit"),
+                Arguments.of("DATABASE_CONNECTION_TIMEOUT", "100ms", "at least 250ms"),
+                Arguments.of("DATABASE_STATEMENT_TIMEOUT", "soon", "not a duration"),
+                Arguments.of("DATABASE_STATEMENT_TIMEOUT", "-PT1S", "not a duration"),
+                Arguments.of("SQLITE_BUSY_TIMEOUT", "5", "500ms, 30s, 2m"),
+                Arguments.of("ASYNC_CLOSE_TIMEOUT", "10 seconds", "not a duration"),
+                Arguments.of("DATABASE_MIGRATE_ON_OPEN", "maybe", "not a boolean"),
+                Arguments.of("SQLITE_SYNCHRONOUS", "FAST", "FULL, NORMAL, OFF, EXTRA"),
+                Arguments.of("ASYNC_QUEUE_CAPACITY", "0", "whole number"));
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @MethodSource
+    void invalidValues(String key, String value, String fragment) {
+        Map<String, String> env = key.equals("DATABASE_URL") ? Map.of(key, value)
+                : Map.of("DATABASE_URL", "sqlite://", key, value);
+        assertThatThrownBy(() -> isolated().environment(env).build())
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith(key)
+                .hasMessageContaining("environment variable")
+                .hasMessageContaining(fragment)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hunter2"));
+    }
+
+    static Stream<Arguments> durations() {
+        return Stream.of(
+                Arguments.of("500ms", Duration.ofMillis(500)),
+                Arguments.of("30s", Duration.ofSeconds(30)),
+                Arguments.of(" 2m ", Duration.ofMinutes(2)),
+                Arguments.of("1h", Duration.ofHours(1)),
+                Arguments.of("PT30S", Duration.ofSeconds(30)),
+                Arguments.of("pt1m30s", Duration.ofSeconds(90)),
+                Arguments.of("0s", Duration.ZERO));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource
+    void durations(String text, Duration expected) {
+        LibrarySettings settings = isolated().databaseUrl("sqlite://").set("DATABASE_STATEMENT_TIMEOUT", text).build();
+        assertThat(settings.statementTimeout()).isEqualTo(expected);
+    }
+
+    @Test
+    void booleansAcceptPydanticSpellings() {
+        assertThat(isolated().databaseUrl("sqlite://").set(LibrarySettings.DATABASE_MIGRATE_ON_OPEN, "no").build()
+                .migrateOnOpen()).isFalse();
+        assertThat(isolated().databaseUrl("sqlite://").set(LibrarySettings.DATABASE_MIGRATE_ON_OPEN, "TRUE").build()
+                .migrateOnOpen()).isTrue();
+    }
+
+    @Test
+    void fromEnvironmentWithEnvFilePath() throws Exception {
+        Path envFile = dir.resolve("app.env");
+        Files.writeString(envFile, "DATABASE_URL=sqlite:////tmp/from-env-file.db\nAPP_TITLE=Env file\n");
+        // The real environment may set DATABASE_URL; this only checks the file is layered and reported.
+        LibrarySettings settings = LibrarySettings.fromEnvironment(envFile);
+        assertThat(settings.lookedIn()).contains(envFile.toString());
+        if (System.getenv("APP_TITLE") == null && System.getProperty("APP_TITLE") == null) {
+            assertThat(settings.appTitle()).isEqualTo("Env file");
+        }
+    }
+}

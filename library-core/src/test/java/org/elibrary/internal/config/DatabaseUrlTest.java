@@ -1,0 +1,143 @@
+package org.elibrary.internal.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.elibrary.Backend;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class DatabaseUrlTest {
+    private static final Path CWD = Path.of("/work/app");
+
+    static Stream<Arguments> sqlite() {
+        return Stream.of(
+                // url, expected JDBC URL, expected file (null = memory)
+                Arguments.of("sqlite:///./library.db", "jdbc:sqlite:/work/app/library.db", "/work/app/library.db"),
+                Arguments.of("sqlite+aiosqlite:///./library.db", "jdbc:sqlite:/work/app/library.db", "/work/app/library.db"),
+                Arguments.of("sqlite+pysqlite:///data/x.db", "jdbc:sqlite:/work/app/data/x.db", "/work/app/data/x.db"),
+                Arguments.of("sqlite:///../up.db", "jdbc:sqlite:/work/up.db", "/work/up.db"),
+                Arguments.of("sqlite:////abs/path.db", "jdbc:sqlite:/abs/path.db", "/abs/path.db"),
+                Arguments.of("SQLite:////abs/path.db?timeout=20", "jdbc:sqlite:/abs/path.db", "/abs/path.db"),
+                Arguments.of("sqlite:///Электронная.db", "jdbc:sqlite:/work/app/Электронная.db", "/work/app/Электронная.db"),
+                Arguments.of("  sqlite:///library.db  ", "jdbc:sqlite:/work/app/library.db", "/work/app/library.db"),
+                Arguments.of("sqlite+aiosqlite:///:memory:", "jdbc:sqlite::memory:", null),
+                Arguments.of("sqlite://", "jdbc:sqlite::memory:", null),
+                Arguments.of("sqlite:///", "jdbc:sqlite::memory:", null),
+                Arguments.of("jdbc:sqlite::memory:", "jdbc:sqlite::memory:", null),
+                Arguments.of("jdbc:sqlite:", "jdbc:sqlite::memory:", null),
+                Arguments.of("jdbc:sqlite:file:mem1?mode=memory&cache=shared", "jdbc:sqlite::memory:", null),
+                Arguments.of("jdbc:sqlite:library.db", "jdbc:sqlite:/work/app/library.db", "/work/app/library.db"),
+                Arguments.of("jdbc:sqlite:/abs/x.db", "jdbc:sqlite:/abs/x.db", "/abs/x.db"),
+                Arguments.of("jdbc:sqlite:/abs/x.db?journal_mode=WAL", "jdbc:sqlite:/abs/x.db?journal_mode=WAL", "/abs/x.db"),
+                Arguments.of("jdbc:sqlite:file:rel.db?cache=private", "jdbc:sqlite:file:/work/app/rel.db?cache=private",
+                        "/work/app/rel.db"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource
+    void sqlite(String url, String jdbc, String file) {
+        DatabaseUrl parsed = DatabaseUrl.parse(url, CWD);
+        assertThat(parsed.backend()).isEqualTo(Backend.SQLITE);
+        assertThat(parsed.jdbcUrl()).isEqualTo(jdbc);
+        assertThat(parsed.inMemory()).isEqualTo(file == null);
+        assertThat(parsed.sqliteFile().map(Path::toString).orElse(null)).isEqualTo(file);
+        assertThat(parsed.user()).isEmpty();
+        assertThat(parsed.password()).isEmpty();
+    }
+
+    static Stream<Arguments> postgres() {
+        return Stream.of(
+                // url, JDBC URL, user, password, display
+                Arguments.of("postgresql://anna:secret@db.example:5432/library",
+                        "jdbc:postgresql://db.example:5432/library", "anna", "secret",
+                        "postgresql://anna:***@db.example:5432/library"),
+                Arguments.of("postgresql+asyncpg://user:p%40ss@host:5432/db?sslmode=require",
+                        "jdbc:postgresql://host:5432/db?sslmode=require", "user", "p@ss",
+                        "postgresql+asyncpg://user:***@host:5432/db?sslmode=require"),
+                Arguments.of("postgresql+asyncpg://u:pw@host/db?ssl=require&prepared_statement_cache_size=0",
+                        "jdbc:postgresql://host/db?sslmode=require&prepared_statement_cache_size=0", "u", "pw",
+                        "postgresql+asyncpg://u:***@host/db?ssl=require&prepared_statement_cache_size=0"),
+                Arguments.of("postgres://anna@localhost/lib", "jdbc:postgresql://localhost/lib", "anna", null,
+                        "postgres://anna@localhost/lib"),
+                Arguments.of("postgresql+psycopg2://a%20b:x%3Ay%2Fz@[::1]:6543/lib?connect_timeout=5&application_name=app",
+                        "jdbc:postgresql://[::1]:6543/lib?connectTimeout=5&ApplicationName=app", "a b", "x:y/z",
+                        "postgresql+psycopg2://a%20b:***@[::1]:6543/lib?connect_timeout=5&application_name=app"),
+                Arguments.of("postgresql:///lib", "jdbc:postgresql://localhost/lib", null, null, "postgresql:///lib"),
+                Arguments.of("postgresql://h1:5432,h2:5433/lib?targetServerType=primary",
+                        "jdbc:postgresql://h1:5432,h2:5433/lib?targetServerType=primary", null, null,
+                        "postgresql://h1:5432,h2:5433/lib?targetServerType=primary"),
+                Arguments.of("postgresql://u:pä%C3%9F+@h/db", "jdbc:postgresql://h/db", "u", "päß+",
+                        "postgresql://u:***@h/db"),
+                Arguments.of("jdbc:postgresql://localhost:5432/lib?user=anna&password=secret",
+                        "jdbc:postgresql://localhost:5432/lib?user=anna&password=secret", null, null,
+                        "jdbc:postgresql://localhost:5432/lib?user=anna&password=***"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource
+    void postgres(String url, String jdbc, String user, String password, String display) {
+        DatabaseUrl parsed = DatabaseUrl.parse(url, CWD);
+        assertThat(parsed.backend()).isEqualTo(Backend.POSTGRESQL);
+        assertThat(parsed.jdbcUrl()).isEqualTo(jdbc);
+        assertThat(parsed.user().orElse(null)).isEqualTo(user);
+        assertThat(parsed.password().orElse(null)).isEqualTo(password);
+        assertThat(parsed.displayUrl()).isEqualTo(display);
+        assertThat(parsed.toString()).isEqualTo(display);
+        if (password != null) {
+            assertThat(parsed.jdbcUrl()).doesNotContain(password);
+        }
+        assertThat(parsed.sqliteFile()).isEmpty();
+        assertThat(parsed.inMemory()).isFalse();
+    }
+
+    static Stream<Arguments> bad() {
+        return Stream.of(
+                // url, a fragment the message must contain
+                Arguments.of("", "is empty"),
+                Arguments.of("   ", "is empty"),
+                Arguments.of("library.db", "not a URL"),
+                Arguments.of("./library.db", "not a URL"),
+                Arguments.of("mysql://anna:topsecret@h/db", "unknown scheme 'mysql'"),
+                Arguments.of("mysql+aiomysql://anna:topsecret@h/db", "unknown scheme 'mysql+aiomysql'"),
+                Arguments.of("http://example.com/x", "unknown scheme 'http'"),
+                Arguments.of("jdbc:mysql://h/db", "unknown scheme 'jdbc:mysql'"),
+                Arguments.of("sqlite:/library.db", "malformed"),
+                Arguments.of("sqlite://host/library.db", "no host"),
+                Arguments.of("postgresql:/db", "malformed"),
+                Arguments.of("postgresql://anna:topsecret@host:99999/db", "port '99999'"),
+                Arguments.of("postgresql://anna:topsecret@host:abc/db", "port 'abc'"),
+                Arguments.of("postgresql://anna:top%zzsecret@host/db", "malformed %-escape"),
+                Arguments.of("postgresql://anna:topsecret%4@host/db", "truncated %-escape"),
+                Arguments.of("postgresql://anna:topsecret@host/db/extra", "contains '/'"),
+                Arguments.of("postgresql://anna:topsecret@ho st/db", "bad host"),
+                Arguments.of("postgresql://anna:topsecret@[::1/db", "unclosed '['"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource
+    void bad(String url, String fragment) {
+        assertThatThrownBy(() -> DatabaseUrl.parse(url, CWD))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(fragment)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("topsecret").doesNotContain("top%zz"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("masks")
+    void masksPasswords(String url, String masked) {
+        assertThat(DatabaseUrl.mask(url)).isEqualTo(masked);
+    }
+
+    static Stream<Arguments> masks() {
+        return Stream.of(
+                Arguments.of("postgresql://a:b@h/d", "postgresql://a:***@h/d"),
+                Arguments.of("postgresql://a@h/d", "postgresql://a@h/d"),
+                Arguments.of("jdbc:postgresql://h/d?user=a&password=b&ssl=true", "jdbc:postgresql://h/d?user=a&password=***&ssl=true"),
+                Arguments.of("jdbc:postgresql://h/d?PASSWORD=b", "jdbc:postgresql://h/d?PASSWORD=***"),
+                Arguments.of("sqlite:///x.db", "sqlite:///x.db"));
+    }
+}

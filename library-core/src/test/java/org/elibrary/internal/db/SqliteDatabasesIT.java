@@ -1,0 +1,244 @@
+package org.elibrary.internal.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.elibrary.Backend;
+import org.elibrary.ConfigurationException;
+import org.elibrary.DatabaseUnavailableException;
+import org.elibrary.LibrarySettings;
+import org.elibrary.LibrarySettings.SqliteSynchronous;
+import org.elibrary.testing.TestDatabases;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteConnection;
+
+class SqliteDatabasesIT {
+    @TempDir
+    Path dir;
+
+    private static LibrarySettings.Builder settings(String url) {
+        return LibrarySettings.builder().databaseUrl(url);
+    }
+
+    private static String pragma(Connection connection, String name) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("PRAGMA " + name)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    @Test
+    void everyConnectionHasThePragmasOfTheSettings() throws Exception {
+        Path file = TestDatabases.newSqliteFile();
+        LibrarySettings settings = settings("jdbc:sqlite:" + file).maxPoolSize(3)
+                .sqliteSynchronous(SqliteSynchronous.NORMAL).sqliteBusyTimeout(Duration.ofMillis(1234)).build();
+        try (Database database = Databases.open(settings)) {
+            assertThat(database.backend()).isEqualTo(Backend.SQLITE);
+            assertThat(database.readConcurrency()).isEqualTo(3);
+            assertThat(database.writer()).isNotSameAs(database.reader());
+            List<Connection> readers = new ArrayList<>();
+            try {
+                for (int i = 0; i < 3; i++) {
+                    readers.add(database.reader().getConnection());
+                }
+                readers.add(database.writer().getConnection());
+                for (Connection connection : readers) {
+                    assertThat(pragma(connection, "foreign_keys")).isEqualTo("1");
+                    assertThat(pragma(connection, "journal_mode")).isEqualTo("wal");
+                    assertThat(pragma(connection, "busy_timeout")).isEqualTo("1234");
+                    assertThat(pragma(connection, "synchronous")).isEqualTo("1");
+                }
+                assertThat(transactionMode(readers.get(0))).isEqualTo(SQLiteConfig.TransactionMode.DEFERRED);
+                assertThat(transactionMode(readers.get(3))).isEqualTo(SQLiteConfig.TransactionMode.IMMEDIATE);
+            } finally {
+                for (Connection connection : readers) {
+                    connection.close();
+                }
+            }
+        }
+        assertThat(file).exists();
+    }
+
+    @Test
+    void defaultSynchronousIsFull() throws Exception {
+        try (Database database = Databases.open(settings(TestDatabases.newSqliteUrl()).build());
+             Connection connection = database.writer().getConnection()) {
+            assertThat(pragma(connection, "synchronous")).isEqualTo("2");
+            assertThat(pragma(connection, "busy_timeout")).isEqualTo("5000");
+        }
+    }
+
+    @Test
+    void theWriterIsOneConnection() throws Exception {
+        LibrarySettings settings = settings(TestDatabases.newSqliteUrl()).connectionTimeout(Duration.ofMillis(300))
+                .build();
+        try (Database database = Databases.open(settings)) {
+            try (Connection first = database.writer().getConnection()) {
+                assertThat(first).isNotNull();
+                long start = System.nanoTime();
+                assertThatThrownBy(() -> database.writer().getConnection()).isInstanceOf(SQLException.class);
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(250));
+            }
+            try (Connection again = database.writer().getConnection()) {
+                assertThat(again).isNotNull();
+            }
+        }
+    }
+
+    @Test
+    void foreignKeysAreEnforcedOnTheMigratedSchema() throws Exception {
+        try (Database database = Databases.open(settings(TestDatabases.newSqliteUrl()).build());
+             Connection connection = database.writer().getConnection();
+             Statement statement = connection.createStatement()) {
+            assertThatThrownBy(() -> statement.executeUpdate(
+                    "INSERT INTO comment (text, user_id, book_id) VALUES ('x', 41, 42)"))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("FOREIGN KEY");
+        }
+    }
+
+    @Test
+    void inMemoryIsOneDatabaseForTheWholeLibraryAndGoneAfterClose() throws Exception {
+        LibrarySettings settings = settings("sqlite+aiosqlite:///:memory:").maxPoolSize(2).build();
+        try (Database database = Databases.open(settings)) {
+            try (Connection writer = database.writer().getConnection(); Statement statement = writer.createStatement()) {
+                statement.executeUpdate("INSERT INTO author (name) VALUES ('Толстой')");
+            }
+            try (Connection reader = database.reader().getConnection(); Statement statement = reader.createStatement();
+                 ResultSet rs = statement.executeQuery("SELECT name FROM author")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("Толстой");
+                assertThat(pragma(reader, "foreign_keys")).isEqualTo("1");
+            }
+        }
+        try (Database second = Databases.open(settings);
+             Connection reader = second.reader().getConnection(); Statement statement = reader.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT count(*) FROM author")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isZero();
+        }
+    }
+
+    @Test
+    void twoInMemoryLibrariesAreSeparate() throws Exception {
+        LibrarySettings settings = settings("sqlite://").build();
+        try (Database a = Databases.open(settings); Database b = Databases.open(settings)) {
+            try (Connection writer = a.writer().getConnection(); Statement statement = writer.createStatement()) {
+                statement.executeUpdate("INSERT INTO book (title) VALUES ('only in a')");
+            }
+            try (Connection reader = b.reader().getConnection(); Statement statement = reader.createStatement();
+                 ResultSet rs = statement.executeQuery("SELECT count(*) FROM book")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isZero();
+            }
+        }
+    }
+
+    @Test
+    void inMemoryWriterWaitsForTheBusyTimeoutInsteadOfFailingAtOnce() throws Exception {
+        LibrarySettings settings = settings("sqlite://").sqliteBusyTimeout(Duration.ofSeconds(5)).build();
+        try (Database database = Databases.open(settings);
+             Connection reader = database.reader().getConnection();
+             Connection writer = database.writer().getConnection()) {
+            reader.setAutoCommit(false);
+            try (Statement statement = reader.createStatement(); ResultSet rs = statement.executeQuery(
+                    "SELECT count(*) FROM book")) {
+                rs.next();
+            }
+            Thread release = new Thread(() -> {
+                try {
+                    TimeUnit.MILLISECONDS.sleep(300);
+                    reader.commit();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            release.start();
+            // A prepared statement: sqlite-jdbc's plain Statement.executeUpdate also counts rows written by
+            // triggers (here the V3 search-index triggers).
+            try (java.sql.PreparedStatement insert = writer.prepareStatement("INSERT INTO book (title) VALUES (?)")) {
+                insert.setString(1, "waited");
+                assertThat(insert.executeUpdate()).isEqualTo(1);
+            }
+            release.join();
+        }
+    }
+
+    @Test
+    void missingDirectoryIsAConfigurationErrorNamingThePath() {
+        Path missing = dir.resolve("no-such-dir").resolve("library.db");
+        assertThatThrownBy(() -> Databases.open(settings("sqlite:///" + missing).build()))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining(missing.getParent().toString())
+                .hasMessageContaining("does not exist");
+    }
+
+    @Test
+    void aDirectoryIsNotADatabaseFile() throws Exception {
+        Path directory = Files.createDirectory(dir.resolve("library.db"));
+        assertThatThrownBy(() -> Databases.open(settings("jdbc:sqlite:" + directory).build()))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining(directory.toString());
+    }
+
+    @Test
+    void aFileThatIsNotSqliteIsAConfigurationError() throws Exception {
+        Path file = dir.resolve("notes.db");
+        Files.writeString(file, "this is not a database, just some text that is long enough to have a header......");
+        assertThatThrownBy(() -> Databases.open(settings("jdbc:sqlite:" + file).build()))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("not a SQLite database");
+    }
+
+    @Test
+    void parentThatIsAFileIsAConfigurationError() throws Exception {
+        Path plainFile = Files.writeString(dir.resolve("plain"), "x");
+        assertThatThrownBy(() -> Databases.open(settings("jdbc:sqlite:" + plainFile.resolve("library.db")).build()))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining(plainFile.toString());
+    }
+
+    @Test
+    void readOnlyFileIsReported() throws Exception {
+        Path file = TestDatabases.newSqliteFile();
+        Databases.open(settings("jdbc:sqlite:" + file).build()).close();
+        assertThat(file.toFile().setWritable(false, false)).isTrue();
+        try {
+            if (Files.isWritable(file)) {
+                return; // running as root: permissions are not enforced, nothing to observe
+            }
+            assertThatThrownBy(() -> Databases.open(settings("jdbc:sqlite:" + file).build()))
+                    .isInstanceOf(DatabaseUnavailableException.class)
+                    .hasMessageContaining(file.toString());
+        } finally {
+            file.toFile().setWritable(true, false);
+        }
+    }
+
+    @Test
+    void noMigrationWhenSwitchedOff() throws Exception {
+        try (Database database = Databases.open(settings(TestDatabases.newSqliteUrl()).migrateOnOpen(false).build());
+             Connection connection = database.reader().getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT count(*) FROM sqlite_master WHERE type = 'table'")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isZero();
+        }
+    }
+
+    private static SQLiteConfig.TransactionMode transactionMode(Connection connection) throws SQLException {
+        return connection.unwrap(SQLiteConnection.class).getConnectionConfig().getTransactionMode();
+    }
+}
