@@ -7,11 +7,13 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import javax.sql.DataSource;
 import org.elibrary.domain.CatalogCounts;
+import org.elibrary.internal.async.CancellableDataSource;
 import org.elibrary.internal.db.Database;
 import org.elibrary.internal.db.Databases;
 import org.elibrary.internal.mapper.CatalogMapper;
@@ -52,8 +54,6 @@ import org.elibrary.internal.session.UnitOfWork;
  * close throw {@link IllegalStateException}.
  */
 public final class Library implements AutoCloseable {
-    /** Statement timeout used when the library borrows a caller's {@code DataSource}. */
-    public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(30);
     private static final int DEFAULT_BORROWED_CONCURRENCY = 10;
 
     private final Database database;
@@ -63,16 +63,19 @@ public final class Library implements AutoCloseable {
     private final BookRepository books;
     private final UserRepository users;
     private final CommentRepository comments;
+    private final AsyncLibrary.Views asyncViews;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Library(Database database, LibrarySettings settings, Duration statementTimeout) {
-        this.database = database;
+        // connections of asynchronous calls become cancellable (timeouts); synchronous calls are untouched
+        this.database = CancellableDataSource.wrap(database);
         this.settings = settings;
-        this.sessions = new Sessions(database, statementTimeout);
+        this.sessions = new Sessions(this.database, statementTimeout);
         this.authors = new AuthorRepository(sessions, null);
         this.books = new BookRepository(sessions, null);
         this.users = new UserRepository(sessions, null);
         this.comments = new CommentRepository(sessions, null);
+        this.asyncViews = new AsyncLibrary.Views(this, this.database, settings, statementTimeout);
     }
 
     /** Opens the library configured by the environment ({@link LibrarySettings#fromEnvironment()}). */
@@ -108,7 +111,9 @@ public final class Library implements AutoCloseable {
 
     /**
      * Opens the library on a caller's {@code DataSource} (never closed by the library); {@code migrate} false
-     * uses the schema as it is. On SQLite, the caller's data source should enforce foreign keys and use WAL.
+     * uses the schema as it is. Statements get {@link LibrarySettings#DEFAULT_STATEMENT_TIMEOUT}. On SQLite,
+     * the caller's data source should enforce foreign keys and use WAL; writes then share the caller's pool
+     * (the library's own single write lane exists only with {@link #open(LibrarySettings)}).
      */
     public static Library open(DataSource dataSource, boolean migrate) {
         Objects.requireNonNull(dataSource, "dataSource");
@@ -116,7 +121,7 @@ public final class Library implements AutoCloseable {
         int concurrency = dataSource instanceof HikariDataSource hikari
                 ? hikari.getMaximumPoolSize() : DEFAULT_BORROWED_CONCURRENCY;
         Database database = Databases.borrow(dataSource, backend, migrate, concurrency);
-        return new Library(database, null, DEFAULT_STATEMENT_TIMEOUT);
+        return new Library(database, null, LibrarySettings.DEFAULT_STATEMENT_TIMEOUT);
     }
 
     /** Which database product this library talks to. */
@@ -168,10 +173,33 @@ public final class Library implements AutoCloseable {
         });
     }
 
-    /** Stops accepting calls and closes the pools the library owns. Idempotent. */
+    /**
+     * The asynchronous view of this library: the same operations returning {@code CompletableFuture}, run on
+     * the library's own bounded executor (see {@link AsyncLibrary}). Always the same view; its threads start
+     * on first use and stop at {@link #close()}.
+     */
+    public AsyncLibrary async() {
+        return asyncViews.standard();
+    }
+
+    /**
+     * An asynchronous view whose calls run on {@code executor} (which the library never shuts down), still
+     * bounded by the connection pool and the queue capacity; a new view, with its own bound and queue, on
+     * each call, so make it once and keep it. The executor must run each task on a thread other than the
+     * submitting one (a direct executor would run JDBC on the caller's thread).
+     */
+    public AsyncLibrary async(Executor executor) {
+        return asyncViews.on(executor);
+    }
+
+    /**
+     * Stops accepting calls and closes the pools the library owns. Idempotent. Asynchronous calls already
+     * accepted get up to the settings' {@code closeTimeout} to finish first; see {@link AsyncLibrary}.
+     */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            asyncViews.close();
             sessions.close();
             database.close();
         }

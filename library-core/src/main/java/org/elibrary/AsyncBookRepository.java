@@ -1,0 +1,200 @@
+package org.elibrary;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.elibrary.domain.Book;
+import org.elibrary.domain.BookDetails;
+import org.elibrary.domain.BookWithAuthors;
+import org.elibrary.domain.NewBook;
+import org.elibrary.domain.Page;
+
+/**
+ * The asynchronous twin of {@link BookRepository}, obtained from {@link AsyncLibrary#books()}: the same
+ * methods with the same names and parameters, each returning a {@link CompletableFuture} of what the synchronous method
+ * returns ({@code Void} for {@code void}). The call runs on the library's executor, never on the caller's
+ * thread; the future fails with the exception the synchronous method would throw (the cause of the
+ * {@code CompletionException} of {@code join()}), with {@link LibraryOverloadedException} when the queue is
+ * full, {@link LibraryClosedException} after close, and {@link DatabaseUnavailableException} on a timeout.
+ * See {@link AsyncLibrary} for threads, ordering, timeouts and cancellation.
+ */
+public final class AsyncBookRepository {
+    private final AsyncLibrary async;
+    private final BookRepository sync;
+
+    AsyncBookRepository(AsyncLibrary async, BookRepository sync) {
+        this.async = async;
+        this.sync = sync;
+    }
+
+    /**
+     * Creates a book without authors.
+     *
+     * <p>Asynchronous {@link BookRepository#create(String)}.
+     */
+    public CompletableFuture<Book> create(String title) {
+        return async.write(() -> sync.create(title));
+    }
+
+    /**
+     * Creates a book linked to existing authors, in one transaction.
+     *
+     * <p>The future fails with {@link NotFoundException} if an author id does not exist.
+     *
+     * <p>Asynchronous {@link BookRepository#createWithAuthorIds(String, Collection)}.
+     */
+    public CompletableFuture<Book> createWithAuthorIds(String title, Collection<Long> authorIds) {
+        return async.write(() -> sync.createWithAuthorIds(title, authorIds));
+    }
+
+    /**
+     * Creates a book with its authors by name, creating the authors that do not exist yet, all in one
+     * transaction. Duplicate names in the list count once.
+     *
+     * <p>Asynchronous {@link BookRepository#createWithAuthors(String, Collection)}.
+     */
+    public CompletableFuture<BookWithAuthors> createWithAuthors(String title, Collection<String> authorNames) {
+        return async.write(() -> sync.createWithAuthors(title, authorNames));
+    }
+
+    /**
+     * Creates many books with their author links in one transaction (multi-row inserts of up to 1000 rows),
+     * all or none: the bulk path for imports. Returns the books in the order given.
+     *
+     * <p>The future fails with {@link NotFoundException} if an author id does not exist.
+     *
+     * <p>The future fails with {@link DuplicateException} if a title is taken or given twice.
+     *
+     * <p>Asynchronous {@link BookRepository#createAll(List)}.
+     */
+    public CompletableFuture<List<Book>> createAll(List<NewBook> books) {
+        return async.write(() -> sync.createAll(books));
+    }
+
+    /** Asynchronous {@link BookRepository#findById(long)}. */
+    public CompletableFuture<Optional<Book>> findById(long id) {
+        return async.read(() -> sync.findById(id));
+    }
+
+    /**
+     * Finds a book by exact title (case-sensitive).
+     *
+     * <p>Asynchronous {@link BookRepository#findByTitle(String)}.
+     */
+    public CompletableFuture<Optional<Book>> findByTitle(String title) {
+        return async.read(() -> sync.findByTitle(title));
+    }
+
+    /**
+     * A book with its authors (by name), in one query.
+     *
+     * <p>Asynchronous {@link BookRepository#findWithAuthors(long)}.
+     */
+    public CompletableFuture<Optional<BookWithAuthors>> findWithAuthors(long id) {
+        return async.read(() -> sync.findWithAuthors(id));
+    }
+
+    /**
+     * A book's page: the book, its authors by name and its comments by id with their writers' usernames.
+     * One SQL statement whatever the number of comments, hence one consistent snapshot.
+     *
+     * <p>Asynchronous {@link BookRepository#findDetails(long)}.
+     */
+    public CompletableFuture<Optional<BookDetails>> findDetails(long id) {
+        return async.read(() -> sync.findDetails(id));
+    }
+
+    /**
+     * Changes a book's title; returns the renamed book.
+     *
+     * <p>Asynchronous {@link BookRepository#rename(long, String)}.
+     */
+    public CompletableFuture<Book> rename(long id, String newTitle) {
+        return async.write(() -> sync.rename(id, newTitle));
+    }
+
+    /**
+     * Deletes a book with its comments and its author links (the authors stay), atomically; works on
+     * databases whose foreign keys have no ON DELETE clause. Returns false when there was no such book.
+     *
+     * <p>Asynchronous {@link BookRepository#delete(long)}.
+     */
+    public CompletableFuture<Boolean> delete(long id) {
+        return async.write(() -> sync.delete(id));
+    }
+
+    /**
+     * Links an author to a book.
+     *
+     * <p>The future fails with {@link NotFoundException} if the book or the author does not exist.
+     *
+     * <p>The future fails with {@link DuplicateException} if they are already linked (field {@code author_book}).
+     *
+     * <p>Asynchronous {@link BookRepository#linkAuthor(long, long)}.
+     */
+    public CompletableFuture<Void> linkAuthor(long bookId, long authorId) {
+        return async.write(() -> {
+            sync.linkAuthor(bookId, authorId);
+            return null;
+        });
+    }
+
+    /**
+     * Unlinks an author from a book; returns false when they were not linked.
+     *
+     * <p>Asynchronous {@link BookRepository#unlinkAuthor(long, long)}.
+     */
+    public CompletableFuture<Boolean> unlinkAuthor(long bookId, long authorId) {
+        return async.write(() -> sync.unlinkAuthor(bookId, authorId));
+    }
+
+    /**
+     * Keyset pagination ordered by title, each book with its authors, in one query: up to {@code limit}
+     * (1 to 1000) books after the book with id {@code afterId}; 0 for the first page, then the id of the last
+     * book received.
+     *
+     * <p>The future fails with {@link NotFoundException} if {@code afterId} names a book that no longer exists.
+     *
+     * <p>Asynchronous {@link BookRepository#listAfter(long, int)}.
+     */
+    public CompletableFuture<List<BookWithAuthors>> listAfter(long afterId, int limit) {
+        return async.read(() -> sync.listAfter(afterId, limit));
+    }
+
+    /**
+     * Offset pagination ordered by title, each book with its authors, with the total number of books.
+     *
+     * <p>Asynchronous {@link BookRepository#page(int, int)}.
+     */
+    public CompletableFuture<Page<BookWithAuthors>> page(int offset, int limit) {
+        return async.read(() -> sync.page(offset, limit));
+    }
+
+    /**
+     * Books whose title contains {@code query}, case-insensitively across Unicode ({@code ВОЙНА} finds
+     * {@code Война и мир} on both databases); {@code %}, {@code _} and {@code \} are literal. The first
+     * {@code limit} (1 to 1000) by title, each with its authors. Index-served for queries of 3 or more
+     * characters; shorter ones scan the table.
+     *
+     * <p>Asynchronous {@link BookRepository#searchByTitle(String, int)}.
+     */
+    public CompletableFuture<List<BookWithAuthors>> searchByTitle(String query, int limit) {
+        return async.read(() -> sync.searchByTitle(query, limit));
+    }
+
+    /**
+     * Books having an author whose name contains {@code query} (same matching rules as
+     * {@link #searchByTitle}); the first {@code limit} by title, each with all its authors.
+     *
+     * <p>Asynchronous {@link BookRepository#searchByAuthor(String, int)}.
+     */
+    public CompletableFuture<List<BookWithAuthors>> searchByAuthor(String query, int limit) {
+        return async.read(() -> sync.searchByAuthor(query, limit));
+    }
+
+    /** Asynchronous {@link BookRepository#count()}. */
+    public CompletableFuture<Long> count() {
+        return async.read(() -> sync.count());
+    }
+}

@@ -1,0 +1,235 @@
+package org.elibrary;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.elibrary.domain.CatalogCounts;
+import org.elibrary.internal.async.AsyncEngine;
+import org.elibrary.internal.db.Database;
+
+/**
+ * The asynchronous view of a {@link Library}, obtained from {@link Library#async()}: the same verbs with the
+ * same names and parameters ({@code async.books().findById(id)}), each returning a {@link CompletableFuture}.
+ *
+ * <pre>{@code
+ * AsyncLibrary async = library.async();
+ * CompletableFuture<Book> book = async.books().create("Война и мир");
+ * CompletableFuture<BookWithAuthors> withAuthors = async.inTransaction(tx -> {
+ *     Book b = tx.books().create("Анна Каренина");
+ *     tx.books().linkAuthor(b.id(), tx.authors().create("Лев Толстой").id());
+ *     return tx.books().findWithAuthors(b.id()).orElseThrow();
+ * });
+ * }</pre>
+ *
+ * <p><b>Threads.</b> Calls run on the library's executor, never on the caller's thread and never on
+ * {@code ForkJoinPool.commonPool()}: virtual threads on JDK 21 and later, platform threads on Java 17, all
+ * named {@code elibrary-async-N} (or on the caller's executor, see {@link Library#async(Executor)}). At most
+ * as many calls run at once as the library has connections; on SQLite, writes additionally queue for the
+ * single writer connection in submission order while reads run beside them. A future completes on the thread
+ * that ran its call, after the call has released its connection, so non-async dependent stages
+ * ({@code thenApply}) run there; they should not block.
+ *
+ * <p><b>Results and failures.</b> A future that completed normally means the call's work is committed. A
+ * failed future means nothing of the call was committed; its exception (the cause of the
+ * {@code CompletionException} thrown by {@code join()}) is the one the synchronous method throws, or:
+ * <ul>
+ *   <li>{@link LibraryOverloadedException} at once, without running the call, when the bounded queue of
+ *       waiting calls is full ({@link LibrarySettings#asyncQueueCapacity()}, {@code ASYNC_QUEUE_CAPACITY}, 1000
+ *       by default);</li>
+ *   <li>{@link DatabaseUnavailableException} ("statement timed out after 30s") when the call ran longer than
+ *       its {@linkplain #timeout() timeout}: its running statement was cancelled and its transaction rolled
+ *       back;</li>
+ *   <li>{@link LibraryClosedException} when the library was closed before the call could run or finish.</li>
+ * </ul>
+ *
+ * <p><b>Timeouts.</b> Each call gets {@link #timeout()}: {@link LibrarySettings#statementTimeout()}
+ * ({@code DATABASE_STATEMENT_TIMEOUT}, 30 seconds by default), or the one of a view made by {@link #withTimeout(Duration)}. The clock starts when the call
+ * starts running, not while it waits in the queue, and covers all of it (waiting for a connection, every
+ * statement, the commit).
+ *
+ * <p><b>Cancellation.</b> Cancelling a future whose call has not started means the call never runs.
+ * Cancelling one whose call is running cancels its statement and rolls it back, unless it is already
+ * committing; the caller cannot tell which, so cancel writes only when either outcome is acceptable.
+ *
+ * <p><b>Transactions.</b> An asynchronous call never joins a transaction open on the calling thread: it runs
+ * on another thread and connection. Do not wait for an asynchronous write inside a synchronous transaction
+ * callback on SQLite: it needs the writer connection that transaction holds.
+ *
+ * <p><b>Lifecycle.</b> The view lives as long as its {@code Library}. {@link Library#close()} stops accepting
+ * calls (later ones fail at once with {@link LibraryClosedException}), waits up to
+ * {@link LibrarySettings#closeTimeout()} ({@code ASYNC_CLOSE_TIMEOUT}, 10 seconds by default) for the calls already accepted, fails those still waiting and
+ * cancels those still running, stops the threads, then closes the pools. Thread-safe.
+ */
+public final class AsyncLibrary {
+    private final Library library;
+    private final AsyncEngine engine;
+    private final Duration timeout;
+    private final AsyncAuthorRepository authors;
+    private final AsyncBookRepository books;
+    private final AsyncUserRepository users;
+    private final AsyncCommentRepository comments;
+
+    private AsyncLibrary(Library library, AsyncEngine engine, Duration timeout) {
+        this.library = library;
+        this.engine = engine;
+        this.timeout = timeout;
+        this.authors = new AsyncAuthorRepository(this, library.authors());
+        this.books = new AsyncBookRepository(this, library.books());
+        this.users = new AsyncUserRepository(this, library.users());
+        this.comments = new AsyncCommentRepository(this, library.comments());
+    }
+
+    public AsyncAuthorRepository authors() {
+        return authors;
+    }
+
+    public AsyncBookRepository books() {
+        return books;
+    }
+
+    public AsyncUserRepository users() {
+        return users;
+    }
+
+    public AsyncCommentRepository comments() {
+        return comments;
+    }
+
+    /** Asynchronous {@link Library#counts()}. */
+    public CompletableFuture<CatalogCounts> counts() {
+        return read(library::counts);
+    }
+
+    /**
+     * Asynchronous {@link Library#inTransaction(Function)}: all of {@code work} runs on one thread, on one
+     * connection, in one transaction, with the synchronous {@link Transaction} handle (use it, not this
+     * asynchronous view, inside {@code work}). The future completes after the commit; if {@code work} throws,
+     * the transaction is rolled back and the future fails with that exception. The timeout covers the whole
+     * transaction.
+     */
+    public <T> CompletableFuture<T> inTransaction(Function<Transaction, T> work) {
+        Objects.requireNonNull(work, "work");
+        return write(() -> library.inTransaction(work));
+    }
+
+    /** Asynchronous {@link Library#useTransaction(Consumer)}; see {@link #inTransaction(Function)}. */
+    public CompletableFuture<Void> useTransaction(Consumer<Transaction> work) {
+        Objects.requireNonNull(work, "work");
+        return write(() -> {
+            library.useTransaction(work);
+            return null;
+        });
+    }
+
+    /**
+     * A view whose calls time out after {@code timeout} instead of {@link #timeout()}; it shares this view's
+     * threads, bounds and queue. Cheap: make one per call if needed, e.g.
+     * {@code async.withTimeout(Duration.ofSeconds(2)).books().searchByTitle("мир", 20)}.
+     *
+     * @throws InvalidInputException if {@code timeout} is null, zero or negative
+     */
+    public AsyncLibrary withTimeout(Duration timeout) {
+        if (timeout == null) {
+            throw new InvalidInputException("timeout", "must not be null");
+        }
+        if (timeout.isZero() || timeout.isNegative()) {
+            throw new InvalidInputException("timeout", "must be positive");
+        }
+        return timeout.equals(this.timeout) ? this : new AsyncLibrary(library, engine, timeout);
+    }
+
+    /** How long each call of this view may run before its statement is cancelled. */
+    public Duration timeout() {
+        return timeout;
+    }
+
+    /** The synchronous library this view runs its calls on. */
+    public Library sync() {
+        return library;
+    }
+
+    <T> CompletableFuture<T> read(Supplier<T> call) {
+        return supply(false, call);
+    }
+
+    <T> CompletableFuture<T> write(Supplier<T> call) {
+        return supply(true, call);
+    }
+
+    /** The one path of every call: the engine picks the lane, bounds, queues, times out and completes. */
+    private <T> CompletableFuture<T> supply(boolean write, Supplier<T> call) {
+        return write ? engine.write(call, timeout) : engine.read(call, timeout);
+    }
+
+    /**
+     * The asynchronous views of one Library and their engines: the shared default view, made on first use so
+     * that a library used only synchronously starts no threads, and one engine per caller-supplied executor.
+     * Closed by {@link Library#close()} before the pools.
+     */
+    static final class Views {
+        private final Library library;
+        private final Database database;
+        private final LibrarySettings settings;
+        private final Duration statementTimeout;
+        private final List<AsyncEngine> engines = new ArrayList<>();
+        private AsyncLibrary standard;
+        private boolean closed;
+
+        Views(Library library, Database database, LibrarySettings settings, Duration statementTimeout) {
+            this.library = library;
+            this.database = database;
+            this.settings = settings;
+            this.statementTimeout = statementTimeout;
+        }
+
+        synchronized AsyncLibrary standard() {
+            if (standard == null) {
+                standard = create(null);
+            }
+            return standard;
+        }
+
+        synchronized AsyncLibrary on(Executor executor) {
+            Objects.requireNonNull(executor, "executor");
+            return create(executor);
+        }
+
+        private AsyncLibrary create(Executor executor) {
+            // SQLite: the readers' lane beside a one-permit lane for the single writer connection;
+            // PostgreSQL: reads and writes share one lane as they share one pool.
+            AsyncEngine engine = AsyncEngine.builder()
+                    .readPermits(Math.max(1, database.readConcurrency()))
+                    .writePermits(database.serialisesWrites() ? 1 : 0)
+                    .queueCapacity(settings == null
+                            ? LibrarySettings.DEFAULT_ASYNC_QUEUE_CAPACITY : settings.asyncQueueCapacity())
+                    .closeTimeout(settings == null
+                            ? LibrarySettings.DEFAULT_ASYNC_CLOSE_TIMEOUT : settings.closeTimeout())
+                    .defaultTimeout(statementTimeout)
+                    .executor(executor)
+                    .build();
+            engines.add(engine);
+            if (closed) {
+                engine.close();
+            }
+            return new AsyncLibrary(library, engine, statementTimeout);
+        }
+
+        /** Closes every engine: no new calls, accepted ones finish within the close timeout. */
+        void close() {
+            List<AsyncEngine> toClose;
+            synchronized (this) {
+                closed = true;
+                toClose = new ArrayList<>(engines);
+            }
+            for (AsyncEngine engine : toClose) {
+                engine.close();
+            }
+        }
+    }
+}

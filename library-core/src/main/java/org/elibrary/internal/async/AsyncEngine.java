@@ -1,0 +1,588 @@
+package org.elibrary.internal.async;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import org.elibrary.DatabaseUnavailableException;
+import org.elibrary.LibraryClosedException;
+import org.elibrary.LibraryOverloadedException;
+
+/**
+ * Runs blocking calls for one Library off the caller's thread, with bounded concurrency, a bounded queue,
+ * timeouts that cancel the running statement, and an orderly close.
+ *
+ * <p><b>Lanes.</b> A call goes to the read lane or the write lane. Each lane runs at most as many calls at
+ * once as it has connections; the rest wait in FIFO order. On SQLite the write lane has one permit (the
+ * single writer connection) beside the readers' lane, so writers queue here, in order, instead of holding
+ * reader permits while they wait for the writer; on PostgreSQL both lanes are one lane sized to the pool.
+ * All lanes share one queue bound: past it a call fails at once with {@link LibraryOverloadedException}.
+ *
+ * <p><b>Threads.</b> Calls run on the executor given, or on one owned by the engine (virtual threads on
+ * JDK 21+, platform threads on 17, named {@code elibrary-async-N}); never on the caller's thread and never on
+ * {@code ForkJoinPool.commonPool()}. A future is completed on the thread that ran its call, after the call
+ * released its connection and its permit.
+ *
+ * <p><b>Timeouts.</b> The clock of a call starts when it starts running (time spent queued is bounded by the
+ * queue, not by the timeout). When it expires the call's statements are cancelled, repeatedly until the call
+ * unwinds, and its future fails with {@link DatabaseUnavailableException}; the future is completed only when
+ * the call has actually finished, so a failed future never hides a later commit, and a call that committed
+ * just as its time ran out completes normally.
+ *
+ * <p><b>Cancellation.</b> {@code future.cancel(...)} before the call started means it never runs; after, its
+ * statements are cancelled as on a timeout (whether it committed is then unknown to the caller).
+ *
+ * <p><b>Close.</b> {@link #close()} refuses new calls, lets queued and running calls finish for up to the
+ * close timeout, then fails calls that had not started and cancels running ones, waits for them to unwind
+ * (at most {@link #ABORT_GRACE}), and stops its threads.
+ */
+public final class AsyncEngine implements AutoCloseable {
+    /** After the close timeout, how long cancelled calls get to roll back before the pool is closed anyway. */
+    static final Duration ABORT_GRACE = Duration.ofSeconds(5);
+    /** How often a cancel is repeated until the call unwinds (one may land between two statements). */
+    static final long RECANCEL_MILLIS = 50;
+
+    private static final int NEW = 0;
+    private static final int RUNNING = 1;
+    private static final int CANCELLED = 2;
+
+    private final Lane readLane;
+    private final Lane writeLane;
+    private final int queueCapacity;
+    private final Duration defaultTimeout;
+    private final Duration closeTimeout;
+    private final Executor executor;
+    private final ExecutorService ownedExecutor;
+    private final ScheduledThreadPoolExecutor timer;
+    private final Set<Thread> ownedThreads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition idle = lock.newCondition();
+    private final Set<Task<?>> running = new HashSet<>();
+    private int queued;
+    private int outstanding;
+    private boolean closed;
+    private boolean aborting;
+    private final Object closeMonitor = new Object();
+    private boolean terminated;
+
+    private AsyncEngine(Builder builder) {
+        this.readLane = new Lane("read", builder.readPermits);
+        this.writeLane = builder.writePermits == 0 ? readLane : new Lane("write", builder.writePermits);
+        this.queueCapacity = builder.queueCapacity;
+        this.defaultTimeout = builder.defaultTimeout;
+        this.closeTimeout = builder.closeTimeout;
+        if (builder.executor == null) {
+            this.ownedExecutor = AsyncThreads.newExecutor(builder.virtualThreads, ownedThreads);
+            this.executor = ownedExecutor;
+        } else {
+            this.ownedExecutor = null;
+            this.executor = builder.executor;
+        }
+        this.timer = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, AsyncThreads.THREAD_PREFIX + "timeouts");
+            thread.setDaemon(true);
+            return thread;
+        });
+        timer.setRemoveOnCancelPolicy(true);
+        timer.setKeepAliveTime(AsyncThreads.KEEP_ALIVE_SECONDS, TimeUnit.SECONDS);
+        timer.allowCoreThreadTimeOut(true);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A call that only reads. */
+    public <T> CompletableFuture<T> read(Supplier<T> work, Duration timeout) {
+        return submit(readLane, work, timeout);
+    }
+
+    /** A call that may write (it needs the writer connection on SQLite). */
+    public <T> CompletableFuture<T> write(Supplier<T> work, Duration timeout) {
+        return submit(writeLane, work, timeout);
+    }
+
+    /** The timeout of calls submitted with a null timeout. */
+    public Duration defaultTimeout() {
+        return defaultTimeout;
+    }
+
+    public int queueCapacity() {
+        return queueCapacity;
+    }
+
+    /** Calls accepted and not yet completed (queued or running). */
+    public int outstanding() {
+        lock.lock();
+        try {
+            return outstanding;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public boolean isClosed() {
+        lock.lock();
+        try {
+            return closed;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether the engine's own threads are virtual threads (never when the caller supplied the executor). */
+    public boolean usesVirtualThreads() {
+        return ownedExecutor != null && !(ownedExecutor instanceof java.util.concurrent.ThreadPoolExecutor);
+    }
+
+    private <T> CompletableFuture<T> submit(Lane lane, Supplier<T> work, Duration timeout) {
+        Objects.requireNonNull(work, "work");
+        Duration effective = timeout == null ? defaultTimeout : timeout;
+        CompletableFuture<T> future = new CompletableFuture<>();
+        Task<T> task = new Task<>(lane, work, effective, future);
+        boolean start;
+        lock.lock();
+        try {
+            if (closed) {
+                future.completeExceptionally(new LibraryClosedException(
+                        "the library is closed: it accepts no new calls"));
+                return future;
+            }
+            if (lane.running < lane.permits) {
+                lane.running++;
+                start = true;
+            } else if (queued < queueCapacity) {
+                lane.queue.addLast(task);
+                queued++;
+                start = false;
+            } else {
+                future.completeExceptionally(new LibraryOverloadedException(
+                        "too many calls waiting: the async queue is full (capacity " + queueCapacity
+                                + "); retry later, or raise ASYNC_QUEUE_CAPACITY", queueCapacity));
+                return future;
+            }
+            outstanding++;
+        } finally {
+            lock.unlock();
+        }
+        future.whenComplete((value, failure) -> {
+            if (future.isCancelled()) {
+                onCancelled(task);
+            }
+        });
+        if (start) {
+            dispatch(task);
+        }
+        return future;
+    }
+
+    private void dispatch(Task<?> task) {
+        try {
+            executor.execute(task);
+        } catch (RejectedExecutionException e) {
+            // only a caller-supplied executor can refuse; the call never ran
+            task.future.completeExceptionally(new LibraryOverloadedException(
+                    "the executor given to the library refused the call: " + e.getMessage(), queueCapacity));
+            task.state.set(CANCELLED);
+            Task<?> next = release(task);
+            done();
+            if (next != null) {
+                dispatch(next);
+            }
+        }
+    }
+
+    private void onCancelled(Task<?> task) {
+        if (task.state.compareAndSet(NEW, CANCELLED)) {
+            boolean removed;
+            lock.lock();
+            try {
+                removed = task.lane.queue.remove(task);
+                if (removed) {
+                    queued--;
+                }
+            } finally {
+                lock.unlock();
+            }
+            if (removed) {
+                done();
+            }
+            // otherwise it was dispatched already: Task.run sees CANCELLED, never runs it, and accounts for it
+        } else {
+            task.handle.cancel("cancelled by the caller");
+        }
+    }
+
+    /** Gives the task's permit to the next queued call of its lane, which the caller must dispatch. */
+    private Task<?> release(Task<?> task) {
+        lock.lock();
+        try {
+            running.remove(task);
+            Task<?> next = task.lane.queue.pollFirst();
+            if (next != null) {
+                queued--;
+            } else {
+                task.lane.running--;
+            }
+            return next;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void done() {
+        lock.lock();
+        try {
+            outstanding--;
+            if (outstanding == 0) {
+                idle.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private <T> void execute(Task<T> task) {
+        if (!task.state.compareAndSet(NEW, RUNNING) || task.future.isDone()) {
+            Task<?> next = release(task);
+            done();
+            if (next != null) {
+                dispatch(next);
+            }
+            return;
+        }
+        boolean abandoned;
+        lock.lock();
+        try {
+            abandoned = aborting;
+            if (!abandoned) {
+                running.add(task);
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (abandoned) {
+            // handed to the executor, but it only got a thread after the close deadline
+            task.future.completeExceptionally(new LibraryClosedException(
+                    "the library closed before this call started; it never ran"));
+            release(task);
+            done();
+            return;
+        }
+        String timedOut = "statement timed out after " + format(task.timeout);
+        ScheduledFuture<?> watchdog = null;
+        try {
+            watchdog = timer.scheduleWithFixedDelay(() -> task.handle.cancel(timedOut),
+                    task.timeout.toNanos(), TimeUnit.MILLISECONDS.toNanos(RECANCEL_MILLIS), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // the engine is past its close deadline and stopping; the close protocol cancels this call
+        }
+        T value = null;
+        Throwable failure = null;
+        try {
+            value = CancellationHandle.callWith(task.handle, task.work);
+        } catch (Throwable t) {
+            failure = t;
+        } finally {
+            if (watchdog != null) {
+                watchdog.cancel(false);
+            }
+            task.handle.finish();
+            // an interrupt meant for this call must not reach the next one on a reused thread
+            Thread.interrupted();
+        }
+        Task<?> next = release(task);
+        if (next != null) {
+            dispatch(next);
+        }
+        try {
+            if (failure == null) {
+                task.future.complete(value);
+            } else {
+                task.future.completeExceptionally(translate(failure, task.handle.reason(), timedOut));
+            }
+        } finally {
+            done();
+        }
+    }
+
+    private static Throwable translate(Throwable failure, String reason, String timedOut) {
+        if (reason == null) {
+            return failure;
+        }
+        if (reason.equals(timedOut)) {
+            return new DatabaseUnavailableException(timedOut + "; the call was rolled back", failure);
+        }
+        if (reason.startsWith("the library closed")) {
+            return new LibraryClosedException(reason, failure);
+        }
+        return failure;
+    }
+
+    /**
+     * Stops accepting calls, waits up to the close timeout for accepted ones, then fails those not started,
+     * cancels those running, and stops the engine's threads. Idempotent; concurrent callers all return after
+     * the engine stopped. Never closes a caller-supplied executor.
+     */
+    @Override
+    public void close() {
+        synchronized (closeMonitor) {
+            if (terminated) {
+                return;
+            }
+            List<Task<?>> notStarted = new ArrayList<>();
+            List<Task<?>> stillRunning = new ArrayList<>();
+            lock.lock();
+            try {
+                closed = true;
+                awaitIdle(closeTimeout);
+                if (outstanding > 0) {
+                    aborting = true;
+                    for (Lane lane : lanes()) {
+                        notStarted.addAll(lane.queue);
+                        lane.queue.clear();
+                    }
+                    queued = 0;
+                    stillRunning.addAll(running);
+                }
+            } finally {
+                lock.unlock();
+            }
+            String reason = "the library closed before this call finished (close timeout " + format(closeTimeout)
+                    + "); nothing of it was committed";
+            for (Task<?> task : notStarted) {
+                task.state.compareAndSet(NEW, CANCELLED);
+                task.future.completeExceptionally(new LibraryClosedException(
+                        "the library closed before this call started (close timeout " + format(closeTimeout)
+                                + "); it never ran"));
+                done();
+            }
+            for (Task<?> task : stillRunning) {
+                task.handle.cancel(reason);
+                try {
+                    timer.scheduleWithFixedDelay(() -> task.handle.cancel(reason), RECANCEL_MILLIS,
+                            RECANCEL_MILLIS, TimeUnit.MILLISECONDS);
+                } catch (RejectedExecutionException ignored) {
+                    // cannot happen before the timer is shut down below
+                }
+            }
+            boolean abort;
+            lock.lock();
+            try {
+                abort = aborting;
+            } finally {
+                lock.unlock();
+            }
+            if (abort) {
+                lock.lock();
+                try {
+                    awaitIdle(ABORT_GRACE);
+                } finally {
+                    lock.unlock();
+                }
+            }
+            timer.shutdownNow();
+            if (ownedExecutor != null) {
+                ownedExecutor.shutdown();
+                try {
+                    if (!ownedExecutor.awaitTermination(ABORT_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                        ownedExecutor.shutdownNow();
+                        ownedExecutor.awaitTermination(ABORT_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+                    }
+                    // a pool counts as terminated a moment before its last threads have exited
+                    for (Thread thread : ownedThreads) {
+                        thread.join(ABORT_GRACE.toMillis());
+                    }
+                } catch (InterruptedException e) {
+                    ownedExecutor.shutdownNow();
+                    Thread.currentThread().interrupt();
+                }
+            }
+            try {
+                timer.awaitTermination(ABORT_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            terminated = true;
+        }
+    }
+
+    /** With the lock held: waits until nothing is outstanding or the time is up (or the thread is interrupted). */
+    private void awaitIdle(Duration limit) {
+        long remaining = limit.toNanos();
+        try {
+            while (outstanding > 0 && remaining > 0) {
+                remaining = idle.awaitNanos(remaining);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private List<Lane> lanes() {
+        return readLane == writeLane ? List.of(readLane) : List.of(readLane, writeLane);
+    }
+
+    /** {@code 2s}, {@code 500ms}, {@code 1m30s}: the way people write durations. */
+    static String format(Duration duration) {
+        if (duration.isZero()) {
+            return "0s";
+        }
+        long millis = duration.toMillis();
+        if (millis < 1000) {
+            return millis + "ms";
+        }
+        StringBuilder text = new StringBuilder();
+        long hours = duration.toHours();
+        int minutes = duration.toMinutesPart();
+        int seconds = duration.toSecondsPart();
+        int rest = duration.toMillisPart();
+        if (hours > 0) {
+            text.append(hours).append('h');
+        }
+        if (minutes > 0) {
+            text.append(minutes).append('m');
+        }
+        if (seconds > 0 || rest > 0) {
+            text.append(seconds);
+            if (rest > 0) {
+                text.append('.').append(String.format("%03d", rest).replaceAll("0+$", ""));
+            }
+            text.append('s');
+        }
+        return text.toString();
+    }
+
+    private static final class Lane {
+        final String name;
+        final int permits;
+        final ArrayDeque<Task<?>> queue = new ArrayDeque<>();
+        int running;
+
+        Lane(String name, int permits) {
+            this.name = name;
+            this.permits = permits;
+        }
+
+        @Override
+        public String toString() {
+            return name + " lane (" + permits + ")";
+        }
+    }
+
+    private final class Task<T> implements Runnable {
+        final Lane lane;
+        final Supplier<T> work;
+        final Duration timeout;
+        final CompletableFuture<T> future;
+        final CancellationHandle handle = new CancellationHandle();
+        final AtomicInteger state = new AtomicInteger(NEW);
+
+        Task(Lane lane, Supplier<T> work, Duration timeout, CompletableFuture<T> future) {
+            this.lane = lane;
+            this.work = work;
+            this.timeout = timeout;
+            this.future = future;
+        }
+
+        @Override
+        public void run() {
+            execute(this);
+        }
+    }
+
+    /** The engine's sizes and collaborators; validated once in {@link #build()}. */
+    public static final class Builder {
+        private int readPermits = 1;
+        private int writePermits;
+        private int queueCapacity = 1000;
+        private Duration defaultTimeout = Duration.ofSeconds(30);
+        private Duration closeTimeout = Duration.ofSeconds(10);
+        private Executor executor;
+        private boolean virtualThreads = true;
+
+        private Builder() {
+        }
+
+        /** Calls of the read lane that may run at once (the reader connections). */
+        public Builder readPermits(int permits) {
+            this.readPermits = permits;
+            return this;
+        }
+
+        /** Calls of a separate write lane that may run at once; 0 means writes share the read lane. */
+        public Builder writePermits(int permits) {
+            this.writePermits = permits;
+            return this;
+        }
+
+        public Builder queueCapacity(int capacity) {
+            this.queueCapacity = capacity;
+            return this;
+        }
+
+        public Builder defaultTimeout(Duration timeout) {
+            this.defaultTimeout = timeout;
+            return this;
+        }
+
+        public Builder closeTimeout(Duration timeout) {
+            this.closeTimeout = timeout;
+            return this;
+        }
+
+        /** Runs calls on the caller's executor (never shut down by the engine) instead of the engine's own. */
+        public Builder executor(Executor executor) {
+            this.executor = executor;
+            return this;
+        }
+
+        /** Whether the engine's own executor uses virtual threads where the JDK has them (default true). */
+        public Builder virtualThreads(boolean enabled) {
+            this.virtualThreads = enabled;
+            return this;
+        }
+
+        public AsyncEngine build() {
+            if (readPermits < 1) {
+                throw new IllegalArgumentException("readPermits must be at least 1, was " + readPermits);
+            }
+            if (writePermits < 0) {
+                throw new IllegalArgumentException("writePermits must not be negative, was " + writePermits);
+            }
+            if (queueCapacity < 0) {
+                throw new IllegalArgumentException("queueCapacity must not be negative, was " + queueCapacity);
+            }
+            requirePositive(defaultTimeout, "defaultTimeout");
+            Objects.requireNonNull(closeTimeout, "closeTimeout");
+            if (closeTimeout.isNegative()) {
+                throw new IllegalArgumentException("closeTimeout must not be negative, was " + closeTimeout);
+            }
+            return new AsyncEngine(this);
+        }
+    }
+
+    /** Checks a timeout given by a caller. */
+    public static Duration requirePositive(Duration timeout, String name) {
+        Objects.requireNonNull(timeout, name);
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, was " + timeout);
+        }
+        return timeout;
+    }
+}

@@ -1,0 +1,94 @@
+package org.elibrary.internal.async;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The threads a Library owns for asynchronous calls, all named {@code elibrary-async-N}.
+ *
+ * <p>On JDK 21 and later: one virtual thread per call (found by reflection, since the library is compiled for
+ * Java 17). On Java 17: platform threads, reused, retired after {@link #KEEP_ALIVE_SECONDS} idle seconds.
+ * In both cases the engine, not this executor, bounds how many calls run JDBC at once (the pool size). The
+ * executor itself is elastic on purpose: a future is completed on the thread that ran its call, so the
+ * caller's dependent stages ({@code thenApply}, ...) run there too, and a fixed-size executor would let a
+ * slow stage hold back queued calls.
+ *
+ * <p>Platform threads are not daemons: a write in flight is finished (or times out) before the JVM exits,
+ * and {@code Library.close()} shuts them down; if a caller forgets to close, idle threads still retire.
+ */
+final class AsyncThreads {
+    static final String THREAD_PREFIX = "elibrary-async-";
+    static final long KEEP_ALIVE_SECONDS = 10;
+
+    private static final MethodHandle VIRTUAL_EXECUTOR = findVirtualThreadExecutor();
+
+    private AsyncThreads() {
+    }
+
+    /** Whether this JVM runs asynchronous calls on virtual threads. */
+    static boolean virtualThreadsAvailable() {
+        return VIRTUAL_EXECUTOR != null;
+    }
+
+    /**
+     * A new executor for one Library; {@code useVirtualThreads} is ignored where they do not exist. Platform
+     * threads it starts are added to {@code started}, so that close can wait until they have really exited.
+     */
+    static ExecutorService newExecutor(boolean useVirtualThreads, java.util.Set<Thread> started) {
+        if (useVirtualThreads && VIRTUAL_EXECUTOR != null) {
+            try {
+                return (ExecutorService) VIRTUAL_EXECUTOR.invoke();
+            } catch (Throwable e) {
+                throw new IllegalStateException("cannot create a virtual-thread executor", e);
+            }
+        }
+        AtomicInteger counter = new AtomicInteger();
+        ThreadFactory factory = runnable -> {
+            Thread thread = new Thread(runnable, THREAD_PREFIX + counter.incrementAndGet());
+            thread.setDaemon(false);
+            started.removeIf(retired -> !retired.isAlive());
+            started.add(thread);
+            return thread;
+        };
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, KEEP_ALIVE_SECONDS,
+                TimeUnit.SECONDS, new SynchronousQueue<>(), factory);
+        return executor;
+    }
+
+    /**
+     * {@code Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("elibrary-async-", 1).factory())}, as a
+     * handle taking no arguments; null before JDK 21.
+     */
+    private static MethodHandle findVirtualThreadExecutor() {
+        if (Runtime.version().feature() < 21) {
+            return null;
+        }
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+            Class<?> builder = Class.forName("java.lang.Thread$Builder");
+            Class<?> ofVirtual = Class.forName("java.lang.Thread$Builder$OfVirtual");
+            MethodHandle newBuilder = lookup.findStatic(Thread.class, "ofVirtual", MethodType.methodType(ofVirtual));
+            MethodHandle name = lookup.findVirtual(ofVirtual, "name",
+                    MethodType.methodType(ofVirtual, String.class, long.class));
+            MethodHandle factory = lookup.findVirtual(builder, "factory", MethodType.methodType(ThreadFactory.class));
+            MethodHandle perTask = lookup.findStatic(java.util.concurrent.Executors.class,
+                    "newThreadPerTaskExecutor", MethodType.methodType(ExecutorService.class, ThreadFactory.class));
+            // () -> perTask(factory(name(ofVirtual(), PREFIX, 1)))
+            MethodHandle named = MethodHandles.insertArguments(name, 1, THREAD_PREFIX, 1L);
+            MethodHandle builderToFactory = MethodHandles.filterReturnValue(
+                    named.asType(MethodType.methodType(ofVirtual, ofVirtual)),
+                    factory.asType(MethodType.methodType(ThreadFactory.class, ofVirtual)));
+            MethodHandle makeFactory = MethodHandles.filterReturnValue(newBuilder, builderToFactory);
+            return MethodHandles.filterReturnValue(makeFactory, perTask);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,208 @@
+package org.elibrary.internal.async;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+/**
+ * Lets another thread abort the JDBC work of one asynchronous call: the statements the call is running
+ * (PostgreSQL: {@code Statement.cancel()} sends a cancel request; SQLite: it interrupts the connection) and
+ * its wait for a pooled connection (the waiting thread is interrupted).
+ *
+ * <p>The handle is current on the worker thread while the call runs ({@link #current()}); the
+ * {@link CancellableDataSource} registers with it every statement created on a connection it hands out, and
+ * forgets them before the connection goes back to the pool, so a cancel can never reach another call's
+ * statement. Once cancelled, no new statement can be created and {@code commit()} refuses, so the call's
+ * transaction is rolled back by whoever runs it; cancelling is idempotent and the engine repeats it until
+ * the call unwinds (a cancel that lands between two statements has nothing to cancel).
+ */
+public final class CancellationHandle {
+    private static final ThreadLocal<CancellationHandle> CURRENT = new ThreadLocal<>();
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final List<Registered> statements = new ArrayList<>();
+    private Thread acquiring;
+    private boolean finished;
+    private volatile String reason;
+
+    CancellationHandle() {
+    }
+
+    /** The handle of the asynchronous call running on this thread, or null outside one. */
+    public static CancellationHandle current() {
+        return CURRENT.get();
+    }
+
+    static <T> T callWith(CancellationHandle handle, Supplier<T> work) {
+        CancellationHandle previous = CURRENT.get();
+        CURRENT.set(handle);
+        try {
+            return work.get();
+        } finally {
+            if (previous == null) {
+                CURRENT.remove();
+            } else {
+                CURRENT.set(previous);
+            }
+        }
+    }
+
+    /** Why the call was cancelled, or null while it was not. */
+    String reason() {
+        return reason;
+    }
+
+    boolean isCancelled() {
+        return reason != null;
+    }
+
+    /** Aborts what the call is doing now; the first reason wins. No effect once the call finished. */
+    void cancel(String why) {
+        lock.lock();
+        try {
+            if (finished) {
+                return;
+            }
+            if (reason == null) {
+                reason = why;
+            }
+            if (acquiring != null) {
+                acquiring.interrupt();
+            }
+            for (Registered registered : statements) {
+                try {
+                    registered.statement.cancel();
+                } catch (SQLException | RuntimeException ignored) {
+                    // closed meanwhile, or the driver cannot cancel: the next statement is refused instead
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The call has returned or thrown: later cancels must not touch connections it no longer owns. */
+    void finish() {
+        lock.lock();
+        try {
+            finished = true;
+            statements.clear();
+            acquiring = null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void beginAcquire() throws SQLException {
+        lock.lock();
+        try {
+            throwIfCancelled();
+            acquiring = Thread.currentThread();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** After the pool answered; if the call was cancelled meanwhile, gives the connection back and throws. */
+    void endAcquire(Connection obtained) throws SQLException {
+        lock.lock();
+        try {
+            acquiring = null;
+            if (reason != null) {
+                // the interrupt (if any) was ours: it must not leak into the next statement or task
+                Thread.interrupted();
+                if (obtained != null) {
+                    obtained.close();
+                }
+                throwIfCancelled();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void register(Connection owner, Statement statement) throws SQLException {
+        lock.lock();
+        try {
+            if (reason != null) {
+                statement.close();
+                throwIfCancelled();
+            }
+            if (statements.size() >= 16) {
+                // long transactions create many statements; keep only the ones that may still be running
+                statements.removeIf(Registered::isClosed);
+            }
+            statements.add(new Registered(owner, statement));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Before a statement, commit or connection use that must not run once the call is cancelled. */
+    void check() throws SQLException {
+        if (reason != null) {
+            throwIfCancelled();
+        }
+    }
+
+    /** The connection is rolling back or going back to the pool: stop cancelling its statements. */
+    void forget(Connection owner) {
+        lock.lock();
+        try {
+            for (Iterator<Registered> it = statements.iterator(); it.hasNext(); ) {
+                if (it.next().owner == owner) {
+                    it.remove();
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Forgets and closes the statements of a connection whose call was cancelled (before its rollback). */
+    void closeStatements(Connection owner) {
+        List<Statement> toClose = new ArrayList<>();
+        lock.lock();
+        try {
+            for (Iterator<Registered> it = statements.iterator(); it.hasNext(); ) {
+                Registered registered = it.next();
+                if (registered.owner == owner) {
+                    toClose.add(registered.statement);
+                    it.remove();
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        for (Statement statement : toClose) {
+            try {
+                statement.close();
+            } catch (SQLException | RuntimeException ignored) {
+                // already closed, or the connection is broken: the rollback (or the pool) deals with it
+            }
+        }
+    }
+
+    private void throwIfCancelled() throws SQLTimeoutException {
+        String why = reason;
+        if (why != null) {
+            throw new SQLTimeoutException("call cancelled: " + why);
+        }
+    }
+
+    private record Registered(Connection owner, Statement statement) {
+        boolean isClosed() {
+            try {
+                return statement.isClosed();
+            } catch (SQLException | RuntimeException e) {
+                return true;
+            }
+        }
+    }
+}

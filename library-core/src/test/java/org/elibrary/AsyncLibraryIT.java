@@ -1,0 +1,363 @@
+package org.elibrary;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.elibrary.domain.BookDetails;
+import org.elibrary.domain.BookWithAuthors;
+import org.elibrary.domain.CatalogCounts;
+import org.elibrary.domain.User;
+import org.elibrary.testing.TestDatabases;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The asynchronous facade over a real SQLite file and a real PostgreSQL database, under real concurrency. */
+class AsyncLibraryIT {
+    private static final Duration BOUND = Duration.ofSeconds(60);
+    private static final String THREAD_PREFIX = "elibrary-async-";
+
+    private static Library open(String url) {
+        return Library.open(LibrarySettings.builder().databaseUrl(url).build());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void sixtyFourConcurrentCallersMixingReadsAndWritesEndWithExactlyTheExpectedRows(Backend backend)
+            throws InterruptedException {
+        int callers = 64;
+        Queue<Throwable> errors = new ConcurrentLinkedQueue<>();
+        Set<Thread> callerThreads = ConcurrentHashMap.newKeySet();
+        Set<String> workThreads = ConcurrentHashMap.newKeySet();
+        Set<String> stageThreads = ConcurrentHashMap.newKeySet();
+        AtomicInteger threadCounter = new AtomicInteger();
+        ExecutorService callerPool = Executors.newFixedThreadPool(callers, runnable -> {
+            Thread thread = new Thread(runnable, "caller-" + threadCounter.incrementAndGet());
+            callerThreads.add(thread);
+            return thread;
+        });
+        try (Library library = open(TestDatabases.newDatabaseUrl(backend))) {
+            AsyncLibrary async = library.async();
+            CountDownLatch go = new CountDownLatch(1);
+            List<CompletableFuture<Void>> callerResults = new ArrayList<>();
+            for (int i = 0; i < callers; i++) {
+                int n = i;
+                callerResults.add(CompletableFuture.runAsync(() -> {
+                    await(go);
+                    try {
+                        oneCaller(async, n, workThreads, stageThreads);
+                    } catch (Throwable t) {
+                        errors.add(t);
+                    }
+                }, callerPool));
+            }
+            go.countDown();
+            assertThat(CompletableFuture.allOf(callerResults.toArray(CompletableFuture[]::new)))
+                    .succeedsWithin(BOUND);
+
+            assertThat(errors).as("errors (SQLite must never report 'database is locked')").isEmpty();
+            CatalogCounts counts = async.counts().get(60, TimeUnit.SECONDS);
+            assertThat(counts).isEqualTo(new CatalogCounts(2L * callers, callers, 2L * callers, callers, 3L * callers));
+            for (int i = 0; i < callers; i++) {
+                BookDetails details = async.books().findByTitle("book-" + i)
+                        .thenCompose(book -> async.books().findDetails(book.orElseThrow().id()))
+                        .get(60, TimeUnit.SECONDS).orElseThrow();
+                assertThat(details.authors()).extracting("name")
+                        .containsExactlyInAnyOrder("author-" + i, "tx-author-" + i);
+                assertThat(details.comments()).extracting("username").containsOnly("user-" + i).hasSize(3);
+            }
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        } finally {
+            callerPool.shutdownNow();
+        }
+        // JDBC ran on the library's threads only: never a caller's, never the common pool
+        Set<String> callerNames = callerThreads.stream().map(Thread::getName).collect(Collectors.toSet());
+        assertThat(workThreads).isNotEmpty().allSatisfy(name -> assertThat(name).startsWith(THREAD_PREFIX));
+        assertThat(stageThreads).isNotEmpty().allSatisfy(name ->
+                assertThat(name.startsWith(THREAD_PREFIX) || callerNames.contains(name)).as(name).isTrue());
+        assertThat(stageThreads).noneMatch(name -> name.contains("ForkJoinPool"));
+    }
+
+    private static void oneCaller(AsyncLibrary async, int n, Set<String> workThreads, Set<String> stageThreads) {
+        CompletableFuture<User> user = async.users().create("user-" + n);
+        CompletableFuture<BookWithAuthors> book = async.books().createWithAuthors("book-" + n, List.of("author-" + n));
+        CompletableFuture<Long> before = async.books().count();
+        user.thenApply(u -> stageThreads.add(Thread.currentThread().getName()));
+        long userId = user.join().id();
+        long bookId = book.join().book().id();
+        assertThat(before.join()).isBetween(0L, 64L);
+
+        List<CompletableFuture<?>> calls = new ArrayList<>();
+        for (int c = 0; c < 3; c++) {
+            calls.add(async.comments().add(userId, bookId, "comment " + c + " by user-" + n));
+            calls.add(async.books().searchByTitle("book-" + n, 100));
+            calls.add(async.users().findByUsername("user-" + n)
+                    .thenApply(found -> {
+                        stageThreads.add(Thread.currentThread().getName());
+                        return found.orElseThrow();
+                    }));
+        }
+        calls.add(async.inTransaction(tx -> {
+            workThreads.add(Thread.currentThread().getName());
+            if (Thread.currentThread() instanceof ForkJoinWorkerThread) {
+                throw new AssertionError("JDBC on a fork-join thread");
+            }
+            long authorId = tx.authors().create("tx-author-" + n).id();
+            tx.books().linkAuthor(bookId, authorId);
+            return authorId;
+        }));
+        calls.add(async.counts());
+        CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).join();
+        assertThat(async.comments().listForBook(bookId).join()).hasSize(3);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void closeUnderLoadLosesNothingAcknowledgedAndLaterCallsFailFast(Backend backend) throws Exception {
+        String url = TestDatabases.newDatabaseUrl(backend);
+        Set<Thread> asyncThreadsBefore = liveAsyncThreads();
+        Set<Thread> workers = ConcurrentHashMap.newKeySet();
+        Map<String, CompletableFuture<User>> submitted = new ConcurrentHashMap<>();
+        AtomicInteger acknowledged = new AtomicInteger();
+        AtomicBoolean sawClosed = new AtomicBoolean();
+        Library library = open(url);
+        AsyncLibrary async = library.async();
+        List<Thread> writers = new ArrayList<>();
+        for (int t = 0; t < 16; t++) {
+            int writer = t;
+            Thread thread = new Thread(() -> {
+                for (int n = 0; ; n++) {
+                    List<CompletableFuture<User>> batch = new ArrayList<>();
+                    for (int b = 0; b < 4; b++) {
+                        String username = "load-" + writer + "-" + n + "-" + b;
+                        CompletableFuture<User> future = b == 0
+                                ? async.inTransaction(tx -> {
+                                    workers.add(Thread.currentThread());
+                                    return tx.users().create(username);
+                                })
+                                : async.users().create(username);
+                        submitted.put(username, future);
+                        future.thenRun(acknowledged::incrementAndGet);
+                        batch.add(future);
+                    }
+                    try {
+                        CompletableFuture.allOf(batch.toArray(CompletableFuture[]::new)).join();
+                    } catch (CompletionException e) {
+                        sawClosed.set(true);
+                        return; // the library closed under us
+                    }
+                }
+            }, "load-writer-" + t);
+            thread.start();
+            writers.add(thread);
+        }
+        waitUntil(() -> acknowledged.get() >= 300);
+
+        library.close();
+
+        for (Thread writer : writers) {
+            writer.join(TimeUnit.SECONDS.toMillis(60));
+            assertThat(writer.isAlive()).isFalse();
+        }
+        assertThat(sawClosed).isTrue();
+        Set<String> committed = new java.util.HashSet<>();
+        submitted.forEach((username, future) -> {
+            assertThat(future).as("every accepted call is settled by close()").isDone();
+            if (future.isCompletedExceptionally()) {
+                assertThat(future).failsWithin(Duration.ZERO).withThrowableThat()
+                        .havingCause().isInstanceOf(LibraryClosedException.class);
+            } else {
+                committed.add(username);
+            }
+        });
+        assertThat(committed).hasSizeGreaterThanOrEqualTo(300);
+
+        CompletableFuture<User> late = async.users().create("too-late");
+        assertThat(late).isCompletedExceptionally();
+        assertThat(late).failsWithin(Duration.ZERO).withThrowableThat()
+                .havingCause().isInstanceOf(LibraryClosedException.class).withMessageContaining("closed");
+        assertThat(library.async().counts()).isCompletedExceptionally();
+
+        Set<Thread> leftover = liveAsyncThreads();
+        leftover.removeAll(asyncThreadsBefore);
+        assertThat(leftover).as("executor threads outliving the library").isEmpty();
+        assertThat(workers).isNotEmpty().allSatisfy(thread -> assertThat(thread.isAlive()).isFalse());
+
+        try (Library reopened = open(url)) {
+            // every acknowledged write is there, and nothing that was reported as failed
+            assertThat(reopened.users().count()).isEqualTo(committed.size());
+            for (String username : committed) {
+                assertThat(reopened.users().findByUsername(username)).as(username).isPresent();
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aTimeoutCancelsTheLongStatementRollsBackAndTheConnectionStaysUsable(Backend backend) {
+        try (Library library = open(TestDatabases.newDatabaseUrl(backend))) {
+            AsyncLibrary quick = library.async().withTimeout(Duration.ofSeconds(1));
+            assertThat(quick.timeout()).isEqualTo(Duration.ofSeconds(1));
+            long start = System.nanoTime();
+
+            CompletableFuture<Long> write = quick.inTransaction(tx -> {
+                tx.authors().create("Timeout Victim");
+                return longStatement(library, backend);
+            });
+
+            assertThat(write).failsWithin(BOUND).withThrowableThat()
+                    .havingCause().isInstanceOf(DatabaseUnavailableException.class)
+                    .withMessageStartingWith("statement timed out after 1s");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
+
+            CompletableFuture<Long> read = quick.read(() -> longStatement(library, backend));
+            assertThat(read).failsWithin(BOUND).withThrowableThat()
+                    .havingCause().isInstanceOf(DatabaseUnavailableException.class)
+                    .withMessageStartingWith("statement timed out after 1s");
+
+            // rolled back, and the (on SQLite: single) writer connection serves the next write
+            assertThat(library.async().authors().findByName("Timeout Victim")).succeedsWithin(BOUND)
+                    .isEqualTo(java.util.Optional.empty());
+            assertThat(library.async().authors().create("After The Timeout")).succeedsWithin(BOUND);
+            assertThat(library.authors().count()).isEqualTo(1);
+        }
+    }
+
+    /** A statement that runs for minutes unless cancelled, through the catalog's own execution path. */
+    private static long longStatement(Library library, Backend backend) {
+        String sql = backend == Backend.POSTGRESQL
+                ? "SELECT 1 FROM pg_sleep(60)"
+                : "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 5000000000)"
+                        + " SELECT count(*) FROM c";
+        return library.sessions().read(null, uow -> {
+            try (Statement statement = uow.connection().createStatement();
+                 ResultSet rows = statement.executeQuery(sql)) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aWriteCancelledBeforeItStartsNeverRuns(Backend backend) throws InterruptedException {
+        try (Library library = open(TestDatabases.newDatabaseUrl(backend))) {
+            AsyncLibrary async = library.async();
+            // occupy every permit of the write lane (1 on SQLite, the pool on PostgreSQL) without a connection
+            int permits = library.database().serialisesWrites() ? 1 : library.database().readConcurrency();
+            CountDownLatch gate = new CountDownLatch(1);
+            CountDownLatch started = new CountDownLatch(permits);
+            List<CompletableFuture<Object>> blockers = new ArrayList<>();
+            for (int i = 0; i < permits; i++) {
+                blockers.add(async.write(() -> {
+                    started.countDown();
+                    await(gate);
+                    return null;
+                }));
+            }
+            assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<User> ghost = async.users().create("ghost");
+
+            assertThat(ghost.cancel(true)).isTrue();
+            CompletableFuture<User> after = async.users().create("after-ghost");
+            gate.countDown();
+
+            assertThat(after).succeedsWithin(BOUND);
+            blockers.forEach(blocker -> assertThat(blocker).succeedsWithin(BOUND));
+            assertThat(library.users().findByUsername("ghost")).isEmpty();
+            assertThat(library.users().count()).isEqualTo(1);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void failuresCompleteTheFutureWithTheSynchronousExceptionTypes(Backend backend) {
+        try (Library library = open(TestDatabases.newDatabaseUrl(backend))) {
+            AsyncLibrary async = library.async();
+            assertThat(async.users().create("anna")).succeedsWithin(BOUND);
+
+            assertThat(async.users().create("anna")).failsWithin(BOUND).withThrowableThat()
+                    .havingCause().isInstanceOf(DuplicateException.class).withMessageContaining("anna");
+            assertThat(async.books().create(" ")).failsWithin(BOUND).withThrowableThat()
+                    .havingCause().isInstanceOf(InvalidInputException.class);
+            assertThat(async.comments().add(999_999L, 999_999L, "hello")).failsWithin(BOUND).withThrowableThat()
+                    .havingCause().isInstanceOf(NotFoundException.class);
+            CompletableFuture<Object> rolledBack = async.inTransaction(tx -> {
+                tx.users().create("inside");
+                throw new IllegalStateException("changed my mind");
+            });
+            assertThat(rolledBack).failsWithin(BOUND).withThrowableThat()
+                    .havingCause().isInstanceOf(IllegalStateException.class).withMessage("changed my mind");
+            assertThat(library.users().findByUsername("inside")).isEmpty();
+            assertThat(async.books().linkAuthor(1L, 1L)).failsWithin(BOUND).withThrowableThat()
+                    .havingCause().isInstanceOf(NotFoundException.class);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aCallerSuppliedExecutorRunsTheCallsAndOutlivesTheLibrary(Backend backend) {
+        AtomicInteger counter = new AtomicInteger();
+        ExecutorService mine = Executors.newFixedThreadPool(4, runnable ->
+                new Thread(runnable, "app-pool-" + counter.incrementAndGet()));
+        try {
+            try (Library library = open(TestDatabases.newDatabaseUrl(backend))) {
+                AsyncLibrary async = library.async(mine);
+                CompletableFuture<String> thread = async.inTransaction(tx -> {
+                    tx.users().create("pooled");
+                    return Thread.currentThread().getName();
+                });
+                assertThat(thread).succeedsWithin(BOUND).asString().startsWith("app-pool-");
+                assertThat(async.users().findByUsername("pooled")).succeedsWithin(BOUND)
+                        .satisfies(user -> assertThat(user).isPresent());
+            }
+            assertThat(mine.isShutdown()).isFalse();
+        } finally {
+            mine.shutdownNow();
+        }
+    }
+
+    private static Set<Thread> liveAsyncThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.getName().startsWith(THREAD_PREFIX) && thread.isAlive())
+                .collect(Collectors.toCollection(java.util.HashSet::new));
+    }
+
+    private static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition within 60s").isLessThan(deadline);
+            Thread.sleep(5);
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            if (!latch.await(60, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("latch never opened");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,391 @@
+package org.elibrary.internal.async;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.PrintWriter;
+import java.lang.reflect.Method;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+import org.elibrary.DatabaseUnavailableException;
+import org.elibrary.LibraryClosedException;
+import org.elibrary.LibraryOverloadedException;
+import org.elibrary.NotFoundException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The engine on its own, with blocking work instead of a database (database behaviour is in the ITs). */
+class AsyncEngineTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private final List<AsyncEngine> engines = new ArrayList<>();
+    private final List<CountDownLatch> gates = new ArrayList<>();
+
+    @AfterEach
+    void closeEverything() {
+        gates.forEach(CountDownLatch::countDown);
+        engines.forEach(AsyncEngine::close);
+    }
+
+    private AsyncEngine engine(AsyncEngine.Builder builder) {
+        AsyncEngine engine = builder.build();
+        engines.add(engine);
+        return engine;
+    }
+
+    private CountDownLatch gate() {
+        CountDownLatch gate = new CountDownLatch(1);
+        gates.add(gate);
+        return gate;
+    }
+
+    private static <T> Supplier<T> blockingOn(CountDownLatch gate, CountDownLatch started, T value) {
+        return () -> {
+            started.countDown();
+            await(gate);
+            return value;
+        };
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            if (!latch.await(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("gate never opened");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void runsWorkOnItsOwnThreadsNeverOnTheCallerOrTheCommonPool() {
+        AsyncEngine engine = engine(AsyncEngine.builder().readPermits(2));
+        CountDownLatch gate = gate();
+        CountDownLatch started = new CountDownLatch(1);
+        AtomicReference<Thread> worker = new AtomicReference<>();
+        CompletableFuture<String> future = engine.read(() -> {
+            worker.set(Thread.currentThread());
+            started.countDown();
+            await(gate);
+            return "done";
+        }, null);
+        await(started);
+        // registered while the work is still running, so it runs on the thread that completes the future
+        CompletableFuture<Thread> dependent = future.thenApply(value -> Thread.currentThread());
+        gate.countDown();
+
+        assertThat(future).succeedsWithin(WAIT).isEqualTo("done");
+        Thread stage = dependent.join();
+        assertThat(worker.get()).isNotSameAs(Thread.currentThread());
+        assertThat(worker.get().getName()).startsWith("elibrary-async-");
+        assertThat(worker.get()).isNotInstanceOf(ForkJoinWorkerThread.class);
+        assertThat(stage.getName()).startsWith("elibrary-async-");
+        assertThat(stage).isNotInstanceOf(ForkJoinWorkerThread.class);
+    }
+
+    @Test
+    void usesVirtualThreadsExactlyWhenTheJdkHasThem() throws Exception {
+        AsyncEngine engine = engine(AsyncEngine.builder().readPermits(1));
+        Thread worker = engine.read(Thread::currentThread, null).get(10, TimeUnit.SECONDS);
+        boolean modern = Runtime.version().feature() >= 21;
+        assertThat(engine.usesVirtualThreads()).isEqualTo(modern);
+        if (modern) {
+            Method isVirtual = Thread.class.getMethod("isVirtual");
+            assertThat((Boolean) isVirtual.invoke(worker)).isTrue();
+        }
+        assertThat(worker.getName()).startsWith("elibrary-async-");
+    }
+
+    @Test
+    void runsNoMoreCallsAtOnceThanPermitsAndSerialisesTheWriteLane() {
+        AsyncEngine engine = engine(AsyncEngine.builder().readPermits(3).writePermits(1).queueCapacity(1000));
+        AtomicInteger reads = new AtomicInteger();
+        AtomicInteger writes = new AtomicInteger();
+        AtomicInteger maxReads = new AtomicInteger();
+        AtomicInteger maxWrites = new AtomicInteger();
+        List<CompletableFuture<Integer>> futures = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            int n = i;
+            boolean write = i % 3 == 0;
+            AtomicInteger current = write ? writes : reads;
+            AtomicInteger max = write ? maxWrites : maxReads;
+            Supplier<Integer> work = () -> {
+                max.accumulateAndGet(current.incrementAndGet(), Math::max);
+                Thread.onSpinWait();
+                busy(200_000);
+                current.decrementAndGet();
+                return n;
+            };
+            futures.add(write ? engine.write(work, null) : engine.read(work, null));
+        }
+        for (int i = 0; i < futures.size(); i++) {
+            assertThat(futures.get(i)).succeedsWithin(WAIT).isEqualTo(i);
+        }
+        assertThat(maxWrites.get()).isEqualTo(1);
+        assertThat(maxReads.get()).isBetween(1, 3);
+    }
+
+    private static void busy(long nanos) {
+        long end = System.nanoTime() + nanos;
+        while (System.nanoTime() < end) {
+            Thread.onSpinWait();
+        }
+    }
+
+    @Test
+    void failsFastWithATypedErrorOnceTheQueueIsFull() {
+        AsyncEngine engine = engine(AsyncEngine.builder().readPermits(1).queueCapacity(2));
+        CountDownLatch gate = gate();
+        CountDownLatch started = new CountDownLatch(1);
+        CompletableFuture<String> running = engine.read(blockingOn(gate, started, "a"), null);
+        await(started);
+        CompletableFuture<String> queued1 = engine.read(() -> "b", null);
+        CompletableFuture<String> queued2 = engine.read(() -> "c", null);
+
+        CompletableFuture<String> refused = engine.read(() -> "d", null);
+
+        assertThat(refused).isCompletedExceptionally();
+        assertThat(refused).failsWithin(Duration.ZERO).withThrowableThat()
+                .havingCause().isInstanceOf(LibraryOverloadedException.class)
+                .withMessageContaining("queue is full").withMessageContaining("capacity 2");
+        assertThat(engine.outstanding()).isEqualTo(3);
+        gate.countDown();
+        assertThat(running).succeedsWithin(WAIT).isEqualTo("a");
+        assertThat(queued1).succeedsWithin(WAIT).isEqualTo("b");
+        assertThat(queued2).succeedsWithin(WAIT).isEqualTo("c");
+    }
+
+    @Test
+    void aCallCancelledBeforeItStartsNeverRunsAndFreesItsPlaceInTheQueue() {
+        AsyncEngine engine = engine(AsyncEngine.builder().readPermits(1).queueCapacity(1));
+        CountDownLatch gate = gate();
+        CountDownLatch started = new CountDownLatch(1);
+        CompletableFuture<String> running = engine.write(blockingOn(gate, started, "a"), null);
+        await(started);
+        AtomicBoolean ran = new AtomicBoolean();
+        CompletableFuture<String> cancelled = engine.write(() -> {
+            ran.set(true);
+            return "never";
+        }, null);
+
+        assertThat(cancelled.cancel(false)).isTrue();
+        CompletableFuture<String> next = engine.write(() -> "after", null);
+        gate.countDown();
+
+        assertThat(next).succeedsWithin(WAIT).isEqualTo("after");
+        assertThat(running).succeedsWithin(WAIT).isEqualTo("a");
+        assertThat(ran).isFalse();
+        assertThat(engine.outstanding()).isZero();
+    }
+
+    @Test
+    void failuresCompleteTheFutureWithTheSameTypedException() {
+        AsyncEngine engine = engine(AsyncEngine.builder());
+        CompletableFuture<Object> future = engine.read(() -> {
+            throw new NotFoundException("book", "id=7");
+        }, null);
+        assertThat(future).failsWithin(WAIT).withThrowableThat()
+                .havingCause().isInstanceOf(NotFoundException.class).withMessage("book id=7 not found");
+        assertThatThrownBy(future::join).isInstanceOf(CompletionException.class)
+                .cause().isInstanceOf(NotFoundException.class);
+    }
+
+    @Test
+    void aTimeoutAbortsAWaitForAConnectionAndFailsAsDatabaseUnavailable() {
+        AsyncEngine engine = engine(AsyncEngine.builder().readPermits(2));
+        DataSource pool = new CancellableDataSource(new NeverAnsweringPool());
+        long start = System.nanoTime();
+        CompletableFuture<Object> future = engine.write(() -> {
+            try (Connection connection = pool.getConnection()) {
+                return connection;
+            } catch (SQLException e) {
+                throw new IllegalStateException("pool wait failed", e);
+            }
+        }, Duration.ofMillis(200));
+
+        assertThat(future).failsWithin(WAIT).withThrowableThat()
+                .havingCause().isInstanceOf(DatabaseUnavailableException.class)
+                .withMessageStartingWith("statement timed out after 200ms");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        // the thread's interrupt was consumed: the next call on the engine runs normally
+        assertThat(engine.read(() -> Thread.currentThread().isInterrupted(), null))
+                .succeedsWithin(WAIT).isEqualTo(false);
+    }
+
+    @Test
+    void closeFinishesAcceptedWorkRefusesNewCallsAndStopsItsThreads() {
+        AsyncEngine engine = engine(AsyncEngine.builder().readPermits(2).writePermits(1)
+                .closeTimeout(Duration.ofSeconds(20)));
+        Set<Thread> workers = ConcurrentHashMap.newKeySet();
+        List<CompletableFuture<Integer>> accepted = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            int n = i;
+            Supplier<Integer> work = () -> {
+                workers.add(Thread.currentThread());
+                busy(1_000_000);
+                return n;
+            };
+            accepted.add(i % 2 == 0 ? engine.write(work, null) : engine.read(work, null));
+        }
+
+        engine.close();
+
+        for (int i = 0; i < accepted.size(); i++) {
+            assertThat(accepted.get(i)).isCompletedWithValue(i);
+        }
+        CompletableFuture<Integer> late = engine.read(() -> 1, null);
+        assertThat(late).isCompletedExceptionally();
+        assertThat(late).failsWithin(Duration.ZERO).withThrowableThat()
+                .havingCause().isInstanceOf(LibraryClosedException.class).withMessageContaining("closed");
+        assertThat(workers).isNotEmpty().allSatisfy(thread -> assertThat(thread.isAlive()).isFalse());
+        assertThat(engine.isClosed()).isTrue();
+        engine.close(); // idempotent
+    }
+
+    @Test
+    void closeAfterItsTimeoutFailsCallsNotStartedAndAbortsRunningOnes() {
+        AsyncEngine engine = engine(AsyncEngine.builder().readPermits(1).closeTimeout(Duration.ofMillis(200)));
+        DataSource pool = new CancellableDataSource(new NeverAnsweringPool());
+        CountDownLatch started = new CountDownLatch(1);
+        CompletableFuture<Object> running = engine.write(() -> {
+            started.countDown();
+            try (Connection connection = pool.getConnection()) {
+                return connection;
+            } catch (SQLException e) {
+                throw new IllegalStateException("pool wait failed", e);
+            }
+        }, Duration.ofMinutes(5));
+        await(started);
+        AtomicBoolean ran = new AtomicBoolean();
+        CompletableFuture<Boolean> queued = engine.write(() -> ran.getAndSet(true), null);
+
+        long start = System.nanoTime();
+        engine.close();
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        assertThat(running).failsWithin(Duration.ZERO).withThrowableThat()
+                .havingCause().isInstanceOf(LibraryClosedException.class)
+                .withMessageContaining("closed before this call finished");
+        assertThat(queued).failsWithin(Duration.ZERO).withThrowableThat()
+                .havingCause().isInstanceOf(LibraryClosedException.class).withMessageContaining("never ran");
+        assertThat(ran).isFalse();
+    }
+
+    @Test
+    void aCallerSuppliedExecutorRunsTheCallsIsBoundedAndIsNotShutDown() {
+        AtomicInteger counter = new AtomicInteger();
+        ExecutorService mine = Executors.newCachedThreadPool(runnable ->
+                new Thread(runnable, "caller-pool-" + counter.incrementAndGet()));
+        try {
+            AsyncEngine engine = engine(AsyncEngine.builder().readPermits(2).executor(mine));
+            AtomicInteger current = new AtomicInteger();
+            AtomicInteger max = new AtomicInteger();
+            List<CompletableFuture<String>> futures = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                futures.add(engine.read(() -> {
+                    max.accumulateAndGet(current.incrementAndGet(), Math::max);
+                    busy(500_000);
+                    current.decrementAndGet();
+                    return Thread.currentThread().getName();
+                }, null));
+            }
+            futures.forEach(f -> assertThat(f).succeedsWithin(WAIT).asString().startsWith("caller-pool-"));
+            assertThat(max.get()).isBetween(1, 2);
+            assertThat(engine.usesVirtualThreads()).isFalse();
+            engine.close();
+            assertThat(mine.isShutdown()).isFalse();
+        } finally {
+            mine.shutdownNow();
+        }
+    }
+
+    @Test
+    void rejectsNonsensicalSizes() {
+        assertThatThrownBy(() -> AsyncEngine.builder().readPermits(0).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("readPermits");
+        assertThatThrownBy(() -> AsyncEngine.builder().queueCapacity(-1).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("queueCapacity");
+        assertThatThrownBy(() -> AsyncEngine.builder().defaultTimeout(Duration.ZERO).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("defaultTimeout");
+    }
+
+    @Test
+    void formatsDurationsTheWayPeopleWriteThem() {
+        assertThat(AsyncEngine.format(Duration.ofSeconds(2))).isEqualTo("2s");
+        assertThat(AsyncEngine.format(Duration.ofMillis(200))).isEqualTo("200ms");
+        assertThat(AsyncEngine.format(Duration.ofMillis(1500))).isEqualTo("1.5s");
+        assertThat(AsyncEngine.format(Duration.ofSeconds(90))).isEqualTo("1m30s");
+        assertThat(AsyncEngine.format(Duration.ofHours(1))).isEqualTo("1h");
+    }
+
+    /** A pool whose every connection is taken: getConnection waits until interrupted, as HikariCP does. */
+    private static final class NeverAnsweringPool implements DataSource {
+        @Override
+        public Connection getConnection() throws SQLException {
+            try {
+                new CountDownLatch(1).await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SQLException("Interrupted during connection acquisition", e);
+            }
+            throw new SQLException("Connection is not available, request timed out after 60000ms");
+        }
+
+        @Override
+        public Connection getConnection(String username, String password) throws SQLException {
+            return getConnection();
+        }
+
+        @Override
+        public PrintWriter getLogWriter() {
+            return null;
+        }
+
+        @Override
+        public void setLogWriter(PrintWriter out) {
+        }
+
+        @Override
+        public void setLoginTimeout(int seconds) {
+        }
+
+        @Override
+        public int getLoginTimeout() {
+            return 0;
+        }
+
+        @Override
+        public Logger getParentLogger() {
+            return Logger.getGlobal();
+        }
+
+        @Override
+        public <T> T unwrap(Class<T> iface) throws SQLException {
+            throw new SQLException("not a wrapper");
+        }
+
+        @Override
+        public boolean isWrapperFor(Class<?> iface) {
+            return false;
+        }
+    }
+}

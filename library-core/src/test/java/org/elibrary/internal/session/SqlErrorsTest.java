@@ -1,0 +1,84 @@
+package org.elibrary.internal.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import org.apache.ibatis.exceptions.PersistenceException;
+import org.elibrary.Backend;
+import org.elibrary.DatabaseUnavailableException;
+import org.elibrary.DuplicateException;
+import org.elibrary.InvalidInputException;
+import org.elibrary.NotFoundException;
+import org.junit.jupiter.api.Test;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+
+class SqlErrorsTest {
+
+    @Test
+    void sqliteUniqueAndPrimaryKeyBecomeDuplicates() {
+        SQLiteException unique = new SQLiteException(
+                "[SQLITE_CONSTRAINT_UNIQUE] A UNIQUE constraint failed (UNIQUE constraint failed: book.title)",
+                SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE);
+        RuntimeException translated = SqlErrors.translate(new PersistenceException(unique), Backend.SQLITE, null);
+        assertThat(translated).isInstanceOfSatisfying(DuplicateException.class, e -> {
+            assertThat(e.field()).isEqualTo("book.title");
+            assertThat(e.getCause()).isSameAs(unique);
+        });
+        SQLiteException pk = new SQLiteException(
+                "[SQLITE_CONSTRAINT_PRIMARYKEY] (UNIQUE constraint failed: author_book.author_id, author_book.book_id)",
+                SQLiteErrorCode.SQLITE_CONSTRAINT_PRIMARYKEY);
+        assertThat(SqlErrors.translate(pk, Backend.SQLITE, null))
+                .isInstanceOfSatisfying(DuplicateException.class, e -> assertThat(e.field()).isEqualTo("author_book"));
+    }
+
+    @Test
+    void sqliteForeignKeyBusyAndInterrupt() {
+        assertThat(SqlErrors.translate(new SQLiteException("fk", SQLiteErrorCode.SQLITE_CONSTRAINT_FOREIGNKEY),
+                Backend.SQLITE, null)).isInstanceOf(NotFoundException.class);
+        assertThat(SqlErrors.translate(new SQLiteException("busy", SQLiteErrorCode.SQLITE_BUSY), Backend.SQLITE, null))
+                .isInstanceOf(DatabaseUnavailableException.class);
+        assertThat(SqlErrors.translate(new SQLiteException("locked", SQLiteErrorCode.SQLITE_LOCKED_SHAREDCACHE),
+                Backend.SQLITE, null)).isInstanceOf(DatabaseUnavailableException.class);
+        assertThat(SqlErrors.translate(new SQLiteException("interrupted", SQLiteErrorCode.SQLITE_INTERRUPT),
+                Backend.SQLITE, null)).hasMessageContaining("timed out");
+    }
+
+    @Test
+    void postgresStatesMapToTheSameClasses() {
+        ServerErrorMessage detail = new ServerErrorMessage(
+                "SERROR\0C23505\0Mduplicate key\0DKey (username)=(anna) already exists.\0tuser\0");
+        assertThat(SqlErrors.translate(new PSQLException(detail), Backend.POSTGRESQL, null))
+                .isInstanceOfSatisfying(DuplicateException.class, e -> {
+                    assertThat(e.field()).isEqualTo("user.username");
+                    assertThat(e.value()).isEqualTo("anna");
+                });
+        assertThat(SqlErrors.translate(new SQLException("fk", "23503"), Backend.POSTGRESQL, null))
+                .isInstanceOf(NotFoundException.class);
+        assertThat(SqlErrors.translate(new SQLException("cancel", "57014"), Backend.POSTGRESQL, null))
+                .isInstanceOf(DatabaseUnavailableException.class).hasMessageContaining("timed out");
+        assertThat(SqlErrors.translate(new SQLException("gone", "08006"), Backend.POSTGRESQL, null))
+                .isInstanceOf(DatabaseUnavailableException.class);
+        assertThat(SqlErrors.translate(new SQLException("shutdown", "57P01"), Backend.POSTGRESQL, null))
+                .isInstanceOf(DatabaseUnavailableException.class);
+        assertThat(SqlErrors.translate(new SQLTransientConnectionException("pool timeout"), Backend.POSTGRESQL, null))
+                .isInstanceOf(DatabaseUnavailableException.class);
+    }
+
+    @Test
+    void libraryAndCallerExceptionsPassUnchanged() {
+        InvalidInputException invalid = new InvalidInputException("f", "r");
+        assertThat(SqlErrors.translate(invalid, Backend.SQLITE, null)).isSameAs(invalid);
+        IllegalArgumentException callers = new IllegalArgumentException("mine");
+        assertThat(SqlErrors.translate(callers, Backend.SQLITE, null)).isSameAs(callers);
+    }
+
+    @Test
+    void constraintFieldParsing() {
+        assertThat(SqlErrors.sqliteConstraintField("UNIQUE constraint failed: user.username")).isEqualTo("user.username");
+        assertThat(SqlErrors.sqliteConstraintField("weird")).isEqualTo("unique value");
+    }
+}

@@ -1,0 +1,54 @@
+package org.elibrary.internal.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Arrays;
+import java.util.List;
+import org.elibrary.InvalidInputException;
+import org.junit.jupiter.api.Test;
+
+class ValidationTest {
+
+    @Test
+    void lengthIsCountedInCodePoints() {
+        assertThat(Validation.text("f", "😀".repeat(150), 150)).hasSize(300);
+        assertThatThrownBy(() -> Validation.text("f", "😀".repeat(151), 150))
+                .isInstanceOfSatisfying(InvalidInputException.class, e -> {
+                    assertThat(e.field()).isEqualTo("f");
+                    assertThat(e.rule()).isEqualTo("must be at most 150 characters");
+                });
+        assertThat(Validation.text("f", "é".repeat(3), 3)).isEqualTo("ééé");
+    }
+
+    @Test
+    void rejectsNullBlankNulAndUnpairedSurrogates() {
+        assertThatThrownBy(() -> Validation.text("book.title", null, 10)).hasMessage("book.title: is required");
+        assertThatThrownBy(() -> Validation.text("f", "", 10)).hasMessageContaining("blank");
+        assertThatThrownBy(() -> Validation.text("f", " \t\n\u00A0\u3000", 10)).hasMessageContaining("blank");
+        assertThatThrownBy(() -> Validation.text("f", "a\0", 10)).hasMessageContaining("NUL");
+        assertThatThrownBy(() -> Validation.text("f", "\uD83D", 10)).hasMessageContaining("surrogate");
+        assertThatThrownBy(() -> Validation.text("f", "\uDE00x", 10)).hasMessageContaining("surrogate");
+        assertThat(Validation.text("f", " x ", 10)).isEqualTo(" x ");
+        assertThat(Validation.text("f", "😀", 1)).isEqualTo("😀");
+    }
+
+    @Test
+    void idsLimitsOffsetsAndLists() {
+        assertThat(Validation.id("f", 1)).isEqualTo(1);
+        assertThatThrownBy(() -> Validation.id("book.id", 0)).hasMessage("book.id: must be a positive id");
+        assertThatThrownBy(() -> Validation.id("book.id", -5)).isInstanceOf(InvalidInputException.class);
+        assertThat(Validation.limit(1)).isEqualTo(1);
+        assertThat(Validation.limit(1000)).isEqualTo(1000);
+        assertThatThrownBy(() -> Validation.limit(0)).hasMessage("limit: must be between 1 and 1000");
+        assertThatThrownBy(() -> Validation.limit(1001)).isInstanceOf(InvalidInputException.class);
+        assertThat(Validation.offset(0)).isZero();
+        assertThatThrownBy(() -> Validation.offset(-1)).isInstanceOf(InvalidInputException.class);
+        assertThat(Validation.afterId(0)).isZero();
+        assertThatThrownBy(() -> Validation.afterId(-1)).isInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(() -> Validation.list("names", null)).hasMessage("names: is required");
+        assertThatThrownBy(() -> Validation.list("names", Arrays.asList("a", null)))
+                .hasMessage("names: must not contain null");
+        assertThat(Validation.list("names", List.of("a"))).containsExactly("a");
+    }
+}
