@@ -106,17 +106,16 @@ public final class Benchmark {
         return result;
     }
 
-    /** The implementations this build can run (all of {@link BenchOptions#ALL_IMPLS} once the library's are in). */
+    /** The implementations this build can run. */
     static List<String> availableImpls() {
-        return List.of("sync", "jdbc");
+        return BenchOptions.ALL_IMPLS;
     }
 
     static BenchImpl open(String name, Backend backend, String jdbcUrl) {
         return switch (name) {
-            case "jdbc" -> JdbcImpl.open(backend, jdbcUrl, LibraryDefaults.poolSize(backend, jdbcUrl));
+            case "jdbc" -> JdbcImpl.open(backend, jdbcUrl, LibraryDefaults.forUrl(jdbcUrl));
             case "sync" -> SyncImpl.open(jdbcUrl);
-            case "async" -> throw new UnsupportedOperationException(
-                    "impl '" + name + "' needs the library's catalog API, not built yet");
+            case "async" -> AsyncImpl.open(jdbcUrl);
             default -> throw new IllegalArgumentException("unknown impl " + name);
         };
     }

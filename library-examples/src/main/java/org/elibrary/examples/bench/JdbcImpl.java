@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Properties;
 import javax.sql.DataSource;
 import org.elibrary.Backend;
+import org.elibrary.LibrarySettings;
 import org.elibrary.internal.schema.SchemaMigrator;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.sqlite.SQLiteConfig;
@@ -38,8 +39,6 @@ import org.sqlite.SQLiteDataSource;
  * </ul>
  */
 final class JdbcImpl implements BenchImpl {
-    /** The busy timeout of the SQLite connections: the library's default (the write lane should make it moot). */
-    static final int SQLITE_BUSY_TIMEOUT_MS = 5_000;
     /**
      * Whether prepared statements are kept per physical connection and reused across transactions (the
      * default; sqlite-jdbc has no statement cache of its own, and preparing costs about as much as running
@@ -98,12 +97,14 @@ final class JdbcImpl implements BenchImpl {
     /**
      * Migrates the (fresh) database with the library's migrations, then opens the pools.
      *
-     * @param readers the reader pool's size (SQLite) or the pool's size (PostgreSQL): the library's default
+     * @param defaults the library's defaults for this URL: the pool size (SQLite: the readers beside one
+     *                 writer), SQLite's synchronous level and busy timeout
      */
-    static JdbcImpl open(Backend backend, String jdbcUrl, int readers) {
+    static JdbcImpl open(Backend backend, String jdbcUrl, LibrarySettings defaults) {
         Map<String, Object> settings = new LinkedHashMap<>();
+        int readers = defaults.maxPoolSize();
         if (backend == Backend.SQLITE) {
-            SQLiteConfig writerConfig = sqliteConfig();
+            SQLiteConfig writerConfig = sqliteConfig(defaults);
             writerConfig.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
             SQLiteDataSource migrator = new SQLiteDataSource(writerConfig);
             migrator.setUrl(jdbcUrl);
@@ -113,9 +114,9 @@ final class JdbcImpl implements BenchImpl {
             HikariDataSource writer = pool("bench-jdbc-writer", jdbcUrl, writerConfig.toProperties(), 1, false);
             HikariDataSource reader = null;
             try {
-                reader = pool("bench-jdbc-reader", jdbcUrl, sqliteConfig().toProperties(), readers, true);
-                settings.putAll(verifySqlitePragmas(writer));
-                verifySqlitePragmas(reader);
+                reader = pool("bench-jdbc-reader", jdbcUrl, sqliteConfig(defaults).toProperties(), readers, true);
+                settings.putAll(verifySqlitePragmas(writer, defaults));
+                verifySqlitePragmas(reader, defaults);
                 settings.put("transaction_mode_writer", "IMMEDIATE");
                 settings.put("pool_writer", 1);
                 settings.put("pool_readers", readers);
@@ -149,13 +150,13 @@ final class JdbcImpl implements BenchImpl {
         }
     }
 
-    /** The library's recommended SQLite settings: WAL, synchronous FULL, foreign keys, a busy timeout. */
-    static SQLiteConfig sqliteConfig() {
+    /** The library's recommended SQLite settings: WAL, its synchronous level, foreign keys, its busy timeout. */
+    static SQLiteConfig sqliteConfig(LibrarySettings defaults) {
         SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-        config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        config.setSynchronous(SQLiteConfig.SynchronousMode.valueOf(defaults.sqliteSynchronous().name()));
         config.enforceForeignKeys(true);
-        config.setBusyTimeout(SQLITE_BUSY_TIMEOUT_MS);
+        config.setBusyTimeout((int) defaults.sqliteBusyTimeout().toMillis());
         return config;
     }
 
@@ -172,7 +173,7 @@ final class JdbcImpl implements BenchImpl {
     }
 
     /** Reads the pragmas back from a pooled connection and fails if one is not in force. */
-    static Map<String, Object> verifySqlitePragmas(DataSource dataSource) {
+    static Map<String, Object> verifySqlitePragmas(DataSource dataSource, LibrarySettings defaults) {
         Map<String, Object> pragmas = new LinkedHashMap<>();
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
             for (String pragma : new String[] {"journal_mode", "synchronous", "foreign_keys", "busy_timeout"}) {
@@ -196,9 +197,9 @@ final class JdbcImpl implements BenchImpl {
         };
         pragmas.put("synchronous", synchronous);
         if (!"wal".equalsIgnoreCase(String.valueOf(pragmas.get("journal_mode")))
-                || !"FULL".equals(synchronous)
+                || !defaults.sqliteSynchronous().name().equals(synchronous)
                 || !"1".equals(pragmas.get("foreign_keys"))
-                || !String.valueOf(SQLITE_BUSY_TIMEOUT_MS).equals(pragmas.get("busy_timeout"))) {
+                || !String.valueOf(defaults.sqliteBusyTimeout().toMillis()).equals(pragmas.get("busy_timeout"))) {
             throw new IllegalStateException("SQLite pragmas not in force: " + pragmas);
         }
         return pragmas;

@@ -16,9 +16,12 @@ final class LibraryDefaults {
     private LibraryDefaults() {
     }
 
-    /** The library's default pool size (SQLite: its reader pool, beside one writer connection). */
-    static int poolSize(Backend backend, String jdbcUrl) {
-        return LibrarySettings.builder().databaseUrl(jdbcUrl).build().maxPoolSize();
+    /**
+     * The settings a library opened on this URL gets by default: pool size (SQLite: its reader pool, beside
+     * one writer connection), SQLite synchronous level and busy timeout.
+     */
+    static LibrarySettings forUrl(String jdbcUrl) {
+        return LibrarySettings.builder().databaseUrl(jdbcUrl).build();
     }
 
     /** What a library opened with these settings runs with, for the output's settings line. */
@@ -27,6 +30,12 @@ final class LibraryDefaults {
         if (library.backend() == Backend.SQLITE) {
             // journal_mode is stored in the file, so another connection sees it
             described.put("journal_mode", sqlitePragma(jdbcUrl, "journal_mode"));
+            // per-connection pragmas: the library reads them back from its pools at open and fails if one is
+            // not in force, so its settings are what ran
+            described.put("synchronous", settings.sqliteSynchronous().name());
+            described.put("foreign_keys", "1");
+            described.put("busy_timeout", Long.toString(settings.sqliteBusyTimeout().toMillis()));
+            described.put("transaction_mode_writer", "IMMEDIATE");
             described.put("pool_writer", 1);
             described.put("pool_readers", settings.maxPoolSize());
         } else {

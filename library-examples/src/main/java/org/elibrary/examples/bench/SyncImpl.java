@@ -28,7 +28,7 @@ final class SyncImpl implements BenchImpl {
     }
 
     static SyncImpl open(String jdbcUrl) {
-        LibrarySettings librarySettings = LibrarySettings.builder().databaseUrl(jdbcUrl).build();
+        LibrarySettings librarySettings = LibraryDefaults.forUrl(jdbcUrl);
         Library library = Library.open(librarySettings);
         try {
             return new SyncImpl(library, LibraryDefaults.describe(library, librarySettings, jdbcUrl));
