@@ -93,11 +93,18 @@ public final class Benchmark {
                 results.add(emit(jsonOut, phases.delete()));
                 Counts counts = impl.counts();
                 JsonLines.counts(jsonOut, name, backend, counts);
-                log.line(name + ": counts " + counts);
+                Counts expected = workload.expectedCounts();
+                log.line(name + ": counts " + counts + (counts.equals(expected) ? " (as expected)"
+                        : " DIFFER from the expected " + expected));
                 return new ImplResult(name, backend, settings, results, counts);
             }
         } finally {
-            fresh.drop();
+            try {
+                fresh.drop();
+            } catch (RuntimeException e) {
+                // leaves an empty database behind on an external server; never hides the run's own failure
+                log.line(name + ": could not drop its database: " + e.getMessage());
+            }
         }
     }
 
@@ -229,7 +236,7 @@ public final class Benchmark {
             return result("search", w.searchOps, System.nanoTime() - start, errors);
         }
 
-        PhaseResult concurrent() throws RuntimeException {
+        PhaseResult concurrent() {
             log.line(impl + ": concurrent");
             PhaseErrors errors = new PhaseErrors();
             long start = System.nanoTime();
