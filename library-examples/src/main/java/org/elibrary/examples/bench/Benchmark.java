@@ -43,8 +43,10 @@ public final class Benchmark {
      * @param progress receives human-readable progress, or null for none (the CLI passes one only when
      *                 attached to a terminal)
      * @return one result per implementation, in the order run
-     * @throws IllegalStateException when an implementation cannot open its database or its import fails;
-     *                               failures of single operations in later phases are counted as errors
+     * @throws IllegalStateException when the temporary folder, the embedded server or a fresh database cannot
+     *                               be made, or an implementation's import fails; failures of single
+     *                               operations in later phases are counted as errors instead
+     * @throws org.elibrary.LibraryException when the library cannot open the fresh database
      */
     public static List<ImplResult> run(BenchOptions options, PrintStream jsonOut, PrintStream progress) {
         Objects.requireNonNull(options, "options");
@@ -178,7 +180,17 @@ public final class Benchmark {
 
         PhaseResult importAll() {
             log.line(impl + ": import");
-            long start = System.nanoTime();
+            try {
+                long start = System.nanoTime();
+                long rows = importRows();
+                return result("import", rows, System.nanoTime() - start, new PhaseErrors());
+            } catch (RuntimeException e) {
+                // without the data no later phase means anything
+                throw new IllegalStateException(impl + ": import failed: " + e.getMessage(), e);
+            }
+        }
+
+        private long importRows() {
             long rows = 0;
             for (int from = 0; from < w.authors; from += Workload.BATCH_ROWS) {
                 int to = Math.min(w.authors, from + Workload.BATCH_ROWS);
@@ -202,7 +214,7 @@ public final class Benchmark {
                 target.insertComments(w, from, to);
                 rows += to - from;
             }
-            return result("import", rows, System.nanoTime() - start, new PhaseErrors());
+            return rows;
         }
 
         PhaseResult details() {
