@@ -114,7 +114,7 @@ public final class Sessions {
         if (outer != null) {
             return nested(outer, callback);
         }
-        return fresh(database.writer(), true, callback::apply, true);
+        return fresh(database.writer(), true, callback::apply);
     }
 
     /** The transaction open on this thread, if any. */
@@ -155,7 +155,7 @@ public final class Sessions {
         if (joined != null) {
             return joined(joined, work);
         }
-        return fresh(write ? database.writer() : database.reader(), write, work, false);
+        return fresh(write ? database.writer() : database.reader(), write, work);
     }
 
     private <T> T joined(UnitOfWork uow, Work<T> work) {
@@ -173,7 +173,7 @@ public final class Sessions {
         }
     }
 
-    private <T> T fresh(DataSource source, boolean transactional, Work<T> work, boolean callerTransaction) {
+    private <T> T fresh(DataSource source, boolean transactional, Work<T> work) {
         Connection connection = null;
         Connection physical = null;
         SqlSession session = null;
