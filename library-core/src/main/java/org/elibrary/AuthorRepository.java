@@ -24,6 +24,9 @@ import org.elibrary.internal.session.Validation;
  * Authors: create, find, rename, delete, list and search. Obtained from {@link Library#authors()} or, bound to
  * one transaction, from {@link Transaction#authors()}.
  *
+ * <p>Lists are ordered by name in the database's collation (code-point order on SQLite; the database's
+ * default collation on PostgreSQL, so mixed-case or accented values may sort differently there).
+ *
  * <p>Every method is atomic: when it throws, the database is as before the call. Names are at most 100
  * characters (code points), not blank, without NUL; a name is unique. Methods throw
  * {@link InvalidInputException} for a broken rule, {@link DuplicateException} for a taken name,

@@ -30,6 +30,9 @@ import org.elibrary.internal.session.Validation;
  * Books, their links to authors, and the book read models: details, lists, pages and search. Obtained from
  * {@link Library#books()} or, bound to one transaction, from {@link Transaction#books()}.
  *
+ * <p>Lists are ordered by title in the database's collation (code-point order on SQLite; the database's
+ * default collation on PostgreSQL, so mixed-case or accented values may sort differently there).
+ *
  * <p>Every method is atomic. Titles are at most 150 characters (code points), not blank, without NUL, and
  * unique. Reads are single SQL statements (a consistent snapshot, a fixed number of queries whatever the
  * number of authors or comments). Exceptions as described on {@link AuthorRepository}.
@@ -84,7 +87,7 @@ public final class BookRepository {
             List<Author> linked = new ArrayList<>(names.size());
             if (!names.isEmpty()) {
                 Set<String> missing = new LinkedHashSet<>(names);
-                for (Author existing : authors.selectByNames(names)) {
+                for (Author existing : authors.selectByNames(Bulk.of(new ArrayList<>(names)))) {
                     linked.add(existing);
                     missing.remove(existing.name());
                 }

@@ -20,6 +20,9 @@ import org.elibrary.internal.session.Validation;
  * Users (the readers who comment): create, find, rename, delete, list. Obtained from {@link Library#users()}
  * or, bound to one transaction, from {@link Transaction#users()}.
  *
+ * <p>Lists are ordered by username in the database's collation (code-point order on SQLite; the database's
+ * default collation on PostgreSQL, so mixed-case or accented values may sort differently there).
+ *
  * <p>Every method is atomic. Usernames are at most 50 characters (code points), not blank, without NUL, and
  * unique. Exceptions as described on {@link AuthorRepository}.
  */

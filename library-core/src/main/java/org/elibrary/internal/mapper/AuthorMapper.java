@@ -1,6 +1,5 @@
 package org.elibrary.internal.mapper;
 
-import java.util.Collection;
 import java.util.List;
 import org.elibrary.domain.Author;
 
@@ -13,7 +12,7 @@ public interface AuthorMapper {
 
     Author selectByName(String name);
 
-    List<Author> selectByNames(Collection<String> names);
+    List<Author> selectByNames(Bulk names);
 
     int updateName(long id, String name);
 
