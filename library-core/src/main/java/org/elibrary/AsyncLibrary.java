@@ -59,7 +59,9 @@ import org.elibrary.internal.db.Database;
  *
  * <p><b>Transactions.</b> An asynchronous call never joins a transaction open on the calling thread: it runs
  * on another thread and connection. Do not wait for an asynchronous write inside a synchronous transaction
- * callback on SQLite: it needs the writer connection that transaction holds.
+ * callback on SQLite: it needs the writer connection that transaction holds. Likewise, inside an asynchronous
+ * call (an {@link #inTransaction} callback) use the synchronous handle it receives: waiting there for another
+ * asynchronous call can deadlock, as that call may need the very slot the waiting one holds.
  *
  * <p><b>Lifecycle.</b> The view lives as long as its {@code Library}. {@link Library#close()} stops accepting
  * calls (later ones fail at once with {@link LibraryClosedException}), waits up to

@@ -26,7 +26,6 @@ class ExamplesIT {
             System.setOut(original);
         }
         String out = captured.toString(StandardCharsets.UTF_8);
-        original.print(out);
         return out;
     }
 

@@ -96,11 +96,11 @@ public final class AsyncEngine implements AutoCloseable {
             this.ownedExecutor = null;
             this.executor = builder.executor;
         }
-        this.timer = new ScheduledThreadPoolExecutor(1, runnable -> {
+        this.timer = new ScheduledThreadPoolExecutor(1, AsyncThreads.recording(runnable -> {
             Thread thread = new Thread(runnable, AsyncThreads.THREAD_PREFIX + "timeouts");
             thread.setDaemon(true);
             return thread;
-        });
+        }, ownedThreads));
         timer.setRemoveOnCancelPolicy(true);
         timer.setKeepAliveTime(AsyncThreads.KEEP_ALIVE_SECONDS, TimeUnit.SECONDS);
         timer.allowCoreThreadTimeOut(true);
@@ -227,7 +227,7 @@ public final class AsyncEngine implements AutoCloseable {
             }
             // otherwise it was dispatched already: Task.run sees CANCELLED, never runs it, and accounts for it
         } else {
-            task.handle.cancel("cancelled by the caller");
+            cancelRepeatedly(task, "cancelled by the caller");
         }
     }
 
@@ -262,6 +262,7 @@ public final class AsyncEngine implements AutoCloseable {
 
     private <T> void execute(Task<T> task) {
         if (!task.state.compareAndSet(NEW, RUNNING) || task.future.isDone()) {
+            stopCancelling(task);
             Task<?> next = release(task);
             done();
             if (next != null) {
@@ -281,6 +282,7 @@ public final class AsyncEngine implements AutoCloseable {
         }
         if (abandoned) {
             // handed to the executor, but it only got a thread after the close deadline
+            stopCancelling(task);
             task.future.completeExceptionally(new LibraryClosedException(
                     "the library closed before this call started; it never ran"));
             release(task);
@@ -307,7 +309,7 @@ public final class AsyncEngine implements AutoCloseable {
             if (watchdog != null) {
                 watchdog.cancel(false);
             }
-            task.handle.finish();
+            stopCancelling(task);
             // an interrupt meant for this call must not reach the next one on a reused thread
             Thread.interrupted();
         }
@@ -326,6 +328,32 @@ public final class AsyncEngine implements AutoCloseable {
         } finally {
             COMPLETING.remove();
             done();
+        }
+    }
+
+    /**
+     * Cancels the call now and again every {@link #RECANCEL_MILLIS} until it has finished: a cancel that lands
+     * before its statement is executing (PostgreSQL ignores it) or between two statements has no effect.
+     */
+    private void cancelRepeatedly(Task<?> task, String reason) {
+        task.handle.cancel(reason);
+        try {
+            ScheduledFuture<?> repeat = timer.scheduleWithFixedDelay(() -> task.handle.cancel(reason),
+                    RECANCEL_MILLIS, RECANCEL_MILLIS, TimeUnit.MILLISECONDS);
+            task.repeats.add(repeat);
+            if (task.handle.isFinished()) {
+                repeat.cancel(false); // it finished meanwhile and may have missed this one
+            }
+        } catch (RejectedExecutionException e) {
+            // the timer is stopping: the engine is closing and has cancelled its calls already
+        }
+    }
+
+    /** The call is over (or never ran): later cancels must not touch anything, repeated ones stop. */
+    private static void stopCancelling(Task<?> task) {
+        task.handle.finish();
+        for (ScheduledFuture<?> repeat : task.repeats) {
+            repeat.cancel(false);
         }
     }
 
@@ -381,13 +409,7 @@ public final class AsyncEngine implements AutoCloseable {
                 done();
             }
             for (Task<?> task : stillRunning) {
-                task.handle.cancel(reason);
-                try {
-                    timer.scheduleWithFixedDelay(() -> task.handle.cancel(reason), RECANCEL_MILLIS,
-                            RECANCEL_MILLIS, TimeUnit.MILLISECONDS);
-                } catch (RejectedExecutionException ignored) {
-                    // cannot happen before the timer is shut down below
-                }
+                cancelRepeatedly(task, reason);
             }
             boolean abort;
             lock.lock();
@@ -415,10 +437,6 @@ public final class AsyncEngine implements AutoCloseable {
                         ownedExecutor.shutdownNow();
                         ownedExecutor.awaitTermination(ABORT_GRACE.toMillis(), TimeUnit.MILLISECONDS);
                     }
-                    // a pool counts as terminated a moment before its last threads have exited
-                    for (Thread thread : ownedThreads) {
-                        thread.join(ABORT_GRACE.toMillis());
-                    }
                 } catch (InterruptedException e) {
                     ownedExecutor.shutdownNow();
                     Thread.currentThread().interrupt();
@@ -426,6 +444,12 @@ public final class AsyncEngine implements AutoCloseable {
             }
             try {
                 timer.awaitTermination(ABORT_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+                // an executor counts as terminated a moment before its last threads have exited
+                for (Thread thread : ownedThreads) {
+                    if (thread != Thread.currentThread()) {
+                        thread.join(ABORT_GRACE.toMillis());
+                    }
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -504,6 +528,7 @@ public final class AsyncEngine implements AutoCloseable {
         final CompletableFuture<T> future;
         final CancellationHandle handle = new CancellationHandle();
         final AtomicInteger state = new AtomicInteger(NEW);
+        final java.util.Queue<ScheduledFuture<?>> repeats = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
         Task(Lane lane, Supplier<T> work, Duration timeout, CompletableFuture<T> future) {
             this.lane = lane;

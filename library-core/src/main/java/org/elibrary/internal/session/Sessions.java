@@ -178,6 +178,7 @@ public final class Sessions {
         Connection physical = null;
         SqlSession session = null;
         UnitOfWork uow = null;
+        boolean rolledBack = true;
         Listener l = listener.get();
         try {
             connection = source.getConnection();
@@ -223,8 +224,8 @@ public final class Sessions {
                 closeQuietly(session);
                 session = null;
             }
-            if (transactional && connection != null) {
-                rollbackQuietly(connection);
+            if (transactional && connection != null && !rollbackQuietly(connection)) {
+                rolledBack = false;
             }
             throw SqlErrors.translate(t, backend, uow);
         } finally {
@@ -237,13 +238,16 @@ public final class Sessions {
                     l.finished(uow);
                 }
             }
+            // After a failed rollback, switching auto-commit back on would COMMIT the open transaction on
+            // SQLite: leave the connection as it is and let the pool discard or reset it.
+            boolean restoreAutoCommit = transactional && rolledBack;
             if (physical == null) {
-                release(session, connection, transactional);
+                release(session, connection, restoreAutoCommit);
             } else {
                 if (session != null) {
                     session.clearCache();
                 }
-                release(null, connection, transactional);
+                release(null, connection, restoreAutoCommit);
             }
         }
     }
@@ -331,15 +335,17 @@ public final class Sessions {
         }
     }
 
-    private static void rollbackQuietly(Connection connection) {
+    /** Rolls back; false when the rollback itself failed (the connection is probably broken). */
+    private static boolean rollbackQuietly(Connection connection) {
         try {
             connection.rollback();
+            return true;
         } catch (SQLException | RuntimeException ignored) {
-            // The connection is probably broken; closing it below discards the transaction anyway.
+            return false;
         }
     }
 
-    private static void release(SqlSession session, Connection connection, boolean transactional) {
+    private static void release(SqlSession session, Connection connection, boolean restoreAutoCommit) {
         if (session != null) {
             try {
                 session.close();
@@ -349,7 +355,7 @@ public final class Sessions {
         }
         if (connection != null) {
             try {
-                if (transactional) {
+                if (restoreAutoCommit) {
                     connection.setAutoCommit(true);
                 }
             } catch (SQLException | RuntimeException ignored) {

@@ -44,7 +44,7 @@ final class BenchDatabases implements AutoCloseable {
             Files.createDirectories(options.workDir());
             folder = Files.createTempDirectory(options.workDir(), "elibrary-bench-");
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a temporary folder in " + options.workDir(), e);
+            throw new IllegalStateException("cannot create a temporary folder in " + options.workDir(), e);
         }
         if (options.backend() == Backend.SQLITE) {
             return new BenchDatabases(Backend.SQLITE, folder, null, null);
@@ -60,7 +60,7 @@ final class BenchDatabases implements AutoCloseable {
             return new BenchDatabases(Backend.POSTGRESQL, folder, server, server.getJdbcUrl("postgres", "postgres"));
         } catch (IOException e) {
             deleteTree(folder);
-            throw new UncheckedIOException("cannot start embedded PostgreSQL", e);
+            throw new IllegalStateException("cannot start embedded PostgreSQL: " + e.getMessage(), e);
         }
     }
 

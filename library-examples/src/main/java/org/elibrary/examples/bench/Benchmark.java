@@ -43,8 +43,10 @@ public final class Benchmark {
      * @param progress receives human-readable progress, or null for none (the CLI passes one only when
      *                 attached to a terminal)
      * @return one result per implementation, in the order run
-     * @throws IllegalStateException when an implementation cannot open its database or its import fails;
-     *                               failures of single operations in later phases are counted as errors
+     * @throws IllegalStateException when the temporary folder, the embedded server or a fresh database cannot
+     *                               be made, or an implementation's import fails; failures of single
+     *                               operations in later phases are counted as errors instead
+     * @throws org.elibrary.LibraryException when the library cannot open the fresh database
      */
     public static List<ImplResult> run(BenchOptions options, PrintStream jsonOut, PrintStream progress) {
         Objects.requireNonNull(options, "options");
@@ -93,11 +95,18 @@ public final class Benchmark {
                 results.add(emit(jsonOut, phases.delete()));
                 Counts counts = impl.counts();
                 JsonLines.counts(jsonOut, name, backend, counts);
-                log.line(name + ": counts " + counts);
+                Counts expected = workload.expectedCounts();
+                log.line(name + ": counts " + counts + (counts.equals(expected) ? " (as expected)"
+                        : " DIFFER from the expected " + expected));
                 return new ImplResult(name, backend, settings, results, counts);
             }
         } finally {
-            fresh.drop();
+            try {
+                fresh.drop();
+            } catch (RuntimeException e) {
+                // leaves an empty database behind on an external server; never hides the run's own failure
+                log.line(name + ": could not drop its database: " + e.getMessage());
+            }
         }
     }
 
@@ -106,16 +115,16 @@ public final class Benchmark {
         return result;
     }
 
-    /** The implementations this build can run (all of {@link BenchOptions#ALL_IMPLS} once the library's are in). */
+    /** The implementations this build can run. */
     static List<String> availableImpls() {
-        return List.of("jdbc");
+        return BenchOptions.ALL_IMPLS;
     }
 
     static BenchImpl open(String name, Backend backend, String jdbcUrl) {
         return switch (name) {
-            case "jdbc" -> JdbcImpl.open(backend, jdbcUrl, LibraryDefaults.poolSize(backend, jdbcUrl));
-            case "sync", "async" -> throw new UnsupportedOperationException(
-                    "impl '" + name + "' needs the library's catalog API, not built yet");
+            case "jdbc" -> JdbcImpl.open(backend, jdbcUrl, LibraryDefaults.forUrl(jdbcUrl));
+            case "sync" -> SyncImpl.open(jdbcUrl);
+            case "async" -> AsyncImpl.open(jdbcUrl);
             default -> throw new IllegalArgumentException("unknown impl " + name);
         };
     }
@@ -171,7 +180,17 @@ public final class Benchmark {
 
         PhaseResult importAll() {
             log.line(impl + ": import");
-            long start = System.nanoTime();
+            try {
+                long start = System.nanoTime();
+                long rows = importRows();
+                return result("import", rows, System.nanoTime() - start, new PhaseErrors());
+            } catch (RuntimeException e) {
+                // without the data no later phase means anything
+                throw new IllegalStateException(impl + ": import failed: " + e.getMessage(), e);
+            }
+        }
+
+        private long importRows() {
             long rows = 0;
             for (int from = 0; from < w.authors; from += Workload.BATCH_ROWS) {
                 int to = Math.min(w.authors, from + Workload.BATCH_ROWS);
@@ -195,7 +214,7 @@ public final class Benchmark {
                 target.insertComments(w, from, to);
                 rows += to - from;
             }
-            return result("import", rows, System.nanoTime() - start, new PhaseErrors());
+            return rows;
         }
 
         PhaseResult details() {
@@ -229,7 +248,7 @@ public final class Benchmark {
             return result("search", w.searchOps, System.nanoTime() - start, errors);
         }
 
-        PhaseResult concurrent() throws RuntimeException {
+        PhaseResult concurrent() {
             log.line(impl + ": concurrent");
             PhaseErrors errors = new PhaseErrors();
             long start = System.nanoTime();

@@ -3,6 +3,7 @@ package org.elibrary.examples.cli;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.elibrary.Library;
+import org.elibrary.LibrarySettings;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -16,11 +17,17 @@ abstract class CatalogCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() {
-        try (Library library = cli().openLibrary()) {
+        LibrarySettings settings = cli().settings();
+        beforeOpen(settings);
+        try (Library library = Library.open(settings)) {
             run(library);
         }
         out().flush();
         return ExitCodes.OK;
+    }
+
+    /** Work before the library opens (which migrates, unless DATABASE_MIGRATE_ON_OPEN=false). */
+    void beforeOpen(LibrarySettings settings) {
     }
 
     abstract void run(Library library);

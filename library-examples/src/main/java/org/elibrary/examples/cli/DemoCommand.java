@@ -3,14 +3,17 @@ package org.elibrary.examples.cli;
 import java.util.ArrayList;
 import java.util.List;
 import org.elibrary.Library;
+import org.elibrary.LibrarySettings;
 import org.elibrary.Transaction;
 import org.elibrary.domain.Book;
 import org.elibrary.domain.BookDetails;
+import org.elibrary.migrations.MigrationReport;
+import org.elibrary.migrations.Migrations;
 import picocli.CommandLine.Command;
 
 /**
- * {@code demo}: migrates (opening the library does), adds a small Russian catalog where it is missing, and
- * prints it. Every sample row is looked up by its unique key first, so a second run adds nothing, and all of
+ * {@code demo}: migrates (even when {@code DATABASE_MIGRATE_ON_OPEN=false}), adds a small Russian catalog
+ * where it is missing, and prints it. Every sample row is looked up by its unique key first, so a second run adds nothing, and all of
  * it is written in one transaction, so a failure adds nothing either.
  */
 @Command(name = "demo", description = "Migrate, add a small Russian sample catalog if absent, and print it.")
@@ -47,6 +50,16 @@ final class DemoCommand extends CatalogCommand {
         }
     }
 
+    private MigrationReport migration;
+
+    /** The demo migrates even when the settings turn migrate-on-open off. */
+    @Override
+    void beforeOpen(LibrarySettings settings) {
+        if (!settings.inMemory()) { // an in-memory database exists only inside the Library, which migrates it
+            migration = Migrations.from(settings).migrate();
+        }
+    }
+
     @Override
     void run(Library library) {
         Added added = library.inTransaction(tx -> addMissing(tx));
@@ -60,6 +73,10 @@ final class DemoCommand extends CatalogCommand {
                 catalog.forEach(details -> lines.write(json -> Render.details(json, details)));
             }
             return;
+        }
+        if (migration != null && migration.changed()) {
+            out().println((migration.adopted() ? "Adopted the Python app's database; schema" : "Schema")
+                    + " migrated to version " + migration.versionAfter() + ".");
         }
         if (added.nothing()) {
             out().println("The sample catalog is already there; nothing added.");

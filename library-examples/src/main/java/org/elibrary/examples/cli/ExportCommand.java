@@ -42,7 +42,7 @@ final class ExportCommand extends CatalogCommand {
     @Override
     void run(Library library) {
         if (file == null) {
-            export(library, out());
+            export(library, out(), progress());
             return;
         }
         // Written beside the target and moved into place at the end: a failed export leaves no half file.
@@ -52,7 +52,7 @@ final class ExportCommand extends CatalogCommand {
             long rows;
             try (Writer writer = new BufferedWriter(new OutputStreamWriter(
                     Files.newOutputStream(partial), StandardCharsets.UTF_8))) {
-                rows = export(library, writer);
+                rows = export(library, writer, progress());
             }
             Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING);
             err().println("Exported " + rows + " rows to " + file);
@@ -67,8 +67,12 @@ final class ExportCommand extends CatalogCommand {
         }
     }
 
+    private Progress progress() {
+        return new Progress(cli().interactive() ? cli().stderr() : null, "exported");
+    }
+
     /** Writes the catalog; returns the number of lines written. */
-    static long export(Library library, Writer target) {
+    static long export(Library library, Writer target, Progress progress) {
         long[] rows = {0};
         try (JsonLines lines = new JsonLines(target)) {
             new Pager<User>(null, null, User::id, library.users()::listAfter).forEach(user -> {
@@ -77,6 +81,7 @@ final class ExportCommand extends CatalogCommand {
                     Render.user(json, user);
                 });
                 rows[0]++;
+                progress.tick();
             });
             new Pager<Author>(null, null, Author::id, library.authors()::listAfter).forEach(author -> {
                 lines.write(json -> {
@@ -84,6 +89,7 @@ final class ExportCommand extends CatalogCommand {
                     Render.author(json, author);
                 });
                 rows[0]++;
+                progress.tick();
             });
             new Pager<BookWithAuthors>(null, null, BookWithAuthors::id, library.books()::listAfter).forEach(book -> {
                 lines.write(json -> {
@@ -91,6 +97,7 @@ final class ExportCommand extends CatalogCommand {
                     Render.book(json, book);
                 });
                 rows[0]++;
+                progress.tick();
                 // The book's comments, with usernames (one query); a book deleted meanwhile has none.
                 for (BookComment comment : library.comments().listForBook(book.id())) {
                     lines.write(json -> {
@@ -101,11 +108,13 @@ final class ExportCommand extends CatalogCommand {
                         json.writeStringField("text", comment.text());
                     });
                     rows[0]++;
+                    progress.tick();
                 }
             });
         } catch (UncheckedIOException e) {
             throw new CliInputException("cannot write the export: " + e.getCause().getMessage(), e);
         }
+        progress.done();
         return rows[0];
     }
 }

@@ -1,17 +1,19 @@
 package org.elibrary.examples.cli;
 
+import java.io.BufferedOutputStream;
+import java.io.Console;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.elibrary.ConfigurationException;
-import org.elibrary.Library;
 import org.elibrary.LibrarySettings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -66,8 +68,16 @@ public final class LibraryCli implements Callable<Integer> {
 
     /** A CLI printing to the process's stdout and stderr, both as UTF-8 whatever the platform default. */
     public LibraryCli() {
-        this(new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8),
-                new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8));
+        this(utf8(FileDescriptor.out), utf8(FileDescriptor.err));
+    }
+
+    /**
+     * System.out encodes with the platform charset (US-ASCII under a C locale on JDK 17), which would turn
+     * Cyrillic into '?'; the CLI writes UTF-8 to the file descriptor itself.
+     */
+    private static PrintStream utf8(FileDescriptor descriptor) {
+        return new PrintStream(new BufferedOutputStream(new FileOutputStream(descriptor), 1 << 16), true,
+                StandardCharsets.UTF_8);
     }
 
     /** A CLI printing to the given streams (tests capture them), with the process's environment. */
@@ -98,7 +108,15 @@ public final class LibraryCli implements Callable<Integer> {
 
     /** Runs one command line on this CLI's streams; returns the exit code. */
     public int execute(String... args) {
-        return commandLine().execute(args);
+        CommandLine commandLine = commandLine();
+        try {
+            return commandLine.execute(args);
+        } finally {
+            commandLine.getOut().flush();
+            commandLine.getErr().flush();
+            out.flush();
+            err.flush();
+        }
     }
 
     /** The picocli command line, wired to this CLI's streams and exit codes. */
@@ -149,11 +167,6 @@ public final class LibraryCli implements Callable<Integer> {
         return settings;
     }
 
-    /** Opens the library the settings describe (migrating it first, unless the settings say not to). */
-    Library openLibrary() {
-        return Library.open(settings());
-    }
-
     /** Raw stdout, for output written as bytes (the benchmark's JSON lines). */
     PrintStream stdout() {
         return out;
@@ -164,8 +177,20 @@ public final class LibraryCli implements Callable<Integer> {
         return err;
     }
 
-    /** Whether stderr is a terminal, so progress lines help rather than clutter a log. */
+    /** Whether the process is attached to a terminal, so progress lines help rather than clutter a log. */
     boolean interactive() {
-        return System.console() != null;
+        Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        // From JDK 22 System.console() is not null even when redirected; Console.isTerminal() then tells.
+        try {
+            Method isTerminal = Console.class.getMethod("isTerminal");
+            return (Boolean) isTerminal.invoke(console);
+        } catch (NoSuchMethodException e) {
+            return true; // JDK 17 to 21: a console exists only on a terminal
+        } catch (ReflectiveOperationException e) {
+            return false;
+        }
     }
 }

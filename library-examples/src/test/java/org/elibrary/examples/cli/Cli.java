@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,10 +45,15 @@ final class Cli {
     }
 
     static Result run(String... args) {
+        return runIn(null, null, args);
+    }
+
+    /** Runs with {@code environment} instead of the process's and {@code workingDirectory} as the working directory. */
+    static Result runIn(Map<String, String> environment, Path workingDirectory, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = new LibraryCli(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8)).execute(args);
+                new PrintStream(err, true, StandardCharsets.UTF_8), environment, workingDirectory).execute(args);
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 

@@ -276,6 +276,26 @@ class LibraryCliIT {
                 .allSatisfy(book -> assertThat(book).containsKeys("id", "title", "authors", "comments"));
     }
 
+    @Test
+    void withoutDatabaseUrlTheDemoUsesLibraryDbInTheWorkingDirectoryAndMigratesAnyway() throws IOException {
+        // No DATABASE_URL anywhere, and an environment that turns migrate-on-open off.
+        Path folder = tmp.toRealPath();
+        Cli.Result demo = Cli.runIn(Map.of("DATABASE_MIGRATE_ON_OPEN", "false"), folder, "demo");
+        assertThat(demo.exitCode()).as(demo.toString()).isZero();
+        assertThat(demo.err().strip()).isEqualTo("DATABASE_URL is not set; using " + folder.resolve("library.db"));
+        assertThat(demo.out()).contains("Schema migrated to version", "Война и мир");
+        assertThat(folder.resolve("library.db")).isRegularFile();
+
+        // A .env in the working directory is read; --env-file names another one.
+        Files.writeString(folder.resolve(".env"), "APP_TITLE='Электронная библиотека'\n", StandardCharsets.UTF_8);
+        Files.writeString(folder.resolve("other.env"), "APP_TITLE=Другая\n", StandardCharsets.UTF_8);
+        assertThat(Cli.runIn(Map.of(), folder, "--json", "info").json())
+                .containsEntry("app_title", "Электронная библиотека").containsEntry("state", "MANAGED");
+        assertThat(Cli.runIn(Map.of(), folder, "--json", "--env-file", "other.env", "info").json())
+                .containsEntry("app_title", "Другая");
+        assertThat(Cli.runIn(Map.of(), folder, "--env-file", "missing.env", "info").exitCode()).isEqualTo(4);
+    }
+
     @ParameterizedTest
     @EnumSource(Backend.class)
     void exportThenImportReproducesTheCatalog(Backend backend) throws IOException {
@@ -324,17 +344,22 @@ class LibraryCliIT {
 
     @Test
     void benchPrintsTheWorkloadsJsonLines() {
-        // A reduced run (hidden --ops-divisor) of the JDBC baseline: the CLI passes the options through and
-        // prints the benchmark's lines; the workload itself is tested with the benchmark.
-        Cli.Result bench = ok("bench", "--backend", "sqlite", "--impl", "jdbc", "--scale", "1", "--ops-divisor", "100");
+        // A reduced run (hidden --ops-divisor): the CLI passes the options through, in order, and prints the
+        // benchmark's lines; the workload itself is tested with the benchmark.
+        Cli.Result bench = ok("bench", "--backend", "sqlite", "--impl", "sync,jdbc", "--scale", "1",
+                "--ops-divisor", "100");
         List<Map<String, Object>> lines = bench.jsonLines();
-        assertThat(lines).filteredOn(line -> line.containsKey("phase"))
-                .extracting(line -> line.get("phase"))
-                .containsExactly("import", "details", "search", "concurrent", "delete");
-        assertThat(lines).filteredOn(line -> line.containsKey("phase"))
-                .allSatisfy(line -> assertThat(line).containsEntry("errors", 0L).containsEntry("impl", "jdbc")
-                        .containsEntry("backend", "sqlite").containsKeys("ops", "seconds", "ops_per_s"));
-        assertThat(lines).filteredOn(line -> line.containsKey("counts")).hasSize(1);
+        List<Map<String, Object>> phases = lines.stream().filter(line -> line.containsKey("phase"))
+                .collect(Collectors.toList());
+        assertThat(phases).extracting(line -> line.get("impl") + ":" + line.get("phase")).containsExactly(
+                "sync:import", "sync:details", "sync:search", "sync:concurrent", "sync:delete",
+                "jdbc:import", "jdbc:details", "jdbc:search", "jdbc:concurrent", "jdbc:delete");
+        assertThat(phases).allSatisfy(line -> assertThat(line).containsEntry("errors", 0L)
+                .containsEntry("backend", "sqlite").containsKeys("ops", "seconds", "ops_per_s"));
+        List<Object> counts = lines.stream().filter(line -> line.containsKey("counts"))
+                .map(line -> line.get("counts")).collect(Collectors.toList());
+        assertThat(counts).hasSize(2);
+        assertThat(counts.get(0)).as("both implementations end with the same rows").isEqualTo(counts.get(1));
         assertThat(bench.err()).as("no progress when stderr is not a terminal").isEmpty();
     }
 

@@ -1,0 +1,108 @@
+package org.elibrary.examples.bench;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.elibrary.AsyncLibrary;
+import org.elibrary.Library;
+import org.elibrary.LibrarySettings;
+
+/**
+ * The workload through the library's CompletableFuture facade ({@link Library#async()}, default executor).
+ * Sequential phases wait for each future before issuing the next, as a sequential caller of an async API
+ * does; the concurrent phase keeps {@link Workload#CONCURRENT_CALLERS} futures outstanding
+ * ({@link AsyncBenchImpl}).
+ */
+final class AsyncImpl implements AsyncBenchImpl {
+    private final Library library;
+    private final AsyncLibrary async;
+    private final Map<String, Object> settings;
+
+    private AsyncImpl(Library library, Map<String, Object> settings) {
+        this.library = library;
+        this.async = library.async();
+        this.settings = settings;
+    }
+
+    static AsyncImpl open(String jdbcUrl) {
+        LibrarySettings librarySettings = LibraryDefaults.forUrl(jdbcUrl);
+        Library library = Library.open(librarySettings);
+        try {
+            Map<String, Object> settings = LibraryDefaults.describe(library, librarySettings, jdbcUrl);
+            settings.put("async_executor", "library default (" + (Runtime.version().feature() >= 21
+                    ? "virtual threads" : "platform threads") + ", bounded by the pool)");
+            settings.put("async_queue_capacity", librarySettings.asyncQueueCapacity());
+            return new AsyncImpl(library, settings);
+        } catch (RuntimeException e) {
+            library.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public Map<String, Object> settings() {
+        return settings;
+    }
+
+    @Override
+    public void insertAuthors(Workload workload, int from, int to) {
+        async.authors().createAll(SyncImpl.authorNames(workload, from, to)).join();
+    }
+
+    @Override
+    public void insertBooks(Workload workload, int from, int to) {
+        async.books().createAll(SyncImpl.newBooks(workload, from, to)).join();
+    }
+
+    @Override
+    public void insertUsers(Workload workload, int from, int to) {
+        async.users().createAll(SyncImpl.usernames(workload, from, to)).join();
+    }
+
+    @Override
+    public void insertComments(Workload workload, int from, int to) {
+        async.comments().addAll(SyncImpl.newComments(workload, from, to)).join();
+    }
+
+    @Override
+    public DetailsView details(int bookId) {
+        return detailsAsync(bookId).join();
+    }
+
+    @Override
+    public CompletableFuture<DetailsView> detailsAsync(int bookId) {
+        return async.books().findDetails(bookId).thenApply(details -> SyncImpl.view(details.orElse(null)));
+    }
+
+    @Override
+    public List<String> searchTitles(String query, int limit) {
+        return async.books().searchByTitle(query, limit).thenApply(SyncImpl::titles).join();
+    }
+
+    @Override
+    public void addComment(String text, int userId, int bookId) {
+        addCommentAsync(text, userId, bookId).join();
+    }
+
+    @Override
+    public CompletableFuture<?> addCommentAsync(String text, int userId, int bookId) {
+        return async.comments().add(userId, bookId, text);
+    }
+
+    @Override
+    public void deleteBook(int bookId) {
+        if (!async.books().delete(bookId).join()) {
+            throw new IllegalStateException("book " + bookId + " was not there to delete");
+        }
+    }
+
+    @Override
+    public Counts counts() {
+        return SyncImpl.counts(async.counts().join());
+    }
+
+    @Override
+    public void close() {
+        library.close();
+    }
+}
