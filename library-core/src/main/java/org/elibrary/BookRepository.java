@@ -104,8 +104,13 @@ public final class BookRepository {
                 }
                 books.insertLinks(Bulk.of(authorIds, java.util.Collections.nCopies(authorIds.size(), bookId)));
             }
-            linked.sort((a, b) -> a.name().compareTo(b.name()));
-            return new BookWithAuthors(new Book(bookId, title), linked);
+            if (linked.size() < 2) {
+                return new BookWithAuthors(new Book(bookId, title), linked);
+            }
+            // Authors come back in the database's order (its collation), exactly as findWithAuthors reads them:
+            // String.compareTo orders UTF-16 units, which differs from SQLite's code-point order and from
+            // PostgreSQL's collation.
+            return Assemble.booksWithAuthors(books.selectWithAuthors(bookId)).get(0);
         });
     }
 

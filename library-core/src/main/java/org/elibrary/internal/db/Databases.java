@@ -164,10 +164,20 @@ public final class Databases {
             SchemaMigrator.migrate(new SingleConnectionDataSource(holder), Backend.SQLITE, settings.displayUrl());
             return;
         }
-        try (MigrationLock lock = MigrationLock.acquire(file);
-             Connection connection = sqliteDataSource(settings, jdbcUrl, SQLiteConfig.TransactionMode.IMMEDIATE,
-                     false).getConnection()) {
-            SchemaMigrator.migrate(new SingleConnectionDataSource(connection), Backend.SQLITE, settings.displayUrl());
+        try (MigrationLock lock = MigrationLock.acquire(file)) {
+            if (Files.exists(file)) {
+                try (Connection reader = sqliteDataSource(settings, jdbcUrl, SQLiteConfig.TransactionMode.DEFERRED,
+                        false).getConnection()) {
+                    if (SchemaMigrator.isUpToDate(new SingleConnectionDataSource(reader), Backend.SQLITE)) {
+                        return;
+                    }
+                }
+            }
+            try (Connection connection = sqliteDataSource(settings, jdbcUrl, SQLiteConfig.TransactionMode.IMMEDIATE,
+                    false).getConnection()) {
+                SchemaMigrator.migrate(new SingleConnectionDataSource(connection), Backend.SQLITE,
+                        settings.displayUrl());
+            }
         }
     }
 

@@ -123,6 +123,31 @@ public final class SchemaMigrator {
         });
     }
 
+    /**
+     * Whether the database is managed, fully migrated and valid, found by reading only. Flyway's migrate()
+     * writes even when nothing is pending, so on SQLite it needs the write lock; a Library opening an
+     * up-to-date file while another process holds a write transaction asks this first, on a connection
+     * whose transactions are DEFERRED, and skips migrating.
+     */
+    public static boolean isUpToDate(DataSource dataSource, Backend backend) {
+        return locked(dataSource, backend, null, (connection, display) -> {
+            if (classify(connection, backend).state != SchemaState.MANAGED) {
+                return false;
+            }
+            Flyway flyway = flyway(connection, backend);
+            MigrationInfoService info = flyway.info();
+            if (info.pending().length > 0) {
+                return false;
+            }
+            for (MigrationInfo migration : info.all()) {
+                if (migration.getState().isFailed()) {
+                    return false;
+                }
+            }
+            return flyway.validateWithResult().validationSuccessful;
+        });
+    }
+
     /** Where the database stands; changes nothing. */
     public static SchemaStatus status(DataSource dataSource, Backend backend) {
         return status(dataSource, backend, null);
