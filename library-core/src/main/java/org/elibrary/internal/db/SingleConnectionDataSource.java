@@ -1,20 +1,16 @@
 package org.elibrary.internal.db;
 
-import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
-import java.util.logging.Logger;
-import javax.sql.DataSource;
 
 /**
  * Hands out one connection again and again, ignoring {@code close()}: lets Flyway migrate SQLite through a
  * single connection (SQLite has no migration lock, and a second connection could see a half-migrated
  * database or, in memory, a different one). The owner closes the real connection.
  */
-public final class SingleConnectionDataSource implements DataSource {
+public final class SingleConnectionDataSource extends PlainDataSource {
     private final Connection proxy;
 
     public SingleConnectionDataSource(Connection connection) {
@@ -49,40 +45,5 @@ public final class SingleConnectionDataSource implements DataSource {
     @Override
     public Connection getConnection(String username, String password) {
         return proxy;
-    }
-
-    @Override
-    public PrintWriter getLogWriter() {
-        return null;
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) {
-        // not used
-    }
-
-    @Override
-    public void setLoginTimeout(int seconds) {
-        // not used
-    }
-
-    @Override
-    public int getLoginTimeout() {
-        return 0;
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        throw new SQLFeatureNotSupportedException();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> type) throws SQLException {
-        throw new SQLException("not a wrapper");
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> type) {
-        return false;
     }
 }
