@@ -49,9 +49,9 @@ import org.elibrary.internal.db.Database;
  * </ul>
  *
  * <p><b>Timeouts.</b> Each call gets {@link #timeout()}: {@link LibrarySettings#statementTimeout()}
- * ({@code DATABASE_STATEMENT_TIMEOUT}, 30 seconds by default), or the one of a view made by {@link #withTimeout(Duration)}. The clock starts when the call
- * starts running, not while it waits in the queue, and covers all of it (waiting for a connection, every
- * statement, the commit).
+ * ({@code DATABASE_STATEMENT_TIMEOUT}, 30 seconds by default, {@code 0s} for none), or the one of a view made
+ * by {@link #withTimeout(Duration)}. The clock starts when the call starts running, not while it waits in the
+ * queue, and covers all of it (waiting for a connection, every statement, the commit).
  *
  * <p><b>Cancellation.</b> Cancelling a future whose call has not started means the call never runs.
  * Cancelling one whose call is running cancels its statement and rolls it back, unless it is already
@@ -59,12 +59,15 @@ import org.elibrary.internal.db.Database;
  *
  * <p><b>Transactions.</b> An asynchronous call never joins a transaction open on the calling thread: it runs
  * on another thread and connection. Do not wait for an asynchronous write inside a synchronous transaction
- * callback on SQLite: it needs the writer connection that transaction holds.
+ * callback on SQLite: it needs the writer connection that transaction holds. Likewise, inside an asynchronous
+ * call (an {@link #inTransaction} callback) use the synchronous handle it receives: waiting there for another
+ * asynchronous call can deadlock, as that call may need the very slot the waiting one holds.
  *
  * <p><b>Lifecycle.</b> The view lives as long as its {@code Library}. {@link Library#close()} stops accepting
  * calls (later ones fail at once with {@link LibraryClosedException}), waits up to
- * {@link LibrarySettings#closeTimeout()} ({@code ASYNC_CLOSE_TIMEOUT}, 10 seconds by default) for the calls already accepted, fails those still waiting and
- * cancels those still running, stops the threads, then closes the pools. Thread-safe.
+ * {@link LibrarySettings#closeTimeout()} ({@code ASYNC_CLOSE_TIMEOUT}, 10 seconds by default) for the calls
+ * already accepted, fails those still waiting and cancels those still running, stops the threads, then
+ * closes the pools. Thread-safe.
  */
 public final class AsyncLibrary {
     private final Library library;
@@ -144,7 +147,7 @@ public final class AsyncLibrary {
         return timeout.equals(this.timeout) ? this : new AsyncLibrary(library, engine, timeout);
     }
 
-    /** How long each call of this view may run before its statement is cancelled. */
+    /** How long each call of this view may run before its statement is cancelled; zero means no limit. */
     public Duration timeout() {
         return timeout;
     }

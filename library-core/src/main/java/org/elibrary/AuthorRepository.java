@@ -11,6 +11,7 @@ import org.elibrary.domain.Author;
 import org.elibrary.domain.AuthorDetails;
 import org.elibrary.domain.Page;
 import org.elibrary.internal.mapper.AuthorMapper;
+import org.elibrary.internal.mapper.Bulk;
 import org.elibrary.internal.mapper.CountedRow;
 import org.elibrary.internal.mapper.SearchQuery;
 import org.elibrary.internal.session.Assemble;
@@ -22,6 +23,9 @@ import org.elibrary.internal.session.Validation;
 /**
  * Authors: create, find, rename, delete, list and search. Obtained from {@link Library#authors()} or, bound to
  * one transaction, from {@link Transaction#authors()}.
+ *
+ * <p>Lists are ordered by name in the database's collation (code-point order on SQLite; the database's
+ * default collation on PostgreSQL, so mixed-case or accented values may sort differently there).
  *
  * <p>Every method is atomic: when it throws, the database is as before the call. Names are at most 100
  * characters (code points), not blank, without NUL; a name is unique. Methods throw
@@ -69,7 +73,7 @@ public final class AuthorRepository {
             AuthorMapper mapper = uow.mapper(AuthorMapper.class);
             Map<String, Author> created = new HashMap<>(names.size() * 2);
             for (int from = 0; from < names.size(); from += CHUNK) {
-                for (Author author : mapper.insertAll(names.subList(from, Math.min(names.size(), from + CHUNK)))) {
+                for (Author author : mapper.insertAll(Bulk.of(names.subList(from, Math.min(names.size(), from + CHUNK))))) {
                     created.put(author.name(), author);
                 }
             }

@@ -18,7 +18,7 @@ import org.elibrary.domain.Page;
 import org.elibrary.internal.mapper.AuthorMapper;
 import org.elibrary.internal.mapper.BookAuthorRow;
 import org.elibrary.internal.mapper.BookMapper;
-import org.elibrary.internal.mapper.Link;
+import org.elibrary.internal.mapper.Bulk;
 import org.elibrary.internal.mapper.SearchQuery;
 import org.elibrary.internal.session.Assemble;
 import org.elibrary.internal.session.Sessions;
@@ -29,6 +29,9 @@ import org.elibrary.internal.session.Validation;
 /**
  * Books, their links to authors, and the book read models: details, lists, pages and search. Obtained from
  * {@link Library#books()} or, bound to one transaction, from {@link Transaction#books()}.
+ *
+ * <p>Lists are ordered by title in the database's collation (code-point order on SQLite; the database's
+ * default collation on PostgreSQL, so mixed-case or accented values may sort differently there).
  *
  * <p>Every method is atomic. Titles are at most 150 characters (code points), not blank, without NUL, and
  * unique. Reads are single SQL statements (a consistent snapshot, a fixed number of queries whatever the
@@ -84,22 +87,22 @@ public final class BookRepository {
             List<Author> linked = new ArrayList<>(names.size());
             if (!names.isEmpty()) {
                 Set<String> missing = new LinkedHashSet<>(names);
-                for (Author existing : authors.selectByNames(names)) {
+                for (Author existing : authors.selectByNames(Bulk.of(new ArrayList<>(names)))) {
                     linked.add(existing);
                     missing.remove(existing.name());
                 }
                 if (!missing.isEmpty()) {
-                    linked.addAll(authors.insertAll(new ArrayList<>(missing)));
+                    linked.addAll(authors.insertAll(Bulk.of(new ArrayList<>(missing))));
                 }
             }
             uow.writing("book.title", title);
             long bookId = books.insert(title);
             if (!linked.isEmpty()) {
-                List<Link> links = new ArrayList<>(linked.size());
+                List<Long> authorIds = new ArrayList<>(linked.size());
                 for (Author author : linked) {
-                    links.add(new Link(author.id(), bookId));
+                    authorIds.add(author.id());
                 }
-                books.insertLinks(links);
+                books.insertLinks(Bulk.of(authorIds, java.util.Collections.nCopies(authorIds.size(), bookId)));
             }
             linked.sort((a, b) -> a.name().compareTo(b.name()));
             return new BookWithAuthors(new Book(bookId, title), linked);
@@ -116,14 +119,13 @@ public final class BookRepository {
     public List<Book> createAll(List<NewBook> books) {
         Validation.list("books", books);
         Set<String> titles = new HashSet<>(books.size() * 2);
-        Set<Long> authorIds = new LinkedHashSet<>();
         for (NewBook book : books) {
             Validation.text("book.title", book.title(), Validation.TITLE_MAX);
             if (!titles.add(book.title())) {
                 throw new DuplicateException("book.title", book.title());
             }
             for (Long authorId : book.authorIds()) {
-                authorIds.add(Validation.id("author.id", authorId));
+                Validation.id("author.id", authorId);
             }
         }
         if (books.isEmpty()) {
@@ -131,7 +133,6 @@ public final class BookRepository {
         }
         return sessions.write(bound, uow -> {
             BookMapper mapper = uow.mapper(BookMapper.class);
-            requireAuthors(uow, authorIds);
             List<Book> result = new ArrayList<>(books.size());
             for (int from = 0; from < books.size(); from += CHUNK) {
                 List<NewBook> chunk = books.subList(from, Math.min(books.size(), from + CHUNK));
@@ -140,22 +141,28 @@ public final class BookRepository {
                     chunkTitles.add(book.title());
                 }
                 Map<String, Book> created = new HashMap<>(chunk.size() * 2);
-                for (Book book : mapper.insertAll(chunkTitles)) {
+                for (Book book : mapper.insertAll(Bulk.of(chunkTitles))) {
                     created.put(book.title(), book);
                 }
-                List<Link> links = new ArrayList<>(chunk.size() * 3);
+                List<Long> linkAuthors = new ArrayList<>(chunk.size() * 3);
+                List<Long> linkBooks = new ArrayList<>(chunk.size() * 3);
                 for (NewBook book : chunk) {
                     Book stored = created.get(book.title());
                     result.add(stored);
                     Set<Long> once = book.authorIds().size() > 1 ? new HashSet<>() : null;
                     for (Long authorId : book.authorIds()) {
                         if (once == null || once.add(authorId)) {
-                            links.add(new Link(authorId, stored.id()));
+                            linkAuthors.add(authorId);
+                            linkBooks.add(stored.id());
                         }
                     }
                 }
-                for (int l = 0; l < links.size(); l += CHUNK) {
-                    mapper.insertLinks(links.subList(l, Math.min(links.size(), l + CHUNK)));
+                for (int l = 0; l < linkAuthors.size(); l += CHUNK) {
+                    List<Long> authorsPart = linkAuthors.subList(l, Math.min(linkAuthors.size(), l + CHUNK));
+                    int linked = mapper.insertLinks(Bulk.of(authorsPart, linkBooks.subList(l, l + authorsPart.size())));
+                    if (linked != authorsPart.size()) {
+                        throw missingAuthor(uow, authorsPart);
+                    }
                 }
             }
             return result;
@@ -320,21 +327,14 @@ public final class BookRepository {
         return sessions.read(bound, uow -> uow.mapper(BookMapper.class).count());
     }
 
-    private static void requireAuthors(UnitOfWork uow, Set<Long> authorIds) {
-        if (authorIds.isEmpty()) {
-            return;
-        }
+    /** After a bulk link insert skipped rows: the first author id that does not exist. */
+    private static NotFoundException missingAuthor(UnitOfWork uow, List<Long> authorIds) {
         AuthorMapper authors = uow.mapper(AuthorMapper.class);
-        List<Long> ids = new ArrayList<>(authorIds);
-        for (int from = 0; from < ids.size(); from += CHUNK) {
-            List<Long> chunk = ids.subList(from, Math.min(ids.size(), from + CHUNK));
-            if (authors.countIds(chunk) != chunk.size()) {
-                for (Long id : chunk) {
-                    if (authors.selectById(id) == null) {
-                        throw new NotFoundException("author", "id=" + id);
-                    }
-                }
+        for (Long id : new LinkedHashSet<>(authorIds)) {
+            if (authors.selectById(id) == null) {
+                return new NotFoundException("author", "id=" + id);
             }
         }
+        return new NotFoundException("author", "one of the given ids");
     }
 }

@@ -4,12 +4,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.elibrary.domain.BookComment;
 import org.elibrary.domain.Comment;
 import org.elibrary.domain.NewComment;
 import org.elibrary.domain.User;
 import org.elibrary.internal.mapper.BookMapper;
+import org.elibrary.internal.mapper.Bulk;
 import org.elibrary.internal.mapper.CommentMapper;
 import org.elibrary.internal.mapper.UserMapper;
 import org.elibrary.internal.session.Sessions;
@@ -73,23 +73,32 @@ public final class CommentRepository {
      */
     public int addAll(List<NewComment> comments) {
         Validation.list("comments", comments);
-        Set<Long> userIds = new LinkedHashSet<>();
-        Set<Long> bookIds = new LinkedHashSet<>();
         for (NewComment comment : comments) {
-            userIds.add(Validation.id("user.id", comment.userId()));
-            bookIds.add(Validation.id("book.id", comment.bookId()));
+            Validation.id("user.id", comment.userId());
+            Validation.id("book.id", comment.bookId());
             Validation.text("comment.text", comment.text(), Validation.TEXT_MAX);
         }
         if (comments.isEmpty()) {
             return 0;
         }
         return sessions.write(bound, uow -> {
-            requireAll(uow, "user", userIds);
-            requireAll(uow, "book", bookIds);
             CommentMapper mapper = uow.mapper(CommentMapper.class);
             int added = 0;
             for (int from = 0; from < comments.size(); from += CHUNK) {
-                added += mapper.insertAll(comments.subList(from, Math.min(comments.size(), from + CHUNK)));
+                List<NewComment> chunk = comments.subList(from, Math.min(comments.size(), from + CHUNK));
+                List<String> texts = new ArrayList<>(chunk.size());
+                List<Long> users = new ArrayList<>(chunk.size());
+                List<Long> books = new ArrayList<>(chunk.size());
+                for (NewComment comment : chunk) {
+                    texts.add(comment.text());
+                    users.add(comment.userId());
+                    books.add(comment.bookId());
+                }
+                int inserted = mapper.insertAll(Bulk.of(texts, users, books));
+                if (inserted != chunk.size()) {
+                    throw missing(uow, users, books);
+                }
+                added += inserted;
             }
             return added;
         });
@@ -147,21 +156,20 @@ public final class CommentRepository {
         return new Comment(id, text, userId, bookId);
     }
 
-    private static void requireAll(UnitOfWork uow, String entity, Set<Long> ids) {
-        List<Long> all = new ArrayList<>(ids);
-        for (int from = 0; from < all.size(); from += CHUNK) {
-            List<Long> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
-            long found = entity.equals("user") ? uow.mapper(UserMapper.class).countIds(chunk)
-                    : uow.mapper(BookMapper.class).countIds(chunk);
-            if (found != chunk.size()) {
-                for (Long id : chunk) {
-                    Object row = entity.equals("user") ? uow.mapper(UserMapper.class).selectById(id)
-                            : uow.mapper(BookMapper.class).selectById(id);
-                    if (row == null) {
-                        throw new NotFoundException(entity, "id=" + id);
-                    }
-                }
+    /** After a bulk insert skipped rows: the first user id, else book id, that does not exist. */
+    private static NotFoundException missing(UnitOfWork uow, List<Long> userIds, List<Long> bookIds) {
+        UserMapper users = uow.mapper(UserMapper.class);
+        for (Long id : new LinkedHashSet<>(userIds)) {
+            if (users.selectById(id) == null) {
+                return new NotFoundException("user", "id=" + id);
             }
         }
+        BookMapper books = uow.mapper(BookMapper.class);
+        for (Long id : new LinkedHashSet<>(bookIds)) {
+            if (books.selectById(id) == null) {
+                return new NotFoundException("book", "id=" + id);
+            }
+        }
+        return new NotFoundException("user or book", "one of the given ids");
     }
 }

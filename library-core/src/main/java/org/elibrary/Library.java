@@ -51,7 +51,7 @@ import org.elibrary.internal.session.UnitOfWork;
  *
  * <p><b>Threads and lifecycle.</b> Thread-safe; open one per application and share it. {@link #close()} is
  * idempotent and closes the pools the library opened (never a caller's {@code DataSource}); calls after
- * close throw {@link IllegalStateException}.
+ * close throw {@link LibraryClosedException}.
  */
 public final class Library implements AutoCloseable {
     private static final int DEFAULT_BORROWED_CONCURRENCY = 10;
@@ -70,7 +70,8 @@ public final class Library implements AutoCloseable {
         // connections of asynchronous calls become cancellable (timeouts); synchronous calls are untouched
         this.database = CancellableDataSource.wrap(database);
         this.settings = settings;
-        this.sessions = new Sessions(this.database, statementTimeout);
+        // Prepared statements are cached per connection only on pools the library owns.
+        this.sessions = new Sessions(this.database, statementTimeout, settings != null);
         this.authors = new AuthorRepository(sessions, null);
         this.books = new BookRepository(sessions, null);
         this.users = new UserRepository(sessions, null);

@@ -572,7 +572,8 @@ public final class LibrarySettings {
                 places.add("environment variables");
             }
             if (file != null) {
-                Optional<Map<String, String>> dotEnv = DotEnv.read(file);
+                Map<String, String> variables = environment == null ? Map.of() : environment;
+                Optional<Map<String, String>> dotEnv = DotEnv.read(file, variables::get);
                 places.add(".env file " + file + (dotEnv.isPresent() ? "" : " (not found)"));
                 dotEnv.ifPresent(entries -> layer(merged, sources, entries, Source.ENV_FILE));
             }

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.elibrary.domain.Page;
 import org.elibrary.domain.User;
+import org.elibrary.internal.mapper.Bulk;
 import org.elibrary.internal.mapper.CountedRow;
 import org.elibrary.internal.mapper.UserMapper;
 import org.elibrary.internal.session.Sessions;
@@ -18,6 +19,9 @@ import org.elibrary.internal.session.Validation;
 /**
  * Users (the readers who comment): create, find, rename, delete, list. Obtained from {@link Library#users()}
  * or, bound to one transaction, from {@link Transaction#users()}.
+ *
+ * <p>Lists are ordered by username in the database's collation (code-point order on SQLite; the database's
+ * default collation on PostgreSQL, so mixed-case or accented values may sort differently there).
  *
  * <p>Every method is atomic. Usernames are at most 50 characters (code points), not blank, without NUL, and
  * unique. Exceptions as described on {@link AuthorRepository}.
@@ -58,7 +62,7 @@ public final class UserRepository {
             UserMapper mapper = uow.mapper(UserMapper.class);
             Map<String, User> created = new HashMap<>(usernames.size() * 2);
             for (int from = 0; from < usernames.size(); from += CHUNK) {
-                for (User user : mapper.insertAll(usernames.subList(from, Math.min(usernames.size(), from + CHUNK)))) {
+                for (User user : mapper.insertAll(Bulk.of(usernames.subList(from, Math.min(usernames.size(), from + CHUNK))))) {
                     created.put(user.username(), user);
                 }
             }

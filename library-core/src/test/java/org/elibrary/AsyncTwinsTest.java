@@ -59,7 +59,8 @@ class AsyncTwinsTest {
             }
             if (views.contains(method.getName())) {
                 Method view = AsyncLibrary.class.getMethod(method.getName());
-                assertThat(view.getReturnType().getSimpleName()).isEqualTo("Async" + method.getReturnType().getSimpleName());
+                assertThat(view.getReturnType().getSimpleName())
+                        .isEqualTo("Async" + method.getReturnType().getSimpleName());
             }
         }
         // and the asynchronous view has nothing beyond those, its timeout and its way back to the library
@@ -75,7 +76,8 @@ class AsyncTwinsTest {
         assertThat(async).as("async twin of %s", sync).isNotNull();
         assertThat(async.getReturnType()).as("%s", async).isEqualTo(CompletableFuture.class);
         Type futureOf = ((ParameterizedType) async.getGenericReturnType()).getActualTypeArguments()[0];
-        assertThat(typeName(futureOf)).as("%s returns a future of", async).isEqualTo(typeName(boxed(sync.getGenericReturnType())));
+        assertThat(typeName(futureOf)).as("%s returns a future of", async)
+                .isEqualTo(typeName(boxed(sync.getGenericReturnType())));
         assertThat(Arrays.stream(async.getGenericParameterTypes()).map(AsyncTwinsTest::typeName).toList())
                 .as("generic parameters of %s", async)
                 .isEqualTo(Arrays.stream(sync.getGenericParameterTypes()).map(AsyncTwinsTest::typeName).toList());

@@ -526,7 +526,7 @@ class CatalogIT {
         assertThat(library.settings()).isPresent();
         library.close();
         library.close();
-        assertThatThrownBy(() -> library.books().count()).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> library.books().count()).isInstanceOf(LibraryClosedException.class)
                 .hasMessageContaining("closed");
     }
 

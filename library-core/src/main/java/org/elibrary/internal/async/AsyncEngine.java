@@ -56,6 +56,9 @@ public final class AsyncEngine implements AutoCloseable {
     /** How often a cancel is repeated until the call unwinds (one may land between two statements). */
     static final long RECANCEL_MILLIS = 50;
 
+    /** The engine whose future this thread is completing (so close() from a dependent stage waits not for itself). */
+    private static final ThreadLocal<AsyncEngine> COMPLETING = new ThreadLocal<>();
+
     private static final int NEW = 0;
     private static final int RUNNING = 1;
     private static final int CANCELLED = 2;
@@ -93,11 +96,11 @@ public final class AsyncEngine implements AutoCloseable {
             this.ownedExecutor = null;
             this.executor = builder.executor;
         }
-        this.timer = new ScheduledThreadPoolExecutor(1, runnable -> {
+        this.timer = new ScheduledThreadPoolExecutor(1, AsyncThreads.recording(runnable -> {
             Thread thread = new Thread(runnable, AsyncThreads.THREAD_PREFIX + "timeouts");
             thread.setDaemon(true);
             return thread;
-        });
+        }, ownedThreads));
         timer.setRemoveOnCancelPolicy(true);
         timer.setKeepAliveTime(AsyncThreads.KEEP_ALIVE_SECONDS, TimeUnit.SECONDS);
         timer.allowCoreThreadTimeOut(true);
@@ -117,7 +120,7 @@ public final class AsyncEngine implements AutoCloseable {
         return submit(writeLane, work, timeout);
     }
 
-    /** The timeout of calls submitted with a null timeout. */
+    /** The timeout of calls submitted with a null timeout; zero means none. */
     public Duration defaultTimeout() {
         return defaultTimeout;
     }
@@ -224,7 +227,7 @@ public final class AsyncEngine implements AutoCloseable {
             }
             // otherwise it was dispatched already: Task.run sees CANCELLED, never runs it, and accounts for it
         } else {
-            task.handle.cancel("cancelled by the caller");
+            cancelRepeatedly(task, "cancelled by the caller");
         }
     }
 
@@ -259,6 +262,7 @@ public final class AsyncEngine implements AutoCloseable {
 
     private <T> void execute(Task<T> task) {
         if (!task.state.compareAndSet(NEW, RUNNING) || task.future.isDone()) {
+            stopCancelling(task);
             Task<?> next = release(task);
             done();
             if (next != null) {
@@ -278,6 +282,7 @@ public final class AsyncEngine implements AutoCloseable {
         }
         if (abandoned) {
             // handed to the executor, but it only got a thread after the close deadline
+            stopCancelling(task);
             task.future.completeExceptionally(new LibraryClosedException(
                     "the library closed before this call started; it never ran"));
             release(task);
@@ -286,11 +291,13 @@ public final class AsyncEngine implements AutoCloseable {
         }
         String timedOut = "statement timed out after " + format(task.timeout);
         ScheduledFuture<?> watchdog = null;
-        try {
-            watchdog = timer.scheduleWithFixedDelay(() -> task.handle.cancel(timedOut),
-                    task.timeout.toNanos(), TimeUnit.MILLISECONDS.toNanos(RECANCEL_MILLIS), TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            // the engine is past its close deadline and stopping; the close protocol cancels this call
+        if (!task.timeout.isZero()) { // zero: no time limit
+            try {
+                watchdog = timer.scheduleWithFixedDelay(() -> task.handle.cancel(timedOut), task.timeout.toNanos(),
+                        TimeUnit.MILLISECONDS.toNanos(RECANCEL_MILLIS), TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                // the engine is past its close deadline and stopping; the close protocol cancels this call
+            }
         }
         T value = null;
         Throwable failure = null;
@@ -302,7 +309,7 @@ public final class AsyncEngine implements AutoCloseable {
             if (watchdog != null) {
                 watchdog.cancel(false);
             }
-            task.handle.finish();
+            stopCancelling(task);
             // an interrupt meant for this call must not reach the next one on a reused thread
             Thread.interrupted();
         }
@@ -310,6 +317,8 @@ public final class AsyncEngine implements AutoCloseable {
         if (next != null) {
             dispatch(next);
         }
+        // the caller's dependent stages run inside complete(); one of them may close the library
+        COMPLETING.set(this);
         try {
             if (failure == null) {
                 task.future.complete(value);
@@ -317,7 +326,34 @@ public final class AsyncEngine implements AutoCloseable {
                 task.future.completeExceptionally(translate(failure, task.handle.reason(), timedOut));
             }
         } finally {
+            COMPLETING.remove();
             done();
+        }
+    }
+
+    /**
+     * Cancels the call now and again every {@link #RECANCEL_MILLIS} until it has finished: a cancel that lands
+     * before its statement is executing (PostgreSQL ignores it) or between two statements has no effect.
+     */
+    private void cancelRepeatedly(Task<?> task, String reason) {
+        task.handle.cancel(reason);
+        try {
+            ScheduledFuture<?> repeat = timer.scheduleWithFixedDelay(() -> task.handle.cancel(reason),
+                    RECANCEL_MILLIS, RECANCEL_MILLIS, TimeUnit.MILLISECONDS);
+            task.repeats.add(repeat);
+            if (task.handle.isFinished()) {
+                repeat.cancel(false); // it finished meanwhile and may have missed this one
+            }
+        } catch (RejectedExecutionException e) {
+            // the timer is stopping: the engine is closing and has cancelled its calls already
+        }
+    }
+
+    /** The call is over (or never ran): later cancels must not touch anything, repeated ones stop. */
+    private static void stopCancelling(Task<?> task) {
+        task.handle.finish();
+        for (ScheduledFuture<?> repeat : task.repeats) {
+            repeat.cancel(false);
         }
     }
 
@@ -351,7 +387,7 @@ public final class AsyncEngine implements AutoCloseable {
             try {
                 closed = true;
                 awaitIdle(closeTimeout);
-                if (outstanding > 0) {
+                if (outstanding > (COMPLETING.get() == this ? 1 : 0)) {
                     aborting = true;
                     for (Lane lane : lanes()) {
                         notStarted.addAll(lane.queue);
@@ -373,13 +409,7 @@ public final class AsyncEngine implements AutoCloseable {
                 done();
             }
             for (Task<?> task : stillRunning) {
-                task.handle.cancel(reason);
-                try {
-                    timer.scheduleWithFixedDelay(() -> task.handle.cancel(reason), RECANCEL_MILLIS,
-                            RECANCEL_MILLIS, TimeUnit.MILLISECONDS);
-                } catch (RejectedExecutionException ignored) {
-                    // cannot happen before the timer is shut down below
-                }
+                cancelRepeatedly(task, reason);
             }
             boolean abort;
             lock.lock();
@@ -397,16 +427,15 @@ public final class AsyncEngine implements AutoCloseable {
                 }
             }
             timer.shutdownNow();
-            if (ownedExecutor != null) {
+            if (ownedExecutor != null && COMPLETING.get() == this) {
+                // closed from a dependent stage on one of our threads: it cannot wait for its own exit
+                ownedExecutor.shutdown();
+            } else if (ownedExecutor != null) {
                 ownedExecutor.shutdown();
                 try {
                     if (!ownedExecutor.awaitTermination(ABORT_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
                         ownedExecutor.shutdownNow();
                         ownedExecutor.awaitTermination(ABORT_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-                    }
-                    // a pool counts as terminated a moment before its last threads have exited
-                    for (Thread thread : ownedThreads) {
-                        thread.join(ABORT_GRACE.toMillis());
                     }
                 } catch (InterruptedException e) {
                     ownedExecutor.shutdownNow();
@@ -415,6 +444,12 @@ public final class AsyncEngine implements AutoCloseable {
             }
             try {
                 timer.awaitTermination(ABORT_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+                // an executor counts as terminated a moment before its last threads have exited
+                for (Thread thread : ownedThreads) {
+                    if (thread != Thread.currentThread()) {
+                        thread.join(ABORT_GRACE.toMillis());
+                    }
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -425,8 +460,9 @@ public final class AsyncEngine implements AutoCloseable {
     /** With the lock held: waits until nothing is outstanding or the time is up (or the thread is interrupted). */
     private void awaitIdle(Duration limit) {
         long remaining = limit.toNanos();
+        int self = COMPLETING.get() == this ? 1 : 0;
         try {
-            while (outstanding > 0 && remaining > 0) {
+            while (outstanding > self && remaining > 0) {
                 remaining = idle.awaitNanos(remaining);
             }
         } catch (InterruptedException e) {
@@ -492,6 +528,7 @@ public final class AsyncEngine implements AutoCloseable {
         final CompletableFuture<T> future;
         final CancellationHandle handle = new CancellationHandle();
         final AtomicInteger state = new AtomicInteger(NEW);
+        final java.util.Queue<ScheduledFuture<?>> repeats = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
         Task(Lane lane, Supplier<T> work, Duration timeout, CompletableFuture<T> future) {
             this.lane = lane;
@@ -568,7 +605,10 @@ public final class AsyncEngine implements AutoCloseable {
             if (queueCapacity < 0) {
                 throw new IllegalArgumentException("queueCapacity must not be negative, was " + queueCapacity);
             }
-            requirePositive(defaultTimeout, "defaultTimeout");
+            Objects.requireNonNull(defaultTimeout, "defaultTimeout");
+            if (defaultTimeout.isNegative()) {
+                throw new IllegalArgumentException("defaultTimeout must not be negative, was " + defaultTimeout);
+            }
             Objects.requireNonNull(closeTimeout, "closeTimeout");
             if (closeTimeout.isNegative()) {
                 throw new IllegalArgumentException("closeTimeout must not be negative, was " + closeTimeout);
@@ -577,12 +617,4 @@ public final class AsyncEngine implements AutoCloseable {
         }
     }
 
-    /** Checks a timeout given by a caller. */
-    public static Duration requirePositive(Duration timeout, String name) {
-        Objects.requireNonNull(timeout, name);
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException(name + " must be positive, was " + timeout);
-        }
-        return timeout;
-    }
 }

@@ -3,6 +3,7 @@ package org.elibrary.internal.async;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
@@ -27,46 +28,67 @@ final class AsyncThreads {
     static final String THREAD_PREFIX = "elibrary-async-";
     static final long KEEP_ALIVE_SECONDS = 10;
 
-    private static final MethodHandle VIRTUAL_EXECUTOR = findVirtualThreadExecutor();
+    /** {@code () -> Thread.ofVirtual().name("elibrary-async-", 1).factory()}; null before JDK 21. */
+    private static final MethodHandle VIRTUAL_FACTORY = findVirtualThreadFactory();
+    /** {@code Executors::newThreadPerTaskExecutor}; null before JDK 21. */
+    private static final MethodHandle PER_TASK_EXECUTOR = findPerTaskExecutor();
 
     private AsyncThreads() {
     }
 
     /** Whether this JVM runs asynchronous calls on virtual threads. */
     static boolean virtualThreadsAvailable() {
-        return VIRTUAL_EXECUTOR != null;
+        return VIRTUAL_FACTORY != null && PER_TASK_EXECUTOR != null;
     }
 
     /**
-     * A new executor for one Library; {@code useVirtualThreads} is ignored where they do not exist. Platform
-     * threads it starts are added to {@code started}, so that close can wait until they have really exited.
+     * A new executor for one Library; {@code useVirtualThreads} is ignored where they do not exist. The
+     * threads it starts are added to {@code started}, so that close can wait until they have really exited
+     * (an executor counts as terminated a moment before its last threads are).
      */
-    static ExecutorService newExecutor(boolean useVirtualThreads, java.util.Set<Thread> started) {
-        if (useVirtualThreads && VIRTUAL_EXECUTOR != null) {
+    static ExecutorService newExecutor(boolean useVirtualThreads, Set<Thread> started) {
+        if (useVirtualThreads && virtualThreadsAvailable()) {
             try {
-                return (ExecutorService) VIRTUAL_EXECUTOR.invoke();
+                ThreadFactory virtual = (ThreadFactory) VIRTUAL_FACTORY.invoke();
+                return (ExecutorService) PER_TASK_EXECUTOR.invoke(recording(virtual, started));
             } catch (Throwable e) {
                 throw new IllegalStateException("cannot create a virtual-thread executor", e);
             }
         }
         AtomicInteger counter = new AtomicInteger();
-        ThreadFactory factory = runnable -> {
+        ThreadFactory factory = recording(runnable -> {
             Thread thread = new Thread(runnable, THREAD_PREFIX + counter.incrementAndGet());
             thread.setDaemon(false);
-            started.removeIf(retired -> !retired.isAlive());
-            started.add(thread);
             return thread;
-        };
+        }, started);
         ThreadPoolExecutor executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, KEEP_ALIVE_SECONDS,
                 TimeUnit.SECONDS, new SynchronousQueue<>(), factory);
         return executor;
     }
 
-    /**
-     * {@code Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("elibrary-async-", 1).factory())}, as a
-     * handle taking no arguments; null before JDK 21.
-     */
-    private static MethodHandle findVirtualThreadExecutor() {
+    /** Remembers the threads a factory makes (and forgets those that have exited). */
+    static ThreadFactory recording(ThreadFactory factory, Set<Thread> started) {
+        return runnable -> {
+            Thread thread = factory.newThread(runnable);
+            started.removeIf(retired -> !retired.isAlive());
+            started.add(thread);
+            return thread;
+        };
+    }
+
+    private static MethodHandle findPerTaskExecutor() {
+        if (Runtime.version().feature() < 21) {
+            return null;
+        }
+        try {
+            return MethodHandles.publicLookup().findStatic(java.util.concurrent.Executors.class,
+                    "newThreadPerTaskExecutor", MethodType.methodType(ExecutorService.class, ThreadFactory.class));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static MethodHandle findVirtualThreadFactory() {
         if (Runtime.version().feature() < 21) {
             return null;
         }
@@ -78,15 +100,12 @@ final class AsyncThreads {
             MethodHandle name = lookup.findVirtual(ofVirtual, "name",
                     MethodType.methodType(ofVirtual, String.class, long.class));
             MethodHandle factory = lookup.findVirtual(builder, "factory", MethodType.methodType(ThreadFactory.class));
-            MethodHandle perTask = lookup.findStatic(java.util.concurrent.Executors.class,
-                    "newThreadPerTaskExecutor", MethodType.methodType(ExecutorService.class, ThreadFactory.class));
-            // () -> perTask(factory(name(ofVirtual(), PREFIX, 1)))
+            // () -> factory(name(ofVirtual(), PREFIX, 1))
             MethodHandle named = MethodHandles.insertArguments(name, 1, THREAD_PREFIX, 1L);
             MethodHandle builderToFactory = MethodHandles.filterReturnValue(
                     named.asType(MethodType.methodType(ofVirtual, ofVirtual)),
                     factory.asType(MethodType.methodType(ThreadFactory.class, ofVirtual)));
-            MethodHandle makeFactory = MethodHandles.filterReturnValue(newBuilder, builderToFactory);
-            return MethodHandles.filterReturnValue(makeFactory, perTask);
+            return MethodHandles.filterReturnValue(newBuilder, builderToFactory);
         } catch (ReflectiveOperationException | RuntimeException e) {
             return null;
         }

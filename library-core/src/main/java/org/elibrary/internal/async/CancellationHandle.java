@@ -5,15 +5,19 @@ import java.sql.SQLException;
 import java.sql.SQLTimeoutException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
+import org.postgresql.PGConnection;
 
 /**
  * Lets another thread abort the JDBC work of one asynchronous call: the statements the call is running
- * (PostgreSQL: {@code Statement.cancel()} sends a cancel request; SQLite: it interrupts the connection) and
- * its wait for a pooled connection (the waiting thread is interrupted).
+ * (PostgreSQL: a cancel request for the call's connection; SQLite: {@code Statement.cancel()}, which interrupts
+ * the connection) and its wait for a pooled connection (the waiting thread is interrupted).
  *
  * <p>The handle is current on the worker thread while the call runs ({@link #current()}); the
  * {@link CancellableDataSource} registers with it every statement created on a connection it hands out, and
@@ -75,9 +79,19 @@ public final class CancellationHandle {
             if (acquiring != null) {
                 acquiring.interrupt();
             }
+            Set<Connection> cancelled = Collections.newSetFromMap(new IdentityHashMap<>());
             for (Registered registered : statements) {
                 try {
-                    registered.statement.cancel();
+                    if (registered.owner.isWrapperFor(PGConnection.class)) {
+                        // pgjdbc's Statement.cancel() does nothing unless it believes the statement is running,
+                        // and a cancel that reached the server before the query did leaves it believing it is
+                        // not: ask the server directly, once per connection (ignored by an idle backend)
+                        if (cancelled.add(registered.owner)) {
+                            registered.owner.unwrap(PGConnection.class).cancelQuery();
+                        }
+                    } else {
+                        registered.statement.cancel(); // SQLite: interrupts the connection
+                    }
                 } catch (SQLException | RuntimeException ignored) {
                     // closed meanwhile, or the driver cannot cancel: the next statement is refused instead
                 }
@@ -94,6 +108,15 @@ public final class CancellationHandle {
             finished = true;
             statements.clear();
             acquiring = null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    boolean isFinished() {
+        lock.lock();
+        try {
+            return finished;
         } finally {
             lock.unlock();
         }

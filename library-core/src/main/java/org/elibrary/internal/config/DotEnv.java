@@ -10,6 +10,9 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.elibrary.ConfigurationException;
 
 /**
@@ -17,14 +20,28 @@ import org.elibrary.ConfigurationException;
  * Python app and this library: {@code KEY=value} lines in UTF-8, blank lines and {@code #} comments,
  * an optional {@code export } prefix, {@code 'single quotes'} taken literally, {@code "double quotes"} with
  * {@code \n \t \" \\} escapes (and spanning lines), {@code  # comment} after an unquoted value, {@code KEY=}
- * for an empty value. A line without {@code =} is ignored, as python-dotenv does.
+ * for an empty value. A line without {@code =} is ignored, as python-dotenv does. As in python-dotenv (and so
+ * pydantic-settings), {@code ${NAME}} and {@code ${NAME:-default}} in unquoted and double-quoted values are
+ * replaced by an earlier value of the file, else the environment variable, else the default, else nothing;
+ * single-quoted values are literal.
  */
 public final class DotEnv {
     private DotEnv() {
     }
 
+    private static final Pattern VARIABLE = Pattern.compile("\\$\\{([^}:]*)(?::-([^}]*))?}");
+
     /** The variables of the file in file order, or empty when the file does not exist. */
     public static Optional<Map<String, String>> read(Path file) {
+        return read(file, name -> null);
+    }
+
+    /**
+     * The variables of the file in file order, or empty when the file does not exist.
+     *
+     * @param environment looks up the environment variables {@code ${NAME}} may refer to
+     */
+    public static Optional<Map<String, String>> read(Path file, Function<String, String> environment) {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
@@ -40,7 +57,7 @@ public final class DotEnv {
             throw new ConfigurationException(".env file " + file + " is not valid UTF-8", e);
         }
         try {
-            return Optional.of(parse(text));
+            return Optional.of(parse(text, environment));
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException(".env file " + file + ": " + e.getMessage(), e);
         }
@@ -52,6 +69,16 @@ public final class DotEnv {
      * @throws IllegalArgumentException for a quoted value that is never closed (naming the line)
      */
     public static Map<String, String> parse(String text) {
+        return parse(text, name -> null);
+    }
+
+    /**
+     * Parses the text of a {@code .env} file, expanding {@code ${NAME}} from earlier values, then from
+     * {@code environment}.
+     *
+     * @throws IllegalArgumentException for a quoted value that is never closed (naming the line)
+     */
+    public static Map<String, String> parse(String text, Function<String, String> environment) {
         Map<String, String> values = new LinkedHashMap<>();
         if (!text.isEmpty() && text.charAt(0) == '\uFEFF') {
             text = text.substring(1); // a BOM written by some Windows editors
@@ -129,7 +156,7 @@ public final class DotEnv {
                     throw new IllegalArgumentException("line " + startLine + ": the value of " + key
                             + " opens a " + (quote == '"' ? "double" : "single") + " quote that is never closed");
                 }
-                values.put(key, value.toString());
+                values.put(key, quote == '"' ? expand(value.toString(), values, environment) : value.toString());
                 // Whatever follows the closing quote on its line is a comment (or ignored).
                 pos = nextLine(text, indexOfLineEnd(text, i));
             } else {
@@ -138,10 +165,31 @@ public final class DotEnv {
                 if (comment >= 0) {
                     value = value.substring(0, comment);
                 }
-                values.put(key, value.strip());
+                values.put(key, expand(value.strip(), values, environment));
             }
         }
         return Collections.unmodifiableMap(values);
+    }
+
+    private static String expand(String value, Map<String, String> earlier, Function<String, String> environment) {
+        if (value.indexOf("${") < 0) {
+            return value;
+        }
+        Matcher matcher = VARIABLE.matcher(value);
+        StringBuilder out = new StringBuilder();
+        while (matcher.find()) {
+            String name = matcher.group(1);
+            String resolved = earlier.get(name);
+            if (resolved == null) {
+                resolved = environment.apply(name);
+            }
+            if (resolved == null) {
+                resolved = matcher.group(2) == null ? "" : matcher.group(2);
+            }
+            matcher.appendReplacement(out, Matcher.quoteReplacement(resolved));
+        }
+        matcher.appendTail(out);
+        return out.toString();
     }
 
     /** Index of a {@code #} that starts a comment: one preceded by whitespace, as python-dotenv requires. */

@@ -83,6 +83,27 @@ public final class Databases {
         return Database.borrow(dataSource, backend, concurrency);
     }
 
+    /**
+     * A data source of single, unpooled connections configured as the Library's would be (SQLite pragmas,
+     * pgjdbc properties with the credentials), for running migrations separately from a Library.
+     *
+     * @throws ConfigurationException for an in-memory database (it exists only inside one open Library) or
+     *                                a SQLite file whose directory does not exist
+     */
+    public static DataSource migrationDataSource(LibrarySettings settings) {
+        DatabaseUrl url = SettingsAccess.databaseUrl(settings);
+        if (settings.backend() == Backend.SQLITE) {
+            if (url.inMemory()) {
+                throw new ConfigurationException(LibrarySettings.DATABASE_URL + " " + url.displayUrl() + " is an "
+                        + "in-memory database, which exists only inside one open Library: there is nothing to "
+                        + "migrate separately");
+            }
+            checkSqliteLocation(url.sqliteFile().orElseThrow(), url.displayUrl());
+            return sqliteDataSource(settings, url.jdbcUrl(), SQLiteConfig.TransactionMode.IMMEDIATE, false);
+        }
+        return new DriverDataSource(new org.postgresql.Driver(), url.jdbcUrl(), postgresProperties(settings, url));
+    }
+
     // ---------------------------------------------------------------------------------------------- SQLite
 
     private static Database openSqlite(LibrarySettings settings, DatabaseUrl url) {
@@ -140,13 +161,13 @@ public final class Databases {
     private static void migrateSqlite(LibrarySettings settings, String jdbcUrl, Path file, Connection holder)
             throws SQLException {
         if (holder != null) {
-            SchemaMigrator.migrate(new SingleConnectionDataSource(holder), Backend.SQLITE);
+            SchemaMigrator.migrate(new SingleConnectionDataSource(holder), Backend.SQLITE, settings.displayUrl());
             return;
         }
         try (MigrationLock lock = MigrationLock.acquire(file);
              Connection connection = sqliteDataSource(settings, jdbcUrl, SQLiteConfig.TransactionMode.IMMEDIATE,
                      false).getConnection()) {
-            SchemaMigrator.migrate(new SingleConnectionDataSource(connection), Backend.SQLITE);
+            SchemaMigrator.migrate(new SingleConnectionDataSource(connection), Backend.SQLITE, settings.displayUrl());
         }
     }
 
@@ -213,7 +234,7 @@ public final class Databases {
         if (settings.migrateOnOpen()) {
             try {
                 SchemaMigrator.migrate(new DriverDataSource(new org.postgresql.Driver(), url.jdbcUrl(), properties),
-                        Backend.POSTGRESQL);
+                        Backend.POSTGRESQL, url.displayUrl());
             } catch (RuntimeException e) {
                 throw ConnectionErrors.translate("migrating PostgreSQL database", url.displayUrl(), e, secret);
             }
@@ -245,9 +266,12 @@ public final class Databases {
         url.password().ifPresent(password -> properties.setProperty("password", password));
         properties.setProperty("reWriteBatchedInserts", "true");
         Properties fromUrl = org.postgresql.Driver.parseURL(url.jdbcUrl(), null);
-        if (fromUrl == null || fromUrl.getProperty("connectTimeout") == null) {
-            long seconds = Math.max(1, Math.min(settings.connectionTimeout().toSeconds(), MAX_CONNECT_TIMEOUT.toSeconds()));
-            properties.setProperty("connectTimeout", Long.toString(seconds));
+        long seconds = Math.max(1, Math.min(settings.connectionTimeout().toSeconds(), MAX_CONNECT_TIMEOUT.toSeconds()));
+        // connectTimeout bounds the TCP connect, loginTimeout the whole log-in (a server that accepts but hangs).
+        for (String timeout : new String[] {"connectTimeout", "loginTimeout"}) {
+            if (fromUrl == null || fromUrl.getProperty(timeout) == null) {
+                properties.setProperty(timeout, Long.toString(seconds));
+            }
         }
         if (fromUrl == null || fromUrl.getProperty("ApplicationName") == null) {
             properties.setProperty("ApplicationName", "elibrary");

@@ -35,11 +35,17 @@ public final class MigrationLock implements AutoCloseable {
         return databaseFile.resolveSibling(databaseFile.getFileName() + ".migrate-lock");
     }
 
-    /** Blocks until this thread holds the migration lock of the database file. */
+    /**
+     * Blocks until this thread holds the migration lock of the database file. Re-entrant: a thread that
+     * already holds it gets a nested lock whose close leaves the outer one in force.
+     */
     public static MigrationLock acquire(Path databaseFile) {
-        Path lockFile = lockFileOf(databaseFile.toAbsolutePath().normalize());
+        Path lockFile = lockFileOf(canonical(databaseFile));
         ReentrantLock threadLock = IN_PROCESS.computeIfAbsent(lockFile, p -> new ReentrantLock());
         threadLock.lock();
+        if (threadLock.getHoldCount() > 1) {
+            return new MigrationLock(threadLock, null, null);
+        }
         FileChannel channel = null;
         try {
             channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -53,8 +59,22 @@ public final class MigrationLock implements AutoCloseable {
         }
     }
 
+    private static Path canonical(Path databaseFile) {
+        Path absolute = databaseFile.toAbsolutePath().normalize();
+        Path parent = absolute.getParent();
+        try {
+            return parent == null ? absolute : parent.toRealPath().resolve(absolute.getFileName());
+        } catch (IOException e) {
+            return absolute; // opening the database will report the missing directory
+        }
+    }
+
     @Override
     public void close() {
+        if (fileLock == null) {
+            threadLock.unlock();
+            return;
+        }
         try {
             fileLock.release();
         } catch (IOException ignored) {

@@ -14,10 +14,10 @@ import javax.sql.DataSource;
  * single connection (SQLite has no migration lock, and a second connection could see a half-migrated
  * database or, in memory, a different one). The owner closes the real connection.
  */
-final class SingleConnectionDataSource implements DataSource {
+public final class SingleConnectionDataSource implements DataSource {
     private final Connection proxy;
 
-    SingleConnectionDataSource(Connection connection) {
+    public SingleConnectionDataSource(Connection connection) {
         this.proxy = (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
                 new Class<?>[] {Connection.class}, (p, method, args) -> {
                     switch (method.getName()) {

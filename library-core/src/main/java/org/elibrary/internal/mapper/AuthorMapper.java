@@ -1,21 +1,18 @@
 package org.elibrary.internal.mapper;
 
-import java.util.Collection;
 import java.util.List;
 import org.elibrary.domain.Author;
 
 public interface AuthorMapper {
     long insert(String name);
 
-    List<Author> insertAll(List<String> names);
+    List<Author> insertAll(Bulk names);
 
     Author selectById(long id);
 
     Author selectByName(String name);
 
-    List<Author> selectByNames(Collection<String> names);
-
-    long countIds(Collection<Long> ids);
+    List<Author> selectByNames(Bulk names);
 
     int updateName(long id, String name);
 

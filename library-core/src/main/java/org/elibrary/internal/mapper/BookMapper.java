@@ -1,15 +1,15 @@
 package org.elibrary.internal.mapper;
 
-import java.util.Collection;
 import java.util.List;
 import org.elibrary.domain.Book;
 
 public interface BookMapper {
     long insert(String title);
 
-    List<Book> insertAll(List<String> titles);
+    List<Book> insertAll(Bulk titles);
 
-    int insertLinks(List<Link> links);
+    /** Inserts (author id, book id) rows whose author exists; returns how many. */
+    int insertLinks(Bulk links);
 
     /** Links only when both rows exist (0 rows otherwise), whatever the state of foreign-key enforcement. */
     int insertLink(long authorId, long bookId);
@@ -19,8 +19,6 @@ public interface BookMapper {
     Book selectById(long id);
 
     Book selectByTitle(String title);
-
-    long countIds(Collection<Long> ids);
 
     int updateTitle(long id, String title);
 

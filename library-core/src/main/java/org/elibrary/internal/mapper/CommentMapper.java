@@ -3,13 +3,13 @@ package org.elibrary.internal.mapper;
 import java.util.List;
 import org.elibrary.domain.BookComment;
 import org.elibrary.domain.Comment;
-import org.elibrary.domain.NewComment;
 
 public interface CommentMapper {
     /** Inserts only when the user and the book exist; returns null otherwise. */
     Long insert(String text, long userId, long bookId);
 
-    int insertAll(List<NewComment> comments);
+    /** Inserts (text, user id, book id) rows whose user and book exist; returns how many. */
+    int insertAll(Bulk comments);
 
     Comment selectById(long id);
 

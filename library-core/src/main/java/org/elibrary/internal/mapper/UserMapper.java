@@ -1,19 +1,16 @@
 package org.elibrary.internal.mapper;
 
-import java.util.Collection;
 import java.util.List;
 import org.elibrary.domain.User;
 
 public interface UserMapper {
     long insert(String username);
 
-    List<User> insertAll(List<String> usernames);
+    List<User> insertAll(Bulk usernames);
 
     User selectById(long id);
 
     User selectByUsername(String username);
-
-    long countIds(Collection<Long> ids);
 
     int updateUsername(long id, String username);
 

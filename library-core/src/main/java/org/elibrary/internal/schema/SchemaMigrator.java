@@ -1,25 +1,572 @@
 package org.elibrary.internal.schema;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.elibrary.Backend;
+import org.elibrary.ConfigurationException;
+import org.elibrary.ForeignKeyViolationException;
+import org.elibrary.LibraryException;
+import org.elibrary.internal.config.DatabaseUrl;
+import org.elibrary.internal.db.ConnectionErrors;
+import org.elibrary.internal.db.MigrationLock;
+import org.elibrary.internal.db.SingleConnectionDataSource;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationInfoService;
+import org.flywaydb.core.api.MigrationVersion;
+import org.flywaydb.core.api.exception.FlywayValidateException;
+import org.flywaydb.core.api.output.MigrateOutput;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.flywaydb.core.api.output.ValidateOutput;
+import org.flywaydb.core.api.output.ValidateResult;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 
 /**
  * Brings a database to the schema this library needs, with the SQL migrations of library-migrations
- * ({@code classpath:db/migration/<backend>}).
+ * ({@code classpath:db/migration/sqlite} or {@code …/postgresql}), and tells where a database stands.
  *
- * <p>SEAM: minimal version; the foundation work adds adoption of databases made by the Python app,
- * foreign-key checks, refusal of foreign schemas and typed errors.
+ * <p>Before anything is changed the database is classified ({@link SchemaState}): an empty database is
+ * migrated from V1; the Python app's five tables without a migration history are adopted (checked for rows
+ * that break a foreign key, baselined at V1, then migrated; their data untouched; other tables beside the five
+ * are left alone, unless they carry a name a later migration creates); a database with a history
+ * is migrated as Flyway does (validating what was applied); anything else is refused, never altered.
+ *
+ * <p>Everything runs on one connection under a lock, so concurrent migrators see each other's result
+ * rather than a half-made schema: on PostgreSQL a session advisory lock, on SQLite (where Flyway takes no
+ * lock) an exclusive lock on {@code <file>.migrate-lock} beside the database file. Flyway's own exceptions
+ * never escape: failures to connect become {@link org.elibrary.DatabaseUnavailableException} (or
+ * {@link ConfigurationException} for a wrong password or unknown database), everything else
+ * {@link ConfigurationException}.
  */
 public final class SchemaMigrator {
+    /** The Flyway history table (Flyway's default name). */
+    public static final String HISTORY_TABLE = "flyway_schema_history";
+    /** The version a database made by the Python app is baselined at. */
+    public static final String SEED_VERSION = "1";
+
+    /** The seed's tables and their columns, as the Python app's models create them. */
+    static final Map<String, Set<String>> SEED_TABLES = seedTables();
+    /** Name prefixes of tables our later migrations create; an adopted database must not have them already. */
+    private static final List<String> RESERVED_PREFIXES = List.of("book_title_search", "author_name_search");
+    /** The seed's foreign keys: child table, column, parent table. */
+    private static final List<String[]> SEED_FOREIGN_KEYS = List.of(
+            new String[] {"author_book", "author_id", "author"},
+            new String[] {"author_book", "book_id", "book"},
+            new String[] {"comment", "user_id", "user"},
+            new String[] {"comment", "book_id", "book"});
+    /** Key of the PostgreSQL session advisory lock held while classifying and migrating ("elibrar"). */
+    static final long ADVISORY_LOCK_KEY = 0x656C6962726172L;
+
     private SchemaMigrator() {
     }
 
-    public static void migrate(DataSource dataSource, Backend backend) {
-        Flyway.configure()
-                .dataSource(dataSource)
-                .locations("classpath:db/migration/" + backend.name().toLowerCase(java.util.Locale.ROOT))
-                .load()
-                .migrate();
+    /**
+     * Classifies the database, adopts a Python-app database, and applies pending migrations.
+     *
+     * @throws ConfigurationException for a foreign schema or a history that does not match the migrations
+     * @throws ForeignKeyViolationException when adopting a database whose rows break a foreign key
+     * @throws org.elibrary.DatabaseUnavailableException when the database cannot be reached
+     */
+    public static MigrationOutcome migrate(DataSource dataSource, Backend backend) {
+        return migrate(dataSource, backend, null);
+    }
+
+    /** As {@link #migrate(DataSource, Backend)}, naming the database in messages as {@code displayName} (a masked URL). */
+    public static MigrationOutcome migrate(DataSource dataSource, Backend backend, String displayName) {
+        return locked(dataSource, backend, displayName, (connection, display) -> {
+            Classification found = classify(connection, backend);
+            Flyway flyway = flyway(connection, backend);
+            boolean adopted = false;
+            switch (found.state) {
+                case FOREIGN:
+                    throw refuse(display, found);
+                case UNMANAGED_SEED:
+                    checkForeignKeys(connection, backend, display);
+                    flyway.baseline();
+                    adopted = true;
+                    break;
+                default:
+                    break;
+            }
+            MigrateResult result = flyway.migrate();
+            List<MigrationStep> applied = new ArrayList<>();
+            Instant now = Instant.now();
+            for (MigrateOutput output : result.migrations) {
+                applied.add(new MigrationStep(output.version, output.description, "Success", Optional.of(now)));
+            }
+            // Read from the result rather than asking Flyway again: this runs on every Library.open.
+            Optional<String> before = found.state == SchemaState.MANAGED
+                    ? Optional.ofNullable(emptyToNull(result.initialSchemaVersion)) : Optional.empty();
+            String after = firstNonEmpty(result.targetSchemaVersion, result.initialSchemaVersion,
+                    adopted ? SEED_VERSION : "");
+            return new MigrationOutcome(backend, found.state, before, after, applied, adopted);
+        });
+    }
+
+    /** Where the database stands; changes nothing. */
+    public static SchemaStatus status(DataSource dataSource, Backend backend) {
+        return status(dataSource, backend, null);
+    }
+
+    /** As {@link #status(DataSource, Backend)}, naming the database in messages as {@code displayName} (a masked URL). */
+    public static SchemaStatus status(DataSource dataSource, Backend backend, String displayName) {
+        return locked(dataSource, backend, displayName, (connection, display) ->
+                status(connection, backend, classify(connection, backend), flyway(connection, backend)));
+    }
+
+    /**
+     * Checks that the applied migrations match this library's (names, checksums) and that none is pending.
+     * Changes nothing.
+     */
+    public static ValidationOutcome validate(DataSource dataSource, Backend backend) {
+        return validate(dataSource, backend, null);
+    }
+
+    /** As {@link #validate(DataSource, Backend)}, naming the database in messages as {@code displayName} (a masked URL). */
+    public static ValidationOutcome validate(DataSource dataSource, Backend backend, String displayName) {
+        return locked(dataSource, backend, displayName, (connection, display) -> {
+            Classification found = classify(connection, backend);
+            Flyway flyway = flyway(connection, backend);
+            SchemaStatus status = status(connection, backend, found, flyway);
+            List<String> problems = new ArrayList<>();
+            switch (found.state) {
+                case EMPTY:
+                    problems.add("the database is empty: run migrate to create the schema");
+                    break;
+                case UNMANAGED_SEED:
+                    problems.add("the database has the Python app's tables but no migration history: run migrate "
+                            + "(or baseline) to adopt it");
+                    break;
+                case FOREIGN:
+                    problems.add(found.description);
+                    break;
+                default:
+                    ValidateResult result = flyway.validateWithResult();
+                    if (!result.validationSuccessful) {
+                        for (ValidateOutput invalid : result.invalidMigrations) {
+                            problems.add((invalid.version == null || invalid.version.isEmpty() ? ""
+                                    : "V" + invalid.version + " " + invalid.description + ": ")
+                                    + (invalid.errorDetails == null ? "invalid" : invalid.errorDetails.errorMessage));
+                        }
+                        if (problems.isEmpty()) {
+                            problems.add(result.errorDetails == null ? "validation failed"
+                                    : result.errorDetails.errorMessage);
+                        }
+                    }
+                    break;
+            }
+            return new ValidationOutcome(problems.isEmpty(), problems, status);
+        });
+    }
+
+    /**
+     * Adopts a Python-app database without migrating it further: checks its foreign keys and records it as
+     * V1. A database that is already managed is left as it is.
+     *
+     * @throws ConfigurationException for an empty database (nothing to baseline) or a foreign schema
+     * @throws ForeignKeyViolationException when rows break a foreign key
+     */
+    public static MigrationOutcome baseline(DataSource dataSource, Backend backend) {
+        return baseline(dataSource, backend, null);
+    }
+
+    /** As {@link #baseline(DataSource, Backend)}, naming the database in messages as {@code displayName} (a masked URL). */
+    public static MigrationOutcome baseline(DataSource dataSource, Backend backend, String displayName) {
+        return locked(dataSource, backend, displayName, (connection, display) -> {
+            Classification found = classify(connection, backend);
+            Flyway flyway = flyway(connection, backend);
+            switch (found.state) {
+                case EMPTY:
+                    throw new ConfigurationException("database " + display + " is empty: there is nothing to "
+                            + "baseline; run migrate to create the schema");
+                case FOREIGN:
+                    throw refuse(display, found);
+                case MANAGED:
+                    Optional<String> current = currentVersion(flyway.info());
+                    return new MigrationOutcome(backend, found.state, current, current.orElse(""), List.of(), false);
+                default:
+                    checkForeignKeys(connection, backend, display);
+                    flyway.baseline();
+                    return new MigrationOutcome(backend, found.state, Optional.empty(), SEED_VERSION, List.of(), true);
+            }
+        });
+    }
+
+    // --------------------------------------------------------------------------------------- classification
+
+    private static final class Classification {
+        final SchemaState state;
+        final String description;
+
+        Classification(SchemaState state, String description) {
+            this.state = state;
+            this.description = description;
+        }
+    }
+
+    private static Classification classify(Connection connection, Backend backend) throws SQLException {
+        Set<String> tables = listTables(connection, backend);
+        if (tables.contains(HISTORY_TABLE)) {
+            return new Classification(SchemaState.MANAGED, "managed");
+        }
+        if (tables.isEmpty()) {
+            return new Classification(SchemaState.EMPTY, "empty");
+        }
+        Set<String> missing = new TreeSet<>(SEED_TABLES.keySet());
+        missing.removeAll(tables);
+        if (!missing.isEmpty()) {
+            return new Classification(SchemaState.FOREIGN, "it has tables " + tables + " but not the library's "
+                    + missing);
+        }
+        for (Map.Entry<String, Set<String>> table : SEED_TABLES.entrySet()) {
+            Set<String> columns = listColumns(connection, backend, table.getKey());
+            if (!columns.equals(table.getValue())) {
+                return new Classification(SchemaState.FOREIGN, "its table " + table.getKey() + " has columns "
+                        + columns + " where the library expects " + table.getValue());
+            }
+        }
+        List<String> clashing = tables.stream()
+                .filter(name -> RESERVED_PREFIXES.stream().anyMatch(name::startsWith))
+                .sorted().collect(Collectors.toList());
+        if (!clashing.isEmpty()) {
+            return new Classification(SchemaState.FOREIGN, "it has tables " + clashing
+                    + " that the library's migrations would create, but no migration history");
+        }
+        return new Classification(SchemaState.UNMANAGED_SEED, "the Python app's schema");
+    }
+
+    private static ConfigurationException refuse(String display, Classification found) {
+        return new ConfigurationException("database " + display + " holds a schema that is not the library's ("
+                + found.description + "); it was left unchanged. Point " + "DATABASE_URL at an empty database, "
+                + "one made by the Python app, or one made by this library");
+    }
+
+    private static Set<String> listTables(Connection connection, Backend backend) throws SQLException {
+        String sql = backend == Backend.SQLITE
+                ? "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+                : "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()";
+        Set<String> names = new TreeSet<>();
+        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+            while (rs.next()) {
+                names.add(rs.getString(1).toLowerCase(Locale.ROOT));
+            }
+        }
+        return names;
+    }
+
+    private static Set<String> listColumns(Connection connection, Backend backend, String table) throws SQLException {
+        String sql = backend == Backend.SQLITE
+                ? "SELECT name FROM pragma_table_info(?)"
+                : "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+                        + "AND table_name = ?";
+        Set<String> names = new TreeSet<>();
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, table);
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    names.add(rs.getString(1).toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        return names;
+    }
+
+    private static void checkForeignKeys(Connection connection, Backend backend, String display) throws SQLException {
+        Map<String, Long> violations = backend == Backend.SQLITE
+                ? sqliteForeignKeyViolations(connection)
+                : postgresForeignKeyViolations(connection);
+        if (!violations.isEmpty()) {
+            throw new ForeignKeyViolationException(display, violations);
+        }
+    }
+
+    /** SQLite checks every declared foreign key itself, whether enforcement was on or not. */
+    private static Map<String, Long> sqliteForeignKeyViolations(Connection connection) throws SQLException {
+        Map<String, Long> byTableAndKey = new TreeMap<>();
+        try (Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("PRAGMA foreign_key_check")) {
+            while (rs.next()) {
+                String table = rs.getString("table");
+                String parent = rs.getString("parent");
+                int fkid = rs.getInt("fkid");
+                byTableAndKey.merge(table + "\u0000" + fkid + "\u0000" + parent, 1L, Long::sum);
+            }
+        }
+        Map<String, Long> violations = new LinkedHashMap<>();
+        for (Map.Entry<String, Long> entry : byTableAndKey.entrySet()) {
+            String[] parts = entry.getKey().split("\u0000");
+            String column = foreignKeyColumn(connection, parts[0], Integer.parseInt(parts[1]));
+            violations.put(parts[0] + "." + column + " -> " + parts[2], entry.getValue());
+        }
+        return violations;
+    }
+
+    private static String foreignKeyColumn(Connection connection, String table, int fkid) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT \"from\" FROM pragma_foreign_key_list(?) WHERE id = ? ORDER BY seq")) {
+            statement.setString(1, table);
+            statement.setInt(2, fkid);
+            try (ResultSet rs = statement.executeQuery()) {
+                List<String> columns = new ArrayList<>();
+                while (rs.next()) {
+                    columns.add(rs.getString(1));
+                }
+                return columns.isEmpty() ? "?" : String.join(",", columns);
+            }
+        }
+    }
+
+    /**
+     * PostgreSQL enforces foreign keys, so violations can only come from disabled triggers or constraints;
+     * checked anyway, with one anti-join per seed foreign key.
+     */
+    private static Map<String, Long> postgresForeignKeyViolations(Connection connection) throws SQLException {
+        Map<String, Long> violations = new LinkedHashMap<>();
+        for (String[] key : SEED_FOREIGN_KEYS) {
+            // Fixed identifiers from SEED_FOREIGN_KEYS, never user input.
+            String sql = "SELECT count(*) FROM \"" + key[0] + "\" c WHERE NOT EXISTS (SELECT 1 FROM \"" + key[2]
+                    + "\" p WHERE p.id = c." + key[1] + ")";
+            try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+                rs.next();
+                long count = rs.getLong(1);
+                if (count > 0) {
+                    violations.put(key[0] + "." + key[1] + " -> " + key[2], count);
+                }
+            }
+        }
+        return violations;
+    }
+
+    // ------------------------------------------------------------------------------------------------ status
+
+    private static SchemaStatus status(Connection connection, Backend backend, Classification found, Flyway flyway) {
+        MigrationInfoService info = flyway.info();
+        List<MigrationStep> resolved = new ArrayList<>();
+        List<MigrationStep> applied = new ArrayList<>();
+        List<MigrationStep> pending = new ArrayList<>();
+        boolean adopted = false;
+        for (MigrationInfo migration : info.all()) {
+            if (migration.getVersion() == null) {
+                continue;
+            }
+            MigrationStep step = step(migration);
+            if (migration.getState().isResolved() && !migration.getType().isBaseline()) {
+                resolved.add(step);
+            }
+            if (migration.getState().isApplied() || migration.getType().isBaseline()) {
+                applied.add(step);
+                adopted |= migration.getType().isBaseline();
+            }
+        }
+        for (MigrationInfo migration : info.pending()) {
+            pending.add(step(migration));
+        }
+        String latest = resolved.stream().map(MigrationStep::version).map(MigrationVersion::fromVersion)
+                .max(Comparator.naturalOrder()).map(MigrationVersion::getVersion).orElse("");
+        switch (found.state) {
+            case MANAGED:
+                return new SchemaStatus(backend, found.state, currentVersion(info), latest, applied, pending, adopted);
+            case UNMANAGED_SEED:
+                List<MigrationStep> afterSeed = resolved.stream()
+                        .filter(step -> MigrationVersion.fromVersion(step.version())
+                                .isNewerThan(MigrationVersion.fromVersion(SEED_VERSION)))
+                        .collect(Collectors.toList());
+                return new SchemaStatus(backend, found.state, Optional.empty(), latest, List.of(), afterSeed, false);
+            case EMPTY:
+                return new SchemaStatus(backend, found.state, Optional.empty(), latest, List.of(), resolved, false);
+            default:
+                return new SchemaStatus(backend, found.state, Optional.empty(), latest, List.of(), List.of(), false);
+        }
+    }
+
+    private static String emptyToNull(String text) {
+        return text == null || text.isEmpty() ? null : text;
+    }
+
+    private static String firstNonEmpty(String... candidates) {
+        for (String candidate : candidates) {
+            if (candidate != null && !candidate.isEmpty()) {
+                return candidate;
+            }
+        }
+        return "";
+    }
+
+    private static MigrationStep step(MigrationInfo migration) {
+        return new MigrationStep(migration.getVersion().getVersion(), migration.getDescription(),
+                migration.getState().getDisplayName(),
+                Optional.ofNullable(migration.getInstalledOn()).map(date -> date.toInstant()));
+    }
+
+    private static Optional<String> currentVersion(MigrationInfoService info) {
+        MigrationInfo current = info.current();
+        return current == null || current.getVersion() == null ? Optional.empty()
+                : Optional.of(current.getVersion().getVersion());
+    }
+
+    // ---------------------------------------------------------------------------------------------- plumbing
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(Connection connection, String display) throws SQLException;
+    }
+
+    private static <T> T locked(DataSource dataSource, Backend backend, String displayName, Work<T> work) {
+        requireMigrationsOnClasspath(backend);
+        String display = displayName != null ? displayName
+                : "(" + backend.name().toLowerCase(Locale.ROOT) + " database)";
+        try (Connection connection = dataSource.getConnection()) {
+            if (displayName == null) {
+                display = describe(connection);
+            }
+            if (!connection.getAutoCommit()) {
+                connection.setAutoCommit(true);
+            }
+            if (backend == Backend.SQLITE) {
+                Optional<Path> file = sqliteFile(connection);
+                if (file.isEmpty()) {
+                    return work.run(connection, display);
+                }
+                try (MigrationLock lock = MigrationLock.acquire(file.get())) {
+                    return work.run(connection, display);
+                }
+            }
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("SELECT pg_advisory_lock(" + ADVISORY_LOCK_KEY + ")");
+            }
+            try {
+                return work.run(connection, display);
+            } finally {
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("SELECT pg_advisory_unlock(" + ADVISORY_LOCK_KEY + ")");
+                } catch (SQLException ignored) {
+                    // the lock goes with the session; closing the connection releases it
+                }
+            }
+        } catch (LibraryException e) {
+            throw e;
+        } catch (SQLException | RuntimeException e) {
+            throw translate(e, display);
+        }
+    }
+
+    private static String describe(Connection connection) {
+        try {
+            return DatabaseUrl.mask(connection.getMetaData().getURL());
+        } catch (SQLException | RuntimeException e) {
+            return "(database)";
+        }
+    }
+
+    /** The main database file of a SQLite connection, or empty when it has none on disk (memory, memdb). */
+    private static Optional<Path> sqliteFile(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT file FROM pragma_database_list WHERE name = 'main'")) {
+            if (!rs.next()) {
+                return Optional.empty();
+            }
+            String file = rs.getString(1);
+            if (file == null || file.isEmpty()) {
+                return Optional.empty();
+            }
+            Path path = Path.of(file);
+            return Files.isRegularFile(path) ? Optional.of(path) : Optional.empty();
+        }
+    }
+
+    private static Flyway flyway(Connection connection, Backend backend) {
+        return Flyway.configure(SchemaMigrator.class.getClassLoader())
+                .dataSource(new SingleConnectionDataSource(connection))
+                .locations(location(backend))
+                .failOnMissingLocations(true)
+                .table(HISTORY_TABLE)
+                .baselineVersion(SEED_VERSION)
+                .baselineDescription("seed schema of the Python app")
+                .validateMigrationNaming(true)
+                .cleanDisabled(true)
+                .load();
+    }
+
+    private static String location(Backend backend) {
+        return "classpath:db/migration/" + backend.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static void requireMigrationsOnClasspath(Backend backend) {
+        String resource = "db/migration/" + backend.name().toLowerCase(Locale.ROOT) + "/V1__seed_schema.sql";
+        if (SchemaMigrator.class.getClassLoader().getResource(resource) == null) {
+            throw new ConfigurationException("the schema migrations are not on the classpath (" + resource
+                    + " is missing): add the dependency org.elibrary:library-migrations, or set "
+                    + "DATABASE_MIGRATE_ON_OPEN=false and migrate separately");
+        }
+    }
+
+    private static LibraryException translate(Exception failure, String display) {
+        if (failure instanceof LibraryException) {
+            return (LibraryException) failure;
+        }
+        SQLException sql = findSqlException(failure);
+        if (sql != null && isUnavailable(sql)) {
+            return ConnectionErrors.translate("migrating", display, sql, null);
+        }
+        if (failure instanceof FlywayValidateException) {
+            return new ConfigurationException("the migration history of " + display + " does not match this "
+                    + "library's migrations: " + failure.getMessage(), failure);
+        }
+        String detail = failure instanceof FlywayException || sql == null ? failure.getMessage() : sql.getMessage();
+        return new ConfigurationException("migrating " + display + " failed: " + detail, failure);
+    }
+
+    private static SQLException findSqlException(Throwable failure) {
+        for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof SQLException) {
+                return (SQLException) t;
+            }
+        }
+        return null;
+    }
+
+    private static boolean isUnavailable(SQLException sql) {
+        if (sql instanceof SQLiteException) {
+            SQLiteErrorCode code = ((SQLiteException) sql).getResultCode();
+            return code == SQLiteErrorCode.SQLITE_BUSY || code == SQLiteErrorCode.SQLITE_LOCKED
+                    || code == SQLiteErrorCode.SQLITE_CANTOPEN || code == SQLiteErrorCode.SQLITE_READONLY
+                    || code == SQLiteErrorCode.SQLITE_NOTADB || code == SQLiteErrorCode.SQLITE_FULL
+                    || code == SQLiteErrorCode.SQLITE_PERM || code.name().startsWith("SQLITE_IOERR")
+                    || code.name().startsWith("SQLITE_BUSY") || code.name().startsWith("SQLITE_CANTOPEN")
+                    || code.name().startsWith("SQLITE_READONLY");
+        }
+        String state = sql.getSQLState();
+        return state != null && (state.startsWith("08") || state.startsWith("53") || state.startsWith("57P")
+                || state.startsWith("28") || state.equals("3D000"));
+    }
+
+    private static Map<String, Set<String>> seedTables() {
+        Map<String, Set<String>> tables = new LinkedHashMap<>();
+        tables.put("author", Set.of("id", "name"));
+        tables.put("book", Set.of("id", "title"));
+        tables.put("user", Set.of("id", "username"));
+        tables.put("author_book", Set.of("author_id", "book_id"));
+        tables.put("comment", Set.of("id", "text", "user_id", "book_id"));
+        return tables;
     }
 }

@@ -32,12 +32,17 @@ final class CatalogConfiguration {
         configuration.setDatabaseId(backend == Backend.SQLITE ? "sqlite" : "postgresql");
         configuration.setMapUnderscoreToCamelCase(true);
         configuration.setArgNameBasedConstructorAutoMapping(true);
+        configuration.setObjectFactory(new RecordObjectFactory());
         configuration.setAutoMappingBehavior(AutoMappingBehavior.PARTIAL);
         // Sessions live for one call; a session-wide cache would only risk stale reads inside a transaction.
         configuration.setLocalCacheScope(LocalCacheScope.STATEMENT);
         configuration.setCacheEnabled(false);
         configuration.setDefaultExecutorType(ExecutorType.REUSE);
-        if (statementTimeout != null && !statementTimeout.isZero() && !statementTimeout.isNegative()) {
+        // Only PostgreSQL: sqlite-jdbc implements a query timeout by replacing the connection's busy timeout for
+        // the statement (so it would override SQLITE_BUSY_TIMEOUT, and costs two native calls per statement);
+        // a running SQLite statement is stopped by UnitOfWork.cancel() instead.
+        if (backend == Backend.POSTGRESQL && statementTimeout != null && !statementTimeout.isZero()
+                && !statementTimeout.isNegative()) {
             configuration.setDefaultStatementTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE,
                     (statementTimeout.toMillis() + 999) / 1000)));
         }

@@ -4,16 +4,20 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
+import com.zaxxer.hikari.pool.ProxyConnection;
 import org.apache.ibatis.session.ExecutorType;
 import org.apache.ibatis.session.SqlSession;
 import org.apache.ibatis.session.SqlSessionFactory;
 import org.apache.ibatis.session.defaults.DefaultSqlSessionFactory;
 import org.elibrary.Backend;
+import org.elibrary.LibraryClosedException;
 import org.elibrary.LibraryException;
 import org.elibrary.internal.db.Database;
+import org.sqlite.SQLiteConnection;
 
 /**
  * The single path every catalog call takes to the database.
@@ -54,12 +58,29 @@ public final class Sessions {
     private final ThreadLocal<UnitOfWork> current = new ThreadLocal<>();
     private final ThreadLocal<Listener> listener = new ThreadLocal<>();
     private volatile boolean closed;
+    // SQLite on the library's own pools: one long-lived MyBatis session per physical connection, so each
+    // statement is compiled once per connection instead of once per call (sqlite-jdbc has no statement
+    // cache, and compiling costs about as much as running a small query). Every mapped statement has
+    // static SQL, so a connection holds a bounded set of prepared statements.
+    private final boolean cacheStatements;
+    private final ConcurrentHashMap<Connection, SqlSession> cachedSessions = new ConcurrentHashMap<>();
+    private final int cacheBound;
 
     public Sessions(Database database, Duration statementTimeout) {
+        this(database, statementTimeout, false);
+    }
+
+    /**
+     * @param cacheStatements keep prepared statements per connection (SQLite only; use it only on pools
+     *                        the library owns, whose connections nobody else uses)
+     */
+    public Sessions(Database database, Duration statementTimeout, boolean cacheStatements) {
         this.database = database;
         this.backend = database.backend();
         this.factory = new DefaultSqlSessionFactory(
                 CatalogConfiguration.create(backend, statementTimeout, database.writer()));
+        this.cacheStatements = cacheStatements && backend == Backend.SQLITE;
+        this.cacheBound = Math.max(1, database.readConcurrency()) + 5;
     }
 
     public Backend backend() {
@@ -93,7 +114,7 @@ public final class Sessions {
         if (outer != null) {
             return nested(outer, callback);
         }
-        return fresh(database.writer(), true, callback::apply, true);
+        return fresh(database.writer(), true, callback::apply);
     }
 
     /** The transaction open on this thread, if any. */
@@ -119,6 +140,9 @@ public final class Sessions {
     /** Refuses further calls; the caller closes the database afterwards. */
     public void close() {
         closed = true;
+        // Closing the pool then closes the connections and with them their cached statements; closing the
+        // sessions here could pull statements from under a call still finishing on another thread.
+        cachedSessions.clear();
     }
 
     public boolean isClosed() {
@@ -131,7 +155,7 @@ public final class Sessions {
         if (joined != null) {
             return joined(joined, work);
         }
-        return fresh(write ? database.writer() : database.reader(), write, work, false);
+        return fresh(write ? database.writer() : database.reader(), write, work);
     }
 
     private <T> T joined(UnitOfWork uow, Work<T> work) {
@@ -149,17 +173,33 @@ public final class Sessions {
         }
     }
 
-    private <T> T fresh(DataSource source, boolean transactional, Work<T> work, boolean callerTransaction) {
+    private <T> T fresh(DataSource source, boolean transactional, Work<T> work) {
         Connection connection = null;
+        Connection physical = null;
         SqlSession session = null;
         UnitOfWork uow = null;
+        boolean rolledBack = true;
         Listener l = listener.get();
         try {
             connection = source.getConnection();
             if (transactional) {
                 connection.setAutoCommit(false);
             }
-            session = factory.openSession(ExecutorType.REUSE, connection);
+            if (cacheStatements && connection instanceof ProxyConnection) {
+                // Statements run on the physical connection (the pool would close statements made through
+                // its proxy when the connection is returned); transaction control stays on the proxy.
+                // Only plain pool connections: a connection wrapped to track its statements (the async
+                // facade's cancellation) keeps creating them through the wrapper.
+                physical = connection.unwrap(SQLiteConnection.class);
+                session = cachedSessions.get(physical);
+                if (session == null) {
+                    session = factory.openSession(ExecutorType.REUSE, physical);
+                    cachedSessions.put(physical, session);
+                    purgeClosed();
+                }
+            } else {
+                session = factory.openSession(ExecutorType.REUSE, connection);
+            }
             uow = new UnitOfWork(backend, connection, session, transactional);
             if (l != null) {
                 l.started(uow);
@@ -173,13 +213,19 @@ public final class Sessions {
                 if (rollback != null) {
                     throw rollback;
                 }
-                session.flushStatements();
                 connection.commit();
             }
             return result;
         } catch (Throwable t) {
-            if (transactional && connection != null) {
-                rollbackQuietly(connection);
+            if (physical != null) {
+                // A failed (or interrupted) statement may be left mid-step, and SQLite refuses ROLLBACK while
+                // one is active: drop this connection's cached statements before rolling back.
+                cachedSessions.remove(physical);
+                closeQuietly(session);
+                session = null;
+            }
+            if (transactional && connection != null && !rollbackQuietly(connection)) {
+                rolledBack = false;
             }
             throw SqlErrors.translate(t, backend, uow);
         } finally {
@@ -192,7 +238,42 @@ public final class Sessions {
                     l.finished(uow);
                 }
             }
-            release(session, connection, transactional);
+            // After a failed rollback, switching auto-commit back on would COMMIT the open transaction on
+            // SQLite: leave the connection as it is and let the pool discard or reset it.
+            boolean restoreAutoCommit = transactional && rolledBack;
+            if (physical == null) {
+                release(session, connection, restoreAutoCommit);
+            } else {
+                if (session != null) {
+                    session.clearCache();
+                }
+                release(null, connection, restoreAutoCommit);
+            }
+        }
+    }
+
+    private void purgeClosed() {
+        if (cachedSessions.size() <= cacheBound) {
+            return;
+        }
+        cachedSessions.entrySet().removeIf(entry -> {
+            try {
+                if (entry.getKey().isClosed()) {
+                    closeQuietly(entry.getValue());
+                    return true;
+                }
+                return false;
+            } catch (SQLException e) {
+                return true;
+            }
+        });
+    }
+
+    private static void closeQuietly(SqlSession session) {
+        try {
+            session.close();
+        } catch (RuntimeException ignored) {
+            // its connection is gone
         }
     }
 
@@ -250,19 +331,21 @@ public final class Sessions {
 
     private void ensureOpen() {
         if (closed) {
-            throw new IllegalStateException("the Library is closed");
+            throw new LibraryClosedException("the Library is closed");
         }
     }
 
-    private static void rollbackQuietly(Connection connection) {
+    /** Rolls back; false when the rollback itself failed (the connection is probably broken). */
+    private static boolean rollbackQuietly(Connection connection) {
         try {
             connection.rollback();
+            return true;
         } catch (SQLException | RuntimeException ignored) {
-            // The connection is probably broken; closing it below discards the transaction anyway.
+            return false;
         }
     }
 
-    private static void release(SqlSession session, Connection connection, boolean transactional) {
+    private static void release(SqlSession session, Connection connection, boolean restoreAutoCommit) {
         if (session != null) {
             try {
                 session.close();
@@ -272,7 +355,7 @@ public final class Sessions {
         }
         if (connection != null) {
             try {
-                if (transactional) {
+                if (restoreAutoCommit) {
                     connection.setAutoCommit(true);
                 }
             } catch (SQLException | RuntimeException ignored) {

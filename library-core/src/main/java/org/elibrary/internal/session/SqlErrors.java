@@ -107,8 +107,14 @@ public final class SqlErrors {
                 String value = valueFor(uow, field, key == null ? "?" : key[1]);
                 return new DuplicateException(field, value, e);
             }
-            case "23503":
+            case "23503": {
+                NotFoundException parsed = postgresMissing(server);
+                if (parsed != null && (uow == null || uow.missingEntity() == null)) {
+                    parsed.initCause(e);
+                    return parsed;
+                }
                 return missingReference(uow, e);
+            }
             case "57014":
                 return new DatabaseUnavailableException("statement timed out or was cancelled", e);
             case "40001":
@@ -125,6 +131,27 @@ public final class SqlErrors {
             return new DatabaseUnavailableException("the database is unavailable (SQLState " + state + ")", e);
         }
         return new DatabaseUnavailableException("database error (SQLState " + state + ")", e);
+    }
+
+    /** From 'Key (user_id)=(7) is not present in table "user".': not found user id=7. */
+    static NotFoundException postgresMissing(ServerErrorMessage server) {
+        if (server == null || server.getDetail() == null) {
+            return null;
+        }
+        String detail = server.getDetail();
+        int tableAt = detail.indexOf("is not present in table \"");
+        int valueOpen = detail.indexOf(")=(");
+        if (tableAt < 0 || valueOpen < 0) {
+            return null;
+        }
+        int tableStart = tableAt + "is not present in table \"".length();
+        int tableEnd = detail.indexOf('"', tableStart);
+        int valueEnd = detail.indexOf(')', valueOpen + 3);
+        if (tableEnd < 0 || valueEnd < 0) {
+            return null;
+        }
+        return new NotFoundException(detail.substring(tableStart, tableEnd),
+                "id=" + detail.substring(valueOpen + 3, valueEnd));
     }
 
     private static LibraryException missingReference(UnitOfWork uow, SQLException e) {

@@ -57,6 +57,27 @@ class DotEnvTest {
         assertThat(parsed.get(key)).isEqualTo(expected);
     }
 
+    static Stream<Arguments> interpolation() {
+        return Stream.of(
+                // text, expected value of the last key
+                Arguments.of("USER_NAME=anna\nURL=postgresql://${USER_NAME}@h/db", "postgresql://anna@h/db"),
+                Arguments.of("URL=\"${DB_HOST}:5432\"", "db.example:5432"),
+                Arguments.of("URL='${DB_HOST}'", "${DB_HOST}"),
+                Arguments.of("URL=${MISSING}", ""),
+                Arguments.of("URL=${MISSING:-fallback}", "fallback"),
+                Arguments.of("DB_HOST=from-file\nURL=${DB_HOST}", "from-file"),
+                Arguments.of("URL=$DB_HOST", "$DB_HOST"),
+                Arguments.of("URL=a${DB_HOST}b${DB_HOST}c", "adb.exampleb" + "db.examplec"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource
+    void interpolation(String text, String expected) {
+        Map<String, String> environment = Map.of("DB_HOST", "db.example");
+        Map<String, String> parsed = DotEnv.parse(text, environment::get);
+        assertThat(parsed.get("URL")).isEqualTo(expected);
+    }
+
     @Test
     void blankLinesAndCommentsAreSkipped() {
         Map<String, String> parsed = DotEnv.parse("\n# .env\n\nAPP_TITLE=X\n\n   \nDATABASE_URL=sqlite:///./library.db\n");

@@ -216,9 +216,8 @@ class SqliteDatabasesIT {
         Databases.open(settings("jdbc:sqlite:" + file).build()).close();
         assertThat(file.toFile().setWritable(false, false)).isTrue();
         try {
-            if (Files.isWritable(file)) {
-                return; // running as root: permissions are not enforced, nothing to observe
-            }
+            org.junit.jupiter.api.Assumptions.assumeFalse(Files.isWritable(file),
+                    "running as root: file permissions are not enforced, nothing to observe");
             assertThatThrownBy(() -> Databases.open(settings("jdbc:sqlite:" + file).build()))
                     .isInstanceOf(DatabaseUnavailableException.class)
                     .hasMessageContaining(file.toString());
@@ -236,6 +235,28 @@ class SqliteDatabasesIT {
             rs.next();
             assertThat(rs.getInt(1)).isZero();
         }
+    }
+
+    @Test
+    void borrowedSqliteDataSourceIsMigratedAndLeftOpen() throws Exception {
+        SQLiteConfig config = new SQLiteConfig();
+        config.enforceForeignKeys(true);
+        org.sqlite.SQLiteDataSource dataSource = new org.sqlite.SQLiteDataSource(config);
+        dataSource.setUrl(TestDatabases.newSqliteUrl());
+        try (Connection kept = dataSource.getConnection()) {
+            Database database = Databases.borrow(dataSource, Backend.SQLITE, true, 2);
+            assertThat(database.writer()).isSameAs(dataSource);
+            assertThat(database.readConcurrency()).isEqualTo(2);
+            database.close();
+            assertThat(kept.isClosed()).isFalse();
+            try (Statement statement = kept.createStatement();
+                 ResultSet rs = statement.executeQuery("SELECT count(*) FROM flyway_schema_history")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(3);
+            }
+        }
+        assertThatThrownBy(() -> Databases.borrow(dataSource, Backend.SQLITE, false, 0))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("concurrency");
     }
 
     private static SQLiteConfig.TransactionMode transactionMode(Connection connection) throws SQLException {

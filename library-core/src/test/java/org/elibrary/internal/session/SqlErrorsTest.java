@@ -58,6 +58,13 @@ class SqlErrorsTest {
                 });
         assertThat(SqlErrors.translate(new SQLException("fk", "23503"), Backend.POSTGRESQL, null))
                 .isInstanceOf(NotFoundException.class);
+        ServerErrorMessage fk = new ServerErrorMessage(
+                "SERROR\0C23503\0Mfk\0DKey (user_id)=(777) is not present in table \"user\".\0tcomment\0");
+        assertThat(SqlErrors.translate(new PSQLException(fk), Backend.POSTGRESQL, null))
+                .isInstanceOfSatisfying(NotFoundException.class, e -> {
+                    assertThat(e.entity()).isEqualTo("user");
+                    assertThat(e.key()).isEqualTo("id=777");
+                });
         assertThat(SqlErrors.translate(new SQLException("cancel", "57014"), Backend.POSTGRESQL, null))
                 .isInstanceOf(DatabaseUnavailableException.class).hasMessageContaining("timed out");
         assertThat(SqlErrors.translate(new SQLException("gone", "08006"), Backend.POSTGRESQL, null))

@@ -1,0 +1,54 @@
+package org.elibrary;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * An existing database cannot be taken over because some of its rows break a foreign key: for example
+ * comments of a user who no longer exists, left behind by a program that ran SQLite without
+ * {@code PRAGMA foreign_keys}. Nothing was changed; remove or repair the rows named in the message
+ * (SQLite's {@code PRAGMA foreign_key_check} lists them), then open or migrate again.
+ */
+public final class ForeignKeyViolationException extends LibraryException {
+    private static final long serialVersionUID = 1L;
+
+    private final Map<String, Long> violations;
+
+    /**
+     * @param violations the number of offending rows per foreign key, keyed as
+     *                   {@code child_table.column -> parent_table}, in a stable order
+     */
+    public ForeignKeyViolationException(String database, Map<String, Long> violations) {
+        super(message(database, violations));
+        this.violations = Collections.unmodifiableMap(new LinkedHashMap<>(violations));
+    }
+
+    /** Offending rows per foreign key, keyed as {@code child_table.column -> parent_table}. */
+    public Map<String, Long> violations() {
+        return violations;
+    }
+
+    /** Offending rows per child table. */
+    public Map<String, Long> rowsByTable() {
+        Map<String, Long> byTable = new LinkedHashMap<>();
+        violations.forEach((key, count) -> byTable.merge(key.substring(0, key.indexOf('.')), count, Long::sum));
+        return Collections.unmodifiableMap(byTable);
+    }
+
+    private static String message(String database, Map<String, Long> violations) {
+        StringBuilder text = new StringBuilder("database ").append(database)
+                .append(" has rows that break foreign keys, so it was not migrated: ");
+        String separator = "";
+        for (Map.Entry<String, Long> entry : violations.entrySet()) {
+            String key = entry.getKey();
+            int arrow = key.indexOf(" -> ");
+            text.append(separator).append(key, 0, key.indexOf('.')).append(": ").append(entry.getValue())
+                    .append(entry.getValue() == 1 ? " row" : " rows").append(" with ")
+                    .append(key, key.indexOf('.') + 1, arrow).append(" referencing a missing ")
+                    .append(key.substring(arrow + 4));
+            separator = "; ";
+        }
+        return text.append(". Delete or repair those rows, then try again").toString();
+    }
+}

@@ -1,0 +1,26 @@
+package org.elibrary.internal.schema;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.elibrary.Backend;
+
+/**
+ * What a migrate or baseline did.
+ *
+ * @param stateBefore  what the database held before
+ * @param versionBefore the schema version before, if managed
+ * @param versionAfter the schema version after
+ * @param applied      the migrations applied by this run, oldest first (empty when already up to date)
+ * @param adopted      whether this run baselined a Python-app database at V1
+ */
+public record MigrationOutcome(Backend backend, SchemaState stateBefore, Optional<String> versionBefore,
+                               String versionAfter, List<MigrationStep> applied, boolean adopted) {
+    public MigrationOutcome {
+        Objects.requireNonNull(backend, "backend");
+        Objects.requireNonNull(stateBefore, "stateBefore");
+        Objects.requireNonNull(versionBefore, "versionBefore");
+        Objects.requireNonNull(versionAfter, "versionAfter");
+        applied = List.copyOf(applied);
+    }
+}

@@ -1,0 +1,33 @@
+package org.elibrary.internal.schema;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.elibrary.Backend;
+
+/**
+ * Where a database stands against the library's migrations.
+ *
+ * @param currentVersion the version the schema is at; empty for an empty or foreign database, and for a
+ *                       Python-app database not yet adopted (which is at V1 in substance)
+ * @param latestVersion  the newest migration this library has
+ * @param applied        the history, oldest first (a baseline row for an adopted database)
+ * @param pending        migrations a migrate would apply, oldest first
+ * @param adopted        whether the history starts with a baseline (the database was made by the Python app)
+ */
+public record SchemaStatus(Backend backend, SchemaState state, Optional<String> currentVersion, String latestVersion,
+                           List<MigrationStep> applied, List<MigrationStep> pending, boolean adopted) {
+    public SchemaStatus {
+        Objects.requireNonNull(backend, "backend");
+        Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(currentVersion, "currentVersion");
+        Objects.requireNonNull(latestVersion, "latestVersion");
+        applied = List.copyOf(applied);
+        pending = List.copyOf(pending);
+    }
+
+    /** Whether nothing is pending. */
+    public boolean upToDate() {
+        return state == SchemaState.MANAGED && pending.isEmpty();
+    }
+}

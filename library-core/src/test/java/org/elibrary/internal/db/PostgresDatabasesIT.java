@@ -1,0 +1,174 @@
+package org.elibrary.internal.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import org.elibrary.Backend;
+import org.elibrary.ConfigurationException;
+import org.elibrary.DatabaseUnavailableException;
+import org.elibrary.LibrarySettings;
+import org.elibrary.testing.TestDatabases;
+import org.junit.jupiter.api.Test;
+import org.postgresql.jdbc.PgConnection;
+
+class PostgresDatabasesIT {
+    private static final String ROLE = "elib_pw_test";
+    private static final String PASSWORD = "p@ss:w/rd%Ü";
+    private static final String PASSWORD_ENCODED = "p%40ss%3Aw%2Frd%25%C3%9C";
+
+    @Test
+    void onePoolServesReadsAndWritesWithBatchRewriting() throws Exception {
+        LibrarySettings settings = LibrarySettings.builder().databaseUrl(TestDatabases.newPostgresUrl())
+                .maxPoolSize(3).build();
+        try (Database database = Databases.open(settings)) {
+            assertThat(database.backend()).isEqualTo(Backend.POSTGRESQL);
+            assertThat(database.writer()).isSameAs(database.reader());
+            assertThat(database.readConcurrency()).isEqualTo(3);
+            try (Connection connection = database.writer().getConnection();
+                 Statement statement = connection.createStatement();
+                 ResultSet rs = statement.executeQuery(
+                         "SELECT count(*) FROM information_schema.tables WHERE table_name IN ('author','book','user',"
+                                 + "'author_book','comment','flyway_schema_history')")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(6);
+                assertThat(connection.unwrap(PgConnection.class).getQueryExecutor().isReWriteBatchedInsertsEnabled())
+                        .isTrue();
+            }
+        }
+    }
+
+    @Test
+    void sqlalchemyUrlWithPercentEncodedCredentialsConnects() throws Exception {
+        String url = passwordProtectedDatabase();
+        Properties admin = org.postgresql.Driver.parseURL(TestDatabases.postgresAdminUrl(), null);
+        String database = org.postgresql.Driver.parseURL(url, null).getProperty("PGDBNAME");
+        String sqlalchemy = "postgresql+asyncpg://" + ROLE + ":" + PASSWORD_ENCODED + "@" + admin.getProperty("PGHOST")
+                + ":" + admin.getProperty("PGPORT") + "/" + database + "?ssl=disable";
+        LibrarySettings settings = LibrarySettings.builder().databaseUrl(sqlalchemy).build();
+        assertThat(settings.toString()).doesNotContain("p%40ss").doesNotContain(PASSWORD);
+        try (Database opened = Databases.open(settings);
+             Connection connection = opened.reader().getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT current_user")) {
+            rs.next();
+            assertThat(rs.getString(1)).isEqualTo(ROLE);
+        }
+    }
+
+    @Test
+    void wrongPasswordIsAConfigurationErrorWithoutThePassword() throws Exception {
+        String url = passwordProtectedDatabase();
+        Properties admin = org.postgresql.Driver.parseURL(TestDatabases.postgresAdminUrl(), null);
+        String database = org.postgresql.Driver.parseURL(url, null).getProperty("PGDBNAME");
+        for (boolean migrate : List.of(true, false)) {
+            String wrong = "postgresql://" + ROLE + ":not-the-Secret-42@" + admin.getProperty("PGHOST") + ":"
+                    + admin.getProperty("PGPORT") + "/" + database;
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> Databases.open(LibrarySettings.builder().databaseUrl(wrong)
+                    .migrateOnOpen(migrate).build()))
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining("authentication failed")
+                    .hasMessageContaining(ROLE + ":***@")
+                    .satisfies(e -> {
+                        for (Throwable t = e; t != null; t = t.getCause()) {
+                            assertThat(String.valueOf(t.getMessage())).doesNotContain("not-the-Secret-42");
+                        }
+                    });
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
+    void unreachableServerFailsFastAsUnavailable() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort(); // nothing listens once closed
+        }
+        for (boolean migrate : List.of(true, false)) {
+            String url = "postgresql://anna:Sekr3t@127.0.0.1:" + port + "/library";
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> Databases.open(LibrarySettings.builder().databaseUrl(url)
+                    .migrateOnOpen(migrate).build()))
+                    .isInstanceOf(DatabaseUnavailableException.class)
+                    .hasMessageContaining("postgresql://anna:***@127.0.0.1:" + port + "/library")
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("Sekr3t"));
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
+    void unknownDatabaseIsAConfigurationError() {
+        Properties admin = org.postgresql.Driver.parseURL(TestDatabases.postgresAdminUrl(), null);
+        String url = TestDatabases.postgresAdminUrl().replace("/" + admin.getProperty("PGDBNAME"), "/no_such_db_elib");
+        assertThatThrownBy(() -> Databases.open(LibrarySettings.builder().databaseUrl(url).build()))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("does not exist");
+    }
+
+    @Test
+    void borrowedDataSourceIsMigratedAndNeverClosed() throws Exception {
+        org.postgresql.ds.PGSimpleDataSource dataSource = new org.postgresql.ds.PGSimpleDataSource();
+        dataSource.setURL(TestDatabases.newPostgresUrl());
+        com.zaxxer.hikari.HikariDataSource pool = new com.zaxxer.hikari.HikariDataSource();
+        pool.setDataSource(dataSource);
+        pool.setMaximumPoolSize(1); // one connection is enough to migrate
+        try {
+            Database database = Databases.borrow(pool, Backend.POSTGRESQL, true, 1);
+            database.close();
+            assertThat(pool.isClosed()).isFalse();
+            try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement();
+                 ResultSet rs = statement.executeQuery("SELECT count(*) FROM flyway_schema_history")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(3);
+            }
+        } finally {
+            pool.close();
+        }
+    }
+
+    /**
+     * A database owned by a role that must log in with a password. The embedded server trusts local
+     * connections, so a rule for this one role is put first in its pg_hba.conf.
+     */
+    private static synchronized String passwordProtectedDatabase() throws Exception {
+        assumeTrue(TestDatabases.embeddedPostgres() != null, "needs the embedded server to require a password");
+        String url = TestDatabases.newPostgresUrl();
+        String database = org.postgresql.Driver.parseURL(url, null).getProperty("PGDBNAME");
+        try (Connection connection = DriverManager.getConnection(TestDatabases.postgresAdminUrl());
+             Statement statement = connection.createStatement()) {
+            try (ResultSet rs = statement.executeQuery("SELECT 1 FROM pg_roles WHERE rolname = '" + ROLE + "'")) {
+                if (!rs.next()) {
+                    statement.execute("SET password_encryption = 'scram-sha-256'");
+                    statement.execute("CREATE ROLE " + ROLE + " LOGIN PASSWORD '" + PASSWORD + "'");
+                }
+            }
+            statement.execute("ALTER DATABASE " + database + " OWNER TO " + ROLE);
+            String hbaFile;
+            try (ResultSet rs = statement.executeQuery("SHOW hba_file")) {
+                rs.next();
+                hbaFile = rs.getString(1);
+            }
+            Path hba = Path.of(hbaFile);
+            String rules = Files.readString(hba);
+            if (!rules.contains(ROLE)) {
+                String ours = "host all " + ROLE + " 127.0.0.1/32 scram-sha-256\n"
+                        + "host all " + ROLE + " ::1/128 scram-sha-256\n"
+                        + "local all " + ROLE + " scram-sha-256\n";
+                Files.writeString(hba, ours + rules);
+                statement.execute("SELECT pg_reload_conf()");
+            }
+        }
+        return url;
+    }
+}

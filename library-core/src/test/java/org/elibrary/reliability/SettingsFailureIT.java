@@ -1,0 +1,348 @@
+package org.elibrary.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.elibrary.ConfigurationException;
+import org.elibrary.DatabaseUnavailableException;
+import org.elibrary.Library;
+import org.elibrary.LibraryException;
+import org.elibrary.LibrarySettings;
+import org.elibrary.testing.TestDatabases;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 7, settings failures: a wrong password, an unreachable host (only ever 127.0.0.1), a missing or
+ * read-only SQLite directory, a read-only SQLite file, a SQLite file locked by another process. Each must
+ * fail with one typed exception whose message is one clear line without the password, within a time bound
+ * (a hang fails the test instead of blocking the build).
+ */
+class SettingsFailureIT {
+    private static final String ROLE = "elib_reliability_login";
+    private static final String RIGHT_PASSWORD = "R1ght-Secret-42";
+    private static final String WRONG_PASSWORD = "Wr0ng-S3cret-Zz";
+    private static final Duration BOUND = Duration.ofSeconds(20);
+
+    // ------------------------------------------------------------------------------------------ PostgreSQL
+
+    @Test
+    void wrongPasswordIsOneConfigurationErrorWithoutThePassword() throws Exception {
+        String database = passwordProtectedDatabase();
+        int port = embeddedPort();
+        List<String> urls = List.of(
+                "jdbc:postgresql://127.0.0.1:" + port + "/" + database + "?user=" + ROLE + "&password=" + WRONG_PASSWORD,
+                "postgresql+asyncpg://" + ROLE + ":" + WRONG_PASSWORD + "@127.0.0.1:" + port + "/" + database,
+                "postgresql://" + ROLE + ":" + WRONG_PASSWORD + "@127.0.0.1:" + port + "/" + database);
+        for (String url : urls) {
+            LibraryException error = failsClearly(settings(url), ConfigurationException.class);
+            assertThat(error.getMessage()).containsIgnoringCase("authentication");
+        }
+        // the right password opens it: the failure above was the password, nothing else
+        try (Library library = Library.open(settings("jdbc:postgresql://127.0.0.1:" + port + "/" + database
+                + "?user=" + ROLE + "&password=" + RIGHT_PASSWORD))) {
+            assertThat(library.authors().count()).isZero();
+        }
+    }
+
+    @Test
+    void closedPortIsOneUnavailableErrorQuickly() throws Exception {
+        int port = closedPort();
+        LibraryException error = failsClearly(settings("jdbc:postgresql://127.0.0.1:" + port
+                + "/library?user=app&password=" + WRONG_PASSWORD), DatabaseUnavailableException.class);
+        assertThat(error.getMessage()).contains("127.0.0.1");
+        failsClearly(settings("postgresql://app:" + WRONG_PASSWORD + "@127.0.0.1:" + port + "/library"),
+                DatabaseUnavailableException.class);
+    }
+
+    /**
+     * A host that accepts the TCP connection and then never answers (a hung server, a firewall that
+     * swallows packets after the handshake): opening must still give up within the connection timeout.
+     */
+    @Test
+    void silentServerIsOneUnavailableErrorWithinTheTimeout() throws Exception {
+        List<Socket> accepted = new ArrayList<>();
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            Thread acceptor = new Thread(() -> {
+                while (!silent.isClosed()) {
+                    try {
+                        Socket socket = silent.accept();
+                        synchronized (accepted) {
+                            accepted.add(socket);
+                        }
+                    } catch (IOException closed) {
+                        return;
+                    }
+                }
+            }, "silent-server");
+            acceptor.setDaemon(true);
+            acceptor.start();
+            failsClearly(settings("jdbc:postgresql://127.0.0.1:" + silent.getLocalPort()
+                    + "/library?user=app&password=" + WRONG_PASSWORD), DatabaseUnavailableException.class);
+        } finally {
+            synchronized (accepted) {
+                for (Socket socket : accepted) {
+                    socket.close();
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- SQLite
+
+    @Test
+    void missingSqliteDirectoryIsOneConfigurationError() throws Exception {
+        Path missing = Files.createTempDirectory("elibrary-rel-").resolve("no/such/dir/library.db");
+        LibraryException error = failsClearly(settings("jdbc:sqlite:" + missing), ConfigurationException.class);
+        assertThat(error.getMessage()).contains("does not exist");
+        failsClearly(settings("sqlite+aiosqlite:///" + missing), ConfigurationException.class);
+        assertThat(missing.getParent()).doesNotExist();
+    }
+
+    @Test
+    void readOnlySqliteDirectoryIsOneUnavailableError() throws Exception {
+        Path directory = Files.createTempDirectory("elibrary-rel-ro-");
+        try (ReadOnly ignored = ReadOnly.make(directory)) {
+            LibraryException error = failsClearly(settings("jdbc:sqlite:" + directory.resolve("library.db")),
+                    DatabaseUnavailableException.class);
+            assertThat(error.getMessage()).containsIgnoringCase("read-only");
+        }
+        assertThat(directory.resolve("library.db")).doesNotExist();
+    }
+
+    @Test
+    void readOnlySqliteFileIsOneUnavailableError() throws Exception {
+        Path file = TestDatabases.newSqliteFile();
+        try (Library library = Library.open(settings("jdbc:sqlite:" + file))) {
+            library.authors().create("Пушкин");
+        }
+        try (ReadOnly ignored = ReadOnly.make(file)) {
+            failsClearly(settings("jdbc:sqlite:" + file), DatabaseUnavailableException.class);
+        }
+        try (Library library = Library.open(settings("jdbc:sqlite:" + file))) {
+            assertThat(library.authors().count()).isEqualTo(1);
+        }
+    }
+
+    /** The library's own (WAL) file, write-locked by another process: a write fails after the busy timeout. */
+    @Test
+    void sqliteFileLockedByAnotherProcessFailsWritesWithOneUnavailableError() throws Exception {
+        Path file = TestDatabases.newSqliteFile();
+        try (Library library = Library.open(settings("jdbc:sqlite:" + file))) {
+            library.authors().create("Гоголь");
+        }
+        Process holder = startLockHolder(file, false);
+        try {
+            LibraryException error = assertTimeoutPreemptively(BOUND, () -> {
+                try (Library library = Library.open(settings("jdbc:sqlite:" + file))) {
+                    // reads still work under WAL while another process writes
+                    assertThat(library.authors().count()).isEqualTo(1);
+                    return catchLibraryException(() -> library.authors().create("Чехов"));
+                } catch (LibraryException e) {
+                    System.out.println("SettingsFailureIT: opening a WAL file write-locked by another process failed: "
+                            + e.getMessage());
+                    return e; // opening may fail too: equally acceptable when typed and clear
+                }
+            });
+            assertClear(error, DatabaseUnavailableException.class);
+            assertThat(error.getMessage()).containsAnyOf("busy", "locked");
+        } finally {
+            release(holder);
+        }
+        try (Library library = Library.open(settings("jdbc:sqlite:" + file))) {
+            library.authors().create("Чехов");
+            assertThat(library.authors().count()).isEqualTo(2);
+        }
+    }
+
+    /** A rollback-journal file held EXCLUSIVE by another program: even opening it cannot read, and says so. */
+    @Test
+    void sqliteFileExclusivelyLockedByAnotherProgramFailsToOpenWithOneUnavailableError() throws Exception {
+        Path file = TestDatabases.newSqliteFile();
+        Process holder = startLockHolder(file, true);
+        try {
+            LibraryException error = failsClearly(settings("jdbc:sqlite:" + file), DatabaseUnavailableException.class);
+            assertThat(error.getMessage()).containsAnyOf("busy", "locked");
+        } finally {
+            release(holder);
+        }
+    }
+
+    // --------------------------------------------------------------------------------------------- helpers
+
+    private static LibrarySettings settings(String url) {
+        return LibrarySettings.builder()
+                .databaseUrl(url)
+                .connectionTimeout(Duration.ofSeconds(2))
+                .sqliteBusyTimeout(Duration.ofSeconds(1))
+                .build();
+    }
+
+    /** Opening fails, within the bound, with exactly {@code type} and a clear message. */
+    private static LibraryException failsClearly(LibrarySettings settings, Class<? extends LibraryException> type) {
+        LibraryException error = assertTimeoutPreemptively(BOUND, () -> catchLibraryException(() -> {
+            Library.open(settings).close();
+        }), () -> "opening " + settings.displayUrl() + " hung for " + BOUND);
+        assertClear(error, type);
+        return error;
+    }
+
+    private static LibraryException catchLibraryException(Runnable action) {
+        try {
+            action.run();
+        } catch (LibraryException e) {
+            return e;
+        } catch (RuntimeException e) {
+            throw new AssertionError("untyped failure: " + e, e);
+        }
+        throw new AssertionError("expected a failure, but the call succeeded");
+    }
+
+    private static void assertClear(LibraryException error, Class<? extends LibraryException> type) {
+        assertThat(error).as("the failure").isNotNull().isExactlyInstanceOf(type);
+        String message = error.getMessage();
+        assertThat(message).as("message").isNotBlank().doesNotContain("\n").hasSizeLessThan(600);
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            assertThat(String.valueOf(t.getMessage())).as("message of %s", t.getClass().getName())
+                    .doesNotContain(WRONG_PASSWORD).doesNotContain(RIGHT_PASSWORD);
+            assertThat(t.toString()).doesNotContain(WRONG_PASSWORD).doesNotContain(RIGHT_PASSWORD);
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+    }
+
+    private static Process startLockHolder(Path file, boolean create) throws Exception {
+        Process holder = ChildJvm.start(SqliteLockHolder.class, file.toString(), create ? "create" : "existing");
+        BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
+        String line = out.readLine();
+        assertThat(line).as("lock holder started").isEqualTo("LOCKED");
+        return holder;
+    }
+
+    private static void release(Process holder) throws Exception {
+        try (OutputStream in = holder.getOutputStream()) {
+            in.write("release\n".getBytes(StandardCharsets.UTF_8));
+        } catch (IOException alreadyGone) {
+            // it exited on its own
+        }
+        if (!holder.waitFor(10, TimeUnit.SECONDS)) {
+            holder.destroyForcibly();
+        }
+    }
+
+    static int closedPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static int embeddedPort() {
+        EmbeddedPostgres embedded = TestDatabases.embeddedPostgres();
+        assumeTrue(embedded != null, "needs the embedded PostgreSQL (its pg_hba.conf is changed)");
+        return embedded.getPort();
+    }
+
+    /**
+     * A database owned by a role that must log in with a password. The embedded server trusts local
+     * connections, so a scram rule for this one role goes first in its pg_hba.conf.
+     */
+    private static synchronized String passwordProtectedDatabase() throws Exception {
+        embeddedPort();
+        String database = "elib_reliability_pw";
+        try (Connection admin = DriverManager.getConnection(TestDatabases.postgresAdminUrl());
+             Statement statement = admin.createStatement()) {
+            boolean exists;
+            try (ResultSet rs = statement.executeQuery("SELECT 1 FROM pg_roles WHERE rolname = '" + ROLE + "'")) {
+                exists = rs.next();
+            }
+            if (!exists) {
+                statement.execute("SET password_encryption = 'scram-sha-256'");
+                statement.execute("CREATE ROLE " + ROLE + " LOGIN PASSWORD '" + RIGHT_PASSWORD + "'");
+                statement.execute("CREATE DATABASE " + database + " OWNER " + ROLE + " ENCODING 'UTF8'");
+                String hbaFile;
+                try (ResultSet rs = statement.executeQuery("SHOW hba_file")) {
+                    rs.next();
+                    hbaFile = rs.getString(1);
+                }
+                Path hba = Path.of(hbaFile);
+                String ours = "host all " + ROLE + " 127.0.0.1/32 scram-sha-256\n"
+                        + "host all " + ROLE + " ::1/128 scram-sha-256\n"
+                        + "local all " + ROLE + " scram-sha-256\n";
+                Files.writeString(hba, ours + Files.readString(hba));
+                try (ResultSet rs = statement.executeQuery("SELECT pg_reload_conf()")) {
+                    rs.next();
+                }
+            }
+        }
+        return database;
+    }
+
+    /**
+     * Makes a file or directory unwritable for this process: chmod when that is enough, and the immutable
+     * attribute when running as root (root ignores permission bits; nothing ignores {@code chattr +i}).
+     */
+    static final class ReadOnly implements AutoCloseable {
+        private final Path path;
+        private final boolean immutable;
+
+        private ReadOnly(Path path, boolean immutable) {
+            this.path = path;
+            this.immutable = immutable;
+        }
+
+        static ReadOnly make(Path path) throws Exception {
+            boolean directory = Files.isDirectory(path);
+            path.toFile().setWritable(false, false);
+            if (Files.isWritable(path)) {
+                run("chattr", "+i", path.toString());
+                assumeTrue(!Files.isWritable(path), "cannot make " + path + " read-only here");
+                return new ReadOnly(path, true);
+            }
+            assumeTrue(!directory || !Files.isWritable(path), "cannot make " + path + " read-only here");
+            return new ReadOnly(path, false);
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (immutable) {
+                run("chattr", "-i", path.toString());
+            }
+            path.toFile().setWritable(true, true);
+        }
+
+        private static void run(String... command) throws IOException {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            boolean exited;
+            try {
+                exited = process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted running " + String.join(" ", command), e);
+            }
+            if (!exited || process.exitValue() != 0) {
+                assumeTrue(false, String.join(" ", command) + " failed: " + output);
+            }
+        }
+    }
+}

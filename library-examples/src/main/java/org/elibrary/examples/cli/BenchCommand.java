@@ -1,0 +1,85 @@
+package org.elibrary.examples.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.elibrary.Backend;
+import org.elibrary.DatabaseUnavailableException;
+import org.elibrary.examples.bench.BenchOptions;
+import org.elibrary.examples.bench.Benchmark;
+import org.elibrary.examples.bench.ImplResult;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code bench}: runs the catalog workload ({@code shared/bench/WORKLOAD.md}) on a new database per
+ * implementation and prints its JSON lines. Ignores {@code --url}: it never touches the configured database.
+ */
+@Command(name = "bench",
+        description = "Run the catalog benchmark on fresh databases; prints one JSON line per phase.")
+final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--backend", paramLabel = "sqlite|postgresql", description = "Default: sqlite.")
+    String backend = "sqlite";
+
+    @Option(names = "--pg-url", paramLabel = "URL",
+            description = "PostgreSQL server whose user may create databases (default: an embedded server).")
+    String pgUrl;
+
+    @Option(names = "--scale", paramLabel = "S", description = "Workload scale, at least 1 (default: 1).")
+    int scale = 1;
+
+    @Option(names = "--impl", paramLabel = "async,sync,jdbc", split = ",",
+            description = "Implementations to run, in order (default: async,sync,jdbc).")
+    List<String> impls = new ArrayList<>(BenchOptions.ALL_IMPLS);
+
+    /** Divides the operation counts of phases 2 to 5, for tests; results are then not the spec's workload. */
+    @Option(names = "--ops-divisor", hidden = true)
+    int opsDivisor = 1;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        LibraryCli cli = (LibraryCli) spec.root().userObject();
+        BenchOptions options;
+        try {
+            options = new BenchOptions(backend(), pgUrl, scale, impls,
+                    Path.of(System.getProperty("java.io.tmpdir")), opsDivisor);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+        List<ImplResult> results;
+        try {
+            results = Benchmark.run(options, cli.stdout(), cli.interactive() ? cli.stderr() : null);
+        } catch (IllegalStateException e) {
+            // An implementation could not open its database or import the data.
+            throw new DatabaseUnavailableException("bench: " + e.getMessage(), e);
+        } finally {
+            cli.stdout().flush();
+        }
+        long errors = results.stream().mapToLong(ImplResult::errors).sum();
+        if (errors > 0) {
+            spec.commandLine().getErr().println("error: bench: " + errors + " operations failed (see the "
+                    + "\"errors\" fields); the numbers are not valid");
+            return ExitCodes.SOFTWARE;
+        }
+        return ExitCodes.OK;
+    }
+
+    private Backend backend() {
+        switch (backend) {
+            case "sqlite":
+                return Backend.SQLITE;
+            case "postgresql":
+                return Backend.POSTGRESQL;
+            default:
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--backend must be sqlite or postgresql, was '" + backend + "'");
+        }
+    }
+}

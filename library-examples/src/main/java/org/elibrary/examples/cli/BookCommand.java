@@ -1,0 +1,140 @@
+package org.elibrary.examples.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.elibrary.Library;
+import org.elibrary.NotFoundException;
+import org.elibrary.domain.BookDetails;
+import org.elibrary.domain.BookWithAuthors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code book add | show | list | delete}. */
+@Command(name = "book", description = "Add, show, list and delete books.",
+        subcommands = {BookCommand.Add.class, BookCommand.Show.class, BookCommand.ListBooks.class,
+                BookCommand.Delete.class})
+final class BookCommand {
+    private BookCommand() {
+    }
+
+    @Command(name = "add", description = "Add a book; authors that do not exist yet are created with it.")
+    static final class Add extends CatalogCommand {
+        @Parameters(paramLabel = "TITLE", description = "The book's title (unique, at most 150 characters).")
+        String title;
+
+        @Option(names = "--author", paramLabel = "NAME", description = "An author of the book (repeatable).")
+        List<String> authors = new ArrayList<>();
+
+        @Override
+        void run(Library library) {
+            BookWithAuthors book = library.books().createWithAuthors(title, authors);
+            if (json()) {
+                try (JsonLines lines = new JsonLines(out())) {
+                    lines.write(json -> Render.book(json, book));
+                }
+            } else {
+                out().println("Added book " + book.book().id() + ": " + book.book().title()
+                        + (book.authors().isEmpty() ? "" : " (" + Render.names(book.authors()) + ")"));
+            }
+        }
+    }
+
+    @Command(name = "show", description = "Show a book with its authors and comments.")
+    static final class Show extends CatalogCommand {
+        @Parameters(paramLabel = "ID", description = "The book's id.")
+        long id;
+
+        @Override
+        void run(Library library) {
+            BookDetails details = library.books().findDetails(id)
+                    .orElseThrow(() -> new NotFoundException("book", "id=" + id));
+            if (json()) {
+                try (JsonLines lines = new JsonLines(out())) {
+                    lines.write(json -> Render.details(json, details));
+                }
+            } else {
+                Render.details(out(), details);
+            }
+        }
+    }
+
+    @Command(name = "list", description = "List books with their authors, by title.")
+    static final class ListBooks extends CatalogCommand {
+        @Option(names = "--search", paramLabel = "Q",
+                description = "Only books whose title contains Q, in any case (at most 1000 matches).")
+        String search;
+
+        @Option(names = "--author", paramLabel = "NAME",
+                description = "Only books by an author whose name contains NAME, in any case (at most 1000).")
+        String author;
+
+        @Option(names = "--limit", paramLabel = "N", description = "At most N books (default: all).")
+        Integer limit;
+
+        @Option(names = "--after", paramLabel = "ID",
+                description = "Continue after the book with this id (the last one of the previous page).")
+        Long after;
+
+        @Override
+        void run(Library library) {
+            if (json()) {
+                try (JsonLines lines = new JsonLines(out())) {
+                    each(library, book -> lines.write(json -> Render.book(json, book)));
+                }
+            } else {
+                List<BookWithAuthors> books = new ArrayList<>();
+                each(library, books::add);
+                Render.books(books).print(out());
+            }
+        }
+
+        private void each(Library library, Consumer<BookWithAuthors> action) {
+            if (search == null && author == null) {
+                new Pager<>(limit, after, BookWithAuthors::id, library.books()::listAfter).forEach(action);
+                return;
+            }
+            List<BookWithAuthors> matches;
+            if (search == null) {
+                matches = library.books().searchByAuthor(author, SearchResults.MAX);
+            } else {
+                matches = library.books().searchByTitle(search, SearchResults.MAX);
+                if (author != null) {
+                    // Both filters: the title matches, narrowed to those with a matching author.
+                    String folded = author.toLowerCase(Locale.ROOT);
+                    matches = matches.stream()
+                            .filter(book -> book.authors().stream()
+                                    .anyMatch(a -> a.name().toLowerCase(Locale.ROOT).contains(folded)))
+                            .collect(Collectors.toList());
+                }
+            }
+            SearchResults.page(matches, limit, after, BookWithAuthors::id, "book").forEach(action);
+        }
+    }
+
+    @Command(name = "delete", description = "Delete a book with its comments and author links.")
+    static final class Delete extends CatalogCommand {
+        @Parameters(paramLabel = "ID", description = "The book's id.")
+        long id;
+
+        @Override
+        void run(Library library) {
+            if (!library.books().delete(id)) {
+                throw new NotFoundException("book", "id=" + id);
+            }
+            if (json()) {
+                try (JsonLines lines = new JsonLines(out())) {
+                    lines.write(json -> {
+                        json.writeNumberField("id", id);
+                        json.writeBooleanField("deleted", true);
+                    });
+                }
+            } else {
+                out().println("Deleted book " + id);
+            }
+        }
+    }
+}

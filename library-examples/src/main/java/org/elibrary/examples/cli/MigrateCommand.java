@@ -1,0 +1,59 @@
+package org.elibrary.examples.cli;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.elibrary.migrations.Migration;
+import org.elibrary.migrations.MigrationReport;
+import org.elibrary.migrations.Migrations;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code migrate}: brings the schema up to date with the library's migrations: creates it in an empty
+ * database, adopts a database the Python app made (after checking its foreign keys), applies what is pending.
+ */
+@Command(name = "migrate", description = "Apply pending migrations (adopts a database the Python app made).")
+final class MigrateCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        LibraryCli cli = (LibraryCli) spec.root().userObject();
+        MigrationReport report = Migrations.from(cli.settings()).migrate();
+        PrintWriter out = spec.commandLine().getOut();
+        if (cli.json) {
+            try (JsonLines lines = new JsonLines(out)) {
+                lines.write(json -> {
+                    json.writeStringField("backend", report.backend().name().toLowerCase(Locale.ROOT));
+                    json.writeStringField("state_before", report.stateBefore().name());
+                    json.writeStringField("version_before", report.versionBefore().orElse(null));
+                    json.writeStringField("version", report.versionAfter());
+                    json.writeArrayFieldStart("applied");
+                    for (Migration migration : report.applied()) {
+                        json.writeString(migration.version());
+                    }
+                    json.writeEndArray();
+                    json.writeBooleanField("adopted", report.adopted());
+                });
+            }
+            return ExitCodes.OK;
+        }
+        if (report.adopted()) {
+            out.println("Adopted the Python app's database: checked its foreign keys and recorded it at V1.");
+        }
+        if (report.applied().isEmpty()) {
+            out.println("Schema up to date at version " + report.versionAfter() + "; nothing applied.");
+        } else {
+            out.println("Applied " + report.applied().stream()
+                    .map(m -> "V" + m.version() + " " + m.description())
+                    .collect(Collectors.joining(", ")));
+            out.println("Schema now at version " + report.versionAfter() + ".");
+        }
+        out.flush();
+        return ExitCodes.OK;
+    }
+}

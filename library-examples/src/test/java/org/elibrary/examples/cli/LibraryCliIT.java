@@ -1,0 +1,370 @@
+package org.elibrary.examples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.elibrary.Backend;
+import org.elibrary.testing.TestDatabases;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The CLI contract of issue 5, run in-process against a real SQLite file and a real PostgreSQL. */
+class LibraryCliIT {
+
+    @TempDir
+    Path tmp;
+
+    private static Cli.Result ok(String... args) {
+        Cli.Result result = Cli.run(args);
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        return result;
+    }
+
+    private static Cli.Result fails(int exitCode, String... args) {
+        Cli.Result result = Cli.run(args);
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(exitCode);
+        assertThat(result.err()).as("no stack trace").doesNotContain("\tat ").doesNotContain("Exception:");
+        return result;
+    }
+
+    /** Rows per type, read through export: what the database holds. */
+    private static Map<String, Long> counts(String url) {
+        return new TreeMap<>(ok("--url", url, "--json", "export").jsonLines().stream()
+                .collect(Collectors.groupingBy(line -> (String) line.get("type"), Collectors.counting())));
+    }
+
+    // --- the commands -----------------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void authorsBooksUsersAndComments(Backend backend) {
+        String url = TestDatabases.newDatabaseUrl(backend);
+
+        Map<String, Object> tolstoy = ok("--url", url, "--json", "author", "add", "Лев Толстой").json();
+        assertThat(tolstoy).containsEntry("name", "Лев Толстой").containsKey("id");
+
+        Map<String, Object> war = ok("--url", url, "--json", "book", "add", "Война и мир",
+                "--author", "Лев Толстой").json();
+        assertThat(war).containsEntry("title", "Война и мир").containsEntry("authors", List.of("Лев Толстой"));
+        long warId = (Long) war.get("id");
+
+        // Missing authors are created with the book.
+        Map<String, Object> chairs = ok("--url", url, "--json", "book", "add", "Двенадцать стульев",
+                "--author", "Илья Ильф", "--author", "Евгений Петров").json();
+        assertThat(chairs.get("authors")).asList().containsExactlyInAnyOrder("Илья Ильф", "Евгений Петров");
+        assertThat(ok("--url", url, "--json", "author", "list").jsonLines())
+                .extracting(a -> a.get("name"))
+                .containsExactlyInAnyOrder("Лев Толстой", "Илья Ильф", "Евгений Петров");
+
+        ok("--url", url, "user", "add", "anna");
+        Map<String, Object> comment = ok("--url", url, "--json", "comment", "add", "--user", "anna",
+                "--book", String.valueOf(warId), "Перечитываю каждую зиму 📚").json();
+        assertThat(comment).containsEntry("text", "Перечитываю каждую зиму 📚").containsEntry("user", "anna");
+
+        Map<String, Object> shown = ok("--url", url, "--json", "book", "show", String.valueOf(warId)).json();
+        assertThat(shown).containsEntry("id", warId).containsEntry("title", "Война и мир")
+                .containsEntry("authors", List.of("Лев Толстой"));
+        assertThat(shown.get("comments")).asList().hasSize(1);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> shownComment = ((List<Map<String, Object>>) shown.get("comments")).get(0);
+        assertThat(shownComment).containsEntry("id", comment.get("id"))
+                .containsEntry("text", "Перечитываю каждую зиму 📚").containsEntry("user", "anna");
+
+        // Human output: aligned, Cyrillic intact.
+        String human = ok("--url", url, "book", "show", String.valueOf(warId)).out();
+        assertThat(human).contains("Война и мир", "Лев Толстой", "anna", "Перечитываю каждую зиму 📚");
+
+        ok("--url", url, "--json", "book", "delete", String.valueOf(warId));
+        fails(3, "--url", url, "book", "show", String.valueOf(warId));
+        ok("--url", url, "user", "delete", "anna");
+        assertThat(counts(url)).containsEntry("book", 1L).doesNotContainKey("user").doesNotContainKey("comment");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void listsSearchAndPages(Backend backend) {
+        String url = TestDatabases.newDatabaseUrl(backend);
+        ok("--url", url, "book", "add", "Война и мир", "--author", "Лев Толстой");
+        ok("--url", url, "book", "add", "Анна Каренина", "--author", "Лев Толстой");
+        ok("--url", url, "book", "add", "War and Peace", "--author", "Leo Tolstoy");
+        ok("--url", url, "book", "add", "Преступление и наказание", "--author", "Фёдор Достоевский");
+
+        List<Map<String, Object>> all = ok("--url", url, "--json", "book", "list").jsonLines();
+        assertThat(all).extracting(b -> b.get("title")).containsExactlyInAnyOrder(
+                "Война и мир", "Анна Каренина", "War and Peace", "Преступление и наказание");
+        assertThat(all).allSatisfy(book -> assertThat(book).containsKeys("id", "title", "authors"));
+
+        // Upper-case Cyrillic finds lower-case Cyrillic, on SQLite too.
+        assertThat(ok("--url", url, "--json", "book", "list", "--search", "ВОЙНА").jsonLines())
+                .extracting(b -> b.get("title")).containsExactly("Война и мир");
+        assertThat(ok("--url", url, "--json", "book", "list", "--author", "толстой").jsonLines())
+                .extracting(b -> b.get("title")).containsExactlyInAnyOrder("Война и мир", "Анна Каренина");
+        // Both filters: titles with a Cyrillic "а" (three books) by an author matching "ТОЛСТОЙ" (two of them).
+        assertThat(ok("--url", url, "--json", "book", "list", "--search", "а").jsonLines()).hasSize(3);
+        assertThat(ok("--url", url, "--json", "book", "list", "--search", "а", "--author", "ТОЛСТОЙ").jsonLines())
+                .extracting(b -> b.get("title")).containsExactlyInAnyOrder("Война и мир", "Анна Каренина");
+        assertThat(ok("--url", url, "--json", "author", "list", "--search", "ФЁДОР").jsonLines())
+                .extracting(a -> a.get("name")).containsExactly("Фёдор Достоевский");
+
+        // Pages: --limit, then --after the last id, walk the list in its order without gaps or repeats.
+        List<Map<String, Object>> first = ok("--url", url, "--json", "book", "list", "--limit", "2").jsonLines();
+        assertThat(first).hasSize(2);
+        String after = String.valueOf(first.get(1).get("id"));
+        List<Map<String, Object>> rest = ok("--url", url, "--json", "book", "list", "--after", after).jsonLines();
+        assertThat(concat(first, rest)).isEqualTo(all);
+        List<Map<String, Object>> matches = ok("--url", url, "--json", "book", "list", "--author", "толстой").jsonLines();
+        assertThat(ok("--url", url, "--json", "book", "list", "--author", "толстой",
+                "--after", String.valueOf(matches.get(0).get("id"))).jsonLines()).isEqualTo(matches.subList(1, 2));
+        assertThat(ok("--url", url, "--json", "author", "list", "--limit", "1").jsonLines()).hasSize(1);
+        fails(3, "--url", url, "book", "list", "--limit", "0");
+
+        String table = ok("--url", url, "book", "list").out();
+        List<String> lines = table.lines().collect(Collectors.toList());
+        assertThat(lines).hasSize(5);
+        assertThat(lines.get(0)).startsWith("ID").contains("TITLE", "AUTHORS");
+        // Aligned: the AUTHORS column starts at the same character on every line, Cyrillic or not.
+        int column = lines.get(0).indexOf("AUTHORS");
+        assertThat(lines.subList(1, 5)).allSatisfy(line -> {
+            assertThat(line.charAt(column - 1)).isEqualTo(' ');
+            assertThat(line.substring(column)).isIn("Лев Толстой", "Leo Tolstoy", "Фёдор Достоевский");
+        });
+    }
+
+    private static <T> List<T> concat(List<T> a, List<T> b) {
+        List<T> all = new java.util.ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    // --- exit codes and failures ------------------------------------------------------------------------
+
+    @Test
+    void usageErrorsExitTwo() {
+        String url = TestDatabases.newSqliteUrl();
+        assertThat(Cli.run().exitCode()).isEqualTo(2);
+        assertThat(Cli.run("--url", url).exitCode()).isEqualTo(2);
+        assertThat(Cli.run("--url", url, "frobnicate").exitCode()).isEqualTo(2);
+        assertThat(Cli.run("--url", url, "book").exitCode()).isEqualTo(2);
+        assertThat(Cli.run("--url", url, "book", "show", "not-a-number").exitCode()).isEqualTo(2);
+        assertThat(Cli.run("--url", url, "comment", "add", "--book", "1", "no user given").exitCode()).isEqualTo(2);
+        assertThat(Cli.run("--url", url, "--no-such-option", "info").exitCode()).isEqualTo(2);
+        assertThat(Cli.run("bench", "--backend", "oracle").exitCode()).isEqualTo(2);
+        assertThat(Cli.run("bench", "--impl", "nope").exitCode()).isEqualTo(2);
+        assertThat(Cli.run("--help").exitCode()).isZero();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void invalidInputNotFoundAndDuplicatesExitThreeAndChangeNothing(Backend backend) {
+        String url = TestDatabases.newDatabaseUrl(backend);
+        ok("--url", url, "book", "add", "Война и мир", "--author", "Лев Толстой");
+        ok("--url", url, "user", "add", "anna");
+        Map<String, Long> before = counts(url);
+
+        Cli.Result duplicate = fails(3, "--url", url, "author", "add", "Лев Толстой");
+        assertThat(duplicate.err().lines().count()).as(duplicate.toString()).isEqualTo(1);
+        assertThat(duplicate.err()).contains("Лев Толстой");
+
+        fails(3, "--url", url, "book", "add", "Война и мир");
+        fails(3, "--url", url, "user", "add", "anna");
+        fails(3, "--url", url, "book", "show", "999999");
+        fails(3, "--url", url, "book", "delete", "999999");
+        fails(3, "--url", url, "user", "delete", "nobody");
+        fails(3, "--url", url, "comment", "add", "--user", "nobody", "--book", "1", "text");
+        fails(3, "--url", url, "comment", "add", "--user", "anna", "--book", "999999", "text");
+        fails(3, "--url", url, "author", "add", "   ");
+        fails(3, "--url", url, "author", "add", "я".repeat(101));
+        fails(3, "--url", url, "comment", "add", "--user", "anna", "--book", "1", "x".repeat(301));
+        // A new book whose second author is invalid: neither the book nor the first author is added.
+        fails(3, "--url", url, "book", "add", "Анна Каренина", "--author", "Новый Автор", "--author", "я".repeat(101));
+        Cli.Result notFound = fails(3, "--url", url, "book", "show", "424242");
+        assertThat(notFound.err().strip()).contains("book").contains("424242");
+
+        assertThat(counts(url)).isEqualTo(before);
+    }
+
+    @Test
+    void badConfigurationAndUnreachableDatabaseExitFour() {
+        Cli.Result scheme = fails(4, "--url", "mysql://localhost/library", "book", "list");
+        assertThat(scheme.err().lines().count()).as(scheme.toString()).isEqualTo(1);
+        // Nothing listens on port 1; the password must not leak into the message.
+        Cli.Result down = fails(4, "--url", "postgresql://reader:s3cret@127.0.0.1:1/library", "book", "list");
+        assertThat(down.err()).doesNotContain("s3cret");
+    }
+
+    // --- migrate and info ------------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void infoThenMigrateThenInfo(Backend backend) {
+        String url = TestDatabases.newDatabaseUrl(backend);
+        Map<String, Object> before = ok("--url", url, "--json", "info").json();
+        assertThat(before).containsEntry("state", "EMPTY").containsEntry("version", null)
+                .containsEntry("backend", backend.name().toLowerCase(java.util.Locale.ROOT))
+                .containsEntry("app_title", "Default");
+        assertThat(before.get("pending")).asList().isNotEmpty();
+
+        Map<String, Object> migrated = ok("--url", url, "--json", "migrate").json();
+        assertThat(migrated.get("applied")).isEqualTo(before.get("pending"));
+        assertThat(migrated).containsEntry("version", before.get("latest_version")).containsEntry("adopted", false);
+
+        Map<String, Object> after = ok("--url", url, "--json", "info").json();
+        assertThat(after).containsEntry("state", "MANAGED").containsEntry("version", before.get("latest_version"))
+                .containsEntry("pending", List.of());
+        assertThat(ok("--url", url, "migrate").out()).contains("nothing applied");
+        assertThat(ok("--url", url, "info").out()).contains("managed", "pending", "none");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void migrateAdoptsADatabaseThePythonAppMade(Backend backend) throws Exception {
+        String url = TestDatabases.newDatabaseUrl(backend);
+        String user = backend == Backend.POSTGRESQL ? "\"user\"" : "user";
+        PythonApp.createSchema(backend, url,
+                "INSERT INTO author (id, name) VALUES (1, 'Лев Толстой')",
+                "INSERT INTO book (id, title) VALUES (1, 'Война и мир')",
+                "INSERT INTO author_book (author_id, book_id) VALUES (1, 1)",
+                "INSERT INTO " + user + " (id, username) VALUES (1, 'anna')",
+                "INSERT INTO comment (id, text, user_id, book_id) VALUES (1, 'Из Python', 1, 1)");
+        assertThat(ok("--url", url, "--json", "info").json()).containsEntry("state", "PYTHON_APP_SCHEMA");
+
+        assertThat(ok("--url", url, "--json", "migrate").json()).containsEntry("adopted", true)
+                .containsEntry("state_before", "PYTHON_APP_SCHEMA");
+        // The Python app's rows are there, and found by the Unicode search the migrations added.
+        assertThat(ok("--url", url, "--json", "book", "list", "--search", "ВОЙНА").jsonLines())
+                .extracting(b -> b.get("title")).containsExactly("Война и мир");
+        assertThat(ok("--url", url, "--json", "book", "show", "1").json().get("comments")).asList().hasSize(1);
+    }
+
+    @Test
+    void migrateRefusesAPythonAppDatabaseWithBrokenForeignKeys() throws Exception {
+        String url = TestDatabases.newSqliteUrl();
+        // The Python app on SQLite ran without PRAGMA foreign_keys: a comment on a book that is gone.
+        PythonApp.createSchema(Backend.SQLITE, url,
+                "INSERT INTO user (id, username) VALUES (1, 'anna')",
+                "INSERT INTO comment (id, text, user_id, book_id) VALUES (1, 'сирота', 1, 42)");
+        Cli.Result refused = fails(3, "--url", url, "migrate");
+        assertThat(refused.err().lines()).as(refused.toString()).hasSize(1)
+                .allSatisfy(line -> assertThat(line).contains("comment"));
+        assertThat(ok("--url", url, "--json", "info").json()).containsEntry("state", "PYTHON_APP_SCHEMA");
+    }
+
+    // --- demo, export, import ---------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void demoAddsTheSampleOnceAndPrintsIt(Backend backend) {
+        String url = TestDatabases.newDatabaseUrl(backend);
+        Cli.Result first = ok("--url", url, "demo");
+        assertThat(first.out()).contains("Война и мир", "Лев Толстой", "Фёдор Достоевский");
+        Map<String, Long> afterFirst = counts(url);
+        assertThat(afterFirst.get("book")).isEqualTo(DemoCommand.BOOKS.size());
+        assertThat(afterFirst.get("comment")).isEqualTo(DemoCommand.COMMENTS.size());
+
+        Cli.Result second = ok("--url", url, "--json", "demo");
+        assertThat(counts(url)).isEqualTo(afterFirst);
+        assertThat(second.jsonLines()).hasSize(DemoCommand.BOOKS.size())
+                .allSatisfy(book -> assertThat(book).containsKeys("id", "title", "authors", "comments"));
+    }
+
+    @Test
+    void withoutDatabaseUrlTheDemoUsesLibraryDbInTheWorkingDirectoryAndMigratesAnyway() throws IOException {
+        // No DATABASE_URL anywhere, and an environment that turns migrate-on-open off.
+        Path folder = tmp.toRealPath();
+        Cli.Result demo = Cli.runIn(Map.of("DATABASE_MIGRATE_ON_OPEN", "false"), folder, "demo");
+        assertThat(demo.exitCode()).as(demo.toString()).isZero();
+        assertThat(demo.err().strip()).isEqualTo("DATABASE_URL is not set; using " + folder.resolve("library.db"));
+        assertThat(demo.out()).contains("Schema migrated to version", "Война и мир");
+        assertThat(folder.resolve("library.db")).isRegularFile();
+
+        // A .env in the working directory is read; --env-file names another one.
+        Files.writeString(folder.resolve(".env"), "APP_TITLE='Электронная библиотека'\n", StandardCharsets.UTF_8);
+        Files.writeString(folder.resolve("other.env"), "APP_TITLE=Другая\n", StandardCharsets.UTF_8);
+        assertThat(Cli.runIn(Map.of(), folder, "--json", "info").json())
+                .containsEntry("app_title", "Электронная библиотека").containsEntry("state", "MANAGED");
+        assertThat(Cli.runIn(Map.of(), folder, "--json", "--env-file", "other.env", "info").json())
+                .containsEntry("app_title", "Другая");
+        assertThat(Cli.runIn(Map.of(), folder, "--env-file", "missing.env", "info").exitCode()).isEqualTo(4);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void exportThenImportReproducesTheCatalog(Backend backend) throws IOException {
+        String source = TestDatabases.newDatabaseUrl(backend);
+        ok("--url", source, "demo");
+        ok("--url", source, "book", "add", "Книга без авторов");
+        ok("--url", source, "author", "add", "Автор без книг");
+        ok("--url", source, "user", "add", "молчун");
+        Path file = tmp.resolve("catalog.jsonl");
+        ok("--url", source, "export", file.toString());
+
+        String target = TestDatabases.newDatabaseUrl(backend);
+        Cli.Result imported = ok("--url", target, "--json", "import", file.toString());
+        assertThat(imported.json()).containsEntry("books", (long) DemoCommand.BOOKS.size() + 1);
+
+        assertThat(counts(target)).isEqualTo(counts(source));
+        // Same content, key for key (ids may differ between databases).
+        assertThat(withoutIds(ok("--url", target, "--json", "export").jsonLines()))
+                .isEqualTo(withoutIds(ok("--url", source, "--json", "export").jsonLines()));
+
+        // A second import collides with the first: duplicate, exit 3, nothing changes.
+        Map<String, Long> before = counts(target);
+        fails(3, "--url", target, "import", file.toString());
+        assertThat(counts(target)).isEqualTo(before);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void importOfABadFileChangesNothing(Backend backend) throws IOException {
+        String url = TestDatabases.newDatabaseUrl(backend);
+        Path file = tmp.resolve("bad.jsonl");
+        Files.writeString(file, String.join("\n",
+                "{\"type\":\"user\",\"username\":\"anna\"}",
+                "{\"type\":\"book\",\"title\":\"Война и мир\",\"authors\":[\"Лев Толстой\"]}",
+                "{\"type\":\"comment\",\"book\":\"Война и мир\",\"user\":\"anna\",\"text\":\"ok\"}",
+                "this is not json"), StandardCharsets.UTF_8);
+        Cli.Result result = fails(3, "--url", url, "import", file.toString());
+        assertThat(result.err()).contains("line 4");
+        assertThat(counts(url)).isEmpty();
+
+        Files.writeString(file, "{\"type\":\"comment\",\"book\":\"Нет такой\",\"user\":\"anna\",\"text\":\"x\"}\n");
+        fails(3, "--url", url, "import", file.toString());
+        fails(3, "--url", url, "import", tmp.resolve("missing.jsonl").toString());
+        assertThat(counts(url)).isEmpty();
+    }
+
+    @Test
+    void benchPrintsTheWorkloadsJsonLines() {
+        // A reduced run (hidden --ops-divisor): the CLI passes the options through, in order, and prints the
+        // benchmark's lines; the workload itself is tested with the benchmark.
+        Cli.Result bench = ok("bench", "--backend", "sqlite", "--impl", "sync,jdbc", "--scale", "1",
+                "--ops-divisor", "100");
+        List<Map<String, Object>> lines = bench.jsonLines();
+        List<Map<String, Object>> phases = lines.stream().filter(line -> line.containsKey("phase"))
+                .collect(Collectors.toList());
+        assertThat(phases).extracting(line -> line.get("impl") + ":" + line.get("phase")).containsExactly(
+                "sync:import", "sync:details", "sync:search", "sync:concurrent", "sync:delete",
+                "jdbc:import", "jdbc:details", "jdbc:search", "jdbc:concurrent", "jdbc:delete");
+        assertThat(phases).allSatisfy(line -> assertThat(line).containsEntry("errors", 0L)
+                .containsEntry("backend", "sqlite").containsKeys("ops", "seconds", "ops_per_s"));
+        List<Object> counts = lines.stream().filter(line -> line.containsKey("counts"))
+                .map(line -> line.get("counts")).collect(Collectors.toList());
+        assertThat(counts).hasSize(2);
+        assertThat(counts.get(0)).as("both implementations end with the same rows").isEqualTo(counts.get(1));
+        assertThat(bench.err()).as("no progress when stderr is not a terminal").isEmpty();
+    }
+
+    private static List<Map<String, Object>> withoutIds(List<Map<String, Object>> lines) {
+        lines.forEach(line -> line.remove("id"));
+        return lines;
+    }
+}

@@ -1,0 +1,112 @@
+package org.elibrary.examples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real shaded jar ({@code target/library-cli.jar}, built at {@code package}) in a child process, as a
+ * user runs it: default database, {@code .env}, exit codes, UTF-8 output whatever the platform encoding,
+ * and no log noise.
+ */
+class LibraryCliJarIT {
+    private static final Path JAR = Path.of("target", "library-cli.jar").toAbsolutePath();
+    private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+    @TempDir
+    Path workDir;
+
+    record Run(int exitCode, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + exitCode + "\n--- stdout\n" + out + "--- stderr\n" + err;
+        }
+    }
+
+    @BeforeAll
+    static void jarExists() {
+        assertThat(JAR).as("run at the integration-test phase, after package").isRegularFile();
+    }
+
+    /**
+     * Runs the jar in {@link #workDir} with no DATABASE_URL in its environment and US-ASCII as the platform
+     * charset, so a stdout that is not UTF-8 whatever the platform would show. (The locale stays UTF-8: the
+     * JVM decodes the command-line arguments with it, before any of our code runs.)
+     */
+    private Run cli(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(JAVA, "-Dfile.encoding=US-ASCII", "-jar", JAR.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
+        Map<String, String> env = builder.environment();
+        env.remove("DATABASE_URL");
+        env.put("LC_ALL", "C.UTF-8");
+        env.put("LANG", "C.UTF-8");
+        Path out = workDir.resolve("stdout.txt");
+        Path err = workDir.resolve("stderr.txt");
+        builder.redirectOutput(out.toFile()).redirectError(err.toFile());
+        Process process = builder.start();
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("the CLI finishes").isTrue();
+        return new Run(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void demoOnAFreshFolderUsesLibraryDbAndSaysSo() throws Exception {
+        Run first = cli("demo");
+        assertThat(first.exitCode()).as(first.toString()).isZero();
+        assertThat(first.out()).contains("Война и мир", "Лев Толстой", "Фёдор Достоевский", "Двенадцать стульев");
+        // Only the notice about the default database: no log lines from Flyway, HikariCP or SLF4J.
+        assertThat(first.err().strip()).as(first.toString())
+                .isEqualTo("DATABASE_URL is not set; using " + workDir.resolve("library.db").toRealPath());
+        assertThat(workDir.resolve("library.db")).isRegularFile();
+
+        Run second = cli("demo");
+        assertThat(second.exitCode()).as(second.toString()).isZero();
+        assertThat(second.out()).contains("nothing added");
+    }
+
+    @Test
+    void readsDotEnvAndMapsExitCodes() throws Exception {
+        Files.writeString(workDir.resolve(".env"), String.join("\n",
+                "# the Python app's .env works as it is",
+                "APP_TITLE=Электронная библиотека",
+                "DATABASE_URL=sqlite+aiosqlite:///./catalog.db", ""), StandardCharsets.UTF_8);
+
+        Run info = cli("info");
+        assertThat(info.exitCode()).as(info.toString()).isZero();
+        assertThat(info.out()).contains("Электронная библиотека", "sqlite");
+        assertThat(info.err()).as(info.toString()).isEmpty();
+
+        Run added = cli("--json", "book", "add", "Война и мир", "--author", "Лев Толстой");
+        assertThat(added.exitCode()).as(added.toString()).isZero();
+        Map<String, Object> book = Cli.parseObject(added.out().strip());
+        assertThat(book).containsEntry("title", "Война и мир").containsEntry("authors", List.of("Лев Толстой"));
+        assertThat(workDir.resolve("catalog.db")).isRegularFile();
+
+        Run duplicate = cli("book", "add", "Война и мир");
+        assertThat(duplicate.exitCode()).as(duplicate.toString()).isEqualTo(3);
+        assertThat(duplicate.err().lines()).as(duplicate.toString()).hasSize(1)
+                .allSatisfy(line -> assertThat(line).contains("Война и мир"));
+
+        Run missing = cli("book", "show", "999");
+        assertThat(missing.exitCode()).as(missing.toString()).isEqualTo(3);
+        assertThat(missing.err().lines()).hasSize(1);
+
+        Run usage = cli("book", "show");
+        assertThat(usage.exitCode()).as(usage.toString()).isEqualTo(2);
+
+        Run badUrl = cli("--url", "oracle://db/x", "book", "list");
+        assertThat(badUrl.exitCode()).as(badUrl.toString()).isEqualTo(4);
+        assertThat(badUrl.err().lines()).hasSize(1);
+    }
+}

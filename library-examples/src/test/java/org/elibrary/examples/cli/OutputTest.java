@@ -1,0 +1,90 @@
+package org.elibrary.examples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import java.util.Map;
+import org.elibrary.ConfigurationException;
+import org.elibrary.DatabaseUnavailableException;
+import org.elibrary.DuplicateException;
+import org.elibrary.ForeignKeyViolationException;
+import org.elibrary.InvalidInputException;
+import org.elibrary.LibraryOverloadedException;
+import org.elibrary.NotFoundException;
+import org.junit.jupiter.api.Test;
+
+/** The CLI's pieces that need no database: tables, JSON lines, keyset paging, exit codes. */
+class OutputTest {
+
+    @Test
+    void tablesAlignByCharactersNotBytes() {
+        StringWriter text = new StringWriter();
+        new Table("ID", "TITLE", "AUTHORS")
+                .row(1, "Война и мир", "Лев Толстой")
+                .row(22, "War and Peace", "Leo Tolstoy")
+                .row(333, "📚 книги", "")
+                .print(new PrintWriter(text));
+        List<String> lines = text.toString().lines().toList();
+        assertThat(lines).containsExactly(
+                "ID   TITLE          AUTHORS",
+                "1    Война и мир    Лев Толстой",
+                "22   War and Peace  Leo Tolstoy",
+                "333  📚 книги");
+    }
+
+    @Test
+    void jsonLinesKeepCyrillicAndWriteOneObjectPerLine() {
+        StringWriter text = new StringWriter();
+        try (JsonLines lines = new JsonLines(text)) {
+            lines.write(json -> json.writeStringField("title", "Война и мир \"1869\""));
+            lines.write(json -> json.writeNumberField("id", 2));
+        }
+        assertThat(text.toString()).isEqualTo("{\"title\":\"Война и мир \\\"1869\\\"\"}\n{\"id\":2}\n");
+        assertThat(Cli.parseObject(text.toString().lines().findFirst().orElseThrow()))
+                .isEqualTo(Map.of("title", "Война и мир \"1869\""));
+    }
+
+    @Test
+    void pagerWalksPagesAfterTheLastIdAndStopsAtTheLimit() {
+        List<Long> ids = java.util.stream.LongStream.rangeClosed(1, 1234).boxed().toList();
+        List<Long> seen = new java.util.ArrayList<>();
+        new Pager<Long>(null, 10L, Long::longValue, (after, limit) -> ids.stream()
+                .filter(id -> id > after).limit(limit).toList()).forEach(seen::add);
+        assertThat(seen).hasSize(1224).startsWith(11L).endsWith(1234L).doesNotHaveDuplicates();
+
+        List<Long> limited = new java.util.ArrayList<>();
+        new Pager<Long>(700, null, Long::longValue, (after, limit) -> ids.stream()
+                .filter(id -> id > after).limit(limit).toList()).forEach(limited::add);
+        assertThat(limited).hasSize(700).endsWith(700L);
+
+        assertThatThrownBy(() -> new Pager<Long>(0, null, Long::longValue, (a, l) -> List.of()))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("limit");
+    }
+
+    @Test
+    void searchResultsContinueAfterAnId() {
+        List<Long> matches = List.of(5L, 3L, 9L, 1L);
+        assertThat(SearchResults.page(matches, null, null, Long::longValue, "book")).containsExactly(5L, 3L, 9L, 1L);
+        assertThat(SearchResults.page(matches, 2, 3L, Long::longValue, "book")).containsExactly(9L, 1L);
+        assertThat(SearchResults.page(matches, 5, 1L, Long::longValue, "book")).isEmpty();
+        assertThatThrownBy(() -> SearchResults.page(matches, null, 7L, Long::longValue, "book"))
+                .isInstanceOf(NotFoundException.class).hasMessageContaining("id=7");
+    }
+
+    @Test
+    void exitCodesFollowTheErrorModel() {
+        assertThat(ExitCodes.codeOf(new InvalidInputException("book.title", "must not be blank"))).isEqualTo(3);
+        assertThat(ExitCodes.codeOf(new NotFoundException("book", "id=1"))).isEqualTo(3);
+        assertThat(ExitCodes.codeOf(new DuplicateException("book.title", "x"))).isEqualTo(3);
+        assertThat(ExitCodes.codeOf(new ForeignKeyViolationException("db", Map.of("comment.book_id -> book", 1L))))
+                .isEqualTo(3);
+        assertThat(ExitCodes.codeOf(new CliInputException("bad file"))).isEqualTo(3);
+        assertThat(ExitCodes.codeOf(new DatabaseUnavailableException("down"))).isEqualTo(4);
+        assertThat(ExitCodes.codeOf(new ConfigurationException("no url"))).isEqualTo(4);
+        assertThat(ExitCodes.codeOf(new LibraryOverloadedException("full", 10))).isEqualTo(4);
+        assertThat(ExitCodes.codeOf(new IllegalStateException("bug"))).isEqualTo(1);
+    }
+}

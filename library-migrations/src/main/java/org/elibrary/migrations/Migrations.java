@@ -1,0 +1,146 @@
+package org.elibrary.migrations;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+import org.elibrary.Backend;
+import org.elibrary.ConfigurationException;
+import org.elibrary.DatabaseUnavailableException;
+import org.elibrary.ForeignKeyViolationException;
+import org.elibrary.LibrarySettings;
+import org.elibrary.internal.db.Databases;
+import org.elibrary.internal.schema.MigrationOutcome;
+import org.elibrary.internal.schema.MigrationStep;
+import org.elibrary.internal.schema.SchemaMigrator;
+import org.elibrary.internal.schema.SchemaStatus;
+import org.elibrary.internal.schema.ValidationOutcome;
+
+/**
+ * The library's schema migrations, for applications that migrate as a separate step (with
+ * {@code DATABASE_MIGRATE_ON_OPEN=false}) or want to know where a database stands. Opening a {@code Library}
+ * runs the same {@link #migrate()} by default.
+ *
+ * <pre>{@code
+ * MigrationReport report = Migrations.from(LibrarySettings.fromEnvironment()).migrate();
+ * }</pre>
+ *
+ * <p>The migrations are Flyway SQL scripts in this jar ({@code db/migration/sqlite},
+ * {@code db/migration/postgresql}); V1 is exactly the schema the Python app creates. A database made by the
+ * Python app is adopted: checked for rows that break a foreign key, baselined at V1 and brought up to date,
+ * its data untouched. A database holding some other schema is refused and never altered.
+ *
+ * <p>Each verb opens one connection, works under a lock (a PostgreSQL advisory lock; on SQLite an exclusive
+ * lock on {@code <file>.migrate-lock}) so that concurrent migrators wait for each other, and closes it.
+ * Verbs return immutable values and print nothing. Errors are the library's exceptions, never Flyway's:
+ * {@link ConfigurationException} (foreign schema, a history that does not match, a wrong password, an
+ * unknown database), {@link ForeignKeyViolationException}, {@link DatabaseUnavailableException}.
+ * Instances are immutable and thread-safe.
+ */
+public final class Migrations {
+    private final DataSource dataSource;
+    private final Backend backend;
+    private final String displayName;
+
+    private Migrations(DataSource dataSource, Backend backend, String displayName) {
+        this.dataSource = dataSource;
+        this.backend = backend;
+        this.displayName = displayName;
+    }
+
+    /**
+     * Migrations of the database the settings name, reached with the settings' connection options
+     * (SQLite pragmas, PostgreSQL credentials).
+     *
+     * @throws ConfigurationException for an in-memory database (it lives only inside one open Library) or a
+     *                                SQLite path whose directory does not exist
+     */
+    public static Migrations from(LibrarySettings settings) {
+        Objects.requireNonNull(settings, "settings");
+        return new Migrations(Databases.migrationDataSource(settings), settings.backend(), settings.displayUrl());
+    }
+
+    /**
+     * Migrations of the database behind a caller's data source, which is borrowed for one connection per
+     * verb and never closed. For SQLite the connections it hands out should enforce foreign keys.
+     */
+    public static Migrations from(DataSource dataSource, Backend backend) {
+        return new Migrations(Objects.requireNonNull(dataSource, "dataSource"),
+                Objects.requireNonNull(backend, "backend"), null);
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    /**
+     * Brings the schema up to date: creates it in an empty database, adopts a Python-app database, applies
+     * pending migrations to a managed one. Does nothing (and says so) when up to date.
+     *
+     * @throws ConfigurationException       for a foreign schema or a history that does not match the migrations
+     * @throws ForeignKeyViolationException when adopting a database whose rows break a foreign key; nothing
+     *                                      is changed
+     */
+    public MigrationReport migrate() {
+        return report(SchemaMigrator.migrate(dataSource, backend, displayName));
+    }
+
+    /** Where the database stands. Changes nothing. */
+    public SchemaInfo info() {
+        return info(SchemaMigrator.status(dataSource, backend, displayName));
+    }
+
+    /**
+     * Checks that every applied migration matches the library's (checksum, description) and none is pending.
+     * Changes nothing; an invalid database is a result, not an exception.
+     */
+    public ValidationReport validate() {
+        ValidationOutcome outcome = SchemaMigrator.validate(dataSource, backend, displayName);
+        return new ValidationReport(outcome.valid(), outcome.problems(), info(outcome.status()));
+    }
+
+    /**
+     * Adopts a Python-app database without applying later migrations: checks its foreign keys and records
+     * it at V1. A managed database is left as it is.
+     *
+     * @throws ConfigurationException       for an empty database (run {@link #migrate()}) or a foreign schema
+     * @throws ForeignKeyViolationException when rows break a foreign key; nothing is changed
+     */
+    public MigrationReport baseline() {
+        return report(SchemaMigrator.baseline(dataSource, backend, displayName));
+    }
+
+    @Override
+    public String toString() {
+        return "Migrations[" + backend + (displayName == null ? "" : " " + displayName) + "]";
+    }
+
+    private static MigrationReport report(MigrationOutcome outcome) {
+        return new MigrationReport(outcome.backend(), state(outcome.stateBefore()), outcome.versionBefore(),
+                outcome.versionAfter(), migrations(outcome.applied()), outcome.adopted());
+    }
+
+    private static SchemaInfo info(SchemaStatus status) {
+        return new SchemaInfo(status.backend(), state(status.state()), status.currentVersion(), status.latestVersion(),
+                migrations(status.applied()), migrations(status.pending()), status.adopted());
+    }
+
+    private static List<Migration> migrations(List<MigrationStep> steps) {
+        return steps.stream()
+                .map(step -> new Migration(step.version(), step.description(), step.state(), step.installedOn()))
+                .collect(Collectors.toList());
+    }
+
+    private static SchemaState state(org.elibrary.internal.schema.SchemaState state) {
+        switch (state) {
+            case EMPTY:
+                return SchemaState.EMPTY;
+            case UNMANAGED_SEED:
+                return SchemaState.PYTHON_APP_SCHEMA;
+            case MANAGED:
+                return SchemaState.MANAGED;
+            default:
+                return SchemaState.FOREIGN;
+        }
+    }
+}

@@ -1,0 +1,242 @@
+package org.elibrary.migrations;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.elibrary.ConfigurationException;
+import org.elibrary.DatabaseUnavailableException;
+import org.elibrary.ForeignKeyViolationException;
+import org.elibrary.LibraryException;
+import org.elibrary.LibrarySettings;
+
+/**
+ * The migrations from the command line, with the same settings as the library (system properties,
+ * environment, {@code .env}):
+ *
+ * <pre>
+ * java -cp … org.elibrary.migrations.MigrationsCommand migrate|info|validate|baseline [--url URL] [--env-file PATH]
+ * </pre>
+ *
+ * {@code --url} overrides {@code DATABASE_URL}; {@code --env-file} reads that file instead of {@code ./.env}.
+ * Exit codes: {@value #OK} done (for {@code validate}: valid); {@value #USAGE} usage error;
+ * {@value #INVALID} validation failed, or rows break a foreign key; {@value #UNAVAILABLE} configuration error
+ * (missing or bad setting, foreign schema, mismatched history) or database unavailable.
+ */
+public final class MigrationsCommand {
+    /** Success. */
+    public static final int OK = 0;
+    /** The command line is wrong. */
+    public static final int USAGE = 2;
+    /** The database is invalid: validation failed, or adoption found rows that break a foreign key. */
+    public static final int INVALID = 3;
+    /** The settings are wrong or the database cannot be used or reached. */
+    public static final int UNAVAILABLE = 4;
+
+    static final String USAGE_TEXT = String.join(System.lineSeparator(),
+            "Usage: MigrationsCommand <command> [--url URL] [--env-file PATH]",
+            "",
+            "Commands:",
+            "  migrate    create or update the schema (adopts a database made by the Python app)",
+            "  info       show the schema version, applied and pending migrations",
+            "  validate   check the applied migrations match this library's and none is pending",
+            "  baseline   adopt a database made by the Python app at V1 without migrating further",
+            "",
+            "Options:",
+            "  --url URL        the database (overrides DATABASE_URL), e.g. sqlite:///./library.db",
+            "  --env-file PATH  the .env file to read (default: ./.env)",
+            "  -h, --help       show this help",
+            "",
+            "Exit codes: 0 ok, 2 usage, 3 invalid, 4 configuration error or database unavailable");
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private final Supplier<LibrarySettings.Builder> settingsSource;
+
+    private MigrationsCommand(PrintStream out, PrintStream err, Supplier<LibrarySettings.Builder> settingsSource) {
+        this.out = out;
+        this.err = err;
+        this.settingsSource = settingsSource;
+    }
+
+    public static void main(String... args) {
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        PrintStream err = new PrintStream(System.err, true, StandardCharsets.UTF_8);
+        System.exit(run(out, err, args));
+    }
+
+    /** Runs a command with the real environment; returns the exit code instead of exiting. */
+    public static int run(PrintStream out, PrintStream err, String... args) {
+        return run(() -> LibrarySettings.builder().withEnvironment(), out, err, args);
+    }
+
+    /** Runs a command with settings starting from the given builder (tests pass one without the environment). */
+    static int run(Supplier<LibrarySettings.Builder> settingsSource, PrintStream out, PrintStream err, String... args) {
+        return new MigrationsCommand(out, err, settingsSource).execute(List.of(args));
+    }
+
+    private int execute(List<String> args) {
+        String command = null;
+        String url = null;
+        Path envFile = null;
+        for (int i = 0; i < args.size(); i++) {
+            String arg = Objects.requireNonNull(args.get(i));
+            String value = null;
+            String option = arg;
+            int eq = arg.indexOf('=');
+            if (arg.startsWith("--") && eq > 0) {
+                option = arg.substring(0, eq);
+                value = arg.substring(eq + 1);
+            }
+            switch (option) {
+                case "-h":
+                case "--help":
+                    out.println(USAGE_TEXT);
+                    return OK;
+                case "--url":
+                case "--env-file":
+                    if (value == null) {
+                        if (i + 1 >= args.size() || args.get(i + 1).startsWith("--")) {
+                            return usage("option " + option + " needs a value");
+                        }
+                        value = args.get(++i);
+                    }
+                    if (option.equals("--url")) {
+                        url = value;
+                    } else {
+                        try {
+                            envFile = Path.of(value);
+                        } catch (InvalidPathException e) {
+                            return usage("--env-file: '" + value + "' is not a valid path");
+                        }
+                    }
+                    break;
+                default:
+                    if (arg.startsWith("-")) {
+                        return usage("unknown option " + arg);
+                    }
+                    if (command != null) {
+                        return usage("unexpected argument '" + arg + "' after the command " + command);
+                    }
+                    command = arg;
+                    break;
+            }
+        }
+        if (command == null) {
+            return usage("no command given");
+        }
+        if (!List.of("migrate", "info", "validate", "baseline").contains(command)) {
+            return usage("unknown command '" + command + "'");
+        }
+        try {
+            LibrarySettings.Builder builder = settingsSource.get();
+            if (envFile != null) {
+                builder.envFile(envFile);
+            }
+            if (url != null) {
+                builder.databaseUrl(url);
+            }
+            LibrarySettings settings = builder.build();
+            Migrations migrations = Migrations.from(settings);
+            out.println("database: " + settings.displayUrl() + " (" + settings.backend().name().toLowerCase(java.util.Locale.ROOT)
+                    + ")");
+            switch (command) {
+                case "migrate":
+                    printMigrate(migrations.migrate());
+                    return OK;
+                case "info":
+                    printInfo(migrations.info());
+                    return OK;
+                case "validate":
+                    return printValidate(migrations.validate());
+                default:
+                    printBaseline(migrations.baseline());
+                    return OK;
+            }
+        } catch (ForeignKeyViolationException e) {
+            err.println("error: " + e.getMessage());
+            return INVALID;
+        } catch (ConfigurationException | DatabaseUnavailableException e) {
+            err.println("error: " + e.getMessage());
+            return UNAVAILABLE;
+        } catch (LibraryException e) {
+            err.println("error: " + e.getMessage());
+            return UNAVAILABLE;
+        }
+    }
+
+    private int usage(String problem) {
+        err.println("error: " + problem);
+        err.println(USAGE_TEXT);
+        return USAGE;
+    }
+
+    private void printMigrate(MigrationReport report) {
+        if (report.adopted()) {
+            out.println("adopted the Python app's database (baselined at version 1)");
+        }
+        if (report.applied().isEmpty()) {
+            out.println("schema is up to date at version " + report.versionAfter() + "; nothing to apply");
+            return;
+        }
+        out.println("applied " + report.applied().size() + (report.applied().size() == 1 ? " migration:" : " migrations:"));
+        for (Migration migration : report.applied()) {
+            out.println("  V" + migration.version() + " " + migration.description());
+        }
+        out.println("schema is now at version " + report.versionAfter());
+    }
+
+    private void printInfo(SchemaInfo info) {
+        out.println("state: " + describe(info.state()));
+        out.println("current version: " + info.currentVersion().orElse("none"));
+        out.println("latest version: " + info.latestVersion());
+        out.println("adopted from the Python app: " + (info.adopted() ? "yes" : "no"));
+        out.println("applied:" + (info.applied().isEmpty() ? " none" : ""));
+        for (Migration migration : info.applied()) {
+            out.println("  V" + migration.version() + " " + migration.description() + " [" + migration.state() + "]"
+                    + migration.installedOn().map(at -> " " + at).orElse(""));
+        }
+        out.println("pending:" + (info.pending().isEmpty() ? " none" : ""));
+        for (Migration migration : info.pending()) {
+            out.println("  V" + migration.version() + " " + migration.description());
+        }
+    }
+
+    private int printValidate(ValidationReport report) {
+        if (report.valid()) {
+            out.println("valid: schema at version " + report.info().currentVersion().orElse("?")
+                    + " matches the library's migrations");
+            return OK;
+        }
+        out.println("invalid:");
+        for (String problem : report.problems()) {
+            out.println("  " + problem);
+        }
+        return INVALID;
+    }
+
+    private void printBaseline(MigrationReport report) {
+        if (report.adopted()) {
+            out.println("adopted the Python app's database: baselined at version 1; run migrate to apply "
+                    + "the later migrations");
+        } else {
+            out.println("already managed at version " + report.versionAfter() + "; nothing to baseline");
+        }
+    }
+
+    private static String describe(SchemaState state) {
+        switch (state) {
+            case EMPTY:
+                return "empty (migrate creates the schema)";
+            case PYTHON_APP_SCHEMA:
+                return "made by the Python app, not yet adopted (migrate or baseline adopts it)";
+            case MANAGED:
+                return "managed by the library's migrations";
+            default:
+                return "foreign schema (the library will not change it)";
+        }
+    }
+}

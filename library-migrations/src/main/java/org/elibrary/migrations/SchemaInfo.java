@@ -1,0 +1,33 @@
+package org.elibrary.migrations;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.elibrary.Backend;
+
+/**
+ * Where a database stands against the library's migrations.
+ *
+ * @param currentVersion the schema version; empty for an empty or foreign database and for a Python-app
+ *                       database not yet adopted
+ * @param latestVersion  the newest migration this library ships
+ * @param applied        the history, oldest first; an adopted database's starts with a {@code Baseline} at V1
+ * @param pending        what {@link Migrations#migrate()} would apply, oldest first (empty for a foreign schema)
+ * @param adopted        whether the database was made by the Python app and baselined
+ */
+public record SchemaInfo(Backend backend, SchemaState state, Optional<String> currentVersion, String latestVersion,
+                         List<Migration> applied, List<Migration> pending, boolean adopted) {
+    public SchemaInfo {
+        Objects.requireNonNull(backend, "backend");
+        Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(currentVersion, "currentVersion");
+        Objects.requireNonNull(latestVersion, "latestVersion");
+        applied = List.copyOf(applied);
+        pending = List.copyOf(pending);
+    }
+
+    /** Whether the database is managed and nothing is pending. */
+    public boolean upToDate() {
+        return state == SchemaState.MANAGED && pending.isEmpty();
+    }
+}

@@ -1,0 +1,19 @@
+package org.elibrary.migrations;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The result of {@link Migrations#validate()}.
+ *
+ * @param valid    whether the applied migrations match the library's and none is pending
+ * @param problems one sentence per problem (a changed, failed, unknown or pending migration; a database
+ *                 that is empty, not yet adopted or foreign); empty when valid
+ * @param info     where the database stands
+ */
+public record ValidationReport(boolean valid, List<String> problems, SchemaInfo info) {
+    public ValidationReport {
+        problems = List.copyOf(problems);
+        Objects.requireNonNull(info, "info");
+    }
+}

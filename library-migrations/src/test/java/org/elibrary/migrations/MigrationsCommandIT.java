@@ -1,0 +1,135 @@
+package org.elibrary.migrations;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.elibrary.Backend;
+import org.elibrary.LibrarySettings;
+import org.elibrary.testing.TestDatabases;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line, run in-process against real databases. */
+class MigrationsCommandIT {
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        out.reset();
+        err.reset();
+        return MigrationsCommand.run(
+                () -> LibrarySettings.builder().environment(Map.of()).systemProperties(Map.of()).workingDirectory(dir),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                args);
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void migrateInfoValidateOnSqliteWithAnEnvFile() throws Exception {
+        Path envFile = dir.resolve("app.env");
+        Files.writeString(envFile, "# the Python app's .env\nAPP_TITLE=Электронная библиотека\n"
+                + "DATABASE_URL=sqlite+aiosqlite:///./library.db\n", StandardCharsets.UTF_8);
+
+        assertThat(run("info", "--env-file", envFile.toString())).isZero();
+        assertThat(out()).contains("database: sqlite+aiosqlite:///./library.db (sqlite)")
+                .contains("state: empty").contains("current version: none").contains("V3 unicode search");
+
+        assertThat(run("validate", "--env-file=" + envFile)).isEqualTo(MigrationsCommand.INVALID);
+        assertThat(out()).contains("invalid:").contains("empty");
+
+        assertThat(run("migrate", "--env-file", envFile.toString())).isZero();
+        assertThat(out()).contains("applied 3 migrations:").contains("V1 seed schema").contains("now at version 3");
+        assertThat(dir.resolve("library.db")).exists();
+
+        assertThat(run("migrate", "--env-file", envFile.toString())).isZero();
+        assertThat(out()).contains("up to date at version 3");
+
+        assertThat(run("validate", "--env-file", envFile.toString())).isZero();
+        assertThat(out()).contains("valid");
+
+        assertThat(run("info", "--env-file", envFile.toString())).isZero();
+        assertThat(out()).contains("state: managed").contains("current version: 3").contains("pending: none");
+    }
+
+    @Test
+    void urlOptionOverridesTheEnvFile() throws Exception {
+        Path envFile = dir.resolve(".env");
+        Files.writeString(envFile, "DATABASE_URL=sqlite:///./from-env.db\n");
+        assertThat(run("migrate", "--env-file", envFile.toString(), "--url", "sqlite:///./from-url.db")).isZero();
+        assertThat(dir.resolve("from-url.db")).exists();
+        assertThat(dir.resolve("from-env.db")).doesNotExist();
+    }
+
+    @Test
+    void baselineThenMigrateAdoptsAPythonAppDatabaseOnPostgres() throws SQLException {
+        String url = TestDatabases.newPostgresUrl();
+        DataSource dataSource = Sql.dataSource(Backend.POSTGRESQL, url);
+        Sql.script(dataSource, Sql.resource("reference/ddl-postgresql.sql"));
+
+        assertThat(run("info", "--url", url)).isZero();
+        assertThat(out()).contains("made by the Python app");
+
+        assertThat(run("baseline", "--url", url)).isZero();
+        assertThat(out()).contains("baselined at version 1");
+
+        assertThat(run("validate", "--url", url)).isEqualTo(MigrationsCommand.INVALID);
+
+        assertThat(run("migrate", "--url", url)).isZero();
+        assertThat(out()).contains("applied 2 migrations:");
+
+        assertThat(run("info", "--url", url)).isZero();
+        assertThat(out()).contains("adopted from the Python app: yes").contains("[Baseline]");
+        assertThat(run("baseline", "--url", url)).isZero();
+        assertThat(out()).contains("already managed at version 3");
+    }
+
+    @Test
+    void foreignKeyViolationsExitInvalid() throws SQLException {
+        Path file = dir.resolve("python.db");
+        DataSource noForeignKeys = new org.sqlite.SQLiteDataSource();
+        ((org.sqlite.SQLiteDataSource) noForeignKeys).setUrl("jdbc:sqlite:" + file);
+        Sql.script(noForeignKeys, Sql.resource("reference/ddl-sqlite.sql"));
+        Sql.script(noForeignKeys, "INSERT INTO author_book (author_id, book_id) VALUES (7, 8);");
+        assertThat(run("migrate", "--url", "sqlite:///./python.db")).isEqualTo(MigrationsCommand.INVALID);
+        assertThat(err()).contains("author_book: 1 row");
+    }
+
+    @Test
+    void foreignSchemaExitsWithConfigurationError() throws SQLException {
+        Path file = dir.resolve("other.db");
+        DataSource other = Sql.dataSource(Backend.SQLITE, "jdbc:sqlite:" + file);
+        Sql.script(other, "CREATE TABLE invoices (id INTEGER PRIMARY KEY);");
+        assertThat(run("migrate", "--url", "jdbc:sqlite:" + file)).isEqualTo(MigrationsCommand.UNAVAILABLE);
+        assertThat(err()).contains("not the library's");
+    }
+
+    @Test
+    void unreachableDatabaseExitsUnavailable() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        assertThat(run("info", "--url", "postgresql://anna:Sekr3t@127.0.0.1:" + port + "/lib"))
+                .isEqualTo(MigrationsCommand.UNAVAILABLE);
+        assertThat(err()).contains("anna:***@").doesNotContain("Sekr3t");
+        assertThat(out()).doesNotContain("Sekr3t");
+    }
+}

@@ -1,0 +1,64 @@
+package org.elibrary.migrations;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.elibrary.LibrarySettings;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Command-line parsing, without a database. */
+class MigrationsCommandTest {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        return MigrationsCommand.run(
+                () -> LibrarySettings.builder().environment(Map.of()).systemProperties(Map.of()),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                args);
+    }
+
+    static Stream<Arguments> usageErrors() {
+        return Stream.of(
+                Arguments.of(new String[] {}, "no command given"),
+                Arguments.of(new String[] {"upgrade"}, "unknown command 'upgrade'"),
+                Arguments.of(new String[] {"migrate", "--verbose"}, "unknown option --verbose"),
+                Arguments.of(new String[] {"migrate", "--url"}, "option --url needs a value"),
+                Arguments.of(new String[] {"migrate", "--url", "--env-file", "x"}, "option --url needs a value"),
+                Arguments.of(new String[] {"migrate", "--env-file"}, "option --env-file needs a value"),
+                Arguments.of(new String[] {"migrate", "info"}, "unexpected argument 'info'"));
+    }
+
+    @ParameterizedTest
+    @MethodSource
+    void usageErrors(String[] args, String message) {
+        assertThat(run(args)).isEqualTo(MigrationsCommand.USAGE);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains(message).contains("Usage:");
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
+
+    @Test
+    void helpPrintsUsageAndSucceeds() {
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("Usage:").contains("migrate").contains("baseline");
+    }
+
+    @Test
+    void missingDatabaseUrlIsAConfigurationError() {
+        assertThat(run("info")).isEqualTo(MigrationsCommand.UNAVAILABLE);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("DATABASE_URL is not set");
+    }
+
+    @Test
+    void badUrlIsAConfigurationErrorWithoutThePassword() {
+        assertThat(run("migrate", "--url", "mysql://anna:hunter2@h/db")).isEqualTo(MigrationsCommand.UNAVAILABLE);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown scheme 'mysql'").doesNotContain("hunter2");
+    }
+}

@@ -1,0 +1,138 @@
+package org.elibrary.migrations;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.Locale;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.elibrary.Backend;
+import org.elibrary.ConfigurationException;
+import org.elibrary.ForeignKeyViolationException;
+import org.elibrary.LibrarySettings;
+import org.elibrary.testing.TestDatabases;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.io.TempDir;
+
+class MigrationsIT {
+    @TempDir
+    Path dir;
+
+    private static String seed(Backend backend) {
+        return Sql.resource("reference/ddl-" + backend.name().toLowerCase(Locale.ROOT) + ".sql");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void migrateInfoValidateOnAnEmptyDatabase(Backend backend) {
+        String url = TestDatabases.newDatabaseUrl(backend);
+        Migrations migrations = Migrations.from(LibrarySettings.builder().databaseUrl(url).build());
+        assertThat(migrations.backend()).isEqualTo(backend);
+
+        SchemaInfo before = migrations.info();
+        assertThat(before.state()).isEqualTo(SchemaState.EMPTY);
+        assertThat(before.currentVersion()).isEmpty();
+        assertThat(before.pending()).extracting(Migration::version).containsExactly("1", "2", "3");
+        assertThat(migrations.validate().valid()).isFalse();
+
+        MigrationReport report = migrations.migrate();
+        assertThat(report.stateBefore()).isEqualTo(SchemaState.EMPTY);
+        assertThat(report.applied()).extracting(Migration::version).containsExactly("1", "2", "3");
+        assertThat(report.changed()).isTrue();
+        assertThat(report.versionAfter()).isEqualTo("3");
+
+        SchemaInfo after = migrations.info();
+        assertThat(after.upToDate()).isTrue();
+        assertThat(after.latestVersion()).isEqualTo("3");
+        assertThat(after.applied()).allSatisfy(migration -> assertThat(migration.installedOn()).isPresent());
+        ValidationReport validation = migrations.validate();
+        assertThat(validation.valid()).isTrue();
+        assertThat(validation.problems()).isEmpty();
+
+        MigrationReport again = migrations.migrate();
+        assertThat(again.changed()).isFalse();
+        assertThat(again.versionBefore()).contains("3");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void pythonAppDatabaseIsAdoptedThroughTheApi(Backend backend) throws SQLException {
+        DataSource dataSource = Sql.newDatabase(backend);
+        Sql.script(dataSource, seed(backend));
+        Sql.script(dataSource, "INSERT INTO book (title) VALUES ('Emma');");
+        Migrations migrations = Migrations.from(dataSource, backend);
+        assertThat(migrations.info().state()).isEqualTo(SchemaState.PYTHON_APP_SCHEMA);
+
+        MigrationReport baseline = migrations.baseline();
+        assertThat(baseline.adopted()).isTrue();
+        assertThat(migrations.info().pending()).extracting(Migration::version).containsExactly("2", "3");
+
+        MigrationReport report = migrations.migrate();
+        assertThat(report.adopted()).isFalse();
+        assertThat(report.applied()).extracting(Migration::version).containsExactly("2", "3");
+        SchemaInfo info = migrations.info();
+        assertThat(info.adopted()).isTrue();
+        assertThat(info.applied().get(0).state()).isEqualTo("Baseline");
+        assertThat(Sql.strings(dataSource, "SELECT title FROM book")).containsExactly("Emma");
+    }
+
+    @Test
+    void brokenForeignKeysAreReportedBeforeAnythingChanges() throws SQLException {
+        Path file = TestDatabases.newSqliteFile();
+        DataSource withoutForeignKeys = new org.sqlite.SQLiteDataSource();
+        ((org.sqlite.SQLiteDataSource) withoutForeignKeys).setUrl("jdbc:sqlite:" + file);
+        Sql.script(withoutForeignKeys, seed(Backend.SQLITE));
+        Sql.script(withoutForeignKeys, "INSERT INTO comment (text, user_id, book_id) VALUES ('orphan', 1, 1);");
+        Migrations migrations = Migrations.from(LibrarySettings.builder().databaseUrl("sqlite:///" + file).build());
+        assertThatThrownBy(migrations::migrate)
+                .isInstanceOfSatisfying(ForeignKeyViolationException.class, e -> assertThat(e.violations())
+                        .containsOnly(Map.entry("comment.book_id -> book", 1L), Map.entry("comment.user_id -> user", 1L)));
+        assertThat(migrations.info().state()).isEqualTo(SchemaState.PYTHON_APP_SCHEMA);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void foreignSchemaIsRefused(Backend backend) throws SQLException {
+        DataSource dataSource = Sql.newDatabase(backend);
+        Sql.script(dataSource, "CREATE TABLE invoices (id INTEGER PRIMARY KEY);");
+        Migrations migrations = Migrations.from(dataSource, backend);
+        assertThat(migrations.info().state()).isEqualTo(SchemaState.FOREIGN);
+        assertThat(migrations.info().pending()).isEmpty();
+        assertThatThrownBy(migrations::migrate).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("invoices");
+        assertThat(Sql.strings(dataSource, backend == Backend.SQLITE
+                ? "SELECT count(*) FROM sqlite_master"
+                : "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()"))
+                .containsExactly("1");
+    }
+
+    @Test
+    void inMemoryDatabaseCannotBeMigratedSeparately() {
+        assertThatThrownBy(() -> Migrations.from(LibrarySettings.builder().databaseUrl("sqlite://").build()))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("in-memory");
+    }
+
+    @Test
+    void missingDirectoryIsNamed() {
+        Path missing = dir.resolve("nope/library.db");
+        assertThatThrownBy(() -> Migrations.from(LibrarySettings.builder().databaseUrl("sqlite:///" + missing).build()))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining(missing.getParent().toString());
+    }
+
+    @Test
+    void noFlywayExceptionAtTheSurface() throws SQLException {
+        DataSource dataSource = Sql.newDatabase(Backend.SQLITE);
+        Migrations migrations = Migrations.from(dataSource, Backend.SQLITE);
+        migrations.migrate();
+        Sql.script(dataSource, "UPDATE flyway_schema_history SET checksum = 1 WHERE version = '3';");
+        ValidationReport report = migrations.validate();
+        assertThat(report.valid()).isFalse();
+        assertThat(report.problems()).hasSize(1).first().asString().contains("V3");
+        assertThatThrownBy(migrations::migrate).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("does not match");
+    }
+}
