@@ -64,6 +64,58 @@ final class BenchDatabases implements AutoCloseable {
         }
     }
 
+    /**
+     * CPU time the embedded PostgreSQL server has used so far (its postmaster, its live backends, and the
+     * backends that have exited), in nanoseconds; -1 when not known (not embedded, or no Linux /proc).
+     */
+    long serverCpuNanos() {
+        if (embedded == null) {
+            return -1;
+        }
+        try {
+            long postmaster = Long.parseLong(Files.readAllLines(folder.resolve("pgdata").resolve("postmaster.pid")).get(0).trim());
+            long ticks = 0;
+            try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
+                for (Path process : (Iterable<Path>) processes::iterator) {
+                    String name = process.getFileName().toString();
+                    if (!name.chars().allMatch(Character::isDigit)) {
+                        continue;
+                    }
+                    long[] stat = procStat(process);
+                    if (stat == null) {
+                        continue;
+                    }
+                    if (Long.parseLong(name) == postmaster) {
+                        ticks += stat[1] + stat[2] + stat[3] + stat[4]; // own + reaped children
+                    } else if (stat[0] == postmaster) {
+                        ticks += stat[1] + stat[2];
+                    }
+                }
+            }
+            return ticks * 1_000_000_000L / CLOCK_TICKS_PER_SECOND;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** Linux's USER_HZ: /proc reports CPU times in these ticks (100 on every mainstream kernel build). */
+    private static final long CLOCK_TICKS_PER_SECOND = 100;
+
+    /** {ppid, utime, stime, cutime, cstime} from /proc/<pid>/stat, or null if the process is gone. */
+    private static long[] procStat(Path process) {
+        String stat;
+        try {
+            stat = Files.readString(process.resolve("stat"));
+        } catch (IOException e) {
+            return null;
+        }
+        // fields after the command name, which is in parentheses and may contain spaces
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        // fields[0] is field 3 (state): ppid is field 4, utime..cstime are fields 14..17
+        return new long[] {Long.parseLong(fields[1]), Long.parseLong(fields[11]), Long.parseLong(fields[12]),
+                Long.parseLong(fields[13]), Long.parseLong(fields[14])};
+    }
+
     /** Whether the PostgreSQL server was started for this run. */
     boolean embedded() {
         return embedded != null;

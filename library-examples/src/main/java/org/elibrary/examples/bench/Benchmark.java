@@ -85,7 +85,7 @@ public final class Benchmark {
                 }
                 JsonLines.settings(jsonOut, name, backend, options.scale(), settings);
 
-                Phases phases = new Phases(name, backend, workload, impl, log);
+                Phases phases = new Phases(name, backend, workload, impl, log, databases::serverCpuNanos);
                 List<PhaseResult> results = new ArrayList<>();
                 results.add(emit(jsonOut, phases.importAll()));
                 afterImport(fresh.jdbcUrl(), options.backend(), workload);
@@ -169,8 +169,11 @@ public final class Benchmark {
         private final Workload w;
         private final BenchImpl target;
         private final Progress log;
+        private final java.util.function.LongSupplier serverCpu;
 
-        Phases(String impl, String backend, Workload w, BenchImpl target, Progress log) {
+        Phases(String impl, String backend, Workload w, BenchImpl target, Progress log,
+               java.util.function.LongSupplier serverCpu) {
+            this.serverCpu = serverCpu;
             this.impl = impl;
             this.backend = backend;
             this.w = w;
@@ -181,9 +184,9 @@ public final class Benchmark {
         PhaseResult importAll() {
             log.line(impl + ": import");
             try {
-                long start = System.nanoTime();
+                PhaseClock clock = PhaseClock.start(serverCpu);
                 long rows = importRows();
-                return result("import", rows, System.nanoTime() - start, new PhaseErrors());
+                return result("import", rows, clock, new PhaseErrors());
             } catch (RuntimeException e) {
                 // without the data no later phase means anything
                 throw new IllegalStateException(impl + ": import failed: " + e.getMessage(), e);
@@ -220,7 +223,7 @@ public final class Benchmark {
         PhaseResult details() {
             log.line(impl + ": details");
             PhaseErrors errors = new PhaseErrors();
-            long start = System.nanoTime();
+            PhaseClock clock = PhaseClock.start(serverCpu);
             for (int k = 0; k < w.detailsOps; k++) {
                 try {
                     checkDetails(k, w.detailsBookRow(k), target.details(Workload.id(w.detailsBookRow(k))), errors);
@@ -228,13 +231,13 @@ public final class Benchmark {
                     errors.add(k, e);
                 }
             }
-            return result("details", w.detailsOps, System.nanoTime() - start, errors);
+            return result("details", w.detailsOps, clock, errors);
         }
 
         PhaseResult search() {
             log.line(impl + ": search");
             PhaseErrors errors = new PhaseErrors();
-            long start = System.nanoTime();
+            PhaseClock clock = PhaseClock.start(serverCpu);
             for (int k = 0; k < w.searchOps; k++) {
                 try {
                     List<String> titles = target.searchTitles(w.searchQuery(k), Workload.SEARCH_LIMIT);
@@ -245,13 +248,13 @@ public final class Benchmark {
                     errors.add(k, e);
                 }
             }
-            return result("search", w.searchOps, System.nanoTime() - start, errors);
+            return result("search", w.searchOps, clock, errors);
         }
 
         PhaseResult concurrent() {
             log.line(impl + ": concurrent");
             PhaseErrors errors = new PhaseErrors();
-            long start = System.nanoTime();
+            PhaseClock clock = PhaseClock.start(serverCpu);
             try {
                 if (target instanceof AsyncBenchImpl async) {
                     concurrentFutures(async, errors);
@@ -262,7 +265,7 @@ public final class Benchmark {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted in the concurrent phase", e);
             }
-            return result("concurrent", w.concurrentOps, System.nanoTime() - start, errors);
+            return result("concurrent", w.concurrentOps, clock, errors);
         }
 
         private void concurrentThreads(PhaseErrors errors) {
@@ -329,7 +332,7 @@ public final class Benchmark {
         PhaseResult delete() {
             log.line(impl + ": delete");
             PhaseErrors errors = new PhaseErrors();
-            long start = System.nanoTime();
+            PhaseClock clock = PhaseClock.start(serverCpu);
             for (int k = 0; k < w.deleteOps; k++) {
                 try {
                     target.deleteBook(Workload.id(w.deleteBookRow(k)));
@@ -337,7 +340,7 @@ public final class Benchmark {
                     errors.add(k, e);
                 }
             }
-            return result("delete", w.deleteOps, System.nanoTime() - start, errors);
+            return result("delete", w.deleteOps, clock, errors);
         }
 
         private void checkDetails(int k, int row, BenchImpl.DetailsView details, PhaseErrors errors) {
@@ -348,9 +351,9 @@ public final class Benchmark {
             }
         }
 
-        private PhaseResult result(String phase, long ops, long nanos, PhaseErrors errors) {
-            PhaseResult result = new PhaseResult(impl, backend, phase, w.scale, ops, nanos / 1e9, errors.count(),
-                    errors.first());
+        private PhaseResult result(String phase, long ops, PhaseClock clock, PhaseErrors errors) {
+            PhaseResult result = new PhaseResult(impl, backend, phase, w.scale, ops, clock.seconds(),
+                    clock.cpuSeconds(), clock.serverCpuSeconds(), errors.count(), errors.first());
             log.line(String.format(Locale.ROOT, "%s: %s %d ops in %.3f s = %.0f ops/s, %d errors%s", impl, phase, ops,
                     result.seconds(), result.opsPerSecond(), result.errors(),
                     errors.first() == null ? "" : " (first: " + errors.first() + ")"));

@@ -53,9 +53,9 @@ final class JdbcImpl implements BenchImpl {
     private static final String INSERT_COMMENT = "INSERT INTO comment (text, user_id, book_id) VALUES (?, ?, ?)";
     private static final String ADD_COMMENT = INSERT_COMMENT + " RETURNING id";
     // A book's details in ONE statement, so one snapshot without a transaction and one round trip: the book
-    // (kind 0), its authors by name (1), its comments by id with usernames (2). Measured against two
-    // statements in a read transaction (book left-joined with authors, then comments): 1.2-1.5x faster on
-    // PostgreSQL (3 round trips become 1), the same on SQLite.
+    // (kind 0), its authors by name (1), its comments by id with usernames (2). Against two statements in a
+    // read transaction (book left-joined with authors, then comments) it measured ~1.2-1.4x faster on
+    // PostgreSQL: three round trips (statement, statement, COMMIT) become one.
     private static final String DETAILS = "SELECT 0 AS kind, b.id, b.title AS text, CAST(NULL AS INTEGER) AS user_id,"
             + " CAST(NULL AS VARCHAR(50)) AS username, CAST(NULL AS VARCHAR(100)) AS sort_key FROM book b WHERE b.id = ?"
             + " UNION ALL SELECT 1, a.id, a.name, NULL, NULL, a.name"
@@ -73,7 +73,9 @@ final class JdbcImpl implements BenchImpl {
     private static final String DELETE_LINKS = "DELETE FROM author_book WHERE book_id = ?";
     private static final String DELETE_BOOK = "DELETE FROM book WHERE id = ?";
     // PostgreSQL: one statement, one round trip; the foreign-key checks of the book's delete run at the end
-    // of the statement and see the rows the WITH parts deleted
+    // of the statement and see the rows the WITH parts deleted. One statement is one snapshot, so a comment
+    // committed concurrently on the same book would fail it with a foreign-key error: right for phase 5,
+    // which has no concurrent writers, not a pattern for a general-purpose library.
     private static final String DELETE_BOOK_CASCADE_POSTGRESQL = "WITH c AS (DELETE FROM comment WHERE book_id = ?),"
             + " l AS (DELETE FROM author_book WHERE book_id = ?) DELETE FROM book WHERE id = ?";
     private static final String COUNTS = "SELECT (SELECT count(*) FROM author), (SELECT count(*) FROM book),"

@@ -47,6 +47,12 @@ final class JsonLines {
             json.writeNumberField("seconds", round(result.seconds(), 6));
             json.writeNumberField("ops_per_s", round(result.opsPerSecond(), 1));
             json.writeNumberField("errors", result.errors());
+            if (result.cpuSeconds() >= 0) {
+                json.writeNumberField("cpu_s", round(result.cpuSeconds(), 3));
+            }
+            if (result.serverCpuSeconds() >= 0) {
+                json.writeNumberField("server_cpu_s", round(result.serverCpuSeconds(), 2));
+            }
             if (result.firstError() != null) {
                 json.writeStringField("error_sample", result.firstError());
             }
