@@ -551,14 +551,15 @@ public final class SchemaMigrator {
         }
         SQLException sql = findSqlException(failure);
         if (sql != null && isUnavailable(sql)) {
-            return ConnectionErrors.translate("migrating", display, sql, null);
+            return ConnectionErrors.translate("reaching", display, sql, null);
         }
         if (failure instanceof FlywayValidateException) {
             return new ConfigurationException("the migration history of " + display + " does not match this "
                     + "library's migrations: " + failure.getMessage(), failure);
         }
         String detail = failure instanceof FlywayException || sql == null ? failure.getMessage() : sql.getMessage();
-        return new ConfigurationException("migrating " + display + " failed: " + detail, failure);
+        return new ConfigurationException("the schema of " + display + " could not be migrated or read: " + detail,
+                failure);
     }
 
     private static SQLException findSqlException(Throwable failure) {
