@@ -242,6 +242,47 @@ class AsyncLibraryIT {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void onSqliteATimeoutAlsoStopsStatementsOnThePhysicalConnection() {
+        // The catalog keeps its SQLite statements prepared on the physical connection, out of sight of the
+        // async facade's statement tracking: a cancel must interrupt that connection instead.
+        try (Library library = open(TestDatabases.newDatabaseUrl(Backend.SQLITE))) {
+            library.authors().create("Before");
+            AsyncLibrary quick = library.async().withTimeout(Duration.ofSeconds(1));
+
+            CompletableFuture<Long> write = quick.inTransaction(tx -> {
+                tx.authors().create("Timeout Victim");
+                return longPhysicalStatement(library);
+            });
+            assertThat(write).failsWithin(BOUND).withThrowableThat()
+                    .havingCause().isInstanceOf(DatabaseUnavailableException.class)
+                    .withMessageStartingWith("statement timed out after 1s");
+
+            CompletableFuture<Long> read = quick.read(() -> longPhysicalStatement(library));
+            assertThat(read).failsWithin(BOUND).withThrowableThat()
+                    .havingCause().isInstanceOf(DatabaseUnavailableException.class)
+                    .withMessageStartingWith("statement timed out after 1s");
+
+            assertThat(library.async().authors().findByName("Timeout Victim")).succeedsWithin(BOUND)
+                    .isEqualTo(java.util.Optional.empty());
+            assertThat(library.async().authors().create("After The Timeout")).succeedsWithin(BOUND);
+            assertThat(library.async().authors().findByName("Before")).succeedsWithin(BOUND)
+                    .satisfies(found -> assertThat(found).isPresent());
+            assertThat(library.authors().count()).isEqualTo(2);
+        }
+    }
+
+    private static long longPhysicalStatement(Library library) {
+        return library.sessions().read(null, uow -> {
+            try (Statement statement = uow.connection().unwrap(org.sqlite.SQLiteConnection.class).createStatement();
+                 ResultSet rows = statement.executeQuery("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1"
+                         + " FROM c WHERE x < 5000000000) SELECT count(*) FROM c")) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        });
+    }
+
     /** A statement that runs for minutes unless cancelled, through the catalog's own execution path. */
     private static long longStatement(Library library, Backend backend) {
         String sql = backend == Backend.POSTGRESQL

@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.elibrary.internal.db.Database;
+import org.sqlite.SQLiteConnection;
 
 /**
  * A data source that makes the connections of asynchronous calls cancellable. Outside an asynchronous call
@@ -159,6 +160,14 @@ public final class CancellableDataSource implements DataSource {
                     if (iface.isInstance(target)) {
                         return target;
                     }
+                    Object unwrapped = forward(method, args);
+                    if (unwrapped instanceof SQLiteConnection sqlite && CancellationHandle.current() == handle) {
+                        // The call may now create (or reuse cached) statements on the physical connection,
+                        // out of this wrapper's sight: a cancel interrupts that whole connection instead,
+                        // which is what sqlite-jdbc's Statement.cancel() does anyway.
+                        handle.registerConnection(target, sqlite);
+                    }
+                    return unwrapped;
                 }
                 case "isWrapperFor" -> {
                     if (((Class<?>) args[0]).isInstance(target)) {

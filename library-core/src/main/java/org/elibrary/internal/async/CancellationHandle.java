@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.postgresql.PGConnection;
+import org.sqlite.SQLiteConnection;
 
 /**
  * Lets another thread abort the JDBC work of one asynchronous call: the statements the call is running
@@ -89,6 +90,10 @@ public final class CancellationHandle {
                         if (cancelled.add(registered.owner)) {
                             registered.owner.unwrap(PGConnection.class).cancelQuery();
                         }
+                    } else if (registered.statement == null) {
+                        if (cancelled.add(registered.owner)) {
+                            registered.sqlite.getDatabase().interrupt();
+                        }
                     } else {
                         registered.statement.cancel(); // SQLite: interrupts the connection
                     }
@@ -161,7 +166,30 @@ public final class CancellationHandle {
                 // long transactions create many statements; keep only the ones that may still be running
                 statements.removeIf(Registered::isClosed);
             }
-            statements.add(new Registered(owner, statement));
+            statements.add(new Registered(owner, statement, null));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The call runs statements on {@code sqlite}, the physical connection behind {@code owner}, that this
+     * handle does not see (cached ones): a cancel interrupts the connection itself until {@code owner} is
+     * forgotten. Refused once the call is cancelled.
+     */
+    void registerConnection(Connection owner, SQLiteConnection sqlite) throws SQLException {
+        lock.lock();
+        try {
+            throwIfCancelled();
+            if (finished) {
+                return;
+            }
+            for (Registered registered : statements) {
+                if (registered.owner == owner && registered.statement == null) {
+                    return;
+                }
+            }
+            statements.add(new Registered(owner, null, sqlite));
         } finally {
             lock.unlock();
         }
@@ -196,7 +224,9 @@ public final class CancellationHandle {
             for (Iterator<Registered> it = statements.iterator(); it.hasNext(); ) {
                 Registered registered = it.next();
                 if (registered.owner == owner) {
-                    toClose.add(registered.statement);
+                    if (registered.statement != null) {
+                        toClose.add(registered.statement);
+                    }
                     it.remove();
                 }
             }
@@ -219,8 +249,12 @@ public final class CancellationHandle {
         }
     }
 
-    private record Registered(Connection owner, Statement statement) {
+    /** A statement of {@code owner}, or (statement null) the whole physical SQLite connection behind it. */
+    private record Registered(Connection owner, Statement statement, SQLiteConnection sqlite) {
         boolean isClosed() {
+            if (statement == null) {
+                return false; // forgotten with its connection
+            }
             try {
                 return statement.isClosed();
             } catch (SQLException | RuntimeException e) {

@@ -185,11 +185,13 @@ public final class Sessions {
             if (transactional) {
                 connection.setAutoCommit(false);
             }
-            if (cacheStatements && connection instanceof ProxyConnection) {
+            if (cacheStatements && (connection instanceof ProxyConnection
+                    || connection.isWrapperFor(ProxyConnection.class))) {
                 // Statements run on the physical connection (the pool would close statements made through
-                // its proxy when the connection is returned); transaction control stays on the proxy.
-                // Only plain pool connections: a connection wrapped to track its statements (the async
-                // facade's cancellation) keeps creating them through the wrapper.
+                // its proxy when the connection is returned); transaction control stays on the proxy (or on
+                // the async facade's wrapper, which refuses a commit once the call is cancelled). Unwrapping
+                // through that wrapper makes a cancel interrupt the whole physical connection, since the
+                // wrapper does not see the cached statements.
                 physical = connection.unwrap(SQLiteConnection.class);
                 session = cachedSessions.get(physical);
                 if (session == null) {
