@@ -1,5 +1,7 @@
 package org.elibrary.migrations;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
@@ -15,6 +17,7 @@ import org.elibrary.internal.schema.MigrationStep;
 import org.elibrary.internal.schema.SchemaMigrator;
 import org.elibrary.internal.schema.SchemaStatus;
 import org.elibrary.internal.schema.ValidationOutcome;
+import org.sqlite.SQLiteDataSource;
 
 /**
  * The library's schema migrations, for applications that migrate as a separate step (with
@@ -41,11 +44,13 @@ public final class Migrations {
     private final DataSource dataSource;
     private final Backend backend;
     private final String displayName;
+    private final Path sqliteFile;
 
-    private Migrations(DataSource dataSource, Backend backend, String displayName) {
+    private Migrations(DataSource dataSource, Backend backend, String displayName, Path sqliteFile) {
         this.dataSource = dataSource;
         this.backend = backend;
         this.displayName = displayName;
+        this.sqliteFile = sqliteFile;
     }
 
     /**
@@ -57,7 +62,8 @@ public final class Migrations {
      */
     public static Migrations from(LibrarySettings settings) {
         Objects.requireNonNull(settings, "settings");
-        return new Migrations(Databases.migrationDataSource(settings), settings.backend(), settings.displayUrl());
+        return new Migrations(Databases.migrationDataSource(settings), settings.backend(), settings.displayUrl(),
+                settings.sqliteFile().orElse(null));
     }
 
     /**
@@ -66,7 +72,7 @@ public final class Migrations {
      */
     public static Migrations from(DataSource dataSource, Backend backend) {
         return new Migrations(Objects.requireNonNull(dataSource, "dataSource"),
-                Objects.requireNonNull(backend, "backend"), null);
+                Objects.requireNonNull(backend, "backend"), null, null);
     }
 
     public Backend backend() {
@@ -87,7 +93,20 @@ public final class Migrations {
 
     /** Where the database stands. Changes nothing. */
     public SchemaInfo info() {
-        return info(SchemaMigrator.status(dataSource, backend, displayName));
+        return info(SchemaMigrator.status(readingSource(), backend, displayName));
+    }
+
+    /**
+     * Where read-only verbs look. Opening a SQLite file that does not exist would create it: an empty
+     * in-memory database answers the same (empty, everything pending) and leaves the disk untouched.
+     */
+    private DataSource readingSource() {
+        if (sqliteFile == null || Files.exists(sqliteFile)) {
+            return dataSource;
+        }
+        SQLiteDataSource empty = new SQLiteDataSource();
+        empty.setUrl("jdbc:sqlite::memory:");
+        return empty;
     }
 
     /**
@@ -95,7 +114,7 @@ public final class Migrations {
      * Changes nothing; an invalid database is a result, not an exception.
      */
     public ValidationReport validate() {
-        ValidationOutcome outcome = SchemaMigrator.validate(dataSource, backend, displayName);
+        ValidationOutcome outcome = SchemaMigrator.validate(readingSource(), backend, displayName);
         return new ValidationReport(outcome.valid(), outcome.problems(), info(outcome.status()));
     }
 

@@ -117,6 +117,24 @@ class MigrationsIT {
     }
 
     @Test
+    void infoAndValidateOfAMissingSqliteFileCreateNothing() throws Exception {
+        Path file = dir.resolve("not-yet.db");
+        Migrations migrations = Migrations.from(LibrarySettings.builder().databaseUrl("jdbc:sqlite:" + file).build());
+
+        SchemaInfo info = migrations.info();
+        ValidationReport validation = migrations.validate();
+
+        assertThat(info.state()).isEqualTo(SchemaState.EMPTY);
+        assertThat(info.pending()).isNotEmpty();
+        assertThat(validation.valid()).isFalse();
+        try (var left = java.nio.file.Files.list(dir)) {
+            assertThat(left).isEmpty();
+        }
+        assertThat(migrations.migrate().versionAfter()).isEqualTo(info.latestVersion());
+        assertThat(file).exists();
+    }
+
+    @Test
     void missingDirectoryIsNamed() {
         Path missing = dir.resolve("nope/library.db");
         assertThatThrownBy(() -> Migrations.from(LibrarySettings.builder().databaseUrl("sqlite:///" + missing).build()))
