@@ -134,17 +134,8 @@ public final class SchemaMigrator {
             if (classify(connection, backend).state != SchemaState.MANAGED) {
                 return false;
             }
-            Flyway flyway = flyway(connection, backend);
-            MigrationInfoService info = flyway.info();
-            if (info.pending().length > 0) {
-                return false;
-            }
-            for (MigrationInfo migration : info.all()) {
-                if (migration.getState().isFailed()) {
-                    return false;
-                }
-            }
-            return flyway.validateWithResult().validationSuccessful;
+            // Flyway's validation fails on pending and failed migrations as well as on changed ones.
+            return flyway(connection, backend).validateWithResult().validationSuccessful;
         });
     }
 

@@ -356,4 +356,18 @@ class SchemaMigratorIT {
                 ? "SELECT name FROM sqlite_master ORDER BY name"
                 : "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1");
     }
+
+    @Test
+    void upToDateOnlyWhenNothingIsPending() {
+        SQLiteDataSource dataSource = new SQLiteDataSource();
+        dataSource.setUrl(TestDatabases.newSqliteUrl());
+        assertThat(SchemaMigrator.isUpToDate(dataSource, Backend.SQLITE)).isFalse();
+        org.flywaydb.core.Flyway.configure().dataSource(dataSource).locations("classpath:db/migration/sqlite")
+                .target("1").load().migrate();
+        assertThat(SchemaMigrator.isUpToDate(dataSource, Backend.SQLITE)).isFalse();
+
+        SchemaMigrator.migrate(dataSource, Backend.SQLITE);
+
+        assertThat(SchemaMigrator.isUpToDate(dataSource, Backend.SQLITE)).isTrue();
+    }
 }
