@@ -11,11 +11,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.elibrary.DatabaseUnavailableException;
@@ -41,7 +40,11 @@ import org.elibrary.LibraryOverloadedException;
  * queue, not by the timeout). When it expires the call's statements are cancelled, repeatedly until the call
  * unwinds, and its future fails with {@link DatabaseUnavailableException}; the future is completed only when
  * the call has actually finished, so a failed future never hides a later commit, and a call that committed
- * just as its time ran out completes normally.
+ * just as its time ran out completes normally. Deadlines are watched by one sweeper thread that looks at the
+ * running calls every {@link #TICK_MILLIS} ms while there are any (so a timeout fires up to that much late),
+ * instead of a timer task per call: scheduling and cancelling one per call cost more than a fast query
+ * (a delay-queue insertion that wakes the timer thread on nearly every call). The sweeper starts with the
+ * first call that needs it and retires after {@link AsyncThreads#KEEP_ALIVE_SECONDS} idle seconds.
  *
  * <p><b>Cancellation.</b> {@code future.cancel(...)} before the call started means it never runs; after, its
  * statements are cancelled as on a timeout (whether it committed is then unknown to the caller).
@@ -55,6 +58,14 @@ public final class AsyncEngine implements AutoCloseable {
     static final Duration ABORT_GRACE = Duration.ofSeconds(5);
     /** How often a cancel is repeated until the call unwinds (one may land between two statements). */
     static final long RECANCEL_MILLIS = 50;
+    /** How often the sweeper looks at the running calls' deadlines: the granularity of timeouts. */
+    static final long TICK_MILLIS = 10;
+    /** How long the worker that just finished a call spins for the next one before parking (see WorkerPool). */
+    static final long SPIN_MICROS = Long.getLong("elibrary.async.spinMicros", 50);
+    /** Callers spin in join() only while calls take less than this on average (see CallFuture). */
+    static final long MAX_JOIN_SPIN_MICROS = Long.getLong("elibrary.async.joinSpinMicros", 100);
+    /** How many callers may spin in join() at once: one core is left for the calls themselves. */
+    private static final int MAX_JOIN_SPINNERS = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
 
     /** The engine whose future this thread is completing (so close() from a dependent stage waits not for itself). */
     private static final ThreadLocal<AsyncEngine> COMPLETING = new ThreadLocal<>();
@@ -70,8 +81,10 @@ public final class AsyncEngine implements AutoCloseable {
     private final Duration closeTimeout;
     private final Executor executor;
     private final ExecutorService ownedExecutor;
-    private final ScheduledThreadPoolExecutor timer;
     private final Set<Thread> ownedThreads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Moving average of how long calls take from submission to completion, in ns; racy on purpose. */
+    private volatile long callNanos = Long.MAX_VALUE;
+    private final AtomicInteger joinSpinners = new AtomicInteger();
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition idle = lock.newCondition();
@@ -80,6 +93,12 @@ public final class AsyncEngine implements AutoCloseable {
     private int outstanding;
     private boolean closed;
     private boolean aborting;
+    /** The thread watching deadlines and repeating cancels, or null while none is needed; guarded by lock. */
+    private Thread sweeper;
+    /** Set when the engine stops for good: no sweeper may start any more; guarded by lock. */
+    private boolean sweeperStopped;
+    /** Calls started so far (the sweeper's sign of activity); guarded by lock. */
+    private long started;
     private final Object closeMonitor = new Object();
     private boolean terminated;
 
@@ -96,14 +115,6 @@ public final class AsyncEngine implements AutoCloseable {
             this.ownedExecutor = null;
             this.executor = builder.executor;
         }
-        this.timer = new ScheduledThreadPoolExecutor(1, AsyncThreads.recording(runnable -> {
-            Thread thread = new Thread(runnable, AsyncThreads.THREAD_PREFIX + "timeouts");
-            thread.setDaemon(true);
-            return thread;
-        }, ownedThreads));
-        timer.setRemoveOnCancelPolicy(true);
-        timer.setKeepAliveTime(AsyncThreads.KEEP_ALIVE_SECONDS, TimeUnit.SECONDS);
-        timer.allowCoreThreadTimeOut(true);
     }
 
     public static Builder builder() {
@@ -150,14 +161,15 @@ public final class AsyncEngine implements AutoCloseable {
 
     /** Whether the engine's own threads are virtual threads (never when the caller supplied the executor). */
     public boolean usesVirtualThreads() {
-        return ownedExecutor != null && !(ownedExecutor instanceof java.util.concurrent.ThreadPoolExecutor);
+        return ownedExecutor != null && AsyncThreads.isVirtual(ownedExecutor);
     }
 
     private <T> CompletableFuture<T> submit(Lane lane, Supplier<T> work, Duration timeout) {
         Objects.requireNonNull(work, "work");
         Duration effective = timeout == null ? defaultTimeout : timeout;
-        CompletableFuture<T> future = new CompletableFuture<>();
+        CallFuture<T> future = new CallFuture<>(this);
         Task<T> task = new Task<>(lane, work, effective, future);
+        future.bind(task);
         boolean start;
         lock.lock();
         try {
@@ -183,11 +195,6 @@ public final class AsyncEngine implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        future.whenComplete((value, failure) -> {
-            if (future.isCancelled()) {
-                onCancelled(task);
-            }
-        });
         if (start) {
             dispatch(task);
         }
@@ -210,7 +217,8 @@ public final class AsyncEngine implements AutoCloseable {
         }
     }
 
-    private void onCancelled(Task<?> task) {
+    /** The future of {@code task} was cancelled (called by {@link CallFuture}, once). */
+    void onCancelled(Task<?> task) {
         if (task.state.compareAndSet(NEW, CANCELLED)) {
             boolean removed;
             lock.lock();
@@ -275,7 +283,13 @@ public final class AsyncEngine implements AutoCloseable {
         try {
             abandoned = aborting;
             if (!abandoned) {
+                if (!task.timeout.isZero()) { // zero: no time limit
+                    task.deadline = System.nanoTime() + task.timeout.toNanos();
+                    task.limited = true;
+                    startSweeperIfNeeded();
+                }
                 running.add(task);
+                started++;
             }
         } finally {
             lock.unlock();
@@ -289,16 +303,6 @@ public final class AsyncEngine implements AutoCloseable {
             done();
             return;
         }
-        String timedOut = "statement timed out after " + format(task.timeout);
-        ScheduledFuture<?> watchdog = null;
-        if (!task.timeout.isZero()) { // zero: no time limit
-            try {
-                watchdog = timer.scheduleWithFixedDelay(() -> task.handle.cancel(timedOut), task.timeout.toNanos(),
-                        TimeUnit.MILLISECONDS.toNanos(RECANCEL_MILLIS), TimeUnit.NANOSECONDS);
-            } catch (RejectedExecutionException e) {
-                // the engine is past its close deadline and stopping; the close protocol cancels this call
-            }
-        }
         T value = null;
         Throwable failure = null;
         try {
@@ -306,9 +310,6 @@ public final class AsyncEngine implements AutoCloseable {
         } catch (Throwable t) {
             failure = t;
         } finally {
-            if (watchdog != null) {
-                watchdog.cancel(false);
-            }
             stopCancelling(task);
             // an interrupt meant for this call must not reach the next one on a reused thread
             Thread.interrupted();
@@ -317,13 +318,14 @@ public final class AsyncEngine implements AutoCloseable {
         if (next != null) {
             dispatch(next);
         }
+        sampleCallTime(System.nanoTime() - task.submitted);
         // the caller's dependent stages run inside complete(); one of them may close the library
         COMPLETING.set(this);
         try {
             if (failure == null) {
                 task.future.complete(value);
             } else {
-                task.future.completeExceptionally(translate(failure, task.handle.reason(), timedOut));
+                task.future.completeExceptionally(translate(failure, task.handle.reason(), timedOut(task)));
             }
         } finally {
             COMPLETING.remove();
@@ -332,28 +334,143 @@ public final class AsyncEngine implements AutoCloseable {
     }
 
     /**
-     * Cancels the call now and again every {@link #RECANCEL_MILLIS} until it has finished: a cancel that lands
-     * before its statement is executing (PostgreSQL ignores it) or between two statements has no effect.
+     * Cancels the call now; the sweeper repeats it every {@link #RECANCEL_MILLIS} until the call has finished:
+     * a cancel that lands before its statement is executing (PostgreSQL ignores it) or between two statements
+     * has no effect.
      */
     private void cancelRepeatedly(Task<?> task, String reason) {
         task.handle.cancel(reason);
+        lock.lock();
         try {
-            ScheduledFuture<?> repeat = timer.scheduleWithFixedDelay(() -> task.handle.cancel(reason),
-                    RECANCEL_MILLIS, RECANCEL_MILLIS, TimeUnit.MILLISECONDS);
-            task.repeats.add(repeat);
-            if (task.handle.isFinished()) {
-                repeat.cancel(false); // it finished meanwhile and may have missed this one
-            }
-        } catch (RejectedExecutionException e) {
-            // the timer is stopping: the engine is closing and has cancelled its calls already
+            task.nextCancel = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RECANCEL_MILLIS);
+            startSweeperIfNeeded();
+        } finally {
+            lock.unlock();
         }
     }
 
     /** The call is over (or never ran): later cancels must not touch anything, repeated ones stop. */
     private static void stopCancelling(Task<?> task) {
         task.handle.finish();
-        for (ScheduledFuture<?> repeat : task.repeats) {
-            repeat.cancel(false);
+    }
+
+    /** Folds one call's time, submission to completion, into the moving average (weight 1/8). */
+    private void sampleCallTime(long nanos) {
+        long average = callNanos;
+        // racy read-modify-write: a lost sample among concurrent completions does not matter
+        callNanos = average == Long.MAX_VALUE ? nanos : average + (nanos - average) / 8;
+    }
+
+    /**
+     * How long a caller waiting for a call should spin before parking: about as long as calls take lately,
+     * none while they take longer than {@link #MAX_JOIN_SPIN_MICROS} (a wake-up is then small beside the
+     * call, and spinning would mostly burn a core).
+     */
+    long joinSpinNanos() {
+        long average = callNanos;
+        long max = TimeUnit.MICROSECONDS.toNanos(MAX_JOIN_SPIN_MICROS);
+        return average > max ? 0 : Math.min(max, 2 * average);
+    }
+
+    /** Whether the calling thread may spin while waiting; if so it must call {@link #endJoinSpin()}. */
+    boolean tryStartJoinSpin() {
+        while (true) {
+            int spinning = joinSpinners.get();
+            if (spinning >= MAX_JOIN_SPINNERS) {
+                return false;
+            }
+            if (joinSpinners.compareAndSet(spinning, spinning + 1)) {
+                return true;
+            }
+        }
+    }
+
+    void endJoinSpin() {
+        joinSpinners.decrementAndGet();
+    }
+
+    private static String timedOut(Task<?> task) {
+        return "statement timed out after " + format(task.timeout);
+    }
+
+    /** With the lock held: makes sure a sweeper runs, unless the engine has stopped. */
+    private void startSweeperIfNeeded() {
+        if (sweeper != null || sweeperStopped) {
+            return;
+        }
+        Thread thread = new Thread(this::sweep, AsyncThreads.THREAD_PREFIX + "timeouts");
+        // a daemon: it only watches calls, whose own (non-daemon) threads keep the JVM alive while they run
+        thread.setDaemon(true);
+        ownedThreads.removeIf(retired -> !retired.isAlive());
+        ownedThreads.add(thread);
+        sweeper = thread;
+        thread.start();
+    }
+
+    /**
+     * The sweeper's loop: every {@link #TICK_MILLIS}, cancels the running calls past their deadline and repeats
+     * the cancel of those cancelled earlier that still run. The cancels themselves run outside the lock (on
+     * PostgreSQL a cancel opens a connection to the server). Retires after the keep-alive without anything to
+     * watch; the next call that needs it starts a new one.
+     */
+    private void sweep() {
+        long keepAlive = TimeUnit.SECONDS.toNanos(AsyncThreads.KEEP_ALIVE_SECONDS);
+        long recancel = TimeUnit.MILLISECONDS.toNanos(RECANCEL_MILLIS);
+        long lastStarted = -1;
+        long busySince = System.nanoTime();
+        List<Task<?>> due = new ArrayList<>();
+        while (true) {
+            lock.lock();
+            try {
+                long now = System.nanoTime();
+                boolean watching = false;
+                for (Task<?> task : running) {
+                    if (task.handle.isCancelled()) {
+                        watching = true;
+                        if (now - task.nextCancel >= 0) {
+                            task.nextCancel = now + recancel;
+                            due.add(task);
+                        }
+                    } else if (task.limited) {
+                        watching = true;
+                        if (now - task.deadline >= 0) {
+                            task.nextCancel = now + recancel;
+                            due.add(task);
+                        }
+                    }
+                }
+                if (watching || started != lastStarted) {
+                    busySince = now;
+                    lastStarted = started;
+                }
+                if (sweeperStopped || now - busySince >= keepAlive) {
+                    sweeper = null;
+                    return;
+                }
+            } finally {
+                lock.unlock();
+            }
+            for (Task<?> task : due) {
+                String reason = task.handle.reason();
+                task.handle.cancel(reason != null ? reason : timedOut(task));
+            }
+            due.clear();
+            LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS));
+        }
+    }
+
+    /** Stops the sweeper for good (close); it exits within a tick. */
+    private void stopSweeper() {
+        Thread thread;
+        lock.lock();
+        try {
+            sweeperStopped = true;
+            thread = sweeper;
+        } finally {
+            lock.unlock();
+        }
+        if (thread != null) {
+            LockSupport.unpark(thread);
         }
     }
 
@@ -426,7 +543,7 @@ public final class AsyncEngine implements AutoCloseable {
                     lock.unlock();
                 }
             }
-            timer.shutdownNow();
+            stopSweeper();
             if (ownedExecutor != null && COMPLETING.get() == this) {
                 // closed from a dependent stage on one of our threads: it cannot wait for its own exit
                 ownedExecutor.shutdown();
@@ -443,7 +560,6 @@ public final class AsyncEngine implements AutoCloseable {
                 }
             }
             try {
-                timer.awaitTermination(ABORT_GRACE.toMillis(), TimeUnit.MILLISECONDS);
                 // an executor counts as terminated a moment before its last threads have exited
                 for (Thread thread : ownedThreads) {
                     if (thread != Thread.currentThread()) {
@@ -521,14 +637,19 @@ public final class AsyncEngine implements AutoCloseable {
         }
     }
 
-    private final class Task<T> implements Runnable {
+    final class Task<T> implements Runnable {
         final Lane lane;
         final Supplier<T> work;
         final Duration timeout;
         final CompletableFuture<T> future;
+        final long submitted = System.nanoTime();
         final CancellationHandle handle = new CancellationHandle();
         final AtomicInteger state = new AtomicInteger(NEW);
-        final java.util.Queue<ScheduledFuture<?>> repeats = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        /** Whether the call has a time limit, and when it ends (System.nanoTime()); set under the lock. */
+        boolean limited;
+        long deadline;
+        /** When the sweeper repeats the cancel of this call next; guarded by the lock. */
+        long nextCancel;
 
         Task(Lane lane, Supplier<T> work, Duration timeout, CompletableFuture<T> future) {
             this.lane = lane;

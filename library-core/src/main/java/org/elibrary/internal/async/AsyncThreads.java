@@ -5,9 +5,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -61,9 +59,13 @@ final class AsyncThreads {
             thread.setDaemon(false);
             return thread;
         }, started);
-        ThreadPoolExecutor executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, KEEP_ALIVE_SECONDS,
-                TimeUnit.SECONDS, new SynchronousQueue<>(), factory);
-        return executor;
+        return new WorkerPool(factory, TimeUnit.SECONDS.toNanos(KEEP_ALIVE_SECONDS),
+                TimeUnit.MICROSECONDS.toNanos(AsyncEngine.SPIN_MICROS));
+    }
+
+    /** Whether {@code executor}, made by {@link #newExecutor}, runs its tasks on virtual threads. */
+    static boolean isVirtual(ExecutorService executor) {
+        return !(executor instanceof WorkerPool);
     }
 
     /** Remembers the threads a factory makes (and forgets those that have exited). */

@@ -1,0 +1,105 @@
+package org.elibrary.internal.async;
+
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * The future of one engine call (or of a stage that depends on one): a plain {@link CompletableFuture} that
+ * tells its engine when it is cancelled, and whose {@code join()} and {@code get()} wait for a quick call
+ * by spinning briefly instead of parking at once.
+ *
+ * <p><b>Cancellation.</b> {@code cancel(...)}, or completing it with a {@link CancellationException}, reaches
+ * the engine directly ({@link AsyncEngine#onCancelled}), where the engine used to register a
+ * {@code whenComplete} callback on every future to find out.
+ *
+ * <p><b>Waiting.</b> A call runs on another thread, so a caller that waits for it is parked and has to be
+ * woken: on a small VM that wake-up costs 10 to 30 µs, as much as a whole indexed lookup. So a waiting caller
+ * first spins for about as long as the engine's recent calls took ({@link AsyncEngine#joinSpinNanos()}: zero
+ * once they take longer than {@link AsyncEngine#MAX_JOIN_SPIN_MICROS}, when a wake-up is small beside the
+ * call), yielding its core now and then, and parks only if the call has not finished by then. At most a few
+ * callers spin at once ({@link AsyncEngine#tryStartJoinSpin()}). Stages made from this future
+ * ({@code thenApply}, ...) are futures of this class too, so {@code future.thenApply(f).join()} waits the same
+ * way; cancelling one of them does not cancel the call (as with any CompletableFuture).
+ */
+final class CallFuture<T> extends CompletableFuture<T> {
+    /** Spin-loop iterations between two {@code Thread.yield()}s. */
+    private static final int YIELD_EVERY = 64;
+
+    private final AsyncEngine engine;
+    /** The call this future is the result of; null for a dependent stage. Set once before it is published. */
+    private AsyncEngine.Task<T> task;
+
+    CallFuture(AsyncEngine engine) {
+        this.engine = engine;
+    }
+
+    void bind(AsyncEngine.Task<T> call) {
+        this.task = call;
+    }
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+        // what CompletableFuture.cancel does, but knowing whether this very cancel took effect
+        boolean cancelled = super.completeExceptionally(new CancellationException());
+        if (cancelled && task != null) {
+            engine.onCancelled(task);
+        }
+        return cancelled || isCancelled();
+    }
+
+    @Override
+    public boolean completeExceptionally(Throwable failure) {
+        boolean completed = super.completeExceptionally(failure);
+        if (completed && task != null && failure instanceof CancellationException) {
+            engine.onCancelled(task);
+        }
+        return completed;
+    }
+
+    @Override
+    public T join() {
+        awaitBriefly();
+        return super.join();
+    }
+
+    @Override
+    public T get() throws InterruptedException, ExecutionException {
+        awaitBriefly();
+        return super.get();
+    }
+
+    @Override
+    public <U> CompletableFuture<U> newIncompleteFuture() {
+        return new CallFuture<>(engine);
+    }
+
+    /** Spins until done or for the engine's spin budget, whichever comes first; never throws. */
+    private void awaitBriefly() {
+        if (isDone()) {
+            return;
+        }
+        long budget = engine.joinSpinNanos();
+        if (budget <= 0 || !engine.tryStartJoinSpin()) {
+            return;
+        }
+        try {
+            long start = System.nanoTime();
+            long last = start;
+            for (int spins = 1; !isDone(); spins++) {
+                if (spins % YIELD_EVERY == 0) {
+                    Thread.yield();
+                } else {
+                    Thread.onSpinWait();
+                }
+                long now = System.nanoTime();
+                if (now - start >= budget || now - last >= WorkerPool.PREEMPTED_NANOS) {
+                    return; // time is up, or the core is contended: park instead (see WorkerPool)
+                }
+                last = now;
+            }
+        } finally {
+            engine.endJoinSpin();
+        }
+    }
+}
