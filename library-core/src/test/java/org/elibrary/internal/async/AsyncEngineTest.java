@@ -236,6 +236,146 @@ class AsyncEngineTest {
                 .succeedsWithin(WAIT).isEqualTo(false);
     }
 
+    /** Work that waits for a connection of {@code pool} until its wait is interrupted. */
+    private static Supplier<Object> waitingFor(DataSource pool, CountDownLatch started) {
+        return () -> {
+            started.countDown();
+            try (Connection connection = pool.getConnection()) {
+                return connection;
+            } catch (SQLException e) {
+                throw new IllegalStateException("pool wait failed", e);
+            }
+        };
+    }
+
+    @Test
+    void aShortTimeoutFiresOnTimeWhileACallWithALongerOneRuns() {
+        // one sweeper watches every running call: a deadline earlier than those already watched is not missed
+        AsyncEngine engine = engine(AsyncEngine.builder().readPermits(2));
+        DataSource pool = new CancellableDataSource(new NeverAnsweringPool());
+        CountDownLatch longStarted = new CountDownLatch(1);
+        CompletableFuture<Object> patient = engine.read(waitingFor(pool, longStarted), Duration.ofMinutes(5));
+        await(longStarted);
+
+        long start = System.nanoTime();
+        CompletableFuture<Object> hasty = engine.read(waitingFor(pool, new CountDownLatch(1)), Duration.ofMillis(100));
+
+        assertThat(hasty).failsWithin(WAIT).withThrowableThat()
+                .havingCause().isInstanceOf(DatabaseUnavailableException.class)
+                .withMessageStartingWith("statement timed out after 100ms");
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(100)).isLessThan(Duration.ofSeconds(3));
+        assertThat(patient).isNotDone();
+        patient.cancel(true);
+        assertThat(patient).failsWithin(WAIT);
+        awaitOutstanding(engine, 0);
+    }
+
+    @Test
+    void aCancelThatHadNoEffectIsRepeatedUntilTheCallUnwinds() {
+        AsyncEngine engine = engine(AsyncEngine.builder().readPermits(1));
+        NeverAnsweringPool stubborn = new NeverAnsweringPool(2);
+        DataSource pool = new CancellableDataSource(stubborn);
+        long start = System.nanoTime();
+
+        CompletableFuture<Object> call = engine.read(waitingFor(pool, new CountDownLatch(1)), Duration.ofMillis(100));
+
+        assertThat(call).failsWithin(WAIT).withThrowableThat()
+                .havingCause().isInstanceOf(DatabaseUnavailableException.class)
+                .withMessageStartingWith("statement timed out after 100ms");
+        // the first two interrupts were swallowed: the sweeper repeated the cancel every RECANCEL_MILLIS
+        assertThat(stubborn.interrupts.get()).isEqualTo(3);
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+                .isGreaterThanOrEqualTo(Duration.ofMillis(100 + 2 * AsyncEngine.RECANCEL_MILLIS))
+                .isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void completingTheFutureWithACancellationBeforeTheCallStartsMeansItNeverRuns() {
+        AsyncEngine engine = engine(AsyncEngine.builder().readPermits(1).queueCapacity(1));
+        CountDownLatch gate = gate();
+        CountDownLatch started = new CountDownLatch(1);
+        CompletableFuture<String> running = engine.read(blockingOn(gate, started, "a"), null);
+        await(started);
+        AtomicBoolean ran = new AtomicBoolean();
+        CompletableFuture<Boolean> queued = engine.read(() -> ran.getAndSet(true), null);
+
+        assertThat(queued.completeExceptionally(new java.util.concurrent.CancellationException("no longer needed")))
+                .isTrue();
+        // its place in the queue is free again
+        CompletableFuture<String> next = engine.read(() -> "next", null);
+        gate.countDown();
+
+        assertThat(next).succeedsWithin(WAIT).isEqualTo("next");
+        assertThat(running).succeedsWithin(WAIT).isEqualTo("a");
+        assertThat(queued.isCancelled()).isTrue();
+        assertThat(ran).isFalse();
+        awaitOutstanding(engine, 0);
+    }
+
+    @Test
+    void cancellingADependentStageDoesNotCancelTheCall() {
+        AsyncEngine engine = engine(AsyncEngine.builder().readPermits(1));
+        CountDownLatch gate = gate();
+        CountDownLatch started = new CountDownLatch(1);
+        CompletableFuture<String> call = engine.read(blockingOn(gate, started, "kept"), null);
+        CompletableFuture<Integer> stage = call.thenApply(String::length);
+        await(started);
+
+        assertThat(stage.cancel(true)).isTrue();
+        gate.countDown();
+
+        assertThat(call).succeedsWithin(WAIT).isEqualTo("kept");
+        assertThat(stage.isCancelled()).isTrue();
+    }
+
+    @Test
+    void joinReturnsTheResultOrTheFailureOfQuickAndSlowCallsAlike() {
+        AsyncEngine engine = engine(AsyncEngine.builder().readPermits(2));
+        // quick calls teach the engine to spin in join(); a slow one after them must still be waited for
+        for (int i = 0; i < 2000; i++) {
+            int n = i;
+            assertThat(engine.read(() -> n, null).thenApply(value -> value + 1).join()).isEqualTo(n + 1);
+        }
+        assertThat(engine.joinSpinNanos()).isPositive();
+        assertThat(engine.read(() -> {
+            busy(TimeUnit.MILLISECONDS.toNanos(30));
+            return "slow";
+        }, null).join()).isEqualTo("slow");
+        CompletableFuture<Object> failing = engine.read(() -> {
+            throw new NotFoundException("book", "id=8");
+        }, null);
+        assertThatThrownBy(failing::join).isInstanceOf(CompletionException.class)
+                .cause().isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(failing::get).isInstanceOf(java.util.concurrent.ExecutionException.class)
+                .cause().isInstanceOf(NotFoundException.class);
+    }
+
+    @Test
+    void sequentialCallsReuseTheirThreadsInsteadOfStartingOnePerCall() throws Exception {
+        AsyncEngine engine = engine(AsyncEngine.builder().readPermits(2).virtualThreads(false));
+        Set<Thread> used = ConcurrentHashMap.newKeySet();
+        for (int i = 0; i < 200; i++) {
+            used.add(engine.read(Thread::currentThread, null).get(10, TimeUnit.SECONDS));
+        }
+        // a task that comes while the previous one's thread is still on its way back to idle gets another
+        // thread (usually two take turns, more if one is descheduled on the way): never a thread per task
+        assertThat(used).hasSizeLessThanOrEqualTo(10);
+        // workers that stopped spinning and parked are woken for the next call
+        Thread.sleep(50);
+        assertThat(used).contains(engine.read(Thread::currentThread, null).get(10, TimeUnit.SECONDS));
+        assertThat(engine.usesVirtualThreads()).isFalse();
+    }
+
+    private static void awaitOutstanding(AsyncEngine engine, int expected) {
+        // a future completes a moment before its call stops counting as outstanding
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (engine.outstanding() != expected && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(engine.outstanding()).isEqualTo(expected);
+    }
+
     @Test
     void closeFinishesAcceptedWorkRefusesNewCallsAndStopsItsThreads() {
         AsyncEngine engine = engine(AsyncEngine.builder().readPermits(2).writePermits(1)
@@ -362,13 +502,32 @@ class AsyncEngineTest {
 
     /** A pool whose every connection is taken: getConnection waits until interrupted, as HikariCP does. */
     private static final class NeverAnsweringPool implements DataSource {
+        /** Interrupts swallowed before one counts (a cancel landing where it has no effect). */
+        private final AtomicInteger toIgnore;
+        final AtomicInteger interrupts = new AtomicInteger();
+
+        NeverAnsweringPool() {
+            this(0);
+        }
+
+        NeverAnsweringPool(int interruptsToIgnore) {
+            this.toIgnore = new AtomicInteger(interruptsToIgnore);
+        }
+
         @Override
         public Connection getConnection() throws SQLException {
-            try {
-                new CountDownLatch(1).await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new SQLException("Interrupted during connection acquisition", e);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (System.nanoTime() < deadline) {
+                try {
+                    new CountDownLatch(1).await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupts.incrementAndGet();
+                    if (toIgnore.getAndDecrement() > 0) {
+                        continue;
+                    }
+                    Thread.currentThread().interrupt();
+                    throw new SQLException("Interrupted during connection acquisition", e);
+                }
             }
             throw new SQLException("Connection is not available, request timed out after 60000ms");
         }

@@ -37,6 +37,10 @@ class StatementCancellationIT {
     }
 
     private static HikariDataSource onePool(Backend backend) {
+        return pool(backend, 1);
+    }
+
+    private static HikariDataSource pool(Backend backend, int size) {
         String url = TestDatabases.newDatabaseUrl(backend);
         HikariConfig migration = new HikariConfig();
         migration.setJdbcUrl(url);
@@ -46,7 +50,7 @@ class StatementCancellationIT {
         }
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
-        config.setMaximumPoolSize(1);
+        config.setMaximumPoolSize(size);
         return new HikariDataSource(config);
     }
 
@@ -121,6 +125,40 @@ class StatementCancellationIT {
                     .succeedsWithin(BOUND).isEqualTo(1);
             assertThat(engine.read(() -> inTransaction(dataSource, c -> count(c, "After Timeout")), null))
                     .succeedsWithin(BOUND).isEqualTo(1L);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aShortTimeoutCancelsItsStatementWhileAStatementWithALongerOneRunsOn(Backend backend)
+            throws InterruptedException {
+        // the sweeper checks every running call's deadline: one that starts later and ends sooner than another
+        // call's is not missed, and cancelling it leaves the other statement alone
+        try (HikariDataSource pool = pool(backend, 2);
+             AsyncEngine engine = AsyncEngine.builder().readPermits(2).build()) {
+            CancellableDataSource dataSource = new CancellableDataSource(pool);
+            CountDownLatch patientRunning = new CountDownLatch(1);
+            CompletableFuture<Long> patient = engine.read(() -> inTransaction(dataSource, connection -> {
+                patientRunning.countDown();
+                return runLong(connection, backend);
+            }), Duration.ofMinutes(5));
+            assertThat(patientRunning.await(15, TimeUnit.SECONDS)).isTrue();
+            long start = System.nanoTime();
+
+            CompletableFuture<Long> hasty = engine.read(
+                    () -> inTransaction(dataSource, connection -> runLong(connection, backend)), Duration.ofMillis(500));
+
+            assertThat(hasty).failsWithin(BOUND).withThrowableThat()
+                    .havingCause().isInstanceOf(DatabaseUnavailableException.class)
+                    .withMessageStartingWith("statement timed out after 500ms");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+            assertThat(patient).isNotDone();
+            patient.cancel(true);
+            // both connections back in the pool, usable
+            assertThat(engine.read(() -> inTransaction(dataSource, c -> count(c, "nobody")), null))
+                    .succeedsWithin(BOUND).isEqualTo(0L);
+            assertThat(engine.read(() -> inTransaction(dataSource, c -> count(c, "nobody")), null))
+                    .succeedsWithin(BOUND).isEqualTo(0L);
         }
     }
 
