@@ -89,6 +89,11 @@ public final class AsyncEngine implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition idle = lock.newCondition();
     private final Set<Task<?>> running = new HashSet<>();
+    /**
+     * Queued calls taken by a thread that finished a call of their lane and will run them once it has
+     * completed its own future (oldest first; claimed ones are pruned lazily); guarded by lock.
+     */
+    private final ArrayDeque<Task<?>> held = new ArrayDeque<>();
     private int queued;
     private int outstanding;
     private boolean closed;
@@ -256,6 +261,29 @@ public final class AsyncEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * Like {@link #release}, but the next call is held for this thread, which must run it if it can still
+     * {@link Task#claim() claim} it after completing its own future; the sweeper dispatches it if not claimed
+     * within a tick.
+     */
+    private Task<?> releaseAndHold(Task<?> task) {
+        lock.lock();
+        try {
+            Task<?> next = release(task);
+            if (next != null) {
+                while (!held.isEmpty() && held.peekFirst().claimed != 0) {
+                    held.pollFirst();
+                }
+                next.heldSince = System.nanoTime();
+                held.addLast(next);
+                startSweeperIfNeeded();
+            }
+            return next;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private void done() {
         lock.lock();
         try {
@@ -268,7 +296,8 @@ public final class AsyncEngine implements AutoCloseable {
         }
     }
 
-    private <T> void execute(Task<T> task) {
+    /** Runs a call; returns the next call this thread should run (see releaseAndHold), or null. */
+    private <T> Task<?> execute(Task<T> task) {
         if (!task.state.compareAndSet(NEW, RUNNING) || task.future.isDone()) {
             stopCancelling(task);
             Task<?> next = release(task);
@@ -276,7 +305,7 @@ public final class AsyncEngine implements AutoCloseable {
             if (next != null) {
                 dispatch(next);
             }
-            return;
+            return null;
         }
         boolean abandoned;
         lock.lock();
@@ -301,7 +330,7 @@ public final class AsyncEngine implements AutoCloseable {
                     "the library closed before this call started; it never ran"));
             release(task);
             done();
-            return;
+            return null;
         }
         T value = null;
         Throwable failure = null;
@@ -314,10 +343,11 @@ public final class AsyncEngine implements AutoCloseable {
             // an interrupt meant for this call must not reach the next one on a reused thread
             Thread.interrupted();
         }
-        Task<?> next = release(task);
-        if (next != null) {
-            dispatch(next);
-        }
+        // The next queued call of the lane, if any, is this thread's to run once it has completed the future
+        // (no hand-off to another thread, which costs a wake-up while the permit sits unused); if the
+        // caller's dependent stages make that take longer than a sweeper tick, the sweeper hands it to
+        // another thread instead (see sweep()).
+        Task<?> next = releaseAndHold(task);
         sampleCallTime(System.nanoTime() - task.submitted);
         // the caller's dependent stages run inside complete(); one of them may close the library
         COMPLETING.set(this);
@@ -331,6 +361,7 @@ public final class AsyncEngine implements AutoCloseable {
             COMPLETING.remove();
             done();
         }
+        return next != null && next.claim() ? next : null;
     }
 
     /**
@@ -419,6 +450,7 @@ public final class AsyncEngine implements AutoCloseable {
         long lastStarted = -1;
         long busySince = System.nanoTime();
         List<Task<?>> due = new ArrayList<>();
+        List<Task<?>> rescued = new ArrayList<>();
         while (true) {
             lock.lock();
             try {
@@ -439,6 +471,20 @@ public final class AsyncEngine implements AutoCloseable {
                         }
                     }
                 }
+                long tick = TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS);
+                for (java.util.Iterator<Task<?>> it = held.iterator(); it.hasNext(); ) {
+                    Task<?> next = it.next();
+                    if (next.claimed != 0) {
+                        it.remove();
+                    } else {
+                        watching = true;
+                        if (now - next.heldSince >= tick && next.claim()) {
+                            // its thread is still busy in a dependent stage of the previous call
+                            it.remove();
+                            rescued.add(next);
+                        }
+                    }
+                }
                 if (watching || started != lastStarted) {
                     busySince = now;
                     lastStarted = started;
@@ -455,6 +501,10 @@ public final class AsyncEngine implements AutoCloseable {
                 task.handle.cancel(reason != null ? reason : timedOut(task));
             }
             due.clear();
+            for (Task<?> next : rescued) {
+                dispatch(next);
+            }
+            rescued.clear();
             LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS));
         }
     }
@@ -637,6 +687,10 @@ public final class AsyncEngine implements AutoCloseable {
         }
     }
 
+    @SuppressWarnings("rawtypes")
+    private static final java.util.concurrent.atomic.AtomicIntegerFieldUpdater<Task> CLAIMED =
+            java.util.concurrent.atomic.AtomicIntegerFieldUpdater.newUpdater(Task.class, "claimed");
+
     final class Task<T> implements Runnable {
         final Lane lane;
         final Supplier<T> work;
@@ -658,9 +712,21 @@ public final class AsyncEngine implements AutoCloseable {
             this.future = future;
         }
 
+        /** Whether a thread holds this call to run it next (see releaseAndHold); 1 once one has claimed it. */
+        volatile int claimed;
+        long heldSince;
+
+        /** Whether the caller (the holding thread, or the sweeper) is the one that runs this held call. */
+        boolean claim() {
+            return CLAIMED.compareAndSet(this, 0, 1);
+        }
+
         @Override
         public void run() {
-            execute(this);
+            Task<?> next = execute(this);
+            while (next != null) { // a loop, not recursion: a busy lane hands one call after another
+                next = execute(next);
+            }
         }
     }
 

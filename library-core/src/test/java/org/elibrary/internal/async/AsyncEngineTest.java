@@ -367,6 +367,58 @@ class AsyncEngineTest {
         assertThat(engine.usesVirtualThreads()).isFalse();
     }
 
+    @Test
+    void aSlowDependentStageDoesNotHoldBackTheNextQueuedCall() {
+        // the thread that finishes a call runs the next queued one after completing the future; when a
+        // dependent stage keeps it busy, the sweeper hands that next call to another thread within a tick
+        AsyncEngine engine = engine(AsyncEngine.builder().readPermits(1).queueCapacity(10));
+        CountDownLatch gate = gate();
+        CountDownLatch started = new CountDownLatch(1);
+        CompletableFuture<String> first = engine.read(blockingOn(gate, started, "first"), null);
+        await(started);
+        CountDownLatch secondRan = new CountDownLatch(1);
+        CompletableFuture<String> second = engine.read(() -> {
+            secondRan.countDown();
+            return "second";
+        }, null);
+        // registered before the first call completes: runs on its thread, and waits for the second call
+        CompletableFuture<Boolean> stage = first.thenApply(value -> {
+            try {
+                return secondRan.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        });
+        long start = System.nanoTime();
+        gate.countDown();
+
+        assertThat(stage).succeedsWithin(WAIT).isEqualTo(true);
+        assertThat(second).succeedsWithin(WAIT).isEqualTo("second");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+        awaitOutstanding(engine, 0);
+    }
+
+    @Test
+    void aBusyLaneRunsEveryQueuedCallExactlyOnceInOrder() {
+        AsyncEngine engine = engine(AsyncEngine.builder().readPermits(1).writePermits(1).queueCapacity(5000));
+        List<Integer> order = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<CompletableFuture<Integer>> futures = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            int n = i;
+            futures.add(engine.write(() -> {
+                order.add(n);
+                return n;
+            }, null));
+        }
+        for (int i = 0; i < futures.size(); i++) {
+            assertThat(futures.get(i)).succeedsWithin(WAIT).isEqualTo(i);
+        }
+        // one writer permit: the calls ran one at a time, in submission order
+        assertThat(order).hasSize(3000).isSorted();
+        awaitOutstanding(engine, 0);
+    }
+
     private static void awaitOutstanding(AsyncEngine engine, int expected) {
         // a future completes a moment before its call stops counting as outstanding
         long deadline = System.nanoTime() + WAIT.toNanos();
