@@ -36,15 +36,37 @@ import org.elibrary.LibraryOverloadedException;
  * {@code ForkJoinPool.commonPool()}. A future is completed on the thread that ran its call, after the call
  * released its connection and its permit.
  *
+ * <p><b>Per-call cost.</b> A fast indexed read takes 15 to 25 µs of JDBC, and on a small VM every thread
+ * wake-up costs about as much (futex call, inter-processor interrupt, scheduler latency), in wall time and
+ * in CPU. The engine therefore avoids waking threads on its common paths:
+ * <ul>
+ *   <li>no timer task per call (see Timeouts);</li>
+ *   <li>the thread that finishes a call runs the next queued call of its lane itself, right after completing
+ *       its future, instead of handing it to another thread while the permit sits unused (if a dependent stage
+ *       of the caller keeps it busy longer than a sweeper tick, the sweeper hands that call to another
+ *       thread, so a slow stage delays a queued call by at most about {@link #TICK_MILLIS} ms);</li>
+ *   <li>on platform threads, the thread that just finished spins for {@link #SPIN_MICROS} µs for the next
+ *       call before it parks ({@link WorkerPool});</li>
+ *   <li>a caller that waits ({@code join()}, {@code get()}) for a call that is likely quick spins about as
+ *       long as calls take lately, at most {@link #MAX_JOIN_SPIN_MICROS} µs, before it parks
+ *       ({@link CallFuture}).</li>
+ * </ul>
+ * Both spins are bounded in time and in threads (one idle worker; at most cores - 1 waiting callers), yield
+ * the core now and then, and stop at once when the thread was descheduled (the machine is busy). The system
+ * properties {@code elibrary.async.spinMicros} and {@code elibrary.async.joinSpinMicros} (0 turns a spin
+ * off) are unsupported diagnostics for measuring them, not configuration.
+ *
  * <p><b>Timeouts.</b> The clock of a call starts when it starts running (time spent queued is bounded by the
  * queue, not by the timeout). When it expires the call's statements are cancelled, repeatedly until the call
  * unwinds, and its future fails with {@link DatabaseUnavailableException}; the future is completed only when
  * the call has actually finished, so a failed future never hides a later commit, and a call that committed
- * just as its time ran out completes normally. Deadlines are watched by one sweeper thread that looks at the
- * running calls every {@link #TICK_MILLIS} ms while there are any (so a timeout fires up to that much late),
- * instead of a timer task per call: scheduling and cancelling one per call cost more than a fast query
- * (a delay-queue insertion that wakes the timer thread on nearly every call). The sweeper starts with the
- * first call that needs it and retires after {@link AsyncThreads#KEEP_ALIVE_SECONDS} idle seconds.
+ * just as its time ran out completes normally. Deadlines are watched by one sweeper thread
+ * ({@code elibrary-async-timeouts}) that looks at every running call every {@link #TICK_MILLIS} ms while there
+ * are calls (so a timeout fires up to a tick late, and a call with a short timeout is not missed behind one
+ * with a long timeout), instead of a timer task per call: scheduling and cancelling one per call cost more
+ * than a fast query (a delay-queue insertion that woke the timer thread on nearly every call). The sweeper
+ * also repeats cancels every {@link #RECANCEL_MILLIS} ms; it starts with the first call that needs it and
+ * retires after {@link AsyncThreads#KEEP_ALIVE_SECONDS} idle seconds.
  *
  * <p><b>Cancellation.</b> {@code future.cancel(...)} before the call started means it never runs; after, its
  * statements are cancelled as on a timeout (whether it committed is then unknown to the caller).

@@ -13,11 +13,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The threads a Library owns for asynchronous calls, all named {@code elibrary-async-N}.
  *
  * <p>On JDK 21 and later: one virtual thread per call (found by reflection, since the library is compiled for
- * Java 17). On Java 17: platform threads, reused, retired after {@link #KEEP_ALIVE_SECONDS} idle seconds.
- * In both cases the engine, not this executor, bounds how many calls run JDBC at once (the pool size). The
- * executor itself is elastic on purpose: a future is completed on the thread that ran its call, so the
- * caller's dependent stages ({@code thenApply}, ...) run there too, and a fixed-size executor would let a
- * slow stage hold back queued calls.
+ * Java 17); a busy lane still runs call after call on one of them (see {@link AsyncEngine}). Pooling virtual
+ * threads in a {@link WorkerPool} was measured and rejected: a spinning virtual thread holds its carrier,
+ * and a parked one is woken through the scheduler's own carrier wake-up, so a sequential caller got about
+ * three times slower than with a fresh virtual thread per call. On Java 17: platform threads in a
+ * {@link WorkerPool}, reused (the most recently idle one spins briefly for the next call), retired after
+ * {@link #KEEP_ALIVE_SECONDS} idle seconds. In both cases the engine, not this executor, bounds how many
+ * calls run JDBC at once (the pool size). The executor itself is elastic on purpose: a future is completed
+ * on the thread that ran its call, so the caller's dependent stages ({@code thenApply}, ...) run there too,
+ * and a fixed-size executor would let a slow stage hold back queued calls.
  *
  * <p>Platform threads are not daemons: a write in flight is finished (or times out) before the JVM exits,
  * and {@code Library.close()} shuts them down; if a caller forgets to close, idle threads still retire.

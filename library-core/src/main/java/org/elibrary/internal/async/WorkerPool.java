@@ -53,6 +53,14 @@ final class WorkerPool extends AbstractExecutorService {
     private final ArrayDeque<Worker> idle = new ArrayDeque<>();
     /** Every live worker; guarded by {@link #lock}. */
     private final Set<Worker> workers = new HashSet<>();
+    /**
+     * How long an idle worker spins now, adapted to how soon tasks have been coming after a worker went idle:
+     * doubled (up to {@link #spinNanos}) when a task came within {@link #spinNanos}, halved when none came
+     * in time. A sequential caller that submits its next call at once keeps it at the maximum; a caller that
+     * takes longer than the maximum between calls (a slower database round trip, work of its own) brings it
+     * to zero, so its calls cost no spinning. Racy updates are fine: it is a heuristic.
+     */
+    private volatile long spinBudget;
     /** The top of {@link #idle}, the only worker allowed to spin; written under {@link #lock}. */
     private volatile Worker top;
     private volatile boolean shutdown;
@@ -61,6 +69,7 @@ final class WorkerPool extends AbstractExecutorService {
         this.factory = factory;
         this.keepAliveNanos = keepAliveNanos;
         this.spinNanos = spinNanos;
+        this.spinBudget = spinNanos;
     }
 
     @Override
@@ -75,6 +84,7 @@ final class WorkerPool extends AbstractExecutorService {
             if (worker != null) {
                 top = idle.peekLast();
                 // under the lock, so that a worker giving up on its keep-alive cannot miss it (see awaitTask)
+                worker.handedAt = System.nanoTime();
                 worker.slot = task;
             } else {
                 worker = new Worker(task);
@@ -175,14 +185,21 @@ final class WorkerPool extends AbstractExecutorService {
         } finally {
             lock.unlock();
         }
-        // spin while this worker is the one a new task goes to first, for at most spinNanos
+        // spin while this worker is the one a new task goes to first, for at most the spin budget
         long start = System.nanoTime();
         long last = start;
-        for (int spins = 1; top == worker; spins++) {
+        long budget = spinBudget;
+        boolean covered = false; // another worker went idle after this one: tasks go to it first
+        for (int spins = 1; budget > 0; spins++) {
             Runnable task = worker.slot;
             if (task != null) {
                 worker.slot = null;
+                adaptSpin(worker.handedAt - start);
                 return task;
+            }
+            if (top != worker) {
+                covered = true;
+                break;
             }
             if (spins % YIELD_EVERY == 0) {
                 Thread.yield();
@@ -190,7 +207,7 @@ final class WorkerPool extends AbstractExecutorService {
                 Thread.onSpinWait();
             }
             long now = System.nanoTime();
-            if (now - start >= spinNanos || now - last >= PREEMPTED_NANOS) {
+            if (now - start >= budget || now - last >= PREEMPTED_NANOS) {
                 break; // time is up, or the core is contended (this thread was descheduled): park instead
             }
             last = now;
@@ -204,6 +221,9 @@ final class WorkerPool extends AbstractExecutorService {
                 Runnable task = worker.slot;
                 if (task != null) {
                     worker.slot = null;
+                    if (!covered) { // how soon a task came to the first worker in line
+                        adaptSpin(worker.handedAt - start);
+                    }
                     return task;
                 }
                 if (shutdown || System.nanoTime() - deadline >= 0) {
@@ -229,6 +249,17 @@ final class WorkerPool extends AbstractExecutorService {
         }
     }
 
+    /** A task came {@code waited} ns after a worker went idle: would a spin have caught it? */
+    private void adaptSpin(long waited) {
+        long budget = spinBudget;
+        if (waited <= spinNanos) {
+            // a spin of the maximum would have caught it (or did): spin longer, from at least 1 µs
+            spinBudget = Math.min(spinNanos, Math.max(2 * budget, 1000));
+        } else if (budget > 0) {
+            spinBudget = budget < 1000 ? 0 : budget / 2;
+        }
+    }
+
     /** With the lock held. */
     private Runnable exit(Worker worker) {
         workers.remove(worker);
@@ -242,6 +273,8 @@ final class WorkerPool extends AbstractExecutorService {
         /** The task handed to this worker while idle; written under the pool's lock, taken by the worker. */
         volatile Runnable slot;
         volatile boolean parked;
+        /** When the task in the slot was handed over (published by the volatile write of the slot). */
+        long handedAt;
         Thread thread;
         private Runnable first;
 
