@@ -249,6 +249,11 @@ final class WorkerPool extends AbstractExecutorService {
         }
     }
 
+    /** The current spin budget (for tests). */
+    long spinBudgetNanos() {
+        return spinBudget;
+    }
+
     /** A task came {@code waited} ns after a worker went idle: would a spin have caught it? */
     private void adaptSpin(long waited) {
         long budget = spinBudget;

@@ -70,6 +70,28 @@ class WorkerPoolTest {
     }
 
     @Test
+    void spinsOnlyWhileTasksComeSoonAfterTheWorkerWentIdle() throws InterruptedException {
+        WorkerPool pool = pool(TimeUnit.SECONDS.toNanos(10));
+        assertThat(pool.spinBudgetNanos()).isEqualTo(SPIN);
+        // a caller that takes milliseconds between tasks: spinning would only burn a core
+        for (int i = 0; i < 20; i++) {
+            runOn(pool);
+            Thread.sleep(2);
+        }
+        assertThat(pool.spinBudgetNanos()).isZero();
+        // a caller that submits at once again: the budget grows back to the maximum
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (pool.spinBudgetNanos() < SPIN && System.nanoTime() < deadline) {
+            java.util.concurrent.atomic.AtomicBoolean ran = new java.util.concurrent.atomic.AtomicBoolean();
+            pool.execute(() -> ran.set(true));
+            while (!ran.get() && System.nanoTime() < deadline) {
+                Thread.onSpinWait(); // no wake-up on this side: the next task comes right away
+            }
+        }
+        assertThat(pool.spinBudgetNanos()).isEqualTo(SPIN);
+    }
+
+    @Test
     void startsAThreadPerTaskWhenNoneIsIdle() throws InterruptedException {
         WorkerPool pool = pool(TimeUnit.SECONDS.toNanos(10));
         int tasks = 8;
