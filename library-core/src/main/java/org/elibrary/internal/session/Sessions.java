@@ -9,8 +9,6 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import com.zaxxer.hikari.pool.ProxyConnection;
-import org.apache.ibatis.session.ExecutorType;
-import org.apache.ibatis.session.SqlSession;
 import org.apache.ibatis.session.SqlSessionFactory;
 import org.apache.ibatis.session.defaults.DefaultSqlSessionFactory;
 import org.elibrary.Backend;
@@ -58,12 +56,13 @@ public final class Sessions {
     private final ThreadLocal<UnitOfWork> current = new ThreadLocal<>();
     private final ThreadLocal<Listener> listener = new ThreadLocal<>();
     private volatile boolean closed;
-    // SQLite on the library's own pools: one long-lived MyBatis session per physical connection, so each
-    // statement is compiled once per connection instead of once per call (sqlite-jdbc has no statement
-    // cache, and compiling costs about as much as running a small query). Every mapped statement has
-    // static SQL, so a connection holds a bounded set of prepared statements.
+    // SQLite on the library's own pools: the prepared statements of a physical connection live as long as
+    // it does, so each statement is compiled once per connection instead of once per call (sqlite-jdbc has
+    // no statement cache, and compiling costs about as much as running a small query). The mapped statements
+    // render a bounded set of SQL texts, so a connection holds a bounded set of prepared statements.
     private final boolean cacheStatements;
-    private final ConcurrentHashMap<Connection, SqlSession> cachedSessions = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Connection, Statements> cachedStatements = new ConcurrentHashMap<>();
+    private final DirectMappers mappers;
     private final int cacheBound;
 
     public Sessions(Database database, Duration statementTimeout) {
@@ -79,6 +78,7 @@ public final class Sessions {
         this.backend = database.backend();
         this.factory = new DefaultSqlSessionFactory(
                 CatalogConfiguration.create(backend, statementTimeout, database.writer()));
+        this.mappers = new DirectMappers(factory.getConfiguration());
         this.cacheStatements = cacheStatements && backend == Backend.SQLITE;
         this.cacheBound = Math.max(1, database.readConcurrency()) + 5;
     }
@@ -142,7 +142,7 @@ public final class Sessions {
         closed = true;
         // Closing the pool then closes the connections and with them their cached statements; closing the
         // sessions here could pull statements from under a call still finishing on another thread.
-        cachedSessions.clear();
+        cachedStatements.clear();
     }
 
     public boolean isClosed() {
@@ -176,7 +176,7 @@ public final class Sessions {
     private <T> T fresh(DataSource source, boolean transactional, Work<T> work) {
         Connection connection = null;
         Connection physical = null;
-        SqlSession session = null;
+        Statements statements = null;
         UnitOfWork uow = null;
         boolean rolledBack = true;
         Listener l = listener.get();
@@ -193,16 +193,16 @@ public final class Sessions {
                 // through that wrapper makes a cancel interrupt the whole physical connection, since the
                 // wrapper does not see the cached statements.
                 physical = connection.unwrap(SQLiteConnection.class);
-                session = cachedSessions.get(physical);
-                if (session == null) {
-                    session = factory.openSession(ExecutorType.REUSE, physical);
-                    cachedSessions.put(physical, session);
+                statements = cachedStatements.get(physical);
+                if (statements == null) {
+                    statements = new Statements(physical, factory);
+                    cachedStatements.put(physical, statements);
                     purgeClosed();
                 }
             } else {
-                session = factory.openSession(ExecutorType.REUSE, connection);
+                statements = new Statements(connection, factory);
             }
-            uow = new UnitOfWork(backend, connection, session, transactional);
+            uow = new UnitOfWork(backend, connection, statements, mappers, transactional);
             if (l != null) {
                 l.started(uow);
             }
@@ -219,12 +219,12 @@ public final class Sessions {
             }
             return result;
         } catch (Throwable t) {
-            if (physical != null) {
+            if (physical != null && statements != null) {
                 // A failed (or interrupted) statement may be left mid-step, and SQLite refuses ROLLBACK while
                 // one is active: drop this connection's cached statements before rolling back.
-                cachedSessions.remove(physical);
-                closeQuietly(session);
-                session = null;
+                cachedStatements.remove(physical);
+                statements.close();
+                statements = null;
             }
             if (transactional && connection != null && !rollbackQuietly(connection)) {
                 rolledBack = false;
@@ -244,10 +244,10 @@ public final class Sessions {
             // SQLite: leave the connection as it is and let the pool discard or reset it.
             boolean restoreAutoCommit = transactional && rolledBack;
             if (physical == null) {
-                release(session, connection, restoreAutoCommit);
+                release(statements, connection, restoreAutoCommit);
             } else {
-                if (session != null) {
-                    session.clearCache();
+                if (statements != null) {
+                    statements.clearCache();
                 }
                 release(null, connection, restoreAutoCommit);
             }
@@ -255,13 +255,13 @@ public final class Sessions {
     }
 
     private void purgeClosed() {
-        if (cachedSessions.size() <= cacheBound) {
+        if (cachedStatements.size() <= cacheBound) {
             return;
         }
-        cachedSessions.entrySet().removeIf(entry -> {
+        cachedStatements.entrySet().removeIf(entry -> {
             try {
                 if (entry.getKey().isClosed()) {
-                    closeQuietly(entry.getValue());
+                    entry.getValue().close();
                     return true;
                 }
                 return false;
@@ -269,14 +269,6 @@ public final class Sessions {
                 return true;
             }
         });
-    }
-
-    private static void closeQuietly(SqlSession session) {
-        try {
-            session.close();
-        } catch (RuntimeException ignored) {
-            // its connection is gone
-        }
     }
 
     private <T> T nested(UnitOfWork outer, Function<UnitOfWork, T> callback) {
@@ -313,7 +305,7 @@ public final class Sessions {
 
     private void rollbackTo(UnitOfWork outer, Savepoint savepoint, LibraryException before) {
         try {
-            outer.session().clearCache();
+            outer.statements().clearCache();
             outer.connection().rollback(savepoint);
             outer.restoreRollbackCause(before);
         } catch (SQLException e) {
@@ -347,13 +339,9 @@ public final class Sessions {
         }
     }
 
-    private static void release(SqlSession session, Connection connection, boolean restoreAutoCommit) {
-        if (session != null) {
-            try {
-                session.close();
-            } catch (RuntimeException ignored) {
-                // closing statements of a broken connection
-            }
+    private static void release(Statements statements, Connection connection, boolean restoreAutoCommit) {
+        if (statements != null) {
+            statements.close();
         }
         if (connection != null) {
             try {
