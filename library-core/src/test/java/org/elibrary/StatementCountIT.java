@@ -74,6 +74,10 @@ class StatementCountIT {
                 assertThat(counting.executions()).as("search: %s", counting.statements()).isEqualTo(1);
 
                 counting.reset();
+                assertThat(library.books().searchTitles("WAR", 20)).hasSize(20);
+                assertThat(counting.executions()).as("title search: %s", counting.statements()).isEqualTo(1);
+
+                counting.reset();
                 assertThat(library.books().searchByAuthor("AUTHOR 1", 100)).isNotEmpty();
                 assertThat(counting.executions()).isEqualTo(1);
 

@@ -38,6 +38,8 @@ public interface BookMapper {
 
     List<BookAuthorRow> searchByTitle(SearchQuery query);
 
+    List<Book> searchTitles(SearchQuery query);
+
     List<BookAuthorRow> searchByAuthor(SearchQuery query);
 
     long count();

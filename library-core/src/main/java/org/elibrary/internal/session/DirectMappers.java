@@ -65,11 +65,11 @@ final class DirectMappers {
         this.queryTimeout = configuration.getDefaultStatementTimeout();
     }
 
-    /** A mapper of {@code type} whose methods run on {@code uow}'s connection. */
-    <M> M mapper(Class<M> type, UnitOfWork uow) {
+    /** A mapper of {@code type} whose methods run on the connection of {@code statements}. */
+    <M> M mapper(Class<M> type, Statements statements) {
         Constructor<?> constructor = proxies.computeIfAbsent(type, DirectMappers::proxyConstructor);
         try {
-            return type.cast(constructor.newInstance(new Handler(type, uow)));
+            return type.cast(constructor.newInstance(new Handler(type, statements)));
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot create mapper " + type.getName(), e);
         }
@@ -96,11 +96,11 @@ final class DirectMappers {
 
     private final class Handler implements InvocationHandler {
         private final Class<?> type;
-        private final UnitOfWork uow;
+        private final Statements statements;
 
-        Handler(Class<?> type, UnitOfWork uow) {
+        Handler(Class<?> type, Statements statements) {
             this.type = type;
-            this.uow = uow;
+            this.statements = statements;
         }
 
         @Override
@@ -117,7 +117,7 @@ final class DirectMappers {
                 call = calls.computeIfAbsent(method, m -> plan(type, m));
             }
             try {
-                return call.invoke(uow, args);
+                return call.invoke(statements, args);
             } catch (SQLException e) {
                 throw new StatementFailure(e);
             }
@@ -195,7 +195,7 @@ final class DirectMappers {
     // --------------------------------------------------------------------------------------------- calls
 
     private abstract class Call {
-        abstract Object invoke(UnitOfWork uow, Object[] args) throws SQLException;
+        abstract Object invoke(Statements on, Object[] args) throws SQLException;
     }
 
     /** A mapped statement with its SQL rendered for one call. */
@@ -218,8 +218,8 @@ final class DirectMappers {
             }
         }
 
-        /** Prepares the statement on {@code uow} and binds the call's arguments; returns what to execute. */
-        PreparedStatement prepare(UnitOfWork uow, Object[] args, Sql[] used) throws SQLException {
+        /** Prepares the statement on {@code on} and binds the call's arguments; returns what to execute. */
+        PreparedStatement prepare(Statements on, Object[] args, Sql[] used) throws SQLException {
             Object parameter = names.getNamedParams(args);
             Sql sql = fixed;
             BoundSql bound = null;
@@ -236,7 +236,7 @@ final class DirectMappers {
                 }
             }
             used[0] = sql;
-            PreparedStatement prepared = uow.prepare(sql.text, queryTimeout);
+            PreparedStatement prepared = on.prepare(sql.text, queryTimeout);
             bind(prepared, sql.parameters, parameter, bound);
             return prepared;
         }
@@ -301,9 +301,9 @@ final class DirectMappers {
         }
 
         @Override
-        Object invoke(UnitOfWork uow, Object[] args) throws SQLException {
+        Object invoke(Statements on, Object[] args) throws SQLException {
             Sql[] used = new Sql[1];
-            PreparedStatement prepared = prepare(uow, args, used);
+            PreparedStatement prepared = prepare(on, args, used);
             List<Object> result = new ArrayList<>(many ? 10 : 1);
             try (ResultSet rs = prepared.executeQuery()) {
                 int[] columns = rows.columns(used[0], rs);
@@ -333,9 +333,9 @@ final class DirectMappers {
         }
 
         @Override
-        Object invoke(UnitOfWork uow, Object[] args) throws SQLException {
+        Object invoke(Statements on, Object[] args) throws SQLException {
             Sql[] used = new Sql[1];
-            return prepare(uow, args, used).executeUpdate();
+            return prepare(on, args, used).executeUpdate();
         }
     }
 
@@ -350,9 +350,9 @@ final class DirectMappers {
         }
 
         @Override
-        Object invoke(UnitOfWork uow, Object[] args) {
+        Object invoke(Statements on, Object[] args) {
             try {
-                return method.invoke(uow.session().getMapper(type), args);
+                return method.invoke(on.session().getMapper(type), args);
             } catch (InvocationTargetException e) {
                 Throwable cause = e.getCause();
                 if (cause instanceof RuntimeException runtime) {

@@ -8,12 +8,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
+import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.ProxyConnection;
 import org.apache.ibatis.session.SqlSessionFactory;
 import org.apache.ibatis.session.defaults.DefaultSqlSessionFactory;
 import org.elibrary.Backend;
 import org.elibrary.LibraryClosedException;
 import org.elibrary.LibraryException;
+import org.elibrary.internal.async.CancellationHandle;
 import org.elibrary.internal.db.Database;
 import org.sqlite.SQLiteConnection;
 
@@ -53,6 +55,9 @@ public final class Sessions {
     private final Database database;
     private final Backend backend;
     private final SqlSessionFactory factory;
+    private static final String BEGIN_IMMEDIATE = "BEGIN IMMEDIATE";
+    private static final String COMMIT = "COMMIT";
+
     private final ThreadLocal<UnitOfWork> current = new ThreadLocal<>();
     private final ThreadLocal<Listener> listener = new ThreadLocal<>();
     private volatile boolean closed;
@@ -114,7 +119,7 @@ public final class Sessions {
         if (outer != null) {
             return nested(outer, callback);
         }
-        return fresh(database.writer(), true, callback::apply);
+        return fresh(database.writer(), true, true, callback::apply);
     }
 
     /** The transaction open on this thread, if any. */
@@ -155,7 +160,7 @@ public final class Sessions {
         if (joined != null) {
             return joined(joined, work);
         }
-        return fresh(write ? database.writer() : database.reader(), write, work);
+        return fresh(write ? database.writer() : database.reader(), write, false, work);
     }
 
     private <T> T joined(UnitOfWork uow, Work<T> work) {
@@ -173,36 +178,52 @@ public final class Sessions {
         }
     }
 
-    private <T> T fresh(DataSource source, boolean transactional, Work<T> work) {
+    /**
+     * Runs {@code work} on a new connection: in autocommit for a read, else in a transaction.
+     *
+     * <p>A write of a repository method on the library's own SQLite pool runs its transaction as SQL
+     * ({@code BEGIN IMMEDIATE}, {@code COMMIT}, {@code ROLLBACK}, prepared once per connection), the
+     * connection staying in JDBC autocommit: sqlite-jdbc's {@code setAutoCommit(false)} / {@code commit()} /
+     * {@code setAutoCommit(true)} runs BEGIN, COMMIT, BEGIN and COMMIT, each compiled anew, which measured
+     * as a quarter of a one-row write. A caller's transaction keeps JDBC transaction control, since its
+     * savepoints go through the driver.
+     */
+    private <T> T fresh(DataSource source, boolean transactional, boolean callersTransaction, Work<T> work) {
         Connection connection = null;
         Connection physical = null;
         Statements statements = null;
         UnitOfWork uow = null;
+        boolean sqlTransaction = false;
+        boolean begun = false;
         boolean rolledBack = true;
         Listener l = listener.get();
         try {
             connection = source.getConnection();
-            if (transactional) {
-                connection.setAutoCommit(false);
-            }
             if (cacheStatements && (connection instanceof ProxyConnection
                     || connection.isWrapperFor(ProxyConnection.class))) {
                 // Statements run on the physical connection (the pool would close statements made through
-                // its proxy when the connection is returned); transaction control stays on the proxy (or on
-                // the async facade's wrapper, which refuses a commit once the call is cancelled). Unwrapping
-                // through that wrapper makes a cancel interrupt the whole physical connection, since the
-                // wrapper does not see the cached statements.
+                // its proxy when the connection is returned); JDBC transaction control stays on the proxy
+                // (or on the async facade's wrapper, which refuses a commit once the call is cancelled).
+                // Unwrapping through that wrapper makes a cancel interrupt the whole physical connection,
+                // since the wrapper does not see the cached statements.
                 physical = connection.unwrap(SQLiteConnection.class);
                 statements = cachedStatements.get(physical);
                 if (statements == null) {
-                    statements = new Statements(physical, factory);
+                    statements = new Statements(physical, factory, mappers);
                     cachedStatements.put(physical, statements);
                     purgeClosed();
                 }
+                sqlTransaction = transactional && !callersTransaction;
             } else {
-                statements = new Statements(connection, factory);
+                statements = new Statements(connection, factory, mappers);
             }
-            uow = new UnitOfWork(backend, connection, statements, mappers, transactional);
+            if (sqlTransaction) {
+                statements.prepare(BEGIN_IMMEDIATE, null).execute();
+                begun = true;
+            } else if (transactional) {
+                connection.setAutoCommit(false);
+            }
+            uow = new UnitOfWork(backend, connection, statements, transactional);
             if (l != null) {
                 l.started(uow);
             }
@@ -215,7 +236,14 @@ public final class Sessions {
                 if (rollback != null) {
                     throw rollback;
                 }
-                connection.commit();
+                if (sqlTransaction) {
+                    // what the async facade's connection wrapper does for commit(): never once cancelled
+                    CancellationHandle.refuseIfCancelled();
+                    statements.prepare(COMMIT, null).execute();
+                    begun = false;
+                } else {
+                    connection.commit();
+                }
             }
             return result;
         } catch (Throwable t) {
@@ -226,7 +254,12 @@ public final class Sessions {
                 statements.close();
                 statements = null;
             }
-            if (transactional && connection != null && !rollbackQuietly(connection)) {
+            if (begun) {
+                if (!rollbackSql(physical)) {
+                    // the transaction may still be open: this connection must not serve anyone else
+                    evict(connection);
+                }
+            } else if (transactional && !sqlTransaction && connection != null && !rollbackQuietly(connection)) {
                 rolledBack = false;
             }
             throw SqlErrors.translate(t, backend, uow);
@@ -242,7 +275,7 @@ public final class Sessions {
             }
             // After a failed rollback, switching auto-commit back on would COMMIT the open transaction on
             // SQLite: leave the connection as it is and let the pool discard or reset it.
-            boolean restoreAutoCommit = transactional && rolledBack;
+            boolean restoreAutoCommit = transactional && !sqlTransaction && rolledBack;
             if (physical == null) {
                 release(statements, connection, restoreAutoCommit);
             } else {
@@ -250,6 +283,36 @@ public final class Sessions {
                     statements.clearCache();
                 }
                 release(null, connection, restoreAutoCommit);
+            }
+        }
+    }
+
+    /** ROLLBACK on SQLite; true when no transaction is open any more. */
+    private static boolean rollbackSql(Connection physical) {
+        try (java.sql.Statement statement = physical.createStatement()) {
+            statement.execute("ROLLBACK");
+            return true;
+        } catch (SQLException e) {
+            // SQLite ends the transaction by itself after some errors (a full disk, for one)
+            return String.valueOf(e.getMessage()).contains("no transaction is active");
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Takes a connection whose state is unknown out of its pool (closed when it is returned). */
+    private void evict(Connection connection) {
+        try {
+            ProxyConnection pooled = connection instanceof ProxyConnection proxy ? proxy
+                    : connection.unwrap(ProxyConnection.class);
+            HikariDataSource pool = database.writer().unwrap(HikariDataSource.class);
+            pool.evictConnection(pooled);
+        } catch (SQLException | RuntimeException e) {
+            // not a HikariCP connection: closing the physical connection at least ends its transaction
+            try {
+                connection.unwrap(SQLiteConnection.class).close();
+            } catch (SQLException | RuntimeException ignored) {
+                // nothing more to do
             }
         }
     }

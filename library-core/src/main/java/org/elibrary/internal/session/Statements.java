@@ -18,12 +18,25 @@ import org.apache.ibatis.session.SqlSessionFactory;
 final class Statements {
     private final Connection connection;
     private final SqlSessionFactory factory;
+    private final DirectMappers mappers;
     private final Map<String, PreparedStatement> prepared = new HashMap<>();
+    private final Map<Class<?>, Object> mapperInstances = new HashMap<>(8);
     private SqlSession session;
 
-    Statements(Connection connection, SqlSessionFactory factory) {
+    Statements(Connection connection, SqlSessionFactory factory, DirectMappers mappers) {
         this.connection = connection;
         this.factory = factory;
+        this.mappers = mappers;
+    }
+
+    /** The mapper of {@code type} running on this connection (one instance per type: it holds no call state). */
+    <M> M mapper(Class<M> type) {
+        Object mapper = mapperInstances.get(type);
+        if (mapper == null) {
+            mapper = mappers.mapper(type, this);
+            mapperInstances.put(type, mapper);
+        }
+        return type.cast(mapper);
     }
 
     /** The statement for {@code sql}, prepared on first use; {@code timeoutSeconds} null for none. */

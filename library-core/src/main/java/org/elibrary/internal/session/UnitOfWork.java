@@ -1,7 +1,6 @@
 package org.elibrary.internal.session;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.HashMap;
@@ -20,7 +19,6 @@ public final class UnitOfWork {
     private final Backend backend;
     private final Connection connection;
     private final Statements statements;
-    private final DirectMappers mappers;
     private final boolean transactional;
     private final Thread owner;
     private volatile boolean active = true;
@@ -31,12 +29,10 @@ public final class UnitOfWork {
     private String missingEntity;
     private String missingKey;
 
-    UnitOfWork(Backend backend, Connection connection, Statements statements, DirectMappers mappers,
-               boolean transactional) {
+    UnitOfWork(Backend backend, Connection connection, Statements statements, boolean transactional) {
         this.backend = backend;
         this.connection = connection;
         this.statements = statements;
-        this.mappers = mappers;
         this.transactional = transactional;
         this.owner = Thread.currentThread();
     }
@@ -52,11 +48,7 @@ public final class UnitOfWork {
 
     /** A mapper whose methods run on this unit's connection. */
     public <M> M mapper(Class<M> type) {
-        return mappers.mapper(type, this);
-    }
-
-    PreparedStatement prepare(String sql, Integer timeoutSeconds) throws SQLException {
-        return statements.prepare(sql, timeoutSeconds);
+        return statements.mapper(type);
     }
 
     /** Whether this unit runs in a transaction (writes, caller transactions) rather than autocommit. */
