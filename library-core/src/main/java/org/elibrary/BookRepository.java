@@ -223,10 +223,7 @@ public final class BookRepository {
     public boolean delete(long id) {
         Validation.id("book.id", id);
         return sessions.write(bound, uow -> {
-            BookMapper mapper = uow.mapper(BookMapper.class);
-            mapper.deleteComments(id);
-            mapper.deleteLinks(id);
-            return mapper.delete(id) == 1;
+            return uow.mapper(BookMapper.class).deleteCascade(id) == 1;
         });
     }
 

@@ -56,6 +56,8 @@ final class DirectMappers {
     private final TypeHandlerRegistry typeHandlers;
     /** Seconds, applied to every statement prepared here (PostgreSQL); null for none (SQLite). */
     private final Integer queryTimeout;
+    /** pgjdbc runs every statement of a text (in one round trip); sqlite-jdbc only the first. */
+    private final boolean driverRunsSeveralStatements;
     private final ConcurrentHashMap<Class<?>, Constructor<?>> proxies = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Method, Call> calls = new ConcurrentHashMap<>();
 
@@ -63,6 +65,7 @@ final class DirectMappers {
         this.configuration = configuration;
         this.typeHandlers = configuration.getTypeHandlerRegistry();
         this.queryTimeout = configuration.getDefaultStatementTimeout();
+        this.driverRunsSeveralStatements = "postgresql".equals(configuration.getDatabaseId());
     }
 
     /** A mapper of {@code type} whose methods run on the connection of {@code statements}. */
@@ -212,32 +215,35 @@ final class DirectMappers {
             this.names = names;
             if (statement.getSqlSource() instanceof RawSqlSource) {
                 BoundSql bound = statement.getBoundSql(null);
-                this.fixed = new Sql(bound.getSql(), List.copyOf(bound.getParameterMappings()));
+                this.fixed = newSql(bound.getSql(), bound.getParameterMappings());
             } else {
                 this.fixed = null;
             }
         }
 
-        /** Prepares the statement on {@code on} and binds the call's arguments; returns what to execute. */
-        PreparedStatement prepare(Statements on, Object[] args, Sql[] used) throws SQLException {
+        /** The call's SQL text and parameter object (and, for dynamic SQL, what MyBatis rendered). */
+        Rendered render(Object[] args) {
             Object parameter = names.getNamedParams(args);
-            Sql sql = fixed;
-            BoundSql bound = null;
+            if (fixed != null) {
+                return new Rendered(fixed, parameter, null);
+            }
+            BoundSql bound = statement.getBoundSql(parameter);
+            Sql sql = variants.get(bound.getSql());
             if (sql == null) {
-                bound = statement.getBoundSql(parameter);
-                sql = variants.get(bound.getSql());
-                if (sql == null) {
-                    sql = new Sql(bound.getSql(), List.copyOf(bound.getParameterMappings()));
-                    // a statement renders a few variants; one with a <foreach> could render many
-                    if (variants.size() < MAX_VARIANTS) {
-                        Sql known = variants.putIfAbsent(sql.text, sql);
-                        sql = known != null ? known : sql;
-                    }
+                sql = newSql(bound.getSql(), bound.getParameterMappings());
+                // a statement renders a few variants; one with a <foreach> could render many
+                if (variants.size() < MAX_VARIANTS) {
+                    Sql known = variants.putIfAbsent(sql.text, sql);
+                    sql = known != null ? known : sql;
                 }
             }
-            used[0] = sql;
+            return new Rendered(sql, parameter, bound);
+        }
+
+        /** Prepares {@code sql} on {@code on} and binds the call's arguments. */
+        PreparedStatement prepare(Statements on, Sql sql, Rendered call) throws SQLException {
             PreparedStatement prepared = on.prepare(sql.text, queryTimeout);
-            bind(prepared, sql.parameters, parameter, bound);
+            bind(prepared, sql.parameters, call.parameter, call.bound);
             return prepared;
         }
 
@@ -302,11 +308,11 @@ final class DirectMappers {
 
         @Override
         Object invoke(Statements on, Object[] args) throws SQLException {
-            Sql[] used = new Sql[1];
-            PreparedStatement prepared = prepare(on, args, used);
+            Rendered call = render(args);
+            PreparedStatement prepared = prepare(on, call.sql, call);
             List<Object> result = new ArrayList<>(many ? 10 : 1);
             try (ResultSet rs = prepared.executeQuery()) {
-                int[] columns = rows.columns(used[0], rs);
+                int[] columns = rows.columns(call.sql, rs);
                 while (rs.next()) {
                     result.add(rows.read(rs, columns));
                 }
@@ -334,8 +340,33 @@ final class DirectMappers {
 
         @Override
         Object invoke(Statements on, Object[] args) throws SQLException {
-            Sql[] used = new Sql[1];
-            return prepare(on, args, used).executeUpdate();
+            Rendered call = render(args);
+            if (call.sql.parts != null) {
+                int count = 0;
+                for (Sql part : call.sql.parts) {
+                    count = prepare(on, part, call).executeUpdate();
+                }
+                return count;
+            }
+            PreparedStatement prepared = prepare(on, call.sql, call);
+            if (!call.sql.several) {
+                return prepared.executeUpdate();
+            }
+            // several statements sent together (pgjdbc: one round trip): the row count of the last one
+            int count = -1;
+            boolean resultSet = prepared.execute();
+            while (true) {
+                if (resultSet) {
+                    prepared.getResultSet().close();
+                } else {
+                    int updated = prepared.getUpdateCount();
+                    if (updated == -1) {
+                        return count;
+                    }
+                    count = updated;
+                }
+                resultSet = prepared.getMoreResults();
+            }
         }
     }
 
@@ -370,16 +401,53 @@ final class DirectMappers {
 
     // --------------------------------------------------------------------------------------------- rows
 
+    /**
+     * A text holding several statements separated by {@code ;} (a delete with its dependent rows): pgjdbc
+     * sends them together in one round trip, so they run as one text there; sqlite-jdbc runs only the first
+     * statement of a text, so on SQLite they run one by one, each with its share of the parameters. The
+     * library's SQL has no {@code ;} or {@code ?} inside literals.
+     */
+    private Sql newSql(String text, List<ParameterMapping> parameters) {
+        String trimmed = text.strip();
+        if (trimmed.endsWith(";")) {
+            trimmed = trimmed.substring(0, trimmed.length() - 1);
+        }
+        if (trimmed.indexOf(';') < 0) {
+            return new Sql(text, List.copyOf(parameters), false, null);
+        }
+        if (driverRunsSeveralStatements) {
+            return new Sql(trimmed, List.copyOf(parameters), true, null);
+        }
+        List<Sql> parts = new ArrayList<>();
+        int from = 0;
+        for (String part : trimmed.split(";")) {
+            int markers = (int) part.chars().filter(c -> c == '?').count();
+            parts.add(new Sql(part.strip(), List.copyOf(parameters.subList(from, from + markers)), false, null));
+            from += markers;
+        }
+        return new Sql(trimmed, List.copyOf(parameters), true, List.copyOf(parts));
+    }
+
     /** One rendered SQL text, its parameters, and (once known) the positions of the columns a reader reads. */
     static final class Sql {
         final String text;
         final List<ParameterMapping> parameters;
+        /** Whether the text holds several statements. */
+        final boolean several;
+        /** Several statements to run one by one; null when the text runs as it is. */
+        final List<Sql> parts;
         volatile int[] columns;
 
-        Sql(String text, List<ParameterMapping> parameters) {
+        Sql(String text, List<ParameterMapping> parameters, boolean several, List<Sql> parts) {
             this.text = text;
             this.parameters = parameters;
+            this.several = several;
+            this.parts = parts;
         }
+    }
+
+    /** One call's SQL and parameter object; {@code bound} holds what dynamic SQL added (null for static SQL). */
+    private record Rendered(Sql sql, Object parameter, BoundSql bound) {
     }
 
     private interface RowReader {
