@@ -78,6 +78,11 @@ final class DirectMappers {
         }
     }
 
+    /** Whether {@code method} of mapper {@code type} runs here, not through the MyBatis session. */
+    boolean runsDirectly(Class<?> type, Method method) {
+        return !(calls.computeIfAbsent(method, m -> plan(type, m)) instanceof ThroughMyBatis);
+    }
+
     private static Constructor<?> proxyConstructor(Class<?> type) {
         // The proxy class is generated once; each unit of work then only instantiates it.
         Object sample = Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (p, m, a) -> null);
