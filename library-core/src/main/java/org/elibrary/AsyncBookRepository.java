@@ -184,6 +184,16 @@ public final class AsyncBookRepository {
     }
 
     /**
+     * Books whose title contains {@code query}, matched as {@link #searchByTitle} matches, without their
+     * authors: the first {@code limit} (1 to 1000) by title.
+     *
+     * <p>Asynchronous {@link BookRepository#searchTitles(String, int)}.
+     */
+    public CompletableFuture<List<Book>> searchTitles(String query, int limit) {
+        return async.read(() -> sync.searchTitles(query, limit));
+    }
+
+    /**
      * Books having an author whose name contains {@code query} (same matching rules as
      * {@link #searchByTitle}); the first {@code limit} by title, each with all its authors.
      *

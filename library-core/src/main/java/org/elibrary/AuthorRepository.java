@@ -122,9 +122,7 @@ public final class AuthorRepository {
     public boolean delete(long id) {
         Validation.id("author.id", id);
         return sessions.write(bound, uow -> {
-            AuthorMapper mapper = uow.mapper(AuthorMapper.class);
-            mapper.deleteLinks(id);
-            return mapper.delete(id) == 1;
+            return uow.mapper(AuthorMapper.class).deleteCascade(id) == 1;
         });
     }
 

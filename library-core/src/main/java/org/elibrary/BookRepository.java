@@ -223,10 +223,7 @@ public final class BookRepository {
     public boolean delete(long id) {
         Validation.id("book.id", id);
         return sessions.write(bound, uow -> {
-            BookMapper mapper = uow.mapper(BookMapper.class);
-            mapper.deleteComments(id);
-            mapper.deleteLinks(id);
-            return mapper.delete(id) == 1;
+            return uow.mapper(BookMapper.class).deleteCascade(id) == 1;
         });
     }
 
@@ -309,6 +306,23 @@ public final class BookRepository {
                 SqliteFunctions.registerFold(uow.connection());
             }
             return Assemble.booksWithAuthors(uow.mapper(BookMapper.class).searchByTitle(q));
+        });
+    }
+
+    /**
+     * Books whose title contains {@code query}, matched as {@link #searchByTitle} matches, without their
+     * authors: the first {@code limit} (1 to 1000) by title. For suggestions and lists that show titles
+     * only, it skips the join with the authors (about a quarter of a search's cost).
+     */
+    public List<Book> searchTitles(String query, int limit) {
+        Validation.text("query", query, Validation.TITLE_MAX);
+        Validation.limit(limit);
+        SearchQuery q = SearchQuery.of(query, limit);
+        return sessions.read(bound, uow -> {
+            if (uow.backend() == Backend.SQLITE && !q.fts()) {
+                SqliteFunctions.registerFold(uow.connection());
+            }
+            return uow.mapper(BookMapper.class).searchTitles(q);
         });
     }
 

@@ -101,9 +101,7 @@ public final class UserRepository {
     public boolean delete(long id) {
         Validation.id("user.id", id);
         return sessions.write(bound, uow -> {
-            UserMapper mapper = uow.mapper(UserMapper.class);
-            mapper.deleteComments(id);
-            return mapper.delete(id) == 1;
+            return uow.mapper(UserMapper.class).deleteCascade(id) == 1;
         });
     }
 

@@ -393,23 +393,23 @@ class CatalogIT {
             library.books().create("Back\\slash");
             library.books().create("Emoji 😀 book");
             library.books().create("Ёлка");
-            assertThat(titles(library.books().searchByTitle("ВОЙНА", 20))).containsExactly("Война и мир");
-            assertThat(titles(library.books().searchByTitle("война и", 20))).containsExactly("Война и мир");
-            assertThat(titles(library.books().searchByTitle("wAR", 20))).containsExactly("War and Peace");
-            assertThat(titles(library.books().searchByTitle("%", 20))).containsExactly("100% Pure_Fun");
-            assertThat(titles(library.books().searchByTitle("0%", 20))).containsExactly("100% Pure_Fun");
-            assertThat(titles(library.books().searchByTitle("_", 20))).containsExactly("100% Pure_Fun");
-            assertThat(titles(library.books().searchByTitle("e_f", 20))).containsExactly("100% Pure_Fun");
-            assertThat(titles(library.books().searchByTitle("\\", 20))).containsExactly("Back\\slash");
-            assertThat(titles(library.books().searchByTitle("k\\s", 20))).containsExactly("Back\\slash");
-            assertThat(titles(library.books().searchByTitle("😀", 20))).containsExactly("Emoji 😀 book");
-            assertThat(titles(library.books().searchByTitle("ЁЛ", 20))).containsExactly("Ёлка");
-            assertThat(titles(library.books().searchByTitle("ЁЛКА", 20))).containsExactly("Ёлка");
-            assertThat(titles(library.books().searchByTitle("\"", 20))).isEmpty();
-            assertThat(titles(library.books().searchByTitle("a\" OR \"b", 20))).isEmpty();
-            assertThat(titles(library.books().searchByTitle("pure", 20))).containsExactly("100% Pure_Fun", "1000 Pure Fun");
-            assertThat(titles(library.books().searchByTitle("pure", 1))).containsExactly("100% Pure_Fun");
-            assertThat(titles(library.books().searchByTitle("nothing here", 20))).isEmpty();
+            assertThat(searched(library, "ВОЙНА", 20)).containsExactly("Война и мир");
+            assertThat(searched(library, "война и", 20)).containsExactly("Война и мир");
+            assertThat(searched(library, "wAR", 20)).containsExactly("War and Peace");
+            assertThat(searched(library, "%", 20)).containsExactly("100% Pure_Fun");
+            assertThat(searched(library, "0%", 20)).containsExactly("100% Pure_Fun");
+            assertThat(searched(library, "_", 20)).containsExactly("100% Pure_Fun");
+            assertThat(searched(library, "e_f", 20)).containsExactly("100% Pure_Fun");
+            assertThat(searched(library, "\\", 20)).containsExactly("Back\\slash");
+            assertThat(searched(library, "k\\s", 20)).containsExactly("Back\\slash");
+            assertThat(searched(library, "😀", 20)).containsExactly("Emoji 😀 book");
+            assertThat(searched(library, "ЁЛ", 20)).containsExactly("Ёлка");
+            assertThat(searched(library, "ЁЛКА", 20)).containsExactly("Ёлка");
+            assertThat(searched(library, "\"", 20)).isEmpty();
+            assertThat(searched(library, "a\" OR \"b", 20)).isEmpty();
+            assertThat(searched(library, "pure", 20)).containsExactly("100% Pure_Fun", "1000 Pure Fun");
+            assertThat(searched(library, "pure", 1)).containsExactly("100% Pure_Fun");
+            assertThat(searched(library, "nothing here", 20)).isEmpty();
 
             List<BookWithAuthors> byAuthor = library.books().searchByAuthor("ТОЛСТ", 20);
             assertThat(titles(byAuthor)).containsExactly("Война и мир");
@@ -430,7 +430,7 @@ class CatalogIT {
                  var statement = connection.createStatement()) {
                 statement.executeUpdate("INSERT INTO book (title) VALUES ('Преступление и наказание')");
             }
-            assertThat(titles(library.books().searchByTitle("НАКАЗАНИЕ", 5))).containsExactly("Преступление и наказание");
+            assertThat(searched(library, "НАКАЗАНИЕ", 5)).containsExactly("Преступление и наказание");
         }
     }
 
@@ -507,7 +507,7 @@ class CatalogIT {
                 assertThat(library.comments().findById(comment.id()).orElseThrow().text()).isEqualTo(evil);
                 assertThat(library.comments().add(evil + " u", book.id(), evil).text()).isEqualTo(evil);
                 assertThat(library.comments().edit(comment.id(), evil + "!").text()).isEqualTo(evil + "!");
-                assertThat(titles(library.books().searchByTitle(evil, 10))).contains(evil + " b", evil + " c");
+                assertThat(searched(library, evil, 10)).contains(evil + " b", evil + " c");
                 assertThat(titles(library.books().searchByAuthor(evil, 10))).contains(evil + " c");
                 assertThat(library.authors().search(evil, 10)).extracting(Author::name).contains(evil + " 2");
             }
@@ -528,6 +528,14 @@ class CatalogIT {
         library.close();
         assertThatThrownBy(() -> library.books().count()).isInstanceOf(LibraryClosedException.class)
                 .hasMessageContaining("closed");
+    }
+
+    /** The titles a title search finds, checking that both search methods find the same books in order. */
+    static List<String> searched(Library library, String query, int limit) {
+        List<String> withAuthors = titles(library.books().searchByTitle(query, limit));
+        assertThat(library.books().searchTitles(query, limit)).extracting(Book::title)
+                .as("searchTitles(%s) finds what searchByTitle finds", query).isEqualTo(withAuthors);
+        return withAuthors;
     }
 
     static List<String> titles(List<BookWithAuthors> books) {

@@ -74,6 +74,10 @@ class StatementCountIT {
                 assertThat(counting.executions()).as("search: %s", counting.statements()).isEqualTo(1);
 
                 counting.reset();
+                assertThat(library.books().searchTitles("WAR", 20)).hasSize(20);
+                assertThat(counting.executions()).as("title search: %s", counting.statements()).isEqualTo(1);
+
+                counting.reset();
                 assertThat(library.books().searchByAuthor("AUTHOR 1", 100)).isNotEmpty();
                 assertThat(counting.executions()).isEqualTo(1);
 
@@ -87,7 +91,9 @@ class StatementCountIT {
 
                 counting.reset();
                 assertThat(library.books().delete(firstBook)).isTrue();
-                assertThat(counting.executions()).as("delete book: %s", counting.statements()).isEqualTo(3);
+                // PostgreSQL: lock, comments, links and book sent as one text, in one round trip
+                assertThat(counting.executions()).as("delete book: %s", counting.statements())
+                        .isEqualTo(backend == Backend.POSTGRESQL ? 1 : 3);
             }
             assertThat(pool.isClosed()).as("a borrowed pool stays open").isFalse();
         }

@@ -44,6 +44,17 @@ public final class CancellationHandle {
         return CURRENT.get();
     }
 
+    /**
+     * Throws when the asynchronous call running on this thread has been cancelled: for a commit made without
+     * {@code Connection.commit()} (SQLite write units commit with a COMMIT statement).
+     */
+    public static void refuseIfCancelled() throws SQLException {
+        CancellationHandle handle = CURRENT.get();
+        if (handle != null) {
+            handle.check();
+        }
+    }
+
     static <T> T callWith(CancellationHandle handle, Supplier<T> work) {
         CancellationHandle previous = CURRENT.get();
         CURRENT.set(handle);

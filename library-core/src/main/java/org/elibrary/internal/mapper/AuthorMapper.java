@@ -16,9 +16,8 @@ public interface AuthorMapper {
 
     int updateName(long id, String name);
 
-    int deleteLinks(long id);
-
-    int delete(long id);
+    /** Deletes the author with their links to books; returns 1, or 0 when there was no such author. */
+    int deleteCascade(long id);
 
     List<Author> selectAfter(long afterId, int limit);
 

@@ -22,11 +22,8 @@ public interface BookMapper {
 
     int updateTitle(long id, String title);
 
-    int deleteComments(long id);
-
-    int deleteLinks(long id);
-
-    int delete(long id);
+    /** Deletes the book with its comments and author links; returns 1, or 0 when there was no such book. */
+    int deleteCascade(long id);
 
     List<DetailRow> selectDetails(long id);
 
@@ -37,6 +34,8 @@ public interface BookMapper {
     List<BookAuthorRow> selectPage(int offset, int limit);
 
     List<BookAuthorRow> searchByTitle(SearchQuery query);
+
+    List<Book> searchTitles(SearchQuery query);
 
     List<BookAuthorRow> searchByAuthor(SearchQuery query);
 

@@ -14,9 +14,8 @@ public interface UserMapper {
 
     int updateUsername(long id, String username);
 
-    int deleteComments(long id);
-
-    int delete(long id);
+    /** Deletes the user with their comments; returns 1, or 0 when there was no such user. */
+    int deleteCascade(long id);
 
     List<User> selectAfter(long afterId, int limit);
 

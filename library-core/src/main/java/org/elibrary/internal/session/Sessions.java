@@ -8,14 +8,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
+import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.ProxyConnection;
-import org.apache.ibatis.session.ExecutorType;
-import org.apache.ibatis.session.SqlSession;
 import org.apache.ibatis.session.SqlSessionFactory;
 import org.apache.ibatis.session.defaults.DefaultSqlSessionFactory;
 import org.elibrary.Backend;
 import org.elibrary.LibraryClosedException;
 import org.elibrary.LibraryException;
+import org.elibrary.internal.async.CancellationHandle;
 import org.elibrary.internal.db.Database;
 import org.sqlite.SQLiteConnection;
 
@@ -55,15 +55,19 @@ public final class Sessions {
     private final Database database;
     private final Backend backend;
     private final SqlSessionFactory factory;
+    private static final String BEGIN_IMMEDIATE = "BEGIN IMMEDIATE";
+    private static final String COMMIT = "COMMIT";
+
     private final ThreadLocal<UnitOfWork> current = new ThreadLocal<>();
     private final ThreadLocal<Listener> listener = new ThreadLocal<>();
     private volatile boolean closed;
-    // SQLite on the library's own pools: one long-lived MyBatis session per physical connection, so each
-    // statement is compiled once per connection instead of once per call (sqlite-jdbc has no statement
-    // cache, and compiling costs about as much as running a small query). Every mapped statement has
-    // static SQL, so a connection holds a bounded set of prepared statements.
+    // SQLite on the library's own pools: the prepared statements of a physical connection live as long as
+    // it does, so each statement is compiled once per connection instead of once per call (sqlite-jdbc has
+    // no statement cache, and compiling costs about as much as running a small query). The mapped statements
+    // render a bounded set of SQL texts, so a connection holds a bounded set of prepared statements.
     private final boolean cacheStatements;
-    private final ConcurrentHashMap<Connection, SqlSession> cachedSessions = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Connection, Statements> cachedStatements = new ConcurrentHashMap<>();
+    private final DirectMappers mappers;
     private final int cacheBound;
 
     public Sessions(Database database, Duration statementTimeout) {
@@ -79,6 +83,7 @@ public final class Sessions {
         this.backend = database.backend();
         this.factory = new DefaultSqlSessionFactory(
                 CatalogConfiguration.create(backend, statementTimeout, database.writer()));
+        this.mappers = new DirectMappers(factory.getConfiguration());
         this.cacheStatements = cacheStatements && backend == Backend.SQLITE;
         this.cacheBound = Math.max(1, database.readConcurrency()) + 5;
     }
@@ -114,7 +119,7 @@ public final class Sessions {
         if (outer != null) {
             return nested(outer, callback);
         }
-        return fresh(database.writer(), true, callback::apply);
+        return fresh(database.writer(), true, true, callback::apply);
     }
 
     /** The transaction open on this thread, if any. */
@@ -142,7 +147,7 @@ public final class Sessions {
         closed = true;
         // Closing the pool then closes the connections and with them their cached statements; closing the
         // sessions here could pull statements from under a call still finishing on another thread.
-        cachedSessions.clear();
+        cachedStatements.clear();
     }
 
     public boolean isClosed() {
@@ -155,7 +160,7 @@ public final class Sessions {
         if (joined != null) {
             return joined(joined, work);
         }
-        return fresh(write ? database.writer() : database.reader(), write, work);
+        return fresh(write ? database.writer() : database.reader(), write, false, work);
     }
 
     private <T> T joined(UnitOfWork uow, Work<T> work) {
@@ -173,36 +178,52 @@ public final class Sessions {
         }
     }
 
-    private <T> T fresh(DataSource source, boolean transactional, Work<T> work) {
+    /**
+     * Runs {@code work} on a new connection: in autocommit for a read, else in a transaction.
+     *
+     * <p>A write of a repository method on the library's own SQLite pool runs its transaction as SQL
+     * ({@code BEGIN IMMEDIATE}, {@code COMMIT}, {@code ROLLBACK}, prepared once per connection), the
+     * connection staying in JDBC autocommit: sqlite-jdbc's {@code setAutoCommit(false)} / {@code commit()} /
+     * {@code setAutoCommit(true)} runs BEGIN, COMMIT, BEGIN and COMMIT, each compiled anew, which measured
+     * as a quarter of a one-row write. A caller's transaction keeps JDBC transaction control, since its
+     * savepoints go through the driver.
+     */
+    private <T> T fresh(DataSource source, boolean transactional, boolean callersTransaction, Work<T> work) {
         Connection connection = null;
         Connection physical = null;
-        SqlSession session = null;
+        Statements statements = null;
         UnitOfWork uow = null;
+        boolean sqlTransaction = false;
+        boolean begun = false;
         boolean rolledBack = true;
         Listener l = listener.get();
         try {
             connection = source.getConnection();
-            if (transactional) {
-                connection.setAutoCommit(false);
-            }
             if (cacheStatements && (connection instanceof ProxyConnection
                     || connection.isWrapperFor(ProxyConnection.class))) {
                 // Statements run on the physical connection (the pool would close statements made through
-                // its proxy when the connection is returned); transaction control stays on the proxy (or on
-                // the async facade's wrapper, which refuses a commit once the call is cancelled). Unwrapping
-                // through that wrapper makes a cancel interrupt the whole physical connection, since the
-                // wrapper does not see the cached statements.
+                // its proxy when the connection is returned); JDBC transaction control stays on the proxy
+                // (or on the async facade's wrapper, which refuses a commit once the call is cancelled).
+                // Unwrapping through that wrapper makes a cancel interrupt the whole physical connection,
+                // since the wrapper does not see the cached statements.
                 physical = connection.unwrap(SQLiteConnection.class);
-                session = cachedSessions.get(physical);
-                if (session == null) {
-                    session = factory.openSession(ExecutorType.REUSE, physical);
-                    cachedSessions.put(physical, session);
+                statements = cachedStatements.get(physical);
+                if (statements == null) {
+                    statements = new Statements(physical, factory, mappers);
+                    cachedStatements.put(physical, statements);
                     purgeClosed();
                 }
+                sqlTransaction = transactional && !callersTransaction;
             } else {
-                session = factory.openSession(ExecutorType.REUSE, connection);
+                statements = new Statements(connection, factory, mappers);
             }
-            uow = new UnitOfWork(backend, connection, session, transactional);
+            if (sqlTransaction) {
+                statements.prepare(BEGIN_IMMEDIATE, null).execute();
+                begun = true;
+            } else if (transactional) {
+                connection.setAutoCommit(false);
+            }
+            uow = new UnitOfWork(backend, connection, statements, transactional);
             if (l != null) {
                 l.started(uow);
             }
@@ -215,18 +236,30 @@ public final class Sessions {
                 if (rollback != null) {
                     throw rollback;
                 }
-                connection.commit();
+                if (sqlTransaction) {
+                    // what the async facade's connection wrapper does for commit(): never once cancelled
+                    CancellationHandle.refuseIfCancelled();
+                    statements.prepare(COMMIT, null).execute();
+                    begun = false;
+                } else {
+                    connection.commit();
+                }
             }
             return result;
         } catch (Throwable t) {
-            if (physical != null) {
+            if (physical != null && statements != null) {
                 // A failed (or interrupted) statement may be left mid-step, and SQLite refuses ROLLBACK while
                 // one is active: drop this connection's cached statements before rolling back.
-                cachedSessions.remove(physical);
-                closeQuietly(session);
-                session = null;
+                cachedStatements.remove(physical);
+                statements.close();
+                statements = null;
             }
-            if (transactional && connection != null && !rollbackQuietly(connection)) {
+            if (begun) {
+                if (!rollbackSql(physical)) {
+                    // the transaction may still be open: this connection must not serve anyone else
+                    evict(connection);
+                }
+            } else if (transactional && !sqlTransaction && connection != null && !rollbackQuietly(connection)) {
                 rolledBack = false;
             }
             throw SqlErrors.translate(t, backend, uow);
@@ -242,26 +275,56 @@ public final class Sessions {
             }
             // After a failed rollback, switching auto-commit back on would COMMIT the open transaction on
             // SQLite: leave the connection as it is and let the pool discard or reset it.
-            boolean restoreAutoCommit = transactional && rolledBack;
+            boolean restoreAutoCommit = transactional && !sqlTransaction && rolledBack;
             if (physical == null) {
-                release(session, connection, restoreAutoCommit);
+                release(statements, connection, restoreAutoCommit);
             } else {
-                if (session != null) {
-                    session.clearCache();
+                if (statements != null) {
+                    statements.clearCache();
                 }
                 release(null, connection, restoreAutoCommit);
             }
         }
     }
 
+    /** ROLLBACK on SQLite; true when no transaction is open any more. */
+    private static boolean rollbackSql(Connection physical) {
+        try (java.sql.Statement statement = physical.createStatement()) {
+            statement.execute("ROLLBACK");
+            return true;
+        } catch (SQLException e) {
+            // SQLite ends the transaction by itself after some errors (a full disk, for one)
+            return String.valueOf(e.getMessage()).contains("no transaction is active");
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Takes a connection whose state is unknown out of its pool (closed when it is returned). */
+    private void evict(Connection connection) {
+        try {
+            ProxyConnection pooled = connection instanceof ProxyConnection proxy ? proxy
+                    : connection.unwrap(ProxyConnection.class);
+            HikariDataSource pool = database.writer().unwrap(HikariDataSource.class);
+            pool.evictConnection(pooled);
+        } catch (SQLException | RuntimeException e) {
+            // not a HikariCP connection: closing the physical connection at least ends its transaction
+            try {
+                connection.unwrap(SQLiteConnection.class).close();
+            } catch (SQLException | RuntimeException ignored) {
+                // nothing more to do
+            }
+        }
+    }
+
     private void purgeClosed() {
-        if (cachedSessions.size() <= cacheBound) {
+        if (cachedStatements.size() <= cacheBound) {
             return;
         }
-        cachedSessions.entrySet().removeIf(entry -> {
+        cachedStatements.entrySet().removeIf(entry -> {
             try {
                 if (entry.getKey().isClosed()) {
-                    closeQuietly(entry.getValue());
+                    entry.getValue().close();
                     return true;
                 }
                 return false;
@@ -269,14 +332,6 @@ public final class Sessions {
                 return true;
             }
         });
-    }
-
-    private static void closeQuietly(SqlSession session) {
-        try {
-            session.close();
-        } catch (RuntimeException ignored) {
-            // its connection is gone
-        }
     }
 
     private <T> T nested(UnitOfWork outer, Function<UnitOfWork, T> callback) {
@@ -313,7 +368,7 @@ public final class Sessions {
 
     private void rollbackTo(UnitOfWork outer, Savepoint savepoint, LibraryException before) {
         try {
-            outer.session().clearCache();
+            outer.statements().clearCache();
             outer.connection().rollback(savepoint);
             outer.restoreRollbackCause(before);
         } catch (SQLException e) {
@@ -347,13 +402,9 @@ public final class Sessions {
         }
     }
 
-    private static void release(SqlSession session, Connection connection, boolean restoreAutoCommit) {
-        if (session != null) {
-            try {
-                session.close();
-            } catch (RuntimeException ignored) {
-                // closing statements of a broken connection
-            }
+    private static void release(Statements statements, Connection connection, boolean restoreAutoCommit) {
+        if (statements != null) {
+            statements.close();
         }
         if (connection != null) {
             try {

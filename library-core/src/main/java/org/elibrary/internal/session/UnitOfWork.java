@@ -12,13 +12,13 @@ import org.postgresql.PGConnection;
 import org.sqlite.SQLiteConnection;
 
 /**
- * One connection and one MyBatis session, for one repository call or one caller transaction. Not thread-safe:
+ * One connection and its statements, for one repository call or one caller transaction. Not thread-safe:
  * it belongs to the thread that opened it. The async facade may call {@link #cancel()} from another thread.
  */
 public final class UnitOfWork {
     private final Backend backend;
     private final Connection connection;
-    private final SqlSession session;
+    private final Statements statements;
     private final boolean transactional;
     private final Thread owner;
     private volatile boolean active = true;
@@ -29,10 +29,10 @@ public final class UnitOfWork {
     private String missingEntity;
     private String missingKey;
 
-    UnitOfWork(Backend backend, Connection connection, SqlSession session, boolean transactional) {
+    UnitOfWork(Backend backend, Connection connection, Statements statements, boolean transactional) {
         this.backend = backend;
         this.connection = connection;
-        this.session = session;
+        this.statements = statements;
         this.transactional = transactional;
         this.owner = Thread.currentThread();
     }
@@ -46,9 +46,9 @@ public final class UnitOfWork {
         return connection;
     }
 
-    /** A mapper bound to this unit's session. */
+    /** A mapper whose methods run on this unit's connection. */
     public <M> M mapper(Class<M> type) {
-        return session.getMapper(type);
+        return statements.mapper(type);
     }
 
     /** Whether this unit runs in a transaction (writes, caller transactions) rather than autocommit. */
@@ -109,7 +109,11 @@ public final class UnitOfWork {
     }
 
     SqlSession session() {
-        return session;
+        return statements.session();
+    }
+
+    Statements statements() {
+        return statements;
     }
 
     boolean isActive() {

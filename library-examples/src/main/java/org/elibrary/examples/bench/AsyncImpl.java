@@ -76,7 +76,7 @@ final class AsyncImpl implements AsyncBenchImpl {
 
     @Override
     public List<String> searchTitles(String query, int limit) {
-        return async.books().searchByTitle(query, limit).thenApply(SyncImpl::titles).join();
+        return async.books().searchTitles(query, limit).thenApply(SyncImpl::titles).join();
     }
 
     @Override

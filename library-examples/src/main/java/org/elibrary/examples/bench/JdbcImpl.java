@@ -27,7 +27,8 @@ import org.sqlite.SQLiteDataSource;
  * <ul>
  *   <li>The schema is the library's own (its Flyway migrations, run before the pools open), so both sides
  *       have the same tables, indexes, FTS5 tables and triggers.</li>
- *   <li>SQLite runs the library's design: one writer connection whose transactions begin IMMEDIATE, beside a
+ *   <li>SQLite runs the library's design: one writer connection whose transactions begin IMMEDIATE (as
+ *       {@code BEGIN IMMEDIATE} / {@code COMMIT} statements, the connection in autocommit), beside a
  *       pool of readers under WAL; every connection gets its pragmas as driver properties and they are read
  *       back before the run. PostgreSQL: one pool, {@code reWriteBatchedInserts=true}.</li>
  *   <li>Import: one prepared statement per table, {@code addBatch}/{@code executeBatch}, one commit per
@@ -69,6 +70,8 @@ final class JdbcImpl implements BenchImpl {
             + " WHERE book_title_search MATCH ? ORDER BY b.title LIMIT ?";
     private static final String SEARCH_POSTGRESQL = "SELECT id, title FROM book"
             + " WHERE lower(title) LIKE lower(?) ESCAPE '\\' ORDER BY title LIMIT ?";
+    private static final String BEGIN_IMMEDIATE = "BEGIN IMMEDIATE";
+    private static final String COMMIT = "COMMIT";
     private static final String DELETE_COMMENTS = "DELETE FROM comment WHERE book_id = ?";
     private static final String DELETE_LINKS = "DELETE FROM author_book WHERE book_id = ?";
     private static final String DELETE_BOOK = "DELETE FROM book WHERE id = ?";
@@ -111,9 +114,11 @@ final class JdbcImpl implements BenchImpl {
             SQLiteDataSource migrator = new SQLiteDataSource(writerConfig);
             migrator.setUrl(jdbcUrl);
             SchemaMigrator.migrate(migrator, backend);
-            // the writer only ever runs transactions: it stays out of autocommit (sqlite-jdbc begins the next
-            // transaction right after each commit, without a round trip to switch modes)
-            HikariDataSource writer = pool("bench-jdbc-writer", jdbcUrl, writerConfig.toProperties(), 1, false);
+            // The writer stays in JDBC autocommit and runs each transaction as BEGIN IMMEDIATE ... COMMIT
+            // statements prepared once. Out of autocommit, sqlite-jdbc begins the next transaction right after
+            // each commit: in IMMEDIATE mode the connection would then hold the write lock between
+            // transactions, locking every other process (the Python app, the CLI) out of writing the file.
+            HikariDataSource writer = pool("bench-jdbc-writer", jdbcUrl, writerConfig.toProperties(), 1, true);
             HikariDataSource reader = null;
             try {
                 reader = pool("bench-jdbc-reader", jdbcUrl, sqliteConfig(defaults).toProperties(), readers, true);
@@ -421,6 +426,9 @@ final class JdbcImpl implements BenchImpl {
 
     /** Runs {@code work} in a transaction on a writer connection: commit on return, roll back on failure. */
     private <T> T write(Work<T> work) {
+        if (backend == Backend.SQLITE) {
+            return writeSqlite(work);
+        }
         try (Connection connection = writer.getConnection()) {
             // PostgreSQL's one pool hands out autocommit connections; pgjdbc switches modes without a round
             // trip (BEGIN goes out with the first statement)
@@ -445,6 +453,32 @@ final class JdbcImpl implements BenchImpl {
                 if (switchMode) {
                     connection.setAutoCommit(true);
                 }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    /** SQLite: the transaction as statements (sqlite-jdbc's commit() would also run BEGIN and COMMIT again). */
+    private <T> T writeSqlite(Work<T> work) {
+        try (Connection connection = writer.getConnection()) {
+            Unit unit = new Unit(connection);
+            try {
+                unit.prepare(BEGIN_IMMEDIATE).execute();
+                try {
+                    T result = work.run(unit);
+                    unit.prepare(COMMIT).execute();
+                    return result;
+                } catch (SQLException | RuntimeException e) {
+                    try (Statement rollback = connection.createStatement()) {
+                        rollback.execute("ROLLBACK");
+                    } catch (SQLException suppressed) {
+                        e.addSuppressed(suppressed);
+                    }
+                    throw e;
+                }
+            } finally {
+                unit.release();
             }
         } catch (SQLException e) {
             throw new IllegalStateException(e.getMessage(), e);

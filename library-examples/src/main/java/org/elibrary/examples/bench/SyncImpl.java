@@ -7,7 +7,7 @@ import java.util.Map;
 import org.elibrary.Library;
 import org.elibrary.LibrarySettings;
 import org.elibrary.domain.BookDetails;
-import org.elibrary.domain.BookWithAuthors;
+import org.elibrary.domain.Book;
 import org.elibrary.domain.CatalogCounts;
 import org.elibrary.domain.NewBook;
 import org.elibrary.domain.NewComment;
@@ -16,7 +16,8 @@ import org.elibrary.domain.NewComment;
  * The workload through the library's synchronous repositories, as an application would call them: the
  * library opened with its defaults on the fresh database (it migrates on open), the bulk {@code createAll} /
  * {@code addAll} calls for the import (one call, one transaction, per batch), {@code findDetails},
- * {@code searchByTitle}, {@code comments().add} and {@code books().delete}.
+ * {@code searchTitles} (the phase asks for books, not their authors), {@code comments().add} and
+ * {@code books().delete}.
  */
 final class SyncImpl implements BenchImpl {
     private final Library library;
@@ -117,13 +118,13 @@ final class SyncImpl implements BenchImpl {
 
     @Override
     public List<String> searchTitles(String query, int limit) {
-        return titles(library.books().searchByTitle(query, limit));
+        return titles(library.books().searchTitles(query, limit));
     }
 
-    static List<String> titles(List<BookWithAuthors> books) {
+    static List<String> titles(List<Book> books) {
         List<String> titles = new ArrayList<>(books.size());
-        for (BookWithAuthors book : books) {
-            titles.add(book.book().title());
+        for (Book book : books) {
+            titles.add(book.title());
         }
         return titles;
     }

@@ -1,0 +1,551 @@
+package org.elibrary.internal.session;
+
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.ibatis.executor.keygen.NoKeyGenerator;
+import org.apache.ibatis.mapping.BoundSql;
+import org.apache.ibatis.mapping.MappedStatement;
+import org.apache.ibatis.mapping.ParameterMapping;
+import org.apache.ibatis.mapping.ParameterMode;
+import org.apache.ibatis.mapping.ResultMap;
+import org.apache.ibatis.mapping.ResultMapping;
+import org.apache.ibatis.mapping.SqlCommandType;
+import org.apache.ibatis.mapping.StatementType;
+import org.apache.ibatis.reflection.MetaObject;
+import org.apache.ibatis.reflection.ParamNameResolver;
+import org.apache.ibatis.scripting.defaults.RawSqlSource;
+import org.apache.ibatis.session.Configuration;
+import org.apache.ibatis.type.JdbcType;
+import org.apache.ibatis.type.TypeHandler;
+import org.apache.ibatis.type.TypeHandlerRegistry;
+
+/**
+ * Runs the library's mapper methods straight on JDBC, from what MyBatis parsed: the statement MyBatis chose
+ * for this database ({@code databaseId}), its SQL (dynamic SQL still rendered by MyBatis), its parameter
+ * mappings and its constructor result map.
+ *
+ * <p>Why: the catalog's calls are short (a book's details take about 13 µs on SQLite), and MyBatis's
+ * per-call machinery (executor, statement handler, result-set wrapper with column metadata, per-row
+ * reflection) measured as long again as the query itself. Every mapped statement of this library has one
+ * of two shapes, so this class plans each mapper method once and then only binds, executes and reads:
+ *
+ * <ul>
+ *   <li>a {@code <select>} whose result is a record built by a {@code <constructor>} result map (columns
+ *       read by a position resolved once per SQL text) or one scalar column ({@code resultType="long"});</li>
+ *   <li>an {@code <insert>}, {@code <update>} or {@code <delete>} returning its row count.</li>
+ * </ul>
+ *
+ * <p>Parameters are bound as MyBatis's {@code DefaultParameterHandler} binds them (same names, same type
+ * handlers for anything but the plain {@code Long}, {@code Integer} and {@code String} values). A method of
+ * any other shape runs through the MyBatis session, unchanged.
+ */
+final class DirectMappers {
+    private static final int MAX_VARIANTS = 32;
+    private final Configuration configuration;
+    private final TypeHandlerRegistry typeHandlers;
+    /** Seconds, applied to every statement prepared here (PostgreSQL); null for none (SQLite). */
+    private final Integer queryTimeout;
+    /** pgjdbc runs every statement of a text (in one round trip); sqlite-jdbc only the first. */
+    private final boolean driverRunsSeveralStatements;
+    private final ConcurrentHashMap<Class<?>, Constructor<?>> proxies = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Method, Call> calls = new ConcurrentHashMap<>();
+
+    DirectMappers(Configuration configuration) {
+        this.configuration = configuration;
+        this.typeHandlers = configuration.getTypeHandlerRegistry();
+        this.queryTimeout = configuration.getDefaultStatementTimeout();
+        this.driverRunsSeveralStatements = "postgresql".equals(configuration.getDatabaseId());
+    }
+
+    /** A mapper of {@code type} whose methods run on the connection of {@code statements}. */
+    <M> M mapper(Class<M> type, Statements statements) {
+        Constructor<?> constructor = proxies.computeIfAbsent(type, DirectMappers::proxyConstructor);
+        try {
+            return type.cast(constructor.newInstance(new Handler(type, statements)));
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot create mapper " + type.getName(), e);
+        }
+    }
+
+    /** Whether {@code method} of mapper {@code type} runs here, not through the MyBatis session. */
+    boolean runsDirectly(Class<?> type, Method method) {
+        return !(calls.computeIfAbsent(method, m -> plan(type, m)) instanceof ThroughMyBatis);
+    }
+
+    private static Constructor<?> proxyConstructor(Class<?> type) {
+        // The proxy class is generated once; each unit of work then only instantiates it.
+        Object sample = Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (p, m, a) -> null);
+        try {
+            return sample.getClass().getConstructor(InvocationHandler.class);
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException("no proxy constructor for " + type.getName(), e);
+        }
+    }
+
+    /** A JDBC failure inside a mapper method; {@link SqlErrors} finds the SQLException in its cause. */
+    static final class StatementFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        StatementFailure(SQLException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    private final class Handler implements InvocationHandler {
+        private final Class<?> type;
+        private final Statements statements;
+
+        Handler(Class<?> type, Statements statements) {
+            this.type = type;
+            this.statements = statements;
+        }
+
+        @Override
+        public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+            if (method.getDeclaringClass() == Object.class) {
+                return switch (method.getName()) {
+                    case "equals" -> proxy == args[0];
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    default -> "direct " + type.getSimpleName();
+                };
+            }
+            Call call = calls.get(method);
+            if (call == null) {
+                call = calls.computeIfAbsent(method, m -> plan(type, m));
+            }
+            try {
+                return call.invoke(statements, args);
+            } catch (SQLException e) {
+                throw new StatementFailure(e);
+            }
+        }
+    }
+
+    // --------------------------------------------------------------------------------------------- planning
+
+    private Call plan(Class<?> type, Method method) {
+        String id = type.getName() + "." + method.getName();
+        if (!configuration.hasStatement(id)) {
+            throw new IllegalStateException("no mapped statement " + id + " for this database");
+        }
+        MappedStatement statement = configuration.getMappedStatement(id);
+        ParamNameResolver names = new ParamNameResolver(configuration, method);
+        Class<?> returnType = method.getReturnType();
+        boolean plain = statement.getStatementType() == StatementType.PREPARED
+                && statement.getKeyGenerator() instanceof NoKeyGenerator;
+        if (plain && statement.getSqlCommandType() == SqlCommandType.SELECT) {
+            RowReader rows = rowReader(statement, returnType, method);
+            if (rows != null) {
+                return new Select(statement, names, rows, returnType);
+            }
+        } else if (plain && statement.getSqlCommandType() != SqlCommandType.UNKNOWN
+                && statement.getSqlCommandType() != SqlCommandType.FLUSH
+                && (returnType == int.class || returnType == Integer.class)) {
+            return new Update(statement, names);
+        }
+        return new ThroughMyBatis(type, method);
+    }
+
+    /** How one row becomes the method's element type; null when that shape is not handled here. */
+    private RowReader rowReader(MappedStatement statement, Class<?> returnType, Method method) {
+        if (statement.getResultMaps().size() != 1 || statement.getResultSets() != null) {
+            return null;
+        }
+        ResultMap map = statement.getResultMaps().get(0);
+        Class<?> element = Collection.class.isAssignableFrom(returnType) ? map.getType() : returnType;
+        if (!element.isAssignableFrom(map.getType()) && !(element.isPrimitive() && typeHandlers.hasTypeHandler(map.getType()))) {
+            return null;
+        }
+        if (map.getResultMappings().isEmpty() && map.getDiscriminator() == null
+                && typeHandlers.hasTypeHandler(map.getType())) {
+            return new ScalarReader(map.getType(), typeHandlers.getTypeHandler(map.getType()));
+        }
+        List<ResultMapping> arguments = map.getConstructorResultMappings();
+        if (arguments.isEmpty() || map.getResultMappings().size() != arguments.size() || map.getDiscriminator() != null
+                || Boolean.TRUE.equals(map.getAutoMapping()) || map.hasNestedResultMaps() || map.hasNestedQueries()) {
+            return null;
+        }
+        Class<?>[] javaTypes = new Class<?>[arguments.size()];
+        String[] columns = new String[arguments.size()];
+        @SuppressWarnings("unchecked")
+        TypeHandler<Object>[] handlers = new TypeHandler[arguments.size()];
+        for (int i = 0; i < javaTypes.length; i++) {
+            ResultMapping argument = arguments.get(i);
+            if (argument.getColumn() == null || argument.getNestedQueryId() != null || argument.getNestedResultMapId() != null) {
+                return null;
+            }
+            javaTypes[i] = argument.getJavaType();
+            columns[i] = argument.getColumn();
+            @SuppressWarnings("unchecked")
+            TypeHandler<Object> handler = (TypeHandler<Object>) argument.getTypeHandler();
+            handlers[i] = handler;
+        }
+        try {
+            Constructor<?> constructor = map.getType().getDeclaredConstructor(javaTypes);
+            constructor.setAccessible(true);
+            return new ConstructorReader(constructor, javaTypes, columns, handlers);
+        } catch (NoSuchMethodException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    // --------------------------------------------------------------------------------------------- calls
+
+    private abstract class Call {
+        abstract Object invoke(Statements on, Object[] args) throws SQLException;
+    }
+
+    /** A mapped statement with its SQL rendered for one call. */
+    private abstract class Statement extends Call {
+        final MappedStatement statement;
+        final ParamNameResolver names;
+        /** The statement's one SQL text when it has no dynamic parts; else null. */
+        final Sql fixed;
+        /** Dynamic SQL: the rendered texts seen so far (a statement has a few variants). */
+        final ConcurrentHashMap<String, Sql> variants = new ConcurrentHashMap<>();
+
+        Statement(MappedStatement statement, ParamNameResolver names) {
+            this.statement = statement;
+            this.names = names;
+            if (statement.getSqlSource() instanceof RawSqlSource) {
+                BoundSql bound = statement.getBoundSql(null);
+                this.fixed = newSql(bound.getSql(), bound.getParameterMappings());
+            } else {
+                this.fixed = null;
+            }
+        }
+
+        /** The call's SQL text and parameter object (and, for dynamic SQL, what MyBatis rendered). */
+        Rendered render(Object[] args) {
+            Object parameter = names.getNamedParams(args);
+            if (fixed != null) {
+                return new Rendered(fixed, parameter, null);
+            }
+            BoundSql bound = statement.getBoundSql(parameter);
+            Sql sql = variants.get(bound.getSql());
+            if (sql == null) {
+                sql = newSql(bound.getSql(), bound.getParameterMappings());
+                // a statement renders a few variants; one with a <foreach> could render many
+                if (variants.size() < MAX_VARIANTS) {
+                    Sql known = variants.putIfAbsent(sql.text, sql);
+                    sql = known != null ? known : sql;
+                }
+            }
+            return new Rendered(sql, parameter, bound);
+        }
+
+        /** Prepares {@code sql} on {@code on} and binds the call's arguments. */
+        PreparedStatement prepare(Statements on, Sql sql, Rendered call) throws SQLException {
+            PreparedStatement prepared = on.prepare(sql.text, queryTimeout);
+            bind(prepared, sql.parameters, call.parameter, call.bound);
+            return prepared;
+        }
+
+        /** Binds as DefaultParameterHandler does. */
+        private void bind(PreparedStatement prepared, List<ParameterMapping> parameters, Object parameter, BoundSql bound)
+                throws SQLException {
+            MetaObject meta = null;
+            for (int i = 0; i < parameters.size(); i++) {
+                ParameterMapping mapping = parameters.get(i);
+                if (mapping.getMode() == ParameterMode.OUT) {
+                    continue;
+                }
+                String property = mapping.getProperty();
+                Object value;
+                if (bound != null && bound.hasAdditionalParameter(property)) {
+                    value = bound.getAdditionalParameter(property);
+                } else if (parameter == null) {
+                    value = null;
+                } else if (typeHandlers.hasTypeHandler(parameter.getClass())) {
+                    value = parameter;
+                } else if (parameter instanceof Map<?, ?> map) {
+                    if (!map.containsKey(property)) {
+                        throw new IllegalStateException("parameter '" + property + "' not found in " + statement.getId());
+                    }
+                    value = map.get(property);
+                } else {
+                    if (meta == null) {
+                        meta = configuration.newMetaObject(parameter);
+                    }
+                    value = meta.getValue(property);
+                }
+                int index = i + 1;
+                if (value instanceof Long number) {
+                    prepared.setLong(index, number);
+                } else if (value instanceof String text) {
+                    prepared.setString(index, text);
+                } else if (value instanceof Integer number) {
+                    prepared.setInt(index, number);
+                } else if (value == null) {
+                    JdbcType jdbcType = mapping.getJdbcType() != null ? mapping.getJdbcType() : configuration.getJdbcTypeForNull();
+                    prepared.setNull(index, jdbcType.TYPE_CODE);
+                } else {
+                    @SuppressWarnings("unchecked")
+                    TypeHandler<Object> handler = (TypeHandler<Object>) mapping.getTypeHandler();
+                    handler.setParameter(prepared, index, value, mapping.getJdbcType());
+                }
+            }
+        }
+    }
+
+    private final class Select extends Statement {
+        private final RowReader rows;
+        private final boolean many;
+        private final boolean primitive;
+
+        Select(MappedStatement statement, ParamNameResolver names, RowReader rows, Class<?> returnType) {
+            super(statement, names);
+            this.rows = rows;
+            this.many = Collection.class.isAssignableFrom(returnType);
+            this.primitive = returnType.isPrimitive();
+        }
+
+        @Override
+        Object invoke(Statements on, Object[] args) throws SQLException {
+            Rendered call = render(args);
+            PreparedStatement prepared = prepare(on, call.sql, call);
+            List<Object> result = new ArrayList<>(many ? 10 : 1);
+            try (ResultSet rs = prepared.executeQuery()) {
+                int[] columns = rows.columns(call.sql, rs);
+                while (rs.next()) {
+                    result.add(rows.read(rs, columns));
+                }
+            }
+            if (many) {
+                return result;
+            }
+            if (result.size() > 1) {
+                throw new IllegalStateException(statement.getId() + " returned " + result.size() + " rows, expected one");
+            }
+            if (result.isEmpty()) {
+                if (primitive) {
+                    throw new IllegalStateException(statement.getId() + " returned no row");
+                }
+                return null;
+            }
+            return result.get(0);
+        }
+    }
+
+    private final class Update extends Statement {
+        Update(MappedStatement statement, ParamNameResolver names) {
+            super(statement, names);
+        }
+
+        @Override
+        Object invoke(Statements on, Object[] args) throws SQLException {
+            Rendered call = render(args);
+            if (call.sql.parts != null) {
+                int count = 0;
+                for (Sql part : call.sql.parts) {
+                    count = prepare(on, part, call).executeUpdate();
+                }
+                return count;
+            }
+            PreparedStatement prepared = prepare(on, call.sql, call);
+            if (!call.sql.several) {
+                return prepared.executeUpdate();
+            }
+            // several statements sent together (pgjdbc: one round trip): the row count of the last one
+            int count = -1;
+            boolean resultSet = prepared.execute();
+            while (true) {
+                if (resultSet) {
+                    prepared.getResultSet().close();
+                } else {
+                    int updated = prepared.getUpdateCount();
+                    if (updated == -1) {
+                        return count;
+                    }
+                    count = updated;
+                }
+                resultSet = prepared.getMoreResults();
+            }
+        }
+    }
+
+    /** A method of a shape this class does not run: MyBatis runs it on the unit's session. */
+    private final class ThroughMyBatis extends Call {
+        private final Class<?> type;
+        private final Method method;
+
+        ThroughMyBatis(Class<?> type, Method method) {
+            this.type = type;
+            this.method = method;
+        }
+
+        @Override
+        Object invoke(Statements on, Object[] args) {
+            try {
+                return method.invoke(on.session().getMapper(type), args);
+            } catch (InvocationTargetException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof RuntimeException runtime) {
+                    throw runtime;
+                }
+                if (cause instanceof Error error) {
+                    throw error;
+                }
+                throw new IllegalStateException(cause);
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    // --------------------------------------------------------------------------------------------- rows
+
+    /**
+     * A text holding several statements separated by {@code ;} (a delete with its dependent rows): pgjdbc
+     * sends them together in one round trip, so they run as one text there; sqlite-jdbc runs only the first
+     * statement of a text, so on SQLite they run one by one, each with its share of the parameters. The
+     * library's SQL has no {@code ;} or {@code ?} inside literals.
+     */
+    private Sql newSql(String text, List<ParameterMapping> parameters) {
+        String trimmed = text.strip();
+        if (trimmed.endsWith(";")) {
+            trimmed = trimmed.substring(0, trimmed.length() - 1);
+        }
+        if (trimmed.indexOf(';') < 0) {
+            return new Sql(text, List.copyOf(parameters), false, null);
+        }
+        if (driverRunsSeveralStatements) {
+            return new Sql(trimmed, List.copyOf(parameters), true, null);
+        }
+        List<Sql> parts = new ArrayList<>();
+        int from = 0;
+        for (String part : trimmed.split(";")) {
+            int markers = (int) part.chars().filter(c -> c == '?').count();
+            parts.add(new Sql(part.strip(), List.copyOf(parameters.subList(from, from + markers)), false, null));
+            from += markers;
+        }
+        return new Sql(trimmed, List.copyOf(parameters), true, List.copyOf(parts));
+    }
+
+    /** One rendered SQL text, its parameters, and (once known) the positions of the columns a reader reads. */
+    static final class Sql {
+        final String text;
+        final List<ParameterMapping> parameters;
+        /** Whether the text holds several statements. */
+        final boolean several;
+        /** Several statements to run one by one; null when the text runs as it is. */
+        final List<Sql> parts;
+        volatile int[] columns;
+
+        Sql(String text, List<ParameterMapping> parameters, boolean several, List<Sql> parts) {
+            this.text = text;
+            this.parameters = parameters;
+            this.several = several;
+            this.parts = parts;
+        }
+    }
+
+    /** One call's SQL and parameter object; {@code bound} holds what dynamic SQL added (null for static SQL). */
+    private record Rendered(Sql sql, Object parameter, BoundSql bound) {
+    }
+
+    private interface RowReader {
+        /** The positions of this reader's columns in results of {@code sql}, resolved on its first result. */
+        int[] columns(Sql sql, ResultSet rs) throws SQLException;
+
+        Object read(ResultSet rs, int[] columns) throws SQLException;
+    }
+
+    /** One column, the first: {@code resultType="long"} and the like. */
+    private static final class ScalarReader implements RowReader {
+        private final Class<?> type;
+        private final TypeHandler<?> handler;
+
+        ScalarReader(Class<?> type, TypeHandler<?> handler) {
+            this.type = type;
+            this.handler = handler;
+        }
+
+        @Override
+        public int[] columns(Sql sql, ResultSet rs) {
+            return null;
+        }
+
+        @Override
+        public Object read(ResultSet rs, int[] columns) throws SQLException {
+            if (type == Long.class || type == long.class) {
+                long value = rs.getLong(1);
+                return rs.wasNull() ? null : value;
+            }
+            return handler.getResult(rs, 1);
+        }
+    }
+
+    /** A record built from named columns through the constructor its result map names. */
+    private static final class ConstructorReader implements RowReader {
+        private final Constructor<?> constructor;
+        private final Class<?>[] javaTypes;
+        private final String[] columnNames;
+        private final TypeHandler<Object>[] handlers;
+
+        ConstructorReader(Constructor<?> constructor, Class<?>[] javaTypes, String[] columnNames,
+                          TypeHandler<Object>[] handlers) {
+            this.constructor = constructor;
+            this.javaTypes = javaTypes;
+            this.columnNames = columnNames;
+            this.handlers = handlers;
+        }
+
+        @Override
+        public int[] columns(Sql sql, ResultSet rs) throws SQLException {
+            int[] columns = sql.columns;
+            if (columns == null) {
+                // a given SQL text always yields the same columns in the same order
+                columns = new int[columnNames.length];
+                for (int i = 0; i < columns.length; i++) {
+                    columns[i] = rs.findColumn(columnNames[i]);
+                }
+                sql.columns = columns;
+            }
+            return columns;
+        }
+
+        @Override
+        public Object read(ResultSet rs, int[] columns) throws SQLException {
+            Object[] values = new Object[columns.length];
+            for (int i = 0; i < values.length; i++) {
+                int column = columns[i];
+                Class<?> type = javaTypes[i];
+                if (type == long.class) {
+                    values[i] = rs.getLong(column);
+                } else if (type == String.class) {
+                    values[i] = rs.getString(column);
+                } else if (type == Long.class) {
+                    long value = rs.getLong(column);
+                    values[i] = rs.wasNull() ? null : value;
+                } else if (type == int.class) {
+                    values[i] = rs.getInt(column);
+                } else {
+                    values[i] = handlers[i].getResult(rs, column);
+                }
+            }
+            try {
+                return constructor.newInstance(values);
+            } catch (InvocationTargetException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof RuntimeException runtime) {
+                    throw runtime;
+                }
+                throw new IllegalStateException("cannot create " + constructor.getDeclaringClass().getName(), cause);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot create " + constructor.getDeclaringClass().getName(), e);
+            }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package org.elibrary.internal.session;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.ibatis.session.ExecutorType;
+import org.apache.ibatis.session.SqlSession;
+import org.apache.ibatis.session.SqlSessionFactory;
+
+/**
+ * The prepared statements (by SQL text) and the MyBatis session used on one connection: for one unit of work,
+ * or, on the library's own SQLite pools, for the life of a physical connection (sqlite-jdbc has no statement
+ * cache, and compiling a statement costs about as much as running a small query). Used by one thread at a
+ * time, like its connection.
+ */
+final class Statements {
+    private final Connection connection;
+    private final SqlSessionFactory factory;
+    private final DirectMappers mappers;
+    private final Map<String, PreparedStatement> prepared = new HashMap<>();
+    private final Map<Class<?>, Object> mapperInstances = new HashMap<>(8);
+    private SqlSession session;
+
+    Statements(Connection connection, SqlSessionFactory factory, DirectMappers mappers) {
+        this.connection = connection;
+        this.factory = factory;
+        this.mappers = mappers;
+    }
+
+    /** The mapper of {@code type} running on this connection (one instance per type: it holds no call state). */
+    <M> M mapper(Class<M> type) {
+        Object mapper = mapperInstances.get(type);
+        if (mapper == null) {
+            mapper = mappers.mapper(type, this);
+            mapperInstances.put(type, mapper);
+        }
+        return type.cast(mapper);
+    }
+
+    /** The statement for {@code sql}, prepared on first use; {@code timeoutSeconds} null for none. */
+    PreparedStatement prepare(String sql, Integer timeoutSeconds) throws SQLException {
+        PreparedStatement statement = prepared.get(sql);
+        if (statement == null) {
+            statement = connection.prepareStatement(sql);
+            if (timeoutSeconds != null) {
+                statement.setQueryTimeout(timeoutSeconds);
+            }
+            prepared.put(sql, statement);
+        }
+        return statement;
+    }
+
+    /** A MyBatis session on the same connection, opened on first use (only statements of other shapes need it). */
+    SqlSession session() {
+        if (session == null) {
+            session = factory.openSession(ExecutorType.REUSE, connection);
+        }
+        return session;
+    }
+
+    /** Forgets what the MyBatis session cached for the statement just run. */
+    void clearCache() {
+        if (session != null) {
+            session.clearCache();
+        }
+    }
+
+    /** Closes every statement; quietly, since this also runs when the connection is broken. */
+    void close() {
+        for (PreparedStatement statement : prepared.values()) {
+            try {
+                statement.close();
+            } catch (SQLException | RuntimeException ignored) {
+                // its connection is gone
+            }
+        }
+        prepared.clear();
+        if (session != null) {
+            try {
+                session.close();
+            } catch (RuntimeException ignored) {
+                // closing statements of a broken connection
+            }
+            session = null;
+        }
+    }
+}
