@@ -48,8 +48,7 @@ import org.elibrary.LibraryOverloadedException;
  *   <li>on platform threads, the thread that just finished spins for {@link #SPIN_MICROS} µs for the next
  *       call before it parks ({@link WorkerPool});</li>
  *   <li>a caller that waits ({@code join()}, {@code get()}) for a call that is likely quick spins about as
- *       long as calls take lately, at most {@link #MAX_JOIN_SPIN_MICROS} µs, before it parks; for a call
- *       expected to take up to a few milliseconds it dozes until shortly before the expected end, then spins
+ *       long as calls take lately, at most {@link #MAX_JOIN_SPIN_MICROS} µs, before it parks
  *       ({@link CallFuture}).</li>
  * </ul>
  * Both spins are bounded in time and in threads (one idle worker; at most cores - 1 waiting callers), yield
@@ -384,8 +383,6 @@ public final class AsyncEngine implements AutoCloseable {
             COMPLETING.remove();
             done();
         }
-        // a caller dozing until shortly before the call was expected to end (CallFuture) wakes now
-        ((CallFuture<T>) task.future).wakeDozer();
         return next != null && next.claim() ? next : null;
     }
 
@@ -422,11 +419,6 @@ public final class AsyncEngine implements AutoCloseable {
      * none while they take longer than {@link #MAX_JOIN_SPIN_MICROS} (a wake-up is then small beside the
      * call, and spinning would mostly burn a core).
      */
-    /** The moving average of call times, submission to completion, in ns; Long.MAX_VALUE before the first. */
-    long averageCallNanos() {
-        return callNanos;
-    }
-
     long joinSpinNanos() {
         long average = callNanos;
         long max = TimeUnit.MICROSECONDS.toNanos(MAX_JOIN_SPIN_MICROS);

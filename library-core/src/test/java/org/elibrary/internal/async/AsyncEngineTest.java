@@ -419,35 +419,6 @@ class AsyncEngineTest {
         awaitOutstanding(engine, 0);
     }
 
-    @Test
-    void aCallerDozingThroughAnExpectedlyLongCallIsWokenAsSoonAsItEnds() {
-        AsyncEngine engine = engine(AsyncEngine.builder().readPermits(1));
-        // calls of about 3 ms: a caller waits by dozing until shortly before the expected end, then spinning
-        for (int i = 0; i < 30; i++) {
-            int n = i;
-            assertThat(engine.read(() -> {
-                busy(TimeUnit.MILLISECONDS.toNanos(3));
-                return n;
-            }, null).thenApply(value -> value * 2).join()).isEqualTo(2 * n);
-        }
-        assertThat(engine.joinSpinNanos()).isZero();
-        assertThat(engine.averageCallNanos()).isGreaterThan(TimeUnit.MILLISECONDS.toNanos(2));
-        // a call that ends much sooner than expected cuts the doze short: its completion wakes the caller
-        long fastest = Long.MAX_VALUE;
-        for (int i = 0; i < 5; i++) {
-            long start = System.nanoTime();
-            assertThat(engine.read(() -> "quick", null).thenApply(String::length).join()).isEqualTo(5);
-            fastest = Math.min(fastest, System.nanoTime() - start);
-        }
-        assertThat(Duration.ofNanos(fastest)).isLessThan(Duration.ofMillis(1));
-        // and a failure still surfaces as join's CompletionException
-        CompletableFuture<Object> failing = engine.read(() -> {
-            throw new NotFoundException("book", "id=9");
-        }, null);
-        assertThatThrownBy(failing::join).isInstanceOf(CompletionException.class)
-                .cause().isInstanceOf(NotFoundException.class);
-    }
-
     private static void awaitOutstanding(AsyncEngine engine, int expected) {
         // a future completes a moment before its call stops counting as outstanding
         long deadline = System.nanoTime() + WAIT.toNanos();
