@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiFunction;
 import org.elibrary.domain.Author;
 import org.elibrary.domain.Book;
 import org.elibrary.domain.BookDetails;
@@ -298,15 +299,8 @@ public final class BookRepository {
      * characters; shorter ones scan the table.
      */
     public List<BookWithAuthors> searchByTitle(String query, int limit) {
-        Validation.text("query", query, Validation.TITLE_MAX);
-        Validation.limit(limit);
-        SearchQuery q = SearchQuery.of(query, limit);
-        return sessions.read(bound, uow -> {
-            if (uow.backend() == Backend.SQLITE && !q.fts()) {
-                SqliteFunctions.registerFold(uow.connection());
-            }
-            return Assemble.booksWithAuthors(uow.mapper(BookMapper.class).searchByTitle(q));
-        });
+        return search(query, Validation.TITLE_MAX, limit,
+                (books, q) -> Assemble.booksWithAuthors(books.searchByTitle(q)));
     }
 
     /**
@@ -315,15 +309,7 @@ public final class BookRepository {
      * only, it skips the join with the authors (about a quarter of a search's cost).
      */
     public List<Book> searchTitles(String query, int limit) {
-        Validation.text("query", query, Validation.TITLE_MAX);
-        Validation.limit(limit);
-        SearchQuery q = SearchQuery.of(query, limit);
-        return sessions.read(bound, uow -> {
-            if (uow.backend() == Backend.SQLITE && !q.fts()) {
-                SqliteFunctions.registerFold(uow.connection());
-            }
-            return uow.mapper(BookMapper.class).searchTitles(q);
-        });
+        return search(query, Validation.TITLE_MAX, limit, BookMapper::searchTitles);
     }
 
     /**
@@ -331,19 +317,28 @@ public final class BookRepository {
      * {@link #searchByTitle}); the first {@code limit} by title, each with all its authors.
      */
     public List<BookWithAuthors> searchByAuthor(String query, int limit) {
-        Validation.text("query", query, Validation.NAME_MAX);
+        return search(query, Validation.NAME_MAX, limit,
+                (books, q) -> Assemble.booksWithAuthors(books.searchByAuthor(q)));
+    }
+
+    public long count() {
+        return sessions.read(bound, uow -> uow.mapper(BookMapper.class).count());
+    }
+
+    /**
+     * Runs a substring search: validates the query and the limit, and on SQLite registers the Unicode fold
+     * function that the scan of a short query (under 3 characters, too short for the trigram index) needs.
+     */
+    private <T> T search(String query, int maxLength, int limit, BiFunction<BookMapper, SearchQuery, T> run) {
+        Validation.text("query", query, maxLength);
         Validation.limit(limit);
         SearchQuery q = SearchQuery.of(query, limit);
         return sessions.read(bound, uow -> {
             if (uow.backend() == Backend.SQLITE && !q.fts()) {
                 SqliteFunctions.registerFold(uow.connection());
             }
-            return Assemble.booksWithAuthors(uow.mapper(BookMapper.class).searchByAuthor(q));
+            return run.apply(uow.mapper(BookMapper.class), q);
         });
-    }
-
-    public long count() {
-        return sessions.read(bound, uow -> uow.mapper(BookMapper.class).count());
     }
 
     /** After a bulk link insert skipped rows: the first author id that does not exist. */

@@ -28,14 +28,7 @@ class DeleteRaceIT {
         try (Library library = Library.open(LibrarySettings.builder().databaseUrl(url).build())) {
             Book book = library.books().create("Бесы");
             User user = library.users().create("reader");
-            try (Connection other = DriverManager.getConnection(url)) {
-                other.setAutoCommit(false);
-                try (PreparedStatement insert = other.prepareStatement(
-                        "INSERT INTO comment (text, user_id, book_id) VALUES ('late', ?, ?)")) {
-                    insert.setLong(1, user.id());
-                    insert.setLong(2, book.id());
-                    insert.executeUpdate(); // holds a KEY SHARE lock on the book row until commit
-                }
+            try (Connection other = commentInOpenTransaction(url, user.id(), book.id())) {
                 CompletableFuture<Boolean> delete = CompletableFuture.supplyAsync(() -> library.books().delete(book.id()));
                 awaitLockWait(url, Duration.ofSeconds(10));
                 assertThat(delete).as("the delete waits for the open transaction").isNotDone();
@@ -53,14 +46,7 @@ class DeleteRaceIT {
         try (Library library = Library.open(LibrarySettings.builder().databaseUrl(url).build())) {
             Book book = library.books().create("Идиот");
             User user = library.users().create("writer");
-            try (Connection other = DriverManager.getConnection(url)) {
-                other.setAutoCommit(false);
-                try (PreparedStatement insert = other.prepareStatement(
-                        "INSERT INTO comment (text, user_id, book_id) VALUES ('late', ?, ?)")) {
-                    insert.setLong(1, user.id());
-                    insert.setLong(2, book.id());
-                    insert.executeUpdate();
-                }
+            try (Connection other = commentInOpenTransaction(url, user.id(), book.id())) {
                 CompletableFuture<Boolean> delete = CompletableFuture.supplyAsync(() -> library.users().delete(user.id()));
                 awaitLockWait(url, Duration.ofSeconds(10));
                 other.commit();
@@ -69,6 +55,25 @@ class DeleteRaceIT {
             assertThat(library.users().findById(user.id())).isEmpty();
             assertThat(library.comments().listForBook(book.id())).isEmpty();
             assertThat(library.books().findById(book.id())).isPresent();
+        }
+    }
+
+    /**
+     * Another session's transaction that has added a comment and not committed yet: it holds KEY SHARE locks
+     * on the user and book rows until then.
+     */
+    private static Connection commentInOpenTransaction(String url, long userId, long bookId) throws SQLException {
+        Connection other = DriverManager.getConnection(url);
+        try (PreparedStatement insert = other.prepareStatement(
+                "INSERT INTO comment (text, user_id, book_id) VALUES ('late', ?, ?)")) {
+            other.setAutoCommit(false);
+            insert.setLong(1, userId);
+            insert.setLong(2, bookId);
+            insert.executeUpdate();
+            return other;
+        } catch (SQLException | RuntimeException e) {
+            other.close();
+            throw e;
         }
     }
 
