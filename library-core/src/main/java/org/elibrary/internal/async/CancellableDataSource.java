@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.elibrary.internal.db.Database;
+import org.postgresql.PGConnection;
 import org.sqlite.SQLiteConnection;
 
 /**
@@ -161,11 +162,16 @@ public final class CancellableDataSource implements DataSource {
                         return target;
                     }
                     Object unwrapped = forward(method, args);
-                    if (unwrapped instanceof SQLiteConnection sqlite && CancellationHandle.current() == handle) {
+                    if (CancellationHandle.current() == handle) {
                         // The call may now create (or reuse cached) statements on the physical connection,
-                        // out of this wrapper's sight: a cancel interrupts that whole connection instead,
-                        // which is what sqlite-jdbc's Statement.cancel() does anyway.
-                        handle.registerConnection(target, sqlite);
+                        // out of this wrapper's sight: a cancel reaches that whole connection instead (SQLite:
+                        // an interrupt, which is what sqlite-jdbc's Statement.cancel() does anyway;
+                        // PostgreSQL: a cancel request for the connection's backend, as for any statement).
+                        if (unwrapped instanceof SQLiteConnection sqlite) {
+                            handle.registerConnection(target, sqlite);
+                        } else if (unwrapped instanceof PGConnection) {
+                            handle.registerConnection(target, null);
+                        }
                     }
                     return unwrapped;
                 }

@@ -184,9 +184,10 @@ public final class CancellationHandle {
     }
 
     /**
-     * The call runs statements on {@code sqlite}, the physical connection behind {@code owner}, that this
-     * handle does not see (cached ones): a cancel interrupts the connection itself until {@code owner} is
-     * forgotten. Refused once the call is cancelled.
+     * The call runs statements on the physical connection behind {@code owner} that this handle does not see
+     * (cached ones): a cancel reaches the connection itself until {@code owner} is forgotten (SQLite: an
+     * interrupt of {@code sqlite}; PostgreSQL, where {@code sqlite} is null: a cancel request). Refused once
+     * the call is cancelled.
      */
     void registerConnection(Connection owner, SQLiteConnection sqlite) throws SQLException {
         lock.lock();
