@@ -6,7 +6,6 @@ import java.sql.Savepoint;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import javax.sql.DataSource;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.ProxyConnection;
@@ -34,23 +33,15 @@ import org.sqlite.SQLiteConnection;
  *       {@code transaction} runs in a SAVEPOINT.</li>
  * </ul>
  *
- * <p>Hooks for the async facade: run any of these methods on an executor thread; wrap a call in
- * {@link #observed} to learn which {@link UnitOfWork} (hence which connection) it runs on, so that a timed-out
- * call can be {@link UnitOfWork#cancel() cancelled}; every statement also carries the configured statement
- * timeout.
+ * <p>The async facade runs these methods on its own threads; it cancels a timed-out call through the
+ * connections it hands out ({@code CancellableDataSource}), and on PostgreSQL every statement also carries
+ * the configured statement timeout.
  */
 public final class Sessions {
     /** Work against one unit of work; may throw JDBC exceptions, which are translated. */
     @FunctionalInterface
     public interface Work<T> {
         T run(UnitOfWork uow) throws SQLException;
-    }
-
-    /** Told when a call observed through {@link #observed} starts and ends a unit of work on its thread. */
-    public interface Listener {
-        void started(UnitOfWork uow);
-
-        void finished(UnitOfWork uow);
     }
 
     private final Database database;
@@ -60,7 +51,6 @@ public final class Sessions {
     private static final String COMMIT = "COMMIT";
 
     private final ThreadLocal<UnitOfWork> current = new ThreadLocal<>();
-    private final ThreadLocal<Listener> listener = new ThreadLocal<>();
     private volatile boolean closed;
     // On the library's own pools the prepared statements of a physical connection live as long as it does:
     // sqlite-jdbc has no statement cache, and compiling costs about as much as running a small query; pgjdbc
@@ -90,14 +80,6 @@ public final class Sessions {
         this.cacheBound = Math.max(1, database.readConcurrency()) + 5;
     }
 
-    public Backend backend() {
-        return backend;
-    }
-
-    public Database database() {
-        return database;
-    }
-
     /** Runs a read: joins the bound or thread's transaction if any, else autocommit on a reader connection. */
     public <T> T read(UnitOfWork bound, Work<T> work) {
         return run(bound, false, work);
@@ -124,36 +106,12 @@ public final class Sessions {
         return fresh(database.writer(), true, true, callback::apply);
     }
 
-    /** The transaction open on this thread, if any. */
-    public UnitOfWork currentTransaction() {
-        return current.get();
-    }
-
-    /** Runs {@code action} on this thread, telling {@code l} about each unit of work it opens. */
-    public <T> T observed(Listener l, Supplier<T> action) {
-        Listener previous = listener.get();
-        listener.set(l);
-        try {
-            return action.get();
-        } finally {
-            if (previous == null) {
-                listener.remove();
-            } else {
-                listener.set(previous);
-            }
-        }
-    }
-
     /** Refuses further calls; the caller closes the database afterwards. */
     public void close() {
         closed = true;
         // Closing the pool then closes the connections and with them their cached statements; closing the
         // sessions here could pull statements from under a call still finishing on another thread.
         cachedStatements.clear();
-    }
-
-    public boolean isClosed() {
-        return closed;
     }
 
     private <T> T run(UnitOfWork bound, boolean write, Work<T> work) {
@@ -198,7 +156,6 @@ public final class Sessions {
         boolean sqlTransaction = false;
         boolean begun = false;
         boolean rolledBack = true;
-        Listener l = listener.get();
         try {
             connection = source.getConnection();
             if (cacheStatements && (connection instanceof ProxyConnection
@@ -227,9 +184,6 @@ public final class Sessions {
                 connection.setAutoCommit(false);
             }
             uow = new UnitOfWork(backend, connection, statements, transactional);
-            if (l != null) {
-                l.started(uow);
-            }
             if (transactional) {
                 current.set(uow);
             }
@@ -272,9 +226,6 @@ public final class Sessions {
             }
             if (uow != null) {
                 uow.end();
-                if (l != null) {
-                    l.finished(uow);
-                }
             }
             // After a failed rollback, switching auto-commit back on would COMMIT the open transaction on
             // SQLite: leave the connection as it is and let the pool discard or reset it.

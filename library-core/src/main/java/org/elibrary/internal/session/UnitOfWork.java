@@ -5,15 +5,12 @@ import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.HashMap;
 import java.util.Map;
-import org.apache.ibatis.session.SqlSession;
 import org.elibrary.Backend;
 import org.elibrary.LibraryException;
-import org.postgresql.PGConnection;
-import org.sqlite.SQLiteConnection;
 
 /**
  * One connection and its statements, for one repository call or one caller transaction. Not thread-safe:
- * it belongs to the thread that opened it. The async facade may call {@link #cancel()} from another thread.
+ * it belongs to the thread that opened it.
  */
 public final class UnitOfWork {
     private final Backend backend;
@@ -70,26 +67,6 @@ public final class UnitOfWork {
         this.missingKey = key;
     }
 
-    /**
-     * Cancels the statement running on this unit's connection, from any thread: PostgreSQL gets a cancel
-     * request, SQLite an interrupt. The call then fails with a {@code DatabaseUnavailableException} and
-     * its transaction is rolled back. Does nothing once the unit has ended.
-     */
-    public void cancel() {
-        if (!active) {
-            return;
-        }
-        try {
-            if (backend == Backend.POSTGRESQL) {
-                connection.unwrap(PGConnection.class).cancelQuery();
-            } else {
-                connection.unwrap(SQLiteConnection.class).getDatabase().interrupt();
-            }
-        } catch (SQLException | RuntimeException e) {
-            // Best effort: the statement timeout still bounds the call.
-        }
-    }
-
     String uniqueValue(String field) {
         return uniqueValues == null ? null : uniqueValues.get(field);
     }
@@ -106,10 +83,6 @@ public final class UnitOfWork {
         uniqueValues = null;
         missingEntity = null;
         missingKey = null;
-    }
-
-    SqlSession session() {
-        return statements.session();
     }
 
     Statements statements() {
