@@ -2,6 +2,7 @@ package org.elibrary;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -242,23 +243,25 @@ class AsyncLibraryIT {
         }
     }
 
-    @org.junit.jupiter.api.Test
-    void onSqliteATimeoutAlsoStopsStatementsOnThePhysicalConnection() {
-        // The catalog keeps its SQLite statements prepared on the physical connection, out of sight of the
-        // async facade's statement tracking: a cancel must interrupt that connection instead.
-        try (Library library = open(TestDatabases.newDatabaseUrl(Backend.SQLITE))) {
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aTimeoutAlsoStopsStatementsOnThePhysicalConnection(Backend backend) {
+        // The catalog keeps its statements prepared on the physical connection, out of sight of the async
+        // facade's statement tracking: a cancel must reach that connection instead (SQLite: an interrupt;
+        // PostgreSQL: a cancel request).
+        try (Library library = open(TestDatabases.newDatabaseUrl(backend))) {
             library.authors().create("Before");
             AsyncLibrary quick = library.async().withTimeout(Duration.ofSeconds(1));
 
             CompletableFuture<Long> write = quick.inTransaction(tx -> {
                 tx.authors().create("Timeout Victim");
-                return longPhysicalStatement(library);
+                return longStatement(library, backend, true);
             });
             assertThat(write).failsWithin(BOUND).withThrowableThat()
                     .havingCause().isInstanceOf(DatabaseUnavailableException.class)
                     .withMessageStartingWith("statement timed out after 1s");
 
-            CompletableFuture<Long> read = quick.read(() -> longPhysicalStatement(library));
+            CompletableFuture<Long> read = quick.read(() -> longStatement(library, backend, true));
             assertThat(read).failsWithin(BOUND).withThrowableThat()
                     .havingCause().isInstanceOf(DatabaseUnavailableException.class)
                     .withMessageStartingWith("statement timed out after 1s");
@@ -272,25 +275,25 @@ class AsyncLibraryIT {
         }
     }
 
-    private static long longPhysicalStatement(Library library) {
-        return library.sessions().read(null, uow -> {
-            try (Statement statement = uow.connection().unwrap(org.sqlite.SQLiteConnection.class).createStatement();
-                 ResultSet rows = statement.executeQuery("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1"
-                         + " FROM c WHERE x < 5000000000) SELECT count(*) FROM c")) {
-                rows.next();
-                return rows.getLong(1);
-            }
-        });
-    }
-
     /** A statement that runs for minutes unless cancelled, through the catalog's own execution path. */
     private static long longStatement(Library library, Backend backend) {
+        return longStatement(library, backend, false);
+    }
+
+    /**
+     * The same, on the connection the unit of work hands out or, with {@code physical}, on the driver's
+     * connection behind it (where the catalog keeps its prepared statements).
+     */
+    private static long longStatement(Library library, Backend backend, boolean physical) {
         String sql = backend == Backend.POSTGRESQL
                 ? "SELECT 1 FROM pg_sleep(60)"
                 : "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 5000000000)"
                         + " SELECT count(*) FROM c";
         return library.sessions().read(null, uow -> {
-            try (Statement statement = uow.connection().createStatement();
+            Connection connection = !physical ? uow.connection()
+                    : backend == Backend.SQLITE ? uow.connection().unwrap(org.sqlite.SQLiteConnection.class)
+                    : uow.connection().unwrap(org.postgresql.jdbc.PgConnection.class);
+            try (Statement statement = connection.createStatement();
                  ResultSet rows = statement.executeQuery(sql)) {
                 rows.next();
                 return rows.getLong(1);
