@@ -45,6 +45,11 @@ import org.elibrary.LibraryOverloadedException;
  *       its future, instead of handing it to another thread while the permit sits unused (if a dependent stage
  *       of the caller keeps it busy longer than a sweeper tick, the sweeper hands that call to another
  *       thread, so a slow stage delays a queued call by at most about {@link #TICK_MILLIS} ms);</li>
+ *   <li>a call submitted by a dependent stage running on that thread (the next step of a chain such as
+ *       {@code findDetails(id).thenCompose(d -> ...)}) runs there too, once the stage has returned, when its
+ *       lane has a free permit: asynchronous code that issues one call after another stays on one thread
+ *       (a loop, not recursion, however long the chain). A stage that waits for such a call
+ *       ({@code join()}) runs it on the spot rather than waiting for the sweeper to hand it on;</li>
  *   <li>on platform threads, the thread that just finished spins for {@link #SPIN_MICROS} µs for the next
  *       call before it parks ({@link WorkerPool});</li>
  *   <li>a caller that waits ({@code join()}, {@code get()}) for a call that is likely quick spins about as
@@ -89,8 +94,11 @@ public final class AsyncEngine implements AutoCloseable {
     /** How many callers may spin in join() at once: one core is left for the calls themselves. */
     private static final int MAX_JOIN_SPINNERS = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
 
-    /** The engine whose future this thread is completing (so close() from a dependent stage waits not for itself). */
-    private static final ThreadLocal<AsyncEngine> COMPLETING = new ThreadLocal<>();
+    /**
+     * The run of calls this thread is in while it completes a future of an engine: calls that the future's
+     * dependent stages submit are held for it (see submit), and close() from a stage does not wait for itself.
+     */
+    private static final ThreadLocal<Run> COMPLETING = new ThreadLocal<>();
 
     private static final int NEW = 0;
     private static final int RUNNING = 1;
@@ -101,6 +109,8 @@ public final class AsyncEngine implements AutoCloseable {
     private final int queueCapacity;
     private final Duration defaultTimeout;
     private final Duration closeTimeout;
+    /** How long a call held for a thread may wait for it before the sweeper gives it to another thread. */
+    private final long holdLimitNanos;
     private final Executor executor;
     private final ExecutorService ownedExecutor;
     private final Set<Thread> ownedThreads = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -135,6 +145,7 @@ public final class AsyncEngine implements AutoCloseable {
         this.queueCapacity = builder.queueCapacity;
         this.defaultTimeout = builder.defaultTimeout;
         this.closeTimeout = builder.closeTimeout;
+        this.holdLimitNanos = builder.holdLimit.toNanos();
         if (builder.executor == null) {
             this.ownedExecutor = AsyncThreads.newExecutor(builder.virtualThreads, ownedThreads);
             this.executor = ownedExecutor;
@@ -197,6 +208,10 @@ public final class AsyncEngine implements AutoCloseable {
         CallFuture<T> future = new CallFuture<>(this);
         Task<T> task = new Task<>(lane, work, effective, future);
         future.bind(task);
+        // submitted by a dependent stage of a call of this engine, on the thread that completed it: that thread
+        // runs the call once the stage has returned, instead of waking another thread for it
+        Run run = COMPLETING.get();
+        boolean hold = run != null && run.engine == this;
         boolean start;
         lock.lock();
         try {
@@ -207,7 +222,10 @@ public final class AsyncEngine implements AutoCloseable {
             }
             if (lane.running < lane.permits) {
                 lane.running++;
-                start = true;
+                start = !hold;
+                if (hold) {
+                    holdForCurrentThread(task);
+                }
             } else if (queued < queueCapacity) {
                 lane.queue.addLast(task);
                 queued++;
@@ -224,6 +242,8 @@ public final class AsyncEngine implements AutoCloseable {
         }
         if (start) {
             dispatch(task);
+        } else if (hold && task.holder != null) {
+            run.next.addLast(task);
         }
         return future;
     }
@@ -293,16 +313,59 @@ public final class AsyncEngine implements AutoCloseable {
         try {
             Task<?> next = release(task);
             if (next != null) {
-                while (!held.isEmpty() && held.peekFirst().claimed != 0) {
-                    held.pollFirst();
-                }
-                next.heldSince = System.nanoTime();
-                held.addLast(next);
-                startSweeperIfNeeded();
+                holdForCurrentThread(next);
             }
             return next;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** With the lock held: {@code task} (which has a permit) is this thread's to run next, or the sweeper's. */
+    private void holdForCurrentThread(Task<?> task) {
+        while (!held.isEmpty() && held.peekFirst().claimed != 0) {
+            held.pollFirst();
+        }
+        task.holder = Thread.currentThread();
+        task.heldSince = System.nanoTime();
+        held.addLast(task);
+        startSweeperIfNeeded();
+    }
+
+    /**
+     * Runs {@code first}, then the calls held for this thread meanwhile (the lane's next queued call, calls
+     * submitted by dependent stages), one after another: a loop, not recursion.
+     */
+    private void runFrom(Task<?> first) {
+        Run run = new Run(this);
+        execute(first, run);
+        runHeld(run);
+    }
+
+    private void runHeld(Run run) {
+        for (Task<?> next = run.next.pollFirst(); next != null; next = run.next.pollFirst()) {
+            if (next.claim()) { // else the sweeper, or a join() on this thread, has run it
+                execute(next, run);
+            }
+        }
+    }
+
+    /**
+     * A caller on this thread waits for {@code task}, which is held for this very thread (it was submitted by
+     * a dependent stage running here): it would wait for itself until the sweeper gave the call to another
+     * thread, so it runs it now.
+     */
+    void runHeldHere(Task<?> task) {
+        if (task.holder != Thread.currentThread() || !task.claim()) {
+            return;
+        }
+        Run run = COMPLETING.get();
+        if (run != null && run.engine == this) {
+            execute(task, run); // the calls it makes held run after the current stage, in order
+        } else {
+            Run own = new Run(this);
+            execute(task, own);
+            runHeld(own);
         }
     }
 
@@ -318,8 +381,8 @@ public final class AsyncEngine implements AutoCloseable {
         }
     }
 
-    /** Runs a call; returns the next call this thread should run (see releaseAndHold), or null. */
-    private <T> Task<?> execute(Task<T> task) {
+    /** Runs a call; the calls this thread should run next go to {@code run} (see releaseAndHold). */
+    private <T> void execute(Task<T> task, Run run) {
         if (!task.state.compareAndSet(NEW, RUNNING) || task.future.isDone()) {
             stopCancelling(task);
             Task<?> next = release(task);
@@ -327,7 +390,7 @@ public final class AsyncEngine implements AutoCloseable {
             if (next != null) {
                 dispatch(next);
             }
-            return null;
+            return;
         }
         boolean abandoned;
         lock.lock();
@@ -352,7 +415,7 @@ public final class AsyncEngine implements AutoCloseable {
                     "the library closed before this call started; it never ran"));
             release(task);
             done();
-            return null;
+            return;
         }
         T value = null;
         Throwable failure = null;
@@ -370,9 +433,15 @@ public final class AsyncEngine implements AutoCloseable {
         // caller's dependent stages make that take longer than a sweeper tick, the sweeper hands it to
         // another thread instead (see sweep()).
         Task<?> next = releaseAndHold(task);
+        if (next != null) {
+            run.next.addLast(next);
+        }
         sampleCallTime(System.nanoTime() - task.submitted);
-        // the caller's dependent stages run inside complete(); one of them may close the library
-        COMPLETING.set(this);
+        // the caller's dependent stages run inside complete(); one of them may close the library, or submit
+        // calls (held for this thread)
+        Run outer = COMPLETING.get();
+        COMPLETING.set(run);
+        run.completing++;
         try {
             if (failure == null) {
                 task.future.complete(value);
@@ -380,10 +449,14 @@ public final class AsyncEngine implements AutoCloseable {
                 task.future.completeExceptionally(translate(failure, task.handle.reason(), timedOut(task)));
             }
         } finally {
-            COMPLETING.remove();
+            run.completing--;
+            if (outer == null) {
+                COMPLETING.remove();
+            } else {
+                COMPLETING.set(outer);
+            }
             done();
         }
-        return next != null && next.claim() ? next : null;
     }
 
     /**
@@ -493,14 +566,13 @@ public final class AsyncEngine implements AutoCloseable {
                         }
                     }
                 }
-                long tick = TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS);
                 for (java.util.Iterator<Task<?>> it = held.iterator(); it.hasNext(); ) {
                     Task<?> next = it.next();
                     if (next.claimed != 0) {
                         it.remove();
                     } else {
                         watching = true;
-                        if (now - next.heldSince >= tick && next.claim()) {
+                        if (now - next.heldSince >= holdLimitNanos && next.claim()) {
                             // its thread is still busy in a dependent stage of the previous call
                             it.remove();
                             rescued.add(next);
@@ -576,7 +648,7 @@ public final class AsyncEngine implements AutoCloseable {
             try {
                 closed = true;
                 awaitIdle(closeTimeout);
-                if (outstanding > (COMPLETING.get() == this ? 1 : 0)) {
+                if (outstanding > completingHere()) {
                     aborting = true;
                     for (Lane lane : lanes()) {
                         notStarted.addAll(lane.queue);
@@ -616,7 +688,7 @@ public final class AsyncEngine implements AutoCloseable {
                 }
             }
             stopSweeper();
-            if (ownedExecutor != null && COMPLETING.get() == this) {
+            if (ownedExecutor != null && completingHere() > 0) {
                 // closed from a dependent stage on one of our threads: it cannot wait for its own exit
                 ownedExecutor.shutdown();
             } else if (ownedExecutor != null) {
@@ -648,13 +720,31 @@ public final class AsyncEngine implements AutoCloseable {
     /** With the lock held: waits until nothing is outstanding or the time is up (or the thread is interrupted). */
     private void awaitIdle(Duration limit) {
         long remaining = limit.toNanos();
-        int self = COMPLETING.get() == this ? 1 : 0;
+        int self = completingHere();
         try {
             while (outstanding > self && remaining > 0) {
                 remaining = idle.awaitNanos(remaining);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** How many futures of this engine this thread is completing (nested when a stage ran a held call). */
+    private int completingHere() {
+        Run run = COMPLETING.get();
+        return run != null && run.engine == this ? run.completing : 0;
+    }
+
+    /** One thread's run of calls of an engine: the calls held for it to run next, in order. */
+    private static final class Run {
+        final AsyncEngine engine;
+        final ArrayDeque<Task<?>> next = new ArrayDeque<>(2);
+        /** Futures this thread is completing now (more than one when a stage ran a held call). */
+        int completing;
+
+        Run(AsyncEngine engine) {
+            this.engine = engine;
         }
     }
 
@@ -737,6 +827,8 @@ public final class AsyncEngine implements AutoCloseable {
         /** Whether a thread holds this call to run it next (see releaseAndHold); 1 once one has claimed it. */
         volatile int claimed;
         long heldSince;
+        /** The thread that holds this call, or null if it was dispatched; set under the lock, before publication. */
+        volatile Thread holder;
 
         /** Whether the caller (the holding thread, or the sweeper) is the one that runs this held call. */
         boolean claim() {
@@ -745,10 +837,7 @@ public final class AsyncEngine implements AutoCloseable {
 
         @Override
         public void run() {
-            Task<?> next = execute(this);
-            while (next != null) { // a loop, not recursion: a busy lane hands one call after another
-                next = execute(next);
-            }
+            runFrom(this);
         }
     }
 
@@ -761,6 +850,7 @@ public final class AsyncEngine implements AutoCloseable {
         private Duration closeTimeout = Duration.ofSeconds(10);
         private Executor executor;
         private boolean virtualThreads = true;
+        private Duration holdLimit = Duration.ofMillis(TICK_MILLIS);
 
         private Builder() {
         }
@@ -801,6 +891,15 @@ public final class AsyncEngine implements AutoCloseable {
         /** Whether the engine's own executor uses virtual threads where the JDK has them (default true). */
         public Builder virtualThreads(boolean enabled) {
             this.virtualThreads = enabled;
+            return this;
+        }
+
+        /**
+         * How long a call held for the thread that will run it next may wait before the sweeper hands it to
+         * another thread (default one tick); for tests that need the hand-off not to happen.
+         */
+        Builder holdLimit(Duration limit) {
+            this.holdLimit = Objects.requireNonNull(limit, "holdLimit");
             return this;
         }
 

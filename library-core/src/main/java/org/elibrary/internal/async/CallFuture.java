@@ -3,6 +3,8 @@ package org.elibrary.internal.async;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The future of one engine call (or of a stage that depends on one): a plain {@link CompletableFuture} that
@@ -59,14 +61,30 @@ final class CallFuture<T> extends CompletableFuture<T> {
 
     @Override
     public T join() {
+        runIfHeldHere();
         awaitBriefly();
         return super.join();
     }
 
     @Override
     public T get() throws InterruptedException, ExecutionException {
+        runIfHeldHere();
         awaitBriefly();
         return super.get();
+    }
+
+    @Override
+    public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
+        runIfHeldHere();
+        return super.get(timeout, unit);
+    }
+
+    /** A stage on an engine thread submitted this call and now waits for it: the call is this thread's to run. */
+    private void runIfHeldHere() {
+        AsyncEngine.Task<T> call = task;
+        if (call != null && call.holder == Thread.currentThread() && !isDone()) {
+            engine.runHeldHere(call);
+        }
     }
 
     @Override

@@ -65,6 +65,14 @@ class AsyncEngineTest {
         };
     }
 
+    /** A read call that has started and runs until {@code gate} opens. */
+    private static CompletableFuture<String> runningUntil(CountDownLatch gate, AsyncEngine engine) {
+        CountDownLatch started = new CountDownLatch(1);
+        CompletableFuture<String> call = engine.read(blockingOn(gate, started, "gated"), null);
+        await(started);
+        return call;
+    }
+
     private static void await(CountDownLatch latch) {
         try {
             if (!latch.await(30, TimeUnit.SECONDS)) {
@@ -420,6 +428,74 @@ class AsyncEngineTest {
         }
         // one writer permit: the calls ran one at a time, in submission order
         assertThat(order).hasSize(3000).isSorted();
+        awaitOutstanding(engine, 0);
+    }
+
+    @Test
+    void aCallSubmittedByADependentStageRunsOnThatThreadOnceTheStageHasReturned() {
+        // (the hold limit only keeps a descheduled thread on a busy machine from having its call handed on)
+        AsyncEngine engine = engine(AsyncEngine.builder().readPermits(2).holdLimit(Duration.ofMinutes(1)));
+        CountDownLatch gate = gate();
+        CompletableFuture<String> first = runningUntil(gate, engine);
+        AtomicBoolean stageReturned = new AtomicBoolean();
+        AtomicReference<Thread> stageThread = new AtomicReference<>();
+        // registered before the first call completes: runs on its thread, inside complete()
+        CompletableFuture<Boolean> chained = first.thenCompose(value -> {
+            stageThread.set(Thread.currentThread());
+            CompletableFuture<Boolean> next = engine.read(
+                    () -> Thread.currentThread() == stageThread.get() && stageReturned.get(), null);
+            stageReturned.set(true);
+            return next;
+        });
+        gate.countDown();
+        // on the same thread, after the stage (a permit was free: no other thread is woken for it)
+        assertThat(chained).succeedsWithin(WAIT).isEqualTo(true);
+        awaitOutstanding(engine, 0);
+    }
+
+    @Test
+    void aStageThatWaitsForTheCallItSubmittedRunsItItself() {
+        // the call is held for the stage's thread; waiting for it there must not wait for the sweeper
+        AsyncEngine engine = engine(AsyncEngine.builder().readPermits(1).holdLimit(Duration.ofMinutes(1)));
+        CountDownLatch gate = gate();
+        CompletableFuture<String> first = runningUntil(gate, engine);
+        CompletableFuture<Boolean> stage = first.thenApply(value -> {
+            Thread stageThread = Thread.currentThread();
+            return engine.read(() -> Thread.currentThread() == stageThread, null).join();
+        });
+        gate.countDown();
+        assertThat(stage).succeedsWithin(WAIT).isEqualTo(true);
+        awaitOutstanding(engine, 0);
+    }
+
+    @Test
+    void aLongChainOfCallsEachSubmittedFromThePreviousCompletionNeitherRecursesNorHops() {
+        AsyncEngine engine = engine(AsyncEngine.builder().readPermits(1).holdLimit(Duration.ofMinutes(1)));
+        int calls = 20_000;
+        AtomicInteger ran = new AtomicInteger();
+        Set<Thread> threads = ConcurrentHashMap.newKeySet();
+        CompletableFuture<Integer> finished = new CompletableFuture<>();
+        CountDownLatch gate = gate();
+        Runnable[] step = new Runnable[1];
+        step[0] = () -> engine.read(() -> {
+            threads.add(Thread.currentThread());
+            return ran.incrementAndGet();
+        }, null).whenComplete((n, failure) -> {
+            if (failure != null) {
+                finished.completeExceptionally(failure);
+            } else if (n == calls) {
+                finished.complete(n);
+            } else {
+                step[0].run();
+            }
+        });
+        // the chain starts from the completion of a call, on an engine thread
+        runningUntil(gate, engine).thenRun(step[0]);
+        gate.countDown();
+        assertThat(finished).succeedsWithin(WAIT).isEqualTo(calls);
+        // every call after the first ran on the thread that completed the previous one (a loop there, not
+        // recursion: 20,000 nested calls would overflow the stack)
+        assertThat(threads).hasSize(1);
         awaitOutstanding(engine, 0);
     }
 

@@ -9,9 +9,9 @@ import org.elibrary.LibrarySettings;
 
 /**
  * The workload through the library's CompletableFuture facade ({@link Library#async()}, default executor).
- * Sequential phases wait for each future before issuing the next, as a sequential caller of an async API
- * does; the concurrent phase keeps {@link Workload#CONCURRENT_CALLERS} futures outstanding
- * ({@link AsyncBenchImpl}).
+ * The harness chains the calls of the sequential phases (each issued from the previous one's completion) and
+ * keeps {@link Workload#CONCURRENT_CALLERS} futures outstanding in the concurrent phase ({@link AsyncBenchImpl});
+ * the import waits for each batch's future ({@code join()}) before issuing the next.
  */
 final class AsyncImpl implements AsyncBenchImpl {
     private final Library library;
@@ -76,7 +76,12 @@ final class AsyncImpl implements AsyncBenchImpl {
 
     @Override
     public List<String> searchTitles(String query, int limit) {
-        return async.books().searchTitles(query, limit).thenApply(SyncImpl::titles).join();
+        return searchTitlesAsync(query, limit).join();
+    }
+
+    @Override
+    public CompletableFuture<List<String>> searchTitlesAsync(String query, int limit) {
+        return async.books().searchTitles(query, limit).thenApply(SyncImpl::titles);
     }
 
     @Override
@@ -91,9 +96,16 @@ final class AsyncImpl implements AsyncBenchImpl {
 
     @Override
     public void deleteBook(int bookId) {
-        if (!async.books().delete(bookId).join()) {
-            throw new IllegalStateException("book " + bookId + " was not there to delete");
-        }
+        deleteBookAsync(bookId).join();
+    }
+
+    @Override
+    public CompletableFuture<?> deleteBookAsync(int bookId) {
+        return async.books().delete(bookId).thenAccept(deleted -> {
+            if (!deleted) {
+                throw new IllegalStateException("book " + bookId + " was not there to delete");
+            }
+        });
     }
 
     @Override

@@ -224,6 +224,11 @@ public final class Benchmark {
             log.line(impl + ": details");
             PhaseErrors errors = new PhaseErrors();
             PhaseClock clock = PhaseClock.start(serverCpu);
+            if (target instanceof AsyncBenchImpl async) {
+                Chain.run(w.detailsOps, errors, k -> async.detailsAsync(Workload.id(w.detailsBookRow(k)))
+                        .thenAccept(details -> checkDetails(k, w.detailsBookRow(k), details, errors)));
+                return result("details", w.detailsOps, clock, errors);
+            }
             for (int k = 0; k < w.detailsOps; k++) {
                 try {
                     checkDetails(k, w.detailsBookRow(k), target.details(Workload.id(w.detailsBookRow(k))), errors);
@@ -238,12 +243,14 @@ public final class Benchmark {
             log.line(impl + ": search");
             PhaseErrors errors = new PhaseErrors();
             PhaseClock clock = PhaseClock.start(serverCpu);
+            if (target instanceof AsyncBenchImpl async) {
+                Chain.run(w.searchOps, errors, k -> async.searchTitlesAsync(w.searchQuery(k), Workload.SEARCH_LIMIT)
+                        .thenAccept(titles -> checkSearch(k, titles, errors)));
+                return result("search", w.searchOps, clock, errors);
+            }
             for (int k = 0; k < w.searchOps; k++) {
                 try {
-                    List<String> titles = target.searchTitles(w.searchQuery(k), Workload.SEARCH_LIMIT);
-                    if (!titles.equals(w.expectedSearchTitles(k))) {
-                        errors.add(k, "search '" + w.searchQuery(k) + "' returned " + titles);
-                    }
+                    checkSearch(k, target.searchTitles(w.searchQuery(k), Workload.SEARCH_LIMIT), errors);
                 } catch (RuntimeException e) {
                     errors.add(k, e);
                 }
@@ -333,6 +340,10 @@ public final class Benchmark {
             log.line(impl + ": delete");
             PhaseErrors errors = new PhaseErrors();
             PhaseClock clock = PhaseClock.start(serverCpu);
+            if (target instanceof AsyncBenchImpl async) {
+                Chain.run(w.deleteOps, errors, k -> async.deleteBookAsync(Workload.id(w.deleteBookRow(k))));
+                return result("delete", w.deleteOps, clock, errors);
+            }
             for (int k = 0; k < w.deleteOps; k++) {
                 try {
                     target.deleteBook(Workload.id(w.deleteBookRow(k)));
@@ -341,6 +352,12 @@ public final class Benchmark {
                 }
             }
             return result("delete", w.deleteOps, clock, errors);
+        }
+
+        private void checkSearch(int k, List<String> titles, PhaseErrors errors) {
+            if (!titles.equals(w.expectedSearchTitles(k))) {
+                errors.add(k, "search '" + w.searchQuery(k) + "' returned " + titles);
+            }
         }
 
         private void checkDetails(int k, int row, BenchImpl.DetailsView details, PhaseErrors errors) {
