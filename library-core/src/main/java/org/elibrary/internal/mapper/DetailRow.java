@@ -8,4 +8,9 @@ public record DetailRow(int kind, long id, String text, long userId, String user
     public static final int BOOK = 0;
     public static final int AUTHOR = 1;
     public static final int COMMENT = 2;
+
+    /** A book or author row: no user. */
+    public DetailRow(int kind, long id, String text) {
+        this(kind, id, text, 0, null);
+    }
 }

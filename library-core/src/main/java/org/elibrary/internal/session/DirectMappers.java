@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.ibatis.executor.keygen.NoKeyGenerator;
 import org.apache.ibatis.mapping.BoundSql;
+import org.apache.ibatis.mapping.Discriminator;
 import org.apache.ibatis.mapping.MappedStatement;
 import org.apache.ibatis.mapping.ParameterMapping;
 import org.apache.ibatis.mapping.ParameterMode;
@@ -171,6 +172,46 @@ final class DirectMappers {
                 && typeHandlers.hasTypeHandler(map.getType())) {
             return new ScalarReader(map.getType(), typeHandlers.getTypeHandler(map.getType()));
         }
+        if (map.getDiscriminator() != null) {
+            return discriminatingReader(map, element);
+        }
+        return constructorReader(map);
+    }
+
+    /**
+     * A result map with no mappings of its own whose {@code <discriminator>} on an {@code int} column picks,
+     * per row, one of several constructor result maps (rows of different kinds in one result, each reading
+     * only the columns its kind has).
+     */
+    private RowReader discriminatingReader(ResultMap map, Class<?> element) {
+        Discriminator discriminator = map.getDiscriminator();
+        ResultMapping column = discriminator.getResultMapping();
+        if (!map.getResultMappings().isEmpty() || Boolean.TRUE.equals(map.getAutoMapping())
+                || column.getColumn() == null || column.getJavaType() != int.class) {
+            return null;
+        }
+        Map<String, String> cases = discriminator.getDiscriminatorMap();
+        int[] values = new int[cases.size()];
+        ConstructorReader[] readers = new ConstructorReader[cases.size()];
+        int i = 0;
+        for (Map.Entry<String, String> entry : cases.entrySet()) {
+            ResultMap caseMap = configuration.getResultMap(entry.getValue());
+            ConstructorReader reader = caseMap.getDiscriminator() == null && element.isAssignableFrom(caseMap.getType())
+                    ? constructorReader(caseMap) : null;
+            if (reader == null) {
+                return null;
+            }
+            try {
+                values[i] = Integer.parseInt(entry.getKey().trim());
+            } catch (NumberFormatException e) {
+                return null;
+            }
+            readers[i++] = reader;
+        }
+        return new DiscriminatingReader(column.getColumn(), values, readers);
+    }
+
+    private ConstructorReader constructorReader(ResultMap map) {
         List<ResultMapping> arguments = map.getConstructorResultMappings();
         if (arguments.isEmpty() || map.getResultMappings().size() != arguments.size() || map.getDiscriminator() != null
                 || Boolean.TRUE.equals(map.getAutoMapping()) || map.hasNestedResultMaps() || map.hasNestedQueries()) {
@@ -508,19 +549,40 @@ final class DirectMappers {
             if (columns == null) {
                 // a given SQL text always yields the same columns in the same order
                 columns = new int[columnNames.length];
-                for (int i = 0; i < columns.length; i++) {
-                    columns[i] = rs.findColumn(columnNames[i]);
-                }
+                resolve(rs, columns, 0);
                 sql.columns = columns;
             }
             return columns;
         }
 
+        /** Writes the positions of this reader's columns into {@code columns} from {@code offset}. */
+        void resolve(ResultSet rs, int[] columns, int offset) throws SQLException {
+            for (int i = 0; i < columnNames.length; i++) {
+                columns[offset + i] = rs.findColumn(columnNames[i]);
+            }
+        }
+
+        int width() {
+            return columnNames.length;
+        }
+
         @Override
         public Object read(ResultSet rs, int[] columns) throws SQLException {
-            Object[] values = new Object[columns.length];
+            return read(rs, columns, 0, 0, 0);
+        }
+
+        /**
+         * Builds a record from the columns at {@code columns[offset...]}; the column at position {@code known}
+         * (0 for none) was read already as the int {@code knownValue} and is not read again.
+         */
+        Object read(ResultSet rs, int[] columns, int offset, int known, int knownValue) throws SQLException {
+            Object[] values = new Object[columnNames.length];
             for (int i = 0; i < values.length; i++) {
-                int column = columns[i];
+                int column = columns[offset + i];
+                if (column == known && javaTypes[i] == int.class) {
+                    values[i] = knownValue;
+                    continue;
+                }
                 Class<?> type = javaTypes[i];
                 if (type == long.class) {
                     values[i] = rs.getLong(column);
@@ -546,6 +608,59 @@ final class DirectMappers {
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException("cannot create " + constructor.getDeclaringClass().getName(), e);
             }
+        }
+    }
+
+    /** Rows of several kinds: the discriminator column's value picks the constructor reader of each row. */
+    private static final class DiscriminatingReader implements RowReader {
+        private final String columnName;
+        private final int[] values;
+        private final ConstructorReader[] readers;
+        /** Where each reader's columns start in the positions array (after the discriminator's, at 0). */
+        private final int[] offsets;
+        private final int width;
+
+        DiscriminatingReader(String columnName, int[] values, ConstructorReader[] readers) {
+            this.columnName = columnName;
+            this.values = values;
+            this.readers = readers;
+            this.offsets = new int[readers.length];
+            int next = 1;
+            for (int i = 0; i < readers.length; i++) {
+                offsets[i] = next;
+                next += readers[i].width();
+            }
+            this.width = next;
+        }
+
+        @Override
+        public int[] columns(Sql sql, ResultSet rs) throws SQLException {
+            int[] columns = sql.columns;
+            if (columns == null) {
+                columns = new int[width];
+                columns[0] = rs.findColumn(columnName);
+                for (int i = 0; i < readers.length; i++) {
+                    readers[i].resolve(rs, columns, offsets[i]);
+                }
+                sql.columns = columns;
+            }
+            return columns;
+        }
+
+        @Override
+        public Object read(ResultSet rs, int[] columns) throws SQLException {
+            int value = rs.getInt(columns[0]);
+            for (int i = 0; i < values.length; i++) {
+                if (values[i] == value) {
+                    if (value == 0 && rs.wasNull()) {
+                        break;
+                    }
+                    return readers[i].read(rs, columns, offsets[i], columns[0], value);
+                }
+            }
+            // MyBatis would map it with the parent result map, which has no mappings: a query that went wrong
+            throw new IllegalStateException("no <case> of the discriminator on column " + columnName + " for value "
+                    + (rs.wasNull() ? "NULL" : String.valueOf(value)));
         }
     }
 }
