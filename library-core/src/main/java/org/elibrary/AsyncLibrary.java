@@ -33,7 +33,10 @@ import org.elibrary.internal.db.Database;
  * as many calls run at once as the library has connections; on SQLite, writes additionally queue for the
  * single writer connection in submission order while reads run beside them. A future completes on the thread
  * that ran its call, after the call has released its connection, so non-async dependent stages
- * ({@code thenApply}) run there; they should not block.
+ * ({@code thenApply}) run there; they should not block. A call made from such a stage (the next step of a
+ * chain, {@code thenCompose(...)}) runs on that same library thread once the stage has returned, when a
+ * connection is free: chaining calls costs no thread hand-off, where blocking in {@code join()} per call
+ * does.
  *
  * <p><b>Results and failures.</b> A future that completed normally means the call's work is committed. A
  * failed future means nothing of the call was committed; its exception (the cause of the

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -23,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import org.elibrary.domain.Book;
 import org.elibrary.domain.BookDetails;
 import org.elibrary.domain.BookWithAuthors;
 import org.elibrary.domain.CatalogCounts;
@@ -354,6 +356,31 @@ class AsyncLibraryIT {
             assertThat(library.users().findByUsername("inside")).isEmpty();
             assertThat(async.books().linkAuthor(1L, 1L)).failsWithin(BOUND).withThrowableThat()
                     .havingCause().isInstanceOf(NotFoundException.class);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aCallMadeAndAwaitedInATransactionOfAStageOnALibraryThreadRunsOutsideIt(Backend backend) {
+        // a call made from a stage on a library thread is held for that thread (chained calls cost no
+        // hand-off); waiting for it there must neither wait for itself nor run it inside the stage's transaction
+        try (Library library = open(TestDatabases.newDatabaseUrl(backend))) {
+            AsyncLibrary async = library.async();
+            CountDownLatch gate = new CountDownLatch(1);
+            CompletableFuture<String> first = async.inTransaction(tx -> {
+                await(gate);
+                return "first";
+            });
+            // registered while the first call runs: the stage runs on its thread when it completes
+            CompletableFuture<Optional<Book>> seenFromInside = first.thenApply(value -> library.inTransaction(tx -> {
+                tx.books().create("not yet committed");
+                // another connection, outside this transaction: it cannot see the book
+                return async.books().findByTitle("not yet committed").join();
+            }));
+            gate.countDown();
+
+            assertThat(seenFromInside).succeedsWithin(BOUND).isEqualTo(Optional.empty());
+            assertThat(library.books().findByTitle("not yet committed")).isPresent();
         }
     }
 

@@ -49,7 +49,7 @@ import org.elibrary.LibraryOverloadedException;
  *       {@code findDetails(id).thenCompose(d -> ...)}) runs there too, once the stage has returned, when its
  *       lane has a free permit: asynchronous code that issues one call after another stays on one thread
  *       (a loop, not recursion, however long the chain). A stage that waits for such a call
- *       ({@code join()}) runs it on the spot rather than waiting for the sweeper to hand it on;</li>
+ *       ({@code join()}) hands it to another thread at once rather than after a tick;</li>
  *   <li>on platform threads, the thread that just finished spins for {@link #SPIN_MICROS} µs for the next
  *       call before it parks ({@link WorkerPool});</li>
  *   <li>a caller that waits ({@code join()}, {@code get()}) for a call that is likely quick spins about as
@@ -339,33 +339,22 @@ public final class AsyncEngine implements AutoCloseable {
     private void runFrom(Task<?> first) {
         Run run = new Run(this);
         execute(first, run);
-        runHeld(run);
-    }
-
-    private void runHeld(Run run) {
         for (Task<?> next = run.next.pollFirst(); next != null; next = run.next.pollFirst()) {
-            if (next.claim()) { // else the sweeper, or a join() on this thread, has run it
+            if (next.claim()) { // else the sweeper, or a join() on this thread, has handed it on
                 execute(next, run);
             }
         }
     }
 
     /**
-     * A caller on this thread waits for {@code task}, which is held for this very thread (it was submitted by
-     * a dependent stage running here): it would wait for itself until the sweeper gave the call to another
-     * thread, so it runs it now.
+     * A caller on this thread waits for {@code task}, which is held for this very thread (a dependent stage
+     * running here submitted it): it would wait for itself until the sweeper gave the call to another thread,
+     * so the call goes to another thread now. Not run here: the waiting stage may be inside a synchronous
+     * transaction of its own, which an asynchronous call must never join.
      */
-    void runHeldHere(Task<?> task) {
-        if (task.holder != Thread.currentThread() || !task.claim()) {
-            return;
-        }
-        Run run = COMPLETING.get();
-        if (run != null && run.engine == this) {
-            execute(task, run); // the calls it makes held run after the current stage, in order
-        } else {
-            Run own = new Run(this);
-            execute(task, own);
-            runHeld(own);
+    void handOnHeldBy(Thread waiter, Task<?> task) {
+        if (task.holder == waiter && task.claim()) {
+            dispatch(task);
         }
     }
 
@@ -450,11 +439,7 @@ public final class AsyncEngine implements AutoCloseable {
             }
         } finally {
             run.completing--;
-            if (outer == null) {
-                COMPLETING.remove();
-            } else {
-                COMPLETING.set(outer);
-            }
+            COMPLETING.set(outer); // not remove(): see CancellationHandle.callWith
             done();
         }
     }
@@ -730,7 +715,7 @@ public final class AsyncEngine implements AutoCloseable {
         }
     }
 
-    /** How many futures of this engine this thread is completing (nested when a stage ran a held call). */
+    /** 1 while this thread completes a future of this engine (close() from a stage must not wait for it). */
     private int completingHere() {
         Run run = COMPLETING.get();
         return run != null && run.engine == this ? run.completing : 0;
@@ -740,7 +725,7 @@ public final class AsyncEngine implements AutoCloseable {
     private static final class Run {
         final AsyncEngine engine;
         final ArrayDeque<Task<?>> next = new ArrayDeque<>(2);
-        /** Futures this thread is completing now (more than one when a stage ran a held call). */
+        /** Futures of this run that this thread is completing now (0 or 1). */
         int completing;
 
         Run(AsyncEngine engine) {

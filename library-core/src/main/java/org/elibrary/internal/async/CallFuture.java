@@ -61,29 +61,29 @@ final class CallFuture<T> extends CompletableFuture<T> {
 
     @Override
     public T join() {
-        runIfHeldHere();
+        handOnIfHeldHere();
         awaitBriefly();
         return super.join();
     }
 
     @Override
     public T get() throws InterruptedException, ExecutionException {
-        runIfHeldHere();
+        handOnIfHeldHere();
         awaitBriefly();
         return super.get();
     }
 
     @Override
     public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
-        runIfHeldHere();
+        handOnIfHeldHere();
         return super.get(timeout, unit);
     }
 
-    /** A stage on an engine thread submitted this call and now waits for it: the call is this thread's to run. */
-    private void runIfHeldHere() {
+    /** A stage on an engine thread submitted this call and now waits for it: the call must not wait for it. */
+    private void handOnIfHeldHere() {
         AsyncEngine.Task<T> call = task;
-        if (call != null && call.holder == Thread.currentThread() && !isDone()) {
-            engine.runHeldHere(call);
+        if (call != null && !isDone()) {
+            engine.handOnHeldBy(Thread.currentThread(), call);
         }
     }
 

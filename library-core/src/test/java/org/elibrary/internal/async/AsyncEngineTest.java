@@ -454,14 +454,16 @@ class AsyncEngineTest {
     }
 
     @Test
-    void aStageThatWaitsForTheCallItSubmittedRunsItItself() {
-        // the call is held for the stage's thread; waiting for it there must not wait for the sweeper
+    void aStageThatWaitsForTheCallItSubmittedHasItRunAtOnceOnAnotherThread() {
+        // the call is held for the stage's thread, which now waits for it: it goes to another thread at once,
+        // not after the hold limit (a minute here), and not on the waiting thread (which may be inside a
+        // synchronous transaction of its own)
         AsyncEngine engine = engine(AsyncEngine.builder().readPermits(1).holdLimit(Duration.ofMinutes(1)));
         CountDownLatch gate = gate();
         CompletableFuture<String> first = runningUntil(gate, engine);
         CompletableFuture<Boolean> stage = first.thenApply(value -> {
             Thread stageThread = Thread.currentThread();
-            return engine.read(() -> Thread.currentThread() == stageThread, null).join();
+            return engine.read(() -> Thread.currentThread() != stageThread, null).join();
         });
         gate.countDown();
         assertThat(stage).succeedsWithin(WAIT).isEqualTo(true);
