@@ -8,7 +8,8 @@ import org.elibrary.Backend;
 
 /**
  * A bare entry point for measuring without the CLI:
- * {@code java -cp library-cli.jar org.elibrary.examples.bench.BenchMain [sqlite|postgresql] [scale] [impl,impl…] [pgUrl]}.
+ * {@code java [-Dbench.warmup=N] -cp library-cli.jar org.elibrary.examples.bench.BenchMain [sqlite|postgresql] [scale]
+ * [impl,impl…] [pgUrl]}.
  * The CLI's {@code bench} command is the supported way; this one exists for profiling runs.
  */
 public final class BenchMain {
@@ -21,8 +22,9 @@ public final class BenchMain {
         List<String> impls = args.length > 2 ? Arrays.asList(args[2].split(",")) : BenchOptions.ALL_IMPLS;
         String pgUrl = args.length > 3 ? args[3] : null;
         int divisor = Integer.getInteger("bench.opsDivisor", 1);
+        int warmups = Integer.getInteger("bench.warmup", 0);
         BenchOptions options = new BenchOptions(backend, pgUrl, scale, impls,
-                Path.of(System.getProperty("java.io.tmpdir")), divisor);
+                Path.of(System.getProperty("java.io.tmpdir")), divisor, warmups);
         Benchmark.run(options, System.out, System.console() != null ? System.err : null);
     }
 }

@@ -20,9 +20,15 @@ import org.elibrary.Backend;
  *                   afterwards)
  * @param opsDivisor 1 runs the spec; a larger value divides the operation counts of phases 2 to 5 (not the
  *                   data). For tests only: results are then not the spec's workload.
+ * @param warmups    how many times each implementation first runs the whole workload, unmeasured and on a
+ *                   database of its own, in the same JVM: 0 (the spec) measures a cold JVM; 1 or more measures
+ *                   code the JIT compiler has already compiled, as in a long-running application
  */
 public record BenchOptions(Backend backend, String pgUrl, int scale, List<String> impls, Path workDir,
-                           int opsDivisor) {
+                           int opsDivisor, int warmups) {
+    /** At most this many warm-up runs per implementation. */
+    public static final int MAX_WARMUPS = 10;
+
     /** The implementation names, in the order the CLI runs them by default. */
     public static final List<String> ALL_IMPLS = List.of("async", "sync", "jdbc");
 
@@ -51,17 +57,26 @@ public record BenchOptions(Backend backend, String pgUrl, int scale, List<String
             throw new IllegalArgumentException("opsDivisor must be within 1.." + Workload.DELETE_OPS
                     + ", was " + opsDivisor);
         }
+        if (warmups < 0 || warmups > MAX_WARMUPS) {
+            throw new IllegalArgumentException("warmup must be within 0.." + MAX_WARMUPS + ", was " + warmups);
+        }
+    }
+
+    /** No warm-up: the spec's cold run. */
+    public BenchOptions(Backend backend, String pgUrl, int scale, List<String> impls, Path workDir, int opsDivisor) {
+        this(backend, pgUrl, scale, impls, workDir, opsDivisor, 0);
     }
 
     /** The spec's workload (no divisor). */
     public BenchOptions(Backend backend, String pgUrl, int scale, List<String> impls, Path workDir) {
-        this(backend, pgUrl, scale, impls, workDir, 1);
+        this(backend, pgUrl, scale, impls, workDir, 1, 0);
     }
 
     @Override
     public String toString() {
         // pgUrl may carry a password
         return "BenchOptions[backend=" + backend + ", pgUrl=" + (pgUrl == null ? "embedded" : "<given>")
-                + ", scale=" + scale + ", impls=" + impls + ", workDir=" + workDir + ", opsDivisor=" + opsDivisor + "]";
+                + ", scale=" + scale + ", impls=" + impls + ", workDir=" + workDir + ", opsDivisor=" + opsDivisor
+                + ", warmups=" + warmups + "]";
     }
 }

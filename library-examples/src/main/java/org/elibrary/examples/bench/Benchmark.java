@@ -67,6 +67,18 @@ public final class Benchmark {
 
     private static ImplResult runOne(String name, BenchOptions options, Workload workload, BenchDatabases databases,
                                      PrintStream jsonOut, Progress log) {
+        for (int run = 1; run <= options.warmups(); run++) {
+            log.line(name + ": warm-up run " + run + " of " + options.warmups() + " (not measured)");
+            runOnFreshDatabase(name, options, workload, databases, DISCARDED, log);
+        }
+        return runOnFreshDatabase(name, options, workload, databases, jsonOut, log);
+    }
+
+    /** Where warm-up runs print their JSON lines: nowhere. */
+    private static final PrintStream DISCARDED = new PrintStream(java.io.OutputStream.nullOutputStream());
+
+    private static ImplResult runOnFreshDatabase(String name, BenchOptions options, Workload workload,
+                                                 BenchDatabases databases, PrintStream jsonOut, Progress log) {
         String backend = backendName(options.backend());
         BenchDatabases.Fresh fresh = databases.newDatabase(name);
         try {
@@ -83,8 +95,10 @@ public final class Benchmark {
                 if (options.opsDivisor() != 1) {
                     settings.put("ops_divisor", options.opsDivisor());
                 }
+                if (options.warmups() != 0) {
+                    settings.put("warmup_runs", options.warmups());
+                }
                 JsonLines.settings(jsonOut, name, backend, options.scale(), settings);
-
                 Phases phases = new Phases(name, backend, workload, impl, log, databases::serverCpuNanos);
                 List<PhaseResult> results = new ArrayList<>();
                 results.add(emit(jsonOut, phases.importAll()));

@@ -36,6 +36,12 @@ final class BenchCommand implements Callable<Integer> {
             description = "Implementations to run, in order (default: async,sync,jdbc).")
     List<String> impls = new ArrayList<>(BenchOptions.ALL_IMPLS);
 
+    @Option(names = "--warmup", paramLabel = "N",
+            description = "First run the whole workload N times per implementation, unmeasured, on databases of "
+                    + "its own in the same JVM (default: 0, the spec's cold run; at most "
+                    + BenchOptions.MAX_WARMUPS + ").")
+    int warmups;
+
     /** Divides the operation counts of phases 2 to 5, for tests; results are then not the spec's workload. */
     @Option(names = "--ops-divisor", hidden = true)
     int opsDivisor = 1;
@@ -49,7 +55,7 @@ final class BenchCommand implements Callable<Integer> {
         BenchOptions options;
         try {
             options = new BenchOptions(backend(), pgUrl, scale, impls,
-                    Path.of(System.getProperty("java.io.tmpdir")), opsDivisor);
+                    Path.of(System.getProperty("java.io.tmpdir")), opsDivisor, warmups);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }

@@ -14,6 +14,7 @@ class BenchOptionsTest {
     @Test
     void defaultsToTheSpecsOperationCounts() {
         assertThat(new BenchOptions(Backend.SQLITE, null, 1, List.of("jdbc"), TMP).opsDivisor()).isEqualTo(1);
+        assertThat(new BenchOptions(Backend.SQLITE, null, 1, List.of("jdbc"), TMP).warmups()).isZero();
     }
 
     @Test
@@ -28,6 +29,10 @@ class BenchOptionsTest {
                 .hasMessageContaining("repeat");
         assertThatThrownBy(() -> new BenchOptions(Backend.SQLITE, "jdbc:postgresql://h/db", 1, List.of("jdbc"), TMP))
                 .hasMessageContaining("pgUrl");
+        assertThatThrownBy(() -> new BenchOptions(Backend.SQLITE, null, 1, List.of("jdbc"), TMP, 1, -1))
+                .hasMessageContaining("warmup");
+        assertThatThrownBy(() -> new BenchOptions(Backend.SQLITE, null, 1, List.of("jdbc"), TMP, 1,
+                BenchOptions.MAX_WARMUPS + 1)).hasMessageContaining("warmup");
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 import org.elibrary.Backend;
 import org.elibrary.testing.TestDatabases;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -66,5 +67,22 @@ class BenchmarkIT {
             }
             assertThat(lines[i * perImpl + 6]).matches(COUNTS_LINE);
         }
+    }
+
+    @Test
+    void aWarmUpRunIsNotPrintedAndTheMeasuredRunStartsFromAFreshDatabase() {
+        BenchOptions options = new BenchOptions(Backend.SQLITE, null, 1, List.of("async", "jdbc"), workDir,
+                OPS_DIVISOR, 1);
+        ByteArrayOutputStream json = new ByteArrayOutputStream();
+
+        List<ImplResult> results = Benchmark.run(options, new PrintStream(json, true, StandardCharsets.UTF_8), null);
+
+        // the measured run's own counts: a warm-up on the same database would have doubled the rows
+        Counts expected = new Workload(1, OPS_DIVISOR).expectedCounts();
+        assertThat(results).allSatisfy(result -> assertThat(result.counts()).isEqualTo(expected));
+        String[] lines = json.toString(StandardCharsets.UTF_8).split("\n");
+        assertThat(lines).hasSize(2 * 7);
+        assertThat(lines[0]).contains("\"warmup_runs\":1");
+        assertThat(lines[7]).contains("\"warmup_runs\":1");
     }
 }
