@@ -70,8 +70,11 @@ public final class Library implements AutoCloseable {
         // connections of asynchronous calls become cancellable (timeouts); synchronous calls are untouched
         this.database = CancellableDataSource.wrap(database);
         this.settings = settings;
-        // Prepared statements are cached per connection only on pools the library owns.
-        this.sessions = new Sessions(this.database, statementTimeout, settings != null);
+        // Prepared statements are cached per connection only on pools the library owns. Statements get a
+        // client-side timeout only where the server does not enforce one (pgjdbc's per-statement timer woke
+        // its timer thread on every execution: a thread switch per statement).
+        this.sessions = new Sessions(this.database, database.serverTimesStatements() ? null : statementTimeout,
+                settings != null);
         this.authors = new AuthorRepository(sessions, null);
         this.books = new BookRepository(sessions, null);
         this.users = new UserRepository(sessions, null);

@@ -216,9 +216,7 @@ public final class AsyncEngine implements AutoCloseable {
         lock.lock();
         try {
             if (closed) {
-                future.completeExceptionally(new LibraryClosedException(
-                        "the library is closed: it accepts no new calls"));
-                return future;
+                return refuseClosed(future);
             }
             if (lane.running < lane.permits) {
                 lane.running++;
@@ -231,10 +229,7 @@ public final class AsyncEngine implements AutoCloseable {
                 queued++;
                 start = false;
             } else {
-                future.completeExceptionally(new LibraryOverloadedException(
-                        "too many calls waiting: the async queue is full (capacity " + queueCapacity
-                                + "); retry later, or raise ASYNC_QUEUE_CAPACITY", queueCapacity));
-                return future;
+                return refuseOverloaded(future);
             }
             outstanding++;
         } finally {
@@ -245,6 +240,17 @@ public final class AsyncEngine implements AutoCloseable {
         } else if (hold && task.holder != null) {
             run.next.addLast(task);
         }
+        return future;
+    }
+
+    private <T> CompletableFuture<T> refuseClosed(CompletableFuture<T> future) {
+        future.completeExceptionally(new LibraryClosedException("the library is closed: it accepts no new calls"));
+        return future;
+    }
+
+    private <T> CompletableFuture<T> refuseOverloaded(CompletableFuture<T> future) {
+        future.completeExceptionally(new LibraryOverloadedException("too many calls waiting: the async queue is "
+                + "full (capacity " + queueCapacity + "); retry later, or raise ASYNC_QUEUE_CAPACITY", queueCapacity));
         return future;
     }
 
@@ -370,40 +376,12 @@ public final class AsyncEngine implements AutoCloseable {
         }
     }
 
-    /** Runs a call; the calls this thread should run next go to {@code run} (see releaseAndHold). */
+    /**
+     * Runs a call; the calls this thread should run next go to {@code run} (see releaseAndHold). The rare
+     * paths are methods of their own, which keeps this one small enough for the JIT compiler to inline.
+     */
     private <T> void execute(Task<T> task, Run run) {
-        if (!task.state.compareAndSet(NEW, RUNNING) || task.future.isDone()) {
-            stopCancelling(task);
-            Task<?> next = release(task);
-            done();
-            if (next != null) {
-                dispatch(next);
-            }
-            return;
-        }
-        boolean abandoned;
-        lock.lock();
-        try {
-            abandoned = aborting;
-            if (!abandoned) {
-                if (!task.timeout.isZero()) { // zero: no time limit
-                    task.deadline = System.nanoTime() + task.timeout.toNanos();
-                    task.limited = true;
-                    startSweeperIfNeeded();
-                }
-                running.add(task);
-                started++;
-            }
-        } finally {
-            lock.unlock();
-        }
-        if (abandoned) {
-            // handed to the executor, but it only got a thread after the close deadline
-            stopCancelling(task);
-            task.future.completeExceptionally(new LibraryClosedException(
-                    "the library closed before this call started; it never ran"));
-            release(task);
-            done();
+        if (!start(task)) {
             return;
         }
         T value = null;
@@ -426,8 +404,62 @@ public final class AsyncEngine implements AutoCloseable {
             run.next.addLast(next);
         }
         sampleCallTime(System.nanoTime() - task.submitted);
-        // the caller's dependent stages run inside complete(); one of them may close the library, or submit
-        // calls (held for this thread)
+        complete(task, value, failure, run);
+    }
+
+    /** Marks the call running, or settles it without running it (cancelled, or the engine is aborting). */
+    private boolean start(Task<?> task) {
+        if (!task.state.compareAndSet(NEW, RUNNING) || task.future.isDone()) {
+            notRun(task);
+            return false;
+        }
+        boolean abandoned;
+        lock.lock();
+        try {
+            abandoned = aborting;
+            if (!abandoned) {
+                if (!task.timeout.isZero()) { // zero: no time limit
+                    task.deadline = System.nanoTime() + task.timeout.toNanos();
+                    task.limited = true;
+                    startSweeperIfNeeded();
+                }
+                running.add(task);
+                started++;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (abandoned) {
+            abandon(task);
+            return false;
+        }
+        return true;
+    }
+
+    /** A call cancelled before it started: its permit goes to the next queued call. */
+    private void notRun(Task<?> task) {
+        stopCancelling(task);
+        Task<?> next = release(task);
+        done();
+        if (next != null) {
+            dispatch(next);
+        }
+    }
+
+    /** Handed to the executor, but it only got a thread after the close deadline. */
+    private void abandon(Task<?> task) {
+        stopCancelling(task);
+        task.future.completeExceptionally(new LibraryClosedException(
+                "the library closed before this call started; it never ran"));
+        release(task);
+        done();
+    }
+
+    /**
+     * Completes the call's future. The caller's dependent stages run inside; one of them may close the
+     * library, or submit calls (held for this thread).
+     */
+    private <T> void complete(Task<T> task, T value, Throwable failure, Run run) {
         Run outer = COMPLETING.get();
         COMPLETING.set(run);
         run.completing++;

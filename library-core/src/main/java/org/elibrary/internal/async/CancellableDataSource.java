@@ -34,7 +34,8 @@ public final class CancellableDataSource implements DataSource {
         DataSource writer = new CancellableDataSource(database.writer());
         DataSource reader = database.reader() == database.writer()
                 ? writer : new CancellableDataSource(database.reader());
-        return new Database(database.backend(), writer, reader, database.readConcurrency(), database);
+        return new Database(database.backend(), writer, reader, database.readConcurrency(), database,
+                database.serverTimesStatements());
     }
 
     @Override

@@ -21,14 +21,26 @@ public final class Database implements AutoCloseable {
     private final DataSource reader;
     private final int readConcurrency;
     private final AutoCloseable resources;
+    private final boolean serverTimesStatements;
 
     public Database(Backend backend, DataSource writer, DataSource reader, int readConcurrency,
                     AutoCloseable resources) {
+        this(backend, writer, reader, readConcurrency, resources, false);
+    }
+
+    /**
+     * @param serverTimesStatements whether the server itself stops statements that run past the statement
+     *                              timeout on these connections (PostgreSQL's {@code statement_timeout}), so
+     *                              that statements need no client-side timer
+     */
+    public Database(Backend backend, DataSource writer, DataSource reader, int readConcurrency,
+                    AutoCloseable resources, boolean serverTimesStatements) {
         this.backend = Objects.requireNonNull(backend, "backend");
         this.writer = Objects.requireNonNull(writer, "writer");
         this.reader = Objects.requireNonNull(reader, "reader");
         this.readConcurrency = readConcurrency;
         this.resources = resources;
+        this.serverTimesStatements = serverTimesStatements;
     }
 
     /** Wraps a caller's data source; {@link #close()} leaves it open. */
@@ -53,6 +65,11 @@ public final class Database implements AutoCloseable {
     /** How many connections can serve work at once; the async executor is sized to it. */
     public int readConcurrency() {
         return readConcurrency;
+    }
+
+    /** Whether the server enforces the statement timeout on these connections (see the constructor). */
+    public boolean serverTimesStatements() {
+        return serverTimesStatements;
     }
 
     /** Whether writes must be serialised by the library (SQLite allows one writer at a time). */

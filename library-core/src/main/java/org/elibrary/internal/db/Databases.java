@@ -260,13 +260,37 @@ public final class Databases {
         config.setConnectionTimeout(settings.connectionTimeout().toMillis());
         // One attempt at open (bounded by connectTimeout): a down server or a wrong password fails fast.
         config.setInitializationFailTimeout(1);
+        String statementTimeout = statementTimeoutSql(settings, url);
+        if (statementTimeout != null) {
+            config.setConnectionInitSql(statementTimeout);
+        }
         try {
             HikariDataSource pool = new HikariDataSource(config);
-            return new Database(Backend.POSTGRESQL, pool, pool, settings.maxPoolSize(), pool);
+            return new Database(Backend.POSTGRESQL, pool, pool, settings.maxPoolSize(), pool, statementTimeout != null);
         } catch (RuntimeException e) {
             throw ConnectionErrors.translate("opening PostgreSQL database", url.displayUrl(), unwrapPoolFailure(e),
                     secret);
         }
+    }
+
+    /**
+     * The SQL that makes the server stop statements running past {@code DATABASE_STATEMENT_TIMEOUT} on each
+     * pool connection, once when it is opened; null when there is no timeout, or when the URL's {@code options}
+     * set {@code statement_timeout} themselves (theirs stands). The server's own timer replaces pgjdbc's
+     * per-statement one, which woke pgjdbc's timer thread on every execution. Migrations use connections of
+     * their own, without it: building an index may take long.
+     */
+    static String statementTimeoutSql(LibrarySettings settings, DatabaseUrl url) {
+        long millis = settings.statementTimeout().toMillis();
+        if (millis <= 0) {
+            return null;
+        }
+        Properties fromUrl = org.postgresql.Driver.parseURL(url.jdbcUrl(), null);
+        String options = fromUrl == null ? null : fromUrl.getProperty("options");
+        if (options != null && options.contains("statement_timeout")) {
+            return null;
+        }
+        return "SET statement_timeout = " + millis;
     }
 
     /** The pgjdbc properties: credentials from a SQLAlchemy URL, batch rewriting, bounded connect time. */

@@ -23,7 +23,6 @@ import org.apache.ibatis.mapping.ResultMap;
 import org.apache.ibatis.mapping.ResultMapping;
 import org.apache.ibatis.mapping.SqlCommandType;
 import org.apache.ibatis.mapping.StatementType;
-import org.apache.ibatis.reflection.MetaObject;
 import org.apache.ibatis.reflection.ParamNameResolver;
 import org.apache.ibatis.scripting.defaults.RawSqlSource;
 import org.apache.ibatis.session.Configuration;
@@ -296,7 +295,6 @@ final class DirectMappers {
         /** Binds as DefaultParameterHandler does. */
         private void bind(PreparedStatement prepared, List<ParameterMapping> parameters, Object parameter, BoundSql bound)
                 throws SQLException {
-            MetaObject meta = null;
             for (int i = 0; i < parameters.size(); i++) {
                 ParameterMapping mapping = parameters.get(i);
                 if (mapping.getMode() == ParameterMode.OUT) {
@@ -306,36 +304,49 @@ final class DirectMappers {
                 Object value;
                 if (bound != null && bound.hasAdditionalParameter(property)) {
                     value = bound.getAdditionalParameter(property);
-                } else if (parameter == null) {
-                    value = null;
-                } else if (typeHandlers.hasTypeHandler(parameter.getClass())) {
-                    value = parameter;
                 } else if (parameter instanceof Map<?, ?> map) {
-                    if (!map.containsKey(property)) {
-                        throw new IllegalStateException("parameter '" + property + "' not found in " + statement.getId());
-                    }
-                    value = map.get(property);
+                    value = mapValue(map, property);
                 } else {
-                    if (meta == null) {
-                        meta = configuration.newMetaObject(parameter);
-                    }
-                    value = meta.getValue(property);
+                    value = otherValue(parameter, property);
                 }
-                int index = i + 1;
-                if (value instanceof Long number) {
-                    prepared.setLong(index, number);
-                } else if (value instanceof String text) {
-                    prepared.setString(index, text);
-                } else if (value instanceof Integer number) {
-                    prepared.setInt(index, number);
-                } else if (value == null) {
-                    JdbcType jdbcType = mapping.getJdbcType() != null ? mapping.getJdbcType() : configuration.getJdbcTypeForNull();
-                    prepared.setNull(index, jdbcType.TYPE_CODE);
-                } else {
-                    @SuppressWarnings("unchecked")
-                    TypeHandler<Object> handler = (TypeHandler<Object>) mapping.getTypeHandler();
-                    handler.setParameter(prepared, index, value, mapping.getJdbcType());
-                }
+                set(prepared, i + 1, value, mapping);
+            }
+        }
+
+        /** A named parameter of a method with several (MyBatis's ParamMap). */
+        private Object mapValue(Map<?, ?> map, String property) {
+            if (!map.containsKey(property)) {
+                throw new IllegalStateException("parameter '" + property + "' not found in " + statement.getId());
+            }
+            return map.get(property);
+        }
+
+        /** The one parameter of a method: a value itself, or a record whose component is named. */
+        private Object otherValue(Object parameter, String property) {
+            if (parameter == null) {
+                return null;
+            }
+            if (typeHandlers.hasTypeHandler(parameter.getClass())) {
+                return parameter;
+            }
+            return configuration.newMetaObject(parameter).getValue(property);
+        }
+
+        private void set(PreparedStatement prepared, int index, Object value, ParameterMapping mapping)
+                throws SQLException {
+            if (value instanceof Long number) {
+                prepared.setLong(index, number);
+            } else if (value instanceof String text) {
+                prepared.setString(index, text);
+            } else if (value instanceof Integer number) {
+                prepared.setInt(index, number);
+            } else if (value == null) {
+                JdbcType jdbcType = mapping.getJdbcType() != null ? mapping.getJdbcType() : configuration.getJdbcTypeForNull();
+                prepared.setNull(index, jdbcType.TYPE_CODE);
+            } else {
+                @SuppressWarnings("unchecked")
+                TypeHandler<Object> handler = (TypeHandler<Object>) mapping.getTypeHandler();
+                handler.setParameter(prepared, index, value, mapping.getJdbcType());
             }
         }
     }

@@ -149,95 +149,130 @@ public final class Sessions {
      * savepoints go through the driver.
      */
     private <T> T fresh(DataSource source, boolean transactional, boolean callersTransaction, Work<T> work) {
-        Connection connection = null;
-        Connection physical = null;
-        Statements statements = null;
-        UnitOfWork uow = null;
-        boolean sqlTransaction = false;
-        boolean begun = false;
-        boolean rolledBack = true;
+        // the steps are methods of their own, small enough for the JIT compiler to inline the common path
+        Lease lease = new Lease(transactional);
         try {
-            connection = source.getConnection();
-            if (cacheStatements && (connection instanceof ProxyConnection
-                    || connection.isWrapperFor(ProxyConnection.class))) {
-                // Statements run on the physical connection (the pool would close statements made through
-                // its proxy when the connection is returned); JDBC transaction control stays on the proxy
-                // (or on the async facade's wrapper, which refuses a commit once the call is cancelled).
-                // Unwrapping through that wrapper makes a cancel interrupt the whole physical connection,
-                // since the wrapper does not see the cached statements.
-                physical = backend == Backend.SQLITE ? connection.unwrap(SQLiteConnection.class)
-                        : connection.unwrap(PgConnection.class);
-                statements = cachedStatements.get(physical);
-                if (statements == null) {
-                    statements = new Statements(physical, factory, mappers);
-                    cachedStatements.put(physical, statements);
-                    purgeClosed();
-                }
-                sqlTransaction = transactional && !callersTransaction && backend == Backend.SQLITE;
-            } else {
-                statements = new Statements(connection, factory, mappers);
-            }
-            if (sqlTransaction) {
-                statements.prepare(BEGIN_IMMEDIATE, null).execute();
-                begun = true;
-            } else if (transactional) {
-                connection.setAutoCommit(false);
-            }
-            uow = new UnitOfWork(backend, connection, statements, transactional);
+            open(lease, source, callersTransaction);
+            T result = work.run(lease.uow);
             if (transactional) {
-                current.set(uow);
-            }
-            T result = work.run(uow);
-            if (transactional) {
-                LibraryException rollback = uow.rollbackCause();
-                if (rollback != null) {
-                    throw rollback;
-                }
-                if (sqlTransaction) {
-                    // what the async facade's connection wrapper does for commit(): never once cancelled
-                    CancellationHandle.refuseIfCancelled();
-                    statements.prepare(COMMIT, null).execute();
-                    begun = false;
-                } else {
-                    connection.commit();
-                }
+                commit(lease);
             }
             return result;
         } catch (Throwable t) {
-            if (physical != null && statements != null) {
-                // A failed (or interrupted) statement may be left mid-step, and SQLite refuses ROLLBACK while
-                // one is active: drop this connection's cached statements before rolling back.
-                cachedStatements.remove(physical);
-                statements.close();
-                statements = null;
-            }
-            if (begun) {
-                if (!rollbackSql(physical)) {
-                    // the transaction may still be open: this connection must not serve anyone else
-                    evict(connection);
-                }
-            } else if (transactional && !sqlTransaction && connection != null && !rollbackQuietly(connection)) {
-                rolledBack = false;
-            }
-            throw SqlErrors.translate(t, backend, uow);
+            throw failed(lease, t);
         } finally {
-            if (transactional) {
-                current.remove();
+            end(lease);
+        }
+    }
+
+    /** One unit of work's connection and its state, from {@link #open} to {@link #end}. */
+    private static final class Lease {
+        final boolean transactional;
+        Connection connection;
+        /** The pool's physical connection when statements are cached on it; else null. */
+        Connection physical;
+        Statements statements;
+        UnitOfWork uow;
+        /** Whether the transaction runs as SQL (BEGIN IMMEDIATE ... COMMIT) rather than through JDBC. */
+        boolean sqlTransaction;
+        /** Whether a SQL transaction is open. */
+        boolean begun;
+        boolean rolledBack = true;
+
+        Lease(boolean transactional) {
+            this.transactional = transactional;
+        }
+    }
+
+    private void open(Lease lease, DataSource source, boolean callersTransaction) throws SQLException {
+        Connection connection = source.getConnection();
+        lease.connection = connection;
+        if (cacheStatements && (connection instanceof ProxyConnection
+                || connection.isWrapperFor(ProxyConnection.class))) {
+            // Statements run on the physical connection (the pool would close statements made through
+            // its proxy when the connection is returned); JDBC transaction control stays on the proxy
+            // (or on the async facade's wrapper, which refuses a commit once the call is cancelled).
+            // Unwrapping through that wrapper makes a cancel interrupt the whole physical connection,
+            // since the wrapper does not see the cached statements.
+            Connection physical = backend == Backend.SQLITE ? connection.unwrap(SQLiteConnection.class)
+                    : connection.unwrap(PgConnection.class);
+            lease.physical = physical;
+            Statements statements = cachedStatements.get(physical);
+            if (statements == null) {
+                statements = new Statements(physical, factory, mappers);
+                cachedStatements.put(physical, statements);
+                purgeClosed();
             }
-            if (uow != null) {
-                uow.end();
+            lease.statements = statements;
+            lease.sqlTransaction = lease.transactional && !callersTransaction && backend == Backend.SQLITE;
+        } else {
+            lease.statements = new Statements(connection, factory, mappers);
+        }
+        if (lease.sqlTransaction) {
+            lease.statements.prepare(BEGIN_IMMEDIATE, null).execute();
+            lease.begun = true;
+        } else if (lease.transactional) {
+            connection.setAutoCommit(false);
+        }
+        lease.uow = new UnitOfWork(backend, connection, lease.statements, lease.transactional);
+        if (lease.transactional) {
+            current.set(lease.uow);
+        }
+    }
+
+    private static void commit(Lease lease) throws SQLException {
+        LibraryException rollback = lease.uow.rollbackCause();
+        if (rollback != null) {
+            throw rollback;
+        }
+        if (lease.sqlTransaction) {
+            // what the async facade's connection wrapper does for commit(): never once cancelled
+            CancellationHandle.refuseIfCancelled();
+            lease.statements.prepare(COMMIT, null).execute();
+            lease.begun = false;
+        } else {
+            lease.connection.commit();
+        }
+    }
+
+    /** Rolls back what the failed unit began; the exception to throw. */
+    private RuntimeException failed(Lease lease, Throwable t) {
+        if (lease.physical != null && lease.statements != null) {
+            // A failed (or interrupted) statement may be left mid-step, and SQLite refuses ROLLBACK while
+            // one is active: drop this connection's cached statements before rolling back.
+            cachedStatements.remove(lease.physical);
+            lease.statements.close();
+            lease.statements = null;
+        }
+        if (lease.begun) {
+            if (!rollbackSql(lease.physical)) {
+                // the transaction may still be open: this connection must not serve anyone else
+                evict(lease.connection);
             }
-            // After a failed rollback, switching auto-commit back on would COMMIT the open transaction on
-            // SQLite: leave the connection as it is and let the pool discard or reset it.
-            boolean restoreAutoCommit = transactional && !sqlTransaction && rolledBack;
-            if (physical == null) {
-                release(statements, connection, restoreAutoCommit);
-            } else {
-                if (statements != null) {
-                    statements.clearCache();
-                }
-                release(null, connection, restoreAutoCommit);
+        } else if (lease.transactional && !lease.sqlTransaction && lease.connection != null
+                && !rollbackQuietly(lease.connection)) {
+            lease.rolledBack = false;
+        }
+        return SqlErrors.translate(t, backend, lease.uow);
+    }
+
+    private void end(Lease lease) {
+        if (lease.transactional) {
+            current.remove();
+        }
+        if (lease.uow != null) {
+            lease.uow.end();
+        }
+        // After a failed rollback, switching auto-commit back on would COMMIT the open transaction on
+        // SQLite: leave the connection as it is and let the pool discard or reset it.
+        boolean restoreAutoCommit = lease.transactional && !lease.sqlTransaction && lease.rolledBack;
+        if (lease.physical == null) {
+            release(lease.statements, lease.connection, restoreAutoCommit);
+        } else {
+            if (lease.statements != null) {
+                lease.statements.clearCache();
             }
+            release(null, lease.connection, restoreAutoCommit);
         }
     }
 

@@ -49,6 +49,51 @@ class PostgresDatabasesIT {
     }
 
     @Test
+    void theServerStopsStatementsPastTheStatementTimeoutOnPoolConnections() throws Exception {
+        LibrarySettings settings = LibrarySettings.builder().databaseUrl(TestDatabases.newPostgresUrl())
+                .statementTimeout(Duration.ofMillis(1500)).build();
+        try (Database database = Databases.open(settings);
+             Connection connection = database.writer().getConnection();
+             Statement statement = connection.createStatement()) {
+            assertThat(database.serverTimesStatements()).isTrue();
+            assertThat(show(statement, "statement_timeout")).isEqualTo("1500ms");
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> statement.execute("SELECT pg_sleep(30)"))
+                    .isInstanceOf(java.sql.SQLException.class)
+                    .satisfies(e -> assertThat(((java.sql.SQLException) e).getSQLState()).isEqualTo("57014"));
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
+    void aStatementTimeoutInTheUrlOptionsStandsAndNoneMeansNone() throws Exception {
+        String url = TestDatabases.newPostgresUrl();
+        String withOptions = url + (url.contains("?") ? "&" : "?") + "options=-c%20statement_timeout%3D7s";
+        try (Database database = Databases.open(LibrarySettings.builder().databaseUrl(withOptions)
+                .statementTimeout(Duration.ofSeconds(2)).build());
+             Connection connection = database.writer().getConnection();
+             Statement statement = connection.createStatement()) {
+            assertThat(show(statement, "statement_timeout")).isEqualTo("7s");
+            // not the library's 2 s: sessions then time statements on the client instead
+            assertThat(database.serverTimesStatements()).isFalse();
+        }
+        try (Database database = Databases.open(LibrarySettings.builder().databaseUrl(url)
+                .statementTimeout(Duration.ZERO).build());
+             Connection connection = database.writer().getConnection();
+             Statement statement = connection.createStatement()) {
+            assertThat(show(statement, "statement_timeout")).isEqualTo("0");
+            assertThat(database.serverTimesStatements()).isFalse();
+        }
+    }
+
+    private static String show(Statement statement, String setting) throws java.sql.SQLException {
+        try (ResultSet rs = statement.executeQuery("SHOW " + setting)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    @Test
     void sqlalchemyUrlWithPercentEncodedCredentialsConnects() throws Exception {
         String url = passwordProtectedDatabase();
         Properties admin = org.postgresql.Driver.parseURL(TestDatabases.postgresAdminUrl(), null);
