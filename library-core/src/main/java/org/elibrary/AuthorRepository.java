@@ -121,9 +121,10 @@ public final class AuthorRepository {
      */
     public boolean delete(long id) {
         Validation.id("author.id", id);
-        return sessions.write(bound, uow -> {
-            return uow.mapper(AuthorMapper.class).deleteCascade(id) == 1;
-        });
+        // one statement on PostgreSQL; locking first only after losing a race (see the mapper XML)
+        return sessions.writeOptimistically(bound,
+                uow -> uow.mapper(AuthorMapper.class).deleteCascade(id) == 1,
+                uow -> uow.mapper(AuthorMapper.class).deleteCascadeLocked(id) == 1);
     }
 
     /**

@@ -223,9 +223,10 @@ public final class BookRepository {
      */
     public boolean delete(long id) {
         Validation.id("book.id", id);
-        return sessions.write(bound, uow -> {
-            return uow.mapper(BookMapper.class).deleteCascade(id) == 1;
-        });
+        // one statement on PostgreSQL; locking first only after losing a race (see the mapper XML)
+        return sessions.writeOptimistically(bound,
+                uow -> uow.mapper(BookMapper.class).deleteCascade(id) == 1,
+                uow -> uow.mapper(BookMapper.class).deleteCascadeLocked(id) == 1);
     }
 
     /**

@@ -100,9 +100,10 @@ public final class UserRepository {
     /** Deletes a user and all their comments. Returns false when there was no such user. */
     public boolean delete(long id) {
         Validation.id("user.id", id);
-        return sessions.write(bound, uow -> {
-            return uow.mapper(UserMapper.class).deleteCascade(id) == 1;
-        });
+        // one statement on PostgreSQL; locking first only after losing a race (see the mapper XML)
+        return sessions.writeOptimistically(bound,
+                uow -> uow.mapper(UserMapper.class).deleteCascade(id) == 1,
+                uow -> uow.mapper(UserMapper.class).deleteCascadeLocked(id) == 1);
     }
 
     /**

@@ -16,9 +16,11 @@ import org.elibrary.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
 
 /**
- * PostgreSQL: a delete that has to wait for another transaction writing a dependent row. The deletes run
- * after the parent row is locked, each with a snapshot taken after that wait, so they see the row the other
- * transaction committed meanwhile and remove it too, instead of failing on the foreign key.
+ * PostgreSQL: a delete that has to wait for another transaction writing a dependent row. The library's one
+ * statement then fails on the foreign key (its snapshot predates the other commit), and the delete runs again
+ * with the parent row locked first, so it sees the row the other transaction committed meanwhile and removes
+ * it too; inside a caller's transaction, where a failed statement cannot be retried, it locks first at once.
+ * Either way the caller sees a successful delete, never a foreign-key error.
  */
 class DeleteRaceIT {
 
@@ -32,6 +34,24 @@ class DeleteRaceIT {
                 CompletableFuture<Boolean> delete = CompletableFuture.supplyAsync(() -> library.books().delete(book.id()));
                 awaitLockWait(url, Duration.ofSeconds(10));
                 assertThat(delete).as("the delete waits for the open transaction").isNotDone();
+                other.commit();
+                assertThat(delete.get(10, TimeUnit.SECONDS)).isTrue();
+            }
+            assertThat(library.books().findById(book.id())).isEmpty();
+            assertThat(library.comments().listForUser(user.id())).isEmpty();
+        }
+    }
+
+    @Test
+    void insideATransactionTheDeleteLocksFirstAndDeletesTheCommentToo() throws Exception {
+        String url = TestDatabases.newPostgresUrl();
+        try (Library library = Library.open(LibrarySettings.builder().databaseUrl(url).build())) {
+            Book book = library.books().create("Подросток");
+            User user = library.users().create("teen");
+            try (Connection other = commentInOpenTransaction(url, user.id(), book.id())) {
+                CompletableFuture<Boolean> delete = CompletableFuture.supplyAsync(
+                        () -> library.inTransaction(tx -> tx.books().delete(book.id())));
+                awaitLockWait(url, Duration.ofSeconds(10));
                 other.commit();
                 assertThat(delete.get(10, TimeUnit.SECONDS)).isTrue();
             }

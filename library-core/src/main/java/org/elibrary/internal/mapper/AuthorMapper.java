@@ -19,6 +19,9 @@ public interface AuthorMapper {
     /** Deletes the author with their links to books; returns 1, or 0 when there was no such author. */
     int deleteCascade(long id);
 
+    /** {@link #deleteCascade} with the author row locked first: it cannot race (see the mapper XML). */
+    int deleteCascadeLocked(long id);
+
     List<Author> selectAfter(long afterId, int limit);
 
     List<CountedRow> selectPage(int offset, int limit);

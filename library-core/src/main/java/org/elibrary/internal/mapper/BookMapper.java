@@ -25,6 +25,9 @@ public interface BookMapper {
     /** Deletes the book with its comments and author links; returns 1, or 0 when there was no such book. */
     int deleteCascade(long id);
 
+    /** {@link #deleteCascade} with the book row locked first: it cannot race (see the mapper XML). */
+    int deleteCascadeLocked(long id);
+
     List<DetailRow> selectDetails(long id);
 
     List<BookAuthorRow> selectWithAuthors(long id);

@@ -17,6 +17,9 @@ public interface UserMapper {
     /** Deletes the user with their comments; returns 1, or 0 when there was no such user. */
     int deleteCascade(long id);
 
+    /** {@link #deleteCascade} with the user row locked first: it cannot race (see the mapper XML). */
+    int deleteCascadeLocked(long id);
+
     List<User> selectAfter(long afterId, int limit);
 
     List<CountedRow> selectPage(int offset, int limit);

@@ -91,6 +91,27 @@ public final class Sessions {
     }
 
     /**
+     * A write that can fail on a foreign key only by racing another transaction, with {@code careful}, a
+     * variant that cannot: {@code fast} runs, and if the database refuses it on a foreign key (it is then
+     * rolled back, nothing written) {@code careful} runs in a new transaction. Inside a transaction (bound, or
+     * open on this thread) {@code careful} runs at once, as a failed statement cannot be retried there.
+     */
+    public <T> T writeOptimistically(UnitOfWork bound, Work<T> fast, Work<T> careful) {
+        ensureOpen();
+        if (bound != null || current.get() != null) {
+            return write(bound, careful);
+        }
+        try {
+            return write(null, fast);
+        } catch (LibraryException e) {
+            if (!SqlErrors.violatesForeignKey(e)) {
+                throw e;
+            }
+            return write(null, careful);
+        }
+    }
+
+    /**
      * Runs a caller's callback in a transaction: a new one on a writer connection, or a SAVEPOINT inside the
      * transaction already open on this thread. Commits (or releases the savepoint) when the callback returns,
      * rolls back (to the savepoint) when it throws, and rethrows. If a catalog call inside failed with a

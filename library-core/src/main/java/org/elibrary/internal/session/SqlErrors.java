@@ -59,6 +59,19 @@ public final class SqlErrors {
         return translate(sql, backend, uow);
     }
 
+    /** Whether {@code failure} was caused by the database refusing a write on a foreign key. */
+    static boolean violatesForeignKey(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLiteException sqlite && sqlite.getResultCode().code == SQLITE_CONSTRAINT_FOREIGNKEY) {
+                return true;
+            }
+            if (cause instanceof SQLException sql && "23503".equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Translates one JDBC exception. */
     public static LibraryException translate(SQLException e, Backend backend, UnitOfWork uow) {
         if (e instanceof SQLTransientConnectionException) {
