@@ -32,9 +32,10 @@ import org.elibrary.LibraryOverloadedException;
  * All lanes share one queue bound: past it a call fails at once with {@link LibraryOverloadedException}.
  *
  * <p><b>Threads.</b> Calls run on the executor given, or on one owned by the engine (virtual threads on
- * JDK 21+, platform threads on 17, named {@code elibrary-async-N}); never on the caller's thread and never on
- * {@code ForkJoinPool.commonPool()}. A future is completed on the thread that ran its call, after the call
- * released its connection and its permit.
+ * JDK 21+, platform threads on 17, named {@code elibrary-async-N}); never inside the caller's own call and
+ * never on {@code ForkJoinPool.commonPool()} (a call submitted by a dependent stage running on an engine
+ * thread runs on that thread, after the stage has returned). A future is completed on the thread that ran its
+ * call, after the call released its connection and its permit.
  *
  * <p><b>Per-call cost.</b> A fast indexed read takes 15 to 25 µs of JDBC, and on a small VM every thread
  * wake-up costs about as much (futex call, inter-processor interrupt, scheduler latency), in wall time and
