@@ -463,7 +463,6 @@ public final class AsyncEngine implements AutoCloseable {
     private <T> void complete(Task<T> task, T value, Throwable failure, Run run) {
         Run outer = COMPLETING.get();
         COMPLETING.set(run);
-        run.completing++;
         try {
             if (failure == null) {
                 task.future.complete(value);
@@ -471,7 +470,6 @@ public final class AsyncEngine implements AutoCloseable {
                 task.future.completeExceptionally(translate(failure, task.handle.reason(), timedOut(task)));
             }
         } finally {
-            run.completing--;
             COMPLETING.set(outer); // not remove(): see CancellationHandle.callWith
             done();
         }
@@ -751,15 +749,14 @@ public final class AsyncEngine implements AutoCloseable {
     /** 1 while this thread completes a future of this engine (close() from a stage must not wait for it). */
     private int completingHere() {
         Run run = COMPLETING.get();
-        return run != null && run.engine == this ? run.completing : 0;
+        // COMPLETING holds a run of this engine only while one of its futures is being completed
+        return run != null && run.engine == this ? 1 : 0;
     }
 
     /** One thread's run of calls of an engine: the calls held for it to run next, in order. */
     private static final class Run {
         final AsyncEngine engine;
         final ArrayDeque<Task<?>> next = new ArrayDeque<>(2);
-        /** Futures of this run that this thread is completing now (0 or 1). */
-        int completing;
 
         Run(AsyncEngine engine) {
             this.engine = engine;
