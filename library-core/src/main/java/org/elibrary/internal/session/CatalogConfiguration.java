@@ -38,9 +38,10 @@ final class CatalogConfiguration {
         configuration.setLocalCacheScope(LocalCacheScope.STATEMENT);
         configuration.setCacheEnabled(false);
         configuration.setDefaultExecutorType(ExecutorType.REUSE);
-        // Only PostgreSQL: sqlite-jdbc implements a query timeout by replacing the connection's busy timeout for
-        // the statement (so it would override SQLITE_BUSY_TIMEOUT, and costs two native calls per statement);
-        // a running SQLite statement is stopped by UnitOfWork.cancel() instead.
+        // Only PostgreSQL, and only where the server does not time statements itself (Library passes null then):
+        // sqlite-jdbc implements a query timeout by replacing the connection's busy timeout for the statement
+        // (so it would override SQLITE_BUSY_TIMEOUT, and costs two native calls per statement); an async SQLite
+        // call is stopped by an interrupt on timeout instead (CancellableDataSource).
         if (backend == Backend.POSTGRESQL && statementTimeout != null && !statementTimeout.isZero()
                 && !statementTimeout.isNegative()) {
             configuration.setDefaultStatementTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE,

@@ -34,8 +34,9 @@ import org.sqlite.SQLiteConnection;
  * </ul>
  *
  * <p>The async facade runs these methods on its own threads; it cancels a timed-out call through the
- * connections it hands out ({@code CancellableDataSource}), and on PostgreSQL every statement also carries
- * the configured statement timeout.
+ * connections it hands out ({@code CancellableDataSource}). On PostgreSQL every statement is also bounded by
+ * the configured statement timeout: by the server on the library's own pool ({@code statement_timeout}),
+ * else by a query timeout on each statement.
  */
 public final class Sessions {
     /** Work against one unit of work; may throw JDBC exceptions, which are translated. */

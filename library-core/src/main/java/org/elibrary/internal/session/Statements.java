@@ -11,9 +11,8 @@ import org.apache.ibatis.session.SqlSessionFactory;
 
 /**
  * The prepared statements (by SQL text) and the MyBatis session used on one connection: for one unit of work,
- * or, on the library's own SQLite pools, for the life of a physical connection (sqlite-jdbc has no statement
- * cache, and compiling a statement costs about as much as running a small query). Used by one thread at a
- * time, like its connection.
+ * or, on the library's own pools, for the life of a physical connection (see Sessions). Used by one thread at
+ * a time, like its connection.
  */
 final class Statements {
     private final Connection connection;
