@@ -543,7 +543,7 @@ public final class AsyncEngine implements AutoCloseable {
         Thread thread = new Thread(this::sweep, AsyncThreads.THREAD_PREFIX + "timeouts");
         // a daemon: it only watches calls, whose own (non-daemon) threads keep the JVM alive while they run
         thread.setDaemon(true);
-        ownedThreads.removeIf(retired -> !retired.isAlive());
+        AsyncThreads.forgetExited(ownedThreads);
         ownedThreads.add(thread);
         sweeper = thread;
         thread.start();

@@ -76,10 +76,18 @@ final class AsyncThreads {
     static ThreadFactory recording(ThreadFactory factory, Set<Thread> started) {
         return runnable -> {
             Thread thread = factory.newThread(runnable);
-            started.removeIf(retired -> !retired.isAlive());
+            forgetExited(started);
             started.add(thread);
             return thread;
         };
+    }
+
+    /**
+     * Drops the threads that have run and exited. Not {@code !isAlive()}: a thread made but not started yet
+     * (by a concurrent call of the factory) is not alive either, and close() would then not wait for it.
+     */
+    static void forgetExited(Set<Thread> threads) {
+        threads.removeIf(thread -> thread.getState() == Thread.State.TERMINATED);
     }
 
     private static MethodHandle findPerTaskExecutor() {
