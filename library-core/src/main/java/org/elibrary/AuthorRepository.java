@@ -176,7 +176,8 @@ public final class AuthorRepository {
             if (uow.backend() == Backend.SQLITE && !q.fts()) {
                 SqliteFunctions.registerFold(uow.connection());
             }
-            return uow.mapper(AuthorMapper.class).searchByName(q);
+            AuthorMapper authors = uow.mapper(AuthorMapper.class);
+            return q.fts() ? authors.searchByName(q) : authors.searchByShortName(q);
         });
     }
 

@@ -300,8 +300,8 @@ public final class BookRepository {
      * characters; shorter ones scan the table.
      */
     public List<BookWithAuthors> searchByTitle(String query, int limit) {
-        return search(query, Validation.TITLE_MAX, limit,
-                (books, q) -> Assemble.booksWithAuthors(books.searchByTitle(q)));
+        return search(query, Validation.TITLE_MAX, limit, (books, q) -> Assemble.booksWithAuthors(
+                q.fts() ? books.searchByTitle(q) : books.searchByShortTitle(q)));
     }
 
     /**
@@ -310,7 +310,8 @@ public final class BookRepository {
      * only, it skips the join with the authors (about a quarter of a search's cost).
      */
     public List<Book> searchTitles(String query, int limit) {
-        return search(query, Validation.TITLE_MAX, limit, BookMapper::searchTitles);
+        return search(query, Validation.TITLE_MAX, limit,
+                (books, q) -> q.fts() ? books.searchTitles(q) : books.searchShortTitles(q));
     }
 
     /**
@@ -318,8 +319,8 @@ public final class BookRepository {
      * {@link #searchByTitle}); the first {@code limit} by title, each with all its authors.
      */
     public List<BookWithAuthors> searchByAuthor(String query, int limit) {
-        return search(query, Validation.NAME_MAX, limit,
-                (books, q) -> Assemble.booksWithAuthors(books.searchByAuthor(q)));
+        return search(query, Validation.NAME_MAX, limit, (books, q) -> Assemble.booksWithAuthors(
+                q.fts() ? books.searchByAuthor(q) : books.searchByShortAuthor(q)));
     }
 
     public long count() {
@@ -329,6 +330,7 @@ public final class BookRepository {
     /**
      * Runs a substring search: validates the query and the limit, and on SQLite registers the Unicode fold
      * function that the scan of a short query (under 3 characters, too short for the trigram index) needs.
+     * {@code run} picks the mapper's statement for the query's length ({@link SearchQuery#fts()}).
      */
     private <T> T search(String query, int maxLength, int limit, BiFunction<BookMapper, SearchQuery, T> run) {
         Validation.text("query", query, maxLength);

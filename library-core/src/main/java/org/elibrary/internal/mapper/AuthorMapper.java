@@ -28,6 +28,9 @@ public interface AuthorMapper {
 
     List<Author> searchByName(SearchQuery query);
 
+    /** {@link #searchByName} for a query too short for the trigram index ({@link SearchQuery#fts()} false). */
+    List<Author> searchByShortName(SearchQuery query);
+
     List<AuthorBookRow> selectDetails(long id);
 
     long count();

@@ -38,9 +38,18 @@ public interface BookMapper {
 
     List<BookAuthorRow> searchByTitle(SearchQuery query);
 
+    /** {@link #searchByTitle} for a query too short for the trigram index ({@link SearchQuery#fts()} false). */
+    List<BookAuthorRow> searchByShortTitle(SearchQuery query);
+
     List<Book> searchTitles(SearchQuery query);
 
+    /** {@link #searchTitles} for a query too short for the trigram index. */
+    List<Book> searchShortTitles(SearchQuery query);
+
     List<BookAuthorRow> searchByAuthor(SearchQuery query);
+
+    /** {@link #searchByAuthor} for a query too short for the trigram index. */
+    List<BookAuthorRow> searchByShortAuthor(SearchQuery query);
 
     long count();
 }
