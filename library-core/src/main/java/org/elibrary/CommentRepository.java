@@ -66,8 +66,9 @@ public final class CommentRepository {
     }
 
     /**
-     * Adds many comments in one transaction (multi-row inserts), all or none: the bulk path for imports.
-     * Returns how many were added.
+     * Adds many comments in one transaction, all or none: the bulk path for imports. Returns how many were
+     * added. Inside a transaction of yours, a failed call leaves it able only to roll back (rows before the
+     * failing one may be written): committing it throws the same exception.
      *
      * @throws NotFoundException if a user or book id does not exist
      */
@@ -82,6 +83,9 @@ public final class CommentRepository {
             return 0;
         }
         return sessions.write(bound, uow -> {
+            if (uow.backend() == Backend.SQLITE && uow.enforcesForeignKeys()) {
+                return addAllBatched(uow, comments);
+            }
             CommentMapper mapper = uow.mapper(CommentMapper.class);
             int added = 0;
             for (int from = 0; from < comments.size(); from += CHUNK) {
@@ -96,12 +100,28 @@ public final class CommentRepository {
                 }
                 int inserted = mapper.insertAll(Bulk.of(texts, users, books));
                 if (inserted != chunk.size()) {
-                    throw missing(uow, users, books);
+                    // the rows that had their user and book are written: this transaction must not commit
+                    throw uow.rollbackOnlyWith(missing(uow, users, books));
                 }
                 added += inserted;
             }
             return added;
         });
+    }
+
+    /** SQLite enforcing foreign keys: the rows as JDBC batches of a one-row insert, the database checking them. */
+    private static int addAllBatched(UnitOfWork uow, List<NewComment> comments) {
+        int added = 0;
+        for (int from = 0; from < comments.size(); from += CHUNK) {
+            List<NewComment> chunk = comments.subList(from, Math.min(comments.size(), from + CHUNK));
+            added += uow.batch(CommentMapper.class, mapper -> {
+                for (NewComment comment : chunk) {
+                    mapper.insertRow(comment.text(), comment.userId(), comment.bookId());
+                }
+            }, () -> missing(uow, chunk.stream().map(NewComment::userId).toList(),
+                    chunk.stream().map(NewComment::bookId).toList()));
+        }
+        return added;
     }
 
     public Optional<Comment> findById(long id) {

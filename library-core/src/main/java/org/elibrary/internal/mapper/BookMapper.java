@@ -11,6 +11,9 @@ public interface BookMapper {
     /** Inserts (author id, book id) rows whose author exists; returns how many. */
     int insertLinks(Bulk links);
 
+    /** One link of a batch (UnitOfWork.batch), on a connection that enforces foreign keys. */
+    int insertLinkRow(long authorId, long bookId);
+
     /** Links only when both rows exist (0 rows otherwise), whatever the state of foreign-key enforcement. */
     int insertLink(long authorId, long bookId);
 

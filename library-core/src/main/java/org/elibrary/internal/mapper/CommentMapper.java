@@ -11,6 +11,12 @@ public interface CommentMapper {
     /** Inserts (text, user id, book id) rows whose user and book exist; returns how many. */
     int insertAll(Bulk comments);
 
+    /**
+     * One row of a batch (UnitOfWork.batch), on a connection that enforces foreign keys: the database refuses
+     * a missing user or book.
+     */
+    int insertRow(String text, long userId, long bookId);
+
     Comment selectById(long id);
 
     List<BookComment> selectByBook(long bookId);

@@ -70,11 +70,46 @@ final class DirectMappers {
 
     /** A mapper of {@code type} whose methods run on the connection of {@code statements}. */
     <M> M mapper(Class<M> type, Statements statements) {
+        return newMapper(type, new Handler(type, statements, null));
+    }
+
+    /**
+     * A mapper of {@code type} whose insert, update and delete methods add their row to {@code batch} instead
+     * of executing (they return 0); its other methods fail.
+     */
+    <M> M batchMapper(Class<M> type, Statements statements, Batch batch) {
+        return newMapper(type, new Handler(type, statements, batch));
+    }
+
+    private <M> M newMapper(Class<M> type, Handler handler) {
         Constructor<?> constructor = proxies.computeIfAbsent(type, DirectMappers::proxyConstructor);
         try {
-            return type.cast(constructor.newInstance(new Handler(type, statements)));
+            return type.cast(constructor.newInstance(handler));
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot create mapper " + type.getName(), e);
+        }
+    }
+
+    /** The prepared statements a batching mapper added rows to, in order; executed by {@link #execute}. */
+    static final class Batch {
+        private final List<PreparedStatement> statements = new ArrayList<>(1);
+
+        void added(PreparedStatement statement) {
+            if (!statements.contains(statement)) {
+                statements.add(statement);
+            }
+        }
+
+        /** Executes every statement's rows; the rows changed in total. */
+        int execute() throws SQLException {
+            int total = 0;
+            for (PreparedStatement statement : statements) {
+                for (int count : statement.executeBatch()) {
+                    total += count == java.sql.Statement.SUCCESS_NO_INFO ? 1 : Math.max(0, count);
+                }
+            }
+            statements.clear();
+            return total;
         }
     }
 
@@ -105,10 +140,13 @@ final class DirectMappers {
     private final class Handler implements InvocationHandler {
         private final Class<?> type;
         private final Statements statements;
+        /** Where a batching mapper's rows go; null for a mapper that executes its calls. */
+        private final Batch batch;
 
-        Handler(Class<?> type, Statements statements) {
+        Handler(Class<?> type, Statements statements, Batch batch) {
             this.type = type;
             this.statements = statements;
+            this.batch = batch;
         }
 
         @Override
@@ -125,7 +163,7 @@ final class DirectMappers {
                 call = calls.computeIfAbsent(method, m -> plan(type, m));
             }
             try {
-                return call.invoke(statements, args);
+                return batch == null ? call.invoke(statements, args) : call.addToBatch(statements, args, batch);
             } catch (SQLException e) {
                 throw new StatementFailure(e);
             }
@@ -244,6 +282,11 @@ final class DirectMappers {
 
     private abstract class Call {
         abstract Object invoke(Statements on, Object[] args) throws SQLException;
+
+        /** Adds the call's row to {@code batch} (insert, update, delete only); returns 0. */
+        Object addToBatch(Statements on, Object[] args, Batch batch) throws SQLException {
+            throw new IllegalStateException("only a single insert, update or delete can be batched");
+        }
     }
 
     /** A mapped statement with its SQL rendered for one call. */
@@ -393,6 +436,18 @@ final class DirectMappers {
     private final class Update extends Statement {
         Update(MappedStatement statement, ParamNameResolver names) {
             super(statement, names);
+        }
+
+        @Override
+        Object addToBatch(Statements on, Object[] args, Batch batch) throws SQLException {
+            Rendered call = render(args);
+            if (call.sql.several) {
+                return super.addToBatch(on, args, batch);
+            }
+            PreparedStatement prepared = prepare(on, call.sql, call);
+            prepared.addBatch();
+            batch.added(prepared);
+            return 0;
         }
 
         @Override

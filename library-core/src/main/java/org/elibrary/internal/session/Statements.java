@@ -2,6 +2,7 @@ package org.elibrary.internal.session;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
@@ -21,11 +22,31 @@ final class Statements {
     private final Map<String, PreparedStatement> prepared = new HashMap<>();
     private final Map<Class<?>, Object> mapperInstances = new HashMap<>(8);
     private SqlSession session;
+    private Boolean sqliteForeignKeys;
 
     Statements(Connection connection, SqlSessionFactory factory, DirectMappers mappers) {
         this.connection = connection;
         this.factory = factory;
         this.mappers = mappers;
+    }
+
+    /** A mapper of {@code type} whose writes add rows to {@code batch} (see DirectMappers#batchMapper). */
+    <M> M batchMapper(Class<M> type, DirectMappers.Batch batch) {
+        return mappers.batchMapper(type, this, batch);
+    }
+
+    /**
+     * Whether this SQLite connection enforces foreign keys (asked once per connection): the library's own
+     * connections always do (checked at open); a caller's may not.
+     */
+    boolean sqliteEnforcesForeignKeys() throws SQLException {
+        if (sqliteForeignKeys == null) {
+            try (java.sql.Statement statement = connection.createStatement();
+                 ResultSet rs = statement.executeQuery("PRAGMA foreign_keys")) {
+                sqliteForeignKeys = rs.next() && rs.getInt(1) == 1;
+            }
+        }
+        return sqliteForeignKeys;
     }
 
     /** The mapper of {@code type} running on this connection (one instance per type: it holds no call state). */

@@ -5,6 +5,8 @@ import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.elibrary.Backend;
 import org.elibrary.LibraryException;
 
@@ -46,6 +48,53 @@ public final class UnitOfWork {
     /** A mapper whose methods run on this unit's connection. */
     public <M> M mapper(Class<M> type) {
         return statements.mapper(type);
+    }
+
+    /**
+     * Whether the database refuses rows whose foreign keys point nowhere: always on PostgreSQL; on SQLite when
+     * the connection has {@code PRAGMA foreign_keys} on (the library's own connections always do).
+     */
+    public boolean enforcesForeignKeys() {
+        if (backend == Backend.POSTGRESQL) {
+            return true;
+        }
+        try {
+            return statements.sqliteEnforcesForeignKeys();
+        } catch (SQLException e) {
+            throw new DirectMappers.StatementFailure(e);
+        }
+    }
+
+    /**
+     * Runs the insert, update or delete calls that {@code rows} makes on the given mapper as ONE JDBC batch
+     * and returns how many rows they changed. On SQLite the statement is compiled once and stepped per row
+     * with no statement execution of its own per row; on PostgreSQL the rows go in one round trip.
+     *
+     * <p>If the batch fails on a foreign key, {@code missing} names what was missing (it may query: on SQLite
+     * the failed statement alone is undone and the transaction stays usable; do not use this on PostgreSQL,
+     * which aborts the transaction). Rows of the batch before the failing one may have been written, so the
+     * whole transaction can then only roll back, also when it is a caller's.
+     */
+    public <M> int batch(Class<M> type, Consumer<M> rows, Supplier<LibraryException> missing) {
+        DirectMappers.Batch batch = new DirectMappers.Batch();
+        rows.accept(statements.batchMapper(type, batch));
+        try {
+            return batch.execute();
+        } catch (SQLException e) {
+            if (!SqlErrors.violatesForeignKey(e)) {
+                throw new DirectMappers.StatementFailure(e);
+            }
+            throw rollbackOnlyWith(missing.get());
+        }
+    }
+
+    /**
+     * Marks the transaction as able only to roll back, with {@code cause} as the reason (thrown again if a
+     * caller's transaction tries to commit), and returns it: for a bulk write that failed part-way.
+     */
+    public LibraryException rollbackOnlyWith(LibraryException cause) {
+        rollbackOnly(cause);
+        return cause;
     }
 
     /** Whether this unit runs in a transaction (writes, caller transactions) rather than autocommit. */
