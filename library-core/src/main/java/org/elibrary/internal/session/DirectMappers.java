@@ -185,12 +185,12 @@ final class DirectMappers {
         if (plain && statement.getSqlCommandType() == SqlCommandType.SELECT) {
             RowReader rows = rowReader(statement, returnType, method);
             if (rows != null) {
-                return new Select(statement, names, rows, returnType);
+                return new Select(statement, names, method.getParameterCount(), rows, returnType);
             }
         } else if (plain && statement.getSqlCommandType() != SqlCommandType.UNKNOWN
                 && statement.getSqlCommandType() != SqlCommandType.FLUSH
                 && (returnType == int.class || returnType == Integer.class)) {
-            return new Update(statement, names);
+            return new Update(statement, names, method.getParameterCount());
         }
         return new ThroughMyBatis(type, method);
     }
@@ -295,25 +295,60 @@ final class DirectMappers {
         final ParamNameResolver names;
         /** The statement's one SQL text when it has no dynamic parts; else null. */
         final Sql fixed;
+        /** Whether calls bind straight from the method's arguments (see positionArguments). */
+        final boolean positional;
         /** Dynamic SQL: the rendered texts seen so far (a statement has a few variants). */
         final ConcurrentHashMap<String, Sql> variants = new ConcurrentHashMap<>();
 
-        Statement(MappedStatement statement, ParamNameResolver names) {
+        Statement(MappedStatement statement, ParamNameResolver names, int parameterCount) {
             this.statement = statement;
             this.names = names;
             if (statement.getSqlSource() instanceof RawSqlSource) {
                 BoundSql bound = statement.getBoundSql(null);
                 this.fixed = newSql(bound.getSql(), bound.getParameterMappings());
+                boolean positioned = positionArguments(fixed, parameterCount);
+                if (fixed.parts != null) {
+                    for (Sql part : fixed.parts) {
+                        positioned &= positionArguments(part, parameterCount);
+                    }
+                }
+                this.positional = positioned;
             } else {
                 this.fixed = null;
+                this.positional = false;
             }
+        }
+
+        /**
+         * For static SQL of a method with several parameters, each named by a placeholder: which argument each
+         * placeholder takes, so calls bind straight from the arguments instead of building MyBatis's map of
+         * named parameters per call (a bulk write makes a call per row). Left null for any other shape.
+         */
+        private boolean positionArguments(Sql sql, int parameterCount) {
+            List<String> parameterNames = List.of(names.getNames());
+            if (parameterNames.size() < 2 || parameterNames.size() != parameterCount) {
+                return false;
+            }
+            int[] positions = new int[sql.parameters.size()];
+            for (int i = 0; i < positions.length; i++) {
+                ParameterMapping mapping = sql.parameters.get(i);
+                positions[i] = parameterNames.indexOf(mapping.getProperty());
+                if (positions[i] < 0 || mapping.getMode() == ParameterMode.OUT) {
+                    return false;
+                }
+            }
+            sql.arguments = positions;
+            return true;
         }
 
         /** The call's SQL text and parameter object (and, for dynamic SQL, what MyBatis rendered). */
         Rendered render(Object[] args) {
+            if (positional) {
+                return new Rendered(fixed, null, null, args);
+            }
             Object parameter = names.getNamedParams(args);
             if (fixed != null) {
-                return new Rendered(fixed, parameter, null);
+                return new Rendered(fixed, parameter, null, null);
             }
             BoundSql bound = statement.getBoundSql(parameter);
             Sql sql = variants.get(bound.getSql());
@@ -325,13 +360,19 @@ final class DirectMappers {
                     sql = known != null ? known : sql;
                 }
             }
-            return new Rendered(sql, parameter, bound);
+            return new Rendered(sql, parameter, bound, null);
         }
 
         /** Prepares {@code sql} on {@code on} and binds the call's arguments. */
         PreparedStatement prepare(Statements on, Sql sql, Rendered call) throws SQLException {
             PreparedStatement prepared = on.prepare(sql.text, queryTimeout);
-            bind(prepared, sql.parameters, call.parameter, call.bound);
+            if (call.arguments != null) {
+                for (int i = 0; i < sql.arguments.length; i++) {
+                    set(prepared, i + 1, call.arguments[sql.arguments[i]], sql.parameters.get(i));
+                }
+            } else {
+                bind(prepared, sql.parameters, call.parameter, call.bound);
+            }
             return prepared;
         }
 
@@ -399,8 +440,9 @@ final class DirectMappers {
         private final boolean many;
         private final boolean primitive;
 
-        Select(MappedStatement statement, ParamNameResolver names, RowReader rows, Class<?> returnType) {
-            super(statement, names);
+        Select(MappedStatement statement, ParamNameResolver names, int parameterCount, RowReader rows,
+               Class<?> returnType) {
+            super(statement, names, parameterCount);
             this.rows = rows;
             this.many = Collection.class.isAssignableFrom(returnType);
             this.primitive = returnType.isPrimitive();
@@ -434,8 +476,8 @@ final class DirectMappers {
     }
 
     private final class Update extends Statement {
-        Update(MappedStatement statement, ParamNameResolver names) {
-            super(statement, names);
+        Update(MappedStatement statement, ParamNameResolver names, int parameterCount) {
+            super(statement, names, parameterCount);
         }
 
         @Override
@@ -549,6 +591,8 @@ final class DirectMappers {
         /** Several statements to run one by one; null when the text runs as it is. */
         final List<Sql> parts;
         volatile int[] columns;
+        /** Static SQL: the method argument each placeholder takes (see positionArguments); else null. */
+        int[] arguments;
 
         Sql(String text, List<ParameterMapping> parameters, boolean several, List<Sql> parts) {
             this.text = text;
@@ -558,8 +602,11 @@ final class DirectMappers {
         }
     }
 
-    /** One call's SQL and parameter object; {@code bound} holds what dynamic SQL added (null for static SQL). */
-    private record Rendered(Sql sql, Object parameter, BoundSql bound) {
+    /**
+     * One call's SQL and parameter object; {@code bound} holds what dynamic SQL added (null for static SQL),
+     * {@code arguments} the method's own arguments when they are bound by position (then no parameter object).
+     */
+    private record Rendered(Sql sql, Object parameter, BoundSql bound, Object[] arguments) {
     }
 
     private interface RowReader {
