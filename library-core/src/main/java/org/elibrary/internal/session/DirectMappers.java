@@ -322,7 +322,8 @@ final class DirectMappers {
         /**
          * For static SQL of a method with several parameters, each named by a placeholder: which argument each
          * placeholder takes, so calls bind straight from the arguments instead of building MyBatis's map of
-         * named parameters per call (a bulk write makes a call per row). Left null for any other shape.
+         * named parameters per call (a bulk write makes a call per row). False (and nothing set) for any other
+         * shape, which keeps MyBatis's binding.
          */
         private boolean positionArguments(Sql sql, int parameterCount) {
             List<String> parameterNames = List.of(names.getNames());

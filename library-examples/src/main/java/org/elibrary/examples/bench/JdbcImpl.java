@@ -31,8 +31,8 @@ import org.sqlite.SQLiteDataSource;
  *       {@code BEGIN IMMEDIATE} / {@code COMMIT} statements, the connection in autocommit), beside a
  *       pool of readers under WAL; every connection gets its pragmas as driver properties and they are read
  *       back before the run. PostgreSQL: one pool, {@code reWriteBatchedInserts=true}.</li>
- *   <li>Import: one prepared statement per table, {@code addBatch}/{@code executeBatch}, one commit per
- *       batch. Details: two statements in one read transaction (the book left-joined with its authors,
+ *   <li>Import: per table and chunk, one commit; on SQLite one multi-row {@code INSERT} (see
+ *       {@code Unit.insertRows}), on PostgreSQL a JDBC batch that the driver rewrites to multi-row inserts. Details: two statements in one read transaction (the book left-joined with its authors,
  *       then its comments joined with their users). Search: FTS5 trigram {@code MATCH} of the phrase on
  *       SQLite, {@code lower(title) LIKE lower(?)} on PostgreSQL (trigram GIN index, or the title index in
  *       order, as the planner likes). Delete: the comments, the links, then the book, in one transaction

@@ -27,8 +27,8 @@ final class StatementCache {
     }
 
     String describe() {
-        return enabled ? "prepared once per connection and reused, batched inserts"
-                : "prepared per call, batched inserts";
+        return enabled ? "prepared once per connection and reused, multi-row inserts"
+                : "prepared per call, multi-row inserts";
     }
 
     PreparedStatement get(Connection pooled, String sql) throws SQLException {
