@@ -122,10 +122,19 @@ public final class LibraryCli implements Callable<Integer> {
     /** The picocli command line, wired to this CLI's streams and exit codes. */
     public CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(this);
+        addHelpOptions(commandLine);
         commandLine.setOut(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true));
         commandLine.setErr(new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true));
         commandLine.setExecutionExceptionHandler(new ExitCodes.Handler());
         return commandLine;
+    }
+
+    /** {@code --help} and {@code --version} on every subcommand too ({@code library-cli bench --help}). */
+    private static void addHelpOptions(CommandLine command) {
+        for (CommandLine subcommand : command.getSubcommands().values()) {
+            subcommand.getCommandSpec().mixinStandardHelpOptions(true);
+            addHelpOptions(subcommand);
+        }
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.elibrary.Backend;
 import org.elibrary.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
@@ -160,6 +161,16 @@ class LibraryCliIT {
         assertThat(Cli.run("bench", "--backend", "oracle").exitCode()).isEqualTo(2);
         assertThat(Cli.run("bench", "--impl", "nope").exitCode()).isEqualTo(2);
         assertThat(Cli.run("--help").exitCode()).isZero();
+    }
+
+    @Test
+    void everyCommandAnswersHelp() {
+        for (List<String> command : List.of(List.of("bench"), List.of("book"), List.of("book", "list"),
+                List.of("comment", "add"), List.of("export"))) {
+            Cli.Result help = Cli.run(Stream.concat(command.stream(), Stream.of("--help")).toArray(String[]::new));
+            assertThat(help.exitCode()).as(help.toString()).isZero();
+            assertThat(help.out()).as(help.toString()).contains("Usage: library-cli " + String.join(" ", command));
+        }
     }
 
     @ParameterizedTest
