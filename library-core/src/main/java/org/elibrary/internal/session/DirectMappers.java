@@ -49,6 +49,9 @@ import org.apache.ibatis.type.TypeHandlerRegistry;
  * <p>Parameters are bound as MyBatis's {@code DefaultParameterHandler} binds them (same names, same type
  * handlers for anything but the plain {@code Long}, {@code Integer} and {@code String} values). A method of
  * any other shape runs through the MyBatis session, unchanged.
+ *
+ * <p>A {@link #batchMapper batching mapper} adds each insert, update or delete call to a JDBC batch instead
+ * of executing it, as MyBatis's {@code BATCH} executor does; {@link UnitOfWork#batch} executes the batch.
  */
 final class DirectMappers {
     private static final int MAX_VARIANTS = 32;
