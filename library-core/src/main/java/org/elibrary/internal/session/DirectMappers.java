@@ -4,6 +4,7 @@ import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.lang.reflect.Proxy;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -113,6 +114,21 @@ final class DirectMappers {
             }
             statements.clear();
             return total;
+        }
+    }
+
+    /**
+     * Plans every method of every mapper the configuration knows, and makes their proxy classes, now rather
+     * than on each method's first call: at open, not inside the first calls of an application.
+     */
+    void planAll() {
+        for (Class<?> type : configuration.getMapperRegistry().getMappers()) {
+            proxies.computeIfAbsent(type, DirectMappers::proxyConstructor);
+            for (Method method : type.getMethods()) {
+                if (!method.isDefault() && !method.isSynthetic() && !Modifier.isStatic(method.getModifiers())) {
+                    calls.computeIfAbsent(method, m -> plan(type, m));
+                }
+            }
         }
     }
 

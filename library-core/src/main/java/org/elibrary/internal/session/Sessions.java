@@ -77,6 +77,9 @@ public final class Sessions {
         this.factory = new DefaultSqlSessionFactory(
                 CatalogConfiguration.create(backend, statementTimeout, database.writer()));
         this.mappers = new DirectMappers(factory.getConfiguration());
+        // every statement planned at open (about 10 ms): first calls do not pay for it, and a mapper method
+        // without a statement for this database fails the open rather than a call
+        mappers.planAll();
         this.cacheStatements = cacheStatements;
         this.cacheBound = Math.max(1, database.readConcurrency()) + 5;
     }
