@@ -157,6 +157,8 @@ public final class LibrarySettings {
     private final Map<String, String> values;
     private final Map<String, Source> sources;
     private final String lookedIn;
+    /** How messages name values set on the builder; null for "set in code". */
+    private final String codeSourceName;
     private final DatabaseUrl url;
     private final String appTitle;
     private final String description;
@@ -170,10 +172,11 @@ public final class LibrarySettings {
     private final Duration closeTimeout;
 
     private LibrarySettings(Map<String, String> values, Map<String, Source> sources, String lookedIn,
-                            Path workingDirectory) {
+                            String codeSourceName, Path workingDirectory) {
         this.values = values;
         this.sources = sources;
         this.lookedIn = lookedIn;
+        this.codeSourceName = codeSourceName;
         String rawUrl = values.get(DATABASE_URL);
         if (rawUrl == null) {
             throw new ConfigurationException(DATABASE_URL + " is not set; settings were looked for in " + lookedIn);
@@ -360,6 +363,9 @@ public final class LibrarySettings {
 
     private String sourceText(String key) {
         Source source = sources.get(key);
+        if (source == Source.CODE && codeSourceName != null) {
+            return "from " + codeSourceName;
+        }
         return source == null ? "default" : source.description();
     }
 
@@ -430,6 +436,7 @@ public final class LibrarySettings {
         private boolean envFileFromWorkingDirectory;
         private Path workingDirectory;
         private String defaultDatabaseUrl;
+        private String codeSourceName;
 
         private Builder() {
         }
@@ -492,6 +499,17 @@ public final class LibrarySettings {
          */
         public Builder defaultDatabaseUrl(String url) {
             this.defaultDatabaseUrl = url;
+            return this;
+        }
+
+        /**
+         * How messages name the values set on this builder, for a program that takes them from somewhere its
+         * users know: a command-line tool passing {@code "--url"} gets {@code DATABASE_URL (from --url) ...}
+         * rather than {@code (set in code)}. {@link LibrarySettings#databaseUrlSource()} still answers
+         * {@link Source#CODE}.
+         */
+        public Builder codeSourceName(String name) {
+            this.codeSourceName = Objects.requireNonNull(name, "name");
             return this;
         }
 
@@ -564,7 +582,7 @@ public final class LibrarySettings {
             Map<String, String> merged = new LinkedHashMap<>();
             Map<String, Source> sources = new LinkedHashMap<>();
             List<String> places = new ArrayList<>();
-            places.add("values set in code");
+            places.add(codeSourceName == null ? "values set in code" : codeSourceName);
             if (systemProperties != null) {
                 places.add("Java system properties");
             }
@@ -593,7 +611,7 @@ public final class LibrarySettings {
                 lookedIn += " only (the builder reads the environment and .env only after withEnvironment())";
             }
             return new LibrarySettings(Collections.unmodifiableMap(merged), Collections.unmodifiableMap(sources),
-                    lookedIn, directory);
+                    lookedIn, codeSourceName, directory);
         }
 
         private static void layer(Map<String, String> merged, Map<String, Source> sources,

@@ -160,6 +160,19 @@ class LibrarySettingsTest {
     }
 
     @Test
+    void messagesNameWhereACodeValueCameFromWhenTold() {
+        assertThatThrownBy(() -> isolated().databaseUrl("mysql://h/db").build())
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("DATABASE_URL (set in code) unknown scheme 'mysql'");
+        assertThatThrownBy(() -> isolated().databaseUrl("mysql://h/db").codeSourceName("--url").build())
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("DATABASE_URL (from --url) unknown scheme 'mysql'")
+                .hasMessageContaining("settings were looked for in --url");
+        assertThat(isolated().databaseUrl("sqlite://").codeSourceName("--url").build().databaseUrlSource())
+                .isEqualTo(LibrarySettings.Source.CODE);
+    }
+
+    @Test
     void passwordNeverInToStringOrMessages() {
         LibrarySettings settings = isolated().databaseUrl("postgresql+asyncpg://anna:S3cr%21t@h:5432/db").build();
         assertThat(settings.toString()).doesNotContain("S3cr").contains("anna:***@h:5432/db");

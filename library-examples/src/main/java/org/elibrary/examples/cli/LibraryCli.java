@@ -165,7 +165,7 @@ public final class LibraryCli implements Callable<Integer> {
             builder.envFile(file);
         }
         if (url != null) {
-            builder.databaseUrl(url);
+            builder.databaseUrl(url).codeSourceName("--url");
         }
         LibrarySettings settings = builder.build();
         if (settings.databaseUrlSource() == LibrarySettings.Source.DEFAULT) {

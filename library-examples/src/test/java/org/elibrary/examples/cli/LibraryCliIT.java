@@ -207,6 +207,7 @@ class LibraryCliIT {
     void badConfigurationAndUnreachableDatabaseExitFour() {
         Cli.Result scheme = fails(4, "--url", "mysql://localhost/library", "book", "list");
         assertThat(scheme.err().lines().count()).as(scheme.toString()).isEqualTo(1);
+        assertThat(scheme.err()).as(scheme.toString()).contains("DATABASE_URL (from --url) unknown scheme 'mysql'");
         // Nothing listens on port 1; the password must not leak into the message.
         Cli.Result down = fails(4, "--url", "postgresql://reader:s3cret@127.0.0.1:1/library", "book", "list");
         assertThat(down.err()).doesNotContain("s3cret");
