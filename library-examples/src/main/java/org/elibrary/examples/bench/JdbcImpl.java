@@ -31,8 +31,9 @@ import org.sqlite.SQLiteDataSource;
  *       {@code BEGIN IMMEDIATE} / {@code COMMIT} statements, the connection in autocommit), beside a
  *       pool of readers under WAL; every connection gets its pragmas as driver properties and they are read
  *       back before the run. PostgreSQL: one pool, {@code reWriteBatchedInserts=true}.</li>
- *   <li>Import: per table and chunk, one commit; on SQLite one multi-row {@code INSERT} (see
- *       {@code Unit.insertRows}), on PostgreSQL a JDBC batch that the driver rewrites to multi-row inserts. Details: two statements in one read transaction (the book left-joined with its authors,
+ *   <li>Import: per table and chunk, one commit and one JDBC batch (PostgreSQL's driver rewrites it to
+ *       multi-row inserts); on SQLite the tables with a full-text index get one multi-row {@code INSERT}
+ *       instead (see {@code Unit.insertRows}). Details: two statements in one read transaction (the book left-joined with its authors,
  *       then its comments joined with their users). Search: FTS5 trigram {@code MATCH} of the phrase on
  *       SQLite, {@code lower(title) LIKE lower(?)} on PostgreSQL (trigram GIN index, or the title index in
  *       order, as the planner likes). Delete: the comments, the links, then the book, in one transaction
@@ -238,7 +239,7 @@ final class JdbcImpl implements BenchImpl {
     @Override
     public void insertAuthors(Workload workload, int from, int to) {
         write(unit -> {
-            Rows insert = unit.insertRows(INSERT_AUTHOR, to - from);
+            Rows insert = unit.insertRows(INSERT_AUTHOR, to - from, true);
             for (int i = from; i < to; i++) {
                 insert.set(workload.authorName(i));
                 insert.endRow();
@@ -251,7 +252,7 @@ final class JdbcImpl implements BenchImpl {
     @Override
     public void insertBooks(Workload workload, int from, int to) {
         write(unit -> {
-            Rows insert = unit.insertRows(INSERT_BOOK, to - from);
+            Rows insert = unit.insertRows(INSERT_BOOK, to - from, true);
             int links = 0;
             for (int i = from; i < to; i++) {
                 insert.set(workload.bookTitle(i));
@@ -260,7 +261,7 @@ final class JdbcImpl implements BenchImpl {
             }
             insert.execute();
             // ids are the rows' numbers + 1 on a fresh database (the spec's convention, checked after import)
-            Rows link = unit.insertRows(INSERT_LINK, links);
+            Rows link = unit.insertRows(INSERT_LINK, links, false);
             for (int i = from; i < to; i++) {
                 for (int authorRow : workload.bookAuthorRows(i)) {
                     link.set(Workload.id(authorRow));
@@ -276,7 +277,7 @@ final class JdbcImpl implements BenchImpl {
     @Override
     public void insertUsers(Workload workload, int from, int to) {
         write(unit -> {
-            Rows insert = unit.insertRows(INSERT_USER, to - from);
+            Rows insert = unit.insertRows(INSERT_USER, to - from, false);
             for (int i = from; i < to; i++) {
                 insert.set(workload.username(i));
                 insert.endRow();
@@ -289,7 +290,7 @@ final class JdbcImpl implements BenchImpl {
     @Override
     public void insertComments(Workload workload, int from, int to) {
         write(unit -> {
-            Rows insert = unit.insertRows(INSERT_COMMENT, to - from);
+            Rows insert = unit.insertRows(INSERT_COMMENT, to - from, false);
             for (int j = from; j < to; j++) {
                 insert.set(workload.commentText(j));
                 insert.set(Workload.id(workload.commentUserRow(j)));
@@ -531,15 +532,16 @@ final class JdbcImpl implements BenchImpl {
         }
 
         /**
-         * An insert of {@code rows} rows: on SQLite ONE statement with a VALUES row per row (prepared once per
-         * row count), on PostgreSQL the single-row statement in a batch (the driver rewrites it to multi-row
-         * VALUES, {@code reWriteBatchedInserts}). On SQLite one statement per row inside the transaction
-         * costs a statement execution per row and makes each FTS5 table flush its pending terms per
-         * statement: the title index came out in 10 segments instead of 2, and searches on it ran about 15%
-         * slower.
+         * An insert of {@code rows} rows. PostgreSQL: the single-row statement in a JDBC batch (the driver
+         * rewrites it to multi-row VALUES, {@code reWriteBatchedInserts}). SQLite, a table with a full-text
+         * index ({@code fullText}): ONE statement with a VALUES row per row (prepared once per row count), since
+         * a statement per row inside the transaction makes the FTS5 table flush its pending terms per
+         * statement (the title index came out in 10 segments instead of 2, and searches on it ran about 15%
+         * slower). SQLite, other tables: the single-row statement in a JDBC batch, measured ~10% faster than
+         * one multi-row statement for the comments (sqlite-jdbc steps it per row without a call per row).
          */
-        Rows insertRows(String singleRowInsert, int rows) throws SQLException {
-            if (backend == Backend.POSTGRESQL) {
+        Rows insertRows(String singleRowInsert, int rows, boolean fullText) throws SQLException {
+            if (backend == Backend.POSTGRESQL || !fullText) {
                 return new Rows(prepare(singleRowInsert), false);
             }
             int values = singleRowInsert.indexOf(" VALUES ");

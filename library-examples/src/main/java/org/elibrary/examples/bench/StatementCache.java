@@ -27,8 +27,8 @@ final class StatementCache {
     }
 
     String describe() {
-        return enabled ? "prepared once per connection and reused, multi-row inserts"
-                : "prepared per call, multi-row inserts";
+        String inserts = "inserts as batches (SQLite: one multi-row statement for tables with a full-text index)";
+        return enabled ? "prepared once per connection and reused, " + inserts : "prepared per call, " + inserts;
     }
 
     PreparedStatement get(Connection pooled, String sql) throws SQLException {
