@@ -345,7 +345,7 @@ public final class BookRepository {
      * inserts that skip links to missing authors, counted.
      */
     private static void insertLinks(UnitOfWork uow, BookMapper mapper, List<Long> authorIds, List<Long> bookIds) {
-        boolean batched = uow.backend() == Backend.SQLITE && uow.enforcesForeignKeys();
+        boolean batched = uow.batchesCheckForeignKeys();
         for (int from = 0; from < authorIds.size(); from += CHUNK) {
             List<Long> authors = authorIds.subList(from, Math.min(authorIds.size(), from + CHUNK));
             List<Long> books = bookIds.subList(from, from + authors.size());

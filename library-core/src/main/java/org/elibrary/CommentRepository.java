@@ -83,7 +83,7 @@ public final class CommentRepository {
             return 0;
         }
         return sessions.write(bound, uow -> {
-            if (uow.backend() == Backend.SQLITE && uow.enforcesForeignKeys()) {
+            if (uow.batchesCheckForeignKeys()) {
                 return addAllBatched(uow, comments);
             }
             CommentMapper mapper = uow.mapper(CommentMapper.class);

@@ -51,12 +51,14 @@ public final class UnitOfWork {
     }
 
     /**
-     * Whether the database refuses rows whose foreign keys point nowhere: always on PostgreSQL; on SQLite when
-     * the connection has {@code PRAGMA foreign_keys} on (the library's own connections always do).
+     * Whether bulk rows may go as a {@link #batch} whose missing references the database itself refuses: a
+     * SQLite connection with {@code PRAGMA foreign_keys} on (the library's own connections always have it).
+     * Never on PostgreSQL, which aborts the transaction at a failed row, so what was missing could not be
+     * looked up afterwards.
      */
-    public boolean enforcesForeignKeys() {
-        if (backend == Backend.POSTGRESQL) {
-            return true;
+    public boolean batchesCheckForeignKeys() {
+        if (backend != Backend.SQLITE) {
+            return false;
         }
         try {
             return statements.sqliteEnforcesForeignKeys();
