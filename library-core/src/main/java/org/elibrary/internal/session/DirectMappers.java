@@ -126,7 +126,7 @@ final class DirectMappers {
             proxies.computeIfAbsent(type, DirectMappers::proxyConstructor);
             for (Method method : type.getMethods()) {
                 if (!method.isDefault() && !method.isSynthetic() && !Modifier.isStatic(method.getModifiers())) {
-                    calls.computeIfAbsent(method, m -> plan(type, m));
+                    call(type, method);
                 }
             }
         }
@@ -134,7 +134,13 @@ final class DirectMappers {
 
     /** Whether {@code method} of mapper {@code type} runs here, not through the MyBatis session. */
     boolean runsDirectly(Class<?> type, Method method) {
-        return !(calls.computeIfAbsent(method, m -> plan(type, m)) instanceof ThroughMyBatis);
+        return !(call(type, method) instanceof ThroughMyBatis);
+    }
+
+    /** The plan of {@code method} of mapper {@code type}, made on first use. */
+    private Call call(Class<?> type, Method method) {
+        Call call = calls.get(method);
+        return call != null ? call : calls.computeIfAbsent(method, m -> plan(type, m));
     }
 
     private static Constructor<?> proxyConstructor(Class<?> type) {
@@ -177,10 +183,7 @@ final class DirectMappers {
                     default -> "direct " + type.getSimpleName();
                 };
             }
-            Call call = calls.get(method);
-            if (call == null) {
-                call = calls.computeIfAbsent(method, m -> plan(type, m));
-            }
+            Call call = call(type, method);
             try {
                 return batch == null ? call.invoke(statements, args) : call.addToBatch(statements, args, batch);
             } catch (SQLException e) {
