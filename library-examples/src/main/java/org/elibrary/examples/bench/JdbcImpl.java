@@ -33,8 +33,8 @@ import org.sqlite.SQLiteDataSource;
  *       back before the run. PostgreSQL: one pool, {@code reWriteBatchedInserts=true}.</li>
  *   <li>Import: per table and chunk, one commit and one JDBC batch (PostgreSQL's driver rewrites it to
  *       multi-row inserts); on SQLite the tables with a full-text index get one multi-row {@code INSERT}
- *       instead (see {@code Unit.insertRows}). Details: two statements in one read transaction (the book left-joined with its authors,
- *       then its comments joined with their users). Search: FTS5 trigram {@code MATCH} of the phrase on
+ *       instead (see {@code Unit.fullTextRows}). Details: one {@code UNION ALL} statement in autocommit (the
+ *       book, its authors, its comments with their users). Search: FTS5 trigram {@code MATCH} of the phrase on
  *       SQLite, {@code lower(title) LIKE lower(?)} on PostgreSQL (trigram GIN index, or the title index in
  *       order, as the planner likes). Delete: the comments, the links, then the book, in one transaction
  *       (on PostgreSQL as one statement with data-modifying WITH parts).</li>
@@ -239,7 +239,7 @@ final class JdbcImpl implements BenchImpl {
     @Override
     public void insertAuthors(Workload workload, int from, int to) {
         write(unit -> {
-            Rows insert = unit.insertRows(INSERT_AUTHOR, to - from, true);
+            Rows insert = unit.fullTextRows(INSERT_AUTHOR, to - from);
             for (int i = from; i < to; i++) {
                 insert.set(workload.authorName(i));
                 insert.endRow();
@@ -252,16 +252,14 @@ final class JdbcImpl implements BenchImpl {
     @Override
     public void insertBooks(Workload workload, int from, int to) {
         write(unit -> {
-            Rows insert = unit.insertRows(INSERT_BOOK, to - from, true);
-            int links = 0;
+            Rows insert = unit.fullTextRows(INSERT_BOOK, to - from);
             for (int i = from; i < to; i++) {
                 insert.set(workload.bookTitle(i));
                 insert.endRow();
-                links += workload.bookAuthorRows(i).length;
             }
             insert.execute();
             // ids are the rows' numbers + 1 on a fresh database (the spec's convention, checked after import)
-            Rows link = unit.insertRows(INSERT_LINK, links, false);
+            Rows link = unit.batch(INSERT_LINK);
             for (int i = from; i < to; i++) {
                 for (int authorRow : workload.bookAuthorRows(i)) {
                     link.set(Workload.id(authorRow));
@@ -277,7 +275,7 @@ final class JdbcImpl implements BenchImpl {
     @Override
     public void insertUsers(Workload workload, int from, int to) {
         write(unit -> {
-            Rows insert = unit.insertRows(INSERT_USER, to - from, false);
+            Rows insert = unit.batch(INSERT_USER);
             for (int i = from; i < to; i++) {
                 insert.set(workload.username(i));
                 insert.endRow();
@@ -290,7 +288,7 @@ final class JdbcImpl implements BenchImpl {
     @Override
     public void insertComments(Workload workload, int from, int to) {
         write(unit -> {
-            Rows insert = unit.insertRows(INSERT_COMMENT, to - from, false);
+            Rows insert = unit.batch(INSERT_COMMENT);
             for (int j = from; j < to; j++) {
                 insert.set(workload.commentText(j));
                 insert.set(Workload.id(workload.commentUserRow(j)));
@@ -532,17 +530,23 @@ final class JdbcImpl implements BenchImpl {
         }
 
         /**
-         * An insert of {@code rows} rows. PostgreSQL: the single-row statement in a JDBC batch (the driver
-         * rewrites it to multi-row VALUES, {@code reWriteBatchedInserts}). SQLite, a table with a full-text
-         * index ({@code fullText}): ONE statement with a VALUES row per row (prepared once per row count), since
-         * a statement per row inside the transaction makes the FTS5 table flush its pending terms per
-         * statement (the title index came out in 10 segments instead of 2, and searches on it ran about 15%
-         * slower). SQLite, other tables: the single-row statement in a JDBC batch, measured ~10% faster than
-         * one multi-row statement for the comments (sqlite-jdbc steps it per row without a call per row).
+         * Rows of a single-row insert as one JDBC batch: PostgreSQL's driver rewrites it to multi-row VALUES
+         * ({@code reWriteBatchedInserts}); sqlite-jdbc steps the statement per row without a call per row,
+         * measured ~10% faster than one multi-row statement for the comments.
          */
-        Rows insertRows(String singleRowInsert, int rows, boolean fullText) throws SQLException {
-            if (backend == Backend.POSTGRESQL || !fullText) {
-                return new Rows(prepare(singleRowInsert), false);
+        Rows batch(String singleRowInsert) throws SQLException {
+            return new Rows(prepare(singleRowInsert), false);
+        }
+
+        /**
+         * {@code rows} rows for a table with a full-text index. SQLite: ONE statement with a VALUES row per row
+         * (prepared once per row count), since a statement per row inside the transaction makes the FTS5 table
+         * flush its pending terms per statement (the title index came out in 10 segments instead of 2, and
+         * searches on it ran about 15% slower). PostgreSQL: a {@link #batch}.
+         */
+        Rows fullTextRows(String singleRowInsert, int rows) throws SQLException {
+            if (backend == Backend.POSTGRESQL) {
+                return batch(singleRowInsert);
             }
             int values = singleRowInsert.indexOf(" VALUES ");
             String row = singleRowInsert.substring(values + " VALUES ".length());
@@ -563,7 +567,7 @@ final class JdbcImpl implements BenchImpl {
         }
     }
 
-    /** Binds the rows of {@link Unit#insertRows}: values in column order, {@link #endRow} after each row. */
+    /** Binds rows of an insert, a batch or one multi-row statement: values in column order, then {@link #endRow}. */
     private static final class Rows {
         private final PreparedStatement statement;
         private final boolean multiRow;
