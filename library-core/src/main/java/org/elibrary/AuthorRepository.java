@@ -1,17 +1,14 @@
 package org.elibrary;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.elibrary.domain.Author;
 import org.elibrary.domain.AuthorDetails;
 import org.elibrary.domain.Page;
 import org.elibrary.internal.mapper.AuthorMapper;
-import org.elibrary.internal.mapper.Bulk;
 import org.elibrary.internal.mapper.CountedRow;
 import org.elibrary.internal.mapper.SearchQuery;
 import org.elibrary.internal.session.Assemble;
@@ -71,15 +68,10 @@ public final class AuthorRepository {
         }
         return sessions.write(bound, uow -> {
             AuthorMapper mapper = uow.mapper(AuthorMapper.class);
-            Map<String, Author> created = new HashMap<>(names.size() * 2);
-            for (int from = 0; from < names.size(); from += CHUNK) {
-                for (Author author : mapper.insertAll(Bulk.of(names.subList(from, Math.min(names.size(), from + CHUNK))))) {
-                    created.put(author.name(), author);
-                }
-            }
             List<Author> result = new ArrayList<>(names.size());
-            for (String name : names) {
-                result.add(created.get(name));
+            for (int from = 0; from < names.size(); from += CHUNK) {
+                List<String> chunk = names.subList(from, Math.min(names.size(), from + CHUNK));
+                result.addAll(NewRows.insert(uow, mapper, chunk, Author::new, Author::name));
             }
             return result;
         });

@@ -2,11 +2,9 @@ package org.elibrary;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
@@ -93,7 +91,7 @@ public final class BookRepository {
                     missing.remove(existing.name());
                 }
                 if (!missing.isEmpty()) {
-                    linked.addAll(authors.insertAll(Bulk.of(new ArrayList<>(missing))));
+                    linked.addAll(NewRows.insert(uow, authors, new ArrayList<>(missing), Author::new, Author::name));
                 }
             }
             uow.writing("book.title", title);
@@ -147,18 +145,17 @@ public final class BookRepository {
                 for (NewBook book : chunk) {
                     chunkTitles.add(book.title());
                 }
-                Map<String, Book> created = new HashMap<>(chunk.size() * 2);
-                for (Book book : mapper.insertAll(Bulk.of(chunkTitles))) {
-                    created.put(book.title(), book);
-                }
+                List<Book> created = NewRows.insert(uow, mapper, chunkTitles, Book::new, Book::title);
+                result.addAll(created);
                 List<Long> linkAuthors = new ArrayList<>(chunk.size() * 3);
                 List<Long> linkBooks = new ArrayList<>(chunk.size() * 3);
-                for (NewBook book : chunk) {
-                    Book stored = created.get(book.title());
-                    result.add(stored);
-                    Set<Long> once = book.authorIds().size() > 1 ? new HashSet<>() : null;
+                Set<Long> linkedOnce = new HashSet<>();
+                for (int i = 0; i < chunk.size(); i++) {
+                    NewBook book = chunk.get(i);
+                    Book stored = created.get(i);
+                    linkedOnce.clear();
                     for (Long authorId : book.authorIds()) {
-                        if (once == null || once.add(authorId)) {
+                        if (linkedOnce.add(authorId)) {
                             linkAuthors.add(authorId);
                             linkBooks.add(stored.id());
                         }

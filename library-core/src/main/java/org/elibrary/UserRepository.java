@@ -1,15 +1,12 @@
 package org.elibrary;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.elibrary.domain.Page;
 import org.elibrary.domain.User;
-import org.elibrary.internal.mapper.Bulk;
 import org.elibrary.internal.mapper.CountedRow;
 import org.elibrary.internal.mapper.UserMapper;
 import org.elibrary.internal.session.Sessions;
@@ -60,15 +57,10 @@ public final class UserRepository {
         }
         return sessions.write(bound, uow -> {
             UserMapper mapper = uow.mapper(UserMapper.class);
-            Map<String, User> created = new HashMap<>(usernames.size() * 2);
-            for (int from = 0; from < usernames.size(); from += CHUNK) {
-                for (User user : mapper.insertAll(Bulk.of(usernames.subList(from, Math.min(usernames.size(), from + CHUNK))))) {
-                    created.put(user.username(), user);
-                }
-            }
             List<User> result = new ArrayList<>(usernames.size());
-            for (String username : usernames) {
-                result.add(created.get(username));
+            for (int from = 0; from < usernames.size(); from += CHUNK) {
+                List<String> chunk = usernames.subList(from, Math.min(usernames.size(), from + CHUNK));
+                result.addAll(NewRows.insert(uow, mapper, chunk, User::new, User::username));
             }
             return result;
         });

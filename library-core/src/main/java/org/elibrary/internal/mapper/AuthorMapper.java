@@ -3,10 +3,8 @@ package org.elibrary.internal.mapper;
 import java.util.List;
 import org.elibrary.domain.Author;
 
-public interface AuthorMapper {
+public interface AuthorMapper extends NamedRowMapper<Author> {
     long insert(String name);
-
-    List<Author> insertAll(Bulk names);
 
     Author selectById(long id);
 

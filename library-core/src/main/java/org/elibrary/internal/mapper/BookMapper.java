@@ -3,10 +3,8 @@ package org.elibrary.internal.mapper;
 import java.util.List;
 import org.elibrary.domain.Book;
 
-public interface BookMapper {
+public interface BookMapper extends NamedRowMapper<Book> {
     long insert(String title);
-
-    List<Book> insertAll(Bulk titles);
 
     /** Inserts (author id, book id) rows whose author exists; returns how many. */
     int insertLinks(Bulk links);

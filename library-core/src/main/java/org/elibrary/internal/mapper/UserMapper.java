@@ -3,10 +3,8 @@ package org.elibrary.internal.mapper;
 import java.util.List;
 import org.elibrary.domain.User;
 
-public interface UserMapper {
+public interface UserMapper extends NamedRowMapper<User> {
     long insert(String username);
-
-    List<User> insertAll(Bulk usernames);
 
     User selectById(long id);
 

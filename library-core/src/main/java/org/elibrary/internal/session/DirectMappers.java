@@ -30,6 +30,7 @@ import org.apache.ibatis.session.Configuration;
 import org.apache.ibatis.type.JdbcType;
 import org.apache.ibatis.type.TypeHandler;
 import org.apache.ibatis.type.TypeHandlerRegistry;
+import org.elibrary.internal.mapper.OnlyOn;
 
 /**
  * Runs the library's mapper methods straight on JDBC, from what MyBatis parsed: the statement MyBatis chose
@@ -62,8 +63,7 @@ final class DirectMappers {
     private final Integer queryTimeout;
     /** pgjdbc runs every statement of a text (in one round trip); sqlite-jdbc only the first. */
     private final boolean driverRunsSeveralStatements;
-    private final ConcurrentHashMap<Class<?>, Constructor<?>> proxies = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<Method, Call> calls = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Class<?>, MapperType> mapperTypes = new ConcurrentHashMap<>();
 
     DirectMappers(Configuration configuration) {
         this.configuration = configuration;
@@ -74,7 +74,7 @@ final class DirectMappers {
 
     /** A mapper of {@code type} whose methods run on the connection of {@code statements}. */
     <M> M mapper(Class<M> type, Statements statements) {
-        return newMapper(type, new Handler(type, statements, null));
+        return newMapper(type, statements, null);
     }
 
     /**
@@ -82,16 +82,37 @@ final class DirectMappers {
      * of executing (they return 0); its other methods fail.
      */
     <M> M batchMapper(Class<M> type, Statements statements, Batch batch) {
-        return newMapper(type, new Handler(type, statements, batch));
+        return newMapper(type, statements, batch);
     }
 
-    private <M> M newMapper(Class<M> type, Handler handler) {
-        Constructor<?> constructor = proxies.computeIfAbsent(type, DirectMappers::proxyConstructor);
+    private <M> M newMapper(Class<M> type, Statements statements, Batch batch) {
+        MapperType mapperType = mapperType(type);
         try {
-            return type.cast(constructor.newInstance(handler));
+            return type.cast(mapperType.proxy.newInstance(new Handler(mapperType, statements, batch)));
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot create mapper " + type.getName(), e);
         }
+    }
+
+    /**
+     * A mapper interface: its proxy class and the plans of its methods. Plans are per interface, not per
+     * {@link Method}: a method inherited from a shared interface (NamedRowMapper) is one Method object for
+     * every mapper that extends it, with a statement of each mapper's own.
+     */
+    private static final class MapperType {
+        final Class<?> type;
+        final Constructor<?> proxy;
+        final ConcurrentHashMap<Method, Call> calls = new ConcurrentHashMap<>();
+
+        MapperType(Class<?> type) {
+            this.type = type;
+            this.proxy = proxyConstructor(type);
+        }
+    }
+
+    private MapperType mapperType(Class<?> type) {
+        MapperType known = mapperTypes.get(type);
+        return known != null ? known : mapperTypes.computeIfAbsent(type, MapperType::new);
     }
 
     /** The prepared statements a batching mapper added rows to, in order; executed by {@link #execute}. */
@@ -119,14 +140,17 @@ final class DirectMappers {
 
     /**
      * Plans every method of every mapper the configuration knows, and makes their proxy classes, now rather
-     * than on each method's first call: at open, not inside the first calls of an application.
+     * than on each method's first call: at open, not inside the first calls of an application. A method
+     * without a statement for this database fails the open, unless it is marked {@link OnlyOn} another.
      */
     void planAll() {
         for (Class<?> type : configuration.getMapperRegistry().getMappers()) {
-            proxies.computeIfAbsent(type, DirectMappers::proxyConstructor);
+            MapperType mapperType = mapperType(type);
             for (Method method : type.getMethods()) {
-                if (!method.isDefault() && !method.isSynthetic() && !Modifier.isStatic(method.getModifiers())) {
-                    call(type, method);
+                OnlyOn onlyOn = method.getAnnotation(OnlyOn.class);
+                if (!method.isDefault() && !method.isSynthetic() && !Modifier.isStatic(method.getModifiers())
+                        && (onlyOn == null || onlyOn.value().equals(configuration.getDatabaseId()))) {
+                    call(mapperType, method);
                 }
             }
         }
@@ -134,13 +158,13 @@ final class DirectMappers {
 
     /** Whether {@code method} of mapper {@code type} runs here, not through the MyBatis session. */
     boolean runsDirectly(Class<?> type, Method method) {
-        return !(call(type, method) instanceof ThroughMyBatis);
+        return !(call(mapperType(type), method) instanceof ThroughMyBatis);
     }
 
-    /** The plan of {@code method} of mapper {@code type}, made on first use. */
-    private Call call(Class<?> type, Method method) {
-        Call call = calls.get(method);
-        return call != null ? call : calls.computeIfAbsent(method, m -> plan(type, m));
+    /** The plan of {@code method} of a mapper, made on first use. */
+    private Call call(MapperType mapperType, Method method) {
+        Call call = mapperType.calls.get(method);
+        return call != null ? call : mapperType.calls.computeIfAbsent(method, m -> plan(mapperType.type, m));
     }
 
     private static Constructor<?> proxyConstructor(Class<?> type) {
@@ -163,12 +187,12 @@ final class DirectMappers {
     }
 
     private final class Handler implements InvocationHandler {
-        private final Class<?> type;
+        private final MapperType type;
         private final Statements statements;
         /** Where a batching mapper's rows go; null for a mapper that executes its calls. */
         private final Batch batch;
 
-        Handler(Class<?> type, Statements statements, Batch batch) {
+        Handler(MapperType type, Statements statements, Batch batch) {
             this.type = type;
             this.statements = statements;
             this.batch = batch;
@@ -180,7 +204,7 @@ final class DirectMappers {
                 return switch (method.getName()) {
                     case "equals" -> proxy == args[0];
                     case "hashCode" -> System.identityHashCode(proxy);
-                    default -> "direct " + type.getSimpleName();
+                    default -> "direct " + type.type.getSimpleName();
                 };
             }
             Call call = call(type, method);
