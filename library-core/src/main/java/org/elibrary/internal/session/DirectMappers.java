@@ -225,6 +225,10 @@ final class DirectMappers {
         }
         MappedStatement statement = configuration.getMappedStatement(id);
         ParamNameResolver names = new ParamNameResolver(configuration, method);
+        if (method.getParameterCount() == 1 && !typeHandlers.hasTypeHandler(method.getParameterTypes()[0])) {
+            // an object whose properties are bound (see otherValue): read its getters now, not on a first call
+            configuration.getReflectorFactory().findForClass(method.getParameterTypes()[0]);
+        }
         Class<?> returnType = method.getReturnType();
         boolean plain = statement.getStatementType() == StatementType.PREPARED
                 && statement.getKeyGenerator() instanceof NoKeyGenerator;
@@ -452,7 +456,7 @@ final class DirectMappers {
             return map.get(property);
         }
 
-        /** The one parameter of a method: a value itself, or a record whose component is named. */
+        /** The one parameter of a method: a value itself, or an object whose property is named. */
         private Object otherValue(Object parameter, String property) {
             if (parameter == null) {
                 return null;
@@ -460,7 +464,17 @@ final class DirectMappers {
             if (typeHandlers.hasTypeHandler(parameter.getClass())) {
                 return parameter;
             }
-            return configuration.newMetaObject(parameter).getValue(property);
+            if (property.indexOf('.') >= 0 || property.indexOf('[') >= 0) {
+                return configuration.newMetaObject(parameter).getValue(property);
+            }
+            // A plain property (Bulk's json, a SearchQuery's pattern): its getter, as MetaObject would find it
+            // but without building one per call.
+            try {
+                return configuration.getReflectorFactory().findForClass(parameter.getClass())
+                        .getGetInvoker(property).invoke(parameter, null);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot read '" + property + "' of " + statement.getId(), e);
+            }
         }
 
         private void set(PreparedStatement prepared, int index, Object value, ParameterMapping mapping)
