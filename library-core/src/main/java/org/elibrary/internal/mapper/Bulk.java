@@ -81,23 +81,23 @@ public final class Bulk {
 
     private static void appendString(StringBuilder json, String text) {
         json.append('"');
+        // runs of characters that need no escape (nearly all of them) are appended whole
+        int plainFrom = 0;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            switch (c) {
-                case '"' -> json.append("\\\"");
-                case '\\' -> json.append("\\\\");
-                case '\n' -> json.append("\\n");
-                case '\r' -> json.append("\\r");
-                case '\t' -> json.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        json.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        json.append(c);
-                    }
+            if (c == '"' || c == '\\' || c < 0x20) {
+                json.append(text, plainFrom, i);
+                switch (c) {
+                    case '"' -> json.append("\\\"");
+                    case '\\' -> json.append("\\\\");
+                    case '\n' -> json.append("\\n");
+                    case '\r' -> json.append("\\r");
+                    case '\t' -> json.append("\\t");
+                    default -> json.append(String.format("\\u%04x", (int) c));
                 }
+                plainFrom = i + 1;
             }
         }
-        json.append('"');
+        json.append(text, plainFrom, text.length()).append('"');
     }
 }
