@@ -8,6 +8,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.elibrary.domain.Author;
 import org.elibrary.domain.Book;
 import org.elibrary.domain.NewBook;
@@ -16,6 +19,8 @@ import org.elibrary.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
 
 /**
  * The ids bulk creates hand back are the rows' ids in the database, whoever chose them (on SQLite the library,
@@ -61,6 +66,65 @@ class NewRowsIT {
             List<Author> authors = library.authors().createAll(List.of("A", "B", "C"));
             assertStored(library, authors);
             assertStored(library, library.books().createAll(newBooks(0, 5, authors)));
+        }
+    }
+
+    @Test
+    void aConcurrentWriterOnACallersSqliteConnectionMakesABulkCreateFailNeverReturnWrongIds() throws Exception {
+        // a caller's DataSource: its transactions begin DEFERRED, so another writer may get in between the
+        // library's look at the largest id and its insert
+        String url = TestDatabases.newSqliteUrl();
+        SQLiteConfig config = new SQLiteConfig();
+        config.enforceForeignKeys(true);
+        config.setBusyTimeout(20);
+        SQLiteDataSource dataSource = new SQLiteDataSource(config);
+        dataSource.setUrl(url);
+        try (Library library = Library.open(dataSource)) {
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicInteger othersWritten = new AtomicInteger();
+            Thread other = new Thread(() -> {
+                try (Connection connection = DriverManager.getConnection(url);
+                     Statement statement = connection.createStatement()) {
+                    statement.execute("PRAGMA busy_timeout = 20");
+                    for (int i = 0; !stop.get(); i++) {
+                        try {
+                            statement.execute("INSERT INTO book (title) VALUES ('other " + i + "')");
+                            othersWritten.incrementAndGet();
+                        } catch (SQLException busy) {
+                            // the library's transaction holds the lock: try again
+                        }
+                        LockSupport.parkNanos(100_000); // leaves the library room to finish some of its calls
+                    }
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            other.start();
+            List<Book> created = new ArrayList<>();
+            List<String> refused = new ArrayList<>();
+            try {
+                for (int round = 0; round < 200; round++) {
+                    List<NewBook> books = new ArrayList<>();
+                    for (int i = 0; i < 20; i++) {
+                        books.add(new NewBook("round %d book %d".formatted(round, i), List.of()));
+                    }
+                    try {
+                        created.addAll(library.books().createAll(books));
+                    } catch (DatabaseUnavailableException busy) {
+                        refused.add(books.get(0).title());
+                    }
+                }
+            } finally {
+                stop.set(true);
+                other.join();
+            }
+            // checked once the other writer has stopped (its lock would make these reads busy too)
+            assertThat(created).isNotEmpty();
+            assertThat(othersWritten.get()).isPositive();
+            assertStored(library, created);
+            for (String title : refused) {
+                assertThat(library.books().findByTitle(title)).isEmpty();
+            }
         }
     }
 
