@@ -67,11 +67,10 @@ public final class AuthorRepository {
             return List.of();
         }
         return sessions.write(bound, uow -> {
-            AuthorMapper mapper = uow.mapper(AuthorMapper.class);
             List<Author> result = new ArrayList<>(names.size());
             for (int from = 0; from < names.size(); from += CHUNK) {
                 List<String> chunk = names.subList(from, Math.min(names.size(), from + CHUNK));
-                result.addAll(NewRows.insert(uow, mapper, chunk, Author::new, Author::name));
+                result.addAll(NewRows.insert(uow, AuthorMapper.class, chunk, Author::new, Author::name));
             }
             return result;
         });

@@ -91,7 +91,7 @@ public final class BookRepository {
                     missing.remove(existing.name());
                 }
                 if (!missing.isEmpty()) {
-                    linked.addAll(NewRows.insert(uow, authors, new ArrayList<>(missing), Author::new, Author::name));
+                    linked.addAll(NewRows.insert(uow, AuthorMapper.class, new ArrayList<>(missing), Author::new, Author::name));
                 }
             }
             uow.writing("book.title", title);
@@ -145,7 +145,7 @@ public final class BookRepository {
                 for (NewBook book : chunk) {
                     chunkTitles.add(book.title());
                 }
-                List<Book> created = NewRows.insert(uow, mapper, chunkTitles, Book::new, Book::title);
+                List<Book> created = NewRows.insert(uow, BookMapper.class, chunkTitles, Book::new, Book::title);
                 result.addAll(created);
                 List<Long> linkAuthors = new ArrayList<>(chunk.size() * 3);
                 List<Long> linkBooks = new ArrayList<>(chunk.size() * 3);

@@ -56,11 +56,10 @@ public final class UserRepository {
             return List.of();
         }
         return sessions.write(bound, uow -> {
-            UserMapper mapper = uow.mapper(UserMapper.class);
             List<User> result = new ArrayList<>(usernames.size());
             for (int from = 0; from < usernames.size(); from += CHUNK) {
                 List<String> chunk = usernames.subList(from, Math.min(usernames.size(), from + CHUNK));
-                result.addAll(NewRows.insert(uow, mapper, chunk, User::new, User::username));
+                result.addAll(NewRows.insert(uow, UserMapper.class, chunk, User::new, User::username));
             }
             return result;
         });

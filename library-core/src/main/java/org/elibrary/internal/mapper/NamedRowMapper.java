@@ -16,7 +16,8 @@ public interface NamedRowMapper<T> {
     @OnlyOn("sqlite")
     long selectMaxId();
 
-    /** Inserts rows [id, text] whose ids the caller chose; returns how many were written. */
+    /** One row whose id the caller chose, for a batch ({@code UnitOfWork.batch}): many rows per statement. */
     @OnlyOn("sqlite")
-    int insertAllWithIds(Bulk rows);
+    @MultiRowInsert
+    int insertRowWithId(long id, String text);
 }

@@ -30,6 +30,7 @@ import org.apache.ibatis.session.Configuration;
 import org.apache.ibatis.type.JdbcType;
 import org.apache.ibatis.type.TypeHandler;
 import org.apache.ibatis.type.TypeHandlerRegistry;
+import org.elibrary.internal.mapper.MultiRowInsert;
 import org.elibrary.internal.mapper.OnlyOn;
 
 /**
@@ -115,26 +116,64 @@ final class DirectMappers {
         return known != null ? known : mapperTypes.computeIfAbsent(type, MapperType::new);
     }
 
-    /** The prepared statements a batching mapper added rows to, in order; executed by {@link #execute}. */
+    /**
+     * What a batching mapper added rows to, in order: prepared statements with JDBC batches, and rows of
+     * {@link MultiRowInsert} statements kept as their arguments. Executed by {@link #execute}.
+     */
     static final class Batch {
-        private final List<PreparedStatement> statements = new ArrayList<>(1);
+        private final List<Object> pending = new ArrayList<>(1);
+        /** The statement the last positional row went to, and its method and connection. */
+        private Update lastInsert;
+        private Statements lastOn;
+        private PreparedStatement lastPrepared;
 
         void added(PreparedStatement statement) {
-            if (!statements.contains(statement)) {
-                statements.add(statement);
+            if (!pending.contains(statement)) {
+                pending.add(statement);
             }
+        }
+
+        void addRow(Update insert, Statements on, Object[] arguments) {
+            for (Object entry : pending) {
+                if (entry instanceof MultiRows rows && rows.insert == insert && rows.on == on) {
+                    rows.arguments.add(arguments);
+                    return;
+                }
+            }
+            MultiRows rows = new MultiRows(insert, on);
+            rows.arguments.add(arguments);
+            pending.add(rows);
         }
 
         /** Executes every statement's rows; the rows changed in total. */
         int execute() throws SQLException {
             int total = 0;
-            for (PreparedStatement statement : statements) {
-                for (int count : statement.executeBatch()) {
+            for (Object entry : pending) {
+                if (entry instanceof MultiRows rows) {
+                    total += rows.insert.insertRows(rows.on, rows.arguments);
+                    continue;
+                }
+                for (int count : ((PreparedStatement) entry).executeBatch()) {
                     total += count == java.sql.Statement.SUCCESS_NO_INFO ? 1 : Math.max(0, count);
                 }
             }
-            statements.clear();
+            pending.clear();
+            lastInsert = null;
+            lastOn = null;
+            lastPrepared = null;
             return total;
+        }
+    }
+
+    /** The rows a batch holds for one {@link MultiRowInsert} statement: each call's arguments. */
+    private static final class MultiRows {
+        final Update insert;
+        final Statements on;
+        final List<Object[]> arguments = new ArrayList<>();
+
+        MultiRows(Update insert, Statements on) {
+            this.insert = insert;
+            this.on = on;
         }
     }
 
@@ -191,6 +230,9 @@ final class DirectMappers {
         private final Statements statements;
         /** Where a batching mapper's rows go; null for a mapper that executes its calls. */
         private final Batch batch;
+        /** A batching mapper's last method and its plan (a batch calls one method per row, in one thread). */
+        private Method lastMethod;
+        private Call lastCall;
 
         Handler(MapperType type, Statements statements, Batch batch) {
             this.type = type;
@@ -207,9 +249,15 @@ final class DirectMappers {
                     default -> "direct " + type.type.getSimpleName();
                 };
             }
-            Call call = call(type, method);
             try {
-                return batch == null ? call.invoke(statements, args) : call.addToBatch(statements, args, batch);
+                if (batch == null) {
+                    return call(type, method).invoke(statements, args);
+                }
+                if (method != lastMethod) {
+                    lastCall = call(type, method);
+                    lastMethod = method;
+                }
+                return lastCall.addToBatch(statements, args, batch);
             } catch (SQLException e) {
                 throw new StatementFailure(e);
             }
@@ -240,7 +288,7 @@ final class DirectMappers {
         } else if (plain && statement.getSqlCommandType() != SqlCommandType.UNKNOWN
                 && statement.getSqlCommandType() != SqlCommandType.FLUSH
                 && (returnType == int.class || returnType == Integer.class)) {
-            return new Update(statement, names, method.getParameterCount());
+            return new Update(statement, names, method.getParameterCount(), method.getAnnotation(MultiRowInsert.class));
         }
         return new ThroughMyBatis(type, method);
     }
@@ -477,7 +525,7 @@ final class DirectMappers {
             }
         }
 
-        private void set(PreparedStatement prepared, int index, Object value, ParameterMapping mapping)
+        void set(PreparedStatement prepared, int index, Object value, ParameterMapping mapping)
                 throws SQLException {
             if (value instanceof Long number) {
                 prepared.setLong(index, number);
@@ -537,12 +585,64 @@ final class DirectMappers {
     }
 
     private final class Update extends Statement {
-        Update(MappedStatement statement, ParamNameResolver names, int parameterCount) {
+        /** For a {@link MultiRowInsert}: rows per statement at most; else 0. */
+        private final int rowsPerStatement;
+        /** For a {@link MultiRowInsert}: the SQL up to its VALUES row, and that row. */
+        private final String head;
+        private final String valuesRow;
+        /** For a {@link MultiRowInsert}: its texts by row count (the full count and powers of two). */
+        private final ConcurrentHashMap<Integer, Sql> multiRowTexts;
+
+        Update(MappedStatement statement, ParamNameResolver names, int parameterCount, MultiRowInsert multiRow) {
             super(statement, names, parameterCount);
+            if (multiRow == null) {
+                this.rowsPerStatement = 0;
+                this.head = null;
+                this.valuesRow = null;
+                this.multiRowTexts = null;
+                return;
+            }
+            String text = fixed == null ? "" : fixed.text.strip();
+            int values = text.toUpperCase(java.util.Locale.ROOT).lastIndexOf("VALUES");
+            int open = text.indexOf('(', Math.max(values, 0));
+            String row = open < 0 ? "" : text.substring(open);
+            if (!positional || fixed.several || values < 0 || !row.endsWith(")")
+                    || row.indexOf('(', 1) >= 0 || row.indexOf(')') != row.length() - 1
+                    || text.substring(0, open).indexOf('?') >= 0
+                    || row.chars().filter(c -> c == '?').count() != parameterCount
+                    || multiRow.rows() < 1 || (long) multiRow.rows() * parameterCount > 32_766) {
+                throw new IllegalStateException("@MultiRowInsert " + statement.getId() + " must be static SQL ending"
+                        + " with its one VALUES row, one placeholder per parameter, at most 32,766 placeholders");
+            }
+            this.rowsPerStatement = multiRow.rows();
+            this.head = text.substring(0, open);
+            this.valuesRow = row;
+            this.multiRowTexts = new ConcurrentHashMap<>();
         }
 
         @Override
         Object addToBatch(Statements on, Object[] args, Batch batch) throws SQLException {
+            if (rowsPerStatement > 0) {
+                // the proxy passes a new array per call: kept as it is until the batch executes
+                batch.addRow(this, on, args);
+                return 0;
+            }
+            if (positional && !fixed.several) {
+                // a row per call: the statement the batch's last row of this method went to, bound in place
+                PreparedStatement prepared = batch.lastInsert == this && batch.lastOn == on ? batch.lastPrepared : null;
+                if (prepared == null) {
+                    prepared = on.prepare(fixed.text, queryTimeout);
+                    batch.added(prepared);
+                    batch.lastInsert = this;
+                    batch.lastOn = on;
+                    batch.lastPrepared = prepared;
+                }
+                for (int i = 0; i < fixed.arguments.length; i++) {
+                    set(prepared, i + 1, args[fixed.arguments[i]], fixed.parameters.get(i));
+                }
+                prepared.addBatch();
+                return 0;
+            }
             Rendered call = render(args);
             if (call.sql.several) {
                 return super.addToBatch(on, args, batch);
@@ -551,6 +651,46 @@ final class DirectMappers {
             prepared.addBatch();
             batch.added(prepared);
             return 0;
+        }
+
+        /**
+         * Inserts a batch's rows of this {@link MultiRowInsert}, in order: statements of {@code rowsPerStatement}
+         * rows, then the rest in power-of-two sizes (a connection prepares a few texts, not one per count).
+         * Returns the rows inserted.
+         */
+        int insertRows(Statements on, List<Object[]> rows) throws SQLException {
+            int inserted = 0;
+            int done = 0;
+            while (done < rows.size()) {
+                int left = rows.size() - done;
+                int size = left >= rowsPerStatement ? rowsPerStatement : Integer.highestOneBit(left);
+                Sql sql = multiRowSql(size);
+                PreparedStatement prepared = on.prepare(sql.text, queryTimeout);
+                int index = 1;
+                for (int row = done; row < done + size; row++) {
+                    Object[] arguments = rows.get(row);
+                    for (int i = 0; i < fixed.arguments.length; i++) {
+                        set(prepared, index++, arguments[fixed.arguments[i]], fixed.parameters.get(i));
+                    }
+                }
+                inserted += prepared.executeUpdate();
+                done += size;
+            }
+            return inserted;
+        }
+
+        private Sql multiRowSql(int rows) {
+            Sql known = multiRowTexts.get(rows);
+            if (known != null) {
+                return known;
+            }
+            StringBuilder text = new StringBuilder(head.length() + rows * (valuesRow.length() + 1)).append(head);
+            for (int row = 0; row < rows; row++) {
+                text.append(row == 0 ? "" : ",").append(valuesRow);
+            }
+            Sql sql = new Sql(text.toString(), fixed.parameters, false, null);
+            Sql raced = multiRowTexts.putIfAbsent(rows, sql);
+            return raced != null ? raced : sql;
         }
 
         @Override

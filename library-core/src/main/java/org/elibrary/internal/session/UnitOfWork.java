@@ -91,6 +91,20 @@ public final class UnitOfWork {
     }
 
     /**
+     * {@link #batch(Class, Consumer, Supplier)} for rows that reference no other row: any failure is the
+     * statement's own (a duplicate, say).
+     */
+    public <M> int batch(Class<M> type, Consumer<M> rows) {
+        DirectMappers.Batch batch = new DirectMappers.Batch();
+        rows.accept(statements.batchMapper(type, batch));
+        try {
+            return batch.execute();
+        } catch (SQLException e) {
+            throw new DirectMappers.StatementFailure(e);
+        }
+    }
+
+    /**
      * Marks the transaction as able only to roll back, with {@code cause} as the reason (thrown again if a
      * caller's transaction tries to commit), and returns it: for a bulk write that failed part-way.
      */

@@ -27,28 +27,31 @@ public final class Validation {
         if (value == null) {
             throw new InvalidInputException(field, "is required");
         }
-        int codePoints = 0;
-        boolean blank = true;
         int length = value.length();
+        // Plain comparisons, no calls per character: bulk writes validate every row, often before the JIT
+        // has compiled this loop.
+        int surrogatePairs = 0;
+        boolean blank = true;
         for (int i = 0; i < length; i++) {
             char c = value.charAt(i);
             if (c == '\0') {
                 throw new InvalidInputException(field, "must not contain the NUL character");
             }
-            if (Character.isHighSurrogate(c)) {
-                if (i + 1 < length && Character.isLowSurrogate(value.charAt(i + 1))) {
+            if (c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE) {
+                if (c <= Character.MAX_HIGH_SURROGATE && i + 1 < length
+                        && value.charAt(i + 1) >= Character.MIN_LOW_SURROGATE
+                        && value.charAt(i + 1) <= Character.MAX_LOW_SURROGATE) {
                     i++;
+                    surrogatePairs++;
                     blank = false;
                 } else {
                     throw new InvalidInputException(field, "must be valid Unicode (unpaired surrogate)");
                 }
-            } else if (Character.isLowSurrogate(c)) {
-                throw new InvalidInputException(field, "must be valid Unicode (unpaired surrogate)");
             } else if (blank && !Character.isWhitespace(c) && !Character.isSpaceChar(c)) {
                 blank = false;
             }
-            codePoints++;
         }
+        int codePoints = length - surrogatePairs;
         if (blank) {
             throw new InvalidInputException(field, "must not be blank");
         }

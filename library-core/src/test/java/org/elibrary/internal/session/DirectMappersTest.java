@@ -7,11 +7,14 @@ import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.List;
 import javax.sql.DataSource;
+import org.apache.ibatis.annotations.Insert;
+import org.apache.ibatis.session.Configuration;
 import org.elibrary.Backend;
 import org.elibrary.internal.mapper.AuthorMapper;
 import org.elibrary.internal.mapper.BookMapper;
 import org.elibrary.internal.mapper.CatalogMapper;
 import org.elibrary.internal.mapper.CommentMapper;
+import org.elibrary.internal.mapper.MultiRowInsert;
 import org.elibrary.internal.mapper.OnlyOn;
 import org.elibrary.internal.mapper.UserMapper;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -63,6 +66,47 @@ class DirectMappersTest {
         } else {
             assertThatThrownBy(() -> mappers.runsDirectly(BookMapper.class, sqliteOnly))
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("no mapped statement");
+        }
+    }
+
+    /** Shapes a {@link MultiRowInsert} can and cannot have: only a static insert ending with its one VALUES row. */
+    interface MultiRowShapes {
+        @MultiRowInsert
+        @Insert("INSERT INTO author_book (author_id, book_id) VALUES (#{authorId}, #{bookId})")
+        int oneValuesRow(long authorId, long bookId);
+
+        @MultiRowInsert
+        @Insert("INSERT INTO author_book (author_id, book_id) SELECT #{authorId}, #{bookId}")
+        int selectNotValues(long authorId, long bookId);
+
+        @MultiRowInsert
+        @Insert("INSERT INTO author_book (author_id, book_id) VALUES (#{authorId}, #{bookId}) RETURNING book_id")
+        int somethingAfterTheRow(long authorId, long bookId);
+
+        @MultiRowInsert
+        @Insert("INSERT INTO author_book (author_id, book_id) VALUES (#{authorId}, 7)")
+        int placeholderMissing(long authorId, long bookId);
+
+        @MultiRowInsert(rows = 20_000)
+        @Insert("INSERT INTO author_book (author_id, book_id) VALUES (#{authorId}, #{bookId})")
+        int tooManyPlaceholders(long authorId, long bookId);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aMultiRowInsertMustEndWithItsOneValuesRow(Backend backend) throws NoSuchMethodException {
+        DataSource unused = backend == Backend.SQLITE ? new SQLiteDataSource() : new PGSimpleDataSource();
+        Configuration configuration = CatalogConfiguration.create(backend, Duration.ofSeconds(30), unused);
+        configuration.addMapper(MultiRowShapes.class);
+        DirectMappers mappers = new DirectMappers(configuration);
+
+        assertThat(mappers.runsDirectly(MultiRowShapes.class,
+                MultiRowShapes.class.getMethod("oneValuesRow", long.class, long.class))).isTrue();
+        for (String bad : List.of("selectNotValues", "somethingAfterTheRow", "placeholderMissing", "tooManyPlaceholders")) {
+            Method method = MultiRowShapes.class.getMethod(bad, long.class, long.class);
+            assertThatThrownBy(() -> mappers.runsDirectly(MultiRowShapes.class, method)).as(bad)
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("@MultiRowInsert")
+                    .hasMessageContaining("MultiRowShapes." + bad);
         }
     }
 }

@@ -29,7 +29,12 @@ class ValidationTest {
         assertThatThrownBy(() -> Validation.text("f", "a\0", 10)).hasMessageContaining("NUL");
         assertThatThrownBy(() -> Validation.text("f", "\uD83D", 10)).hasMessageContaining("surrogate");
         assertThatThrownBy(() -> Validation.text("f", "\uDE00x", 10)).hasMessageContaining("surrogate");
+        assertThatThrownBy(() -> Validation.text("f", "\uD83D\uD83D\uDE00", 10)).hasMessageContaining("surrogate");
+        assertThatThrownBy(() -> Validation.text("f", "😀\uDE00", 10)).hasMessageContaining("surrogate");
+        assertThatThrownBy(() -> Validation.text("f", "x\uD83D", 10)).hasMessageContaining("surrogate");
         assertThat(Validation.text("f", " x ", 10)).isEqualTo(" x ");
+        assertThat(Validation.text("f", "\u0001", 10)).isEqualTo("\u0001");
+        assertThat(Validation.text("f", " 😀", 2)).isEqualTo(" 😀");
         assertThat(Validation.text("f", "😀", 1)).isEqualTo("😀");
     }
 
