@@ -10,6 +10,7 @@ public interface BookMapper extends NamedRowMapper<Book> {
     int insertLinks(Bulk links);
 
     /** One link of a batch (UnitOfWork.batch), on a connection that enforces foreign keys. */
+    @MultiRowInsert
     int insertLinkRow(long authorId, long bookId);
 
     /** Links only when both rows exist (0 rows otherwise), whatever the state of foreign-key enforcement. */
