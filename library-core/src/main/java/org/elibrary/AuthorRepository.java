@@ -31,6 +31,8 @@ import org.elibrary.internal.session.Validation;
  * answer. Thread-safe (a transaction's repositories belong to the thread running it).
  */
 public final class AuthorRepository {
+    static final NewRows.Table<Author, AuthorMapper> AUTHORS = new NewRows.Table<>(AuthorMapper.class,
+            "author.name", Author::new, Author::id, Author::name, AuthorMapper::selectByName);
     private static final int CHUNK = 1000;
 
     private final Sessions sessions;
@@ -70,7 +72,7 @@ public final class AuthorRepository {
             List<Author> result = new ArrayList<>(names.size());
             for (int from = 0; from < names.size(); from += CHUNK) {
                 List<String> chunk = names.subList(from, Math.min(names.size(), from + CHUNK));
-                result.addAll(NewRows.insert(uow, AuthorMapper.class, chunk, Author::new, Author::name));
+                result.addAll(NewRows.insert(uow, AUTHORS, chunk));
             }
             return result;
         });

@@ -37,6 +37,8 @@ import org.elibrary.internal.session.Validation;
  * number of authors or comments). Exceptions as described on {@link AuthorRepository}.
  */
 public final class BookRepository {
+    private static final NewRows.Table<Book, BookMapper> BOOKS = new NewRows.Table<>(BookMapper.class,
+            "book.title", Book::new, Book::id, Book::title, BookMapper::selectByTitle);
     private static final int CHUNK = 1000;
 
     private final Sessions sessions;
@@ -91,7 +93,7 @@ public final class BookRepository {
                     missing.remove(existing.name());
                 }
                 if (!missing.isEmpty()) {
-                    linked.addAll(NewRows.insert(uow, AuthorMapper.class, new ArrayList<>(missing), Author::new, Author::name));
+                    linked.addAll(NewRows.insert(uow, AuthorRepository.AUTHORS, new ArrayList<>(missing)));
                 }
             }
             uow.writing("book.title", title);
@@ -145,7 +147,7 @@ public final class BookRepository {
                 for (NewBook book : chunk) {
                     chunkTitles.add(book.title());
                 }
-                List<Book> created = NewRows.insert(uow, BookMapper.class, chunkTitles, Book::new, Book::title);
+                List<Book> created = NewRows.insert(uow, BOOKS, chunkTitles);
                 result.addAll(created);
                 List<Long> linkAuthors = new ArrayList<>(chunk.size() * 3);
                 List<Long> linkBooks = new ArrayList<>(chunk.size() * 3);

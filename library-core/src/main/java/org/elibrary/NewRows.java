@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
 import org.elibrary.internal.mapper.Bulk;
 import org.elibrary.internal.mapper.NamedRowMapper;
 import org.elibrary.internal.session.UnitOfWork;
@@ -18,40 +19,79 @@ import org.elibrary.internal.session.UnitOfWork;
  * gives a row inserted without an id while the write transaction holds the database's one write lock (on a
  * caller's connection that began without that lock, a concurrent writer makes this insert fail on the id,
  * never share it). The rows go as multi-row inserts (MultiRowInsert) and nothing is read back: returning
- * the rows cost about 10% of a bulk insert of books, SQLite handing each text back to Java. Past the largest possible rowid (SQLite then picks ids at random)
- * and on PostgreSQL (whose sequence concurrent sessions share) the database assigns the ids and returns
- * them with their texts, which tell the rows apart (RETURNING has no order).
+ * the rows cost about 10% of a bulk insert of books, SQLite handing each text back to Java. Past the largest
+ * possible rowid (SQLite then picks ids at random) and on PostgreSQL (whose sequence concurrent sessions
+ * share) the database assigns the ids and returns them with their texts, which tell the rows apart
+ * (RETURNING has no order).
  */
 final class NewRows {
+    /**
+     * A table of such rows: its mapper, its unique field (as {@link DuplicateException#field()} names it), how
+     * a row is made and read, and how one is found by its text.
+     */
+    record Table<T, M extends NamedRowMapper<T>>(Class<M> mapper, String field, BiFunction<Long, String, T> row,
+                                                 ToLongFunction<T> id, Function<T, String> text,
+                                                 BiFunction<M, String, T> find) {
+    }
+
     private NewRows() {
     }
 
-    /** Inserts {@code texts} (at most one chunk) and returns the new rows, made by {@code row}, in their order. */
-    static <T, M extends NamedRowMapper<T>> List<T> insert(UnitOfWork uow, Class<M> type, List<String> texts,
-                                                           BiFunction<Long, String, T> row, Function<T, String> text) {
-        M mapper = uow.mapper(type);
-        List<T> rows = new ArrayList<>(texts.size());
-        if (uow.backend() == Backend.SQLITE) {
-            long largest = mapper.selectMaxId();
-            if (largest <= Long.MAX_VALUE - texts.size()) {
-                uow.batch(type, batch -> {
-                    for (int i = 0; i < texts.size(); i++) {
-                        batch.insertRowWithId(largest + 1 + i, texts.get(i));
-                    }
-                });
-                for (int i = 0; i < texts.size(); i++) {
-                    rows.add(row.apply(largest + 1 + i, texts.get(i)));
-                }
-                return rows;
-            }
+    /** Inserts {@code texts} (at most one chunk, no text twice) and returns the new rows, in their order. */
+    static <T, M extends NamedRowMapper<T>> List<T> insert(UnitOfWork uow, Table<T, M> table, List<String> texts) {
+        M mapper = uow.mapper(table.mapper());
+        if (uow.backend() != Backend.SQLITE) {
+            return returned(table, mapper, texts);
         }
+        long largest = mapper.selectMaxId();
+        try {
+            if (largest > Long.MAX_VALUE - texts.size()) {
+                return returned(table, mapper, texts);
+            }
+            uow.batch(table.mapper(), batch -> {
+                for (int i = 0; i < texts.size(); i++) {
+                    batch.insertRowWithId(largest + 1 + i, texts.get(i));
+                }
+            });
+        } catch (RuntimeException e) {
+            if (uow.violatesUnique(e)) {
+                nameTaken(uow, table, mapper, texts, largest);
+            }
+            throw e;
+        }
+        List<T> rows = new ArrayList<>(texts.size());
+        for (int i = 0; i < texts.size(); i++) {
+            rows.add(table.row().apply(largest + 1 + i, texts.get(i)));
+        }
+        return rows;
+    }
+
+    /** The database assigns the ids and returns them with the texts. */
+    private static <T, M extends NamedRowMapper<T>> List<T> returned(Table<T, M> table, M mapper, List<String> texts) {
         Map<String, T> byText = new HashMap<>(texts.size() * 2);
         for (T inserted : mapper.insertAll(Bulk.of(texts))) {
-            byText.put(text.apply(inserted), inserted);
+            byText.put(table.text().apply(inserted), inserted);
         }
+        List<T> rows = new ArrayList<>(texts.size());
         for (String value : texts) {
             rows.add(byText.get(value));
         }
         return rows;
+    }
+
+    /**
+     * SQLite refused a text as taken; its message names the column, not the value. The value is the first text
+     * stored before this insert (ids up to {@code largest}): the failed statement was undone alone, so rows of
+     * this insert's earlier statements are still there, and the transaction can still be read.
+     */
+    private static <T, M extends NamedRowMapper<T>> void nameTaken(UnitOfWork uow, Table<T, M> table, M mapper,
+                                                                 List<String> texts, long largest) {
+        for (String text : texts) {
+            T found = table.find().apply(mapper, text);
+            if (found != null && table.id().applyAsLong(found) <= largest) {
+                uow.writing(table.field(), text);
+                return;
+            }
+        }
     }
 }

@@ -24,6 +24,8 @@ import org.elibrary.internal.session.Validation;
  * unique. Exceptions as described on {@link AuthorRepository}.
  */
 public final class UserRepository {
+    private static final NewRows.Table<User, UserMapper> USERS = new NewRows.Table<>(UserMapper.class,
+            "user.username", User::new, User::id, User::username, UserMapper::selectByUsername);
     private static final int CHUNK = 1000;
 
     private final Sessions sessions;
@@ -59,7 +61,7 @@ public final class UserRepository {
             List<User> result = new ArrayList<>(usernames.size());
             for (int from = 0; from < usernames.size(); from += CHUNK) {
                 List<String> chunk = usernames.subList(from, Math.min(usernames.size(), from + CHUNK));
-                result.addAll(NewRows.insert(uow, UserMapper.class, chunk, User::new, User::username));
+                result.addAll(NewRows.insert(uow, USERS, chunk));
             }
             return result;
         });

@@ -85,7 +85,10 @@ class CatalogIT {
             NotFoundException missing = failsUnchanged(library, NotFoundException.class,
                     () -> authors.rename(a.id() + b.id(), "Carl"));
             assertThat(missing.entity()).isEqualTo("author");
-            failsUnchanged(library, DuplicateException.class, () -> authors.createAll(List.of("Carl", "Dora", "Anna")));
+            // a bulk create names the value already taken (SQLite's own message names only the column)
+            dup = failsUnchanged(library, DuplicateException.class, () -> authors.createAll(List.of("Carl", "Dora", "Anna")));
+            assertThat(dup.field()).isEqualTo("author.name");
+            assertThat(dup.value()).isEqualTo("Anna");
             failsUnchanged(library, DuplicateException.class, () -> authors.createAll(List.of("Carl", "Carl")));
             assertThat(authors.findByName("Carl")).isEmpty();
         });
@@ -202,12 +205,17 @@ class CatalogIT {
                     List.of(new NewBook("New 1", List.of(authors.get(0).id())), new NewBook("New 2", List.of(99_999L)))));
             assertThat(nf.key()).isEqualTo("id=99999");
             // A taken title in the middle of a batch: nothing stored.
-            failsUnchanged(library, DuplicateException.class, () -> library.books().createAll(
+            DuplicateException taken = failsUnchanged(library, DuplicateException.class, () -> library.books().createAll(
                     List.of(new NewBook("New 1", List.of()), new NewBook("Book 0000005", List.of()))));
+            assertThat(taken.field()).isEqualTo("book.title");
+            assertThat(taken.value()).isEqualTo("Book 0000005");
             assertThat(library.books().createWithAuthorIds("Solo", List.of(authors.get(0).id(), authors.get(0).id())).title())
                     .isEqualTo("Solo");
 
             List<User> users = library.users().createAll(List.of("u1", "u2", "u3"));
+            taken = failsUnchanged(library, DuplicateException.class, () -> library.users().createAll(List.of("u4", "u2")));
+            assertThat(taken.field()).isEqualTo("user.username");
+            assertThat(taken.value()).isEqualTo("u2");
             List<NewComment> comments = new ArrayList<>();
             for (int j = 0; j < 2500; j++) {
                 comments.add(new NewComment(users.get(j % 3).id(), created.get((j * 31) % 1200).id(), "Comment %d on book".formatted(j)));

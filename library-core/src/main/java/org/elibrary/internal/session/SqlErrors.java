@@ -72,6 +72,20 @@ public final class SqlErrors {
         return false;
     }
 
+    /** Whether {@code failure} was caused by the database refusing a write on a unique value or primary key. */
+    static boolean violatesUnique(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLiteException sqlite && (sqlite.getResultCode().code == SQLITE_CONSTRAINT_UNIQUE
+                    || sqlite.getResultCode().code == SQLITE_CONSTRAINT_PRIMARYKEY)) {
+                return true;
+            }
+            if (cause instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Translates one JDBC exception. */
     public static LibraryException translate(SQLException e, Backend backend, UnitOfWork uow) {
         if (e instanceof SQLTransientConnectionException) {

@@ -118,6 +118,11 @@ public final class UnitOfWork {
         return transactional;
     }
 
+    /** Whether a statement of this unit failed with {@code failure} on a unique value (see {@link #writing}). */
+    public boolean violatesUnique(RuntimeException failure) {
+        return SqlErrors.violatesUnique(failure);
+    }
+
     /** Names the value written to a unique field, for the message of a duplicate error. */
     public void writing(String field, String value) {
         if (uniqueValues == null) {
