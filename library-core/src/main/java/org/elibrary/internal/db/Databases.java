@@ -191,6 +191,10 @@ public final class Databases {
         config.setBusyTimeout((int) settings.sqliteBusyTimeout().toMillis());
         config.setSynchronous(SQLiteConfig.SynchronousMode.valueOf(settings.sqliteSynchronous().name()));
         config.setTransactionMode(mode);
+        // The library reads new ids through RETURNING. With generated keys on, sqlite-jdbc matches the text of
+        // every statement it executes (BEGIN and COMMIT too) against a regular expression, and after each
+        // INSERT runs SELECT last_insert_rowid() as a statement of its own, compiled anew.
+        config.setGetGeneratedKeys(false);
         SQLiteDataSource dataSource = new SQLiteDataSource(config);
         dataSource.setUrl(jdbcUrl);
         return dataSource;

@@ -15,7 +15,9 @@ import java.lang.annotation.Target;
  *
  * <p>The statement must be static SQL ending with its one {@code VALUES} row, one placeholder per method
  * parameter; opening the library fails otherwise. A batch whose row count is not a multiple of {@link #rows}
- * sends the rest in statements of power-of-two sizes, so a connection prepares a few texts, not one per count.
+ * sends the rest in statements of power-of-two sizes, so a connection prepares a few texts, not one per count:
+ * at most 11 per method with the default, which SQLite holds in about 0.5 MB for rows of two columns (all
+ * four such inserts of the library, every size prepared: 2.2 MB of resident memory, measured).
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)

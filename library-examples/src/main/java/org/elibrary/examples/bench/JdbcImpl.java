@@ -165,6 +165,8 @@ final class JdbcImpl implements BenchImpl {
         config.setSynchronous(SQLiteConfig.SynchronousMode.valueOf(defaults.sqliteSynchronous().name()));
         config.enforceForeignKeys(true);
         config.setBusyTimeout((int) defaults.sqliteBusyTimeout().toMillis());
+        // as the library: ids come back through RETURNING, so no generated-keys bookkeeping per statement
+        config.setGetGeneratedKeys(false);
         return config;
     }
 
