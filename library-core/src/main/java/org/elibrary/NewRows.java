@@ -86,12 +86,16 @@ final class NewRows {
      */
     private static <T, M extends NamedRowMapper<T>> void nameTaken(UnitOfWork uow, Table<T, M> table, M mapper,
                                                                  List<String> texts, long largest) {
-        for (String text : texts) {
-            T found = table.find().apply(mapper, text);
-            if (found != null && table.id().applyAsLong(found) <= largest) {
-                uow.writing(table.field(), text);
-                return;
+        try {
+            for (String text : texts) {
+                T found = table.find().apply(mapper, text);
+                if (found != null && table.id().applyAsLong(found) <= largest) {
+                    uow.writing(table.field(), text);
+                    return;
+                }
             }
+        } catch (RuntimeException lookupFailed) {
+            // a cancelled call or a broken connection: the duplicate is reported without its value
         }
     }
 }
