@@ -27,7 +27,8 @@ final class StatementCache {
     }
 
     String describe() {
-        String inserts = "inserts as batches (SQLite: one multi-row statement for tables with a full-text index)";
+        String inserts = "inserts as batches (SQLite: one multi-row statement for tables with a full-text index"
+                + " and for author links)";
         return enabled ? "prepared once per connection and reused, " + inserts : "prepared per call, " + inserts;
     }
 
