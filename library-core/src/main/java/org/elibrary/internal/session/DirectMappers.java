@@ -122,6 +122,8 @@ final class DirectMappers {
      */
     static final class Batch {
         private final List<Object> pending = new ArrayList<>(1);
+        /** The multi-row rows the last row of a MultiRowInsert went to. */
+        private MultiRows lastRows;
         /** The statement the last positional row went to, and its method and connection. */
         private Update lastInsert;
         private Statements lastOn;
@@ -134,15 +136,21 @@ final class DirectMappers {
         }
 
         void addRow(Update insert, Statements on, Object[] arguments) {
-            for (Object entry : pending) {
-                if (entry instanceof MultiRows rows && rows.insert == insert && rows.on == on) {
-                    rows.arguments.add(arguments);
-                    return;
+            MultiRows rows = lastRows;
+            if (rows == null || rows.insert != insert || rows.on != on) {
+                rows = null;
+                for (Object entry : pending) {
+                    if (entry instanceof MultiRows known && known.insert == insert && known.on == on) {
+                        rows = known;
+                    }
                 }
+                if (rows == null) {
+                    rows = new MultiRows(insert, on);
+                    pending.add(rows);
+                }
+                lastRows = rows;
             }
-            MultiRows rows = new MultiRows(insert, on);
             rows.arguments.add(arguments);
-            pending.add(rows);
         }
 
         /** Executes every statement's rows; the rows changed in total. */
@@ -158,6 +166,7 @@ final class DirectMappers {
                 }
             }
             pending.clear();
+            lastRows = null;
             lastInsert = null;
             lastOn = null;
             lastPrepared = null;
