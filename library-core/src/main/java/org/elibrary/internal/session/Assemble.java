@@ -13,7 +13,6 @@ import org.elibrary.domain.BookDetails;
 import org.elibrary.domain.BookWithAuthors;
 import org.elibrary.internal.mapper.AuthorBookRow;
 import org.elibrary.internal.mapper.BookAuthorRow;
-import org.elibrary.internal.mapper.DetailRow;
 
 /** Stitches flat joined rows into the immutable read models (MyBatis 3.5 cannot fill a record's List). */
 public final class Assemble {
@@ -42,21 +41,19 @@ public final class Assemble {
         return result;
     }
 
-    /** Rows of the details query: book first, then authors, then comments. */
-    public static Optional<BookDetails> bookDetails(List<DetailRow> rows) {
-        if (rows.isEmpty() || rows.get(0).kind() != DetailRow.BOOK) {
+    /** Rows of the details query: the book first, then its authors, then its comments. */
+    public static Optional<BookDetails> bookDetails(List<Object> rows) {
+        if (rows.isEmpty() || !(rows.get(0) instanceof Book book)) {
             return Optional.empty();
         }
-        DetailRow first = rows.get(0);
-        Book book = new Book(first.id(), first.text());
         List<Author> authors = new ArrayList<>();
         List<BookComment> comments = new ArrayList<>();
         for (int i = 1; i < rows.size(); i++) {
-            DetailRow row = rows.get(i);
-            if (row.kind() == DetailRow.AUTHOR) {
-                authors.add(new Author(row.id(), row.text()));
+            Object row = rows.get(i);
+            if (row instanceof Author author) {
+                authors.add(author);
             } else {
-                comments.add(new BookComment(row.id(), row.text(), row.userId(), row.username()));
+                comments.add((BookComment) row);
             }
         }
         return Optional.of(new BookDetails(book, authors, comments));
