@@ -292,12 +292,12 @@ final class DirectMappers {
         if (plain && statement.getSqlCommandType() == SqlCommandType.SELECT) {
             RowReader rows = rowReader(statement, returnType, method);
             if (rows != null) {
-                return new Select(statement, names, method.getParameterCount(), rows, returnType);
+                return new Select(statement, names, method, rows, returnType);
             }
         } else if (plain && statement.getSqlCommandType() != SqlCommandType.UNKNOWN
                 && statement.getSqlCommandType() != SqlCommandType.FLUSH
                 && (returnType == int.class || returnType == Integer.class)) {
-            return new Update(statement, names, method.getParameterCount(), method.getAnnotation(MultiRowInsert.class));
+            return new Update(statement, names, method);
         }
         return new ThroughMyBatis(type, method);
     }
@@ -407,16 +407,16 @@ final class DirectMappers {
         /** Dynamic SQL: the rendered texts seen so far (a statement has a few variants). */
         final ConcurrentHashMap<String, Sql> variants = new ConcurrentHashMap<>();
 
-        Statement(MappedStatement statement, ParamNameResolver names, int parameterCount) {
+        Statement(MappedStatement statement, ParamNameResolver names, Method method) {
             this.statement = statement;
             this.names = names;
             if (statement.getSqlSource() instanceof RawSqlSource) {
                 BoundSql bound = statement.getBoundSql(null);
                 this.fixed = newSql(bound.getSql(), bound.getParameterMappings());
-                boolean positioned = positionArguments(fixed, parameterCount);
+                boolean positioned = positionArguments(fixed, method);
                 if (fixed.parts != null) {
                     for (Sql part : fixed.parts) {
-                        positioned &= positionArguments(part, parameterCount);
+                        positioned &= positionArguments(part, method);
                     }
                 }
                 this.positional = positioned;
@@ -427,20 +427,27 @@ final class DirectMappers {
         }
 
         /**
-         * For static SQL of a method with several parameters, each named by a placeholder: which argument each
-         * placeholder takes, so calls bind straight from the arguments instead of building MyBatis's map of
-         * named parameters per call (a bulk write makes a call per row). False (and nothing set) for any other
-         * shape, which keeps MyBatis's binding.
+         * For static SQL: which argument each placeholder takes, so calls bind straight from the arguments
+         * instead of building MyBatis's map of named parameters, or looking a lone value's type handler up, per
+         * call (a bulk write makes a call per row). Either a method with several parameters, each named by a
+         * placeholder, or one with a single value (a type with a type handler, no {@code @Param}), which MyBatis
+         * binds to every placeholder whatever its name. False (and nothing set) for any other shape, which keeps
+         * MyBatis's binding.
          */
-        private boolean positionArguments(Sql sql, int parameterCount) {
+        private boolean positionArguments(Sql sql, Method method) {
+            int parameterCount = method.getParameterCount();
+            Class<?> firstType = parameterCount == 1 ? method.getParameterTypes()[0] : null;
+            // not Object: MyBatis would read a property of whatever object a call passes
+            boolean oneValue = firstType != null && firstType != Object.class
+                    && method.getParameterAnnotations()[0].length == 0 && typeHandlers.hasTypeHandler(firstType);
             List<String> parameterNames = List.of(names.getNames());
-            if (parameterNames.size() < 2 || parameterNames.size() != parameterCount) {
+            if (!oneValue && (parameterNames.size() < 2 || parameterNames.size() != parameterCount)) {
                 return false;
             }
             int[] positions = new int[sql.parameters.size()];
             for (int i = 0; i < positions.length; i++) {
                 ParameterMapping mapping = sql.parameters.get(i);
-                positions[i] = parameterNames.indexOf(mapping.getProperty());
+                positions[i] = oneValue ? 0 : parameterNames.indexOf(mapping.getProperty());
                 if (positions[i] < 0 || mapping.getMode() == ParameterMode.OUT) {
                     return false;
                 }
@@ -558,9 +565,9 @@ final class DirectMappers {
         private final boolean many;
         private final boolean primitive;
 
-        Select(MappedStatement statement, ParamNameResolver names, int parameterCount, RowReader rows,
+        Select(MappedStatement statement, ParamNameResolver names, Method method, RowReader rows,
                Class<?> returnType) {
-            super(statement, names, parameterCount);
+            super(statement, names, method);
             this.rows = rows;
             this.many = Collection.class.isAssignableFrom(returnType);
             this.primitive = returnType.isPrimitive();
@@ -602,8 +609,10 @@ final class DirectMappers {
         /** For a {@link MultiRowInsert}: its texts by row count (the full count and powers of two). */
         private final ConcurrentHashMap<Integer, Sql> multiRowTexts;
 
-        Update(MappedStatement statement, ParamNameResolver names, int parameterCount, MultiRowInsert multiRow) {
-            super(statement, names, parameterCount);
+        Update(MappedStatement statement, ParamNameResolver names, Method method) {
+            super(statement, names, method);
+            MultiRowInsert multiRow = method.getAnnotation(MultiRowInsert.class);
+            int parameterCount = method.getParameterCount();
             if (multiRow == null) {
                 this.rowsPerStatement = 0;
                 this.head = null;

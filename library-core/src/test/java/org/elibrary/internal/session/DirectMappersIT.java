@@ -7,6 +7,8 @@ import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.List;
 import javax.sql.DataSource;
+import org.apache.ibatis.annotations.Param;
+import org.apache.ibatis.annotations.Select;
 import org.apache.ibatis.session.Configuration;
 import org.apache.ibatis.session.SqlSession;
 import org.apache.ibatis.session.SqlSessionFactory;
@@ -63,6 +65,33 @@ class DirectMappersIT {
             BookComment first = (BookComment) direct.get(3);
             assertThat(first.username()).isEqualTo("anna");
             assertThat(first.text()).isEqualTo("первый");
+        }
+    }
+
+    /** One plain value: MyBatis binds it to every placeholder, whatever the placeholder's name. */
+    interface OneValue {
+        @Select("SELECT #{first} + #{second} * 10")
+        long spread(long value);
+
+        @Select("SELECT length(#{text}) + #{text2}")
+        long named(@Param("text") String text, @Param("text2") long more);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aLoneValueBindsToEveryPlaceholderAsMyBatisBindsIt(Backend backend) throws Exception {
+        String url = TestDatabases.newDatabaseUrl(backend);
+        DataSource unused = backend == Backend.SQLITE ? new SQLiteDataSource() : new PGSimpleDataSource();
+        Configuration configuration = CatalogConfiguration.create(backend, Duration.ofSeconds(30), unused);
+        configuration.addMapper(OneValue.class);
+        SqlSessionFactory factory = new SqlSessionFactoryBuilder().build(configuration);
+        try (Connection connection = DriverManager.getConnection(url);
+             SqlSession session = factory.openSession(connection)) {
+            OneValue direct = new Statements(connection, factory, new DirectMappers(configuration)).mapper(OneValue.class);
+            OneValue throughMyBatis = session.getMapper(OneValue.class);
+
+            assertThat(direct.spread(3)).isEqualTo(throughMyBatis.spread(3)).isEqualTo(33);
+            assertThat(direct.named("abc", 4)).isEqualTo(throughMyBatis.named("abc", 4)).isEqualTo(7);
         }
     }
 }
