@@ -220,7 +220,8 @@ abstract class HostileInputProperties {
         Library library = library();
         String tag = unique("bulk") + " ";
         List<String> names = values.stream().map(v -> v == null ? null : tag + v).collect(Collectors.toList());
-        // the library checks the list in order: the first invalid or repeated value decides the exception
+        // the library refuses a list holding null, then checks the values in order: the first invalid or repeated
+        // value decides the exception
         Class<? extends RuntimeException> expectedNames = firstProblem(names, NAME_MAX);
         Class<? extends RuntimeException> expectedUsers = firstProblem(names, USERNAME_MAX);
         // NewBook rejects a null title in its constructor (NullPointerException, like every record): not sent
@@ -295,6 +296,9 @@ abstract class HostileInputProperties {
     }
 
     private static Class<? extends RuntimeException> firstProblem(List<String> values, int max) {
+        if (values.contains(null)) {
+            return InvalidInputException.class; // the list itself is checked for nulls before its values
+        }
         Set<String> seen = new java.util.HashSet<>();
         for (String value : values) {
             if (!HostileStrings.valid(value, max)) {
