@@ -30,7 +30,7 @@ public interface BookMapper extends NamedRowMapper<Book> {
     /** {@link #deleteCascade} with the book row locked first: it cannot race (see the mapper XML). */
     int deleteCascadeLocked(long id);
 
-    /** The details of a book: its {@code Book}, then its {@code Author}s by name, then its {@code BookComment}s by id. */
+    /** A book's details: its {@code Book}, then its {@code Author}s by name, then its {@code BookComment}s by id. */
     List<Object> selectDetails(long id);
 
     List<BookAuthorRow> selectWithAuthors(long id);

@@ -142,6 +142,7 @@ final class DirectMappers {
                 for (Object entry : pending) {
                     if (entry instanceof MultiRows known && known.insert == insert && known.on == on) {
                         rows = known;
+                        break;
                     }
                 }
                 if (rows == null) {
@@ -482,13 +483,22 @@ final class DirectMappers {
         PreparedStatement prepare(Statements on, Sql sql, Rendered call) throws SQLException {
             PreparedStatement prepared = on.prepare(sql.text, queryTimeout);
             if (call.arguments != null) {
-                for (int i = 0; i < sql.arguments.length; i++) {
-                    set(prepared, i + 1, call.arguments[sql.arguments[i]], sql.parameters.get(i));
-                }
+                bindArguments(prepared, 1, sql, call.arguments);
             } else {
                 bind(prepared, sql.parameters, call.parameter, call.bound);
             }
             return prepared;
+        }
+
+        /**
+         * Binds a call's arguments by position ({@link #positionArguments}) from placeholder {@code index} on;
+         * returns the index after the last one bound.
+         */
+        int bindArguments(PreparedStatement prepared, int index, Sql sql, Object[] arguments) throws SQLException {
+            for (int i = 0; i < sql.arguments.length; i++) {
+                set(prepared, index++, arguments[sql.arguments[i]], sql.parameters.get(i));
+            }
+            return index;
         }
 
         /** Binds as DefaultParameterHandler does. */
@@ -607,7 +617,7 @@ final class DirectMappers {
         private final String head;
         private final String valuesRow;
         /** For a {@link MultiRowInsert}: its texts by row count (the full count and powers of two). */
-        private final ConcurrentHashMap<Integer, Sql> multiRowTexts;
+        private final ConcurrentHashMap<Integer, String> multiRowTexts;
 
         Update(MappedStatement statement, ParamNameResolver names, Method method) {
             super(statement, names, method);
@@ -655,9 +665,7 @@ final class DirectMappers {
                     batch.lastOn = on;
                     batch.lastPrepared = prepared;
                 }
-                for (int i = 0; i < fixed.arguments.length; i++) {
-                    set(prepared, i + 1, args[fixed.arguments[i]], fixed.parameters.get(i));
-                }
+                bindArguments(prepared, 1, fixed, args);
                 prepared.addBatch();
                 return 0;
             }
@@ -682,14 +690,10 @@ final class DirectMappers {
             while (done < rows.size()) {
                 int left = rows.size() - done;
                 int size = left >= rowsPerStatement ? rowsPerStatement : Integer.highestOneBit(left);
-                Sql sql = multiRowSql(size);
-                PreparedStatement prepared = on.prepare(sql.text, queryTimeout);
+                PreparedStatement prepared = on.prepare(multiRowText(size), queryTimeout);
                 int index = 1;
                 for (int row = done; row < done + size; row++) {
-                    Object[] arguments = rows.get(row);
-                    for (int i = 0; i < fixed.arguments.length; i++) {
-                        set(prepared, index++, arguments[fixed.arguments[i]], fixed.parameters.get(i));
-                    }
+                    index = bindArguments(prepared, index, fixed, rows.get(row));
                 }
                 inserted += prepared.executeUpdate();
                 done += size;
@@ -697,18 +701,17 @@ final class DirectMappers {
             return inserted;
         }
 
-        private Sql multiRowSql(int rows) {
-            Sql known = multiRowTexts.get(rows);
-            if (known != null) {
-                return known;
-            }
+        private String multiRowText(int rows) {
+            String known = multiRowTexts.get(rows);
+            return known != null ? known : multiRowTexts.computeIfAbsent(rows, this::newMultiRowText);
+        }
+
+        private String newMultiRowText(int rows) {
             StringBuilder text = new StringBuilder(head.length() + rows * (valuesRow.length() + 1)).append(head);
             for (int row = 0; row < rows; row++) {
                 text.append(row == 0 ? "" : ",").append(valuesRow);
             }
-            Sql sql = new Sql(text.toString(), fixed.parameters, false, null);
-            Sql raced = multiRowTexts.putIfAbsent(rows, sql);
-            return raced != null ? raced : sql;
+            return text.toString();
         }
 
         @Override

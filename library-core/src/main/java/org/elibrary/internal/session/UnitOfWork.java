@@ -70,7 +70,8 @@ public final class UnitOfWork {
     /**
      * Runs the insert, update or delete calls that {@code rows} makes on the given mapper as ONE JDBC batch
      * and returns how many rows they changed. On SQLite the statement is compiled once and stepped per row
-     * with no statement execution of its own per row; on PostgreSQL the rows go in one round trip.
+     * with no statement execution of its own per row; on PostgreSQL the rows go in one round trip. Rows of a
+     * {@code MultiRowInsert} go as multi-row statements instead.
      *
      * <p>If the batch fails on a foreign key, {@code missing} names what was missing (it may query: on SQLite
      * the failed statement alone is undone and the transaction stays usable; do not use this on PostgreSQL,
@@ -83,7 +84,7 @@ public final class UnitOfWork {
         try {
             return batch.execute();
         } catch (SQLException e) {
-            if (!SqlErrors.violatesForeignKey(e)) {
+            if (missing == null || !SqlErrors.violatesForeignKey(e)) {
                 throw new DirectMappers.StatementFailure(e);
             }
             throw rollbackOnlyWith(missing.get());
@@ -95,13 +96,7 @@ public final class UnitOfWork {
      * statement's own (a duplicate, say).
      */
     public <M> int batch(Class<M> type, Consumer<M> rows) {
-        DirectMappers.Batch batch = new DirectMappers.Batch();
-        rows.accept(statements.batchMapper(type, batch));
-        try {
-            return batch.execute();
-        } catch (SQLException e) {
-            throw new DirectMappers.StatementFailure(e);
-        }
+        return batch(type, rows, null);
     }
 
     /**

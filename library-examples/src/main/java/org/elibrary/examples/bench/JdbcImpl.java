@@ -36,8 +36,9 @@ import org.sqlite.SQLiteDataSource;
  *       multi-row {@code INSERT} instead (see {@code Unit.multiRows}). Details: one {@code UNION ALL}
  *       statement in autocommit (the book, its authors, its comments with their users). Search: FTS5
  *       trigram {@code MATCH} of the phrase on SQLite, {@code lower(title) LIKE lower(?)} on PostgreSQL
- *       (trigram GIN index, or the title index in order, as the planner likes). Delete: the comments, the links, then the book, in one transaction
- *       (on PostgreSQL as one statement with data-modifying WITH parts).</li>
+ *       (trigram GIN index, or the title index in order, as the planner likes). Delete: the comments, the
+ *       links, then the book, in one transaction (on PostgreSQL as one statement with data-modifying WITH
+ *       parts).</li>
  * </ul>
  */
 final class JdbcImpl implements BenchImpl {
@@ -261,13 +262,16 @@ final class JdbcImpl implements BenchImpl {
             }
             insert.execute();
             // ids are the rows' numbers + 1 on a fresh database (the spec's convention, checked after import)
+            // each book's author rows, computed once: the statement's row count is their total
+            int[][] authorRows = new int[to - from][];
             int links = 0;
             for (int i = from; i < to; i++) {
-                links += workload.bookAuthorRows(i).length;
+                authorRows[i - from] = workload.bookAuthorRows(i);
+                links += authorRows[i - from].length;
             }
             Rows link = unit.multiRows(INSERT_LINK, links);
             for (int i = from; i < to; i++) {
-                for (int authorRow : workload.bookAuthorRows(i)) {
+                for (int authorRow : authorRows[i - from]) {
                     link.set(Workload.id(authorRow));
                     link.set(Workload.id(i));
                     link.endRow();
