@@ -384,7 +384,7 @@ public final class Benchmark {
 
         private PhaseResult result(String phase, long ops, PhaseClock clock, PhaseErrors errors) {
             PhaseResult result = new PhaseResult(impl, backend, phase, w.scale, ops, clock.seconds(),
-                    clock.cpuSeconds(), clock.serverCpuSeconds(), errors.count(), errors.first());
+                    clock.cpuSeconds(), clock.jitSeconds(), clock.serverCpuSeconds(), errors.count(), errors.first());
             log.line(String.format(Locale.ROOT, "%s: %s %d ops in %.3f s = %.0f ops/s, %d errors%s", impl, phase, ops,
                     result.seconds(), result.opsPerSecond(), result.errors(),
                     errors.first() == null ? "" : " (first: " + errors.first() + ")"));

@@ -50,6 +50,9 @@ final class JsonLines {
             if (result.cpuSeconds() >= 0) {
                 json.writeNumberField("cpu_s", round(result.cpuSeconds(), 3));
             }
+            if (result.jitSeconds() >= 0) {
+                json.writeNumberField("jit_s", round(result.jitSeconds(), 3));
+            }
             if (result.serverCpuSeconds() >= 0) {
                 json.writeNumberField("server_cpu_s", round(result.serverCpuSeconds(), 2));
             }

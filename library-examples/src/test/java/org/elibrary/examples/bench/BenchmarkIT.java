@@ -24,7 +24,7 @@ class BenchmarkIT {
     private static final int OPS_DIVISOR = 20;
     private static final Pattern PHASE_LINE = Pattern.compile("\\{\"impl\":\"(async|sync|jdbc)\",\"backend\":\"(sqlite|postgresql)\","
             + "\"phase\":\"(import|details|search|concurrent|delete)\",\"scale\":1,\"ops\":\\d+,\"seconds\":[0-9.]+,"
-            + "\"ops_per_s\":[0-9.]+,\"errors\":0(,\"cpu_s\":[0-9.]+)?(,\"server_cpu_s\":[0-9.]+)?}");
+            + "\"ops_per_s\":[0-9.]+,\"errors\":0(,\"cpu_s\":[0-9.]+)?(,\"jit_s\":[0-9.]+)?(,\"server_cpu_s\":[0-9.]+)?}");
     private static final Pattern COUNTS_LINE = Pattern.compile("\\{\"impl\":\"(async|sync|jdbc)\",\"backend\":\"(sqlite|postgresql)\","
             + "\"counts\":\\{\"author\":2000,\"book\":9950,\"author_book\":21890,\"user\":1000,\"comment\":\\d+}}");
 

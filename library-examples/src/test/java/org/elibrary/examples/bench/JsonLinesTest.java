@@ -19,15 +19,15 @@ class JsonLinesTest {
 
     @Test
     void phaseLineHasTheSpecsFieldsInOrder() {
-        JsonLines.phase(out, new PhaseResult("jdbc", "sqlite", "import", 1, 85_000, 2.5, 1.25, -1, 0, null));
+        JsonLines.phase(out, new PhaseResult("jdbc", "sqlite", "import", 1, 85_000, 2.5, 1.25, 0.4, -1, 0, null));
 
         assertThat(printed()).isEqualTo("{\"impl\":\"jdbc\",\"backend\":\"sqlite\",\"phase\":\"import\",\"scale\":1,"
-                + "\"ops\":85000,\"seconds\":2.500000,\"ops_per_s\":34000.0,\"errors\":0,\"cpu_s\":1.250}" + System.lineSeparator());
+                + "\"ops\":85000,\"seconds\":2.500000,\"ops_per_s\":34000.0,\"errors\":0,\"cpu_s\":1.250,\"jit_s\":0.400}" + System.lineSeparator());
     }
 
     @Test
     void phaseLineWithErrorsCarriesASample() {
-        JsonLines.phase(out, new PhaseResult("async", "postgresql", "concurrent", 10, 20_000, 4, -1, 0.5, 2, "op 7: \"boom\""));
+        JsonLines.phase(out, new PhaseResult("async", "postgresql", "concurrent", 10, 20_000, 4, -1, -1, 0.5, 2, "op 7: \"boom\""));
 
         assertThat(printed()).contains("\"errors\":2,\"server_cpu_s\":0.50,\"error_sample\":\"op 7: \\\"boom\\\"\"}");
     }
