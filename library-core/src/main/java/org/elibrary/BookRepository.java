@@ -1,5 +1,6 @@
 package org.elibrary;
 
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -7,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import org.elibrary.domain.Author;
 import org.elibrary.domain.Book;
@@ -143,30 +145,27 @@ public final class BookRepository {
             List<Book> result = new ArrayList<>(books.size());
             for (int from = 0; from < books.size(); from += CHUNK) {
                 List<NewBook> chunk = books.subList(from, Math.min(books.size(), from + CHUNK));
-                List<String> chunkTitles = new ArrayList<>(chunk.size());
-                for (NewBook book : chunk) {
-                    chunkTitles.add(book.title());
-                }
-                List<Book> created = NewRows.insert(uow, BOOKS, chunkTitles);
+                List<Book> created = NewRows.insert(uow, BOOKS, titles(chunk));
                 result.addAll(created);
-                List<Long> linkAuthors = new ArrayList<>(chunk.size() * 3);
-                List<Long> linkBooks = new ArrayList<>(chunk.size() * 3);
-                Set<Long> linkedOnce = new HashSet<>();
-                for (int i = 0; i < chunk.size(); i++) {
-                    NewBook book = chunk.get(i);
-                    Book stored = created.get(i);
-                    linkedOnce.clear();
-                    for (Long authorId : book.authorIds()) {
-                        if (linkedOnce.add(authorId)) {
-                            linkAuthors.add(authorId);
-                            linkBooks.add(stored.id());
-                        }
-                    }
-                }
-                insertLinks(uow, mapper, linkAuthors, linkBooks);
+                insertLinks(uow, mapper, chunk, created);
             }
             return result;
         });
+    }
+
+    /** The books' titles, read through (an import runs this once per chunk, often before the JIT compiles it). */
+    private static List<String> titles(List<NewBook> books) {
+        return new AbstractList<>() {
+            @Override
+            public String get(int index) {
+                return books.get(index).title();
+            }
+
+            @Override
+            public int size() {
+                return books.size();
+            }
+        };
     }
 
     public Optional<Book> findById(long id) {
@@ -339,26 +338,52 @@ public final class BookRepository {
     }
 
     /**
-     * Links (author id, book id) of books just created, in chunks. On SQLite enforcing foreign keys: JDBC
-     * batches of a one-row insert, the database checking the authors (the faster way there); else set-based
-     * inserts that skip links to missing authors, counted.
+     * Links the books just created to their authors, an author given twice once. On SQLite enforcing foreign
+     * keys: one batch of one-row inserts (multi-row statements), the database checking the authors (the faster
+     * way there), each link bound as the books are read; else set-based inserts of up to {@value #CHUNK} links
+     * that skip links to missing authors, counted.
      */
-    private static void insertLinks(UnitOfWork uow, BookMapper mapper, List<Long> authorIds, List<Long> bookIds) {
-        boolean batched = uow.batchesCheckForeignKeys();
+    private static void insertLinks(UnitOfWork uow, BookMapper mapper, List<NewBook> books, List<Book> created) {
+        if (uow.batchesCheckForeignKeys()) {
+            uow.batch(BookMapper.class, batch -> forEachLink(books, created, batch::insertLinkRow),
+                    () -> missingAuthor(uow, authorIds(books)));
+            return;
+        }
+        List<Long> authorIds = new ArrayList<>(books.size() * 3);
+        List<Long> bookIds = new ArrayList<>(books.size() * 3);
+        forEachLink(books, created, (authorId, bookId) -> {
+            authorIds.add(authorId);
+            bookIds.add(bookId);
+        });
         for (int from = 0; from < authorIds.size(); from += CHUNK) {
             List<Long> authors = authorIds.subList(from, Math.min(authorIds.size(), from + CHUNK));
-            List<Long> books = bookIds.subList(from, from + authors.size());
-            if (batched) {
-                uow.batch(BookMapper.class, batch -> {
-                    for (int i = 0; i < authors.size(); i++) {
-                        batch.insertLinkRow(authors.get(i), books.get(i));
-                    }
-                }, () -> missingAuthor(uow, authors));
-            } else if (mapper.insertLinks(Bulk.of(authors, books)) != authors.size()) {
+            if (mapper.insertLinks(Bulk.of(authors, bookIds.subList(from, from + authors.size()))) != authors.size()) {
                 // the links whose author exists are written: this transaction must not commit
                 throw uow.rollbackOnlyWith(missingAuthor(uow, authors));
             }
         }
+    }
+
+    /** Each (author id, book id) link of {@code books}, stored as {@code created}, once per author and book. */
+    private static void forEachLink(List<NewBook> books, List<Book> created, BiConsumer<Long, Long> link) {
+        Set<Long> linkedOnce = new HashSet<>();
+        for (int i = 0; i < books.size(); i++) {
+            Long bookId = created.get(i).id();
+            linkedOnce.clear();
+            for (Long authorId : books.get(i).authorIds()) {
+                if (linkedOnce.add(authorId)) {
+                    link.accept(authorId, bookId);
+                }
+            }
+        }
+    }
+
+    private static List<Long> authorIds(List<NewBook> books) {
+        List<Long> ids = new ArrayList<>();
+        for (NewBook book : books) {
+            ids.addAll(book.authorIds());
+        }
+        return ids;
     }
 
     /** After a bulk link insert skipped rows: the first author id that does not exist. */

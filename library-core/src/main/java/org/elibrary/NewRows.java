@@ -48,22 +48,22 @@ final class NewRows {
             if (largest > Long.MAX_VALUE - texts.size()) {
                 return returned(table, mapper, texts);
             }
+            List<T> rows = new ArrayList<>(texts.size());
             uow.batch(table.mapper(), batch -> {
+                // one pass: a bulk create runs this once per chunk, often before the JIT compiles it
                 for (int i = 0; i < texts.size(); i++) {
-                    batch.insertRowWithId(largest + 1 + i, texts.get(i));
+                    String text = texts.get(i);
+                    batch.insertRowWithId(largest + 1 + i, text);
+                    rows.add(table.row().apply(largest + 1 + i, text));
                 }
             });
+            return rows;
         } catch (RuntimeException e) {
             if (uow.violatesUnique(e)) {
                 nameTaken(uow, table, mapper, texts, largest);
             }
             throw e;
         }
-        List<T> rows = new ArrayList<>(texts.size());
-        for (int i = 0; i < texts.size(); i++) {
-            rows.add(table.row().apply(largest + 1 + i, texts.get(i)));
-        }
-        return rows;
     }
 
     /** The database assigns the ids and returns them with the texts. */
