@@ -16,7 +16,8 @@ import java.util.Objects;
  * @param firstError the first failure's description, or null when {@code errors == 0}
  */
 public record PhaseResult(String impl, String backend, String phase, int scale, long ops, double seconds,
-                          double cpuSeconds, double jitSeconds, double serverCpuSeconds, long errors, String firstError) {
+                          double cpuSeconds, double jitSeconds, double serverCpuSeconds, long errors,
+                          String firstError) {
     public PhaseResult {
         Objects.requireNonNull(impl, "impl");
         Objects.requireNonNull(backend, "backend");
