@@ -346,7 +346,7 @@ public final class BookRepository {
     private static void insertLinks(UnitOfWork uow, BookMapper mapper, List<NewBook> books, List<Book> created) {
         if (uow.batchesCheckForeignKeys()) {
             uow.batch(BookMapper.class, batch -> forEachLink(books, created, batch::insertLinkRow),
-                    () -> missingAuthor(uow, authorIds(books)));
+                    () -> missingAuthor(uow, allAuthorIds(books)));
             return;
         }
         List<Long> authorIds = new ArrayList<>(books.size() * 3);
@@ -378,7 +378,7 @@ public final class BookRepository {
         }
     }
 
-    private static List<Long> authorIds(List<NewBook> books) {
+    private static List<Long> allAuthorIds(List<NewBook> books) {
         List<Long> ids = new ArrayList<>();
         for (NewBook book : books) {
             ids.addAll(book.authorIds());

@@ -551,7 +551,7 @@ final class DirectMappers {
             }
         }
 
-        void set(PreparedStatement prepared, int index, Object value, ParameterMapping mapping)
+        private void set(PreparedStatement prepared, int index, Object value, ParameterMapping mapping)
                 throws SQLException {
             if (value instanceof Long number) {
                 prepared.setLong(index, number);

@@ -3,6 +3,7 @@ package org.elibrary.internal.session;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.Locale;
+import java.util.function.IntPredicate;
 import org.apache.ibatis.exceptions.PersistenceException;
 import org.elibrary.Backend;
 import org.elibrary.ConfigurationException;
@@ -61,29 +62,29 @@ public final class SqlErrors {
 
     /** Whether {@code failure} was caused by the database refusing a write on a foreign key. */
     static boolean violatesForeignKey(Throwable failure) {
+        return causedBy(failure, code -> code == SQLITE_CONSTRAINT_FOREIGNKEY, "23503");
+    }
+
+    /** Whether {@code failure} was caused by the database refusing a write on a unique value or primary key. */
+    static boolean violatesUnique(Throwable failure) {
+        return causedBy(failure, SqlErrors::sqliteUnique, "23505");
+    }
+
+    /** Whether a cause of {@code failure} is a SQLite error with a matching extended code, or has {@code sqlState}. */
+    private static boolean causedBy(Throwable failure, IntPredicate sqliteCode, String sqlState) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SQLiteException sqlite && sqlite.getResultCode().code == SQLITE_CONSTRAINT_FOREIGNKEY) {
+            if (cause instanceof SQLiteException sqlite && sqliteCode.test(sqlite.getResultCode().code)) {
                 return true;
             }
-            if (cause instanceof SQLException sql && "23503".equals(sql.getSQLState())) {
+            if (cause instanceof SQLException sql && sqlState.equals(sql.getSQLState())) {
                 return true;
             }
         }
         return false;
     }
 
-    /** Whether {@code failure} was caused by the database refusing a write on a unique value or primary key. */
-    static boolean violatesUnique(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SQLiteException sqlite && (sqlite.getResultCode().code == SQLITE_CONSTRAINT_UNIQUE
-                    || sqlite.getResultCode().code == SQLITE_CONSTRAINT_PRIMARYKEY)) {
-                return true;
-            }
-            if (cause instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
-                return true;
-            }
-        }
-        return false;
+    private static boolean sqliteUnique(int code) {
+        return code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY;
     }
 
     /** Translates one JDBC exception. */
@@ -101,7 +102,7 @@ public final class SqlErrors {
         int code = e.getResultCode().code;
         int primary = code & 0xff;
         String message = e.getMessage() == null ? "" : e.getMessage();
-        if (code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY) {
+        if (sqliteUnique(code)) {
             String field = sqliteConstraintField(message);
             return new DuplicateException(field, valueFor(uow, field, "?"), e);
         }
