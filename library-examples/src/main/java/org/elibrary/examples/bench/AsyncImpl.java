@@ -9,9 +9,10 @@ import org.elibrary.LibrarySettings;
 
 /**
  * The workload through the library's CompletableFuture facade ({@link Library#async()}, default executor).
- * The harness chains the calls of the sequential phases (each issued from the previous one's completion) and
- * keeps {@link Workload#CONCURRENT_CALLERS} futures outstanding in the concurrent phase ({@link AsyncBenchImpl});
- * the import waits for each batch's future ({@code join()}) before issuing the next.
+ * The harness chains the calls of the sequential phases, the import's batches included (each issued from the
+ * previous one's completion), and keeps {@link Workload#CONCURRENT_CALLERS} futures outstanding in the
+ * concurrent phase ({@link AsyncBenchImpl}). The blocking methods ({@code insertAuthors}, {@code details}, ...)
+ * wait for the future ({@code join()}), one thread hand-off each way per call.
  */
 final class AsyncImpl implements AsyncBenchImpl {
     private final Library library;
@@ -46,22 +47,42 @@ final class AsyncImpl implements AsyncBenchImpl {
 
     @Override
     public void insertAuthors(Workload workload, int from, int to) {
-        async.authors().createAll(SyncImpl.authorNames(workload, from, to)).join();
+        insertAuthorsAsync(workload, from, to).join();
+    }
+
+    @Override
+    public CompletableFuture<?> insertAuthorsAsync(Workload workload, int from, int to) {
+        return async.authors().createAll(SyncImpl.authorNames(workload, from, to));
     }
 
     @Override
     public void insertBooks(Workload workload, int from, int to) {
-        async.books().createAll(SyncImpl.newBooks(workload, from, to)).join();
+        insertBooksAsync(workload, from, to).join();
+    }
+
+    @Override
+    public CompletableFuture<?> insertBooksAsync(Workload workload, int from, int to) {
+        return async.books().createAll(SyncImpl.newBooks(workload, from, to));
     }
 
     @Override
     public void insertUsers(Workload workload, int from, int to) {
-        async.users().createAll(SyncImpl.usernames(workload, from, to)).join();
+        insertUsersAsync(workload, from, to).join();
+    }
+
+    @Override
+    public CompletableFuture<?> insertUsersAsync(Workload workload, int from, int to) {
+        return async.users().createAll(SyncImpl.usernames(workload, from, to));
     }
 
     @Override
     public void insertComments(Workload workload, int from, int to) {
-        async.comments().addAll(SyncImpl.newComments(workload, from, to)).join();
+        insertCommentsAsync(workload, from, to).join();
+    }
+
+    @Override
+    public CompletableFuture<?> insertCommentsAsync(Workload workload, int from, int to) {
+        return async.comments().addAll(SyncImpl.newComments(workload, from, to));
     }
 
     @Override

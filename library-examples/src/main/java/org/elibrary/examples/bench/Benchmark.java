@@ -208,30 +208,44 @@ public final class Benchmark {
         }
 
         private long importRows() {
-            long rows = 0;
-            for (int from = 0; from < w.authors; from += Workload.BATCH_ROWS) {
-                int to = Math.min(w.authors, from + Workload.BATCH_ROWS);
-                target.insertAuthors(w, from, to);
-                rows += to - from;
-            }
-            for (int from = 0; from < w.books; from += Workload.BATCH_ROWS) {
-                int to = Math.min(w.books, from + Workload.BATCH_ROWS);
-                target.insertBooks(w, from, to);
-                for (int i = from; i < to; i++) {
-                    rows += 1 + w.bookAuthorRows(i).length;
+            List<ImportBatch> batches = new ArrayList<>();
+            addBatches(batches, Table.AUTHORS, w.authors);
+            addBatches(batches, Table.BOOKS, w.books);
+            addBatches(batches, Table.USERS, w.users);
+            addBatches(batches, Table.COMMENTS, w.comments);
+            if (target instanceof AsyncBenchImpl async) {
+                // as the sequential phases: each batch issued from the previous one's completion; a failed
+                // batch stops the import
+                PhaseErrors failed = new PhaseErrors();
+                Chain.run(batches.size(), failed, k -> failed.count() > 0 ? CompletableFuture.completedFuture(null)
+                        : batches.get(k).table.insertAsync(async, w, batches.get(k).from, batches.get(k).to));
+                if (failed.count() > 0) {
+                    throw new IllegalStateException("batch " + failed.first());
+                }
+            } else {
+                for (ImportBatch batch : batches) {
+                    batch.table.insert(target, w, batch.from, batch.to);
                 }
             }
-            for (int from = 0; from < w.users; from += Workload.BATCH_ROWS) {
-                int to = Math.min(w.users, from + Workload.BATCH_ROWS);
-                target.insertUsers(w, from, to);
-                rows += to - from;
-            }
-            for (int from = 0; from < w.comments; from += Workload.BATCH_ROWS) {
-                int to = Math.min(w.comments, from + Workload.BATCH_ROWS);
-                target.insertComments(w, from, to);
-                rows += to - from;
+            long rows = 0;
+            for (ImportBatch batch : batches) {
+                rows += batch.rows;
             }
             return rows;
+        }
+
+        /** The table's rows in batches of at most {@link Workload#BATCH_ROWS}, in order. */
+        private void addBatches(List<ImportBatch> batches, Table table, int count) {
+            for (int from = 0; from < count; from += Workload.BATCH_ROWS) {
+                int to = Math.min(count, from + Workload.BATCH_ROWS);
+                long rows = to - from;
+                if (table == Table.BOOKS) {
+                    for (int i = from; i < to; i++) {
+                        rows += w.bookAuthorRows(i).length; // a book's author links count as rows too
+                    }
+                }
+                batches.add(new ImportBatch(table, from, to, rows));
+            }
         }
 
         PhaseResult details() {
@@ -399,6 +413,33 @@ public final class Benchmark {
                 out.println(text);
                 out.flush();
             }
+        }
+    }
+
+    /** One import transaction: a table's rows {@code from..to-1}, and how many rows the spec counts for it. */
+    private record ImportBatch(Table table, int from, int to, long rows) {
+    }
+
+    /** The workload's tables, in import order. */
+    private enum Table {
+        AUTHORS, BOOKS, USERS, COMMENTS;
+
+        void insert(BenchImpl impl, Workload workload, int from, int to) {
+            switch (this) {
+                case AUTHORS -> impl.insertAuthors(workload, from, to);
+                case BOOKS -> impl.insertBooks(workload, from, to);
+                case USERS -> impl.insertUsers(workload, from, to);
+                case COMMENTS -> impl.insertComments(workload, from, to);
+            }
+        }
+
+        CompletableFuture<?> insertAsync(AsyncBenchImpl impl, Workload workload, int from, int to) {
+            return switch (this) {
+                case AUTHORS -> impl.insertAuthorsAsync(workload, from, to);
+                case BOOKS -> impl.insertBooksAsync(workload, from, to);
+                case USERS -> impl.insertUsersAsync(workload, from, to);
+                case COMMENTS -> impl.insertCommentsAsync(workload, from, to);
+            };
         }
     }
 }
