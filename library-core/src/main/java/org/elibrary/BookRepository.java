@@ -345,7 +345,8 @@ public final class BookRepository {
      */
     private static void insertLinks(UnitOfWork uow, BookMapper mapper, List<NewBook> books, List<Book> created) {
         if (uow.batchesCheckForeignKeys()) {
-            uow.batch(BookMapper.class, batch -> forEachLink(books, created, batch::insertLinkRow),
+            uow.insertRows(BookMapper.class, "insertLinkRow",
+                    row -> forEachLink(books, created, (authorId, bookId) -> row.add(authorId).add(bookId).endRow()),
                     () -> missingAuthor(uow, allAuthorIds(books)));
             return;
         }

@@ -114,9 +114,9 @@ public final class CommentRepository {
         int added = 0;
         for (int from = 0; from < comments.size(); from += CHUNK) {
             List<NewComment> chunk = comments.subList(from, Math.min(comments.size(), from + CHUNK));
-            added += uow.batch(CommentMapper.class, mapper -> {
+            added += uow.insertRows(CommentMapper.class, "insertRow", row -> {
                 for (NewComment comment : chunk) {
-                    mapper.insertRow(comment.text(), comment.userId(), comment.bookId());
+                    row.add(comment.text()).add(comment.userId()).add(comment.bookId()).endRow();
                 }
             }, () -> missing(uow, chunk.stream().map(NewComment::userId).toList(),
                     chunk.stream().map(NewComment::bookId).toList()));

@@ -49,11 +49,11 @@ final class NewRows {
                 return returned(table, mapper, texts);
             }
             List<T> rows = new ArrayList<>(texts.size());
-            uow.batch(table.mapper(), batch -> {
+            uow.insertRows(table.mapper(), "insertRowWithId", row -> {
                 // one pass: a bulk create runs this once per chunk, often before the JIT compiles it
                 for (int i = 0; i < texts.size(); i++) {
                     String text = texts.get(i);
-                    batch.insertRowWithId(largest + 1 + i, text);
+                    row.add(largest + 1 + i).add(text).endRow();
                     rows.add(table.row().apply(largest + 1 + i, text));
                 }
             });

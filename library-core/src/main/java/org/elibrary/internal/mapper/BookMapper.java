@@ -9,7 +9,7 @@ public interface BookMapper extends NamedRowMapper<Book> {
     /** Inserts (author id, book id) rows whose author exists; returns how many. */
     int insertLinks(Bulk links);
 
-    /** One link of a batch (UnitOfWork.batch), on a connection that enforces foreign keys. */
+    /** One link of bulk rows (UnitOfWork.insertRows), on a connection that enforces foreign keys. */
     @MultiRowInsert
     int insertLinkRow(long authorId, long bookId);
 

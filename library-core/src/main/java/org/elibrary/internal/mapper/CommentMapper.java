@@ -12,8 +12,8 @@ public interface CommentMapper {
     int insertAll(Bulk comments);
 
     /**
-     * One row of a batch (UnitOfWork.batch), on a connection that enforces foreign keys: the database refuses
-     * a missing user or book.
+     * One row of bulk rows (UnitOfWork.insertRows), on a connection that enforces foreign keys: the database
+     * refuses a missing user or book.
      */
     int insertRow(String text, long userId, long bookId);
 

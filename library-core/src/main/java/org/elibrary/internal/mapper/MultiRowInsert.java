@@ -7,7 +7,7 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * A one-row {@code INSERT ... VALUES (...)} whose rows, when batched ({@code UnitOfWork.batch}), go to the
+ * A one-row {@code INSERT ... VALUES (...)} whose bulk rows ({@code UnitOfWork.insertRows}) go to the
  * database as multi-row inserts of the same statement, at most {@link #rows} rows each, instead of one
  * execution per row (as pgjdbc's {@code reWriteBatchedInserts} does). Why: on SQLite every statement
  * execution has a fixed cost, and a full-text index writes its pending terms at the end of each: a JDBC

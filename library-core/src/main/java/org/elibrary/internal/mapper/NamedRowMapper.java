@@ -16,7 +16,7 @@ public interface NamedRowMapper<T> {
     @OnlyOn("sqlite")
     long selectMaxId();
 
-    /** One row whose id the caller chose, for a batch ({@code UnitOfWork.batch}): many rows per statement. */
+    /** One row whose id the caller chose, for bulk rows ({@code UnitOfWork.insertRows}): many rows per statement. */
     @OnlyOn("sqlite")
     @MultiRowInsert
     int insertRowWithId(long id, String text);

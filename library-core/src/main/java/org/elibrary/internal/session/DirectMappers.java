@@ -53,11 +53,14 @@ import org.elibrary.internal.mapper.OnlyOn;
  * handlers for anything but the plain {@code Long}, {@code Integer} and {@code String} values). A method of
  * any other shape runs through the MyBatis session, unchanged.
  *
- * <p>A {@link #batchMapper batching mapper} adds each insert, update or delete call to a JDBC batch instead
- * of executing it, as MyBatis's {@code BATCH} executor does; {@link UnitOfWork#batch} executes the batch.
+ * <p>Bulk inserts do not call a mapper per row: a {@link RowWriter} takes the rows of a one-row insert value
+ * by value and runs them as one JDBC batch of it, or as multi-row statements when it is a
+ * {@link MultiRowInsert} ({@link UnitOfWork#insertRows}).
  */
 final class DirectMappers {
     private static final int MAX_VARIANTS = 32;
+    /** Rows of a one-row insert per JDBC batch a RowWriter sends (a MultiRowInsert: its rows per statement). */
+    private static final int BATCH_ROWS = 1000;
     private final Configuration configuration;
     private final TypeHandlerRegistry typeHandlers;
     /** Seconds, applied to every statement prepared here (PostgreSQL); null for none (SQLite). */
@@ -75,24 +78,36 @@ final class DirectMappers {
 
     /** A mapper of {@code type} whose methods run on the connection of {@code statements}. */
     <M> M mapper(Class<M> type, Statements statements) {
-        return newMapper(type, statements, null);
-    }
-
-    /**
-     * A mapper of {@code type} whose insert, update and delete methods add their row to {@code batch} instead
-     * of executing (they return 0); its other methods fail.
-     */
-    <M> M batchMapper(Class<M> type, Statements statements, Batch batch) {
-        return newMapper(type, statements, batch);
-    }
-
-    private <M> M newMapper(Class<M> type, Statements statements, Batch batch) {
         MapperType mapperType = mapperType(type);
         try {
-            return type.cast(mapperType.proxy.newInstance(new Handler(mapperType, statements, batch)));
+            return type.cast(mapperType.proxy.newInstance(new Handler(mapperType, statements)));
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot create mapper " + type.getName(), e);
         }
+    }
+
+    /**
+     * Rows for {@code method} of mapper {@code type} on the connection of {@code statements}: a one-row insert
+     * of static SQL whose placeholders take the method's parameters in order.
+     */
+    RowWriter rowWriter(Class<?> type, String method, Statements statements) {
+        MapperType mapperType = mapperType(type);
+        Method found = null;
+        for (Method candidate : type.getMethods()) {
+            if (candidate.getName().equals(method)) {
+                if (found != null) {
+                    throw new IllegalStateException(type.getSimpleName() + "." + method + " is overloaded");
+                }
+                found = candidate;
+            }
+        }
+        if (found != null && call(mapperType, found) instanceof Update insert && insert.takesRowsInOrder()) {
+            int columns = found.getParameterCount();
+            return new RowWriter(columns, insert.rowsPerStatement > 0 ? insert.rowsPerStatement : BATCH_ROWS,
+                    (values, rows) -> insert.insertRows(statements, values, rows));
+        }
+        throw new IllegalStateException(type.getSimpleName() + "." + method
+                + " is not a one-row insert of static SQL whose placeholders take its parameters in order");
     }
 
     /**
@@ -114,77 +129,6 @@ final class DirectMappers {
     private MapperType mapperType(Class<?> type) {
         MapperType known = mapperTypes.get(type);
         return known != null ? known : mapperTypes.computeIfAbsent(type, MapperType::new);
-    }
-
-    /**
-     * What a batching mapper added rows to, in order: prepared statements with JDBC batches, and rows of
-     * {@link MultiRowInsert} statements kept as their arguments. Executed by {@link #execute}.
-     */
-    static final class Batch {
-        private final List<Object> pending = new ArrayList<>(1);
-        /** The multi-row rows the last row of a MultiRowInsert went to. */
-        private MultiRows lastRows;
-        /** The statement the last positional row went to, and its method and connection. */
-        private Update lastInsert;
-        private Statements lastOn;
-        private PreparedStatement lastPrepared;
-
-        void added(PreparedStatement statement) {
-            if (!pending.contains(statement)) {
-                pending.add(statement);
-            }
-        }
-
-        void addRow(Update insert, Statements on, Object[] arguments) {
-            MultiRows rows = lastRows;
-            if (rows == null || rows.insert != insert || rows.on != on) {
-                rows = null;
-                for (Object entry : pending) {
-                    if (entry instanceof MultiRows known && known.insert == insert && known.on == on) {
-                        rows = known;
-                        break;
-                    }
-                }
-                if (rows == null) {
-                    rows = new MultiRows(insert, on);
-                    pending.add(rows);
-                }
-                lastRows = rows;
-            }
-            rows.arguments.add(arguments);
-        }
-
-        /** Executes every statement's rows; the rows changed in total. */
-        int execute() throws SQLException {
-            int total = 0;
-            for (Object entry : pending) {
-                if (entry instanceof MultiRows rows) {
-                    total += rows.insert.insertRows(rows.on, rows.arguments);
-                    continue;
-                }
-                for (int count : ((PreparedStatement) entry).executeBatch()) {
-                    total += count == java.sql.Statement.SUCCESS_NO_INFO ? 1 : Math.max(0, count);
-                }
-            }
-            pending.clear();
-            lastRows = null;
-            lastInsert = null;
-            lastOn = null;
-            lastPrepared = null;
-            return total;
-        }
-    }
-
-    /** The rows a batch holds for one {@link MultiRowInsert} statement: each call's arguments. */
-    private static final class MultiRows {
-        final Update insert;
-        final Statements on;
-        final List<Object[]> arguments = new ArrayList<>();
-
-        MultiRows(Update insert, Statements on) {
-            this.insert = insert;
-            this.on = on;
-        }
     }
 
     /**
@@ -238,16 +182,10 @@ final class DirectMappers {
     private final class Handler implements InvocationHandler {
         private final MapperType type;
         private final Statements statements;
-        /** Where a batching mapper's rows go; null for a mapper that executes its calls. */
-        private final Batch batch;
-        /** A batching mapper's last method and its plan (a batch calls one method per row, in one thread). */
-        private Method lastMethod;
-        private Call lastCall;
 
-        Handler(MapperType type, Statements statements, Batch batch) {
+        Handler(MapperType type, Statements statements) {
             this.type = type;
             this.statements = statements;
-            this.batch = batch;
         }
 
         @Override
@@ -260,14 +198,7 @@ final class DirectMappers {
                 };
             }
             try {
-                if (batch == null) {
-                    return call(type, method).invoke(statements, args);
-                }
-                if (method != lastMethod) {
-                    lastCall = call(type, method);
-                    lastMethod = method;
-                }
-                return lastCall.addToBatch(statements, args, batch);
+                return call(type, method).invoke(statements, args);
             } catch (SQLException e) {
                 throw new StatementFailure(e);
             }
@@ -390,11 +321,6 @@ final class DirectMappers {
 
     private abstract class Call {
         abstract Object invoke(Statements on, Object[] args) throws SQLException;
-
-        /** Adds the call's row to {@code batch} (insert, update, delete only); returns 0. */
-        Object addToBatch(Statements on, Object[] args, Batch batch) throws SQLException {
-            throw new IllegalStateException("only a single insert, update or delete can be batched");
-        }
     }
 
     /** A mapped statement with its SQL rendered for one call. */
@@ -497,6 +423,17 @@ final class DirectMappers {
         int bindArguments(PreparedStatement prepared, int index, Sql sql, Object[] arguments) throws SQLException {
             for (int i = 0; i < sql.arguments.length; i++) {
                 set(prepared, index++, arguments[sql.arguments[i]], sql.parameters.get(i));
+            }
+            return index;
+        }
+
+        /**
+         * Binds {@code sql}'s placeholders in order to {@code values[first]} and on (placeholder i taking value
+         * i: a row of a RowWriter) from placeholder {@code index} on; returns the index after the last one bound.
+         */
+        int bindValues(PreparedStatement prepared, int index, Sql sql, Object[] values, int first) throws SQLException {
+            for (int i = 0; i < sql.parameters.size(); i++) {
+                set(prepared, index++, values[first + i], sql.parameters.get(i));
             }
             return index;
         }
@@ -648,52 +585,47 @@ final class DirectMappers {
             this.multiRowTexts = new ConcurrentHashMap<>();
         }
 
-        @Override
-        Object addToBatch(Statements on, Object[] args, Batch batch) throws SQLException {
-            if (rowsPerStatement > 0) {
-                // the proxy passes a new array per call: kept as it is until the batch executes
-                batch.addRow(this, on, args);
-                return 0;
+        /** Whether the insert is static SQL of one statement whose placeholder i takes parameter i. */
+        boolean takesRowsInOrder() {
+            if (!positional || fixed.several || fixed.parts != null) {
+                return false;
             }
-            if (positional && !fixed.several) {
-                // a row per call: the statement the batch's last row of this method went to, bound in place
-                PreparedStatement prepared = batch.lastInsert == this && batch.lastOn == on ? batch.lastPrepared : null;
-                if (prepared == null) {
-                    prepared = on.prepare(fixed.text, queryTimeout);
-                    batch.added(prepared);
-                    batch.lastInsert = this;
-                    batch.lastOn = on;
-                    batch.lastPrepared = prepared;
+            for (int i = 0; i < fixed.arguments.length; i++) {
+                if (fixed.arguments[i] != i) {
+                    return false;
                 }
-                bindArguments(prepared, 1, fixed, args);
-                prepared.addBatch();
-                return 0;
             }
-            Rendered call = render(args);
-            if (call.sql.several) {
-                return super.addToBatch(on, args, batch);
-            }
-            PreparedStatement prepared = prepare(on, call.sql, call);
-            prepared.addBatch();
-            batch.added(prepared);
-            return 0;
+            return true;
         }
 
         /**
-         * Inserts a batch's rows of this {@link MultiRowInsert}, in order: statements of {@code rowsPerStatement}
-         * rows, then the rest in power-of-two sizes (a connection prepares a few texts, not one per count).
-         * Returns the rows inserted.
+         * Inserts {@code rows} rows whose values are {@code values} in row order: as one JDBC batch of this
+         * insert, or for a {@link MultiRowInsert} as statements of {@code rowsPerStatement} rows, the rest in
+         * power-of-two sizes (a connection prepares a few texts, not one per count). Returns the rows inserted.
          */
-        int insertRows(Statements on, List<Object[]> rows) throws SQLException {
+        int insertRows(Statements on, Object[] values, int rows) throws SQLException {
+            int columns = fixed.arguments.length;
+            if (rowsPerStatement == 0) {
+                PreparedStatement prepared = on.prepare(fixed.text, queryTimeout);
+                for (int row = 0; row < rows; row++) {
+                    bindValues(prepared, 1, fixed, values, row * columns);
+                    prepared.addBatch();
+                }
+                int inserted = 0;
+                for (int count : prepared.executeBatch()) {
+                    inserted += count == java.sql.Statement.SUCCESS_NO_INFO ? 1 : Math.max(0, count);
+                }
+                return inserted;
+            }
             int inserted = 0;
             int done = 0;
-            while (done < rows.size()) {
-                int left = rows.size() - done;
+            while (done < rows) {
+                int left = rows - done;
                 int size = left >= rowsPerStatement ? rowsPerStatement : Integer.highestOneBit(left);
                 PreparedStatement prepared = on.prepare(multiRowText(size), queryTimeout);
                 int index = 1;
                 for (int row = done; row < done + size; row++) {
-                    index = bindArguments(prepared, index, fixed, rows.get(row));
+                    index = bindValues(prepared, index, fixed, values, row * columns);
                 }
                 inserted += prepared.executeUpdate();
                 done += size;

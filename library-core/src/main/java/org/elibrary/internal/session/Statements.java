@@ -30,9 +30,9 @@ final class Statements {
         this.mappers = mappers;
     }
 
-    /** A mapper of {@code type} whose writes add rows to {@code batch} (see DirectMappers#batchMapper). */
-    <M> M batchMapper(Class<M> type, DirectMappers.Batch batch) {
-        return mappers.batchMapper(type, this, batch);
+    /** Rows for a one-row insert of mapper {@code type} on this connection (see DirectMappers#rowWriter). */
+    RowWriter rowWriter(Class<?> type, String method) {
+        return mappers.rowWriter(type, method, this);
     }
 
     /**

@@ -51,7 +51,7 @@ public final class UnitOfWork {
     }
 
     /**
-     * Whether bulk rows may go as a {@link #batch} whose missing references the database itself refuses: a
+     * Whether bulk rows may go as {@link #insertRows} whose missing references the database itself refuses: a
      * SQLite connection with {@code PRAGMA foreign_keys} on (the library's own connections always have it).
      * Never on PostgreSQL, which aborts the transaction at a failed row, so what was missing could not be
      * looked up afterwards.
@@ -68,35 +68,36 @@ public final class UnitOfWork {
     }
 
     /**
-     * Runs the insert, update or delete calls that {@code rows} makes on the given mapper as ONE JDBC batch
-     * and returns how many rows they changed. On SQLite the statement is compiled once and stepped per row
-     * with no statement execution of its own per row; on PostgreSQL the rows go in one round trip. Rows of a
-     * {@code MultiRowInsert} go as multi-row statements instead.
+     * Inserts the rows that {@code rows} writes ({@link RowWriter}: values in the order of the parameters of
+     * {@code method}, a one-row insert of the mapper {@code type} whose placeholders take them in that order)
+     * and returns how many were inserted: without a mapper call per row, as JDBC batches of the insert (on
+     * SQLite the statement is compiled once and stepped per row; on PostgreSQL a batch is one round trip), or
+     * as multi-row statements when the method is a {@code MultiRowInsert}.
      *
-     * <p>If the batch fails on a foreign key, {@code missing} names what was missing (it may query: on SQLite
+     * <p>If a row fails on a foreign key, {@code missing} names what was missing (it may query: on SQLite
      * the failed statement alone is undone and the transaction stays usable; do not use this on PostgreSQL,
-     * which aborts the transaction). Rows of the batch before the failing one may have been written, so the
-     * whole transaction can then only roll back, also when it is a caller's.
+     * which aborts the transaction). Rows before the failing one may have been written, so the whole
+     * transaction can then only roll back, also when it is a caller's.
      */
-    public <M> int batch(Class<M> type, Consumer<M> rows, Supplier<LibraryException> missing) {
-        DirectMappers.Batch batch = new DirectMappers.Batch();
-        rows.accept(statements.batchMapper(type, batch));
+    public int insertRows(Class<?> type, String method, Consumer<RowWriter> rows, Supplier<LibraryException> missing) {
         try {
-            return batch.execute();
-        } catch (SQLException e) {
+            RowWriter writer = statements.rowWriter(type, method);
+            rows.accept(writer);
+            return writer.finish();
+        } catch (DirectMappers.StatementFailure e) {
             if (missing == null || !SqlErrors.violatesForeignKey(e)) {
-                throw new DirectMappers.StatementFailure(e);
+                throw e;
             }
             throw rollbackOnlyWith(missing.get());
         }
     }
 
     /**
-     * {@link #batch(Class, Consumer, Supplier)} for rows that reference no other row: any failure is the
-     * statement's own (a duplicate, say).
+     * {@link #insertRows(Class, String, Consumer, Supplier)} for rows that reference no other row: any failure
+     * is the statement's own (a duplicate, say).
      */
-    public <M> int batch(Class<M> type, Consumer<M> rows) {
-        return batch(type, rows, null);
+    public int insertRows(Class<?> type, String method, Consumer<RowWriter> rows) {
+        return insertRows(type, method, rows, null);
     }
 
     /**
