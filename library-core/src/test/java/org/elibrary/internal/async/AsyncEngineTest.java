@@ -283,6 +283,34 @@ class AsyncEngineTest {
     }
 
     @Test
+    void aCallThatTimesOutAmongRunningOnesLeavesTheOthersWatchedAndAbortable() {
+        // the middle one of three running calls times out; closing must still reach the two around it
+        AsyncEngine engine = engine(AsyncEngine.builder().readPermits(3).closeTimeout(Duration.ofMillis(200)));
+        DataSource pool = new CancellableDataSource(new NeverAnsweringPool());
+        CountDownLatch firstStarted = new CountDownLatch(1);
+        CompletableFuture<Object> first = engine.read(waitingFor(pool, firstStarted), Duration.ofMinutes(5));
+        await(firstStarted);
+        CountDownLatch middleStarted = new CountDownLatch(1);
+        CompletableFuture<Object> middle = engine.read(waitingFor(pool, middleStarted), Duration.ofMillis(100));
+        await(middleStarted);
+        CountDownLatch lastStarted = new CountDownLatch(1);
+        CompletableFuture<Object> last = engine.read(waitingFor(pool, lastStarted), Duration.ofMinutes(5));
+        await(lastStarted);
+
+        assertThat(middle).failsWithin(WAIT).withThrowableThat()
+                .havingCause().isInstanceOf(DatabaseUnavailableException.class);
+        assertThat(first).isNotDone();
+        assertThat(last).isNotDone();
+        engine.close();
+
+        for (CompletableFuture<Object> aborted : List.of(first, last)) {
+            assertThat(aborted).failsWithin(Duration.ZERO).withThrowableThat()
+                    .havingCause().isInstanceOf(LibraryClosedException.class)
+                    .withMessageContaining("closed before this call finished");
+        }
+    }
+
+    @Test
     void aCancelThatHadNoEffectIsRepeatedUntilTheCallUnwinds() {
         AsyncEngine engine = engine(AsyncEngine.builder().readPermits(1));
         NeverAnsweringPool stubborn = new NeverAnsweringPool(2);
