@@ -102,8 +102,8 @@ final class DirectMappers {
             }
         }
         if (found != null && call(mapperType, found) instanceof Update insert && insert.takesRowsInOrder()) {
-            int columns = found.getParameterCount();
-            return new RowWriter(columns, insert.rowsPerStatement > 0 ? insert.rowsPerStatement : BATCH_ROWS,
+            return new RowWriter(found.getParameterTypes(),
+                    insert.rowsPerStatement > 0 ? insert.rowsPerStatement : BATCH_ROWS,
                     (values, rows) -> insert.insertRows(statements, values, rows));
         }
         throw new IllegalStateException(type.getSimpleName() + "." + method

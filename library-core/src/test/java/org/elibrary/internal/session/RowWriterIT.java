@@ -91,7 +91,7 @@ class RowWriterIT {
 
     @ParameterizedTest
     @EnumSource(Backend.class)
-    void aRowOfTheWrongWidthOrLeftOpenIsRefusedBeforeAnythingIsWritten(Backend backend) throws Exception {
+    void aRowOfTheWrongWidthOrTypeOrLeftOpenIsRefusedBeforeAnythingIsWritten(Backend backend) throws Exception {
         String url = catalog(backend, library -> library.users().create("anna"));
         try (Connection connection = DriverManager.getConnection(url)) {
             UnitOfWork uow = unitOfWork(backend, connection);
@@ -105,6 +105,10 @@ class RowWriterIT {
             assertThatThrownBy(() -> uow.insertRows(CommentMapper.class, "insertRow",
                     row -> row.add("text").add(1)))
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("was not ended");
+            assertThatThrownBy(() -> uow.insertRows(CommentMapper.class, "insertRow",
+                    row -> row.add(1).add(1).add(1).endRow()))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("value 1 of a row of the insert must be a String");
             assertThat(column(connection, "SELECT count(*) FROM comment")).containsExactly("0");
         }
     }
@@ -136,8 +140,8 @@ class RowWriterIT {
         DataSource unused = backend == Backend.SQLITE ? new SQLiteDataSource() : new PGSimpleDataSource();
         Configuration configuration = CatalogConfiguration.create(backend, Duration.ofSeconds(30), unused);
         SqlSessionFactory factory = new SqlSessionFactoryBuilder().build(configuration);
-        return new UnitOfWork(backend, connection, new Statements(connection, factory, new DirectMappers(configuration)),
-                false);
+        Statements statements = new Statements(connection, factory, new DirectMappers(configuration));
+        return new UnitOfWork(backend, connection, statements, false);
     }
 
     private static List<String> column(Connection connection, String sql) throws Exception {
