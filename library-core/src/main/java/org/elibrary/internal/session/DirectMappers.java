@@ -92,21 +92,32 @@ final class DirectMappers {
      */
     RowWriter rowWriter(Class<?> type, String method, Statements statements) {
         MapperType mapperType = mapperType(type);
+        Method insert = mapperType.rowInserts.get(method);
+        if (insert == null) {
+            insert = rowInsert(mapperType, method);
+            mapperType.rowInserts.put(method, insert);
+        }
+        Update plan = (Update) call(mapperType, insert);
+        int columns = insert.getParameterCount();
+        return new RowWriter(insert.getParameterTypes(), plan.rowsPerStatement > 0 ? plan.rowsPerStatement : BATCH_ROWS,
+                (values, rows) -> plan.insertRows(statements, values, rows, columns));
+    }
+
+    /** The method {@code name} of the mapper, checked to be an insert that takes bulk rows; else fails. */
+    private Method rowInsert(MapperType mapperType, String name) {
         Method found = null;
-        for (Method candidate : type.getMethods()) {
-            if (candidate.getName().equals(method)) {
+        for (Method candidate : mapperType.type.getMethods()) {
+            if (candidate.getName().equals(name)) {
                 if (found != null) {
-                    throw new IllegalStateException(type.getSimpleName() + "." + method + " is overloaded");
+                    throw new IllegalStateException(mapperType.type.getSimpleName() + "." + name + " is overloaded");
                 }
                 found = candidate;
             }
         }
         if (found != null && call(mapperType, found) instanceof Update insert && insert.takesRowsInOrder()) {
-            return new RowWriter(found.getParameterTypes(),
-                    insert.rowsPerStatement > 0 ? insert.rowsPerStatement : BATCH_ROWS,
-                    (values, rows) -> insert.insertRows(statements, values, rows));
+            return found;
         }
-        throw new IllegalStateException(type.getSimpleName() + "." + method
+        throw new IllegalStateException(mapperType.type.getSimpleName() + "." + name
                 + " is not a one-row insert of static SQL whose placeholders take its parameters in order");
     }
 
@@ -119,6 +130,8 @@ final class DirectMappers {
         final Class<?> type;
         final Constructor<?> proxy;
         final ConcurrentHashMap<Method, Call> calls = new ConcurrentHashMap<>();
+        /** Inserts that take bulk rows (see rowWriter), by method name, once resolved. */
+        final ConcurrentHashMap<String, Method> rowInserts = new ConcurrentHashMap<>();
 
         MapperType(Class<?> type) {
             this.type = type;
@@ -409,7 +422,7 @@ final class DirectMappers {
         PreparedStatement prepare(Statements on, Sql sql, Rendered call) throws SQLException {
             PreparedStatement prepared = on.prepare(sql.text, queryTimeout);
             if (call.arguments != null) {
-                bindArguments(prepared, 1, sql, call.arguments);
+                bindArguments(prepared, 1, sql, call.arguments, 0);
             } else {
                 bind(prepared, sql.parameters, call.parameter, call.bound);
             }
@@ -417,23 +430,14 @@ final class DirectMappers {
         }
 
         /**
-         * Binds a call's arguments by position ({@link #positionArguments}) from placeholder {@code index} on;
-         * returns the index after the last one bound.
+         * Binds a call's arguments by position ({@link #positionArguments}), read from {@code arguments[first]}
+         * on (a call's own array, or a row of a RowWriter's), from placeholder {@code index} on; returns the
+         * index after the last one bound.
          */
-        int bindArguments(PreparedStatement prepared, int index, Sql sql, Object[] arguments) throws SQLException {
+        int bindArguments(PreparedStatement prepared, int index, Sql sql, Object[] arguments, int first)
+                throws SQLException {
             for (int i = 0; i < sql.arguments.length; i++) {
-                set(prepared, index++, arguments[sql.arguments[i]], sql.parameters.get(i));
-            }
-            return index;
-        }
-
-        /**
-         * Binds {@code sql}'s placeholders in order to {@code values[first]} and on (placeholder i taking value
-         * i: a row of a RowWriter) from placeholder {@code index} on; returns the index after the last one bound.
-         */
-        int bindValues(PreparedStatement prepared, int index, Sql sql, Object[] values, int first) throws SQLException {
-            for (int i = 0; i < sql.parameters.size(); i++) {
-                set(prepared, index++, values[first + i], sql.parameters.get(i));
+                set(prepared, index++, arguments[first + sql.arguments[i]], sql.parameters.get(i));
             }
             return index;
         }
@@ -599,16 +603,16 @@ final class DirectMappers {
         }
 
         /**
-         * Inserts {@code rows} rows whose values are {@code values} in row order: as one JDBC batch of this
-         * insert, or for a {@link MultiRowInsert} as statements of {@code rowsPerStatement} rows, the rest in
-         * power-of-two sizes (a connection prepares a few texts, not one per count). Returns the rows inserted.
+         * Inserts {@code rows} rows of {@code columns} values each (the method's parameters), {@code values} in
+         * row order: as one JDBC batch of this insert, or for a {@link MultiRowInsert} as statements of
+         * {@code rowsPerStatement} rows, the rest in power-of-two sizes (a connection prepares a few texts, not one
+         * per count). Returns the rows inserted.
          */
-        int insertRows(Statements on, Object[] values, int rows) throws SQLException {
-            int columns = fixed.arguments.length;
+        int insertRows(Statements on, Object[] values, int rows, int columns) throws SQLException {
             if (rowsPerStatement == 0) {
                 PreparedStatement prepared = on.prepare(fixed.text, queryTimeout);
                 for (int row = 0; row < rows; row++) {
-                    bindValues(prepared, 1, fixed, values, row * columns);
+                    bindArguments(prepared, 1, fixed, values, row * columns);
                     prepared.addBatch();
                 }
                 int inserted = 0;
@@ -625,7 +629,7 @@ final class DirectMappers {
                 PreparedStatement prepared = on.prepare(multiRowText(size), queryTimeout);
                 int index = 1;
                 for (int row = done; row < done + size; row++) {
-                    index = bindValues(prepared, index, fixed, values, row * columns);
+                    index = bindArguments(prepared, index, fixed, values, row * columns);
                 }
                 inserted += prepared.executeUpdate();
                 done += size;
