@@ -95,6 +95,10 @@ public final class SqlErrors {
         if (e instanceof SQLiteException s) {
             return sqlite(s, uow);
         }
+        if (backend == Backend.SQLITE) {
+            // sqlite-jdbc's own refusals carry no SQLite result code: a closed connection, say
+            return new DatabaseUnavailableException("the SQLite connection failed: " + e.getMessage(), e);
+        }
         return postgres(e, uow);
     }
 
@@ -155,7 +159,11 @@ public final class SqlErrors {
             default:
                 break;
         }
-        if (state.startsWith("08") || state.startsWith("57P") || state.startsWith("53") || state.isEmpty()) {
+        if (state.isEmpty()) {
+            // pgjdbc's own refusals (a connection it has closed) have no SQLState
+            return new DatabaseUnavailableException("the database is unavailable", e);
+        }
+        if (state.startsWith("08") || state.startsWith("57P") || state.startsWith("53")) {
             return new DatabaseUnavailableException("the database is unavailable (SQLState " + state + ")", e);
         }
         return new DatabaseUnavailableException("database error (SQLState " + state + ")", e);

@@ -10,7 +10,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import org.elibrary.Backend;
-import org.elibrary.LibraryException;
+import org.elibrary.DatabaseUnavailableException;
 import org.elibrary.LibrarySettings;
 import org.elibrary.internal.db.Database;
 import org.elibrary.internal.db.Databases;
@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.sqlite.SQLiteConnection;
 
 /**
- * A write whose connection breaks in the middle of its transaction: the call fails with a library exception,
+ * A write whose connection breaks in the middle of its transaction: the call fails with DatabaseUnavailableException,
  * what it wrote before the break is not there, and the broken connection is never handed to a later call
  * (on SQLite the writer pool has one connection, so the very next write would get it).
  */
@@ -42,7 +42,7 @@ class SessionsIT {
                         users.insert(lost);
                         breakConnection(backend, url, uow.connection());
                         return users.insert(lost + "-after");
-                    })).isInstanceOf(LibraryException.class);
+                    })).isInstanceOf(DatabaseUnavailableException.class);
 
                     String kept = "kept" + attempt;
                     long id = sessions.write(null, uow -> uow.mapper(UserMapper.class).insert(kept));

@@ -76,6 +76,19 @@ class SqlErrorsTest {
     }
 
     @Test
+    void driverRefusalsWithoutACodeSayTheConnectionFailed() {
+        SQLException closed = new SQLException("database connection closed");
+        assertThat(SqlErrors.translate(closed, Backend.SQLITE, null))
+                .isInstanceOf(DatabaseUnavailableException.class)
+                .hasMessage("the SQLite connection failed: database connection closed")
+                .hasCause(closed);
+        assertThat(SqlErrors.translate(new PSQLException("This connection has been closed.", null),
+                Backend.POSTGRESQL, null))
+                .isInstanceOf(DatabaseUnavailableException.class)
+                .hasMessage("the database is unavailable");
+    }
+
+    @Test
     void libraryAndCallerExceptionsPassUnchanged() {
         InvalidInputException invalid = new InvalidInputException("f", "r");
         assertThat(SqlErrors.translate(invalid, Backend.SQLITE, null)).isSameAs(invalid);
