@@ -95,6 +95,8 @@ class ConcurrencySoakIT {
             runCallers(loop);
             heap[0] = usedHeapAfterGc();
             long opsAtStart = next.get();
+            long writesAtStart = writes.get();
+            long readsAtStart = reads.get();
             long started = System.nanoTime();
             phaseEnd[0] = started + length.toNanos();
             runCallers(loop);
@@ -103,8 +105,9 @@ class ConcurrencySoakIT {
             long ops = next.get() - opsAtStart;
 
             System.out.printf("ConcurrencySoakIT %s: %.0f s, %d ops (%.0f ops/s), %d writes, %d reads, %d errors, "
-                            + "heap after GC %d KiB -> %d KiB%n", backend, seconds, ops, ops / seconds, writes.get(),
-                    reads.get(), errorCount.get(), heap[0] / 1024, heap[1] / 1024);
+                            + "heap after GC %d KiB -> %d KiB%n", backend, seconds, ops, ops / seconds,
+                    writes.get() - writesAtStart, reads.get() - readsAtStart, errorCount.get(),
+                    heap[0] / 1024, heap[1] / 1024);
             assertThat(errors).as("errors (%d)", errorCount.get()).isEmpty();
             assertThat(library.comments().count()).as("comment rows").isEqualTo(commentsBefore + writes.get());
             assertThat(heap[1]).as("used heap after GC at the end vs %d KiB after warm-up", heap[0] / 1024)
