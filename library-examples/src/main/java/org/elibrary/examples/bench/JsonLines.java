@@ -76,6 +76,37 @@ final class JsonLines {
         });
     }
 
+    /** A summary line of {@code bench --rounds}: the phase's medians and their ratios to {@code jdbc}. */
+    static void summary(PrintStream out, String backend, String phase, int scale, int warmups, int rounds,
+                        Map<String, Double> medians, Map<String, Double> ratiosToJdbc) {
+        print(out, json -> {
+            json.writeStringField("summary", "median");
+            json.writeStringField("backend", backend);
+            json.writeStringField("phase", phase);
+            json.writeNumberField("scale", scale);
+            json.writeNumberField("warmup", warmups);
+            json.writeNumberField("rounds", rounds);
+            json.writeObjectFieldStart("ops_per_s");
+            for (Map.Entry<String, Double> median : medians.entrySet()) {
+                if (median.getValue().isNaN()) {
+                    continue; // no run of that implementation
+                }
+                json.writeNumberField(median.getKey(), round(median.getValue(), 1));
+            }
+            json.writeEndObject();
+            if (!ratiosToJdbc.isEmpty()) {
+                json.writeObjectFieldStart("ratio_to_jdbc");
+                for (Map.Entry<String, Double> ratio : ratiosToJdbc.entrySet()) {
+                    if (ratio.getValue().isNaN()) {
+                        continue;
+                    }
+                    json.writeNumberField(ratio.getKey(), round(ratio.getValue(), 2));
+                }
+                json.writeEndObject();
+            }
+        });
+    }
+
     private static BigDecimal round(double value, int decimals) {
         return BigDecimal.valueOf(value).setScale(decimals, RoundingMode.HALF_UP);
     }

@@ -26,7 +26,8 @@ final class BenchCommand implements Callable<Integer> {
     String backend = "sqlite";
 
     @Option(names = "--pg-url", paramLabel = "URL",
-            description = "PostgreSQL server whose user may create databases (default: an embedded server).")
+            description = "PostgreSQL server whose user may create databases (default: the environment variable "
+                    + BenchRounds.PG_URL_ENV + ", else an embedded server).")
     String pgUrl;
 
     @Option(names = "--scale", paramLabel = "S", description = "Workload scale, at least 1 (default: 1).")
@@ -42,6 +43,12 @@ final class BenchCommand implements Callable<Integer> {
                     + BenchOptions.MAX_WARMUPS + ").")
     int warmups;
 
+    @Option(names = "--rounds", paramLabel = "N",
+            description = "Run each implementation N times, each run in a new JVM, the implementations taking "
+                    + "turns; then print the medians (JSON lines) and a table of them with the ratios to jdbc "
+                    + "(stderr). Default: one run of each, all in this JVM.")
+    Integer rounds;
+
     /** Divides the operation counts of phases 2 to 5, for tests; results are then not the spec's workload. */
     @Option(names = "--ops-divisor", hidden = true)
     int opsDivisor = 1;
@@ -52,12 +59,21 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         LibraryCli cli = (LibraryCli) spec.root().userObject();
+        Backend backend = backend();
         BenchOptions options;
         try {
-            options = new BenchOptions(backend(), pgUrl, scale, impls,
+            options = new BenchOptions(backend, serverUrl(backend), scale, impls,
                     Path.of(System.getProperty("java.io.tmpdir")), opsDivisor, warmups);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+        if (rounds != null) {
+            if (rounds < 1 || rounds > BenchRounds.MAX_ROUNDS) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--rounds must be within 1.." + BenchRounds.MAX_ROUNDS + ", was " + rounds);
+            }
+            long errors = new BenchRounds(options, rounds, cli.stdout(), cli.stderr(), cli.interactive()).run();
+            return errors == 0 ? ExitCodes.OK : failedOperations(errors);
         }
         List<ImplResult> results;
         try {
@@ -69,12 +85,22 @@ final class BenchCommand implements Callable<Integer> {
             cli.stdout().flush();
         }
         long errors = results.stream().mapToLong(ImplResult::errors).sum();
-        if (errors > 0) {
-            spec.commandLine().getErr().println("error: bench: " + errors + " operations failed (see the "
-                    + "\"errors\" fields); the numbers are not valid");
-            return ExitCodes.SOFTWARE;
+        return errors == 0 ? ExitCodes.OK : failedOperations(errors);
+    }
+
+    private int failedOperations(long errors) {
+        spec.commandLine().getErr().println("error: bench: " + errors + " operations failed (see the "
+                + "\"errors\" fields); the numbers are not valid");
+        return ExitCodes.SOFTWARE;
+    }
+
+    /** {@code --pg-url}, else the environment's (which keeps a password off the command line), for PostgreSQL. */
+    private String serverUrl(Backend backend) {
+        if (pgUrl != null || backend != Backend.POSTGRESQL) {
+            return pgUrl;
         }
-        return ExitCodes.OK;
+        String fromEnvironment = System.getenv(BenchRounds.PG_URL_ENV);
+        return fromEnvironment == null || fromEnvironment.isBlank() ? null : fromEnvironment;
     }
 
     private Backend backend() {

@@ -40,6 +40,9 @@ final class ExitCodes {
     }
 
     static int codeOf(Throwable ex) {
+        if (ex instanceof BenchRounds.BenchRunException failedRun) {
+            return failedRun.exitCode();
+        }
         if (ex instanceof InvalidInputException || ex instanceof NotFoundException
                 || ex instanceof DuplicateException || ex instanceof CliInputException
                 // the data is at fault, as with invalid input (MigrationsCommand says 3 as well)

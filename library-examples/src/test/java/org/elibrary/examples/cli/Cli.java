@@ -96,6 +96,8 @@ final class Cli {
                 return parser.getText();
             case VALUE_NUMBER_INT:
                 return parser.getLongValue();
+            case VALUE_NUMBER_FLOAT:
+                return parser.getDoubleValue();
             case VALUE_TRUE:
                 return true;
             case VALUE_FALSE:

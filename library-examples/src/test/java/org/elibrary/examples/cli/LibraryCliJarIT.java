@@ -44,6 +44,11 @@ class LibraryCliJarIT {
      * JVM decodes the command-line arguments with it, before any of our code runs.)
      */
     private Run cli(String... args) throws IOException, InterruptedException {
+        return cli(Map.of(), args);
+    }
+
+    /** Like {@link #cli(String...)}, with these variables added to the environment. */
+    private Run cli(Map<String, String> variables, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(JAVA, "-Dfile.encoding=US-ASCII", "-jar", JAR.toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
@@ -51,6 +56,8 @@ class LibraryCliJarIT {
         env.remove("DATABASE_URL");
         env.put("LC_ALL", "C.UTF-8");
         env.put("LANG", "C.UTF-8");
+        env.remove("ELIBRARY_BENCH_PG_URL");
+        env.putAll(variables);
         Path out = workDir.resolve("stdout.txt");
         Path err = workDir.resolve("stderr.txt");
         builder.redirectOutput(out.toFile()).redirectError(err.toFile());
@@ -108,5 +115,58 @@ class LibraryCliJarIT {
         Run badUrl = cli("--url", "oracle://db/x", "book", "list");
         assertThat(badUrl.exitCode()).as(badUrl.toString()).isEqualTo(4);
         assertThat(badUrl.err().lines()).hasSize(1);
+    }
+
+    @Test
+    void benchRoundsRelaysEveryRunAndPrintsTheMedians() throws Exception {
+        // A reduced workload (hidden --ops-divisor); three rounds, so a median is one of the runs' values.
+        Run run = cli("bench", "--rounds", "3", "--impl", "jdbc,sync", "--ops-divisor", "100");
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+
+        List<Map<String, Object>> lines = new ArrayList<>();
+        for (String line : run.out().split("\n")) {
+            lines.add(Cli.parseObject(line));
+        }
+        List<Map<String, Object>> settings = lines.stream().filter(line -> line.containsKey("settings")).toList();
+        assertThat(settings).extracting(line -> line.get("impl"))
+                .as("the implementations take turns, round by round")
+                .containsExactly("jdbc", "sync", "jdbc", "sync", "jdbc", "sync");
+        assertThat(lines.stream().filter(line -> line.containsKey("counts")).map(line -> line.get("counts"))
+                .distinct()).as("every run ends with the same rows").hasSize(1);
+        List<Map<String, Object>> summaries = lines.stream().filter(line -> line.containsKey("summary")).toList();
+        assertThat(summaries).extracting(line -> line.get("phase"))
+                .containsExactly("import", "details", "search", "concurrent", "delete");
+        for (Map<String, Object> summary : summaries) {
+            Object phase = summary.get("phase");
+            assertThat(summary).containsEntry("summary", "median").containsEntry("backend", "sqlite")
+                    .containsEntry("rounds", 3L).containsEntry("warmup", 0L);
+            double jdbc = middleOfThree(lines, "jdbc", phase);
+            double sync = middleOfThree(lines, "sync", phase);
+            assertThat(summary.get("ops_per_s")).isEqualTo(Map.of("jdbc", jdbc, "sync", sync));
+            assertThat(summary.get("ratio_to_jdbc")).isEqualTo(Map.of("sync", Math.round(sync / jdbc * 100) / 100.0));
+        }
+        assertThat(run.err()).contains("bench: medians of 3 rounds", "| sqlite | jdbc | sync | sync / jdbc |",
+                "| import | ", "| delete | ");
+    }
+
+    /** The middle of the three runs' ops/s of {@code impl} in {@code phase}. */
+    private static double middleOfThree(List<Map<String, Object>> lines, String impl, Object phase) {
+        List<Double> values = lines.stream()
+                .filter(line -> impl.equals(line.get("impl")) && phase.equals(line.get("phase")))
+                .map(line -> ((Number) line.get("ops_per_s")).doubleValue()).sorted().toList();
+        assertThat(values).hasSize(3);
+        return values.get(1);
+    }
+
+    @Test
+    void benchRoundsStopsAtAFailedRunWithItsErrorAndCode() throws Exception {
+        // The server URL goes to the runs through the environment; nothing listens on port 1.
+        Run run = cli(Map.of("ELIBRARY_BENCH_PG_URL", "postgresql://bench:s3cret@127.0.0.1:1/postgres"),
+                "bench", "--backend", "postgresql", "--rounds", "2", "--impl", "jdbc");
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(4);
+        assertThat(run.err().strip()).as(run.toString()).startsWith("error: bench: round 1 of 2, jdbc: ")
+                .doesNotContain("s3cret").doesNotContain("\n");
+        assertThat(run.out()).as("no medians of a failed set").doesNotContain("summary");
     }
 }

@@ -1,0 +1,201 @@
+package org.elibrary.examples.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.elibrary.examples.bench.BenchOptions;
+import org.elibrary.examples.bench.RoundsSummary;
+
+/**
+ * {@code bench --rounds N}: runs every implementation N times, each run in a freshly started JVM of its own,
+ * the implementations taking turns within a round (so a drift of the machine's speed touches them alike),
+ * relays each run's JSON lines as they come, and then prints the medians ({@link RoundsSummary}).
+ *
+ * <p>A run is this CLI's own {@code bench} for one implementation, on the same Java and class path, with
+ * this JVM's {@code -X} and {@code -D} options (a debugger, profiler agent or flight recording is not passed
+ * on: the runs would fight over its port or file). A PostgreSQL server URL reaches the runs through the
+ * environment ({@value #PG_URL_ENV}), never on their command lines, where the process list would show its
+ * password.
+ */
+final class BenchRounds {
+    /** The environment variable that gives {@code bench} its PostgreSQL server when {@code --pg-url} is absent. */
+    static final String PG_URL_ENV = "ELIBRARY_BENCH_PG_URL";
+
+    /** At most this many rounds. */
+    static final int MAX_ROUNDS = 100;
+
+    private final BenchOptions options;
+    private final int rounds;
+    private final PrintStream out;
+    private final PrintStream err;
+    private final boolean progress;
+
+    BenchRounds(BenchOptions options, int rounds, PrintStream out, PrintStream err, boolean progress) {
+        this.options = options;
+        this.rounds = rounds;
+        this.out = out;
+        this.err = err;
+        this.progress = progress;
+    }
+
+    /**
+     * Runs the rounds and prints the medians: the summary lines on {@code out}, after the runs' lines, and
+     * the table on {@code err}. Returns the failed operations of all runs (the numbers mean nothing unless 0).
+     *
+     * @throws BenchRunException if a run fails (its JVM exits with an error); nothing is summed up then
+     */
+    long run() {
+        String backend = options.backend().name().toLowerCase(Locale.ROOT);
+        RoundsSummary summary = new RoundsSummary(backend, options.scale(), options.warmups(), options.impls());
+        for (int round = 1; round <= rounds; round++) {
+            for (String impl : options.impls()) {
+                if (progress) {
+                    err.println("bench: round " + round + " of " + rounds + ": " + impl);
+                    err.flush();
+                }
+                runOne(round, impl, summary);
+            }
+        }
+        summary.printJson(out);
+        out.flush();
+        err.println("bench: medians of " + rounds + (rounds == 1 ? " round" : " rounds") + ", ops/s, scale "
+                + options.scale() + (options.warmups() > 0 ? ", after " + options.warmups() + " warm-up runs" : "")
+                + ", each run in a JVM of its own:");
+        summary.printTable(err);
+        return summary.errors();
+    }
+
+    private void runOne(int round, String impl, RoundsSummary summary) {
+        Path errors = null;
+        Process process = null;
+        try {
+            errors = Files.createTempFile(options.workDir(), "elibrary-bench-", ".err");
+            ProcessBuilder builder = new ProcessBuilder(command(impl)).redirectError(errors.toFile());
+            builder.environment().remove(PG_URL_ENV);
+            if (options.pgUrl() != null) {
+                builder.environment().put(PG_URL_ENV, options.pgUrl());
+            }
+            process = builder.start();
+            Process started = process;
+            Thread stopRun = new Thread(started::destroyForcibly, "elibrary-bench-stop");
+            Runtime.getRuntime().addShutdownHook(stopRun);
+            try {
+                relay(started, summary);
+                int exitCode = started.waitFor();
+                List<String> stderr = Files.readAllLines(errors, StandardCharsets.UTF_8);
+                String failure = null;
+                for (String line : stderr) {
+                    if (line.startsWith("error: ")) {
+                        failure = line.substring("error: ".length()).replaceFirst("^bench: ", "");
+                    } else if (!line.isBlank()) {
+                        err.println(line);
+                    }
+                }
+                if (exitCode != ExitCodes.OK) {
+                    throw new BenchRunException(where(round, impl)
+                            + (failure != null ? failure : "its JVM exited with code " + exitCode), exitCode);
+                }
+            } finally {
+                Runtime.getRuntime().removeShutdownHook(stopRun);
+            }
+        } catch (IOException e) {
+            throw new BenchRunException(where(round, impl) + "cannot run a JVM: " + e.getMessage(), ExitCodes.SOFTWARE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BenchRunException("bench: interrupted in round " + round + " of " + rounds, ExitCodes.SOFTWARE);
+        } catch (IllegalStateException e) {
+            // the run's lines were not the benchmark's, or its counts differ from an earlier run's
+            throw new BenchRunException(where(round, impl) + e.getMessage(), ExitCodes.SOFTWARE);
+        } finally {
+            if (process != null) {
+                process.destroyForcibly();
+            }
+            if (errors != null) {
+                try {
+                    Files.deleteIfExists(errors);
+                } catch (IOException ignored) {
+                    // a file in the temporary folder; nothing depends on it
+                }
+            }
+        }
+    }
+
+    private String where(int round, String impl) {
+        return "bench: round " + round + " of " + rounds + ", " + impl + ": ";
+    }
+
+    /** Copies the run's lines to {@code out} as they come, and hands each to the summary. */
+    private void relay(Process process, RoundsSummary summary) throws IOException {
+        try (BufferedReader lines = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                if (!line.startsWith("{")) {
+                    // not one of the benchmark's lines: the JVM's own output (-XX:+PrintCompilation, say)
+                    err.println(line);
+                    continue;
+                }
+                out.println(line);
+                out.flush();
+                summary.accept(line);
+            }
+        }
+    }
+
+    private List<String> command(String impl) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions(ManagementFactory.getRuntimeMXBean().getInputArguments()));
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(LibraryCli.class.getName());
+        command.addAll(List.of("bench", "--backend", options.backend().name().toLowerCase(Locale.ROOT),
+                "--scale", Integer.toString(options.scale()), "--impl", impl,
+                "--warmup", Integer.toString(options.warmups())));
+        if (options.opsDivisor() != 1) {
+            command.addAll(List.of("--ops-divisor", Integer.toString(options.opsDivisor())));
+        }
+        return command;
+    }
+
+    /** This JVM's options a run gets too: heap and VM options, system properties; not debuggers or recorders. */
+    static List<String> jvmOptions(List<String> inputArguments) {
+        List<String> passed = new ArrayList<>();
+        for (String argument : inputArguments) {
+            boolean option = argument.startsWith("-X") || argument.startsWith("-D");
+            boolean tool = argument.startsWith("-Xrunjdwp") || argument.startsWith("-Xdebug")
+                    || argument.startsWith("-XX:StartFlightRecording")
+                    || argument.startsWith("-XX:FlightRecorderOptions") || argument.startsWith("-Xlog");
+            if (option && !tool) {
+                passed.add(argument);
+            }
+        }
+        return passed;
+    }
+
+    /** A run failed: the exit code is the run's own when it is one of the CLI's codes. */
+    static final class BenchRunException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final int exitCode;
+
+        BenchRunException(String message, int exitCode) {
+            super(message);
+            this.exitCode = exitCode >= ExitCodes.SOFTWARE && exitCode <= ExitCodes.UNAVAILABLE
+                    ? exitCode : ExitCodes.SOFTWARE;
+        }
+
+        int exitCode() {
+            return exitCode;
+        }
+    }
+}

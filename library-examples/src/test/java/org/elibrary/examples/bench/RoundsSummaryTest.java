@@ -1,0 +1,88 @@
+package org.elibrary.examples.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RoundsSummaryTest {
+    private static final String COUNTS = "{\"author\":2000,\"book\":9000,\"author_book\":19800,\"user\":1000,"
+            + "\"comment\":48600}";
+
+    private final RoundsSummary summary = new RoundsSummary("sqlite", 1, 0, List.of("jdbc", "async"));
+
+    /** One run's lines as the benchmark prints them, every phase at {@code opsPerSecond}. */
+    private void run(String impl, double opsPerSecond, long errors, String counts) {
+        summary.accept("{\"impl\":\"" + impl + "\",\"backend\":\"sqlite\",\"scale\":1,\"settings\":{\"pool\":4}}");
+        for (String phase : List.of("import", "details", "search", "concurrent", "delete")) {
+            summary.accept("{\"impl\":\"" + impl + "\",\"backend\":\"sqlite\",\"phase\":\"" + phase + "\",\"scale\":1,"
+                    + "\"ops\":1000,\"seconds\":0.5,\"ops_per_s\":" + opsPerSecond + ",\"errors\":" + errors + "}");
+        }
+        summary.accept("{\"impl\":\"" + impl + "\",\"backend\":\"sqlite\",\"counts\":" + counts + "}");
+    }
+
+    private static String printed(ByteArrayOutputStream bytes) {
+        return bytes.toString(StandardCharsets.UTF_8).replace(System.lineSeparator(), "\n");
+    }
+
+    @Test
+    void mediansAndRatiosOverTheRuns() {
+        run("jdbc", 100, 0, COUNTS);
+        run("async", 90, 0, COUNTS);
+        run("jdbc", 300, 0, COUNTS);
+        run("async", 50, 0, COUNTS);
+        run("jdbc", 200, 0, COUNTS);
+        run("async", 70, 0, COUNTS);
+        run("async", 1000, 0, COUNTS);
+
+        assertThat(summary.medians("search")).containsEntry("jdbc", 200.0).as("an even count: the middle two's mean")
+                .containsEntry("async", 80.0);
+        ByteArrayOutputStream json = new ByteArrayOutputStream();
+        summary.printJson(new PrintStream(json, true, StandardCharsets.UTF_8));
+        assertThat(printed(json).lines()).hasSize(5).first().isEqualTo("{\"summary\":\"median\",\"backend\":\"sqlite\","
+                + "\"phase\":\"import\",\"scale\":1,\"warmup\":0,\"rounds\":3,\"ops_per_s\":{\"jdbc\":200.0,"
+                + "\"async\":80.0},\"ratio_to_jdbc\":{\"async\":0.40}}");
+        ByteArrayOutputStream table = new ByteArrayOutputStream();
+        summary.printTable(new PrintStream(table, true, StandardCharsets.UTF_8));
+        assertThat(printed(table)).startsWith("| sqlite | jdbc | async | async / jdbc |\n|---|---:|---:|---:|\n"
+                + "| import | 200 | 80 | 0.40 |\n").hasLineCount(7);
+        assertThat(summary.errors()).isZero();
+    }
+
+    @Test
+    void withoutJdbcThereAreNoRatios() {
+        RoundsSummary asyncOnly = new RoundsSummary("postgresql", 1, 3, List.of("async"));
+        asyncOnly.accept("{\"impl\":\"async\",\"backend\":\"postgresql\",\"phase\":\"delete\",\"scale\":1,\"ops\":1000,"
+                + "\"seconds\":0.1,\"ops_per_s\":10000.0,\"errors\":0}");
+        ByteArrayOutputStream json = new ByteArrayOutputStream();
+        asyncOnly.printJson(new PrintStream(json, true, StandardCharsets.UTF_8));
+        assertThat(printed(json)).contains("\"phase\":\"delete\",\"scale\":1,\"warmup\":3,\"rounds\":1,"
+                + "\"ops_per_s\":{\"async\":10000.0}}").doesNotContain("ratio_to_jdbc");
+    }
+
+    @Test
+    void countsErrors() {
+        run("jdbc", 100, 2, COUNTS);
+        assertThat(summary.errors()).isEqualTo(10);
+    }
+
+    @Test
+    void refusesRunsThatEndedWithDifferentRows() {
+        run("jdbc", 100, 0, COUNTS);
+        assertThatThrownBy(() -> run("async", 100, 0, COUNTS.replace("48600", "48599")))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("different counts").hasMessageContaining("48599").hasMessageContaining("jdbc");
+    }
+
+    @Test
+    void refusesLinesThatAreNotTheBenchmarks() {
+        assertThatThrownBy(() -> summary.accept("[1, 2]")).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> summary.accept("{\"impl\":\"jdbc\",\"phase\":")).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> summary.accept("{\"impl\":\"sync\",\"phase\":\"import\",\"ops_per_s\":1.0}"))
+                .as("an implementation not in the set").isInstanceOf(IllegalStateException.class);
+    }
+}
