@@ -29,7 +29,7 @@ public final class RoundsSummary {
     /** ops/s by phase, then by implementation, one value per run, in the order read. */
     private final Map<String, Map<String, List<Double>>> opsPerSecond = new LinkedHashMap<>();
     private long errors;
-    private String firstCounts;
+    private Map<String, String> firstCounts;
     private String firstCountsImpl;
 
     /** For runs of {@code impls} (in the table's column order) on {@code backend}. */
@@ -56,21 +56,23 @@ public final class RoundsSummary {
      */
     public void accept(String line) {
         Map<String, String> fields = new TreeMap<>();
-        String counts = null;
+        Map<String, String> counts = null;
         try (JsonParser json = JSON.createParser(line)) {
             if (json.nextToken() != JsonToken.START_OBJECT) {
                 throw new IllegalStateException("not a JSON object: " + line);
             }
             while (json.nextToken() == JsonToken.FIELD_NAME) {
-                String name = json.getCurrentName();
+                String name = json.currentName();
                 JsonToken value = json.nextToken();
-                if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
-                    // the counts as printed (the same writer printed every run's, in the same field order)
-                    long start = json.getTokenLocation().getCharOffset();
-                    json.skipChildren();
-                    if (name.equals("counts")) {
-                        counts = line.substring((int) start, (int) json.getCurrentLocation().getCharOffset());
+                if (name.equals("counts") && value == JsonToken.START_OBJECT) {
+                    counts = new TreeMap<>();
+                    while (json.nextToken() == JsonToken.FIELD_NAME) {
+                        String table = json.currentName();
+                        json.nextToken();
+                        counts.put(table, json.getText());
                     }
+                } else if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
+                    json.skipChildren(); // the settings
                 } else {
                     fields.put(name, json.getText());
                 }
