@@ -28,6 +28,8 @@ public final class RoundsSummary {
     private final List<String> impls;
     /** ops/s by phase, then by implementation, one value per run, in the order read. */
     private final Map<String, Map<String, List<Double>>> opsPerSecond = new LinkedHashMap<>();
+    /** Counts lines read so far, per implementation. */
+    private final Map<String, Integer> countsLines = new LinkedHashMap<>();
     private long errors;
     private Map<String, String> firstCounts;
     private String firstCountsImpl;
@@ -82,6 +84,7 @@ public final class RoundsSummary {
         }
         String impl = fields.get("impl");
         if (counts != null) {
+            countsLines.merge(impl, 1, Integer::sum);
             if (firstCounts == null) {
                 firstCounts = counts;
                 firstCountsImpl = impl;
@@ -101,6 +104,20 @@ public final class RoundsSummary {
         }
         runs.add(Double.parseDouble(fields.get("ops_per_s")));
         errors += Long.parseLong(fields.getOrDefault("errors", "0"));
+    }
+
+    /**
+     * What {@code impl}'s first {@code runs} runs did not print: a phase line or the counts line (the first one
+     * missing, as words), or null when nothing is missing.
+     */
+    public String missing(String impl, int runs) {
+        for (String phase : PHASES) {
+            List<Double> read = opsPerSecond.get(phase).get(impl);
+            if (read == null || read.size() < runs) {
+                return "its '" + phase + "' line";
+            }
+        }
+        return countsLines.getOrDefault(impl, 0) < runs ? "its counts line" : null;
     }
 
     /** Failed operations over all runs read so far. */

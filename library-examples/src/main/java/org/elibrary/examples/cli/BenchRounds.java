@@ -21,7 +21,7 @@ import org.elibrary.examples.bench.RoundsSummary;
  *
  * <p>A run is this CLI's own {@code bench} for one implementation, on the same Java and class path, with
  * this JVM's {@code -X} and {@code -D} options (a debugger, profiler agent or flight recording is not passed
- * on: the runs would fight over its port or file). A PostgreSQL server URL reaches the runs through the
+ * on: the runs would fight over its port or file; nor is an option that prints into the run's output). A PostgreSQL server URL reaches the runs through the
  * environment ({@value #PG_URL_ENV}), never on their command lines, where the process list would show its
  * password.
  */
@@ -103,6 +103,12 @@ final class BenchRounds {
                     throw new BenchRunException(where(round, impl)
                             + (failure != null ? failure : "its JVM exited with code " + exitCode), exitCode);
                 }
+                String missing = summary.missing(impl, round);
+                if (missing != null) {
+                    // lost among other output (a JVM option that writes to stdout, say): no median may lack it
+                    throw new BenchRunException(where(round, impl) + "the run did not print " + missing,
+                            ExitCodes.SOFTWARE);
+                }
             } finally {
                 Runtime.getRuntime().removeShutdownHook(stopRun);
             }
@@ -168,14 +174,18 @@ final class BenchRounds {
         return command;
     }
 
-    /** This JVM's options a run gets too: heap and VM options, system properties; not debuggers or recorders. */
+    /**
+     * This JVM's options a run gets too: heap and VM options, system properties; not debuggers, recorders or
+     * the options that print into the run's output ({@code -Xlog}, {@code -XX:+Print…}).
+     */
     static List<String> jvmOptions(List<String> inputArguments) {
         List<String> passed = new ArrayList<>();
         for (String argument : inputArguments) {
             boolean option = argument.startsWith("-X") || argument.startsWith("-D");
             boolean tool = argument.startsWith("-Xrunjdwp") || argument.startsWith("-Xdebug")
                     || argument.startsWith("-XX:StartFlightRecording")
-                    || argument.startsWith("-XX:FlightRecorderOptions") || argument.startsWith("-Xlog");
+                    || argument.startsWith("-XX:FlightRecorderOptions") || argument.startsWith("-Xlog")
+                    || argument.startsWith("-XX:+Print");
             if (option && !tool) {
                 passed.add(argument);
             }

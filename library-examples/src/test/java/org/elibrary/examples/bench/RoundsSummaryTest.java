@@ -65,6 +65,17 @@ class RoundsSummaryTest {
     }
 
     @Test
+    void namesWhatARunDidNotPrint() {
+        run("jdbc", 100, 0, COUNTS);
+        assertThat(summary.missing("jdbc", 1)).isNull();
+        assertThat(summary.missing("async", 1)).isEqualTo("its 'import' line");
+        summary.accept("{\"impl\":\"jdbc\",\"backend\":\"sqlite\",\"phase\":\"import\",\"scale\":1,\"ops\":1,"
+                + "\"seconds\":1.0,\"ops_per_s\":1.0,\"errors\":0}");
+        assertThat(summary.missing("jdbc", 2)).as("a second run that stopped after its import")
+                .isEqualTo("its 'details' line");
+    }
+
+    @Test
     void countsErrors() {
         run("jdbc", 100, 2, COUNTS);
         assertThat(summary.errors()).isEqualTo(10);

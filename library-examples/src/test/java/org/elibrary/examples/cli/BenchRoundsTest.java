@@ -7,10 +7,10 @@ import org.junit.jupiter.api.Test;
 
 class BenchRoundsTest {
     @Test
-    void runsGetTheHeapVmOptionsAndPropertiesButNoDebuggerRecorderOrLogging() {
+    void runsGetTheHeapVmOptionsAndPropertiesButNoDebuggerRecorderOrPrinting() {
         assertThat(BenchRounds.jvmOptions(List.of("-Xmx256m", "-XX:+UseSerialGC", "-Dbench.x=1",
                 "-agentlib:jdwp=transport=dt_socket,server=y,address=5005", "-Xrunjdwp:transport=dt_socket",
-                "-XX:StartFlightRecording=filename=a.jfr", "-Xlog:gc", "-javaagent:agent.jar",
+                "-XX:StartFlightRecording=filename=a.jfr", "-Xlog:gc", "-XX:+PrintCompilation", "-javaagent:agent.jar",
                 "-agentpath:/tmp/libasyncProfiler.so=start")))
                 .containsExactly("-Xmx256m", "-XX:+UseSerialGC", "-Dbench.x=1");
     }
