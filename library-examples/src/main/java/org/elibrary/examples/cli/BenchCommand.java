@@ -21,13 +21,15 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench",
         description = "Run the catalog benchmark on fresh databases; prints one JSON line per phase.")
 final class BenchCommand implements Callable<Integer> {
+    /** The environment variable that gives {@code bench} its PostgreSQL server when {@code --pg-url} is absent. */
+    static final String PG_URL_ENV = "ELIBRARY_BENCH_PG_URL";
 
     @Option(names = "--backend", paramLabel = "sqlite|postgresql", description = "Default: sqlite.")
     String backend = "sqlite";
 
     @Option(names = "--pg-url", paramLabel = "URL",
             description = "PostgreSQL server whose user may create databases (default: the environment variable "
-                    + BenchRounds.PG_URL_ENV + ", else an embedded server).")
+                    + PG_URL_ENV + ", else an embedded server).")
     String pgUrl;
 
     @Option(names = "--scale", paramLabel = "S", description = "Workload scale, at least 1 (default: 1).")
@@ -99,7 +101,7 @@ final class BenchCommand implements Callable<Integer> {
         if (pgUrl != null || backend != Backend.POSTGRESQL) {
             return pgUrl;
         }
-        String fromEnvironment = System.getenv(BenchRounds.PG_URL_ENV);
+        String fromEnvironment = System.getenv(PG_URL_ENV);
         return fromEnvironment == null || fromEnvironment.isBlank() ? null : fromEnvironment;
     }
 

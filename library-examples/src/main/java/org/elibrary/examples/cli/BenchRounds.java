@@ -21,14 +21,11 @@ import org.elibrary.examples.bench.RoundsSummary;
  *
  * <p>A run is this CLI's own {@code bench} for one implementation, on the same Java and class path, with
  * this JVM's {@code -X} and {@code -D} options (a debugger, profiler agent or flight recording is not passed
- * on: the runs would fight over its port or file; nor is an option that prints into the run's output). A PostgreSQL server URL reaches the runs through the
- * environment ({@value #PG_URL_ENV}), never on their command lines, where the process list would show its
- * password.
+ * on: the runs would fight over its port or file; nor is an option that prints into the run's output). A
+ * PostgreSQL server URL reaches the runs through the environment ({@value BenchCommand#PG_URL_ENV}), never on
+ * their command lines, where the process list would show its password.
  */
 final class BenchRounds {
-    /** The environment variable that gives {@code bench} its PostgreSQL server when {@code --pg-url} is absent. */
-    static final String PG_URL_ENV = "ELIBRARY_BENCH_PG_URL";
-
     /** At most this many rounds. */
     static final int MAX_ROUNDS = 100;
 
@@ -79,9 +76,9 @@ final class BenchRounds {
         try {
             errors = Files.createTempFile(options.workDir(), "elibrary-bench-", ".err");
             ProcessBuilder builder = new ProcessBuilder(command(impl)).redirectError(errors.toFile());
-            builder.environment().remove(PG_URL_ENV);
+            builder.environment().remove(BenchCommand.PG_URL_ENV);
             if (options.pgUrl() != null) {
-                builder.environment().put(PG_URL_ENV, options.pgUrl());
+                builder.environment().put(BenchCommand.PG_URL_ENV, options.pgUrl());
             }
             process = builder.start();
             Process started = process;
