@@ -1,8 +1,6 @@
 package org.elibrary.examples.bench;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +10,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Comparator;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -21,21 +18,29 @@ import org.elibrary.Backend;
 /**
  * Where the implementations' fresh databases come from: new SQLite files in a temporary folder, or new
  * databases on one PostgreSQL server (embedded for the run, or the one the caller names). Closing removes
- * the folder and stops the embedded server.
+ * the folder and stops an embedded server started here.
  */
 final class BenchDatabases implements AutoCloseable {
     private static final AtomicInteger COUNTER = new AtomicInteger();
+    /** Linux's USER_HZ: /proc reports CPU times in these ticks (100 on every mainstream kernel build). */
+    private static final long CLOCK_TICKS_PER_SECOND = 100;
 
     private final Backend backend;
     private final Path folder;
-    private final EmbeddedPostgres embedded;
+    /** The server started for this run; null for SQLite or a given server. */
+    private final EmbeddedServer embedded;
     private final String adminUrl;
+    private final String serverLabel;
+    /** The server's {@code postmaster.pid}, when it runs on this machine and this process may read it; else null. */
+    private final Path postmasterPid;
 
-    private BenchDatabases(Backend backend, Path folder, EmbeddedPostgres embedded, String adminUrl) {
+    private BenchDatabases(Backend backend, Path folder, EmbeddedServer embedded, String adminUrl, String serverLabel) {
         this.backend = backend;
         this.folder = folder;
         this.embedded = embedded;
         this.adminUrl = adminUrl;
+        this.serverLabel = serverLabel;
+        this.postmasterPid = adminUrl == null ? null : postmasterPid(adminUrl);
     }
 
     static BenchDatabases open(BenchOptions options) {
@@ -47,33 +52,33 @@ final class BenchDatabases implements AutoCloseable {
             throw new IllegalStateException("cannot create a temporary folder in " + options.workDir(), e);
         }
         if (options.backend() == Backend.SQLITE) {
-            return new BenchDatabases(Backend.SQLITE, folder, null, null);
+            return new BenchDatabases(Backend.SQLITE, folder, null, null, null);
         }
         if (options.pgUrl() != null) {
-            return new BenchDatabases(Backend.POSTGRESQL, folder, null, toJdbcUrl(options.pgUrl()));
+            return new BenchDatabases(Backend.POSTGRESQL, folder, null, toJdbcUrl(options.pgUrl()),
+                    options.pgEmbedded() ? "embedded (zonky), one for every run of the set" : "external");
         }
+        EmbeddedServer server;
         try {
-            EmbeddedPostgres server = EmbeddedPostgres.builder()
-                    .setDataDirectory(folder.resolve("pgdata"))
-                    .setCleanDataDirectory(true)
-                    .start();
-            return new BenchDatabases(Backend.POSTGRESQL, folder, server, server.getJdbcUrl("postgres", "postgres"));
-        } catch (IOException e) {
-            deleteTree(folder);
-            throw new IllegalStateException("cannot start embedded PostgreSQL: " + e.getMessage(), e);
+            server = EmbeddedServer.start(folder);
+        } catch (RuntimeException e) {
+            EmbeddedServer.deleteTree(folder);
+            throw e;
         }
+        return new BenchDatabases(Backend.POSTGRESQL, folder, server, server.jdbcUrl(), "embedded (zonky)");
     }
 
     /**
-     * CPU time the embedded PostgreSQL server has used so far (its postmaster, its live backends, and the
-     * backends that have exited), in nanoseconds; -1 when not known (not embedded, or no Linux /proc).
+     * CPU time the PostgreSQL server has used so far (its postmaster, its live processes, and the ones that
+     * have exited), in nanoseconds; -1 when not known (SQLite, a server on another machine or whose data
+     * directory this process may not read, or no Linux /proc).
      */
     long serverCpuNanos() {
-        if (embedded == null) {
+        if (postmasterPid == null) {
             return -1;
         }
         try {
-            long postmaster = Long.parseLong(Files.readAllLines(folder.resolve("pgdata").resolve("postmaster.pid")).get(0).trim());
+            long postmaster = Long.parseLong(Files.readAllLines(postmasterPid).get(0).trim());
             long ticks = 0;
             try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
                 for (Path process : (Iterable<Path>) processes::iterator) {
@@ -98,8 +103,36 @@ final class BenchDatabases implements AutoCloseable {
         }
     }
 
-    /** Linux's USER_HZ: /proc reports CPU times in these ticks (100 on every mainstream kernel build). */
-    private static final long CLOCK_TICKS_PER_SECOND = 100;
+    /**
+     * The {@code postmaster.pid} of the server at {@code jdbcUrl} when it runs on this machine (a loopback
+     * host) and this process may read it (the server tells its data directory to a superuser); else null.
+     */
+    private static Path postmasterPid(String jdbcUrl) {
+        String host = host(jdbcUrl);
+        if (!host.equals("localhost") && !host.startsWith("127.") && !host.equals("[::1]")) {
+            return null;
+        }
+        try (Connection connection = DriverManager.getConnection(jdbcUrl);
+             Statement statement = connection.createStatement();
+             java.sql.ResultSet rs = statement.executeQuery("SELECT current_setting('data_directory')")) {
+            Path pid = rs.next() ? Path.of(rs.getString(1), "postmaster.pid") : null;
+            return pid != null && Files.isReadable(pid) ? pid : null;
+        } catch (SQLException | RuntimeException e) {
+            return null; // not a superuser, say: the phases then carry no server_cpu_s
+        }
+    }
+
+    /** The host of a {@code jdbc:postgresql://host[:port]/…} URL, lower case; empty when none is named. */
+    static String host(String jdbcUrl) {
+        int start = jdbcUrl.indexOf("//") + 2;
+        int end = start;
+        while (end < jdbcUrl.length() && "/?,".indexOf(jdbcUrl.charAt(end)) < 0) {
+            end++;
+        }
+        String authority = jdbcUrl.substring(start, end);
+        int colon = authority.startsWith("[") ? authority.indexOf(':', authority.indexOf(']')) : authority.indexOf(':');
+        return (colon >= 0 ? authority.substring(0, colon) : authority).toLowerCase(Locale.ROOT);
+    }
 
     /** {ppid, utime, stime, cutime, cstime} from /proc/<pid>/stat, or null if the process is gone. */
     private static long[] procStat(Path process) {
@@ -116,9 +149,9 @@ final class BenchDatabases implements AutoCloseable {
                 Long.parseLong(fields[13]), Long.parseLong(fields[14])};
     }
 
-    /** Whether the PostgreSQL server was started for this run. */
-    boolean embedded() {
-        return embedded != null;
+    /** What the runs' settings line says of the PostgreSQL server: embedded (and for whom) or external. */
+    String serverLabel() {
+        return serverLabel;
     }
 
     /** A new, empty database for one implementation; {@link Fresh#drop()} removes it. */
@@ -146,10 +179,8 @@ final class BenchDatabases implements AutoCloseable {
             if (embedded != null) {
                 embedded.close();
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot stop embedded PostgreSQL", e);
         } finally {
-            deleteTree(folder);
+            EmbeddedServer.deleteTree(folder);
         }
     }
 
@@ -247,23 +278,6 @@ final class BenchDatabases implements AutoCloseable {
         } catch (SQLException e) {
             // the message of a failed connect never carries the URL's password
             throw new IllegalStateException("PostgreSQL: " + sql + " failed: " + e.getMessage(), e);
-        }
-    }
-
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-                try {
-                    Files.deleteIfExists(path);
-                } catch (IOException ignored) {
-                    // best effort: a temporary folder
-                }
-            });
-        } catch (IOException ignored) {
-            // best effort
         }
     }
 }

@@ -23,9 +23,12 @@ import org.elibrary.Backend;
  * @param warmups    how many times each implementation first runs the whole workload, unmeasured and on a
  *                   database of its own, in the same JVM: 0 (the spec) measures a cold JVM; 1 or more measures
  *                   code the JIT compiler has already compiled, as in a long-running application
+ * @param pgEmbedded whether {@code pgUrl} is an {@link EmbeddedServer} that a {@code bench --rounds} set started
+ *                   for all its runs (what the runs' settings line says of the server); false for one the caller
+ *                   names
  */
 public record BenchOptions(Backend backend, String pgUrl, int scale, List<String> impls, Path workDir,
-                           int opsDivisor, int warmups) {
+                           int opsDivisor, int warmups, boolean pgEmbedded) {
     /** At most this many warm-up runs per implementation. */
     public static final int MAX_WARMUPS = 10;
 
@@ -53,6 +56,9 @@ public record BenchOptions(Backend backend, String pgUrl, int scale, List<String
         if (pgUrl != null && backend != Backend.POSTGRESQL) {
             throw new IllegalArgumentException("pgUrl is for the POSTGRESQL backend only");
         }
+        if (pgEmbedded && pgUrl == null) {
+            throw new IllegalArgumentException("pgEmbedded describes a pgUrl, and there is none");
+        }
         if (opsDivisor < 1 || opsDivisor > Workload.DELETE_OPS) {
             throw new IllegalArgumentException("opsDivisor must be within 1.." + Workload.DELETE_OPS
                     + ", was " + opsDivisor);
@@ -62,20 +68,26 @@ public record BenchOptions(Backend backend, String pgUrl, int scale, List<String
         }
     }
 
+    /** A server the caller names, or none (an embedded one for the run). */
+    public BenchOptions(Backend backend, String pgUrl, int scale, List<String> impls, Path workDir, int opsDivisor,
+                        int warmups) {
+        this(backend, pgUrl, scale, impls, workDir, opsDivisor, warmups, false);
+    }
+
     /** No warm-up: the spec's cold run. */
     public BenchOptions(Backend backend, String pgUrl, int scale, List<String> impls, Path workDir, int opsDivisor) {
-        this(backend, pgUrl, scale, impls, workDir, opsDivisor, 0);
+        this(backend, pgUrl, scale, impls, workDir, opsDivisor, 0, false);
     }
 
     /** The spec's workload (no divisor). */
     public BenchOptions(Backend backend, String pgUrl, int scale, List<String> impls, Path workDir) {
-        this(backend, pgUrl, scale, impls, workDir, 1, 0);
+        this(backend, pgUrl, scale, impls, workDir, 1, 0, false);
     }
 
     @Override
     public String toString() {
         // pgUrl may carry a password
-        return "BenchOptions[backend=" + backend + ", pgUrl=" + (pgUrl == null ? "embedded" : "<given>")
+        return "BenchOptions[backend=" + backend + ", pgUrl=" + (pgUrl == null ? "embedded" : pgEmbedded ? "<embedded, given>" : "<given>")
                 + ", scale=" + scale + ", impls=" + impls + ", workDir=" + workDir + ", opsDivisor=" + opsDivisor
                 + ", warmups=" + warmups + "]";
     }

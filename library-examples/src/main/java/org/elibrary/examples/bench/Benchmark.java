@@ -55,7 +55,8 @@ public final class Benchmark {
         Progress log = new Progress(progress);
         List<ImplResult> results = new ArrayList<>();
         log.line("starting " + (options.backend() == Backend.SQLITE ? "SQLite"
-                : options.pgUrl() == null ? "embedded PostgreSQL" : "PostgreSQL"));
+                : options.pgUrl() == null ? "embedded PostgreSQL"
+                : options.pgEmbedded() ? "the set's embedded PostgreSQL" : "PostgreSQL"));
         try (BenchDatabases databases = BenchDatabases.open(options)) {
             for (String impl : options.impls()) {
                 ImplResult result = runOne(impl, options, workload, databases, jsonOut, log);
@@ -89,7 +90,7 @@ public final class Benchmark {
                         ? Workload.CONCURRENT_CALLERS + " futures outstanding, issued by one thread"
                         : Workload.CONCURRENT_CALLERS + " platform threads, blocking calls");
                 if (options.backend() == Backend.POSTGRESQL) {
-                    settings.put("server", databases.embedded() ? "embedded (zonky)" : "external");
+                    settings.put("server", databases.serverLabel());
                     settings.put("analyze_after_import", "yes, untimed");
                 }
                 if (options.opsDivisor() != 1) {

@@ -55,6 +55,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--ops-divisor", hidden = true)
     int opsDivisor = 1;
 
+    /** Set by {@code bench --rounds} on its runs: the server URL is the embedded server it started for the set. */
+    @Option(names = "--pg-embedded", hidden = true)
+    boolean pgEmbedded;
+
     @Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -65,7 +69,7 @@ final class BenchCommand implements Callable<Integer> {
         BenchOptions options;
         try {
             options = new BenchOptions(backend, serverUrl(backend), scale, impls,
-                    Path.of(System.getProperty("java.io.tmpdir")), opsDivisor, warmups);
+                    Path.of(System.getProperty("java.io.tmpdir")), opsDivisor, warmups, pgEmbedded);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }

@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.elibrary.Backend;
 import org.elibrary.examples.bench.BenchOptions;
+import org.elibrary.examples.bench.EmbeddedServer;
 import org.elibrary.examples.bench.RoundsSummary;
 
 /**
@@ -23,7 +25,9 @@ import org.elibrary.examples.bench.RoundsSummary;
  * this JVM's {@code -X} and {@code -D} options (a debugger, profiler agent or flight recording is not passed
  * on: the runs would fight over its port or file; nor is an option that prints into the run's output). A
  * PostgreSQL server URL reaches the runs through the environment ({@value BenchCommand#PG_URL_ENV}), never on
- * their command lines, where the process list would show its password.
+ * their command lines, where the process list would show its password. Without one, the set starts one
+ * embedded server for all its runs, as the spec asks ("a new, empty database on the same server for every
+ * implementation"), and gives the runs its URL the same way.
  */
 final class BenchRounds {
     /** At most this many rounds. */
@@ -52,14 +56,22 @@ final class BenchRounds {
     long run() {
         String backend = options.backend().name().toLowerCase(Locale.ROOT);
         RoundsSummary summary = new RoundsSummary(backend, options.scale(), options.warmups(), options.impls());
-        for (int round = 1; round <= rounds; round++) {
-            for (String impl : options.impls()) {
-                if (progress) {
-                    err.println("bench: round " + round + " of " + rounds + ": " + impl);
-                    err.flush();
-                }
-                runOne(round, impl, summary);
+        if (options.backend() == Backend.POSTGRESQL && options.pgUrl() == null) {
+            if (progress) {
+                err.println("bench: starting embedded PostgreSQL for the set");
+                err.flush();
             }
+            EmbeddedServer server;
+            try {
+                server = EmbeddedServer.start(options.workDir());
+            } catch (IllegalStateException e) {
+                throw new BenchRunException("bench: " + e.getMessage(), ExitCodes.UNAVAILABLE);
+            }
+            try (server) {
+                runRounds(server.jdbcUrl(), true, summary);
+            }
+        } else {
+            runRounds(options.pgUrl(), false, summary);
         }
         summary.printJson(out);
         out.flush();
@@ -70,15 +82,27 @@ final class BenchRounds {
         return summary.errors();
     }
 
-    private void runOne(int round, String impl, RoundsSummary summary) {
+    private void runRounds(String pgUrl, boolean pgEmbedded, RoundsSummary summary) {
+        for (int round = 1; round <= rounds; round++) {
+            for (String impl : options.impls()) {
+                if (progress) {
+                    err.println("bench: round " + round + " of " + rounds + ": " + impl);
+                    err.flush();
+                }
+                runOne(round, impl, pgUrl, pgEmbedded, summary);
+            }
+        }
+    }
+
+    private void runOne(int round, String impl, String pgUrl, boolean pgEmbedded, RoundsSummary summary) {
         Path errors = null;
         Process process = null;
         try {
             errors = Files.createTempFile(options.workDir(), "elibrary-bench-", ".err");
-            ProcessBuilder builder = new ProcessBuilder(command(impl)).redirectError(errors.toFile());
+            ProcessBuilder builder = new ProcessBuilder(command(impl, pgEmbedded)).redirectError(errors.toFile());
             builder.environment().remove(BenchCommand.PG_URL_ENV);
-            if (options.pgUrl() != null) {
-                builder.environment().put(BenchCommand.PG_URL_ENV, options.pgUrl());
+            if (pgUrl != null) {
+                builder.environment().put(BenchCommand.PG_URL_ENV, pgUrl);
             }
             process = builder.start();
             Process started = process;
@@ -155,7 +179,7 @@ final class BenchRounds {
         }
     }
 
-    private List<String> command(String impl) {
+    private List<String> command(String impl, boolean pgEmbedded) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions(ManagementFactory.getRuntimeMXBean().getInputArguments()));
@@ -167,6 +191,9 @@ final class BenchRounds {
                 "--warmup", Integer.toString(options.warmups())));
         if (options.opsDivisor() != 1) {
             command.addAll(List.of("--ops-divisor", Integer.toString(options.opsDivisor())));
+        }
+        if (pgEmbedded) {
+            command.add("--pg-embedded");
         }
         return command;
     }

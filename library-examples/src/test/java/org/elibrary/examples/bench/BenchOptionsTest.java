@@ -33,6 +33,8 @@ class BenchOptionsTest {
                 .hasMessageContaining("warmup");
         assertThatThrownBy(() -> new BenchOptions(Backend.SQLITE, null, 1, List.of("jdbc"), TMP, 1,
                 BenchOptions.MAX_WARMUPS + 1)).hasMessageContaining("warmup");
+        assertThatThrownBy(() -> new BenchOptions(Backend.POSTGRESQL, null, 1, List.of("jdbc"), TMP, 1, 0, true))
+                .hasMessageContaining("pgEmbedded");
     }
 
     @Test
@@ -41,6 +43,16 @@ class BenchOptionsTest {
                 List.of("jdbc"), TMP);
 
         assertThat(options.toString()).doesNotContain("secret");
+    }
+
+    @Test
+    void readsTheHostOfAServerUrl() {
+        // the server CPU is measured only for a server on this machine (a loopback host)
+        assertThat(BenchDatabases.host("jdbc:postgresql://localhost:5432/postgres?user=postgres")).isEqualTo("localhost");
+        assertThat(BenchDatabases.host("jdbc:postgresql://127.0.0.1/db")).isEqualTo("127.0.0.1");
+        assertThat(BenchDatabases.host("jdbc:postgresql://[::1]:5432/db")).isEqualTo("[::1]");
+        assertThat(BenchDatabases.host("jdbc:postgresql://DB.example.com?user=u")).isEqualTo("db.example.com");
+        assertThat(BenchDatabases.host("jdbc:postgresql:///db")).isEmpty();
     }
 
     @Test

@@ -49,7 +49,15 @@ class LibraryCliJarIT {
 
     /** Like {@link #cli(String...)}, with these variables added to the environment. */
     private Run cli(Map<String, String> variables, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(JAVA, "-Dfile.encoding=US-ASCII", "-jar", JAR.toString()));
+        return cli(List.of(), variables, args);
+    }
+
+    /** Like {@link #cli(Map, String...)}, with these JVM options too. */
+    private Run cli(List<String> jvmOptions, Map<String, String> variables, String... args)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(JAVA, "-Dfile.encoding=US-ASCII"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", JAR.toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
         Map<String, String> env = builder.environment();
@@ -156,6 +164,31 @@ class LibraryCliJarIT {
                 .map(line -> ((Number) line.get("ops_per_s")).doubleValue()).sorted().toList();
         assertThat(values).hasSize(3);
         return values.get(1);
+    }
+
+    @Test
+    void benchRoundsOnPostgresqlRunsOnOneEmbeddedServerThatItStartsAndRemoves() throws Exception {
+        Path temporary = Files.createDirectories(workDir.resolve("tmp"));
+        Run run = cli(List.of("-Djava.io.tmpdir=" + temporary), Map.of(),
+                "bench", "--backend", "postgresql", "--rounds", "2", "--impl", "jdbc,sync", "--ops-divisor", "100");
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+
+        List<Map<String, Object>> lines = new ArrayList<>();
+        for (String line : run.out().split("\n")) {
+            lines.add(Cli.parseObject(line));
+        }
+        List<Object> servers = lines.stream().filter(line -> line.containsKey("settings"))
+                .<Object>map(line -> ((Map<?, ?>) line.get("settings")).get("server")).toList();
+        assertThat(servers).as("the spec: a new database on the same server for every implementation").hasSize(4)
+                .containsOnly("embedded (zonky), one for every run of the set");
+        assertThat(lines.stream().filter(line -> line.containsKey("phase") && !line.containsKey("summary")))
+                .as("the server's CPU, measured by every run").hasSize(20)
+                .allSatisfy(phase -> assertThat(phase).containsKey("server_cpu_s"));
+        try (var left = Files.list(temporary)) {
+            // embedded-pg: zonky's unpacked PostgreSQL binaries, kept for the next server
+            assertThat(left.map(path -> path.getFileName().toString()).toList())
+                    .as("the server stopped, its data and the runs' folders removed").containsOnly("embedded-pg");
+        }
     }
 
     @Test
