@@ -66,6 +66,10 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() {
         LibraryCli cli = (LibraryCli) spec.root().userObject();
         Backend backend = backend();
+        if (pgEmbedded && serverUrl(backend) == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--pg-embedded describes a server URL (--pg-url or " + PG_URL_ENV + "), and there is none");
+        }
         BenchOptions options;
         try {
             options = new BenchOptions(backend, serverUrl(backend), scale, impls,
