@@ -44,7 +44,7 @@ public final class CommentRepository {
         Validation.id("user.id", userId);
         Validation.id("book.id", bookId);
         Validation.text("comment.text", text, Validation.TEXT_MAX);
-        return sessions.write(bound, uow -> insert(uow, userId, "id=" + userId, bookId, text));
+        return sessions.write(bound, uow -> insert(uow, userId, null, bookId, text));
     }
 
     /**
@@ -61,7 +61,7 @@ public final class CommentRepository {
             if (user == null) {
                 throw new NotFoundException("user", "username=" + username);
             }
-            return insert(uow, user.id(), "username=" + username, bookId, text);
+            return insert(uow, user.id(), username, bookId, text);
         });
     }
 
@@ -164,12 +164,12 @@ public final class CommentRepository {
         return sessions.read(bound, uow -> uow.mapper(CommentMapper.class).count());
     }
 
-    private static Comment insert(UnitOfWork uow, long userId, String userKey, long bookId, String text) {
-        uow.referencing("book", "id=" + bookId);
+    private static Comment insert(UnitOfWork uow, long userId, String username, long bookId, String text) {
+        uow.referencing("book", bookId);
         Long id = uow.mapper(CommentMapper.class).insert(text, userId, bookId);
         if (id == null) {
             if (uow.mapper(UserMapper.class).selectById(userId) == null) {
-                throw new NotFoundException("user", userKey);
+                throw new NotFoundException("user", username != null ? "username=" + username : "id=" + userId);
             }
             throw new NotFoundException("book", "id=" + bookId);
         }

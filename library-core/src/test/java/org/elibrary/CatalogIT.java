@@ -306,6 +306,7 @@ class CatalogIT {
             assertThat(nf.key()).isEqualTo("id=999");
             nf = failsUnchanged(library, NotFoundException.class, () -> library.comments().add(u.id(), 999, "x"));
             assertThat(nf.entity()).isEqualTo("book");
+            assertThat(nf.key()).isEqualTo("id=999");
             nf = failsUnchanged(library, NotFoundException.class, () -> library.comments().add("ghost", b1.id(), "x"));
             assertThat(nf.entity()).isEqualTo("user");
             assertThat(nf.key()).isEqualTo("username=ghost");

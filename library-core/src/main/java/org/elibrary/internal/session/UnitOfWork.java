@@ -27,6 +27,8 @@ public final class UnitOfWork {
     private Map<String, String> uniqueValues;
     private String missingEntity;
     private String missingKey;
+    /** The id of the missing row, when {@link #referencing(String, long)} named it (missingKey null then). */
+    private long missingId;
 
     UnitOfWork(Backend backend, Connection connection, Statements statements, boolean transactional) {
         this.backend = backend;
@@ -133,6 +135,16 @@ public final class UnitOfWork {
         this.missingKey = key;
     }
 
+    /**
+     * {@link #referencing(String, String)} for the row of {@code entity} with this id; its key
+     * ({@code id=...}) is made only if a statement fails, not on every call.
+     */
+    public void referencing(String entity, long id) {
+        this.missingEntity = entity;
+        this.missingKey = null;
+        this.missingId = id;
+    }
+
     String uniqueValue(String field) {
         return uniqueValues == null ? null : uniqueValues.get(field);
     }
@@ -142,7 +154,7 @@ public final class UnitOfWork {
     }
 
     String missingKey() {
-        return missingKey;
+        return missingKey != null ? missingKey : "id=" + missingId;
     }
 
     void clearHints() {

@@ -48,6 +48,22 @@ class SqlErrorsTest {
     }
 
     @Test
+    void aForeignKeyFailureNamesTheRowTheUnitSaidItReferences() {
+        UnitOfWork byId = new UnitOfWork(Backend.SQLITE, null, null, true);
+        byId.referencing("book", 42L);
+        assertThat(SqlErrors.translate(new SQLiteException("fk", SQLiteErrorCode.SQLITE_CONSTRAINT_FOREIGNKEY),
+                Backend.SQLITE, byId)).isInstanceOfSatisfying(NotFoundException.class, e -> {
+                    assertThat(e.entity()).isEqualTo("book");
+                    assertThat(e.key()).isEqualTo("id=42");
+                });
+        UnitOfWork byKey = new UnitOfWork(Backend.SQLITE, null, null, true);
+        byKey.referencing("user", "username=anna");
+        assertThat(SqlErrors.translate(new SQLiteException("fk", SQLiteErrorCode.SQLITE_CONSTRAINT_FOREIGNKEY),
+                Backend.SQLITE, byKey)).isInstanceOfSatisfying(NotFoundException.class,
+                        e -> assertThat(e.key()).isEqualTo("username=anna"));
+    }
+
+    @Test
     void postgresStatesMapToTheSameClasses() {
         ServerErrorMessage detail = new ServerErrorMessage(
                 "SERROR\0C23505\0Mduplicate key\0DKey (username)=(anna) already exists.\0tuser\0");
