@@ -87,7 +87,8 @@ public record BenchOptions(Backend backend, String pgUrl, int scale, List<String
     @Override
     public String toString() {
         // pgUrl may carry a password
-        return "BenchOptions[backend=" + backend + ", pgUrl=" + (pgUrl == null ? "embedded" : pgEmbedded ? "<embedded, given>" : "<given>")
+        String server = pgUrl == null ? "embedded" : pgEmbedded ? "<embedded, given>" : "<given>";
+        return "BenchOptions[backend=" + backend + ", pgUrl=" + server
                 + ", scale=" + scale + ", impls=" + impls + ", workDir=" + workDir + ", opsDivisor=" + opsDivisor
                 + ", warmups=" + warmups + "]";
     }

@@ -66,13 +66,14 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() {
         LibraryCli cli = (LibraryCli) spec.root().userObject();
         Backend backend = backend();
-        if (pgEmbedded && serverUrl(backend) == null) {
+        String serverUrl = serverUrl(backend);
+        if (pgEmbedded && serverUrl == null) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--pg-embedded describes a server URL (--pg-url or " + PG_URL_ENV + "), and there is none");
         }
         BenchOptions options;
         try {
-            options = new BenchOptions(backend, serverUrl(backend), scale, impls,
+            options = new BenchOptions(backend, serverUrl, scale, impls,
                     Path.of(System.getProperty("java.io.tmpdir")), opsDivisor, warmups, pgEmbedded);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
