@@ -76,9 +76,13 @@ final class JsonLines {
         });
     }
 
-    /** A summary line of {@code bench --rounds}: the phase's medians and their ratios to {@code jdbc}. */
+    /**
+     * A summary line of {@code bench --rounds}: the phase's medians, their ratios to {@code jdbc}, and the
+     * spread of the ratios round by round ({@code [min, q1, q3, max]} per implementation).
+     */
     static void summary(PrintStream out, String backend, String phase, int scale, int warmups, int rounds,
-                        Map<String, Double> medians, Map<String, Double> ratiosToJdbc) {
+                        Map<String, Double> medians, Map<String, Double> ratiosToJdbc,
+                        Map<String, double[]> roundRatios) {
         print(out, json -> {
             json.writeStringField("summary", "median");
             json.writeStringField("backend", backend);
@@ -101,6 +105,19 @@ final class JsonLines {
                         continue;
                     }
                     json.writeNumberField(ratio.getKey(), round(ratio.getValue(), 2));
+                }
+                json.writeEndObject();
+            }
+            if (!roundRatios.isEmpty()) {
+                json.writeObjectFieldStart("round_ratio_to_jdbc");
+                for (Map.Entry<String, double[]> spread : roundRatios.entrySet()) {
+                    double[] values = spread.getValue();
+                    json.writeObjectFieldStart(spread.getKey());
+                    json.writeNumberField("min", round(values[0], 2));
+                    json.writeNumberField("q1", round(values[1], 2));
+                    json.writeNumberField("q3", round(values[2], 2));
+                    json.writeNumberField("max", round(values[3], 2));
+                    json.writeEndObject();
                 }
                 json.writeEndObject();
             }

@@ -17,6 +17,11 @@ import java.util.TreeMap;
  * The medians of several runs of the benchmark, each printed by its own JVM ({@code bench --rounds}): reads
  * their JSON lines, checks that every run ended with the same counts, and prints per phase the median ops/s
  * of each implementation and its ratio to {@code jdbc}'s median, as JSON lines and as a Markdown table.
+ *
+ * <p>With the ratios goes their spread round by round: each run's ops/s over the {@code jdbc} run of the same
+ * round (the implementations take turns, so a round's runs ran minutes apart at most), as minimum, quartiles
+ * and maximum. Runs of identical code differ by 10% and more on a small VM; the spread shows how far a ratio
+ * can be read.
  */
 public final class RoundsSummary {
     private static final JsonFactory JSON = new JsonFactory();
@@ -133,18 +138,55 @@ public final class RoundsSummary {
     }
 
     /**
+     * The spread of each implementation's ratio to {@code jdbc} round by round in {@code phase}: its run of a
+     * round over {@code jdbc}'s run of the same round, as {@code [minimum, first quartile, third quartile,
+     * maximum]} (quartiles interpolated between the ordered ratios); empty without {@code jdbc}.
+     */
+    public Map<String, double[]> roundRatioSpread(String phase) {
+        Map<String, double[]> spread = new LinkedHashMap<>();
+        Map<String, List<Double>> byImpl = opsPerSecond.get(phase);
+        List<Double> jdbc = byImpl.get("jdbc");
+        if (jdbc == null) {
+            return spread;
+        }
+        byImpl.forEach((impl, runs) -> {
+            int rounds = Math.min(runs.size(), jdbc.size());
+            if (impl.equals("jdbc") || rounds == 0) {
+                return;
+            }
+            List<Double> ratios = new ArrayList<>(rounds);
+            for (int round = 0; round < rounds; round++) {
+                if (jdbc.get(round) > 0) {
+                    ratios.add(runs.get(round) / jdbc.get(round));
+                }
+            }
+            if (ratios.isEmpty()) {
+                return;
+            }
+            Collections.sort(ratios);
+            spread.put(impl, new double[] {ratios.get(0), quantile(ratios, 0.25), quantile(ratios, 0.75),
+                    ratios.get(ratios.size() - 1)});
+        });
+        return spread;
+    }
+
+    /**
      * Prints one summary line per phase: {@code {"summary":"median","backend":…,"phase":…,"scale":…,
-     * "warmup":…,"rounds":…,"ops_per_s":{impl: median…},"ratio_to_jdbc":{impl: ratio…}}} (the ratios only
-     * when {@code jdbc} ran).
+     * "warmup":…,"rounds":…,"ops_per_s":{impl: median…},"ratio_to_jdbc":{impl: ratio…},
+     * "round_ratio_to_jdbc":{impl: {"min":…,"q1":…,"q3":…,"max":…}}}} (the ratios only when {@code jdbc} ran).
      */
     public void printJson(PrintStream out) {
         for (String phase : PHASES) {
             Map<String, Double> medians = medians(phase);
-            JsonLines.summary(out, backend, phase, scale, warmups, rounds(phase), medians, ratios(medians));
+            JsonLines.summary(out, backend, phase, scale, warmups, rounds(phase), medians, ratios(medians),
+                    roundRatioSpread(phase));
         }
     }
 
-    /** Prints the medians as a Markdown table, a row per phase; the ratio columns when {@code jdbc} ran. */
+    /**
+     * Prints the medians as a Markdown table, a row per phase; the ratio columns when {@code jdbc} ran, each
+     * ratio followed by the middle half of its round-by-round ratios ({@code 0.91 (0.85–0.97)}).
+     */
     public void printTable(PrintStream out) {
         List<String> others = new ArrayList<>(impls);
         boolean ratios = others.remove("jdbc");
@@ -170,8 +212,13 @@ public final class RoundsSummary {
             }
             if (ratios) {
                 Map<String, Double> byImpl = ratios(medians);
+                Map<String, double[]> spread = roundRatioSpread(phase);
                 for (String impl : others) {
                     row.append(" | ").append(String.format(Locale.ROOT, "%.2f", byImpl.get(impl)));
+                    double[] rounds = spread.get(impl);
+                    if (rounds != null) {
+                        row.append(String.format(Locale.ROOT, " (%.2f–%.2f)", rounds[1], rounds[2]));
+                    }
                 }
             }
             out.println(row.append(" |"));
@@ -200,6 +247,14 @@ public final class RoundsSummary {
             }
         });
         return ratios;
+    }
+
+    /** The {@code p}-quantile of ordered values, interpolated linearly between the two nearest ranks. */
+    static double quantile(List<Double> sorted, double p) {
+        double rank = p * (sorted.size() - 1);
+        int below = (int) Math.floor(rank);
+        int above = Math.min(below + 1, sorted.size() - 1);
+        return sorted.get(below) + (rank - below) * (sorted.get(above) - sorted.get(below));
     }
 
     /** The middle value, or the mean of the two middle ones for an even count. */

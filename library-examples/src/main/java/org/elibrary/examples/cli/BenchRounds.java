@@ -77,7 +77,7 @@ final class BenchRounds {
         out.flush();
         err.println("bench: medians of " + rounds + (rounds == 1 ? " round" : " rounds") + ", ops/s, scale "
                 + options.scale() + (options.warmups() > 0 ? ", after " + options.warmups() + " warm-up runs" : "")
-                + ", each run in a JVM of its own:");
+                + ", each run in a JVM of its own; after each ratio, the middle half of its round-by-round ratios:");
         summary.printTable(err);
         return summary.errors();
     }

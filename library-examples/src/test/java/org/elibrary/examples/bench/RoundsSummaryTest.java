@@ -43,14 +43,43 @@ class RoundsSummaryTest {
                 .containsEntry("async", 80.0);
         ByteArrayOutputStream json = new ByteArrayOutputStream();
         summary.printJson(new PrintStream(json, true, StandardCharsets.UTF_8));
-        assertThat(printed(json).lines()).hasSize(5).first().isEqualTo("{\"summary\":\"median\",\"backend\":\"sqlite\","
-                + "\"phase\":\"import\",\"scale\":1,\"warmup\":0,\"rounds\":3,\"ops_per_s\":{\"jdbc\":200.0,"
-                + "\"async\":80.0},\"ratio_to_jdbc\":{\"async\":0.40}}");
+        assertThat(printed(json).lines()).hasSize(5).first().asString().startsWith("{\"summary\":\"median\","
+                + "\"backend\":\"sqlite\",\"phase\":\"import\",\"scale\":1,\"warmup\":0,\"rounds\":3,"
+                + "\"ops_per_s\":{\"jdbc\":200.0,\"async\":80.0},\"ratio_to_jdbc\":{\"async\":0.40},"
+                + "\"round_ratio_to_jdbc\":{\"async\":{\"min\":0.17,");
         ByteArrayOutputStream table = new ByteArrayOutputStream();
         summary.printTable(new PrintStream(table, true, StandardCharsets.UTF_8));
         assertThat(printed(table)).startsWith("| sqlite | jdbc | async | async / jdbc |\n|---|---:|---:|---:|\n"
-                + "| import | 200 | 80 | 0.40 |\n").hasLineCount(7);
+                + "| import | 200 | 80 | 0.40 (").hasLineCount(7);
         assertThat(summary.errors()).isZero();
+    }
+
+    @Test
+    void spreadsTheRatiosRoundByRound() {
+        // each run over the jdbc run of its round: 1.1, 0.8, 0.75, 1.1, 0.8 (paired by rank instead, the
+        // ratios would be 1.1, 0.8, 1.0, 0.825, 0.8)
+        double[][] rounds = {{100, 110}, {200, 160}, {400, 300}, {300, 330}, {500, 400}};
+        for (double[] round : rounds) {
+            run("jdbc", round[0], 0, COUNTS);
+            run("async", round[1], 0, COUNTS);
+        }
+        assertThat(summary.roundRatioSpread("details").get("async")).as("min, q1, q3, max of the five ratios")
+                .containsExactly(new double[] {0.75, 0.8, 1.1, 1.1}, org.assertj.core.data.Offset.offset(1e-9));
+        ByteArrayOutputStream json = new ByteArrayOutputStream();
+        summary.printJson(new PrintStream(json, true, StandardCharsets.UTF_8));
+        assertThat(printed(json).lines().findFirst().orElseThrow()).as("the ratio of the medians, then the spread")
+                .endsWith("\"ratio_to_jdbc\":{\"async\":1.00},"
+                        + "\"round_ratio_to_jdbc\":{\"async\":{\"min\":0.75,\"q1\":0.80,\"q3\":1.10,\"max\":1.10}}}");
+        ByteArrayOutputStream table = new ByteArrayOutputStream();
+        summary.printTable(new PrintStream(table, true, StandardCharsets.UTF_8));
+        assertThat(printed(table)).contains("| delete | 300 | 300 | 1.00 (0.80–1.10) |\n");
+    }
+
+    @Test
+    void quartilesInterpolateBetweenRanks() {
+        assertThat(RoundsSummary.quantile(List.of(1.0, 2.0), 0.25)).isEqualTo(1.25);
+        assertThat(RoundsSummary.quantile(List.of(1.0, 2.0, 4.0), 0.75)).isEqualTo(3.0);
+        assertThat(RoundsSummary.quantile(List.of(7.0), 0.25)).isEqualTo(7.0);
     }
 
     @Test
@@ -62,6 +91,7 @@ class RoundsSummaryTest {
         asyncOnly.printJson(new PrintStream(json, true, StandardCharsets.UTF_8));
         assertThat(printed(json)).contains("\"phase\":\"delete\",\"scale\":1,\"warmup\":3,\"rounds\":1,"
                 + "\"ops_per_s\":{\"async\":10000.0}}").doesNotContain("ratio_to_jdbc");
+        assertThat(asyncOnly.roundRatioSpread("delete")).isEmpty();
     }
 
     @Test

@@ -152,18 +152,44 @@ class LibraryCliJarIT {
             double sync = middleOfThree(lines, "sync", phase);
             assertThat(summary.get("ops_per_s")).isEqualTo(Map.of("jdbc", jdbc, "sync", sync));
             assertThat(summary.get("ratio_to_jdbc")).isEqualTo(Map.of("sync", Math.round(sync / jdbc * 100) / 100.0));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> spreads = (Map<String, Object>) summary.get("round_ratio_to_jdbc");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> spread = (Map<String, Object>) spreads.get("sync");
+            List<Double> roundRatios = roundRatios(lines, phase);
+            assertThat(spread).as("the round-by-round ratios' least and greatest")
+                    .containsEntry("min", Math.round(roundRatios.get(0) * 100) / 100.0)
+                    .containsEntry("max", Math.round(roundRatios.get(2) * 100) / 100.0)
+                    .containsKeys("q1", "q3");
         }
         assertThat(run.err()).contains("bench: medians of 3 rounds", "| sqlite | jdbc | sync | sync / jdbc |",
                 "| import | ", "| delete | ");
     }
 
+    /** Each round's {@code sync} ops/s over the same round's {@code jdbc} ops/s in {@code phase}, ordered. */
+    private static List<Double> roundRatios(List<Map<String, Object>> lines, Object phase) {
+        List<Double> jdbc = opsPerSecond(lines, "jdbc", phase);
+        List<Double> sync = opsPerSecond(lines, "sync", phase);
+        List<Double> ratios = new ArrayList<>();
+        for (int round = 0; round < jdbc.size(); round++) {
+            ratios.add(sync.get(round) / jdbc.get(round));
+        }
+        ratios.sort(null);
+        return ratios;
+    }
+
     /** The middle of the three runs' ops/s of {@code impl} in {@code phase}. */
     private static double middleOfThree(List<Map<String, Object>> lines, String impl, Object phase) {
-        List<Double> values = lines.stream()
-                .filter(line -> impl.equals(line.get("impl")) && phase.equals(line.get("phase")))
-                .map(line -> ((Number) line.get("ops_per_s")).doubleValue()).sorted().toList();
+        List<Double> values = opsPerSecond(lines, impl, phase).stream().sorted().toList();
         assertThat(values).hasSize(3);
         return values.get(1);
+    }
+
+    /** The ops/s of {@code impl}'s runs in {@code phase}, round by round (the summary lines excluded). */
+    private static List<Double> opsPerSecond(List<Map<String, Object>> lines, String impl, Object phase) {
+        return lines.stream()
+                .filter(line -> impl.equals(line.get("impl")) && phase.equals(line.get("phase")))
+                .map(line -> ((Number) line.get("ops_per_s")).doubleValue()).toList();
     }
 
     @Test
