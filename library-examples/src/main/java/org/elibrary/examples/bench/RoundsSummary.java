@@ -150,10 +150,10 @@ public final class RoundsSummary {
             return spread;
         }
         byImpl.forEach((impl, runs) -> {
-            int rounds = Math.min(runs.size(), jdbc.size());
-            if (impl.equals("jdbc") || rounds == 0) {
+            if (impl.equals("jdbc")) {
                 return;
             }
+            int rounds = Math.min(runs.size(), jdbc.size());
             List<Double> ratios = new ArrayList<>(rounds);
             for (int round = 0; round < rounds; round++) {
                 if (jdbc.get(round) > 0) {
