@@ -22,7 +22,8 @@ import org.elibrary.examples.bench.RoundsSummary;
  * relays each run's JSON lines as they come, and then prints the medians ({@link RoundsSummary}).
  *
  * <p>A run is this CLI's own {@code bench} for one implementation, on the same Java and class path, with
- * this JVM's {@code -X} and {@code -D} options (a debugger, profiler agent or flight recording is not passed
+ * native access granted as the jar's manifest grants it ({@link #nativeAccess}) and this JVM's {@code -X} and
+ * {@code -D} options (a debugger, profiler agent or flight recording is not passed
  * on: the runs would fight over its port or file; nor is an option that prints into the run's output). A
  * PostgreSQL server URL reaches the runs through the environment ({@value BenchCommand#PG_URL_ENV}), never on
  * their command lines, where the process list would show its password. Without one, the set starts one
@@ -183,6 +184,7 @@ final class BenchRounds {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions(ManagementFactory.getRuntimeMXBean().getInputArguments()));
+        command.addAll(nativeAccess(Runtime.version().feature()));
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(LibraryCli.class.getName());
@@ -215,6 +217,17 @@ final class BenchRounds {
             }
         }
         return passed;
+    }
+
+    /**
+     * What lets a run load sqlite-jdbc's native library without warnings on the JDK of {@code feature}: a run is
+     * started with {@code -cp}, so the jar manifest's {@code Enable-Native-Access: ALL-UNNAMED}, which spares
+     * {@code java -jar} the warning, does not reach it. JDK 24 and later print four lines of warning on stderr
+     * per run without it; the option exists from JDK 22 on, and is not given to older JDKs, which have no
+     * such warning.
+     */
+    static List<String> nativeAccess(int feature) {
+        return feature >= 22 ? List.of("--enable-native-access=ALL-UNNAMED") : List.of();
     }
 
     /** A run failed: the exit code is the run's own when it is one of the CLI's codes. */

@@ -14,4 +14,12 @@ class BenchRoundsTest {
                 "-agentpath:/tmp/libasyncProfiler.so=start")))
                 .containsExactly("-Xmx256m", "-XX:+UseSerialGC", "-Dbench.x=1");
     }
+
+    @Test
+    void runsGetNativeAccessWhereTheJdkHasTheOption() {
+        assertThat(BenchRounds.nativeAccess(17)).isEmpty();
+        assertThat(BenchRounds.nativeAccess(21)).isEmpty();
+        assertThat(BenchRounds.nativeAccess(22)).containsExactly("--enable-native-access=ALL-UNNAMED");
+        assertThat(BenchRounds.nativeAccess(25)).containsExactly("--enable-native-access=ALL-UNNAMED");
+    }
 }
