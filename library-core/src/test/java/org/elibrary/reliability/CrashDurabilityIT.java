@@ -23,6 +23,7 @@ import org.elibrary.LibrarySettings;
 import org.elibrary.domain.Book;
 import org.elibrary.domain.Comment;
 import org.elibrary.domain.User;
+import org.elibrary.testing.ChildJvm;
 import org.elibrary.testing.TestDatabases;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;

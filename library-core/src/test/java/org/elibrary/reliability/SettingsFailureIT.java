@@ -28,6 +28,7 @@ import org.elibrary.DatabaseUnavailableException;
 import org.elibrary.Library;
 import org.elibrary.LibraryException;
 import org.elibrary.LibrarySettings;
+import org.elibrary.testing.ChildJvm;
 import org.elibrary.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
 

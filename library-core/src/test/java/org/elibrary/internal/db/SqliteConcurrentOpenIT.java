@@ -19,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.elibrary.LibrarySettings;
+import org.elibrary.testing.ChildJvm;
 import org.elibrary.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
 
@@ -58,10 +59,8 @@ class SqliteConcurrentOpenIT {
         Path go = file.resolveSibling("go");
         List<Process> children = new ArrayList<>();
         List<BufferedReader> outputs = new ArrayList<>();
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         for (int i = 0; i < 2; i++) {
-            Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                    OpenAndClose.class.getName(), file.toString(), go.toString())
+            Process child = ChildJvm.builder(OpenAndClose.class, List.of(), file.toString(), go.toString())
                     .redirectErrorStream(true).start();
             children.add(child);
             BufferedReader output = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
