@@ -78,7 +78,7 @@ final class JsonLines {
 
     /**
      * A summary line of {@code bench --rounds}: the phase's medians, their ratios to {@code jdbc}, and the
-     * spread of the ratios round by round ({@code [min, q1, q3, max]} per implementation).
+     * spread of the ratios round by round ({@code [min, q1, median, q3, max]} per implementation).
      */
     static void summary(PrintStream out, String backend, String phase, int scale, int warmups, int rounds,
                         Map<String, Double> medians, Map<String, Double> ratiosToJdbc,
@@ -115,8 +115,9 @@ final class JsonLines {
                     json.writeObjectFieldStart(spread.getKey());
                     json.writeNumberField("min", round(values[0], 2));
                     json.writeNumberField("q1", round(values[1], 2));
-                    json.writeNumberField("q3", round(values[2], 2));
-                    json.writeNumberField("max", round(values[3], 2));
+                    json.writeNumberField("median", round(values[2], 2));
+                    json.writeNumberField("q3", round(values[3], 2));
+                    json.writeNumberField("max", round(values[4], 2));
                     json.writeEndObject();
                 }
                 json.writeEndObject();

@@ -19,8 +19,9 @@ import java.util.TreeMap;
  * of each implementation and its ratio to {@code jdbc}'s median, as JSON lines and as a Markdown table.
  *
  * <p>With the ratios goes their spread round by round: each run's ops/s over the {@code jdbc} run of the same
- * round (the implementations take turns, so a round's runs ran minutes apart at most), as minimum, quartiles
- * and maximum. Runs of identical code differ by 10% and more on a small VM; the spread shows how far a ratio
+ * round (the implementations take turns, so a round's runs ran minutes apart at most), as minimum, quartiles,
+ * median and maximum. The median of these paired ratios is the steadier reading when the machine's speed
+ * drifts during a set; the headline ratio stays the ratio of the medians. Runs of identical code differ by 10% and more on a small VM; the spread shows how far a ratio
  * can be read.
  */
 public final class RoundsSummary {
@@ -139,8 +140,8 @@ public final class RoundsSummary {
 
     /**
      * The spread of each implementation's ratio to {@code jdbc} round by round in {@code phase}: its run of a
-     * round over {@code jdbc}'s run of the same round, as {@code [minimum, first quartile, third quartile,
-     * maximum]} (quartiles interpolated between the ordered ratios); empty without {@code jdbc}.
+     * round over {@code jdbc}'s run of the same round, as {@code [minimum, first quartile, median, third
+     * quartile, maximum]} (interpolated between the ordered ratios); empty without {@code jdbc}.
      */
     public Map<String, double[]> roundRatioSpread(String phase) {
         Map<String, double[]> spread = new LinkedHashMap<>();
@@ -164,8 +165,8 @@ public final class RoundsSummary {
                 return;
             }
             Collections.sort(ratios);
-            spread.put(impl, new double[] {ratios.get(0), quantile(ratios, 0.25), quantile(ratios, 0.75),
-                    ratios.get(ratios.size() - 1)});
+            spread.put(impl, new double[] {ratios.get(0), quantile(ratios, 0.25), quantile(ratios, 0.5),
+                    quantile(ratios, 0.75), ratios.get(ratios.size() - 1)});
         });
         return spread;
     }
@@ -173,7 +174,8 @@ public final class RoundsSummary {
     /**
      * Prints one summary line per phase: {@code {"summary":"median","backend":…,"phase":…,"scale":…,
      * "warmup":…,"rounds":…,"ops_per_s":{impl: median…},"ratio_to_jdbc":{impl: ratio…},
-     * "round_ratio_to_jdbc":{impl: {"min":…,"q1":…,"q3":…,"max":…}}}} (the ratios only when {@code jdbc} ran).
+     * "round_ratio_to_jdbc":{impl: {"min":…,"q1":…,"median":…,"q3":…,"max":…}}}} (the ratios only when
+     * {@code jdbc} ran).
      */
     public void printJson(PrintStream out) {
         for (String phase : PHASES) {
@@ -217,7 +219,7 @@ public final class RoundsSummary {
                     row.append(" | ").append(String.format(Locale.ROOT, "%.2f", byImpl.get(impl)));
                     double[] rounds = spread.get(impl);
                     if (rounds != null) {
-                        row.append(String.format(Locale.ROOT, " (%.2f–%.2f)", rounds[1], rounds[2]));
+                        row.append(String.format(Locale.ROOT, " (%.2f–%.2f)", rounds[1], rounds[3]));
                     }
                 }
             }

@@ -159,6 +159,7 @@ class LibraryCliJarIT {
             List<Double> roundRatios = roundRatios(lines, phase);
             assertThat(spread).as("the round-by-round ratios' least and greatest")
                     .containsEntry("min", Math.round(roundRatios.get(0) * 100) / 100.0)
+                    .containsEntry("median", Math.round(roundRatios.get(1) * 100) / 100.0)
                     .containsEntry("max", Math.round(roundRatios.get(2) * 100) / 100.0)
                     .containsKeys("q1", "q3");
         }
