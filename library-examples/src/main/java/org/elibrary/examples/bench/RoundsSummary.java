@@ -259,14 +259,13 @@ public final class RoundsSummary {
         return sorted.get(below) + (rank - below) * (sorted.get(above) - sorted.get(below));
     }
 
-    /** The middle value, or the mean of the two middle ones for an even count. */
+    /** The middle value, or the mean of the two middle ones for an even count (the 0.5-quantile). */
     static double median(List<Double> values) {
         if (values.isEmpty()) {
             return Double.NaN;
         }
         List<Double> sorted = new ArrayList<>(values);
         Collections.sort(sorted);
-        int middle = sorted.size() / 2;
-        return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
+        return quantile(sorted, 0.5);
     }
 }
