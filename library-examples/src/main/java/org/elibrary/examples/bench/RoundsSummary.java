@@ -21,8 +21,8 @@ import java.util.TreeMap;
  * <p>With the ratios goes their spread round by round: each run's ops/s over the {@code jdbc} run of the same
  * round (the implementations take turns, so a round's runs ran minutes apart at most), as minimum, quartiles,
  * median and maximum. The median of these paired ratios is the steadier reading when the machine's speed
- * drifts during a set; the headline ratio stays the ratio of the medians. Runs of identical code differ by 10% and more on a small VM; the spread shows how far a ratio
- * can be read.
+ * drifts during a set; the headline ratio stays the ratio of the medians. Runs of identical code differ by 10%
+ * and more on a small VM; the spread shows how far a ratio can be read.
  */
 public final class RoundsSummary {
     private static final JsonFactory JSON = new JsonFactory();

@@ -157,7 +157,7 @@ class LibraryCliJarIT {
             @SuppressWarnings("unchecked")
             Map<String, Object> spread = (Map<String, Object>) spreads.get("sync");
             List<Double> roundRatios = roundRatios(lines, phase);
-            assertThat(spread).as("the round-by-round ratios' least and greatest")
+            assertThat(spread).as("the round-by-round ratios' least, middle and greatest")
                     .containsEntry("min", Math.round(roundRatios.get(0) * 100) / 100.0)
                     .containsEntry("median", Math.round(roundRatios.get(1) * 100) / 100.0)
                     .containsEntry("max", Math.round(roundRatios.get(2) * 100) / 100.0)
