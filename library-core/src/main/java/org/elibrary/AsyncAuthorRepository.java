@@ -117,6 +117,20 @@ public final class AsyncAuthorRepository {
         return async.read(() -> sync.search(query, limit));
     }
 
+    /**
+     * The next page of {@link #search}: up to {@code limit} (1 to 1000) matching authors whose name sorts after
+     * the name of the author with id {@code afterId} (0 for the first page, then the id of the last author
+     * received).
+     *
+     * <p>The future fails with {@link NotFoundException} if {@code afterId} names an author that no longer
+     * exists.
+     *
+     * <p>Asynchronous {@link AuthorRepository#searchAfter(String, long, int)}.
+     */
+    public CompletableFuture<List<Author>> searchAfter(String query, long afterId, int limit) {
+        return async.read(() -> sync.searchAfter(query, afterId, limit));
+    }
+
     /** Asynchronous {@link AuthorRepository#count()}. */
     public CompletableFuture<Long> count() {
         return async.read(() -> sync.count());

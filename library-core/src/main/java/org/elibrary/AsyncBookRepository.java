@@ -184,6 +184,19 @@ public final class AsyncBookRepository {
     }
 
     /**
+     * The next page of {@link #searchByTitle}: up to {@code limit} (1 to 1000) matching books whose title
+     * sorts after the title of the book with id {@code afterId} (0 for the first page, then the id of the last
+     * book received), each with its authors.
+     *
+     * <p>The future fails with {@link NotFoundException} if {@code afterId} names a book that no longer exists.
+     *
+     * <p>Asynchronous {@link BookRepository#searchByTitleAfter(String, long, int)}.
+     */
+    public CompletableFuture<List<BookWithAuthors>> searchByTitleAfter(String query, long afterId, int limit) {
+        return async.read(() -> sync.searchByTitleAfter(query, afterId, limit));
+    }
+
+    /**
      * Books whose title contains {@code query}, matched as {@link #searchByTitle} matches, without their
      * authors: the first {@code limit} (1 to 1000) by title.
      *
@@ -201,6 +214,19 @@ public final class AsyncBookRepository {
      */
     public CompletableFuture<List<BookWithAuthors>> searchByAuthor(String query, int limit) {
         return async.read(() -> sync.searchByAuthor(query, limit));
+    }
+
+    /**
+     * The next page of {@link #searchByAuthor}: up to {@code limit} (1 to 1000) of those books whose title
+     * sorts after the title of the book with id {@code afterId} (0 for the first page, then the id of the last
+     * book received), each with all its authors.
+     *
+     * <p>The future fails with {@link NotFoundException} if {@code afterId} names a book that no longer exists.
+     *
+     * <p>Asynchronous {@link BookRepository#searchByAuthorAfter(String, long, int)}.
+     */
+    public CompletableFuture<List<BookWithAuthors>> searchByAuthorAfter(String query, long afterId, int limit) {
+        return async.read(() -> sync.searchByAuthorAfter(query, afterId, limit));
     }
 
     /** Asynchronous {@link BookRepository#count()}. */

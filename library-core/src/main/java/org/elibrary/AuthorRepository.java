@@ -159,18 +159,36 @@ public final class AuthorRepository {
 
     /**
      * Authors whose name contains {@code query}, case-insensitively across Unicode ({@code АННА} finds
-     * {@code Анна}); {@code %}, {@code _} and {@code \} are literal. The first {@code limit} (1 to 1000) by name.
+     * {@code Анна}); {@code %}, {@code _} and {@code \} are literal. The first {@code limit} (1 to 1000) by
+     * name; {@link #searchAfter} gives the next pages.
      */
     public List<Author> search(String query, int limit) {
+        return searchAfter(query, 0, limit);
+    }
+
+    /**
+     * The next page of {@link #search}: up to {@code limit} (1 to 1000) matching authors whose name sorts after
+     * the name of the author with id {@code afterId}. Pass 0 for the first page, then the id of the last author
+     * received (keyset pagination, as {@link #listAfter}); that author need not match {@code query}.
+     *
+     * @throws NotFoundException if {@code afterId} names an author that no longer exists
+     */
+    public List<Author> searchAfter(String query, long afterId, int limit) {
         Validation.text("query", query, Validation.NAME_MAX);
+        Validation.afterId(afterId);
         Validation.limit(limit);
-        SearchQuery q = SearchQuery.of(query, limit);
+        SearchQuery q = SearchQuery.of(query, afterId, limit);
         return sessions.read(bound, uow -> {
             if (uow.backend() == Backend.SQLITE && !q.fts()) {
                 SqliteFunctions.registerFold(uow.connection());
             }
             AuthorMapper authors = uow.mapper(AuthorMapper.class);
-            return q.fts() ? authors.searchByName(q) : authors.searchByShortName(q);
+            List<Author> page = afterId == 0 ? (q.fts() ? authors.searchByName(q) : authors.searchByShortName(q))
+                    : (q.fts() ? authors.searchByNameAfter(q) : authors.searchByShortNameAfter(q));
+            if (page.isEmpty() && afterId > 0 && authors.selectById(afterId) == null) {
+                throw new NotFoundException("author", "id=" + afterId);
+            }
+            return page;
         });
     }
 

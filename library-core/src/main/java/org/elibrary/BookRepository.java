@@ -289,12 +289,25 @@ public final class BookRepository {
     /**
      * Books whose title contains {@code query}, case-insensitively across Unicode ({@code ВОЙНА} finds
      * {@code Война и мир} on both databases); {@code %}, {@code _} and {@code \} are literal. The first
-     * {@code limit} (1 to 1000) by title, each with its authors. Index-served for queries of 3 or more
-     * characters; shorter ones scan the table.
+     * {@code limit} (1 to 1000) by title, each with its authors; {@link #searchByTitleAfter} gives the next
+     * pages. Index-served for queries of 3 or more characters; shorter ones scan the table.
      */
     public List<BookWithAuthors> searchByTitle(String query, int limit) {
-        return search(query, Validation.TITLE_MAX, limit, (books, q) -> Assemble.booksWithAuthors(
-                q.fts() ? books.searchByTitle(q) : books.searchByShortTitle(q)));
+        return searchByTitleAfter(query, 0, limit);
+    }
+
+    /**
+     * The next page of {@link #searchByTitle}: up to {@code limit} (1 to 1000) matching books whose title
+     * sorts after the title of the book with id {@code afterId}, each with its authors. Pass 0 for the first
+     * page, then the id of the last book received (keyset pagination, as {@link #listAfter}); that book need
+     * not match {@code query}.
+     *
+     * @throws NotFoundException if {@code afterId} names a book that no longer exists
+     */
+    public List<BookWithAuthors> searchByTitleAfter(String query, long afterId, int limit) {
+        return search(query, Validation.TITLE_MAX, afterId, limit, (books, q) -> Assemble.booksWithAuthors(
+                q.afterId() == 0 ? (q.fts() ? books.searchByTitle(q) : books.searchByShortTitle(q))
+                        : (q.fts() ? books.searchByTitleAfter(q) : books.searchByShortTitleAfter(q))));
     }
 
     /**
@@ -303,17 +316,30 @@ public final class BookRepository {
      * only, it skips the join with the authors (about a quarter of a search's cost).
      */
     public List<Book> searchTitles(String query, int limit) {
-        return search(query, Validation.TITLE_MAX, limit,
+        return search(query, Validation.TITLE_MAX, 0, limit,
                 (books, q) -> q.fts() ? books.searchTitles(q) : books.searchShortTitles(q));
     }
 
     /**
      * Books having an author whose name contains {@code query} (same matching rules as
-     * {@link #searchByTitle}); the first {@code limit} by title, each with all its authors.
+     * {@link #searchByTitle}); the first {@code limit} by title, each with all its authors;
+     * {@link #searchByAuthorAfter} gives the next pages.
      */
     public List<BookWithAuthors> searchByAuthor(String query, int limit) {
-        return search(query, Validation.NAME_MAX, limit, (books, q) -> Assemble.booksWithAuthors(
-                q.fts() ? books.searchByAuthor(q) : books.searchByShortAuthor(q)));
+        return searchByAuthorAfter(query, 0, limit);
+    }
+
+    /**
+     * The next page of {@link #searchByAuthor}: up to {@code limit} (1 to 1000) of those books whose title
+     * sorts after the title of the book with id {@code afterId} (0 for the first page, then the id of the last
+     * book received), each with all its authors.
+     *
+     * @throws NotFoundException if {@code afterId} names a book that no longer exists
+     */
+    public List<BookWithAuthors> searchByAuthorAfter(String query, long afterId, int limit) {
+        return search(query, Validation.NAME_MAX, afterId, limit, (books, q) -> Assemble.booksWithAuthors(
+                q.afterId() == 0 ? (q.fts() ? books.searchByAuthor(q) : books.searchByShortAuthor(q))
+                        : (q.fts() ? books.searchByAuthorAfter(q) : books.searchByShortAuthorAfter(q))));
     }
 
     public long count() {
@@ -321,19 +347,28 @@ public final class BookRepository {
     }
 
     /**
-     * Runs a substring search: validates the query and the limit, and on SQLite registers the Unicode fold
-     * function that the scan of a short query (under 3 characters, too short for the trigram index) needs.
-     * {@code run} picks the mapper's statement for the query's length ({@link SearchQuery#fts()}).
+     * Runs a substring search: validates the query, the keyset and the limit, and on SQLite registers the
+     * Unicode fold function that the scan of a short query (under 3 characters, too short for the trigram
+     * index) needs. {@code run} picks the mapper's statement for the query's length ({@link SearchQuery#fts()})
+     * and page (first, or after a book). A page after a book that no longer exists is empty: then it is a
+     * {@link NotFoundException}, as for {@link #listAfter}.
      */
-    private <T> T search(String query, int maxLength, int limit, BiFunction<BookMapper, SearchQuery, T> run) {
+    private <T> List<T> search(String query, int maxLength, long afterId, int limit,
+                               BiFunction<BookMapper, SearchQuery, List<T>> run) {
         Validation.text("query", query, maxLength);
+        Validation.afterId(afterId);
         Validation.limit(limit);
-        SearchQuery q = SearchQuery.of(query, limit);
+        SearchQuery q = SearchQuery.of(query, afterId, limit);
         return sessions.read(bound, uow -> {
             if (uow.backend() == Backend.SQLITE && !q.fts()) {
                 SqliteFunctions.registerFold(uow.connection());
             }
-            return run.apply(uow.mapper(BookMapper.class), q);
+            BookMapper books = uow.mapper(BookMapper.class);
+            List<T> page = run.apply(books, q);
+            if (page.isEmpty() && afterId > 0 && books.selectById(afterId) == null) {
+                throw new NotFoundException("book", "id=" + afterId);
+            }
+            return page;
         });
     }
 

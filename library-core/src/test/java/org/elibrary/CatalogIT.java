@@ -432,6 +432,93 @@ class CatalogIT {
 
     @ParameterizedTest
     @EnumSource(Backend.class)
+    void searchesPageByKeysetPastTheFirstPage(Backend backend) {
+        withLibrary(backend, library -> {
+            Author shared = library.authors().create("Общий Автор");
+            List<NewBook> books = new ArrayList<>();
+            for (int i = 0; i < 25; i++) {
+                // the matching titles in shuffled order, between books that match none of the queries
+                books.add(new NewBook("Страница %02d".formatted((i * 7) % 25), List.of(shared.id())));
+                books.add(new NewBook("Глава %02d".formatted(i), List.of()));
+            }
+            library.books().createAll(books);
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < 25; i++) {
+                expected.add("Страница %02d".formatted(i));
+            }
+            // 3+ characters (trigram index) and 1-2 characters (scan), by title and by author
+            assertThat(titles(pagedByTitle(library, "СТРАНИЦА", 7))).isEqualTo(expected);
+            assertThat(titles(pagedByTitle(library, "ст", 10))).isEqualTo(expected);
+            assertThat(titles(pagedByTitle(library, "страница", 25))).isEqualTo(expected);
+            assertThat(titles(pagedByAuthor(library, "ОБЩИЙ", 4))).isEqualTo(expected);
+            assertThat(titles(pagedByAuthor(library, "об", 25))).isEqualTo(expected);
+            pagedByAuthor(library, "общий", 6).forEach(b -> assertThat(b.authors()).containsExactly(shared));
+
+            // after a book that does not match: the matches whose title sorts after its title
+            Book other = library.books().findByTitle("Глава 11").orElseThrow();
+            Book twelve = library.books().findByTitle("Страница 12").orElseThrow();
+            assertThat(titles(library.books().searchByTitleAfter("страница", twelve.id(), 2)))
+                    .containsExactly("Страница 13", "Страница 14");
+            assertThat(titles(library.books().searchByTitleAfter("страница", other.id(), 2)))
+                    .as("every match sorts after a title starting with Г").containsExactly("Страница 00", "Страница 01");
+            assertThat(library.books().searchByTitleAfter("страница", 0, 3))
+                    .isEqualTo(library.books().searchByTitle("страница", 3));
+            Book last = library.books().findByTitle("Страница 24").orElseThrow();
+            assertThat(library.books().searchByTitleAfter("страница", last.id(), 5)).isEmpty();
+            assertThat(library.books().searchByAuthorAfter("общий", last.id(), 5)).isEmpty();
+
+            // after a book deleted meanwhile, as listAfter: not found; a negative keyset is refused
+            library.books().delete(twelve.id());
+            assertThatThrownBy(() -> library.books().searchByTitleAfter("страница", twelve.id(), 5))
+                    .isInstanceOf(NotFoundException.class).hasMessageContaining("id=" + twelve.id());
+            assertThatThrownBy(() -> library.books().searchByTitleAfter("ст", twelve.id(), 5))
+                    .isInstanceOf(NotFoundException.class);
+            assertThatThrownBy(() -> library.books().searchByAuthorAfter("общий", twelve.id(), 5))
+                    .isInstanceOf(NotFoundException.class);
+            assertThat(catchThrowableOfType(() -> library.books().searchByTitleAfter("страница", -1, 5),
+                    InvalidInputException.class).field()).isEqualTo("afterId");
+
+            List<Author> authors = library.authors().createAll(List.of("Имя 03", "Имя 01", "Имя 04", "Имя 00", "Имя 02"));
+            List<String> names = new ArrayList<>();
+            long after = 0;
+            for (List<Author> page; !(page = library.authors().searchAfter("ИМЯ", after, 2)).isEmpty(); ) {
+                page.forEach(a -> names.add(a.name()));
+                after = page.get(page.size() - 1).id();
+            }
+            assertThat(names).containsExactly("Имя 00", "Имя 01", "Имя 02", "Имя 03", "Имя 04");
+            Author second = authors.get(1);
+            assertThat(library.authors().searchAfter("им", second.id(), 10)).extracting(Author::name)
+                    .containsExactly("Имя 02", "Имя 03", "Имя 04");
+            library.authors().delete(second.id());
+            assertThatThrownBy(() -> library.authors().searchAfter("имя", second.id(), 10))
+                    .isInstanceOf(NotFoundException.class).hasMessageContaining("author");
+            assertThat(catchThrowableOfType(() -> library.authors().searchAfter("имя", -5, 10),
+                    InvalidInputException.class).field()).isEqualTo("afterId");
+        });
+    }
+
+    /** Every match of a title search, page by page, through the keyset. */
+    static List<BookWithAuthors> pagedByTitle(Library library, String query, int pageSize) {
+        return paged(after -> library.books().searchByTitleAfter(query, after, pageSize));
+    }
+
+    static List<BookWithAuthors> pagedByAuthor(Library library, String query, int pageSize) {
+        return paged(after -> library.books().searchByAuthorAfter(query, after, pageSize));
+    }
+
+    private static List<BookWithAuthors> paged(java.util.function.LongFunction<List<BookWithAuthors>> pageAfter) {
+        List<BookWithAuthors> all = new ArrayList<>();
+        long after = 0;
+        for (List<BookWithAuthors> page; !(page = pageAfter.apply(after)).isEmpty(); ) {
+            all.addAll(page);
+            after = page.get(page.size() - 1).id();
+            assertThat(all).as("a keyset that does not move on").hasSizeLessThan(1000);
+        }
+        return all;
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
     void searchSeesRowsWrittenBehindTheLibrarysBack(Backend backend) throws Exception {
         String url = TestDatabases.newDatabaseUrl(backend);
         try (Library library = Library.open(LibrarySettings.builder().databaseUrl(url).build())) {

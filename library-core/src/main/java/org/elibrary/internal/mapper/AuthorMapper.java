@@ -29,6 +29,11 @@ public interface AuthorMapper extends NamedRowMapper<Author> {
     /** {@link #searchByName} for a query too short for the trigram index ({@link SearchQuery#fts()} false). */
     List<Author> searchByShortName(SearchQuery query);
 
+    /** The page of {@link #searchByName} after the author {@link SearchQuery#afterId()} (by name). */
+    List<Author> searchByNameAfter(SearchQuery query);
+
+    List<Author> searchByShortNameAfter(SearchQuery query);
+
     List<AuthorBookRow> selectDetails(long id);
 
     long count();

@@ -54,5 +54,15 @@ public interface BookMapper extends NamedRowMapper<Book> {
     /** {@link #searchByAuthor} for a query too short for the trigram index. */
     List<BookAuthorRow> searchByShortAuthor(SearchQuery query);
 
+    /** The page of {@link #searchByTitle} after the book {@link SearchQuery#afterId()} (by title). */
+    List<BookAuthorRow> searchByTitleAfter(SearchQuery query);
+
+    List<BookAuthorRow> searchByShortTitleAfter(SearchQuery query);
+
+    /** The page of {@link #searchByAuthor} after the book {@link SearchQuery#afterId()} (by title). */
+    List<BookAuthorRow> searchByAuthorAfter(SearchQuery query);
+
+    List<BookAuthorRow> searchByShortAuthorAfter(SearchQuery query);
+
     long count();
 }

@@ -5,13 +5,18 @@ import java.util.Locale;
 /**
  * A substring query prepared for both backends: an FTS5 trigram phrase (SQLite, 3 or more characters),
  * a case-folded needle for the short-query scan (SQLite, 1-2 characters) and an escaped LIKE pattern
- * (PostgreSQL). {@code %}, {@code _} and {@code \} in the query are literal in all three.
+ * (PostgreSQL). {@code %}, {@code _} and {@code \} in the query are literal in all three. {@code afterId} is
+ * the keyset of a page after the first (the id of the last row of the previous page), 0 for the first page.
  */
-public record SearchQuery(String phrase, String folded, String pattern, boolean fts, int limit) {
+public record SearchQuery(String phrase, String folded, String pattern, boolean fts, long afterId, int limit) {
     /** FTS5 trigram MATCH needs at least this many characters. */
     public static final int TRIGRAM = 3;
 
     public static SearchQuery of(String query, int limit) {
+        return of(query, 0, limit);
+    }
+
+    public static SearchQuery of(String query, long afterId, int limit) {
         String phrase = '"' + query.replace("\"", "\"\"") + '"';
         StringBuilder like = new StringBuilder(query.length() + 8).append('%');
         for (int i = 0; i < query.length(); i++) {
@@ -23,7 +28,7 @@ public record SearchQuery(String phrase, String folded, String pattern, boolean 
         }
         like.append('%');
         boolean fts = query.codePointCount(0, query.length()) >= TRIGRAM;
-        return new SearchQuery(phrase, fold(query), like.toString(), fts, limit);
+        return new SearchQuery(phrase, fold(query), like.toString(), fts, afterId, limit);
     }
 
     /** The case folding of the short-query scan (registered on SQLite as {@code elib_fold}). */

@@ -36,7 +36,7 @@ final class AuthorCommand {
     @Command(name = "list", description = "List authors by name.")
     static final class ListAuthors extends CatalogCommand {
         @Option(names = "--search", paramLabel = "Q",
-                description = "Only authors whose name contains Q, in any case (at most 1000 matches).")
+                description = "Only authors whose name contains Q, in any case.")
         String search;
 
         @Option(names = "--limit", paramLabel = "N", description = "At most N authors (default: all).")
@@ -60,12 +60,9 @@ final class AuthorCommand {
         }
 
         private void each(Library library, Consumer<Author> action) {
-            if (search == null) {
-                new Pager<>(limit, after, Author::id, library.authors()::listAfter).forEach(action);
-            } else {
-                List<Author> matches = library.authors().search(search, SearchResults.MAX);
-                SearchResults.page(matches, limit, after, Author::id, "author").forEach(action);
-            }
+            Pager.PageQuery<Author> pages = search == null ? library.authors()::listAfter
+                    : (afterId, size) -> library.authors().searchAfter(search, afterId, size);
+            new Pager<>(limit, after, Author::id, pages).forEach(action);
         }
     }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.elibrary.Library;
 import org.elibrary.NotFoundException;
@@ -65,11 +66,11 @@ final class BookCommand {
     @Command(name = "list", description = "List books with their authors, by title.")
     static final class ListBooks extends CatalogCommand {
         @Option(names = "--search", paramLabel = "Q",
-                description = "Only books whose title contains Q, in any case (at most 1000 matches).")
+                description = "Only books whose title contains Q, in any case.")
         String search;
 
         @Option(names = "--author", paramLabel = "NAME",
-                description = "Only books by an author whose name contains NAME, in any case (at most 1000).")
+                description = "Only books by an author whose name contains NAME, in any case.")
         String author;
 
         @Option(names = "--limit", paramLabel = "N", description = "At most N books (default: all).")
@@ -93,25 +94,22 @@ final class BookCommand {
         }
 
         private void each(Library library, Consumer<BookWithAuthors> action) {
-            if (search == null && author == null) {
-                new Pager<>(limit, after, BookWithAuthors::id, library.books()::listAfter).forEach(action);
-                return;
-            }
-            List<BookWithAuthors> matches;
-            if (search == null) {
-                matches = library.books().searchByAuthor(author, SearchResults.MAX);
-            } else {
-                matches = library.books().searchByTitle(search, SearchResults.MAX);
+            Pager.PageQuery<BookWithAuthors> pages;
+            Predicate<BookWithAuthors> byAuthor = null;
+            if (search != null) {
+                pages = (afterId, size) -> library.books().searchByTitleAfter(search, afterId, size);
                 if (author != null) {
                     // Both filters: the title matches, narrowed to those with a matching author.
                     String folded = author.toLowerCase(Locale.ROOT);
-                    matches = matches.stream()
-                            .filter(book -> book.authors().stream()
-                                    .anyMatch(a -> a.name().toLowerCase(Locale.ROOT).contains(folded)))
-                            .collect(Collectors.toList());
+                    byAuthor = book -> book.authors().stream()
+                            .anyMatch(a -> a.name().toLowerCase(Locale.ROOT).contains(folded));
                 }
+            } else if (author != null) {
+                pages = (afterId, size) -> library.books().searchByAuthorAfter(author, afterId, size);
+            } else {
+                pages = library.books()::listAfter;
             }
-            SearchResults.page(matches, limit, after, BookWithAuthors::id, "book").forEach(action);
+            new Pager<>(limit, after, BookWithAuthors::id, pages, byAuthor).forEach(action);
         }
     }
 

@@ -127,6 +127,23 @@ class LibraryCliIT {
                 "--after", String.valueOf(matches.get(0).get("id"))).jsonLines()).isEqualTo(matches.subList(1, 2));
         assertThat(ok("--url", url, "--json", "author", "list", "--limit", "1").jsonLines()).hasSize(1);
         fails(3, "--url", url, "book", "list", "--limit", "0");
+        // Searches page the same way (the library's keyset), whatever the number of matches.
+        List<Map<String, Object>> withA = ok("--url", url, "--json", "book", "list", "--search", "а").jsonLines();
+        List<Map<String, Object>> firstA = ok("--url", url, "--json", "book", "list", "--search", "а",
+                "--limit", "2").jsonLines();
+        assertThat(concat(firstA, ok("--url", url, "--json", "book", "list", "--search", "а",
+                "--after", String.valueOf(firstA.get(1).get("id"))).jsonLines())).isEqualTo(withA);
+        List<Map<String, Object>> byTolstoy = ok("--url", url, "--json", "book", "list", "--search", "а",
+                "--author", "ТОЛСТОЙ", "--limit", "1").jsonLines();
+        assertThat(concat(byTolstoy, ok("--url", url, "--json", "book", "list", "--search", "а", "--author",
+                "ТОЛСТОЙ", "--after", String.valueOf(byTolstoy.get(0).get("id"))).jsonLines())).extracting(b -> b.get("title"))
+                .containsExactlyInAnyOrder("Война и мир", "Анна Каренина");
+        // Cyrillic "Т": Толстой and Достоевский, not Tolstoy
+        List<Map<String, Object>> authorsT = ok("--url", url, "--json", "author", "list", "--search", "Т").jsonLines();
+        assertThat(authorsT).hasSize(2);
+        assertThat(ok("--url", url, "--json", "author", "list", "--search", "Т", "--after",
+                String.valueOf(authorsT.get(0).get("id"))).jsonLines()).isEqualTo(authorsT.subList(1, 2));
+        fails(3, "--url", url, "book", "list", "--search", "а", "--after", "999999");
 
         String table = ok("--url", url, "book", "list").out();
         List<String> lines = table.lines().collect(Collectors.toList());

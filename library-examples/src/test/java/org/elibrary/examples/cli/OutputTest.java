@@ -65,13 +65,22 @@ class OutputTest {
     }
 
     @Test
-    void searchResultsContinueAfterAnId() {
-        List<Long> matches = List.of(5L, 3L, 9L, 1L);
-        assertThat(SearchResults.page(matches, null, null, Long::longValue, "book")).containsExactly(5L, 3L, 9L, 1L);
-        assertThat(SearchResults.page(matches, 2, 3L, Long::longValue, "book")).containsExactly(9L, 1L);
-        assertThat(SearchResults.page(matches, 5, 1L, Long::longValue, "book")).isEmpty();
-        assertThatThrownBy(() -> SearchResults.page(matches, null, 7L, Long::longValue, "book"))
-                .isInstanceOf(NotFoundException.class).hasMessageContaining("id=7");
+    void aFilteredPagerCountsOnlyTheRowsThatPassAndMovesPastTheOthers() {
+        List<Long> ids = java.util.stream.LongStream.rangeClosed(1, 1234).boxed().toList();
+        List<Integer> pageSizes = new java.util.ArrayList<>();
+        Pager.PageQuery<Long> pages = (after, limit) -> {
+            pageSizes.add(limit);
+            return ids.stream().filter(id -> id > after).limit(limit).toList();
+        };
+        List<Long> even = new java.util.ArrayList<>();
+        new Pager<>(600, 10L, Long::longValue, pages, id -> id % 2 == 0).forEach(even::add);
+        // 600 even ids after 10: 12 .. 1210, over three pages (the filter halves each page)
+        assertThat(even).hasSize(600).startsWith(12L, 14L).endsWith(1210L);
+        assertThat(pageSizes).containsOnly(Pager.PAGE_SIZE).hasSize(3);
+
+        List<Long> all = new java.util.ArrayList<>();
+        new Pager<>(null, null, Long::longValue, pages, id -> id % 100 == 0).forEach(all::add);
+        assertThat(all).hasSize(12).endsWith(1200L);
     }
 
     @Test
