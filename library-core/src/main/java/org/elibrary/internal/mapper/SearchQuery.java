@@ -12,10 +12,6 @@ public record SearchQuery(String phrase, String folded, String pattern, boolean 
     /** FTS5 trigram MATCH needs at least this many characters. */
     public static final int TRIGRAM = 3;
 
-    public static SearchQuery of(String query, int limit) {
-        return of(query, 0, limit);
-    }
-
     public static SearchQuery of(String query, long afterId, int limit) {
         String phrase = '"' + query.replace("\"", "\"\"") + '"';
         StringBuilder like = new StringBuilder(query.length() + 8).append('%');

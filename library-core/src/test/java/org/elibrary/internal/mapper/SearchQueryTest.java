@@ -8,25 +8,25 @@ class SearchQueryTest {
 
     @Test
     void likePatternEscapesWildcardsAndBackslash() {
-        assertThat(SearchQuery.of("50%_off\\", 10).pattern()).isEqualTo("%50\\%\\_off\\\\%");
-        assertThat(SearchQuery.of("мир", 10).pattern()).isEqualTo("%мир%");
+        assertThat(SearchQuery.of("50%_off\\", 0, 10).pattern()).isEqualTo("%50\\%\\_off\\\\%");
+        assertThat(SearchQuery.of("мир", 0, 10).pattern()).isEqualTo("%мир%");
     }
 
     @Test
     void ftsPhraseQuotesDoubleQuotes() {
-        assertThat(SearchQuery.of("a \"b\" OR c", 10).phrase()).isEqualTo("\"a \"\"b\"\" OR c\"");
+        assertThat(SearchQuery.of("a \"b\" OR c", 0, 10).phrase()).isEqualTo("\"a \"\"b\"\" OR c\"");
     }
 
     @Test
     void trigramIndexOnlyFromThreeCodePoints() {
-        assertThat(SearchQuery.of("ab", 10).fts()).isFalse();
-        assertThat(SearchQuery.of("abc", 10).fts()).isTrue();
-        assertThat(SearchQuery.of("😀😀", 10).fts()).isFalse();
-        assertThat(SearchQuery.of("😀😀😀", 10).fts()).isTrue();
+        assertThat(SearchQuery.of("ab", 0, 10).fts()).isFalse();
+        assertThat(SearchQuery.of("abc", 0, 10).fts()).isTrue();
+        assertThat(SearchQuery.of("😀😀", 0, 10).fts()).isFalse();
+        assertThat(SearchQuery.of("😀😀😀", 0, 10).fts()).isTrue();
     }
 
     @Test
     void foldingCoversCyrillic() {
-        assertThat(SearchQuery.of("ВОЙНА Ё", 10).folded()).isEqualTo("война ё");
+        assertThat(SearchQuery.of("ВОЙНА Ё", 0, 10).folded()).isEqualTo("война ё");
     }
 }
