@@ -1,5 +1,6 @@
 package com.example.reader;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
@@ -47,6 +48,17 @@ public final class ReadingClub implements AutoCloseable {
         return library.books().searchByTitle(query, 20).stream()
                 .map(book -> book.book().title())
                 .collect(Collectors.toList());
+    }
+
+    /** Every title containing the query, fetched {@code pageSize} at a time (the library's keyset pages). */
+    public List<String> searchAll(String query, int pageSize) {
+        List<String> titles = new ArrayList<>();
+        long after = 0;
+        for (List<BookWithAuthors> page; !(page = library.books().searchByTitleAfter(query, after, pageSize)).isEmpty(); ) {
+            page.forEach(book -> titles.add(book.book().title()));
+            after = page.get(page.size() - 1).id();
+        }
+        return titles;
     }
 
     /** Books by authors whose name contains the query, without blocking the caller. */

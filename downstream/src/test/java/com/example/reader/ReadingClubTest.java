@@ -71,6 +71,9 @@ class ReadingClubTest {
                 .containsExactly("anna: Перечитываю каждую зиму.", "anna: И ещё раз 📚");
 
         assertThat(club.search("ВОЙНА")).containsExactly("Война и мир");
+        club.recommend("Мир и война", List.of());
+        club.recommend("Война миров", List.of("Герберт Уэллс"));
+        assertThat(club.searchAll("война", 2)).containsExactly("Война и мир", "Война миров", "Мир и война");
         assertThat(club.byAuthorAsync("петров")).succeedsWithin(Duration.ofSeconds(30))
                 .satisfies(books -> assertThat(books).extracting(b -> b.book().title())
                         .containsExactly("Двенадцать стульев"));
