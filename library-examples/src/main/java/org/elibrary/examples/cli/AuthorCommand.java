@@ -1,6 +1,5 @@
 package org.elibrary.examples.cli;
 
-import java.util.List;
 import java.util.function.Consumer;
 import org.elibrary.Library;
 import org.elibrary.domain.Author;

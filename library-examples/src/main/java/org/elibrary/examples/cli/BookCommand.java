@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
-import java.util.stream.Collectors;
 import org.elibrary.Library;
 import org.elibrary.NotFoundException;
 import org.elibrary.domain.BookDetails;
