@@ -463,6 +463,10 @@ class CatalogIT {
                     .as("every match sorts after a title starting with Г").containsExactly("Страница 00", "Страница 01");
             assertThat(library.books().searchByTitleAfter("страница", 0, 3))
                     .isEqualTo(library.books().searchByTitle("страница", 3));
+            assertThat(library.async().books().searchByTitleAfter("страница", twelve.id(), 3).join())
+                    .isEqualTo(library.books().searchByTitleAfter("страница", twelve.id(), 3));
+            assertThat(library.async().books().searchByAuthorAfter("общий", twelve.id(), 3).join())
+                    .isEqualTo(library.books().searchByAuthorAfter("общий", twelve.id(), 3));
             Book last = library.books().findByTitle("Страница 24").orElseThrow();
             assertThat(library.books().searchByTitleAfter("страница", last.id(), 5)).isEmpty();
             assertThat(library.books().searchByAuthorAfter("общий", last.id(), 5)).isEmpty();
@@ -489,6 +493,8 @@ class CatalogIT {
             Author second = authors.get(1);
             assertThat(library.authors().searchAfter("им", second.id(), 10)).extracting(Author::name)
                     .containsExactly("Имя 02", "Имя 03", "Имя 04");
+            assertThat(library.async().authors().searchAfter("им", second.id(), 10).join())
+                    .isEqualTo(library.authors().searchAfter("им", second.id(), 10));
             library.authors().delete(second.id());
             assertThatThrownBy(() -> library.authors().searchAfter("имя", second.id(), 10))
                     .isInstanceOf(NotFoundException.class).hasMessageContaining("author");
