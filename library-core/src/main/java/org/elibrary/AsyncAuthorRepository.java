@@ -109,7 +109,8 @@ public final class AsyncAuthorRepository {
 
     /**
      * Authors whose name contains {@code query}, case-insensitively across Unicode ({@code АННА} finds
-     * {@code Анна}); {@code %}, {@code _} and {@code \} are literal. The first {@code limit} (1 to 1000) by name.
+     * {@code Анна}); {@code %}, {@code _} and {@code \} are literal. The first {@code limit} (1 to 1000) by
+     * name; {@link #searchAfter} gives the next pages.
      *
      * <p>Asynchronous {@link AuthorRepository#search(String, int)}.
      */
@@ -120,7 +121,7 @@ public final class AsyncAuthorRepository {
     /**
      * The next page of {@link #search}: up to {@code limit} (1 to 1000) matching authors whose name sorts after
      * the name of the author with id {@code afterId} (0 for the first page, then the id of the last author
-     * received).
+     * received; it need not match).
      *
      * <p>The future fails with {@link NotFoundException} if {@code afterId} names an author that no longer
      * exists.

@@ -174,8 +174,8 @@ public final class AsyncBookRepository {
     /**
      * Books whose title contains {@code query}, case-insensitively across Unicode ({@code ВОЙНА} finds
      * {@code Война и мир} on both databases); {@code %}, {@code _} and {@code \} are literal. The first
-     * {@code limit} (1 to 1000) by title, each with its authors. Index-served for queries of 3 or more
-     * characters; shorter ones scan the table.
+     * {@code limit} (1 to 1000) by title, each with its authors; {@link #searchByTitleAfter} gives the next
+     * pages. Index-served for queries of 3 or more characters; shorter ones scan the table.
      *
      * <p>Asynchronous {@link BookRepository#searchByTitle(String, int)}.
      */
@@ -186,7 +186,7 @@ public final class AsyncBookRepository {
     /**
      * The next page of {@link #searchByTitle}: up to {@code limit} (1 to 1000) matching books whose title
      * sorts after the title of the book with id {@code afterId} (0 for the first page, then the id of the last
-     * book received), each with its authors.
+     * book received; it need not match), each with its authors.
      *
      * <p>The future fails with {@link NotFoundException} if {@code afterId} names a book that no longer exists.
      *
@@ -208,7 +208,8 @@ public final class AsyncBookRepository {
 
     /**
      * Books having an author whose name contains {@code query} (same matching rules as
-     * {@link #searchByTitle}); the first {@code limit} by title, each with all its authors.
+     * {@link #searchByTitle}); the first {@code limit} by title, each with all its authors;
+     * {@link #searchByAuthorAfter} gives the next pages.
      *
      * <p>Asynchronous {@link BookRepository#searchByAuthor(String, int)}.
      */
@@ -219,7 +220,7 @@ public final class AsyncBookRepository {
     /**
      * The next page of {@link #searchByAuthor}: up to {@code limit} (1 to 1000) of those books whose title
      * sorts after the title of the book with id {@code afterId} (0 for the first page, then the id of the last
-     * book received), each with all its authors.
+     * book received; it need not match), each with all its authors.
      *
      * <p>The future fails with {@link NotFoundException} if {@code afterId} names a book that no longer exists.
      *

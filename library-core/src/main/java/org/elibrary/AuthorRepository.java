@@ -169,7 +169,9 @@ public final class AuthorRepository {
     /**
      * The next page of {@link #search}: up to {@code limit} (1 to 1000) matching authors whose name sorts after
      * the name of the author with id {@code afterId}. Pass 0 for the first page, then the id of the last author
-     * received (keyset pagination, as {@link #listAfter}); that author need not match {@code query}.
+     * received (keyset pagination, as {@link #listAfter}); that author need not match {@code query}. The
+     * keyset is that author's name when the call runs: an author renamed between two calls moves where the next
+     * page starts.
      *
      * @throws NotFoundException if {@code afterId} names an author that no longer exists
      */

@@ -300,7 +300,8 @@ public final class BookRepository {
      * The next page of {@link #searchByTitle}: up to {@code limit} (1 to 1000) matching books whose title
      * sorts after the title of the book with id {@code afterId}, each with its authors. Pass 0 for the first
      * page, then the id of the last book received (keyset pagination, as {@link #listAfter}); that book need
-     * not match {@code query}.
+     * not match {@code query}. The keyset is that book's title when the call runs: a book renamed between two
+     * calls moves where the next page starts.
      *
      * @throws NotFoundException if {@code afterId} names a book that no longer exists
      */
@@ -332,7 +333,7 @@ public final class BookRepository {
     /**
      * The next page of {@link #searchByAuthor}: up to {@code limit} (1 to 1000) of those books whose title
      * sorts after the title of the book with id {@code afterId} (0 for the first page, then the id of the last
-     * book received), each with all its authors.
+     * book received; it need not match), each with all its authors. Keyset as {@link #searchByTitleAfter}.
      *
      * @throws NotFoundException if {@code afterId} names a book that no longer exists
      */

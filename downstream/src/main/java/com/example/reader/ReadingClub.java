@@ -53,10 +53,11 @@ public final class ReadingClub implements AutoCloseable {
     /** Every title containing the query, fetched {@code pageSize} at a time (the library's keyset pages). */
     public List<String> searchAll(String query, int pageSize) {
         List<String> titles = new ArrayList<>();
-        long after = 0;
-        for (List<BookWithAuthors> page; !(page = library.books().searchByTitleAfter(query, after, pageSize)).isEmpty(); ) {
+        List<BookWithAuthors> page = library.books().searchByTitleAfter(query, 0, pageSize);
+        while (!page.isEmpty()) {
             page.forEach(book -> titles.add(book.book().title()));
-            after = page.get(page.size() - 1).id();
+            long last = page.get(page.size() - 1).id();
+            page = library.books().searchByTitleAfter(query, last, pageSize);
         }
         return titles;
     }

@@ -32,6 +32,7 @@ public interface AuthorMapper extends NamedRowMapper<Author> {
     /** The page of {@link #searchByName} after the author {@link SearchQuery#afterId()} (by name). */
     List<Author> searchByNameAfter(SearchQuery query);
 
+    /** {@link #searchByNameAfter} for a query too short for the trigram index. */
     List<Author> searchByShortNameAfter(SearchQuery query);
 
     List<AuthorBookRow> selectDetails(long id);

@@ -57,11 +57,13 @@ public interface BookMapper extends NamedRowMapper<Book> {
     /** The page of {@link #searchByTitle} after the book {@link SearchQuery#afterId()} (by title). */
     List<BookAuthorRow> searchByTitleAfter(SearchQuery query);
 
+    /** {@link #searchByTitleAfter} for a query too short for the trigram index. */
     List<BookAuthorRow> searchByShortTitleAfter(SearchQuery query);
 
     /** The page of {@link #searchByAuthor} after the book {@link SearchQuery#afterId()} (by title). */
     List<BookAuthorRow> searchByAuthorAfter(SearchQuery query);
 
+    /** {@link #searchByAuthorAfter} for a query too short for the trigram index. */
     List<BookAuthorRow> searchByShortAuthorAfter(SearchQuery query);
 
     long count();

@@ -29,4 +29,11 @@ class SearchQueryTest {
     void foldingCoversCyrillic() {
         assertThat(SearchQuery.of("ВОЙНА Ё", 0, 10).folded()).isEqualTo("война ё");
     }
+
+    @Test
+    void theKeysetAndTheLimitAreCarriedForTheStatements() {
+        SearchQuery page = SearchQuery.of("мир", 42, 20);
+        assertThat(page.afterId()).isEqualTo(42);
+        assertThat(page.limit()).isEqualTo(20);
+    }
 }

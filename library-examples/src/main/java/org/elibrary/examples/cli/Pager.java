@@ -34,7 +34,10 @@ final class Pager<T> {
         this(limit, after, id, query, null);
     }
 
-    /** Only the rows that pass {@code filter} count towards the limit and reach the action. */
+    /**
+     * Only the rows that pass {@code filter} (all of them if it is null) count towards the limit and reach
+     * the action; the others only move the keyset on.
+     */
     Pager(Integer limit, Long after, ToLongFunction<T> id, PageQuery<T> query, Predicate<T> filter) {
         this.limit = checkLimit(limit);
         this.after = after == null ? 0 : after;
@@ -43,7 +46,7 @@ final class Pager<T> {
         this.filter = filter;
     }
 
-    static Integer checkLimit(Integer limit) {
+    private static Integer checkLimit(Integer limit) {
         if (limit != null && limit < 1) {
             throw new InvalidInputException("limit", "must be at least 1");
         }
