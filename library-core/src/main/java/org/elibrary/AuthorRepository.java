@@ -131,11 +131,7 @@ public final class AuthorRepository {
         Validation.limit(limit);
         return sessions.read(bound, uow -> {
             AuthorMapper mapper = uow.mapper(AuthorMapper.class);
-            List<Author> page = mapper.selectAfter(afterId, limit);
-            if (page.isEmpty() && afterId > 0 && mapper.selectById(afterId) == null) {
-                throw new NotFoundException("author", "id=" + afterId);
-            }
-            return page;
+            return KeysetPage.of(mapper.selectAfter(afterId, limit), afterId, "author", mapper::selectById);
         });
     }
 
@@ -187,10 +183,7 @@ public final class AuthorRepository {
             AuthorMapper authors = uow.mapper(AuthorMapper.class);
             List<Author> page = afterId == 0 ? (q.fts() ? authors.searchByName(q) : authors.searchByShortName(q))
                     : (q.fts() ? authors.searchByNameAfter(q) : authors.searchByShortNameAfter(q));
-            if (page.isEmpty() && afterId > 0 && authors.selectById(afterId) == null) {
-                throw new NotFoundException("author", "id=" + afterId);
-            }
-            return page;
+            return KeysetPage.of(page, afterId, "author", authors::selectById);
         });
     }
 

@@ -264,11 +264,8 @@ public final class BookRepository {
         Validation.limit(limit);
         return sessions.read(bound, uow -> {
             BookMapper mapper = uow.mapper(BookMapper.class);
-            List<BookWithAuthors> page = Assemble.booksWithAuthors(mapper.selectAfter(afterId, limit));
-            if (page.isEmpty() && afterId > 0 && mapper.selectById(afterId) == null) {
-                throw new NotFoundException("book", "id=" + afterId);
-            }
-            return page;
+            return KeysetPage.of(Assemble.booksWithAuthors(mapper.selectAfter(afterId, limit)), afterId, "book",
+                    mapper::selectById);
         });
     }
 
@@ -365,11 +362,7 @@ public final class BookRepository {
                 SqliteFunctions.registerFold(uow.connection());
             }
             BookMapper books = uow.mapper(BookMapper.class);
-            List<T> page = run.apply(books, q);
-            if (page.isEmpty() && afterId > 0 && books.selectById(afterId) == null) {
-                throw new NotFoundException("book", "id=" + afterId);
-            }
-            return page;
+            return KeysetPage.of(run.apply(books, q), afterId, "book", books::selectById);
         });
     }
 

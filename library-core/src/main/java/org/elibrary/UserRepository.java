@@ -110,11 +110,7 @@ public final class UserRepository {
         Validation.limit(limit);
         return sessions.read(bound, uow -> {
             UserMapper mapper = uow.mapper(UserMapper.class);
-            List<User> page = mapper.selectAfter(afterId, limit);
-            if (page.isEmpty() && afterId > 0 && mapper.selectById(afterId) == null) {
-                throw new NotFoundException("user", "id=" + afterId);
-            }
-            return page;
+            return KeysetPage.of(mapper.selectAfter(afterId, limit), afterId, "user", mapper::selectById);
         });
     }
 
