@@ -41,7 +41,8 @@ public final class AsyncAuthorRepository {
      * <p>Asynchronous {@link AuthorRepository#createAll(List)}.
      */
     public CompletableFuture<List<Author>> createAll(List<String> names) {
-        return async.write(() -> sync.createAll(names));
+        List<String> given = AsyncLibrary.snapshot(names);
+        return async.write(() -> sync.createAll(given));
     }
 
     /** Asynchronous {@link AuthorRepository#findById(long)}. */

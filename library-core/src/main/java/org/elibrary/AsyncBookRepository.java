@@ -45,7 +45,8 @@ public final class AsyncBookRepository {
      * <p>Asynchronous {@link BookRepository#createWithAuthorIds(String, Collection)}.
      */
     public CompletableFuture<Book> createWithAuthorIds(String title, Collection<Long> authorIds) {
-        return async.write(() -> sync.createWithAuthorIds(title, authorIds));
+        List<Long> given = AsyncLibrary.snapshot(authorIds);
+        return async.write(() -> sync.createWithAuthorIds(title, given));
     }
 
     /**
@@ -55,7 +56,8 @@ public final class AsyncBookRepository {
      * <p>Asynchronous {@link BookRepository#createWithAuthors(String, Collection)}.
      */
     public CompletableFuture<BookWithAuthors> createWithAuthors(String title, Collection<String> authorNames) {
-        return async.write(() -> sync.createWithAuthors(title, authorNames));
+        List<String> given = AsyncLibrary.snapshot(authorNames);
+        return async.write(() -> sync.createWithAuthors(title, given));
     }
 
     /**
@@ -69,7 +71,8 @@ public final class AsyncBookRepository {
      * <p>Asynchronous {@link BookRepository#createAll(List)}.
      */
     public CompletableFuture<List<Book>> createAll(List<NewBook> books) {
-        return async.write(() -> sync.createAll(books));
+        List<NewBook> given = AsyncLibrary.snapshot(books);
+        return async.write(() -> sync.createAll(given));
     }
 
     /** Asynchronous {@link BookRepository#findById(long)}. */

@@ -56,7 +56,8 @@ public final class AsyncCommentRepository {
      * <p>Asynchronous {@link CommentRepository#addAll(List)}.
      */
     public CompletableFuture<Integer> addAll(List<NewComment> comments) {
-        return async.write(() -> sync.addAll(comments));
+        List<NewComment> given = AsyncLibrary.snapshot(comments);
+        return async.write(() -> sync.addAll(given));
     }
 
     /** Asynchronous {@link CommentRepository#findById(long)}. */

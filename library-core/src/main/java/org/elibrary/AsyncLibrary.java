@@ -2,6 +2,7 @@ package org.elibrary;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -37,6 +38,9 @@ import org.elibrary.internal.db.Database;
  * chain, {@code thenCompose(...)}) runs on that same library thread once the stage has returned, when a
  * connection is free: chaining calls costs no thread hand-off, where blocking in {@code join()} per call
  * does.
+ *
+ * <p><b>Arguments.</b> A call takes a copy of the collections passed to it when it is made: the caller may
+ * reuse or change them at once.
  *
  * <p><b>Results and failures.</b> A future that completed normally means the call's work is committed. A
  * failed future means nothing of the call was committed; its exception (the cause of the
@@ -171,6 +175,15 @@ public final class AsyncLibrary {
     /** The one path of every call: the engine picks the lane, bounds, queues, times out and completes. */
     private <T> CompletableFuture<T> supply(boolean write, Supplier<T> call) {
         return write ? engine.write(call, timeout) : engine.read(call, timeout);
+    }
+
+    /**
+     * A copy of a caller's collection, taken when an async call is made: the call reads it later, on another
+     * thread, and must see what the caller passed, whatever the caller does with the collection meanwhile.
+     * Null stays null and null elements stay, so that the call fails as the synchronous method does.
+     */
+    static <T> List<T> snapshot(Collection<T> items) {
+        return items == null ? null : new ArrayList<>(items);
     }
 
     /**

@@ -35,7 +35,8 @@ public final class AsyncUserRepository {
      * <p>Asynchronous {@link UserRepository#createAll(List)}.
      */
     public CompletableFuture<List<User>> createAll(List<String> usernames) {
-        return async.write(() -> sync.createAll(usernames));
+        List<String> given = AsyncLibrary.snapshot(usernames);
+        return async.write(() -> sync.createAll(given));
     }
 
     /** Asynchronous {@link UserRepository#findById(long)}. */

@@ -95,7 +95,7 @@ public final class BookRepository {
                     missing.remove(existing.name());
                 }
                 if (!missing.isEmpty()) {
-                    linked.addAll(NewRows.insert(uow, AuthorRepository.AUTHORS, new ArrayList<>(missing)));
+                    linked.addAll(createMissingAuthors(uow, authors, new ArrayList<>(missing)));
                 }
             }
             uow.writing("book.title", title);
@@ -115,6 +115,26 @@ public final class BookRepository {
             // PostgreSQL's collation.
             return Assemble.booksWithAuthors(books.selectWithAuthors(bookId)).get(0);
         });
+    }
+
+    /**
+     * The authors of {@code names}, none of which existed when read: created, or on PostgreSQL those a
+     * concurrent call created since (SQLite's write transactions hold the database's one write lock from their
+     * first read, so nobody can create one in between).
+     */
+    private static List<Author> createMissingAuthors(UnitOfWork uow, AuthorMapper authors, List<String> names) {
+        if (uow.backend() == Backend.SQLITE) {
+            return NewRows.insert(uow, AuthorRepository.AUTHORS, names);
+        }
+        List<Author> created = new ArrayList<>(authors.insertMissing(Bulk.of(names)));
+        if (created.size() < names.size()) {
+            Set<String> takenMeanwhile = new LinkedHashSet<>(names);
+            for (Author author : created) {
+                takenMeanwhile.remove(author.name());
+            }
+            created.addAll(authors.selectByNames(Bulk.of(new ArrayList<>(takenMeanwhile))));
+        }
+        return created;
     }
 
     /**

@@ -45,9 +45,9 @@ import org.elibrary.internal.session.UnitOfWork;
  * its own work is rolled back and the exception propagates, and the outer transaction continues if the caller
  * catches it. If a repository call inside a transaction fails with a database error (a duplicate, for
  * example) and the callback catches it outside any nested {@code inTransaction}, the whole transaction still
- * rolls back and that error is rethrown when the callback returns: both databases then behave alike
- * (PostgreSQL refuses further statements in such a transaction). Wrap a call that may expectedly fail in a
- * nested {@code inTransaction} to recover from it.
+ * rolls back: every further catalog call in it, and the end of the callback, rethrow that error, on both
+ * databases alike (PostgreSQL refuses further statements in such a transaction). Wrap a call that may
+ * expectedly fail in a nested {@code inTransaction} to recover from it.
  *
  * <p><b>Threads and lifecycle.</b> Thread-safe; open one per application and share it. {@link #close()} is
  * idempotent and closes the pools the library opened (never a caller's {@code DataSource}); calls after

@@ -28,6 +28,8 @@ import org.elibrary.domain.Book;
 import org.elibrary.domain.BookDetails;
 import org.elibrary.domain.BookWithAuthors;
 import org.elibrary.domain.CatalogCounts;
+import org.elibrary.domain.NewBook;
+import org.elibrary.domain.NewComment;
 import org.elibrary.domain.User;
 import org.elibrary.testing.TestDatabases;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -404,6 +406,75 @@ class AsyncLibraryIT {
             assertThat(mine.isShutdown()).isFalse();
         } finally {
             mine.shutdownNow();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aCallWritesTheCollectionsAsTheyWereWhenItWasMade(Backend backend) {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        GatedExecutor gate = new GatedExecutor(pool);
+        try (Library library = open(TestDatabases.newDatabaseUrl(backend))) {
+            long authorId = library.authors().create("Пушкин").id();
+            long userId = library.users().create("anna").id();
+            long bookId = library.books().create("Онегин").id();
+            AsyncLibrary async = library.async(gate);
+            List<String> names = new ArrayList<>(List.of("Толстой", "Чехов"));
+            List<String> usernames = new ArrayList<>(List.of("boris"));
+            List<Long> authorIds = new ArrayList<>(List.of(authorId));
+            List<NewBook> books = new ArrayList<>(List.of(new NewBook("Сказки", List.of(authorId))));
+            List<NewComment> comments = new ArrayList<>(List.of(new NewComment(userId, bookId, "Прекрасно")));
+            List<String> authorNames = new ArrayList<>(List.of("Гоголь"));
+            List<CompletableFuture<?>> calls = List.of(async.authors().createAll(names),
+                    async.users().createAll(usernames), async.books().createAll(books),
+                    async.comments().addAll(comments), async.books().createWithAuthorIds("Стихи", authorIds),
+                    async.books().createWithAuthors("Нос", authorNames));
+            // the caller reuses its collections before any call has run (the gate holds them all)
+            names.set(0, "Someone else");
+            usernames.clear();
+            authorIds.clear();
+            books.clear();
+            comments.add(new NewComment(userId, bookId, "extra"));
+            authorNames.set(0, "Nobody");
+            gate.open();
+            assertThat(CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new))).succeedsWithin(BOUND);
+            assertThat(library.authors().findByName("Толстой")).isPresent();
+            assertThat(library.authors().findByName("Someone else")).isEmpty();
+            assertThat(library.users().findByUsername("boris")).isPresent();
+            assertThat(library.books().findByTitle("Сказки")).isPresent();
+            assertThat(library.books().findDetails(bookId).orElseThrow().comments()).hasSize(1);
+            assertThat(library.books().findWithAuthors(library.books().findByTitle("Стихи").orElseThrow().id())
+                    .orElseThrow().authors()).extracting(a -> a.name()).containsExactly("Пушкин");
+            assertThat(library.authors().findByName("Гоголь")).isPresent();
+            assertThat(library.authors().findByName("Nobody")).isEmpty();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Holds the tasks given to it until opened, then runs them (and every later one) on {@code target}. */
+    private static final class GatedExecutor implements java.util.concurrent.Executor {
+        private final ExecutorService target;
+        private final List<Runnable> held = new ArrayList<>();
+        private boolean open;
+
+        GatedExecutor(ExecutorService target) {
+            this.target = target;
+        }
+
+        @Override
+        public synchronized void execute(Runnable task) {
+            if (open) {
+                target.execute(task);
+            } else {
+                held.add(task);
+            }
+        }
+
+        synchronized void open() {
+            open = true;
+            held.forEach(target::execute);
+            held.clear();
         }
     }
 

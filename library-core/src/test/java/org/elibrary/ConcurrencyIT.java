@@ -6,12 +6,15 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.elibrary.domain.Author;
 import org.elibrary.domain.Book;
+import org.elibrary.domain.BookWithAuthors;
 import org.elibrary.domain.User;
 import org.elibrary.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
@@ -67,6 +70,40 @@ class ConcurrencyIT {
             pool.shutdown();
             assertThat(library.comments().count()).isEqualTo(comments.get());
             assertThat(library.books().count()).isEqualTo(20 + created.get());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void booksAddedAtOnceByTheSameNewAuthorsShareThem(Backend backend) throws Exception {
+        String url = TestDatabases.newDatabaseUrl(backend);
+        int threads = 8;
+        int rounds = 15;
+        try (Library library = Library.open(LibrarySettings.builder().databaseUrl(url).build())) {
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            try {
+                for (int round = 0; round < rounds; round++) {
+                    // every thread names the same two authors, which do not exist yet, at the same moment
+                    List<String> names = List.of("Автор " + round, "Соавтор " + round);
+                    CyclicBarrier start = new CyclicBarrier(threads);
+                    List<Future<BookWithAuthors>> books = new ArrayList<>();
+                    for (int t = 0; t < threads; t++) {
+                        String title = "Книга " + round + "-" + t;
+                        books.add(pool.submit(() -> {
+                            start.await(30, TimeUnit.SECONDS);
+                            return library.books().createWithAuthors(title, names);
+                        }));
+                    }
+                    for (Future<BookWithAuthors> book : books) {
+                        assertThat(book.get(60, TimeUnit.SECONDS).authors()).extracting(Author::name)
+                                .containsExactlyInAnyOrderElementsOf(names);
+                    }
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(library.authors().count()).isEqualTo(2L * rounds);
+            assertThat(library.books().count()).isEqualTo((long) threads * rounds);
         }
     }
 

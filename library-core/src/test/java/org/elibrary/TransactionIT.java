@@ -116,6 +116,32 @@ class TransactionIT {
 
     @ParameterizedTest
     @EnumSource(Backend.class)
+    void afterACaughtDatabaseErrorEveryFurtherCallRethrowsItOnBothDatabases(Backend backend) {
+        withLibrary(backend, library -> {
+            library.authors().create("taken");
+            CatalogCounts before = library.counts();
+            AtomicReference<DuplicateException> caught = new AtomicReference<>();
+            Throwable thrown = catchThrowable(() -> library.useTransaction(tx -> {
+                tx.books().create("would be lost");
+                try {
+                    tx.authors().create("taken");
+                } catch (DuplicateException expected) {
+                    caught.set(expected);
+                }
+                // PostgreSQL has aborted the transaction (SQLState 25P02); SQLite would run these for nothing
+                assertThat(catchThrowable(() -> tx.books().count())).isSameAs(caught.get());
+                assertThat(catchThrowable(() -> library.books().create("joined"))).isSameAs(caught.get());
+                assertThat(catchThrowable(() -> tx.inTransaction(nested -> nested.books().count())))
+                        .isSameAs(caught.get());
+            }));
+            assertThat(thrown).isSameAs(caught.get());
+            assertThat(caught.get().field()).isEqualTo("author.name");
+            assertThat(library.counts()).isEqualTo(before);
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
     void validationErrorsInsideATransactionDoNotPoisonIt(Backend backend) {
         withLibrary(backend, library -> {
             library.useTransaction(tx -> {

@@ -1,7 +1,7 @@
 package org.elibrary.domain;
 
 import java.util.List;
-import java.util.Objects;
+import org.elibrary.InvalidInputException;
 
 /**
  * Input of a bulk book insert: a title and the ids of existing authors to link it to.
@@ -10,8 +10,21 @@ import java.util.Objects;
  * @param authorIds ids of existing authors (duplicates are ignored); may be empty
  */
 public record NewBook(String title, List<Long> authorIds) {
+    /**
+     * @throws InvalidInputException if {@code title} or {@code authorIds} is null or an id is null (the rest is
+     *                               checked by the call that takes the book)
+     */
     public NewBook {
-        Objects.requireNonNull(title, "title");
-        authorIds = List.copyOf(authorIds);
+        if (title == null) {
+            throw new InvalidInputException("book.title", "is required");
+        }
+        if (authorIds == null) {
+            throw new InvalidInputException("authorIds", "is required");
+        }
+        try {
+            authorIds = List.copyOf(authorIds); // no copy of a list that is already immutable
+        } catch (NullPointerException nullId) {
+            throw new InvalidInputException("authorIds", "must not contain null");
+        }
     }
 }

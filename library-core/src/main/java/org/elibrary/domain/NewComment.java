@@ -1,6 +1,6 @@
 package org.elibrary.domain;
 
-import java.util.Objects;
+import org.elibrary.InvalidInputException;
 
 /**
  * Input of a bulk comment insert.
@@ -10,7 +10,10 @@ import java.util.Objects;
  * @param text   the text, at most 300 characters
  */
 public record NewComment(long userId, long bookId, String text) {
+    /** @throws InvalidInputException if {@code text} is null (the rest is checked by the call that adds it) */
     public NewComment {
-        Objects.requireNonNull(text, "text");
+        if (text == null) {
+            throw new InvalidInputException("comment.text", "is required");
+        }
     }
 }

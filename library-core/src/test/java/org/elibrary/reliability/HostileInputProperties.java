@@ -224,7 +224,7 @@ abstract class HostileInputProperties {
         // value decides the exception
         Class<? extends RuntimeException> expectedNames = firstProblem(names, NAME_MAX);
         Class<? extends RuntimeException> expectedUsers = firstProblem(names, USERNAME_MAX);
-        // NewBook rejects a null title in its constructor (NullPointerException, like every record): not sent
+        // NewBook rejects a null title in its constructor (InvalidInputException): not sent
         List<String> titles = names.stream().filter(n -> n != null).collect(Collectors.toList());
         Class<? extends RuntimeException> expectedTitles = firstProblem(titles, TITLE_MAX);
 

@@ -12,6 +12,13 @@ public interface AuthorMapper extends NamedRowMapper<Author> {
 
     List<Author> selectByNames(Bulk names);
 
+    /**
+     * Inserts those of the names that no author holds, skipping any a concurrent transaction has just taken;
+     * returns the rows it inserted, in no particular order.
+     */
+    @OnlyOn("postgresql")
+    List<Author> insertMissing(Bulk names);
+
     int updateName(long id, String name);
 
     /** Deletes the author with their links to books; returns 1, or 0 when there was no such author. */

@@ -149,6 +149,7 @@ public final class Sessions {
     }
 
     private <T> T joined(UnitOfWork uow, Work<T> work) {
+        rethrowIfDoomed(uow);
         uow.clearHints();
         try {
             return work.run(uow);
@@ -349,7 +350,7 @@ public final class Sessions {
     }
 
     private <T> T nested(UnitOfWork outer, Function<UnitOfWork, T> callback) {
-        LibraryException before = outer.rollbackCause();
+        rethrowIfDoomed(outer);
         Savepoint savepoint;
         try {
             savepoint = outer.savepoint();
@@ -362,12 +363,12 @@ public final class Sessions {
         try {
             result = callback.apply(outer);
         } catch (Throwable t) {
-            rollbackTo(outer, savepoint, before);
+            rollbackTo(outer, savepoint);
             throw SqlErrors.translate(t, backend, null);
         }
         LibraryException failedInside = outer.rollbackCause();
-        if (failedInside != before) {
-            rollbackTo(outer, savepoint, before);
+        if (failedInside != null) {
+            rollbackTo(outer, savepoint);
             throw failedInside;
         }
         try {
@@ -380,13 +381,25 @@ public final class Sessions {
         return result;
     }
 
-    private void rollbackTo(UnitOfWork outer, Savepoint savepoint, LibraryException before) {
+    private void rollbackTo(UnitOfWork outer, Savepoint savepoint) {
         try {
             outer.statements().clearCache();
             outer.connection().rollback(savepoint);
-            outer.restoreRollbackCause(before);
+            outer.clearRollbackCause();
         } catch (SQLException e) {
             outer.rollbackOnly(SqlErrors.translate(e, backend, outer));
+        }
+    }
+
+    /**
+     * A caller's transaction in which a catalog call failed with a database error (the callback caught it) will
+     * roll back: every further call in it rethrows that error. PostgreSQL would refuse the statement anyway
+     * (SQLState 25P02, which reads as an outage); SQLite would run it for nothing. Both now throw the same.
+     */
+    private static void rethrowIfDoomed(UnitOfWork uow) {
+        LibraryException cause = uow.rollbackCause();
+        if (cause != null) {
+            throw cause;
         }
     }
 

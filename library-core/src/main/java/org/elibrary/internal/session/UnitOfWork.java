@@ -189,8 +189,9 @@ public final class UnitOfWork {
         }
     }
 
-    void restoreRollbackCause(LibraryException cause) {
-        rollbackCause = cause;
+    /** After a rollback to a savepoint: what failed inside it is undone. */
+    void clearRollbackCause() {
+        rollbackCause = null;
     }
 
     Savepoint savepoint() throws SQLException {
