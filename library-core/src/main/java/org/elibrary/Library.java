@@ -197,14 +197,19 @@ public final class Library implements AutoCloseable {
     }
 
     /**
-     * Stops accepting calls and closes the pools the library owns. Idempotent. Asynchronous calls already
-     * accepted get up to the settings' {@code closeTimeout} to finish first; see {@link AsyncLibrary}.
+     * Stops accepting calls and closes the pools the library owns. Idempotent. Calls already accepted get up
+     * to the settings' {@code closeTimeout} to finish first: asynchronous ones (see {@link AsyncLibrary}), then
+     * synchronous calls and transactions running on other threads (a transaction of the closing thread itself
+     * is not waited for). A call still running after that fails with {@link LibraryClosedException}, nothing of
+     * it committed.
      */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            Duration timeout = settings == null ? LibrarySettings.DEFAULT_ASYNC_CLOSE_TIMEOUT : settings.closeTimeout();
+            long start = System.nanoTime();
             asyncViews.close();
-            sessions.close();
+            sessions.close(timeout.minusNanos(System.nanoTime() - start));
             database.close();
         }
     }

@@ -1,11 +1,14 @@
 package org.elibrary;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -104,6 +107,83 @@ class ConcurrencyIT {
             }
             assertThat(library.authors().count()).isEqualTo(2L * rounds);
             assertThat(library.books().count()).isEqualTo((long) threads * rounds);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void closeLetsRunningSynchronousCallsFinishAndRefusesNewOnes(Backend backend) throws Exception {
+        String url = TestDatabases.newDatabaseUrl(backend);
+        CountDownLatch inTransaction = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService threads = Executors.newFixedThreadPool(3);
+        try {
+            Library library = Library.open(LibrarySettings.builder().databaseUrl(url).build());
+            Future<?> transaction = threads.submit(() -> library.useTransaction(tx -> {
+                tx.books().create("begun before close");
+                inTransaction.countDown();
+                await(release);
+                tx.books().create("ended after close began");
+            }));
+            assertThat(inTransaction.await(30, TimeUnit.SECONDS)).isTrue();
+            // on SQLite this write waits for the writer connection the transaction holds
+            Future<Book> waiting = threads.submit(() -> library.books().create("called before close"));
+            Thread.sleep(200);
+            Future<?> closing = threads.submit(library::close);
+            Thread.sleep(300);
+            assertThat(closing).isNotDone();
+            assertThatThrownBy(() -> library.books().count()).isInstanceOf(LibraryClosedException.class);
+            release.countDown();
+            closing.get(30, TimeUnit.SECONDS);
+            transaction.get(1, TimeUnit.SECONDS);
+            assertThat(waiting.get(1, TimeUnit.SECONDS).title()).isEqualTo("called before close");
+        } finally {
+            release.countDown();
+            threads.shutdownNow();
+        }
+        try (Library reopened = Library.open(LibrarySettings.builder().databaseUrl(url).build())) {
+            assertThat(reopened.books().count()).isEqualTo(3);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aTransactionOutlivingTheCloseTimeoutFailsAsClosedAndCommitsNothing(Backend backend) throws Exception {
+        String url = TestDatabases.newDatabaseUrl(backend);
+        CountDownLatch inTransaction = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService threads = Executors.newSingleThreadExecutor();
+        try {
+            Library library = Library.open(LibrarySettings.builder().databaseUrl(url)
+                    .closeTimeout(Duration.ofMillis(300)).build());
+            Future<?> transaction = threads.submit(() -> library.useTransaction(tx -> {
+                tx.books().create("never committed");
+                inTransaction.countDown();
+                await(release);
+                tx.books().count();
+            }));
+            assertThat(inTransaction.await(30, TimeUnit.SECONDS)).isTrue();
+            long start = System.nanoTime();
+            library.close();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
+            release.countDown();
+            assertThatThrownBy(() -> transaction.get(30, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(LibraryClosedException.class);
+        } finally {
+            release.countDown();
+            threads.shutdownNow();
+        }
+        try (Library reopened = Library.open(LibrarySettings.builder().databaseUrl(url).build())) {
+            assertThat(reopened.books().count()).isZero();
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            assertThat(latch.await(30, TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

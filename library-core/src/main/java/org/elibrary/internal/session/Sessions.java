@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import javax.sql.DataSource;
 import com.zaxxer.hikari.HikariDataSource;
@@ -12,6 +13,7 @@ import com.zaxxer.hikari.pool.ProxyConnection;
 import org.apache.ibatis.session.SqlSessionFactory;
 import org.apache.ibatis.session.defaults.DefaultSqlSessionFactory;
 import org.elibrary.Backend;
+import org.elibrary.DatabaseUnavailableException;
 import org.elibrary.LibraryClosedException;
 import org.elibrary.LibraryException;
 import org.elibrary.internal.async.CancellationHandle;
@@ -53,6 +55,10 @@ public final class Sessions {
 
     private final ThreadLocal<UnitOfWork> current = new ThreadLocal<>();
     private volatile boolean closed;
+    /** Units of work begun and not ended, which {@link #close} waits for. */
+    private final LongAdder running = new LongAdder();
+    /** Set when {@link #close} stopped waiting: units of work still running may neither go on nor commit. */
+    private volatile boolean cutShort;
     // On the library's own pools the prepared statements of a physical connection live as long as it does:
     // sqlite-jdbc has no statement cache, and compiling costs about as much as running a small query; pgjdbc
     // re-sends a statement new to it per call (measured: a quarter of the JVM's CPU per call under 64
@@ -101,7 +107,6 @@ public final class Sessions {
      * open on this thread) {@code careful} runs at once, as a failed statement cannot be retried there.
      */
     public <T> T writeOptimistically(UnitOfWork bound, Work<T> fast, Work<T> careful) {
-        ensureOpen();
         if (bound != null || current.get() != null) {
             return write(bound, careful);
         }
@@ -123,32 +128,50 @@ public final class Sessions {
      * after such an error PostgreSQL refuses further statements, so both backends behave the same.
      */
     public <T> T transaction(UnitOfWork bound, Function<UnitOfWork, T> callback) {
-        ensureOpen();
         UnitOfWork outer = bound != null ? usable(bound) : current.get();
         if (outer != null) {
-            return nested(outer, callback);
+            return nested(outer, callback); // part of a transaction already accepted, even while closing
         }
+        ensureOpen();
         return fresh(database.writer(), true, true, callback::apply);
     }
 
-    /** Refuses further calls; the caller closes the database afterwards. */
-    public void close() {
+    /**
+     * Refuses further calls, then waits up to {@code grace} for the units of work already running (a caller's
+     * transaction included) to end; the caller closes the database afterwards, which fails what still runs.
+     * A transaction open on the closing thread itself is not waited for.
+     */
+    public void close(Duration grace) {
         closed = true;
+        long deadline = System.nanoTime() + grace.toNanos();
+        long own = current.get() != null ? 1 : 0;
+        while (running.sum() > own && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        // what still runs must not commit once the pools close under it, whatever the driver does then
+        // (HikariCP aborts a borrowed PostgreSQL connection; a SQLite connection would go on)
+        cutShort = true;
         // Closing the pool then closes the connections and with them their cached statements; closing the
         // sessions here could pull statements from under a call still finishing on another thread.
         cachedStatements.clear();
     }
 
     private <T> T run(UnitOfWork bound, boolean write, Work<T> work) {
-        ensureOpen();
         UnitOfWork joined = bound != null ? usable(bound) : current.get();
         if (joined != null) {
-            return joined(joined, work);
+            return joined(joined, work); // part of a transaction already accepted, even while closing
         }
+        ensureOpen();
         return fresh(write ? database.writer() : database.reader(), write, false, work);
     }
 
     private <T> T joined(UnitOfWork uow, Work<T> work) {
+        refuseIfCutShort(uow);
         rethrowIfDoomed(uow);
         uow.clearHints();
         try {
@@ -176,6 +199,7 @@ public final class Sessions {
      */
     private <T> T fresh(DataSource source, boolean transactional, boolean callersTransaction, Work<T> work) {
         // the steps are methods of their own, small enough for the JIT compiler to inline the common path
+        running.increment();
         Lease lease = new Lease(transactional);
         try {
             open(lease, source, callersTransaction);
@@ -188,6 +212,7 @@ public final class Sessions {
             throw failed(lease, t);
         } finally {
             end(lease);
+            running.decrement();
         }
     }
 
@@ -246,11 +271,12 @@ public final class Sessions {
         }
     }
 
-    private static void commit(Lease lease) throws SQLException {
+    private void commit(Lease lease) throws SQLException {
         LibraryException rollback = lease.uow.rollbackCause();
         if (rollback != null) {
             throw rollback;
         }
+        refuseIfCutShort(lease.uow);
         if (lease.sqlTransaction) {
             // what the async facade's connection wrapper does for commit(): never once cancelled
             CancellationHandle.refuseIfCancelled();
@@ -279,7 +305,13 @@ public final class Sessions {
                 && !rollbackQuietly(lease.connection)) {
             lease.rolledBack = false;
         }
-        return SqlErrors.translate(t, backend, lease.uow);
+        RuntimeException translated = SqlErrors.translate(t, backend, lease.uow);
+        if (cutShort && translated instanceof DatabaseUnavailableException) {
+            // the pools were closed under this call (after the close's grace): not an outage to retry
+            return new LibraryClosedException("the Library was closed before the call could finish; nothing of it "
+                    + "was committed", translated);
+        }
+        return translated;
     }
 
     private void end(Lease lease) {
@@ -411,6 +443,15 @@ public final class Sessions {
             throw new IllegalStateException("a transaction handle may only be used on the thread running its callback");
         }
         return bound;
+    }
+
+    private void refuseIfCutShort(UnitOfWork uow) {
+        if (cutShort) {
+            LibraryClosedException closing = new LibraryClosedException("the Library was closed before the call "
+                    + "could finish; nothing of it was committed");
+            uow.rollbackOnly(closing);
+            throw closing;
+        }
     }
 
     private void ensureOpen() {

@@ -49,7 +49,7 @@ class SessionsIT {
                     assertThat(id).isPositive();
                 }
             } finally {
-                sessions.close();
+                sessions.close(Duration.ZERO);
             }
         }
         try (Connection connection = DriverManager.getConnection(url);
