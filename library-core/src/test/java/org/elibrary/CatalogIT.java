@@ -416,6 +416,10 @@ class CatalogIT {
             assertThat(searched(library, "😀", 20)).containsExactly("Emoji 😀 book");
             assertThat(searched(library, "ЁЛ", 20)).containsExactly("Ёлка");
             assertThat(searched(library, "ЁЛКА", 20)).containsExactly("Ёлка");
+            library.books().create("ΟΔΟΣ");
+            assertThat(searched(library, "σ", 20)).containsExactly("ΟΔΟΣ"); // short: a scan with the fold
+            assertThat(searched(library, "δοσ", 20)).containsExactly("ΟΔΟΣ"); // the trigram index
+            assertThat(searched(library, "ΔΟΣ", 20)).containsExactly("ΟΔΟΣ");
             assertThat(searched(library, "\"", 20)).isEmpty();
             assertThat(searched(library, "a\" OR \"b", 20)).isEmpty();
             assertThat(searched(library, "pure", 20)).containsExactly("100% Pure_Fun", "1000 Pure Fun");

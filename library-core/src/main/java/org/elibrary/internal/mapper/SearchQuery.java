@@ -1,7 +1,5 @@
 package org.elibrary.internal.mapper;
 
-import java.util.Locale;
-
 /**
  * A substring query prepared for both backends: an FTS5 trigram phrase (SQLite, 3 or more characters),
  * a case-folded needle for the short-query scan (SQLite, 1-2 characters) and an escaped LIKE pattern
@@ -27,8 +25,14 @@ public record SearchQuery(String phrase, String folded, String pattern, boolean 
         return new SearchQuery(phrase, fold(query), like.toString(), fts, afterId, limit);
     }
 
-    /** The case folding of the short-query scan (registered on SQLite as {@code elib_fold}). */
+    /**
+     * The case folding of the short-query scan (registered on SQLite as {@code elib_fold}): each code point on
+     * its own, as SQLite's trigram index and PostgreSQL's {@code lower()} fold. {@code String.toLowerCase}
+     * would not do: it reads context, turning a word-final {@code Σ} into {@code ς}, so {@code σ} missed
+     * {@code ΟΔΟΣ} in short queries that longer ones found.
+     */
     public static String fold(String text) {
-        return text.toLowerCase(Locale.ROOT);
+        int[] folded = text.codePoints().map(c -> Character.toLowerCase(Character.toUpperCase(c))).toArray();
+        return new String(folded, 0, folded.length);
     }
 }

@@ -31,6 +31,14 @@ class SearchQueryTest {
     }
 
     @Test
+    void foldingTakesEachLetterAlone() {
+        // not String.toLowerCase, which turns a word-final capital sigma into the final form
+        assertThat(SearchQuery.fold("ΟΔΟΣ")).isEqualTo("οδοσ");
+        assertThat(SearchQuery.fold("οδος")).isEqualTo("οδοσ");
+        assertThat(SearchQuery.fold("Emoji 😀 ſ")).isEqualTo("emoji 😀 s");
+    }
+
+    @Test
     void theKeysetAndTheLimitAreCarriedForTheStatements() {
         SearchQuery page = SearchQuery.of("мир", 42, 20);
         assertThat(page.afterId()).isEqualTo(42);
