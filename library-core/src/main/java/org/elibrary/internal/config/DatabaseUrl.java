@@ -4,10 +4,13 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.elibrary.Backend;
@@ -19,13 +22,16 @@ import org.elibrary.Backend;
  *   <li>{@code sqlite:///relative.db}, {@code sqlite+aiosqlite:///./library.db} (relative to the working
  *       directory, as SQLAlchemy resolves them), {@code sqlite:////absolute/path.db},
  *       {@code sqlite://} and {@code sqlite:///:memory:} (in memory). Query parameters of a SQLAlchemy SQLite
- *       URL are options of the Python driver and are ignored.</li>
+ *       URL are options of the Python driver: they are refused (a read-only {@code mode=ro} silently ignored
+ *       would let the library write), except {@code check_same_thread}, which means nothing here.</li>
  *   <li>{@code postgresql://}, {@code postgres://}, {@code postgresql+asyncpg://},
  *       {@code postgresql+psycopg2://} … {@code user:password@host:port/database?params}: user info is read as
  *       SQLAlchemy reads it (the password may hold raw {@code / ? # :}), credentials are percent-decoded
  *       ({@code %} not followed by two hex digits stays as it is) and kept out of the JDBC URL (passed as driver
  *       properties), query parameters pass through, with the libpq/asyncpg spellings {@code ssl},
- *       {@code connect_timeout} and {@code application_name} renamed to pgjdbc's.</li>
+ *       {@code connect_timeout} and {@code application_name} renamed to pgjdbc's. {@code host} and
+ *       {@code port} parameters (asyncpg's unix-domain socket or host list) are refused: the hosts belong in
+ *       the authority, {@code host1:5432,host2:5433}.</li>
  * </ul>
  * The password is never part of {@link #toString()}, {@link #displayUrl()} or an exception message.
  */
@@ -35,6 +41,10 @@ public final class DatabaseUrl {
     private static final Pattern SCHEME_AND_SLASHES =
             Pattern.compile("^(?:[Jj][Dd][Bb][Cc]:)?[A-Za-z][A-Za-z0-9+.\\-]*://");
     private static final Pattern QUERY_PASSWORD = Pattern.compile("(?i)([?&;](?:ssl)?password=)([^&;]*)");
+    /** Query parameters the SQLAlchemy URL of a Python app may carry that mean nothing to sqlite-jdbc. */
+    private static final Set<String> IGNORED_SQLITE_OPTIONS = Set.of("check_same_thread");
+    /** pgjdbc reads these (any case) as the server's address, overriding the URL's authority. */
+    private static final Set<String> HOST_PARAMETERS = Set.of("host", "port", "pghost", "pgport");
     private static final Pattern PORT = Pattern.compile("[0-9]{1,5}");
     private static final String SSL_MODES = "|disable|allow|prefer|require|verify-ca|verify-full|";
 
@@ -194,6 +204,9 @@ public final class DatabaseUrl {
         String afterSlashes = rest.substring(2);
         int q = afterSlashes.indexOf('?');
         String withoutQuery = q < 0 ? afterSlashes : afterSlashes.substring(0, q);
+        if (q >= 0) {
+            refusePythonDriverOptions(afterSlashes.substring(q + 1), display);
+        }
         if (withoutQuery.isEmpty()) {
             return memory(display);
         }
@@ -207,6 +220,26 @@ public final class DatabaseUrl {
         }
         Path file = resolve(path, workingDirectory, display);
         return new DatabaseUrl(Backend.SQLITE, "jdbc:sqlite:" + file, null, null, file, false, display);
+    }
+
+    /**
+     * The Python driver's options ({@code mode=ro}, {@code uri=true}, {@code timeout=20}) cannot be honoured by
+     * sqlite-jdbc as they are; ignoring them would, for example, migrate a database the user opened read-only.
+     */
+    private static void refusePythonDriverOptions(String query, String display) {
+        List<String> refused = new ArrayList<>();
+        for (String pair : query.split("&")) {
+            String name = pair.contains("=") ? pair.substring(0, pair.indexOf('=')) : pair;
+            if (!name.isEmpty() && !IGNORED_SQLITE_OPTIONS.contains(name) && !refused.contains(name)) {
+                refused.add(name);
+            }
+        }
+        if (!refused.isEmpty()) {
+            throw new IllegalArgumentException("'" + display + "': query options are not supported in a "
+                    + "SQLAlchemy SQLite URL (" + String.join(", ", refused) + "); they are the Python driver's. "
+                    + "Use the library's settings (SQLITE_BUSY_TIMEOUT, …) or a jdbc:sqlite: URL for sqlite-jdbc's "
+                    + "options");
+        }
     }
 
     private static DatabaseUrl parseSqlAlchemyPostgres(String rest, String display) {
@@ -311,6 +344,12 @@ public final class DatabaseUrl {
             int eq = pair.indexOf('=');
             String key = eq < 0 ? pair : pair.substring(0, eq);
             String value = eq < 0 ? "" : pair.substring(eq + 1);
+            if (HOST_PARAMETERS.contains(key.toLowerCase(Locale.ROOT))) {
+                throw new IllegalArgumentException("'" + display + "': the query parameter " + key + "= is not "
+                        + "supported (asyncpg reads it as a unix-domain socket or a host list; the JDBC driver has "
+                        + "no unix-domain sockets): write the host in the URL's authority, "
+                        + "postgresql://user@host:5432/db, several as host1:5432,host2:5433");
+            }
             switch (key) {
                 case "ssl":
                     if (SSL_MODES.contains("|" + value.toLowerCase(Locale.ROOT) + "|")) {
