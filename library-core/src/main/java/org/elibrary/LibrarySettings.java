@@ -34,7 +34,7 @@ import org.elibrary.internal.config.SettingsAccess;
  *       {@value #ASYNC_QUEUE_CAPACITY}, {@value #ASYNC_CLOSE_TIMEOUT}.</li>
  * </ul>
  * Durations need a unit: {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}, or ISO-8601 {@code PT30S}; a bare
- * number is refused. Booleans are {@code true/false} (also {@code yes/no}, {@code on/off}, {@code 1/0}).
+ * number is refused, and so is anything over {@link #MAX_DURATION} (about 24.8 days). Booleans are {@code true/false} (also {@code yes/no}, {@code on/off}, {@code 1/0}).
  *
  * <h2>Where values come from</h2>
  * From highest to lowest precedence: values set in code on the {@link Builder}, Java system properties,
@@ -93,6 +93,12 @@ public final class LibrarySettings {
     public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(30);
     /** HikariCP refuses connection timeouts below this. */
     public static final Duration MIN_CONNECTION_TIMEOUT = Duration.ofMillis(250);
+    /**
+     * The longest any duration setting may be, 2,147,483,647 ms (about 24.8 days): PostgreSQL's
+     * {@code statement_timeout} and SQLite's busy timeout are {@code int} milliseconds, and far larger values
+     * overflow the arithmetic of the timers that apply them.
+     */
+    public static final Duration MAX_DURATION = Duration.ofMillis(Integer.MAX_VALUE);
     /** No catalog statement should take this long; a runaway one is stopped instead of holding a connection. */
     public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(30);
     /** Migrating on open keeps a new or older database usable without a separate step. */
@@ -199,9 +205,6 @@ public final class LibrarySettings {
         this.migrateOnOpen = bool(DATABASE_MIGRATE_ON_OPEN, DEFAULT_MIGRATE_ON_OPEN);
         this.sqliteSynchronous = synchronous();
         this.sqliteBusyTimeout = duration(SQLITE_BUSY_TIMEOUT, DEFAULT_SQLITE_BUSY_TIMEOUT);
-        if (sqliteBusyTimeout.toMillis() > Integer.MAX_VALUE) {
-            throw invalid(SQLITE_BUSY_TIMEOUT, "must be at most " + Integer.MAX_VALUE + "ms");
-        }
         this.asyncQueueCapacity = integer(ASYNC_QUEUE_CAPACITY, DEFAULT_ASYNC_QUEUE_CAPACITY, 1, Integer.MAX_VALUE);
         this.closeTimeout = duration(ASYNC_CLOSE_TIMEOUT, DEFAULT_ASYNC_CLOSE_TIMEOUT);
     }
@@ -390,11 +393,17 @@ public final class LibrarySettings {
         if (text == null) {
             return defaultValue;
         }
+        Duration duration;
         try {
-            return SettingValues.duration(text);
+            duration = SettingValues.duration(text);
         } catch (IllegalArgumentException e) {
             throw invalid(key, e.getMessage());
         }
+        if (duration.compareTo(MAX_DURATION) > 0) {
+            throw invalid(key, "'" + text + "' is too long: must be at most " + MAX_DURATION.toMillis()
+                    + "ms (about 24.8 days)");
+        }
+        return duration;
     }
 
     private boolean bool(String key, boolean defaultValue) {

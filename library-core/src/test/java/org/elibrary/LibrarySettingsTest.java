@@ -198,6 +198,12 @@ class LibrarySettingsTest {
                 Arguments.of("DATABASE_STATEMENT_TIMEOUT", "-PT1S", "not a duration"),
                 Arguments.of("SQLITE_BUSY_TIMEOUT", "5", "500ms, 30s, 2m"),
                 Arguments.of("ASYNC_CLOSE_TIMEOUT", "10 seconds", "not a duration"),
+                Arguments.of("ASYNC_CLOSE_TIMEOUT", "3000000h", "must be at most 2147483647ms"),
+                Arguments.of("DATABASE_STATEMENT_TIMEOUT", "3000000h", "must be at most 2147483647ms"),
+                Arguments.of("DATABASE_STATEMENT_TIMEOUT", "2147483648ms", "must be at most 2147483647ms"),
+                Arguments.of("DATABASE_CONNECTION_TIMEOUT", "PT3000000H", "must be at most 2147483647ms"),
+                Arguments.of("SQLITE_BUSY_TIMEOUT", "25d", "not a duration"),
+                Arguments.of("SQLITE_BUSY_TIMEOUT", "P25D", "must be at most 2147483647ms"),
                 Arguments.of("DATABASE_MIGRATE_ON_OPEN", "maybe", "not a boolean"),
                 Arguments.of("SQLITE_SYNCHRONOUS", "FAST", "FULL, NORMAL, OFF, EXTRA"),
                 Arguments.of("ASYNC_QUEUE_CAPACITY", "0", "whole number"));
@@ -216,6 +222,19 @@ class LibrarySettingsTest {
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hunter2"));
     }
 
+    @Test
+    void hugeDurationsSetInCodeFailAtBuild() {
+        Duration huge = Duration.ofSeconds(Long.MAX_VALUE);
+        LibrarySettings.Builder builder = isolated().databaseUrl("sqlite://").closeTimeout(huge)
+                .statementTimeout(Duration.ofMillis(Integer.MAX_VALUE + 1L));
+        assertThatThrownBy(builder::build).isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("DATABASE_STATEMENT_TIMEOUT (set in code)")
+                .hasMessageContaining("at most 2147483647ms");
+        builder.statementTimeout(LibrarySettings.MAX_DURATION);
+        assertThatThrownBy(builder::build).isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("ASYNC_CLOSE_TIMEOUT (set in code)");
+    }
+
     static Stream<Arguments> durations() {
         return Stream.of(
                 Arguments.of("500ms", Duration.ofMillis(500)),
@@ -224,6 +243,7 @@ class LibrarySettingsTest {
                 Arguments.of("1h", Duration.ofHours(1)),
                 Arguments.of("PT30S", Duration.ofSeconds(30)),
                 Arguments.of("pt1m30s", Duration.ofSeconds(90)),
+                Arguments.of("2147483647ms", Duration.ofMillis(Integer.MAX_VALUE)),
                 Arguments.of("0s", Duration.ZERO));
     }
 

@@ -4,10 +4,13 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.elibrary.Backend;
@@ -19,19 +22,29 @@ import org.elibrary.Backend;
  *   <li>{@code sqlite:///relative.db}, {@code sqlite+aiosqlite:///./library.db} (relative to the working
  *       directory, as SQLAlchemy resolves them), {@code sqlite:////absolute/path.db},
  *       {@code sqlite://} and {@code sqlite:///:memory:} (in memory). Query parameters of a SQLAlchemy SQLite
- *       URL are options of the Python driver and are ignored.</li>
+ *       URL are options of the Python driver: they are refused (a read-only {@code mode=ro} silently ignored
+ *       would let the library write), except {@code check_same_thread}, which means nothing here.</li>
  *   <li>{@code postgresql://}, {@code postgres://}, {@code postgresql+asyncpg://},
- *       {@code postgresql+psycopg2://} … {@code user:password@host:port/database?params}: credentials are
- *       percent-decoded and kept out of the JDBC URL (passed as driver properties), query parameters pass
- *       through, with the libpq/asyncpg spellings {@code ssl}, {@code connect_timeout} and
- *       {@code application_name} renamed to pgjdbc's.</li>
+ *       {@code postgresql+psycopg2://} … {@code user:password@host:port/database?params}: user info is read as
+ *       SQLAlchemy reads it (the password may hold raw {@code / ? # :}), credentials are percent-decoded
+ *       ({@code %} not followed by two hex digits stays as it is) and kept out of the JDBC URL (passed as driver
+ *       properties), query parameters pass through, with the libpq/asyncpg spellings {@code ssl},
+ *       {@code connect_timeout} and {@code application_name} renamed to pgjdbc's. {@code host} and
+ *       {@code port} parameters (asyncpg's unix-domain socket or host list) are refused: the hosts belong in
+ *       the authority, {@code host1:5432,host2:5433}.</li>
  * </ul>
- * The password is never part of {@link #toString()} or {@link #displayUrl()}.
+ * The password is never part of {@link #toString()}, {@link #displayUrl()} or an exception message.
  */
 public final class DatabaseUrl {
     private static final Pattern SCHEME = Pattern.compile("^([A-Za-z][A-Za-z0-9+.\\-]*):");
-    private static final Pattern USERINFO_PASSWORD = Pattern.compile("(//[^/?#@:]*:)([^/?#@]*)@");
-    private static final Pattern QUERY_PASSWORD = Pattern.compile("(?i)([?&;]password=)([^&;]*)");
+    /** A scheme followed by {@code //}, where user info may start; also {@code jdbc:postgresql://}. */
+    private static final Pattern SCHEME_AND_SLASHES =
+            Pattern.compile("^(?:[Jj][Dd][Bb][Cc]:)?[A-Za-z][A-Za-z0-9+.\\-]*://");
+    private static final Pattern QUERY_PASSWORD = Pattern.compile("(?i)([?&;](?:ssl)?password=)([^&;]*)");
+    /** Query parameters the SQLAlchemy URL of a Python app may carry that mean nothing to sqlite-jdbc. */
+    private static final Set<String> IGNORED_SQLITE_OPTIONS = Set.of("check_same_thread");
+    /** pgjdbc reads these (any case) as the server's address, overriding the URL's authority. */
+    private static final Set<String> HOST_PARAMETERS = Set.of("host", "port", "pghost", "pgport");
     private static final Pattern PORT = Pattern.compile("[0-9]{1,5}");
     private static final String SSL_MODES = "|disable|allow|prefer|require|verify-ca|verify-full|";
 
@@ -89,13 +102,47 @@ public final class DatabaseUrl {
         }
     }
 
-    /** The URL with any password (in user info or a {@code password=} parameter) replaced by {@code ***}. */
+    /**
+     * The URL with any password replaced by {@code ***}: in user info (whatever characters it holds, also in a
+     * malformed URL such as {@code user:password@host/db} without a scheme) and in {@code password=} and
+     * {@code sslpassword=} parameters.
+     */
     public static String mask(String url) {
         if (url == null) {
             return null;
         }
-        String masked = USERINFO_PASSWORD.matcher(url).replaceAll("$1***@");
+        String masked = url;
+        // A SQLite path may hold ':' and '@' (/home/anna@corp/x.db) but never credentials.
+        if (!url.regionMatches(true, 0, "jdbc:sqlite:", 0, "jdbc:sqlite:".length())) {
+            Matcher scheme = SCHEME_AND_SLASHES.matcher(url);
+            int[] password = passwordSpan(url, scheme.lookingAt() ? scheme.end() : 0);
+            if (password != null) {
+                masked = url.substring(0, password[0]) + "***" + url.substring(password[1]);
+            }
+        }
         return QUERY_PASSWORD.matcher(masked).replaceAll("$1***");
+    }
+
+    /**
+     * Where the password of user info starting at {@code from} lies, {@code [start, end)}, or null when there
+     * is none. As SQLAlchemy reads it: a user name without {@code :} or {@code /}, then {@code :} and the
+     * password up to {@code @}; but the password runs to the last {@code @} before the query, so that a raw
+     * {@code @} in it neither splits it nor shows its tail in a message.
+     */
+    private static int[] passwordSpan(String url, int from) {
+        int colon = -1;
+        for (int i = from; i < url.length() && url.charAt(i) != '/'; i++) {
+            if (url.charAt(i) == ':') {
+                colon = i;
+                break;
+            }
+        }
+        int firstAt = colon < 0 ? -1 : url.indexOf('@', colon);
+        if (firstAt < 0) {
+            return null;
+        }
+        int queryOrFragment = firstOf(url, firstAt, '?', '#');
+        return new int[] {colon + 1, url.lastIndexOf('@', queryOrFragment)};
     }
 
     private static IllegalArgumentException unknownScheme(String scheme, String display) {
@@ -134,13 +181,7 @@ public final class DatabaseUrl {
                 int slash = path.indexOf('/');
                 path = slash < 0 ? "" : path.substring(slash);
             }
-            String decoded;
-            try {
-                decoded = percentDecode(path, "path");
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("'" + display + "' is malformed: " + e.getMessage(), e);
-            }
-            Path file = resolve(decoded, workingDirectory, display);
+            Path file = resolve(percentDecode(path), workingDirectory, display);
             return new DatabaseUrl(Backend.SQLITE, "jdbc:sqlite:file:" + file + (q < 0 ? "" : "?" + query),
                     null, null, file, false, display);
         }
@@ -163,6 +204,9 @@ public final class DatabaseUrl {
         String afterSlashes = rest.substring(2);
         int q = afterSlashes.indexOf('?');
         String withoutQuery = q < 0 ? afterSlashes : afterSlashes.substring(0, q);
+        if (q >= 0) {
+            refusePythonDriverOptions(afterSlashes.substring(q + 1), display);
+        }
         if (withoutQuery.isEmpty()) {
             return memory(display);
         }
@@ -178,37 +222,56 @@ public final class DatabaseUrl {
         return new DatabaseUrl(Backend.SQLITE, "jdbc:sqlite:" + file, null, null, file, false, display);
     }
 
+    /**
+     * The Python driver's options ({@code mode=ro}, {@code uri=true}, {@code timeout=20}) cannot be honoured by
+     * sqlite-jdbc as they are; ignoring them would, for example, migrate a database the user opened read-only.
+     */
+    private static void refusePythonDriverOptions(String query, String display) {
+        List<String> refused = new ArrayList<>();
+        for (String pair : query.split("&")) {
+            String name = pair.contains("=") ? pair.substring(0, pair.indexOf('=')) : pair;
+            if (!name.isEmpty() && !IGNORED_SQLITE_OPTIONS.contains(name) && !refused.contains(name)) {
+                refused.add(name);
+            }
+        }
+        if (!refused.isEmpty()) {
+            throw new IllegalArgumentException("'" + display + "': query options are not supported in a "
+                    + "SQLAlchemy SQLite URL (" + String.join(", ", refused) + "); they are the Python driver's. "
+                    + "Use the library's settings (SQLITE_BUSY_TIMEOUT, …) or a jdbc:sqlite: URL for sqlite-jdbc's "
+                    + "options");
+        }
+    }
+
     private static DatabaseUrl parseSqlAlchemyPostgres(String rest, String display) {
         if (!rest.startsWith("//")) {
             throw new IllegalArgumentException("'" + display + "' is malformed: expected "
                     + "postgresql://user:password@host:port/database");
         }
         String afterSlashes = rest.substring(2);
-        int fragment = afterSlashes.indexOf('#');
-        if (fragment >= 0) {
-            afterSlashes = afterSlashes.substring(0, fragment);
-        }
-        int authorityEnd = firstOf(afterSlashes, '/', '?');
-        String authority = afterSlashes.substring(0, authorityEnd);
-        String pathAndQuery = afterSlashes.substring(authorityEnd);
         String user = null;
         String password = null;
-        int at = authority.lastIndexOf('@');
-        String hosts = authority;
-        if (at >= 0) {
-            String userInfo = authority.substring(0, at);
-            hosts = authority.substring(at + 1);
-            int colon = userInfo.indexOf(':');
-            String rawUser = colon < 0 ? userInfo : userInfo.substring(0, colon);
-            try {
-                user = rawUser.isEmpty() ? null : percentDecode(rawUser, "user name");
-                if (colon >= 0) {
-                    password = percentDecode(userInfo.substring(colon + 1), "password");
-                }
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("'" + display + "' is malformed: " + e.getMessage(), e);
+        int hostsStart = 0;
+        int[] passwordSpan = passwordSpan(afterSlashes, 0);
+        if (passwordSpan != null) {
+            user = afterSlashes.substring(0, passwordSpan[0] - 1);
+            password = percentDecode(afterSlashes.substring(passwordSpan[0], passwordSpan[1]));
+            hostsStart = passwordSpan[1] + 1;
+        } else {
+            int at = afterSlashes.lastIndexOf('@', firstOf(afterSlashes, 0, '/', '?') - 1);
+            if (at >= 0) {
+                user = afterSlashes.substring(0, at);
+                hostsStart = at + 1;
             }
         }
+        user = user == null || user.isEmpty() ? null : percentDecode(user);
+        String afterUserInfo = afterSlashes.substring(hostsStart);
+        int fragment = afterUserInfo.indexOf('#');
+        if (fragment >= 0) {
+            afterUserInfo = afterUserInfo.substring(0, fragment);
+        }
+        int authorityEnd = firstOf(afterUserInfo, 0, '/', '?');
+        String hosts = afterUserInfo.substring(0, authorityEnd);
+        String pathAndQuery = afterUserInfo.substring(authorityEnd);
         if (hosts.isEmpty()) {
             hosts = "localhost";
         }
@@ -281,6 +344,12 @@ public final class DatabaseUrl {
             int eq = pair.indexOf('=');
             String key = eq < 0 ? pair : pair.substring(0, eq);
             String value = eq < 0 ? "" : pair.substring(eq + 1);
+            if (HOST_PARAMETERS.contains(key.toLowerCase(Locale.ROOT))) {
+                throw new IllegalArgumentException("'" + display + "': the query parameter " + key + "= is not "
+                        + "supported (asyncpg reads it as a unix-domain socket or a host list; the JDBC driver has "
+                        + "no unix-domain sockets): write the host in the URL's authority, "
+                        + "postgresql://user@host:5432/db, several as host1:5432,host2:5433");
+            }
             switch (key) {
                 case "ssl":
                     if (SSL_MODES.contains("|" + value.toLowerCase(Locale.ROOT) + "|")) {
@@ -307,7 +376,41 @@ public final class DatabaseUrl {
         return out.toString();
     }
 
+    /**
+     * pgjdbc's {@code Driver.parseURL} logs the whole URL (password parameters included) for a bad port, a
+     * missing or extra {@code /} and a bad {@code %}-escape, so those are refused here first, masked.
+     */
     private static void requireValidPgjdbcUrl(String jdbc, String display) {
+        String rest = jdbc.substring("jdbc:postgresql:".length());
+        int q = rest.indexOf('?');
+        String server = q < 0 ? rest : rest.substring(0, q);
+        if (server.indexOf('@') >= 0) {
+            throw new IllegalArgumentException("'" + display + "' is malformed: a JDBC URL has no user info "
+                    + "(user:password@); pass ?user=…&password=… or use a postgresql:// URL");
+        }
+        String database = server;
+        if (server.startsWith("//") && !server.equals("//") && !server.equals("///")) {
+            String hostsAndDatabase = server.substring(2);
+            int slash = hostsAndDatabase.indexOf('/');
+            if (slash < 0 || hostsAndDatabase.indexOf('/', slash + 1) >= 0) {
+                throw new IllegalArgumentException("'" + display + "' is malformed: expected "
+                        + "jdbc:postgresql://host:port/database (one '/' after the hosts)");
+            }
+            String hosts = hostsAndDatabase.substring(0, slash);
+            if (!hosts.isEmpty()) {
+                for (String hostPort : hosts.split(",", -1)) {
+                    validateHostPort(hostPort, display);
+                }
+            }
+            database = hostsAndDatabase.substring(slash + 1);
+        }
+        requireValidEscapes(database, "the database name", display);
+        for (String pair : q < 0 ? new String[0] : rest.substring(q + 1).split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq >= 0) {
+                requireValidEscapes(pair.substring(eq + 1), "the value of " + pair.substring(0, eq), display);
+            }
+        }
         Properties parsed = org.postgresql.Driver.parseURL(jdbc, null);
         if (parsed == null) {
             throw new IllegalArgumentException("'" + display + "' is malformed: the PostgreSQL driver cannot parse it");
@@ -326,8 +429,23 @@ public final class DatabaseUrl {
         }
     }
 
-    private static int firstOf(String s, char a, char b) {
-        for (int i = 0; i < s.length(); i++) {
+    /** pgjdbc decodes the database name and parameter values with {@code URLDecoder}, which fails on these. */
+    private static void requireValidEscapes(String s, String what, String display) {
+        for (int i = s.indexOf('%'); i >= 0; i = s.indexOf('%', i + 1)) {
+            if (!isEscape(s, i)) {
+                throw new IllegalArgumentException("'" + display + "' is malformed: " + what
+                        + " has a '%' that is not followed by two hex digits (write %25 for a '%')");
+            }
+        }
+    }
+
+    private static boolean isEscape(String s, int percent) {
+        return percent + 2 < s.length() && Character.digit(s.charAt(percent + 1), 16) >= 0
+                && Character.digit(s.charAt(percent + 2), 16) >= 0;
+    }
+
+    private static int firstOf(String s, int from, char a, char b) {
+        for (int i = from; i < s.length(); i++) {
             if (s.charAt(i) == a || s.charAt(i) == b) {
                 return i;
             }
@@ -335,24 +453,19 @@ public final class DatabaseUrl {
         return s.length();
     }
 
-    /** RFC 3986 percent-decoding as UTF-8 ({@code +} stays a plus, unlike form decoding). */
-    static String percentDecode(String s, String what) {
+    /**
+     * RFC 3986 percent-decoding as UTF-8 ({@code +} stays a plus, unlike form decoding). A {@code %} that does
+     * not start a valid escape stays as it is, as SQLAlchemy's {@code unquote} and SQLite's URI decoding keep it.
+     */
+    static String percentDecode(String s) {
         if (s.indexOf('%') < 0) {
             return s;
         }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         for (int i = 0; i < s.length(); ) {
             char c = s.charAt(i);
-            if (c == '%') {
-                if (i + 2 >= s.length()) {
-                    throw new IllegalArgumentException("the " + what + " has a truncated %-escape");
-                }
-                int hi = Character.digit(s.charAt(i + 1), 16);
-                int lo = Character.digit(s.charAt(i + 2), 16);
-                if (hi < 0 || lo < 0) {
-                    throw new IllegalArgumentException("the " + what + " has a malformed %-escape");
-                }
-                bytes.write(hi * 16 + lo);
+            if (c == '%' && isEscape(s, i)) {
+                bytes.write(Character.digit(s.charAt(i + 1), 16) * 16 + Character.digit(s.charAt(i + 2), 16));
                 i += 3;
             } else {
                 byte[] encoded = String.valueOf(c).getBytes(StandardCharsets.UTF_8);

@@ -6,30 +6,44 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.elibrary.ConfigurationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Reads a {@code .env} file the way python-dotenv (and so pydantic-settings) does, so one file serves the
- * Python app and this library: {@code KEY=value} lines in UTF-8, blank lines and {@code #} comments,
- * an optional {@code export } prefix, {@code 'single quotes'} taken literally, {@code "double quotes"} with
- * {@code \n \t \" \\} escapes (and spanning lines), {@code  # comment} after an unquoted value, {@code KEY=}
- * for an empty value. A line without {@code =} is ignored, as python-dotenv does. As in python-dotenv (and so
- * pydantic-settings), {@code ${NAME}} and {@code ${NAME:-default}} in unquoted and double-quoted values are
- * replaced by an earlier value of the file, else the environment variable, else the default, else nothing;
- * single-quoted values are literal.
+ * Reads a {@code .env} file as python-dotenv 1.2.2's {@code dotenv_values} (and so pydantic-settings) reads it,
+ * so one file serves the Python app and this library: {@code KEY=value} bindings in UTF-8 (a leading BOM is
+ * dropped), blank lines and {@code #} comments, an optional {@code export } prefix, {@code KEY=} for an empty
+ * value. An unquoted value ends at a {@code #} that follows whitespace ({@code KEY=#1} keeps {@code #1}).
+ * {@code 'single quotes'} decode only {@code \\} and {@code \'}; {@code "double quotes"} decode
+ * {@code \\ \' \" \a \b \f \n \r \t \v}; both may span lines, and line ends inside them read as
+ * {@code \n} whatever the file uses. In every value, single-quoted ones included, {@code ${NAME}} and
+ * {@code ${NAME:-default}} are replaced by an earlier value of the file, else the environment variable, else
+ * the default, else nothing. A binding python-dotenv cannot parse ({@code A="x"junk}, a quote never closed) is
+ * skipped as python-dotenv skips it, with a warning naming the file and line but not the text, which may hold
+ * a secret. A line without {@code =} binds nothing.
  */
 public final class DotEnv {
+    private static final Logger LOG = LoggerFactory.getLogger(DotEnv.class);
+    private static final Pattern VARIABLE = Pattern.compile("\\$\\{([^}:]*)(?::-([^}]*))?}");
+    private static final String SINGLE_QUOTE_ESCAPES = "\\'";
+    private static final String DOUBLE_QUOTE_ESCAPES = "\\'\"abfnrtv";
+
     private DotEnv() {
     }
 
-    private static final Pattern VARIABLE = Pattern.compile("\\$\\{([^}:]*)(?::-([^}]*))?}");
+    /** The bindings of a text in file order, and the lines of the statements skipped as unparseable. */
+    record Parsed(Map<String, String> values, List<Integer> skippedLines) {
+    }
 
     /** The variables of the file in file order, or empty when the file does not exist. */
     public static Optional<Map<String, String>> read(Path file) {
@@ -56,119 +70,182 @@ public final class DotEnv {
         } catch (CharacterCodingException e) {
             throw new ConfigurationException(".env file " + file + " is not valid UTF-8", e);
         }
-        try {
-            return Optional.of(parse(text, environment));
-        } catch (IllegalArgumentException e) {
-            throw new ConfigurationException(".env file " + file + ": " + e.getMessage(), e);
+        Parsed parsed = parseWithSkips(text, environment);
+        for (int line : parsed.skippedLines()) {
+            LOG.warn(".env file {}: the statement at line {} cannot be parsed (as python-dotenv cannot) and is "
+                    + "skipped", file, line);
         }
+        return Optional.of(parsed.values());
     }
 
-    /**
-     * Parses the text of a {@code .env} file.
-     *
-     * @throws IllegalArgumentException for a quoted value that is never closed (naming the line)
-     */
+    /** Parses the text of a {@code .env} file; unparseable statements are skipped. */
     public static Map<String, String> parse(String text) {
         return parse(text, name -> null);
     }
 
     /**
      * Parses the text of a {@code .env} file, expanding {@code ${NAME}} from earlier values, then from
-     * {@code environment}.
-     *
-     * @throws IllegalArgumentException for a quoted value that is never closed (naming the line)
+     * {@code environment}; unparseable statements are skipped.
      */
     public static Map<String, String> parse(String text, Function<String, String> environment) {
+        return parseWithSkips(text, environment).values();
+    }
+
+    /** A port of python-dotenv's {@code parse_stream}: one binding (or comment, or error) per step. */
+    static Parsed parseWithSkips(String text, Function<String, String> environment) {
+        // Python reads the file with universal newlines: \r\n and a lone \r are \n, also inside quotes.
+        String s = text.replace("\r\n", "\n").replace('\r', '\n');
+        if (s.startsWith("\uFEFF")) {
+            s = s.substring(1); // a BOM written by some Windows editors
+        }
         Map<String, String> values = new LinkedHashMap<>();
-        if (!text.isEmpty() && text.charAt(0) == '\uFEFF') {
-            text = text.substring(1); // a BOM written by some Windows editors
+        List<Integer> skipped = new ArrayList<>();
+        Cursor at = new Cursor(s);
+        while (true) {
+            at.skip(DotEnv::isSpace);
+            if (at.atEnd()) {
+                break;
+            }
+            int statementStart = at.pos;
+            try {
+                String key = parseKey(at);
+                at.skip(DotEnv::isBlank);
+                String value = null;
+                if (at.peek() == '=') {
+                    at.pos++;
+                    at.skip(DotEnv::isBlank);
+                    value = parseValue(at);
+                }
+                readCommentAndEndOfLine(at);
+                if (key != null && value != null) {
+                    values.put(key, expand(value, values, environment));
+                }
+            } catch (IllegalArgumentException e) {
+                skipped.add(lineOf(s, statementStart));
+                at.skip(c -> c != '\n');
+                at.pos = Math.min(at.pos + 1, s.length());
+            }
         }
-        int pos = 0;
-        int line = 1;
-        int length = text.length();
-        while (pos < length) {
-            int lineStart = pos;
-            int lineEnd = indexOfLineEnd(text, pos);
-            String raw = text.substring(pos, lineEnd);
-            String trimmed = raw.strip();
-            int startLine = line;
-            pos = nextLine(text, lineEnd);
-            line++;
-            if (trimmed.isEmpty() || trimmed.startsWith("#")) {
-                continue;
+        return new Parsed(Collections.unmodifiableMap(values), List.copyOf(skipped));
+    }
+
+    /** The key, or null for a comment; {@code 'quoted'} or a run without {@code = #} and whitespace. */
+    private static String parseKey(Cursor at) {
+        if (at.startsWith("export") && at.pos + 6 < at.text.length() && isBlank(at.text.charAt(at.pos + 6))) {
+            at.pos += 6;
+            at.skip(DotEnv::isBlank);
+        }
+        if (at.peek() == '#') {
+            return null;
+        }
+        if (at.peek() == '\'') {
+            int close = at.text.indexOf('\'', at.pos + 1);
+            if (close <= at.pos + 1) {
+                throw new IllegalArgumentException("bad key");
             }
-            String body = trimmed;
-            if (body.startsWith("export ") || body.startsWith("export\t")) {
-                body = body.substring("export".length()).strip();
+            String key = at.text.substring(at.pos + 1, close);
+            at.pos = close + 1;
+            return key;
+        }
+        int start = at.pos;
+        at.skip(c -> c != '=' && c != '#' && !isSpace(c));
+        if (at.pos == start) {
+            throw new IllegalArgumentException("no key");
+        }
+        return at.text.substring(start, at.pos);
+    }
+
+    private static String parseValue(Cursor at) {
+        char first = at.peek();
+        if (first == '\'' || first == '"') {
+            int close = closingQuote(at.text, at.pos, first);
+            if (close < 0) {
+                throw new IllegalArgumentException("unclosed quote");
             }
-            int eq = body.indexOf('=');
-            if (eq <= 0) {
-                continue; // python-dotenv ignores lines it cannot parse as KEY=VALUE
+            String raw = at.text.substring(at.pos + 1, close);
+            at.pos = close + 1;
+            return decodeEscapes(raw, first == '"' ? DOUBLE_QUOTE_ESCAPES : SINGLE_QUOTE_ESCAPES);
+        }
+        int start = at.pos;
+        at.skip(c -> c != '\n');
+        String value = at.text.substring(start, at.pos);
+        // A comment needs whitespace before its '#'; the whitespace after '=' is already consumed.
+        for (int i = 1; i < value.length(); i++) {
+            if (value.charAt(i) == '#' && isSpace(value.charAt(i - 1))) {
+                value = value.substring(0, i);
+                break;
             }
-            String key = body.substring(0, eq).strip();
-            if (key.isEmpty() || key.chars().anyMatch(Character::isWhitespace)) {
-                continue;
-            }
-            // Re-locate the value in the full text: a double- or single-quoted value may span lines.
-            int leading = raw.length() - raw.stripLeading().length();
-            int valueStart = lineStart + leading + (trimmed.length() - body.length()) + eq + 1;
-            while (valueStart < lineEnd && (text.charAt(valueStart) == ' ' || text.charAt(valueStart) == '\t')) {
-                valueStart++;
-            }
-            if (valueStart < length && (text.charAt(valueStart) == '"' || text.charAt(valueStart) == '\'')) {
-                char quote = text.charAt(valueStart);
-                StringBuilder value = new StringBuilder();
-                int i = valueStart + 1;
-                boolean closed = false;
-                while (i < length) {
-                    char c = text.charAt(i);
-                    if (c == quote) {
-                        closed = true;
-                        i++;
-                        break;
-                    }
-                    if (c == '\\' && quote == '"' && i + 1 < length) {
-                        char next = text.charAt(i + 1);
-                        switch (next) {
-                            case 'n': value.append('\n'); break;
-                            case 't': value.append('\t'); break;
-                            case 'r': value.append('\r'); break;
-                            case '"': value.append('"'); break;
-                            case '\\': value.append('\\'); break;
-                            case '\'': value.append('\''); break;
-                            default: value.append(c).append(next); break;
-                        }
-                        i += 2;
-                        continue;
-                    }
-                    if (c == '\\' && quote == '\'' && i + 1 < length && text.charAt(i + 1) == '\'') {
-                        value.append('\'');
-                        i += 2;
-                        continue;
-                    }
-                    if (c == '\n') {
-                        line++;
-                    }
-                    value.append(c);
-                    i++;
-                }
-                if (!closed) {
-                    throw new IllegalArgumentException("line " + startLine + ": the value of " + key
-                            + " opens a " + (quote == '"' ? "double" : "single") + " quote that is never closed");
-                }
-                values.put(key, quote == '"' ? expand(value.toString(), values, environment) : value.toString());
-                // Whatever follows the closing quote on its line is a comment (or ignored).
-                pos = nextLine(text, indexOfLineEnd(text, i));
+        }
+        int end = value.length();
+        while (end > 0 && isSpace(value.charAt(end - 1))) {
+            end--;
+        }
+        return value.substring(0, end);
+    }
+
+    /**
+     * The index of the quote closing the value opened at {@code open}, as python-dotenv's regex
+     * {@code '((?:\\'|[^'])*)'} finds it: a backslash before a quote keeps the value open, and when nothing
+     * closes it, backtracking makes the quote of the last such pair the closing one. -1 when there is none.
+     */
+    private static int closingQuote(String s, int open, char quote) {
+        int lastEscaped = -1;
+        int i = open + 1;
+        while (i < s.length()) {
+            char c = s.charAt(i);
+            if (c == '\\' && i + 1 < s.length() && s.charAt(i + 1) == quote) {
+                lastEscaped = i + 1;
+                i += 2;
+            } else if (c == quote) {
+                return i;
             } else {
-                String value = text.substring(valueStart, lineEnd);
-                int comment = inlineComment(value);
-                if (comment >= 0) {
-                    value = value.substring(0, comment);
-                }
-                values.put(key, expand(value.strip(), values, environment));
+                i++;
             }
         }
-        return Collections.unmodifiableMap(values);
+        return lastEscaped;
+    }
+
+    /** Decodes a backslash before one of {@code escapable} as Python's {@code unicode-escape} does. */
+    private static String decodeEscapes(String raw, String escapable) {
+        StringBuilder out = new StringBuilder(raw.length());
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c == '\\' && i + 1 < raw.length() && escapable.indexOf(raw.charAt(i + 1)) >= 0) {
+                i++;
+                switch (raw.charAt(i)) {
+                    case 'a': out.append('\u0007'); break;
+                    case 'b': out.append('\b'); break;
+                    case 'f': out.append('\f'); break;
+                    case 'n': out.append('\n'); break;
+                    case 'r': out.append('\r'); break;
+                    case 't': out.append('\t'); break;
+                    case 'v': out.append('\u000B'); break;
+                    default: out.append(raw.charAt(i)); break;
+                }
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    /** After a value: blanks, an optional {@code # comment}, then the end of the line, or the binding fails. */
+    private static void readCommentAndEndOfLine(Cursor at) {
+        int afterValue = at.pos;
+        at.skip(DotEnv::isBlank);
+        if (at.peek() == '#') {
+            at.skip(c -> c != '\n');
+        } else {
+            at.pos = afterValue;
+            at.skip(DotEnv::isBlank);
+        }
+        if (!at.atEnd() && at.peek() != '\n') {
+            at.pos = afterValue;
+            throw new IllegalArgumentException("text after the value");
+        }
+        if (!at.atEnd()) {
+            at.pos++;
+        }
     }
 
     private static String expand(String value, Map<String, String> earlier, Function<String, String> environment) {
@@ -192,31 +269,53 @@ public final class DotEnv {
         return out.toString();
     }
 
-    /** Index of a {@code #} that starts a comment: one preceded by whitespace, as python-dotenv requires. */
-    private static int inlineComment(String value) {
-        for (int i = 0; i < value.length(); i++) {
-            if (value.charAt(i) == '#' && (i == 0 || Character.isWhitespace(value.charAt(i - 1)))) {
-                return i;
+    /** Python's {@code \\s}: Java's whitespace plus the no-break spaces and NEL, which Python counts too. */
+    private static boolean isSpace(char c) {
+        return Character.isWhitespace(c) || Character.isSpaceChar(c) || c == '\u0085';
+    }
+
+    /** Python's {@code [^\\S\\r\\n]}: whitespace within a line. */
+    private static boolean isBlank(char c) {
+        return c != '\n' && isSpace(c);
+    }
+
+    private static int lineOf(String s, int index) {
+        int line = 1;
+        for (int i = s.indexOf('\n'); i >= 0 && i < index; i = s.indexOf('\n', i + 1)) {
+            line++;
+        }
+        return line;
+    }
+
+    /** A position in the text; {@code peek()} is {@code \0} at the end. */
+    private static final class Cursor {
+        final String text;
+        int pos;
+
+        Cursor(String text) {
+            this.text = text;
+        }
+
+        boolean atEnd() {
+            return pos >= text.length();
+        }
+
+        char peek() {
+            return atEnd() ? '\0' : text.charAt(pos);
+        }
+
+        boolean startsWith(String prefix) {
+            return text.startsWith(prefix, pos);
+        }
+
+        void skip(CharPredicate keep) {
+            while (!atEnd() && keep.test(text.charAt(pos))) {
+                pos++;
             }
         }
-        return -1;
     }
 
-    private static int indexOfLineEnd(String text, int from) {
-        int i = from;
-        while (i < text.length() && text.charAt(i) != '\n' && text.charAt(i) != '\r') {
-            i++;
-        }
-        return i;
-    }
-
-    private static int nextLine(String text, int lineEnd) {
-        if (lineEnd < text.length() && text.charAt(lineEnd) == '\r') {
-            lineEnd++;
-        }
-        if (lineEnd < text.length() && text.charAt(lineEnd) == '\n') {
-            lineEnd++;
-        }
-        return lineEnd;
+    private interface CharPredicate {
+        boolean test(char c);
     }
 }

@@ -77,6 +77,10 @@ public final class SettingValues {
 
     /** Shortest faithful text for a duration, in the form {@link #duration(String)} reads back. */
     public static String format(Duration duration) {
+        // toMillis() overflows beyond about 292 million years; ISO-8601 text still reads back.
+        if (duration.getSeconds() >= Long.MAX_VALUE / 1000 || duration.getSeconds() <= Long.MIN_VALUE / 1000) {
+            return duration.toString();
+        }
         long millis = duration.toMillis();
         if (!duration.equals(Duration.ofMillis(millis))) {
             return duration.toString();

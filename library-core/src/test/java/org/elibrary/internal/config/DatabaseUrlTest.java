@@ -4,8 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
 import java.util.stream.Stream;
 import org.elibrary.Backend;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -21,7 +29,8 @@ class DatabaseUrlTest {
                 Arguments.of("sqlite+pysqlite:///data/x.db", "jdbc:sqlite:/work/app/data/x.db", "/work/app/data/x.db"),
                 Arguments.of("sqlite:///../up.db", "jdbc:sqlite:/work/up.db", "/work/up.db"),
                 Arguments.of("sqlite:////abs/path.db", "jdbc:sqlite:/abs/path.db", "/abs/path.db"),
-                Arguments.of("SQLite:////abs/path.db?timeout=20", "jdbc:sqlite:/abs/path.db", "/abs/path.db"),
+                Arguments.of("SQLite:////abs/path.db?check_same_thread=false", "jdbc:sqlite:/abs/path.db", "/abs/path.db"),
+                Arguments.of("sqlite:///file:x.db", "jdbc:sqlite:/work/app/file:x.db", "/work/app/file:x.db"),
                 Arguments.of("sqlite:///Электронная.db", "jdbc:sqlite:/work/app/Электронная.db", "/work/app/Электронная.db"),
                 Arguments.of("  sqlite:///library.db  ", "jdbc:sqlite:/work/app/library.db", "/work/app/library.db"),
                 Arguments.of("sqlite+aiosqlite:///:memory:", "jdbc:sqlite::memory:", null),
@@ -74,7 +83,22 @@ class DatabaseUrlTest {
                         "postgresql://u:***@h/db"),
                 Arguments.of("jdbc:postgresql://localhost:5432/lib?user=anna&password=secret",
                         "jdbc:postgresql://localhost:5432/lib?user=anna&password=secret", null, null,
-                        "jdbc:postgresql://localhost:5432/lib?user=anna&password=***"));
+                        "jdbc:postgresql://localhost:5432/lib?user=anna&password=***"),
+                Arguments.of("jdbc:postgresql://h/lib?sslpassword=keypass&SSLPASSWORD=k2",
+                        "jdbc:postgresql://h/lib?sslpassword=keypass&SSLPASSWORD=k2", null, null,
+                        "jdbc:postgresql://h/lib?sslpassword=***&SSLPASSWORD=***"),
+                // Raw / ? # : @ in a password, as SQLAlchemy accepts them (its password runs to the '@').
+                Arguments.of("postgresql+asyncpg://anna:pa/ss?w#o:rd@db.example/lib", "jdbc:postgresql://db.example/lib",
+                        "anna", "pa/ss?w#o:rd", "postgresql+asyncpg://anna:***@db.example/lib"),
+                Arguments.of("postgresql+asyncpg://anna:p@ss@127.0.0.1:1/lib", "jdbc:postgresql://127.0.0.1:1/lib",
+                        "anna", "p@ss", "postgresql+asyncpg://anna:***@127.0.0.1:1/lib"),
+                Arguments.of("postgresql://anna:pw@h/lib?application_name=me@work", "jdbc:postgresql://h/lib?ApplicationName=me@work",
+                        "anna", "pw", "postgresql://anna:***@h/lib?application_name=me@work"),
+                // A '%' that starts no escape stays, as SQLAlchemy's unquote keeps it.
+                Arguments.of("postgresql+asyncpg://u:100%sure%4@host/db", "jdbc:postgresql://host/db", "u", "100%sure%4",
+                        "postgresql+asyncpg://u:***@host/db"),
+                Arguments.of("postgresql://anna:top%zzsecret%41@host/db", "jdbc:postgresql://host/db", "anna",
+                        "top%zzsecretA", "postgresql://anna:***@host/db"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -110,8 +134,20 @@ class DatabaseUrlTest {
                 Arguments.of("postgresql:/db", "malformed"),
                 Arguments.of("postgresql://anna:topsecret@host:99999/db", "port '99999'"),
                 Arguments.of("postgresql://anna:topsecret@host:abc/db", "port 'abc'"),
-                Arguments.of("postgresql://anna:top%zzsecret@host/db", "malformed %-escape"),
-                Arguments.of("postgresql://anna:topsecret%4@host/db", "truncated %-escape"),
+                Arguments.of("sqlite+aiosqlite:///./py.db?mode=ro", "query options are not supported in a SQLAlchemy SQLite URL (mode)"),
+                Arguments.of("sqlite:///file:ro.db?mode=ro&uri=true&check_same_thread=false",
+                        "query options are not supported in a SQLAlchemy SQLite URL (mode, uri)"),
+                Arguments.of("sqlite:////abs/path.db?timeout=20", "(timeout)"),
+                Arguments.of("postgresql+asyncpg://anna:topsecret@/lib?host=/var/run/postgresql", "query parameter host="),
+                Arguments.of("postgresql+asyncpg://anna:topsecret@/lib?host=h1:5432&host=h2:5433", "unix-domain"),
+                Arguments.of("postgresql://anna:topsecret@h/lib?Port=5433", "query parameter Port="),
+                Arguments.of("postgresql://anna:topsecret@h/lib?application_name=%zz", "has a '%' that is not followed by two hex digits"),
+                Arguments.of("jdbc:postgresql://anna:topsecret@db.example/lib", "no user info"),
+                Arguments.of("jdbc:postgresql://db.example", "one '/' after the hosts"),
+                Arguments.of("jdbc:postgresql://db.example/lib/x?password=topsecret", "one '/' after the hosts"),
+                Arguments.of("jdbc:postgresql://db.example:abc/lib?password=topsecret", "port 'abc'"),
+                Arguments.of("jdbc:postgresql://db.example/lib?password=topsecret%zz", "the value of password has a '%'"),
+                Arguments.of("jdbc:postgresql://db.example/l%zz?password=topsecret", "the database name has a '%'"),
                 Arguments.of("postgresql://anna:topsecret@host/db/extra", "contains '/'"),
                 Arguments.of("postgresql://anna:topsecret@ho st/db", "bad host"),
                 Arguments.of("postgresql://anna:topsecret@[::1/db", "unclosed '['"));
@@ -126,6 +162,77 @@ class DatabaseUrlTest {
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("topsecret").doesNotContain("top%zz"));
     }
 
+    /** Inputs that showed the password (or part of it) in a message or the display URL. */
+    static Stream<String> leaks() {
+        return Stream.of(
+                "postgresql+asyncpg://anna:pa/S3cretPW@db.example/lib",
+                "postgresql+asyncpg://anna:pa#S3cretPW@db.example/lib",
+                "postgresql+asyncpg://anna:pa?S3cretPW@db.example/lib",
+                "postgresql+asyncpg://anna:pa:S3cretPW@db.example/lib",
+                "postgresql+asyncpg://anna:p@S3cretPW@127.0.0.1:1/lib",
+                "postgresql+asyncpg://anna:pa/S3cretPW@db.example:99999/lib",
+                "postgresql+asyncpg://anna:pa/S3cretPW@db example/lib",
+                "postgresql+asyncpg://anna:pa/S3cretPW@db.example/lib/extra",
+                "postgresql+asyncpg://anna:S3cretPW@db.example/lib?host=/run/postgresql",
+                "postgresql://anna:S3cretPW@h/lib?sslpassword=S3cretPW&x=%zz",
+                "anna:S3cretPW@localhost:5432/db",
+                "postgresql:anna:S3cretPW@localhost/db",
+                "postgresql:/anna:S3cretPW@localhost/db",
+                "mysql://anna:pa/S3cretPW@h/db",
+                "jdbc:postgresql:anna:S3cretPW@host/db",
+                "jdbc:postgresql://anna:S3cretPW@db.example/lib",
+                "jdbc:postgresql://db.example:1/lib?user=anna&password=S3cretPW&sslpassword=S3cretPW",
+                "jdbc:postgresql://db.example:1/lib/x?password=S3cretPW");
+    }
+
+    @ParameterizedTest
+    @MethodSource
+    void leaks(String url) {
+        try {
+            DatabaseUrl parsed = DatabaseUrl.parse(url, CWD);
+            assertThat(parsed.displayUrl()).doesNotContain("S3cret");
+            assertThat(parsed.toString()).doesNotContain("S3cret");
+        } catch (IllegalArgumentException e) {
+            assertThat(e.getMessage()).doesNotContain("S3cret").contains("***");
+        }
+        assertThat(DatabaseUrl.mask(url)).doesNotContain("S3cret");
+    }
+
+    @Test
+    void pgjdbcLogsNothing() {
+        // Driver.parseURL logs an unparseable URL whole, password included, at WARNING.
+        Logger logger = Logger.getLogger("org.postgresql");
+        Level level = logger.getLevel();
+        List<String> logged = new ArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                logged.add(new SimpleFormatter().formatMessage(record));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.setLevel(Level.ALL);
+        logger.addHandler(capture);
+        try {
+            for (String url : List.of("jdbc:postgresql://anna:S3cretPW@db.example/lib",
+                    "jdbc:postgresql://db.example:S3cretPW/lib", "jdbc:postgresql://db.example?password=S3cretPW",
+                    "jdbc:postgresql://db.example/lib?password=S3cretPW%zz")) {
+                assertThatThrownBy(() -> DatabaseUrl.parse(url, CWD)).isInstanceOf(IllegalArgumentException.class);
+            }
+        } finally {
+            logger.removeHandler(capture);
+            logger.setLevel(level);
+        }
+        assertThat(logged).isEmpty();
+    }
+
     @ParameterizedTest
     @MethodSource("masks")
     void masksPasswords(String url, String masked) {
@@ -138,6 +245,11 @@ class DatabaseUrlTest {
                 Arguments.of("postgresql://a@h/d", "postgresql://a@h/d"),
                 Arguments.of("jdbc:postgresql://h/d?user=a&password=b&ssl=true", "jdbc:postgresql://h/d?user=a&password=***&ssl=true"),
                 Arguments.of("jdbc:postgresql://h/d?PASSWORD=b", "jdbc:postgresql://h/d?PASSWORD=***"),
-                Arguments.of("sqlite:///x.db", "sqlite:///x.db"));
+                Arguments.of("sqlite:///x.db", "sqlite:///x.db"),
+                Arguments.of("jdbc:sqlite:/home/anna:x@corp/x.db", "jdbc:sqlite:/home/anna:x@corp/x.db"),
+                Arguments.of("postgresql://a:b/c?d#e:f@g@h/d", "postgresql://a:***@h/d"),
+                Arguments.of("a:b@h:1/d", "a:***@h:1/d"),
+                Arguments.of("jdbc:postgresql://a:b@h/d", "jdbc:postgresql://a:***@h/d"),
+                Arguments.of("jdbc:postgresql://h/d?sslPassword=b&x=1", "jdbc:postgresql://h/d?sslPassword=***&x=1"));
     }
 }
