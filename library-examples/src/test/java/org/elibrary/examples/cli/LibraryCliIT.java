@@ -1,15 +1,20 @@
 package org.elibrary.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.elibrary.Backend;
@@ -376,6 +381,68 @@ class LibraryCliIT {
         Map<String, Long> before = counts(target);
         fails(3, "--url", target, "import", file.toString());
         assertThat(counts(target)).isEqualTo(before);
+    }
+
+    @Test
+    void exportReplacesWhatALinkPointsToAndRefusesADirectoryOrAMissingFolder() throws IOException {
+        String url = TestDatabases.newSqliteUrl();
+        ok("--url", url, "demo");
+        String catalog = ok("--url", url, "export").out();
+
+        Path real = tmp.resolve("real.jsonl");
+        Files.writeString(real, "old\n");
+        Path link = Files.createSymbolicLink(tmp.resolve("link.jsonl"), real.getFileName());
+        ok("--url", url, "export", link.toString());
+        assertThat(link).isSymbolicLink();
+        assertThat(Files.readString(real, StandardCharsets.UTF_8)).isEqualTo(catalog);
+
+        // A dangling link: the file it names is created, the link kept.
+        Path dangling = Files.createSymbolicLink(tmp.resolve("dangling.jsonl"), Path.of("created.jsonl"));
+        ok("--url", url, "export", dangling.toString());
+        assertThat(dangling).isSymbolicLink();
+        assertThat(Files.readString(tmp.resolve("created.jsonl"), StandardCharsets.UTF_8)).isEqualTo(catalog);
+
+        Path directory = Files.createDirectory(tmp.resolve("catalog"));
+        assertThat(fails(3, "--url", url, "export", directory.toString()).err().strip())
+                .isEqualTo("error: export: " + directory + " is a directory");
+        assertThat(directory).isEmptyDirectory();
+
+        Path missingFolder = tmp.resolve("nosuch");
+        assertThat(fails(3, "--url", url, "export", missingFolder.resolve("catalog.jsonl").toString()).err().strip())
+                .isEqualTo("error: export: folder " + missingFolder + " does not exist");
+        assertThat(missingFolder).doesNotExist();
+    }
+
+    @Test
+    void exportStreamsIntoANamedPipeWithoutReplacingIt() throws Exception {
+        Path pipe = tmp.resolve("catalog.pipe");
+        assumeTrue(mkfifo(pipe), "mkfifo is not available");
+        String url = TestDatabases.newSqliteUrl();
+        ok("--url", url, "demo");
+        String catalog = ok("--url", url, "export").out();
+
+        CompletableFuture<String> read = CompletableFuture.supplyAsync(() -> {
+            try {
+                return Files.readString(pipe, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        ok("--url", url, "export", pipe.toString());
+        // Had the pipe been replaced by a file, the reader would wait for a writer that never comes.
+        assertThat(read.get(30, TimeUnit.SECONDS)).isEqualTo(catalog);
+        assertThat(Files.isRegularFile(pipe, LinkOption.NOFOLLOW_LINKS)).as("still a pipe").isFalse();
+        try (Stream<Path> files = Files.list(tmp)) {
+            assertThat(files).as("no .partial left behind").containsExactly(pipe);
+        }
+    }
+
+    private static boolean mkfifo(Path path) throws InterruptedException {
+        try {
+            return new ProcessBuilder("mkfifo", path.toString()).inheritIO().start().waitFor() == 0;
+        } catch (IOException notInstalled) {
+            return false;
+        }
     }
 
     @ParameterizedTest
