@@ -10,8 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -460,9 +463,66 @@ class LibraryCliIT {
         assertThat(counts(url)).isEmpty();
 
         Files.writeString(file, "{\"type\":\"comment\",\"book\":\"Нет такой\",\"user\":\"anna\",\"text\":\"x\"}\n");
-        fails(3, "--url", url, "import", file.toString());
+        assertThat(fails(3, "--url", url, "import", file.toString()).err().strip())
+                .isEqualTo("error: " + file + " line 1: user username=anna not found");
         fails(3, "--url", url, "import", tmp.resolve("missing.jsonl").toString());
         assertThat(counts(url)).isEmpty();
+    }
+
+    @Test
+    void importErrorsNameTheFileTheLineAndTheReason() throws IOException {
+        String url = TestDatabases.newSqliteUrl();
+        String user = "{\"type\":\"user\",\"username\":\"anna\"}\n";
+        String book = "{\"type\":\"book\",\"title\":\"Война и мир\",\"authors\":[\"Лев Толстой\"]}\n";
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        files.put("line 3: not valid UTF-8", concat(user + book, new byte[] {'{', '"', (byte) 0xFF, '"', '}'}));
+        files.put("line 2: unknown type 'reader'", (user + "{\"type\":\"reader\"}\n").getBytes(StandardCharsets.UTF_8));
+        // Comments are looked up in bulk at the end of their batch; the failing one still has its line.
+        files.put("line 4: book title=Нет такой not found", (user + book
+                + "{\"type\":\"comment\",\"book\":\"Война и мир\",\"user\":\"anna\",\"text\":\"да\"}\n"
+                + "{\"type\":\"comment\",\"book\":\"Нет такой\",\"user\":\"anna\",\"text\":\"нет\"}\n"
+                + "{\"type\":\"comment\",\"book\":\"Война и мир\",\"user\":\"anna\",\"text\":\"да\"}\n")
+                .getBytes(StandardCharsets.UTF_8));
+        files.put("line 3: user.username 'anna' already exists",
+                (user + "{\"type\":\"user\",\"username\":\"boris\"}\n" + user).getBytes(StandardCharsets.UTF_8));
+        files.put("line 2: author.name: must not be blank",
+                (user + "{\"type\":\"book\",\"title\":\"Т\",\"authors\":[\" \"]}\n").getBytes(StandardCharsets.UTF_8));
+        for (Map.Entry<String, byte[]> entry : files.entrySet()) {
+            Path file = tmp.resolve("catalog.jsonl");
+            Files.write(file, entry.getValue());
+            assertThat(fails(3, "--url", url, "import", file.toString()).err().strip())
+                    .isEqualTo("error: " + file + " " + entry.getKey());
+        }
+        Path directory = Files.createDirectory(tmp.resolve("catalog"));
+        assertThat(fails(3, "--url", url, "import", directory.toString()).err().strip())
+                .isEqualTo("error: import: " + directory + " is a directory");
+        assertThat(counts(url)).isEmpty();
+    }
+
+    @Test
+    void anUnreadableImportFileIsNamedWithTheReason() throws IOException {
+        Path file = unreadable(tmp.resolve("unread.jsonl"));
+        assertThat(fails(3, "--url", TestDatabases.newSqliteUrl(), "import", file.toString()).err().strip())
+                .isEqualTo("error: cannot read " + file + ": permission denied");
+    }
+
+    /** A file nobody may read; skips the test when permissions do not apply (as root, or on Windows). */
+    private static Path unreadable(Path file) throws IOException {
+        Files.writeString(file, "{}\n");
+        try {
+            Files.setPosixFilePermissions(file, Set.of());
+        } catch (UnsupportedOperationException notPosix) {
+            assumeTrue(false, "no POSIX permissions here");
+        }
+        assumeTrue(!Files.isReadable(file), "this user reads a file without read permission (root)");
+        return file;
+    }
+
+    private static byte[] concat(String text, byte[] bytes) {
+        byte[] head = text.getBytes(StandardCharsets.UTF_8);
+        byte[] all = Arrays.copyOf(head, head.length + bytes.length);
+        System.arraycopy(bytes, 0, all, head.length, bytes.length);
+        return all;
     }
 
     @Test
