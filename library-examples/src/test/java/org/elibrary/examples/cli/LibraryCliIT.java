@@ -506,6 +506,24 @@ class LibraryCliIT {
                 .isEqualTo("error: cannot read " + file + ": permission denied");
     }
 
+    @Test
+    void anEnvFileThatIsADirectoryIsSaidToBeOne() throws IOException {
+        Path folder = tmp.toRealPath();
+        Files.createDirectory(folder.resolve("settings"));
+        Cli.Result directory = Cli.runIn(Map.of(), folder, "--env-file", "settings", "info");
+        assertThat(directory.exitCode()).as(directory.toString()).isEqualTo(4);
+        assertThat(directory.err().strip()).isEqualTo("error: --env-file settings is a directory");
+    }
+
+    @Test
+    void anUnreadableEnvFileIsNamedWithTheReason() throws IOException {
+        Path folder = tmp.toRealPath();
+        unreadable(folder.resolve("unread.env"));
+        Cli.Result unreadable = Cli.runIn(Map.of(), folder, "--env-file", "unread.env", "info");
+        assertThat(unreadable.exitCode()).as(unreadable.toString()).isEqualTo(4);
+        assertThat(unreadable.err().strip()).isEqualTo("error: cannot read --env-file unread.env: permission denied");
+    }
+
     /** A file nobody may read; skips the test when permissions do not apply (as root, or on Windows). */
     private static Path unreadable(Path file) throws IOException {
         Files.writeString(file, "{}\n");
