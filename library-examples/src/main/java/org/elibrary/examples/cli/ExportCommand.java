@@ -2,13 +2,16 @@ package org.elibrary.examples.cli;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import org.elibrary.Library;
 import org.elibrary.domain.Author;
 import org.elibrary.domain.BookComment;
@@ -39,25 +42,82 @@ final class ExportCommand extends CatalogCommand {
     @Parameters(paramLabel = "FILE", arity = "0..1", description = "Where to write (default: stdout).")
     Path file;
 
+    /** Linux's own limit on links followed in one path lookup. */
+    private static final int MAX_LINKS = 40;
+
     @Override
     void run(Library library) {
         if (file == null) {
-            export(library, out(), progress());
+            try {
+                export(library, out(), progress());
+            } catch (UncheckedIOException e) {
+                throw new CliInputException("cannot write the export: " + FileProblems.reason(e.getCause()), e);
+            }
             return;
         }
-        // Written beside the target and moved into place at the end: a failed export leaves no half file.
-        Path target = file.toAbsolutePath();
+        Path target = writableTarget();
+        long rows;
+        try {
+            rows = Files.exists(target) && !Files.isRegularFile(target) ? writeInPlace(library, target)
+                    : replace(library, target);
+        } catch (IOException e) {
+            throw cannotWrite(e);
+        } catch (UncheckedIOException e) {
+            throw cannotWrite(e.getCause());
+        }
+        err().println("Exported " + rows + " rows to " + file);
+    }
+
+    /**
+     * FILE with its symbolic links followed, so that exporting to a link replaces what it points to and the
+     * link stays a link; checked to be something a file can be written to.
+     */
+    private Path writableTarget() {
+        Path target;
+        try {
+            target = followLinks(file.toAbsolutePath());
+        } catch (IOException e) {
+            throw cannotWrite(e);
+        }
+        if (Files.isDirectory(target)) {
+            throw new CliInputException("export: " + file + " is a directory");
+        }
+        Path folder = target.getParent();
+        if (folder != null && !Files.isDirectory(folder)) {
+            throw new CliInputException("export: " + (Files.exists(folder) ? folder + " is not a folder"
+                    : "folder " + folder + " does not exist"));
+        }
+        return target;
+    }
+
+    /** The path a chain of symbolic links ends at, which need not exist yet (a dangling link is written through). */
+    private static Path followLinks(Path path) throws IOException {
+        Path current = path;
+        for (int hops = 0; Files.isSymbolicLink(current); hops++) {
+            if (hops == MAX_LINKS) {
+                throw new FileSystemException(path.toString(), null, "too many levels of symbolic links");
+            }
+            current = current.resolveSibling(Files.readSymbolicLink(current));
+        }
+        return current;
+    }
+
+    /**
+     * A regular file, or none yet: written beside the target and moved into place at the end, so that a
+     * failed export leaves neither a half file nor a changed one.
+     */
+    private long replace(Library library, Path target) throws IOException {
         Path partial = target.resolveSibling(target.getFileName() + ".partial");
+        // CREATE_NEW does not follow a symbolic link a stale .partial might be, nor write into a pipe.
+        Files.deleteIfExists(partial);
         try {
             long rows;
-            try (Writer writer = new BufferedWriter(new OutputStreamWriter(
-                    Files.newOutputStream(partial), StandardCharsets.UTF_8))) {
+            try (Writer writer = utf8(Files.newOutputStream(partial, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE))) {
                 rows = export(library, writer, progress());
             }
             Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING);
-            err().println("Exported " + rows + " rows to " + file);
-        } catch (IOException e) {
-            throw new CliInputException("cannot write " + file + ": " + e.getMessage(), e);
+            return rows;
         } finally {
             try {
                 Files.deleteIfExists(partial);
@@ -67,11 +127,33 @@ final class ExportCommand extends CatalogCommand {
         }
     }
 
+    /**
+     * A named pipe or a device (/dev/stdout): streamed into as it is. Moving a file over it would replace the
+     * node, and whoever reads the pipe would get nothing.
+     */
+    private long writeInPlace(Library library, Path target) throws IOException {
+        try (Writer writer = utf8(Files.newOutputStream(target, StandardOpenOption.WRITE))) {
+            return export(library, writer, progress());
+        }
+    }
+
+    private static Writer utf8(OutputStream stream) {
+        return new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8));
+    }
+
+    private CliInputException cannotWrite(IOException e) {
+        return new CliInputException("cannot write " + file + ": " + FileProblems.reason(e), e);
+    }
+
     private Progress progress() {
         return new Progress(cli().interactive() ? cli().stderr() : null, "exported");
     }
 
-    /** Writes the catalog; returns the number of lines written. */
+    /**
+     * Writes the catalog; returns the number of lines written.
+     *
+     * @throws UncheckedIOException when {@code target} fails, for the caller to name it
+     */
     static long export(Library library, Writer target, Progress progress) {
         long[] rows = {0};
         try (JsonLines lines = new JsonLines(target)) {
@@ -111,8 +193,6 @@ final class ExportCommand extends CatalogCommand {
                     progress.tick();
                 }
             });
-        } catch (UncheckedIOException e) {
-            throw new CliInputException("cannot write the export: " + e.getCause().getMessage(), e);
         }
         progress.done();
         return rows[0];

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -14,6 +15,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
+import org.elibrary.DuplicateException;
+import org.elibrary.ForeignKeyViolationException;
+import org.elibrary.InvalidInputException;
 import org.elibrary.Library;
 import org.elibrary.NotFoundException;
 import org.elibrary.Transaction;
@@ -40,7 +45,10 @@ final class ImportCommand extends CatalogCommand {
 
     @Override
     void run(Library library) {
-        if (!Files.isRegularFile(file)) {
+        if (Files.isDirectory(file)) {
+            throw new CliInputException("import: " + file + " is a directory");
+        }
+        if (!Files.exists(file)) {
             throw new CliInputException("import file " + file + " not found");
         }
         Progress progress = new Progress(cli().interactive() ? cli().stderr() : null, "imported");
@@ -62,7 +70,7 @@ final class ImportCommand extends CatalogCommand {
     }
 
     private Imported replay(Transaction tx, Progress progress) {
-        Batches batches = new Batches(tx, progress);
+        Batches batches = new Batches(tx, progress, file);
         try (Reader reader = new BufferedReader(Files.newBufferedReader(file, StandardCharsets.UTF_8));
              JsonParser parser = JsonLines.FACTORY.createParser(reader)) {
             JsonToken token;
@@ -71,7 +79,7 @@ final class ImportCommand extends CatalogCommand {
                 if (token != JsonToken.START_OBJECT) {
                     throw bad(line, "expected a JSON object");
                 }
-                batches.add(Row.read(parser, line));
+                batches.add(Row.read(parser, file, line));
             }
             batches.flush();
         } catch (JsonParseException e) {
@@ -79,8 +87,10 @@ final class ImportCommand extends CatalogCommand {
                     "not JSON lines (" + e.getOriginalMessage() + ")");
         } catch (NoSuchFileException e) {
             throw new CliInputException("import file " + file + " not found");
+        } catch (CharacterCodingException e) {
+            throw bad(lineOfFirstMalformed(e), "not valid UTF-8");
         } catch (IOException e) {
-            throw new CliInputException("cannot read " + file + ": " + e.getMessage(), e);
+            throw new CliInputException("cannot read " + file + ": " + FileProblems.reason(e), e);
         }
         return batches.imported();
     }
@@ -95,6 +105,7 @@ final class ImportCommand extends CatalogCommand {
 
         private final Transaction tx;
         private final Progress progress;
+        private final Path file;
         private final Map<String, Long> users = new HashMap<>();
         private final Map<String, Long> authors = new HashMap<>();
         private final Map<String, Long> books = new HashMap<>();
@@ -102,15 +113,16 @@ final class ImportCommand extends CatalogCommand {
         private long authorsCreated;
         private long comments;
 
-        Batches(Transaction tx, Progress progress) {
+        Batches(Transaction tx, Progress progress, Path file) {
             this.tx = tx;
             this.progress = progress;
+            this.file = file;
         }
 
         void add(Row row) {
             String type = row.type();
             if (!List.of("user", "author", "book", "comment").contains(type)) {
-                throw new CliInputException("line " + row.line() + ": unknown type '" + type + "'");
+                throw row.problem("unknown type '" + type + "'", null);
             }
             if (!pending.isEmpty() && (!pending.get(0).type().equals(type) || pending.size() == BATCH)) {
                 flush();
@@ -122,6 +134,18 @@ final class ImportCommand extends CatalogCommand {
             if (pending.isEmpty()) {
                 return;
             }
+            try {
+                write();
+            } catch (InvalidInputException | DuplicateException | NotFoundException
+                     | ForeignKeyViolationException e) {
+                throw onPendingLines(e);
+            }
+            pending.forEach(row -> progress.tick());
+            pending.clear();
+        }
+
+        /** The pending rows, as one bulk insert; a row's own lookups fail with its line. */
+        private void write() {
             switch (pending.get(0).type()) {
                 case "user": {
                     List<String> names = texts("username");
@@ -139,7 +163,7 @@ final class ImportCommand extends CatalogCommand {
                     for (Row row : pending) {
                         List<Long> ids = new ArrayList<>();
                         for (String name : row.names("authors")) {
-                            ids.add(authorId(name));
+                            ids.add(onRow(row, () -> authorId(name)));
                         }
                         batch.add(new NewBook(row.text("title"), ids));
                     }
@@ -149,15 +173,35 @@ final class ImportCommand extends CatalogCommand {
                 default: {
                     List<NewComment> batch = new ArrayList<>(pending.size());
                     for (Row row : pending) {
-                        batch.add(new NewComment(userId(row.text("user")), bookId(row.text("book")),
-                                row.text("text")));
+                        batch.add(new NewComment(onRow(row, () -> userId(row.text("user"))),
+                                onRow(row, () -> bookId(row.text("book"))), row.text("text")));
                     }
                     comments += tx.comments().addAll(batch);
                     break;
                 }
             }
-            pending.forEach(row -> progress.tick());
-            pending.clear();
+        }
+
+        /**
+         * A bulk insert's failure, placed in the file: at the row holding the duplicate value when the
+         * exception names it, otherwise at the lines of the batch (the library does not say which row of
+         * a bulk call broke a rule). The transaction still rolls back as a whole.
+         */
+        private CliInputException onPendingLines(RuntimeException e) {
+            if (e instanceof DuplicateException duplicate) {
+                String field = duplicate.field().substring(duplicate.field().lastIndexOf('.') + 1);
+                for (int i = pending.size() - 1; i >= 0; i--) {
+                    Row row = pending.get(i);
+                    // the later of two equal rows is the duplicate
+                    if (duplicate.value().equals(row.texts().get(field))) {
+                        return row.problem(e.getMessage(), e);
+                    }
+                }
+            }
+            int first = pending.get(0).line();
+            int last = pending.get(pending.size() - 1).line();
+            return first == last ? onLine(file, first, e.getMessage(), e)
+                    : new CliInputException(file + " lines " + first + "-" + last + ": " + e.getMessage(), e);
         }
 
         private List<String> texts(String field) {
@@ -166,6 +210,16 @@ final class ImportCommand extends CatalogCommand {
                 values.add(row.text(field));
             }
             return values;
+        }
+
+        /** A lookup or write for one row; its failure names the row's line. */
+        private static <T> T onRow(Row row, Supplier<T> call) {
+            try {
+                return call.get();
+            } catch (InvalidInputException | DuplicateException | NotFoundException
+                     | ForeignKeyViolationException e) {
+                throw row.problem(e.getMessage(), e);
+            }
         }
 
         /** An author named by a book: imported earlier, already in the database, or created now. */
@@ -193,13 +247,26 @@ final class ImportCommand extends CatalogCommand {
         }
     }
 
+    private int lineOfFirstMalformed(CharacterCodingException malformed) {
+        try {
+            return Utf8Lines.lineOfFirstMalformed(file);
+        } catch (IOException e) {
+            throw new CliInputException("cannot read " + file + ": " + FileProblems.reason(e), malformed);
+        }
+    }
+
     private CliInputException bad(int line, String problem) {
-        return new CliInputException(file + " line " + line + ": " + problem);
+        return onLine(file, line, problem, null);
+    }
+
+    /** Every problem of the file's content names the file and the line, in one form. */
+    private static CliInputException onLine(Path file, int line, String problem, Throwable cause) {
+        return new CliInputException(file + " line " + line + ": " + problem, cause);
     }
 
     /** One line of the file: its string fields and string-array fields; anything else is skipped. */
-    private record Row(int line, Map<String, String> texts, Map<String, List<String>> lists) {
-        static Row read(JsonParser parser, int line) throws IOException {
+    private record Row(Path file, int line, Map<String, String> texts, Map<String, List<String>> lists) {
+        static Row read(JsonParser parser, Path file, int line) throws IOException {
             Map<String, String> texts = new HashMap<>();
             Map<String, List<String>> lists = new HashMap<>();
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
@@ -213,14 +280,14 @@ final class ImportCommand extends CatalogCommand {
                         items.add(parser.getText());
                     }
                     if (parser.currentToken() != JsonToken.END_ARRAY) {
-                        throw new CliInputException("line " + line + ": " + field + " must be an array of strings");
+                        throw onLine(file, line, field + " must be an array of strings", null);
                     }
                     lists.put(field, items);
                 } else {
                     parser.skipChildren();
                 }
             }
-            return new Row(line, texts, lists);
+            return new Row(file, line, texts, lists);
         }
 
         String type() {
@@ -230,13 +297,17 @@ final class ImportCommand extends CatalogCommand {
         String text(String field) {
             String value = texts.get(field);
             if (value == null) {
-                throw new CliInputException("line " + line + ": missing text field '" + field + "'");
+                throw problem("missing text field '" + field + "'", null);
             }
             return value;
         }
 
         List<String> names(String field) {
             return lists.getOrDefault(field, List.of());
+        }
+
+        CliInputException problem(String problem, Throwable cause) {
+            return onLine(file, line, problem, cause);
         }
     }
 }

@@ -4,10 +4,12 @@ import java.io.BufferedOutputStream;
 import java.io.Console;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.lang.reflect.Method;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -159,9 +161,7 @@ public final class LibraryCli implements Callable<Integer> {
         }
         if (envFile != null) {
             Path file = workingDirectory == null ? envFile : workingDirectory.resolve(envFile);
-            if (!Files.isRegularFile(file)) {
-                throw new ConfigurationException("--env-file " + envFile + ": no such file");
-            }
+            requireReadable(file);
             builder.envFile(file);
         }
         if (url != null) {
@@ -174,6 +174,24 @@ public final class LibraryCli implements Callable<Integer> {
             err.flush();
         }
         return settings;
+    }
+
+    /**
+     * The library reads a missing .env as an empty one, and its read errors do not say why; a file the user
+     * named must exist and be readable, and when it is not the one line says which and why.
+     */
+    private void requireReadable(Path file) {
+        if (Files.isDirectory(file)) {
+            throw new ConfigurationException("--env-file " + envFile + " is a directory");
+        }
+        if (!Files.exists(file)) {
+            throw new ConfigurationException("--env-file " + envFile + ": no such file");
+        }
+        try (SeekableByteChannel opened = Files.newByteChannel(file)) {
+            // opening it is the check
+        } catch (IOException e) {
+            throw new ConfigurationException("cannot read --env-file " + envFile + ": " + FileProblems.reason(e), e);
+        }
     }
 
     /** Raw stdout, for output written as bytes (the benchmark's JSON lines). */

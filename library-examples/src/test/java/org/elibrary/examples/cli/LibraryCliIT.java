@@ -1,15 +1,23 @@
 package org.elibrary.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.elibrary.Backend;
@@ -378,6 +386,68 @@ class LibraryCliIT {
         assertThat(counts(target)).isEqualTo(before);
     }
 
+    @Test
+    void exportReplacesWhatALinkPointsToAndRefusesADirectoryOrAMissingFolder() throws IOException {
+        String url = TestDatabases.newSqliteUrl();
+        ok("--url", url, "demo");
+        String catalog = ok("--url", url, "export").out();
+
+        Path real = tmp.resolve("real.jsonl");
+        Files.writeString(real, "old\n");
+        Path link = Files.createSymbolicLink(tmp.resolve("link.jsonl"), real.getFileName());
+        ok("--url", url, "export", link.toString());
+        assertThat(link).isSymbolicLink();
+        assertThat(Files.readString(real, StandardCharsets.UTF_8)).isEqualTo(catalog);
+
+        // A dangling link: the file it names is created, the link kept.
+        Path dangling = Files.createSymbolicLink(tmp.resolve("dangling.jsonl"), Path.of("created.jsonl"));
+        ok("--url", url, "export", dangling.toString());
+        assertThat(dangling).isSymbolicLink();
+        assertThat(Files.readString(tmp.resolve("created.jsonl"), StandardCharsets.UTF_8)).isEqualTo(catalog);
+
+        Path directory = Files.createDirectory(tmp.resolve("catalog"));
+        assertThat(fails(3, "--url", url, "export", directory.toString()).err().strip())
+                .isEqualTo("error: export: " + directory + " is a directory");
+        assertThat(directory).isEmptyDirectory();
+
+        Path missingFolder = tmp.resolve("nosuch");
+        assertThat(fails(3, "--url", url, "export", missingFolder.resolve("catalog.jsonl").toString()).err().strip())
+                .isEqualTo("error: export: folder " + missingFolder + " does not exist");
+        assertThat(missingFolder).doesNotExist();
+    }
+
+    @Test
+    void exportStreamsIntoANamedPipeWithoutReplacingIt() throws Exception {
+        Path pipe = tmp.resolve("catalog.pipe");
+        assumeTrue(mkfifo(pipe), "mkfifo is not available");
+        String url = TestDatabases.newSqliteUrl();
+        ok("--url", url, "demo");
+        String catalog = ok("--url", url, "export").out();
+
+        CompletableFuture<String> read = CompletableFuture.supplyAsync(() -> {
+            try {
+                return Files.readString(pipe, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        ok("--url", url, "export", pipe.toString());
+        // Had the pipe been replaced by a file, the reader would wait for a writer that never comes.
+        assertThat(read.get(30, TimeUnit.SECONDS)).isEqualTo(catalog);
+        assertThat(Files.isRegularFile(pipe, LinkOption.NOFOLLOW_LINKS)).as("still a pipe").isFalse();
+        try (Stream<Path> files = Files.list(tmp)) {
+            assertThat(files).as("no .partial left behind").containsExactly(pipe);
+        }
+    }
+
+    private static boolean mkfifo(Path path) throws InterruptedException {
+        try {
+            return new ProcessBuilder("mkfifo", path.toString()).inheritIO().start().waitFor() == 0;
+        } catch (IOException notInstalled) {
+            return false;
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Backend.class)
     void importOfABadFileChangesNothing(Backend backend) throws IOException {
@@ -393,9 +463,84 @@ class LibraryCliIT {
         assertThat(counts(url)).isEmpty();
 
         Files.writeString(file, "{\"type\":\"comment\",\"book\":\"Нет такой\",\"user\":\"anna\",\"text\":\"x\"}\n");
-        fails(3, "--url", url, "import", file.toString());
+        assertThat(fails(3, "--url", url, "import", file.toString()).err().strip())
+                .isEqualTo("error: " + file + " line 1: user username=anna not found");
         fails(3, "--url", url, "import", tmp.resolve("missing.jsonl").toString());
         assertThat(counts(url)).isEmpty();
+    }
+
+    @Test
+    void importErrorsNameTheFileTheLineAndTheReason() throws IOException {
+        String url = TestDatabases.newSqliteUrl();
+        String user = "{\"type\":\"user\",\"username\":\"anna\"}\n";
+        String book = "{\"type\":\"book\",\"title\":\"Война и мир\",\"authors\":[\"Лев Толстой\"]}\n";
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        files.put("line 3: not valid UTF-8", concat(user + book, new byte[] {'{', '"', (byte) 0xFF, '"', '}'}));
+        files.put("line 2: unknown type 'reader'", (user + "{\"type\":\"reader\"}\n").getBytes(StandardCharsets.UTF_8));
+        // Comments are looked up in bulk at the end of their batch; the failing one still has its line.
+        files.put("line 4: book title=Нет такой not found", (user + book
+                + "{\"type\":\"comment\",\"book\":\"Война и мир\",\"user\":\"anna\",\"text\":\"да\"}\n"
+                + "{\"type\":\"comment\",\"book\":\"Нет такой\",\"user\":\"anna\",\"text\":\"нет\"}\n"
+                + "{\"type\":\"comment\",\"book\":\"Война и мир\",\"user\":\"anna\",\"text\":\"да\"}\n")
+                .getBytes(StandardCharsets.UTF_8));
+        files.put("line 3: user.username 'anna' already exists",
+                (user + "{\"type\":\"user\",\"username\":\"boris\"}\n" + user).getBytes(StandardCharsets.UTF_8));
+        files.put("line 2: author.name: must not be blank",
+                (user + "{\"type\":\"book\",\"title\":\"Т\",\"authors\":[\" \"]}\n").getBytes(StandardCharsets.UTF_8));
+        for (Map.Entry<String, byte[]> entry : files.entrySet()) {
+            Path file = tmp.resolve("catalog.jsonl");
+            Files.write(file, entry.getValue());
+            assertThat(fails(3, "--url", url, "import", file.toString()).err().strip())
+                    .isEqualTo("error: " + file + " " + entry.getKey());
+        }
+        Path directory = Files.createDirectory(tmp.resolve("catalog"));
+        assertThat(fails(3, "--url", url, "import", directory.toString()).err().strip())
+                .isEqualTo("error: import: " + directory + " is a directory");
+        assertThat(counts(url)).isEmpty();
+    }
+
+    @Test
+    void anUnreadableImportFileIsNamedWithTheReason() throws IOException {
+        Path file = unreadable(tmp.resolve("unread.jsonl"));
+        assertThat(fails(3, "--url", TestDatabases.newSqliteUrl(), "import", file.toString()).err().strip())
+                .isEqualTo("error: cannot read " + file + ": permission denied");
+    }
+
+    @Test
+    void anEnvFileThatIsADirectoryIsSaidToBeOne() throws IOException {
+        Path folder = tmp.toRealPath();
+        Files.createDirectory(folder.resolve("settings"));
+        Cli.Result directory = Cli.runIn(Map.of(), folder, "--env-file", "settings", "info");
+        assertThat(directory.exitCode()).as(directory.toString()).isEqualTo(4);
+        assertThat(directory.err().strip()).isEqualTo("error: --env-file settings is a directory");
+    }
+
+    @Test
+    void anUnreadableEnvFileIsNamedWithTheReason() throws IOException {
+        Path folder = tmp.toRealPath();
+        unreadable(folder.resolve("unread.env"));
+        Cli.Result unreadable = Cli.runIn(Map.of(), folder, "--env-file", "unread.env", "info");
+        assertThat(unreadable.exitCode()).as(unreadable.toString()).isEqualTo(4);
+        assertThat(unreadable.err().strip()).isEqualTo("error: cannot read --env-file unread.env: permission denied");
+    }
+
+    /** A file nobody may read; skips the test when permissions do not apply (as root, or on Windows). */
+    private static Path unreadable(Path file) throws IOException {
+        Files.writeString(file, "{}\n");
+        try {
+            Files.setPosixFilePermissions(file, Set.of());
+        } catch (UnsupportedOperationException notPosix) {
+            assumeTrue(false, "no POSIX permissions here");
+        }
+        assumeTrue(!Files.isReadable(file), "this user reads a file without read permission (root)");
+        return file;
+    }
+
+    private static byte[] concat(String text, byte[] bytes) {
+        byte[] head = text.getBytes(StandardCharsets.UTF_8);
+        byte[] all = Arrays.copyOf(head, head.length + bytes.length);
+        System.arraycopy(bytes, 0, all, head.length, bytes.length);
+        return all;
     }
 
     @Test
