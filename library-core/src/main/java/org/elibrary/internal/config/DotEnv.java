@@ -3,6 +3,8 @@ package org.elibrary.internal.config;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -10,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -41,6 +44,16 @@ public final class DotEnv {
     private DotEnv() {
     }
 
+    /** Why a file could not be read, in words: the exception's message is often the path alone. */
+    private static String reason(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        String reason = e instanceof FileSystemException failed ? failed.getReason() : e.getMessage();
+        return reason == null || reason.isBlank() ? e.getClass().getSimpleName()
+                : reason.substring(0, 1).toLowerCase(Locale.ROOT) + reason.substring(1);
+    }
+
     /** The bindings of a text in file order, and the lines of the statements skipped as unparseable. */
     record Parsed(Map<String, String> values, List<Integer> skippedLines) {
     }
@@ -62,7 +75,7 @@ public final class DotEnv {
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
-            throw new ConfigurationException(".env file " + file + " cannot be read: " + e.getMessage(), e);
+            throw new ConfigurationException(".env file " + file + " cannot be read: " + reason(e), e);
         }
         String text;
         try {

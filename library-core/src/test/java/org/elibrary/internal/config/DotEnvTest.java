@@ -144,6 +144,13 @@ class DotEnvTest {
     }
 
     @Test
+    void aFileThatCannotBeReadIsNamedWithTheReason(@TempDir Path dir) throws Exception {
+        Path folder = Files.createDirectory(dir.resolve(".env"));
+        assertThatThrownBy(() -> DotEnv.read(folder)).isInstanceOf(ConfigurationException.class)
+                .hasMessage(".env file " + folder + " cannot be read: is a directory");
+    }
+
+    @Test
     void invalidUtf8IsAConfigurationError(@TempDir Path dir) throws Exception {
         Path file = dir.resolve(".env");
         Files.write(file, new byte[] {'A', '=', (byte) 0xC3, (byte) 0x28});
