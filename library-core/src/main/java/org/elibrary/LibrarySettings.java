@@ -373,7 +373,8 @@ public final class LibrarySettings {
     }
 
     private ConfigurationException invalid(String key, String problem) {
-        return new ConfigurationException(key + " (" + sourceText(key) + ") " + problem);
+        return new ConfigurationException(key + " (" + sourceText(key) + ") " + problem
+                + "; settings were looked for in " + lookedIn);
     }
 
     private int integer(String key, int defaultValue, int min, int max) {

@@ -219,6 +219,7 @@ class LibrarySettingsTest {
                 .hasMessageStartingWith(key)
                 .hasMessageContaining("environment variable")
                 .hasMessageContaining(fragment)
+                .hasMessageContaining("settings were looked for in")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hunter2"));
     }
 
