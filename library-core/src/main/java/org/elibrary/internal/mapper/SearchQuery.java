@@ -32,7 +32,12 @@ public record SearchQuery(String phrase, String folded, String pattern, boolean 
      * {@code ΟΔΟΣ} in short queries that longer ones found.
      */
     public static String fold(String text) {
-        int[] folded = text.codePoints().map(c -> Character.toLowerCase(Character.toUpperCase(c))).toArray();
-        return new String(folded, 0, folded.length);
+        StringBuilder folded = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); ) {
+            int letter = text.codePointAt(i);
+            folded.appendCodePoint(Character.toLowerCase(Character.toUpperCase(letter)));
+            i += Character.charCount(letter);
+        }
+        return folded.toString();
     }
 }
