@@ -48,8 +48,11 @@ import org.sqlite.SQLiteException;
  * <p>Before anything is changed the database is classified ({@link SchemaState}): an empty database is
  * migrated from V1; the Python app's five tables without a migration history are adopted (checked for rows
  * that break a foreign key, baselined at V1, then migrated; their data untouched; other tables beside the five
- * are left alone, unless they carry a name a later migration creates); a database with a history
- * is migrated as Flyway does (validating what was applied); anything else is refused, never altered.
+ * are left alone); a database with a history is migrated as Flyway does (validating what was applied);
+ * anything else is refused, never altered. To be adopted, the five tables must have the seed's columns, its
+ * primary keys, UNIQUE constraints, NOT NULL columns and foreign keys ({@link SeedConstraints}), and the
+ * database must hold no object with a name a later migration creates (V2's indexes, V3's search tables,
+ * triggers and indexes): either would otherwise surface half-way through the adoption.
  *
  * <p>Everything runs on one connection under a lock, so concurrent migrators see each other's result
  * rather than a half-made schema: on PostgreSQL a session advisory lock, on SQLite (where Flyway takes no
@@ -66,10 +69,28 @@ public final class SchemaMigrator {
 
     /** The seed's tables and their columns, as the Python app's models create them. */
     static final Map<String, Set<String>> SEED_TABLES = seedTables();
-    /** Name prefixes of tables our later migrations create; an adopted database must not have them already. */
-    private static final List<String> RESERVED_PREFIXES = List.of("book_title_search", "author_name_search");
+    /**
+     * Names of the objects the migrations after V1 create (V2's indexes, V3's search tables, their FTS5
+     * shadow tables and triggers, or V3's trigram indexes), with the version that creates them. A database
+     * to adopt must not have them already: V2 or V3 would fail after the baseline was recorded. Kept in step
+     * with the scripts by SchemaMigratorIT, which reads every name they create.
+     */
+    private static final Map<Backend, List<ReservedName>> RESERVED_NAMES = Map.of(
+            Backend.SQLITE, List.of(
+                    ReservedName.exact("ix_comment_book_id", "2"),
+                    ReservedName.exact("ix_comment_user_id", "2"),
+                    ReservedName.exact("ix_author_book_book_id", "2"),
+                    // the FTS5 table, its shadow tables (_data, _idx, _docsize, _config) and its triggers
+                    ReservedName.prefix("book_title_search", "3"),
+                    ReservedName.prefix("author_name_search", "3")),
+            Backend.POSTGRESQL, List.of(
+                    ReservedName.exact("ix_comment_book_id", "2"),
+                    ReservedName.exact("ix_comment_user_id", "2"),
+                    ReservedName.exact("ix_author_book_book_id", "2"),
+                    ReservedName.exact("ix_book_title_lower_trgm", "3"),
+                    ReservedName.exact("ix_author_name_lower_trgm", "3")));
     /** The seed's foreign keys: child table, column, parent table. */
-    private static final List<String[]> SEED_FOREIGN_KEYS = List.of(
+    static final List<String[]> SEED_FOREIGN_KEYS = List.of(
             new String[] {"author_book", "author_id", "author"},
             new String[] {"author_book", "book_id", "book"},
             new String[] {"comment", "user_id", "user"},
@@ -97,16 +118,13 @@ public final class SchemaMigrator {
             Classification found = classify(connection, backend);
             Flyway flyway = flyway(connection, backend);
             boolean adopted = false;
-            switch (found.state) {
-                case FOREIGN:
-                    throw refuse(display, found);
-                case UNMANAGED_SEED:
-                    checkForeignKeys(connection, backend, display);
-                    flyway.baseline();
-                    adopted = true;
-                    break;
-                default:
-                    break;
+            if (found.state == SchemaState.FOREIGN) {
+                throw refuse(display, found);
+            }
+            if (found.state == SchemaState.UNMANAGED_SEED) {
+                checkForeignKeys(connection, backend, display);
+                flyway.baseline();
+                adopted = true;
             }
             MigrateResult result = flyway.migrate();
             List<MigrationStep> applied = new ArrayList<>();
@@ -261,14 +279,69 @@ public final class SchemaMigrator {
                         + columns + " where the library expects " + table.getValue());
             }
         }
-        List<String> clashing = tables.stream()
-                .filter(name -> RESERVED_PREFIXES.stream().anyMatch(name::startsWith))
-                .sorted().collect(Collectors.toList());
+        List<String> lacking = SeedConstraints.missing(connection, backend);
+        if (!lacking.isEmpty()) {
+            return new Classification(SchemaState.FOREIGN, "its tables have the library's names but lack "
+                    + String.join(", ", lacking) + ", which the Python app's schema has and the library relies on");
+        }
+        List<String> clashing = clashingObjects(connection, backend);
         if (!clashing.isEmpty()) {
-            return new Classification(SchemaState.FOREIGN, "it has tables " + clashing
-                    + " that the library's migrations would create, but no migration history");
+            return new Classification(SchemaState.FOREIGN, "it already has " + String.join(", ", clashing)
+                    + " but no migration history; rename or drop "
+                    + (clashing.size() == 1 ? "it" : "them") + " before adopting the database");
         }
         return new Classification(SchemaState.UNMANAGED_SEED, "the Python app's schema");
+    }
+
+    /** A name a later migration creates: exactly, or (for SQLite's FTS5 objects) as a prefix. */
+    record ReservedName(String name, boolean isPrefix, String version) {
+        static ReservedName exact(String name, String version) {
+            return new ReservedName(name, false, version);
+        }
+
+        static ReservedName prefix(String name, String version) {
+            return new ReservedName(name, true, version);
+        }
+
+        boolean matches(String candidate) {
+            return isPrefix ? candidate.startsWith(name) : candidate.equals(name);
+        }
+    }
+
+    /** The version of the migration that creates an object of this name, if a migration after V1 does. */
+    static Optional<String> reservedBy(Backend backend, String objectName) {
+        String name = objectName.toLowerCase(Locale.ROOT);
+        return RESERVED_NAMES.get(backend).stream().filter(reserved -> reserved.matches(name))
+                .map(ReservedName::version).findFirst();
+    }
+
+    /**
+     * Objects of the database whose names a migration after V1 would create, as "index ix_… (created by
+     * V2)". SQLite's names are case-insensitive; on PostgreSQL an index shares its name space with tables,
+     * sequences and views, so every relation of the schema counts.
+     */
+    private static List<String> clashingObjects(Connection connection, Backend backend) throws SQLException {
+        String sql = backend == Backend.SQLITE
+                ? "SELECT type, name FROM sqlite_master"
+                : "SELECT CASE c.relkind WHEN 'r' THEN 'table' WHEN 'p' THEN 'table' WHEN 'i' THEN 'index' "
+                        + "WHEN 'I' THEN 'index' WHEN 'S' THEN 'sequence' WHEN 'v' THEN 'view' "
+                        + "WHEN 'm' THEN 'materialized view' ELSE 'relation' END, c.relname "
+                        + "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                        + "WHERE n.nspname = current_schema()";
+        List<String> clashing = new ArrayList<>();
+        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+            while (rs.next()) {
+                String type = rs.getString(1);
+                String name = rs.getString(2);
+                // PostgreSQL folds the migrations' unquoted names to lower case; a quoted "IX_…" does not clash.
+                Optional<String> version = backend == Backend.SQLITE ? reservedBy(backend, name)
+                        : name.equals(name.toLowerCase(Locale.ROOT)) ? reservedBy(backend, name) : Optional.empty();
+                version.ifPresent(v -> clashing.add(type + " " + name + " (which the library's migration V" + v
+                        + " creates)"));
+            }
+        }
+        clashing.sort(Comparator.naturalOrder());
+        return clashing;
     }
 
     private static ConfigurationException refuse(String display, Classification found) {
