@@ -54,6 +54,11 @@ import org.sqlite.SQLiteException;
  * database must hold no object with a name a later migration creates (V2's indexes, V3's search tables,
  * triggers and indexes): either would otherwise surface half-way through the adoption.
  *
+ * <p>A migrate is all or nothing: the pending versions run in one transaction (both databases have
+ * transactional DDL), and when they fail, the history table that a first migrate or an adoption created
+ * before them is dropped again. The one gap is a process killed between the two: the database is then
+ * adopted at V1 (or has an empty history), which the next migrate completes.
+ *
  * <p>Everything runs on one connection under a lock, so concurrent migrators see each other's result
  * rather than a half-made schema: on PostgreSQL a session advisory lock, on SQLite (where Flyway takes no
  * lock) an exclusive lock on {@code <file>.migrate-lock} beside the database file. Flyway's own exceptions
@@ -121,12 +126,21 @@ public final class SchemaMigrator {
             if (found.state == SchemaState.FOREIGN) {
                 throw refuse(display, found);
             }
-            if (found.state == SchemaState.UNMANAGED_SEED) {
-                checkForeignKeys(connection, backend, display);
-                flyway.baseline();
-                adopted = true;
+            MigrateResult result;
+            try {
+                if (found.state == SchemaState.UNMANAGED_SEED) {
+                    checkForeignKeys(connection, backend, display);
+                    flyway.baseline();
+                    adopted = true;
+                }
+                // All pending versions run in one transaction (group): a failure rolls them all back.
+                result = flyway.migrate();
+            } catch (RuntimeException | SQLException e) {
+                if (found.state != SchemaState.MANAGED) {
+                    undoHistory(connection, backend, e);
+                }
+                throw e;
             }
-            MigrateResult result = flyway.migrate();
             List<MigrationStep> applied = new ArrayList<>();
             Instant now = Instant.now();
             for (MigrateOutput output : result.migrations) {
@@ -342,6 +356,40 @@ public final class SchemaMigrator {
         }
         clashing.sort(Comparator.naturalOrder());
         return clashing;
+    }
+
+    /**
+     * After a failed migrate of a database that had no history: the pending versions were rolled back
+     * together, but the history table (with the baseline row of an adoption) was committed before them, in a
+     * transaction of its own. Dropping it returns the database to what it was; so does dropping the
+     * PostgreSQL schema Flyway created for it, which RESTRICT keeps from taking anything else along.
+     */
+    private static void undoHistory(Connection connection, Backend backend, Exception failure) {
+        try {
+            if (!connection.getAutoCommit()) {
+                connection.rollback();
+                connection.setAutoCommit(true);
+            }
+            if (!listTables(connection, backend).contains(HISTORY_TABLE)) {
+                return;
+            }
+            String createdSchema = null;
+            try (Statement statement = connection.createStatement()) {
+                if (backend == Backend.POSTGRESQL) {
+                    try (ResultSet rs = statement.executeQuery("SELECT current_schema(), EXISTS (SELECT 1 FROM "
+                            + HISTORY_TABLE + " WHERE type = 'SCHEMA')")) {
+                        rs.next();
+                        createdSchema = rs.getBoolean(2) ? rs.getString(1) : null;
+                    }
+                }
+                statement.execute("DROP TABLE " + HISTORY_TABLE);
+                if (createdSchema != null) {
+                    statement.execute("DROP SCHEMA \"" + createdSchema.replace("\"", "\"\"") + "\" RESTRICT");
+                }
+            }
+        } catch (SQLException | RuntimeException undo) {
+            failure.addSuppressed(undo);
+        }
     }
 
     private static ConfigurationException refuse(String display, Classification found) {
@@ -592,6 +640,7 @@ public final class SchemaMigrator {
                 .baselineVersion(SEED_VERSION)
                 .baselineDescription("seed schema of the Python app")
                 .validateMigrationNaming(true)
+                .group(true)
                 .cleanDisabled(true)
                 .load();
     }

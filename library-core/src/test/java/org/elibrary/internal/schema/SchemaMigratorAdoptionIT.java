@@ -10,13 +10,19 @@ import static org.elibrary.internal.schema.SchemaMigratorIT.strings;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintWriter;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.elibrary.Backend;
 import org.elibrary.ConfigurationException;
@@ -26,7 +32,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * What adoption refuses: the database is left as it was, schema and migration history alike. Every scenario runs on a SQLite file and on PostgreSQL.
+ * What adoption refuses, and what a failed migrate leaves behind: in both cases the database as it was,
+ * schema and migration history alike. Every scenario runs on a SQLite file and on PostgreSQL.
  */
 class SchemaMigratorAdoptionIT {
 
@@ -159,5 +166,124 @@ class SchemaMigratorAdoptionIT {
         execute(dataSource, seedDdl(backend).replace("\tUNIQUE (title)\n", "\tCHECK (title <> '')\n"),
                 "CREATE UNIQUE INDEX book_title_unique ON book (title);\n");
         assertThat(SchemaMigrator.status(dataSource, backend).state()).isEqualTo(SchemaState.UNMANAGED_SEED);
+    }
+
+    // ---------------------------------------------------------------------------------- a failed migrate
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aMigrateThatFailsInV3LeavesTheDatabaseAsItWas(Backend backend) throws Exception {
+        // the first statement of V3 on each backend
+        String v3 = backend == Backend.SQLITE ? "CREATE VIRTUAL TABLE book_title_search" : "CREATE EXTENSION";
+
+        DataSource empty = dataSource(backend);
+        String emptyBefore = snapshot(empty, backend);
+        assertThatThrownBy(() -> SchemaMigrator.migrate(failingAt(empty, v3), backend))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("injected failure");
+        assertThat(snapshot(empty, backend)).isEqualTo(emptyBefore);
+        assertThat(SchemaMigrator.status(empty, backend).state()).isEqualTo(SchemaState.EMPTY);
+
+        DataSource python = dataSource(backend);
+        execute(python, seedDdl(backend));
+        insertPythonAppData(python);
+        String pythonBefore = snapshot(python, backend);
+        assertThatThrownBy(() -> SchemaMigrator.migrate(failingAt(python, v3), backend))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("injected failure");
+        assertThat(snapshot(python, backend)).isEqualTo(pythonBefore);
+        assertThat(SchemaMigrator.status(python, backend).state()).isEqualTo(SchemaState.UNMANAGED_SEED);
+
+        DataSource managed = dataSource(backend);
+        execute(managed, seedDdl(backend));
+        SchemaMigrator.baseline(managed, backend);
+        String managedBefore = snapshot(managed, backend);
+        assertThatThrownBy(() -> SchemaMigrator.migrate(failingAt(managed, v3), backend))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("injected failure");
+        assertThat(snapshot(managed, backend)).isEqualTo(managedBefore);
+
+        for (DataSource dataSource : List.of(empty, python, managed)) {
+            assertThat(SchemaMigrator.migrate(dataSource, backend).versionAfter()).isEqualTo("3");
+            assertThat(SchemaMigrator.validate(dataSource, backend).valid()).isTrue();
+        }
+    }
+
+    /** The database behind {@code dataSource}, whose connections fail every statement containing that text. */
+    static DataSource failingAt(DataSource dataSource, String statementStart) {
+        return new DataSource() {
+            @Override
+            public Connection getConnection() throws SQLException {
+                return failing(dataSource.getConnection(), statementStart);
+            }
+
+            @Override
+            public Connection getConnection(String username, String password) throws SQLException {
+                return failing(dataSource.getConnection(username, password), statementStart);
+            }
+
+            @Override
+            public PrintWriter getLogWriter() {
+                return null;
+            }
+
+            @Override
+            public void setLogWriter(PrintWriter out) {
+            }
+
+            @Override
+            public void setLoginTimeout(int seconds) {
+            }
+
+            @Override
+            public int getLoginTimeout() {
+                return 0;
+            }
+
+            @Override
+            public Logger getParentLogger() {
+                return Logger.getGlobal();
+            }
+
+            @Override
+            public <T> T unwrap(Class<T> type) throws SQLException {
+                return dataSource.unwrap(type);
+            }
+
+            @Override
+            public boolean isWrapperFor(Class<?> type) throws SQLException {
+                return dataSource.isWrapperFor(type);
+            }
+        };
+    }
+
+    private static Connection failing(Connection connection, String statementStart) {
+        return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("prepareStatement") && injected(args, statementStart)) {
+                        throw new SQLException("injected failure at " + statementStart);
+                    }
+                    Object result = invoke(method, connection, args);
+                    if (method.getName().equals("createStatement")) {
+                        Statement statement = (Statement) result;
+                        return Proxy.newProxyInstance(Statement.class.getClassLoader(), new Class<?>[] {Statement.class},
+                                (p, m, a) -> {
+                                    if (m.getName().startsWith("execute") && injected(a, statementStart)) {
+                                        throw new SQLException("injected failure at " + statementStart);
+                                    }
+                                    return invoke(m, statement, a);
+                                });
+                    }
+                    return result;
+                });
+    }
+
+    private static boolean injected(Object[] args, String statementText) {
+        return args != null && args.length > 0 && args[0] instanceof String sql && sql.contains(statementText);
+    }
+
+    private static Object invoke(java.lang.reflect.Method method, Object target, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
     }
 }
