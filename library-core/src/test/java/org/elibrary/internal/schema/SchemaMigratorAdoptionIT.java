@@ -10,7 +10,6 @@ import static org.elibrary.internal.schema.SchemaMigratorIT.strings;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +21,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.elibrary.Backend;
 import org.elibrary.ConfigurationException;
@@ -208,50 +206,11 @@ class SchemaMigratorAdoptionIT {
 
     /** The database behind {@code dataSource}, whose connections fail every statement containing that text. */
     static DataSource failingAt(DataSource dataSource, String statementStart) {
-        return new DataSource() {
-            @Override
-            public Connection getConnection() throws SQLException {
-                return failing(dataSource.getConnection(), statementStart);
-            }
-
-            @Override
-            public Connection getConnection(String username, String password) throws SQLException {
-                return failing(dataSource.getConnection(username, password), statementStart);
-            }
-
-            @Override
-            public PrintWriter getLogWriter() {
-                return null;
-            }
-
-            @Override
-            public void setLogWriter(PrintWriter out) {
-            }
-
-            @Override
-            public void setLoginTimeout(int seconds) {
-            }
-
-            @Override
-            public int getLoginTimeout() {
-                return 0;
-            }
-
-            @Override
-            public Logger getParentLogger() {
-                return Logger.getGlobal();
-            }
-
-            @Override
-            public <T> T unwrap(Class<T> type) throws SQLException {
-                return dataSource.unwrap(type);
-            }
-
-            @Override
-            public boolean isWrapperFor(Class<?> type) throws SQLException {
-                return dataSource.isWrapperFor(type);
-            }
-        };
+        return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class},
+                (proxy, method, args) -> {
+                    Object result = invoke(method, dataSource, args);
+                    return result instanceof Connection connection ? failing(connection, statementStart) : result;
+                });
     }
 
     private static Connection failing(Connection connection, String statementStart) {
