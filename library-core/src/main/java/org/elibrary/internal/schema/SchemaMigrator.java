@@ -119,7 +119,7 @@ public final class SchemaMigrator {
 
     /** As {@link #migrate(DataSource, Backend)}, naming the database in messages as {@code displayName} (a masked URL). */
     public static MigrationOutcome migrate(DataSource dataSource, Backend backend, String displayName) {
-        return locked(dataSource, backend, displayName, (connection, display) -> {
+        return locked(dataSource, backend, displayName, refusals(backend, false), (connection, display) -> {
             Classification found = classify(connection, backend);
             Flyway flyway = flyway(connection, backend);
             boolean adopted = false;
@@ -162,7 +162,7 @@ public final class SchemaMigrator {
      * whose transactions are DEFERRED, and skips migrating.
      */
     public static boolean isUpToDate(DataSource dataSource, Backend backend) {
-        return locked(dataSource, backend, null, (connection, display) -> {
+        return locked(dataSource, backend, null, null, (connection, display) -> {
             if (classify(connection, backend).state != SchemaState.MANAGED) {
                 return false;
             }
@@ -178,7 +178,7 @@ public final class SchemaMigrator {
 
     /** As {@link #status(DataSource, Backend)}, naming the database in messages as {@code displayName} (a masked URL). */
     public static SchemaStatus status(DataSource dataSource, Backend backend, String displayName) {
-        return locked(dataSource, backend, displayName, (connection, display) ->
+        return locked(dataSource, backend, displayName, null, (connection, display) ->
                 status(connection, backend, classify(connection, backend), flyway(connection, backend)));
     }
 
@@ -192,7 +192,7 @@ public final class SchemaMigrator {
 
     /** As {@link #validate(DataSource, Backend)}, naming the database in messages as {@code displayName} (a masked URL). */
     public static ValidationOutcome validate(DataSource dataSource, Backend backend, String displayName) {
-        return locked(dataSource, backend, displayName, (connection, display) -> {
+        return locked(dataSource, backend, displayName, null, (connection, display) -> {
             Classification found = classify(connection, backend);
             Flyway flyway = flyway(connection, backend);
             SchemaStatus status = status(connection, backend, found, flyway);
@@ -240,13 +240,12 @@ public final class SchemaMigrator {
 
     /** As {@link #baseline(DataSource, Backend)}, naming the database in messages as {@code displayName} (a masked URL). */
     public static MigrationOutcome baseline(DataSource dataSource, Backend backend, String displayName) {
-        return locked(dataSource, backend, displayName, (connection, display) -> {
+        return locked(dataSource, backend, displayName, refusals(backend, true), (connection, display) -> {
             Classification found = classify(connection, backend);
             Flyway flyway = flyway(connection, backend);
             switch (found.state) {
                 case EMPTY:
-                    throw new ConfigurationException("database " + display + " is empty: there is nothing to "
-                            + "baseline; run migrate to create the schema");
+                    throw emptyBaseline(display);
                 case FOREIGN:
                     throw refuse(display, found);
                 case MANAGED:
@@ -390,6 +389,11 @@ public final class SchemaMigrator {
         } catch (SQLException | RuntimeException undo) {
             failure.addSuppressed(undo);
         }
+    }
+
+    private static ConfigurationException emptyBaseline(String display) {
+        return new ConfigurationException("database " + display + " is empty: there is nothing to baseline; run "
+                + "migrate to create the schema");
     }
 
     private static ConfigurationException refuse(String display, Classification found) {
@@ -568,7 +572,34 @@ public final class SchemaMigrator {
         T run(Connection connection, String display) throws SQLException;
     }
 
-    private static <T> T locked(DataSource dataSource, Backend backend, String displayName, Work<T> work) {
+    /**
+     * The refusals of migrate (and of baseline, which refuses an empty database too), checked on SQLite
+     * before the lock is taken: a refused file is not touched, not even by creating its lock file. A
+     * FOREIGN verdict stands only if there is still no history table: another process adopting the database
+     * at the same moment could have shown this one its V2 indexes but not yet its history in one listing.
+     */
+    private static Work<Void> refusals(Backend backend, boolean refuseEmpty) {
+        return (connection, display) -> {
+            Classification found = classify(connection, backend);
+            if (found.state == SchemaState.FOREIGN && !listTables(connection, backend).contains(HISTORY_TABLE)) {
+                throw refuse(display, found);
+            }
+            if (found.state == SchemaState.EMPTY && refuseEmpty) {
+                throw emptyBaseline(display);
+            }
+            if (found.state == SchemaState.UNMANAGED_SEED) {
+                checkForeignKeys(connection, backend, display);
+            }
+            return null;
+        };
+    }
+
+    /**
+     * Runs the work on one connection under the migration lock. {@code refusals} null means the work only
+     * reads: on SQLite it then takes the lock only if the lock file exists, and never creates it.
+     */
+    private static <T> T locked(DataSource dataSource, Backend backend, String displayName, Work<Void> refusals,
+                                Work<T> work) {
         requireMigrationsOnClasspath(backend);
         String display = displayName != null ? displayName
                 : "(" + backend.name().toLowerCase(Locale.ROOT) + " database)";
@@ -584,6 +615,12 @@ public final class SchemaMigrator {
                 if (file.isEmpty()) {
                     return work.run(connection, display);
                 }
+                if (refusals == null) {
+                    try (MigrationLock lock = MigrationLock.acquireIfPresent(file.get())) {
+                        return work.run(connection, display);
+                    }
+                }
+                refusals.run(connection, display);
                 try (MigrationLock lock = MigrationLock.acquire(file.get())) {
                     return work.run(connection, display);
                 }
