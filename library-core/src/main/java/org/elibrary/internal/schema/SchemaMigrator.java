@@ -34,6 +34,7 @@ import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationInfoService;
 import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.exception.FlywayValidateException;
+import org.flywaydb.core.internal.exception.FlywayMigrateException;
 import org.flywaydb.core.api.output.MigrateOutput;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.flywaydb.core.api.output.ValidateOutput;
@@ -139,6 +140,11 @@ public final class SchemaMigrator {
                 if (found.state != SchemaState.MANAGED) {
                     undoHistory(connection, backend, e);
                 }
+                if (e instanceof FlywayValidateException) {
+                    // Flyway's message carries Flyway-CLI advice (repair, -ignoreMigrationPatterns); say it our way.
+                    throw new ConfigurationException("the migration history of " + display + " does not match "
+                            + "this library's migrations: " + String.join("; ", validationProblems(flyway)), e);
+                }
                 throw e;
             }
             List<MigrationStep> applied = new ArrayList<>();
@@ -209,18 +215,7 @@ public final class SchemaMigrator {
                     problems.add(found.description);
                     break;
                 default:
-                    ValidateResult result = flyway.validateWithResult();
-                    if (!result.validationSuccessful) {
-                        for (ValidateOutput invalid : result.invalidMigrations) {
-                            problems.add((invalid.version == null || invalid.version.isEmpty() ? ""
-                                    : "V" + invalid.version + " " + invalid.description + ": ")
-                                    + (invalid.errorDetails == null ? "invalid" : invalid.errorDetails.errorMessage));
-                        }
-                        if (problems.isEmpty()) {
-                            problems.add(result.errorDetails == null ? "validation failed"
-                                    : result.errorDetails.errorMessage);
-                        }
-                    }
+                    problems.addAll(validationProblems(flyway));
                     break;
             }
             return new ValidationOutcome(problems.isEmpty(), problems, status);
@@ -257,6 +252,32 @@ public final class SchemaMigrator {
                     return new MigrationOutcome(backend, found.state, Optional.empty(), SEED_VERSION, List.of(), true);
             }
         });
+    }
+
+    /** What Flyway's validation finds wrong, one phrase per migration; empty when valid. */
+    private static List<String> validationProblems(Flyway flyway) {
+        ValidateResult result = flyway.validateWithResult();
+        List<String> problems = new ArrayList<>();
+        if (!result.validationSuccessful) {
+            for (ValidateOutput invalid : result.invalidMigrations) {
+                problems.add((invalid.version == null || invalid.version.isEmpty() ? ""
+                        : "V" + invalid.version + " " + invalid.description + ": ")
+                        + (invalid.errorDetails == null ? "invalid" : oneLine(invalid.errorDetails.errorMessage)));
+            }
+            if (problems.isEmpty()) {
+                problems.add(result.errorDetails == null ? "validation failed"
+                        : oneLine(result.errorDetails.errorMessage));
+            }
+        }
+        return problems;
+    }
+
+    /** A Flyway message on one line, without its advice for the Flyway command line (repair, -X, patterns). */
+    private static String oneLine(String message) {
+        return message == null ? "" : message.lines().map(String::strip).map(line -> line.replaceFirst("^-> ", ""))
+                .filter(line -> !line.isEmpty() && !line.contains("repair") && !line.contains("-X")
+                        && !line.contains("ignoreMigrationPatterns"))
+                .collect(Collectors.joining(", "));
     }
 
     // --------------------------------------------------------------------------------------- classification
@@ -678,6 +699,7 @@ public final class SchemaMigrator {
                 .baselineDescription("seed schema of the Python app")
                 .validateMigrationNaming(true)
                 .group(true)
+                .loggers(FlywayLogs.class.getName())
                 .cleanDisabled(true)
                 .load();
     }
@@ -705,11 +727,33 @@ public final class SchemaMigrator {
         }
         if (failure instanceof FlywayValidateException) {
             return new ConfigurationException("the migration history of " + display + " does not match this "
-                    + "library's migrations: " + failure.getMessage(), failure);
+                    + "library's migrations: " + firstLine(failure.getMessage()), failure);
+        }
+        if (failure instanceof FlywayMigrateException migrate) {
+            // Flyway's own message adds Flyway-CLI advice (-X, repair) and the script's jar location.
+            MigrationInfo migration = migrate.getMigration();
+            String which = migration == null || migration.getVersion() == null ? "a migration"
+                    : "migration V" + migration.getVersion().getVersion() + " (" + migration.getDescription() + ")";
+            String cause = sql != null ? sql.getMessage().strip() : firstLine(rootCause(failure).getMessage());
+            return new ConfigurationException(which + " of " + display + " failed: " + cause
+                    + (failure.getSuppressed().length == 0 ? "; the database was left as it was"
+                    : "; undoing the attempt failed too, see the suppressed exception"), failure);
         }
         String detail = failure instanceof FlywayException || sql == null ? failure.getMessage() : sql.getMessage();
         return new ConfigurationException("the schema of " + display + " could not be migrated or read: " + detail,
                 failure);
+    }
+
+    private static String firstLine(String message) {
+        return message == null ? "" : message.strip().lines().findFirst().orElse("");
+    }
+
+    private static Throwable rootCause(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root;
     }
 
     private static SQLException findSqlException(Throwable failure) {

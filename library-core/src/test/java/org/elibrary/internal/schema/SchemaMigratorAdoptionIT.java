@@ -181,6 +181,15 @@ class SchemaMigratorAdoptionIT {
         assertThat(snapshot(empty, backend)).isEqualTo(emptyBefore);
         assertThat(SchemaMigrator.status(empty, backend).state()).isEqualTo(SchemaState.EMPTY);
 
+        assertThatThrownBy(() -> SchemaMigrator.migrate(failingAt(empty, v3), backend))
+                .isInstanceOfSatisfying(ConfigurationException.class, e -> {
+                    // One message in the library's words: which version, the database's error, no Flyway CLI advice.
+                    assertThat(e.getMessage()).startsWith("migration V3 (unicode search) of ")
+                            .contains("failed: injected failure at " + v3)
+                            .endsWith("; the database was left as it was")
+                            .doesNotContain("-X", "repair", "Flyway", "flyway", "\n");
+                    assertThat(e).hasRootCauseInstanceOf(SQLException.class);
+                });
         DataSource python = dataSource(backend);
         execute(python, seedDdl(backend));
         insertPythonAppData(python);
