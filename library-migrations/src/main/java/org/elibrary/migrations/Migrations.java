@@ -35,6 +35,10 @@ import org.sqlite.SQLiteDataSource;
  *
  * <p>Each verb opens one connection, works under a lock (a PostgreSQL advisory lock; on SQLite an exclusive
  * lock on {@code <file>.migrate-lock}) so that concurrent migrators wait for each other, and closes it.
+ * On SQLite, {@link #info()} and {@link #validate()} read through a read-only connection and never create
+ * the lock file, and migrate and baseline check for their refusals before they lock: a database they only
+ * look at, or refuse, is left byte for byte as it was (journal mode included). A migrate leaves the journal
+ * mode as it found it; a {@code Library} opening the file switches it to WAL.
  * Verbs return immutable values and print nothing. Errors are the library's exceptions, never Flyway's:
  * {@link ConfigurationException} (foreign schema, a history that does not match, a wrong password, an
  * unknown database), {@link ForeignKeyViolationException}, {@link DatabaseUnavailableException}.
@@ -42,12 +46,15 @@ import org.sqlite.SQLiteDataSource;
  */
 public final class Migrations {
     private final DataSource dataSource;
+    private final DataSource inspectionSource;
     private final Backend backend;
     private final String displayName;
     private final Path sqliteFile;
 
-    private Migrations(DataSource dataSource, Backend backend, String displayName, Path sqliteFile) {
+    private Migrations(DataSource dataSource, DataSource inspectionSource, Backend backend, String displayName,
+                       Path sqliteFile) {
         this.dataSource = dataSource;
+        this.inspectionSource = inspectionSource;
         this.backend = backend;
         this.displayName = displayName;
         this.sqliteFile = sqliteFile;
@@ -62,8 +69,8 @@ public final class Migrations {
      */
     public static Migrations from(LibrarySettings settings) {
         Objects.requireNonNull(settings, "settings");
-        return new Migrations(Databases.migrationDataSource(settings), settings.backend(), settings.displayUrl(),
-                settings.sqliteFile().orElse(null));
+        return new Migrations(Databases.migrationDataSource(settings), Databases.inspectionDataSource(settings),
+                settings.backend(), settings.displayUrl(), settings.sqliteFile().orElse(null));
     }
 
     /**
@@ -71,8 +78,8 @@ public final class Migrations {
      * verb and never closed. For SQLite the connections it hands out should enforce foreign keys.
      */
     public static Migrations from(DataSource dataSource, Backend backend) {
-        return new Migrations(Objects.requireNonNull(dataSource, "dataSource"),
-                Objects.requireNonNull(backend, "backend"), null, null);
+        Objects.requireNonNull(dataSource, "dataSource");
+        return new Migrations(dataSource, dataSource, Objects.requireNonNull(backend, "backend"), null, null);
     }
 
     public Backend backend() {
@@ -97,12 +104,14 @@ public final class Migrations {
     }
 
     /**
-     * Where read-only verbs look. Opening a SQLite file that does not exist would create it: an empty
-     * in-memory database answers the same (empty, everything pending) and leaves the disk untouched.
+     * Where read-only verbs look: for a SQLite file of the settings, read-only connections that leave its
+     * journal mode alone, so that not a byte of it changes. Opening a SQLite file that does not exist would
+     * create it: an empty in-memory database answers the same (empty, everything pending) and leaves the
+     * disk untouched.
      */
     private DataSource readingSource() {
         if (sqliteFile == null || Files.exists(sqliteFile)) {
-            return dataSource;
+            return inspectionSource;
         }
         SQLiteDataSource empty = new SQLiteDataSource();
         empty.setUrl("jdbc:sqlite::memory:");

@@ -47,7 +47,10 @@ import org.sqlite.SQLiteDataSource;
  *
  * <p>When {@link LibrarySettings#migrateOnOpen()} is set, the schema is migrated from one connection before
  * the pools open, under an exclusive lock on {@code <file>.migrate-lock} so that several processes opening
- * one new file at once migrate it one after the other.
+ * one new file at once migrate it one after the other. Migration and inspection connections leave the
+ * journal mode as the file has it (only the Library's pools switch it to WAL), and whether anything needs
+ * migrating is first asked on a read-only connection: a database that is up to date, or is refused, is not
+ * written to, and no lock file is created for it.
  *
  * <h2>PostgreSQL</h2>
  * One HikariCP pool serves both reads and writes, with pgjdbc's {@code reWriteBatchedInserts=true}. The
@@ -104,6 +107,17 @@ public final class Databases {
         return new DriverDataSource(new org.postgresql.Driver(), url.jdbcUrl(), postgresProperties(settings, url));
     }
 
+    /**
+     * As {@link #migrationDataSource(LibrarySettings)}, for verbs that only read (info, validate): on SQLite
+     * its connections are read-only, so that inspecting a file cannot change a byte of it. The file must
+     * exist (opening read-only does not create it).
+     */
+    public static DataSource inspectionDataSource(LibrarySettings settings) {
+        DataSource migrating = migrationDataSource(settings); // the same checks of the location
+        return settings.backend() == Backend.SQLITE
+                ? readOnlySqliteDataSource(settings, SettingsAccess.databaseUrl(settings).jdbcUrl()) : migrating;
+    }
+
     // ---------------------------------------------------------------------------------------------- SQLite
 
     private static Database openSqlite(LibrarySettings settings, DatabaseUrl url) {
@@ -120,7 +134,7 @@ public final class Databases {
             Connection holder = null;
             if (url.inMemory()) {
                 // Keeps the memdb database alive for the Library's whole life; also the migration connection.
-                holder = sqliteDataSource(settings, jdbcUrl, SQLiteConfig.TransactionMode.IMMEDIATE, true)
+                holder = sqliteDataSource(settings, jdbcUrl, SQLiteConfig.TransactionMode.IMMEDIATE, false)
                         .getConnection();
                 resources.add(holder);
             }
@@ -128,10 +142,10 @@ public final class Databases {
                 migrateSqlite(settings, jdbcUrl, file, holder);
             }
             HikariDataSource writer = sqlitePool("elibrary-sqlite-writer", 1, settings,
-                    sqliteDataSource(settings, jdbcUrl, SQLiteConfig.TransactionMode.IMMEDIATE, url.inMemory()));
+                    sqliteDataSource(settings, jdbcUrl, SQLiteConfig.TransactionMode.IMMEDIATE, !url.inMemory()));
             resources.add(0, writer);
             HikariDataSource reader = sqlitePool("elibrary-sqlite-reader", settings.maxPoolSize(), settings,
-                    sqliteDataSource(settings, jdbcUrl, SQLiteConfig.TransactionMode.DEFERRED, url.inMemory()));
+                    sqliteDataSource(settings, jdbcUrl, SQLiteConfig.TransactionMode.DEFERRED, !url.inMemory()));
             resources.add(0, reader);
             verifySqlitePragmas(writer, settings, url.inMemory(), SQLiteConfig.TransactionMode.IMMEDIATE);
             verifySqlitePragmas(reader, settings, url.inMemory(), SQLiteConfig.TransactionMode.DEFERRED);
@@ -164,28 +178,37 @@ public final class Databases {
             SchemaMigrator.migrate(new SingleConnectionDataSource(holder), Backend.SQLITE, settings.displayUrl());
             return;
         }
-        try (MigrationLock lock = MigrationLock.acquire(file)) {
-            if (Files.exists(file)) {
-                try (Connection reader = sqliteDataSource(settings, jdbcUrl, SQLiteConfig.TransactionMode.DEFERRED,
-                        false).getConnection()) {
-                    if (SchemaMigrator.isUpToDate(new SingleConnectionDataSource(reader), Backend.SQLITE)) {
-                        return;
-                    }
+        // No lock here: SchemaMigrator takes it only once it knows it will write, and checks again under it.
+        if (Files.exists(file)) {
+            try (Connection reader = readOnlySqliteDataSource(settings, jdbcUrl).getConnection()) {
+                if (SchemaMigrator.isUpToDate(new SingleConnectionDataSource(reader), Backend.SQLITE)) {
+                    return;
                 }
             }
-            try (Connection connection = sqliteDataSource(settings, jdbcUrl, SQLiteConfig.TransactionMode.IMMEDIATE,
-                    false).getConnection()) {
-                SchemaMigrator.migrate(new SingleConnectionDataSource(connection), Backend.SQLITE,
-                        settings.displayUrl());
-            }
+        }
+        try (Connection connection = sqliteDataSource(settings, jdbcUrl, SQLiteConfig.TransactionMode.IMMEDIATE,
+                false).getConnection()) {
+            SchemaMigrator.migrate(new SingleConnectionDataSource(connection), Backend.SQLITE, settings.displayUrl());
         }
     }
 
+    private static SQLiteDataSource readOnlySqliteDataSource(LibrarySettings settings, String jdbcUrl) {
+        SQLiteDataSource dataSource = sqliteDataSource(settings, jdbcUrl, SQLiteConfig.TransactionMode.DEFERRED,
+                false);
+        dataSource.setReadOnly(true);
+        return dataSource;
+    }
+
+    /**
+     * Connections with the settings' pragmas. {@code wal} only for the Library's pools of a file: journal_mode
+     * is stored in the file, so setting it on a connection that only inspects or is refused would rewrite a
+     * database the library promised to leave alone (and memdb has no WAL).
+     */
     static SQLiteDataSource sqliteDataSource(LibrarySettings settings, String jdbcUrl,
-                                             SQLiteConfig.TransactionMode mode, boolean inMemory) {
+                                             SQLiteConfig.TransactionMode mode, boolean wal) {
         SQLiteConfig config = new SQLiteConfig();
         config.enforceForeignKeys(true);
-        if (!inMemory) {
+        if (wal) {
             config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         }
         config.setBusyTimeout((int) settings.sqliteBusyTimeout().toMillis());

@@ -3,6 +3,8 @@ package org.elibrary.internal.db;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,6 +42,20 @@ public final class MigrationLock implements AutoCloseable {
      * already holds it gets a nested lock whose close leaves the outer one in force.
      */
     public static MigrationLock acquire(Path databaseFile) {
+        return acquire(databaseFile, true);
+    }
+
+    /**
+     * As {@link #acquire(Path)} for a reader, which must not create the lock file: the lock is taken only
+     * if the file exists (or cannot be opened for writing, then only the in-JVM lock). Every migrator creates
+     * the file before it writes, so a reader misses the lock only against the very first migration of a
+     * database, which it then sees before or after each of its transactions.
+     */
+    public static MigrationLock acquireIfPresent(Path databaseFile) {
+        return acquire(databaseFile, false);
+    }
+
+    private static MigrationLock acquire(Path databaseFile, boolean create) {
         Path lockFile = lockFileOf(canonical(databaseFile));
         ReentrantLock threadLock = IN_PROCESS.computeIfAbsent(lockFile, p -> new ReentrantLock());
         threadLock.lock();
@@ -48,11 +64,18 @@ public final class MigrationLock implements AutoCloseable {
         }
         FileChannel channel = null;
         try {
-            channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            if (!create && !Files.isWritable(lockFile)) {
+                return new MigrationLock(threadLock, null, null);
+            }
+            channel = create ? FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)
+                    : FileChannel.open(lockFile, StandardOpenOption.WRITE);
             FileLock fileLock = channel.lock();
             return new MigrationLock(threadLock, channel, fileLock);
         } catch (IOException | RuntimeException e) {
             closeQuietly(channel);
+            if (!create && e instanceof NoSuchFileException) { // removed since the check above
+                return new MigrationLock(threadLock, null, null);
+            }
             threadLock.unlock();
             throw new DatabaseUnavailableException("cannot lock " + lockFile + " to migrate " + databaseFile
                     + ": " + e, e);

@@ -34,6 +34,7 @@ import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationInfoService;
 import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.exception.FlywayValidateException;
+import org.flywaydb.core.internal.exception.FlywayMigrateException;
 import org.flywaydb.core.api.output.MigrateOutput;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.flywaydb.core.api.output.ValidateOutput;
@@ -48,8 +49,16 @@ import org.sqlite.SQLiteException;
  * <p>Before anything is changed the database is classified ({@link SchemaState}): an empty database is
  * migrated from V1; the Python app's five tables without a migration history are adopted (checked for rows
  * that break a foreign key, baselined at V1, then migrated; their data untouched; other tables beside the five
- * are left alone, unless they carry a name a later migration creates); a database with a history
- * is migrated as Flyway does (validating what was applied); anything else is refused, never altered.
+ * are left alone); a database with a history is migrated as Flyway does (validating what was applied);
+ * anything else is refused, never altered. To be adopted, the five tables must have the seed's columns, its
+ * primary keys, UNIQUE constraints, NOT NULL columns and foreign keys ({@link SeedConstraints}), and the
+ * database must hold no object with a name a later migration creates (V2's indexes, V3's search tables,
+ * triggers and indexes): either would otherwise surface half-way through the adoption.
+ *
+ * <p>A migrate is all or nothing: the pending versions run in one transaction (both databases have
+ * transactional DDL), and when they fail, the history table that a first migrate or an adoption created
+ * before them is dropped again. The one gap is a process killed between the two: the database is then
+ * adopted at V1 (or has an empty history), which the next migrate completes.
  *
  * <p>Everything runs on one connection under a lock, so concurrent migrators see each other's result
  * rather than a half-made schema: on PostgreSQL a session advisory lock, on SQLite (where Flyway takes no
@@ -66,10 +75,28 @@ public final class SchemaMigrator {
 
     /** The seed's tables and their columns, as the Python app's models create them. */
     static final Map<String, Set<String>> SEED_TABLES = seedTables();
-    /** Name prefixes of tables our later migrations create; an adopted database must not have them already. */
-    private static final List<String> RESERVED_PREFIXES = List.of("book_title_search", "author_name_search");
+    /**
+     * Names of the objects the migrations after V1 create (V2's indexes, V3's search tables, their FTS5
+     * shadow tables and triggers, or V3's trigram indexes), with the version that creates them. A database
+     * to adopt must not have them already: V2 or V3 would fail after the baseline was recorded. Kept in step
+     * with the scripts by SchemaMigratorIT, which reads every name they create.
+     */
+    private static final Map<Backend, List<ReservedName>> RESERVED_NAMES = Map.of(
+            Backend.SQLITE, List.of(
+                    ReservedName.exact("ix_comment_book_id", "2"),
+                    ReservedName.exact("ix_comment_user_id", "2"),
+                    ReservedName.exact("ix_author_book_book_id", "2"),
+                    // the FTS5 table, its shadow tables (_data, _idx, _docsize, _config) and its triggers
+                    ReservedName.prefix("book_title_search", "3"),
+                    ReservedName.prefix("author_name_search", "3")),
+            Backend.POSTGRESQL, List.of(
+                    ReservedName.exact("ix_comment_book_id", "2"),
+                    ReservedName.exact("ix_comment_user_id", "2"),
+                    ReservedName.exact("ix_author_book_book_id", "2"),
+                    ReservedName.exact("ix_book_title_lower_trgm", "3"),
+                    ReservedName.exact("ix_author_name_lower_trgm", "3")));
     /** The seed's foreign keys: child table, column, parent table. */
-    private static final List<String[]> SEED_FOREIGN_KEYS = List.of(
+    static final List<String[]> SEED_FOREIGN_KEYS = List.of(
             new String[] {"author_book", "author_id", "author"},
             new String[] {"author_book", "book_id", "book"},
             new String[] {"comment", "user_id", "user"},
@@ -93,22 +120,33 @@ public final class SchemaMigrator {
 
     /** As {@link #migrate(DataSource, Backend)}, naming the database in messages as {@code displayName} (a masked URL). */
     public static MigrationOutcome migrate(DataSource dataSource, Backend backend, String displayName) {
-        return locked(dataSource, backend, displayName, (connection, display) -> {
+        return locked(dataSource, backend, displayName, refusals(backend, false), (connection, display) -> {
             Classification found = classify(connection, backend);
             Flyway flyway = flyway(connection, backend);
             boolean adopted = false;
-            switch (found.state) {
-                case FOREIGN:
-                    throw refuse(display, found);
-                case UNMANAGED_SEED:
+            if (found.state == SchemaState.FOREIGN) {
+                throw refuse(display, found);
+            }
+            MigrateResult result;
+            try {
+                if (found.state == SchemaState.UNMANAGED_SEED) {
                     checkForeignKeys(connection, backend, display);
                     flyway.baseline();
                     adopted = true;
-                    break;
-                default:
-                    break;
+                }
+                // All pending versions run in one transaction (group): a failure rolls them all back.
+                result = flyway.migrate();
+            } catch (RuntimeException | SQLException e) {
+                if (found.state != SchemaState.MANAGED) {
+                    undoHistory(connection, backend, e);
+                }
+                if (e instanceof FlywayValidateException) {
+                    // Flyway's message carries Flyway-CLI advice (repair, -ignoreMigrationPatterns); say it our way.
+                    throw new ConfigurationException("the migration history of " + display + " does not match "
+                            + "this library's migrations: " + String.join("; ", validationProblems(flyway)), e);
+                }
+                throw e;
             }
-            MigrateResult result = flyway.migrate();
             List<MigrationStep> applied = new ArrayList<>();
             Instant now = Instant.now();
             for (MigrateOutput output : result.migrations) {
@@ -130,7 +168,7 @@ public final class SchemaMigrator {
      * whose transactions are DEFERRED, and skips migrating.
      */
     public static boolean isUpToDate(DataSource dataSource, Backend backend) {
-        return locked(dataSource, backend, null, (connection, display) -> {
+        return locked(dataSource, backend, null, null, (connection, display) -> {
             if (classify(connection, backend).state != SchemaState.MANAGED) {
                 return false;
             }
@@ -146,7 +184,7 @@ public final class SchemaMigrator {
 
     /** As {@link #status(DataSource, Backend)}, naming the database in messages as {@code displayName} (a masked URL). */
     public static SchemaStatus status(DataSource dataSource, Backend backend, String displayName) {
-        return locked(dataSource, backend, displayName, (connection, display) ->
+        return locked(dataSource, backend, displayName, null, (connection, display) ->
                 status(connection, backend, classify(connection, backend), flyway(connection, backend)));
     }
 
@@ -160,7 +198,7 @@ public final class SchemaMigrator {
 
     /** As {@link #validate(DataSource, Backend)}, naming the database in messages as {@code displayName} (a masked URL). */
     public static ValidationOutcome validate(DataSource dataSource, Backend backend, String displayName) {
-        return locked(dataSource, backend, displayName, (connection, display) -> {
+        return locked(dataSource, backend, displayName, null, (connection, display) -> {
             Classification found = classify(connection, backend);
             Flyway flyway = flyway(connection, backend);
             SchemaStatus status = status(connection, backend, found, flyway);
@@ -177,18 +215,7 @@ public final class SchemaMigrator {
                     problems.add(found.description);
                     break;
                 default:
-                    ValidateResult result = flyway.validateWithResult();
-                    if (!result.validationSuccessful) {
-                        for (ValidateOutput invalid : result.invalidMigrations) {
-                            problems.add((invalid.version == null || invalid.version.isEmpty() ? ""
-                                    : "V" + invalid.version + " " + invalid.description + ": ")
-                                    + (invalid.errorDetails == null ? "invalid" : invalid.errorDetails.errorMessage));
-                        }
-                        if (problems.isEmpty()) {
-                            problems.add(result.errorDetails == null ? "validation failed"
-                                    : result.errorDetails.errorMessage);
-                        }
-                    }
+                    problems.addAll(validationProblems(flyway));
                     break;
             }
             return new ValidationOutcome(problems.isEmpty(), problems, status);
@@ -208,13 +235,12 @@ public final class SchemaMigrator {
 
     /** As {@link #baseline(DataSource, Backend)}, naming the database in messages as {@code displayName} (a masked URL). */
     public static MigrationOutcome baseline(DataSource dataSource, Backend backend, String displayName) {
-        return locked(dataSource, backend, displayName, (connection, display) -> {
+        return locked(dataSource, backend, displayName, refusals(backend, true), (connection, display) -> {
             Classification found = classify(connection, backend);
             Flyway flyway = flyway(connection, backend);
             switch (found.state) {
                 case EMPTY:
-                    throw new ConfigurationException("database " + display + " is empty: there is nothing to "
-                            + "baseline; run migrate to create the schema");
+                    throw emptyBaseline(display);
                 case FOREIGN:
                     throw refuse(display, found);
                 case MANAGED:
@@ -226,6 +252,32 @@ public final class SchemaMigrator {
                     return new MigrationOutcome(backend, found.state, Optional.empty(), SEED_VERSION, List.of(), true);
             }
         });
+    }
+
+    /** What Flyway's validation finds wrong, one phrase per migration; empty when valid. */
+    private static List<String> validationProblems(Flyway flyway) {
+        ValidateResult result = flyway.validateWithResult();
+        List<String> problems = new ArrayList<>();
+        if (!result.validationSuccessful) {
+            for (ValidateOutput invalid : result.invalidMigrations) {
+                problems.add((invalid.version == null || invalid.version.isEmpty() ? ""
+                        : "V" + invalid.version + " " + invalid.description + ": ")
+                        + (invalid.errorDetails == null ? "invalid" : oneLine(invalid.errorDetails.errorMessage)));
+            }
+            if (problems.isEmpty()) {
+                problems.add(result.errorDetails == null ? "validation failed"
+                        : oneLine(result.errorDetails.errorMessage));
+            }
+        }
+        return problems;
+    }
+
+    /** A Flyway message on one line, without its advice for the Flyway command line (repair, -X, patterns). */
+    private static String oneLine(String message) {
+        return message == null ? "" : message.lines().map(String::strip).map(line -> line.replaceFirst("^-> ", ""))
+                .filter(line -> !line.isEmpty() && !line.contains("repair") && !line.contains("-X")
+                        && !line.contains("ignoreMigrationPatterns"))
+                .collect(Collectors.joining(", "));
     }
 
     // --------------------------------------------------------------------------------------- classification
@@ -261,14 +313,108 @@ public final class SchemaMigrator {
                         + columns + " where the library expects " + table.getValue());
             }
         }
-        List<String> clashing = tables.stream()
-                .filter(name -> RESERVED_PREFIXES.stream().anyMatch(name::startsWith))
-                .sorted().collect(Collectors.toList());
+        List<String> lacking = SeedConstraints.missing(connection, backend);
+        if (!lacking.isEmpty()) {
+            return new Classification(SchemaState.FOREIGN, "its tables have the library's names but lack "
+                    + String.join(", ", lacking) + ", which the Python app's schema has and the library relies on");
+        }
+        List<String> clashing = clashingObjects(connection, backend);
         if (!clashing.isEmpty()) {
-            return new Classification(SchemaState.FOREIGN, "it has tables " + clashing
-                    + " that the library's migrations would create, but no migration history");
+            return new Classification(SchemaState.FOREIGN, "it already has " + String.join(", ", clashing)
+                    + " but no migration history; rename or drop "
+                    + (clashing.size() == 1 ? "it" : "them") + " before adopting the database");
         }
         return new Classification(SchemaState.UNMANAGED_SEED, "the Python app's schema");
+    }
+
+    /** A name a later migration creates: exactly, or (for SQLite's FTS5 objects) as a prefix. */
+    record ReservedName(String name, boolean isPrefix, String version) {
+        static ReservedName exact(String name, String version) {
+            return new ReservedName(name, false, version);
+        }
+
+        static ReservedName prefix(String name, String version) {
+            return new ReservedName(name, true, version);
+        }
+
+        boolean matches(String candidate) {
+            return isPrefix ? candidate.startsWith(name) : candidate.equals(name);
+        }
+    }
+
+    /** The version of the migration that creates an object of this name, if a migration after V1 does. */
+    static Optional<String> reservedBy(Backend backend, String objectName) {
+        String name = objectName.toLowerCase(Locale.ROOT);
+        return RESERVED_NAMES.get(backend).stream().filter(reserved -> reserved.matches(name))
+                .map(ReservedName::version).findFirst();
+    }
+
+    /**
+     * Objects of the database whose names a migration after V1 would create, as "index ix_… (created by
+     * V2)". SQLite's names are case-insensitive; on PostgreSQL an index shares its name space with tables,
+     * sequences and views, so every relation of the schema counts.
+     */
+    private static List<String> clashingObjects(Connection connection, Backend backend) throws SQLException {
+        String sql = backend == Backend.SQLITE
+                ? "SELECT type, name FROM sqlite_master"
+                : "SELECT CASE c.relkind WHEN 'r' THEN 'table' WHEN 'p' THEN 'table' WHEN 'i' THEN 'index' "
+                        + "WHEN 'I' THEN 'index' WHEN 'S' THEN 'sequence' WHEN 'v' THEN 'view' "
+                        + "WHEN 'm' THEN 'materialized view' ELSE 'relation' END, c.relname "
+                        + "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                        + "WHERE n.nspname = current_schema()";
+        List<String> clashing = new ArrayList<>();
+        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+            while (rs.next()) {
+                String type = rs.getString(1);
+                String name = rs.getString(2);
+                // PostgreSQL folds the migrations' unquoted names to lower case; a quoted "IX_…" does not clash.
+                Optional<String> version = backend == Backend.SQLITE ? reservedBy(backend, name)
+                        : name.equals(name.toLowerCase(Locale.ROOT)) ? reservedBy(backend, name) : Optional.empty();
+                version.ifPresent(v -> clashing.add(type + " " + name + " (which the library's migration V" + v
+                        + " creates)"));
+            }
+        }
+        clashing.sort(Comparator.naturalOrder());
+        return clashing;
+    }
+
+    /**
+     * After a failed migrate of a database that had no history: the pending versions were rolled back
+     * together, but the history table (with the baseline row of an adoption) was committed before them, in a
+     * transaction of its own. Dropping it returns the database to what it was; so does dropping the
+     * PostgreSQL schema Flyway created for it, which RESTRICT keeps from taking anything else along.
+     */
+    private static void undoHistory(Connection connection, Backend backend, Exception failure) {
+        try {
+            if (!connection.getAutoCommit()) {
+                connection.rollback();
+                connection.setAutoCommit(true);
+            }
+            if (!listTables(connection, backend).contains(HISTORY_TABLE)) {
+                return;
+            }
+            String createdSchema = null;
+            try (Statement statement = connection.createStatement()) {
+                if (backend == Backend.POSTGRESQL) {
+                    try (ResultSet rs = statement.executeQuery("SELECT current_schema(), EXISTS (SELECT 1 FROM "
+                            + HISTORY_TABLE + " WHERE type = 'SCHEMA')")) {
+                        rs.next();
+                        createdSchema = rs.getBoolean(2) ? rs.getString(1) : null;
+                    }
+                }
+                statement.execute("DROP TABLE " + HISTORY_TABLE);
+                if (createdSchema != null) {
+                    statement.execute("DROP SCHEMA \"" + createdSchema.replace("\"", "\"\"") + "\" RESTRICT");
+                }
+            }
+        } catch (SQLException | RuntimeException undo) {
+            failure.addSuppressed(undo);
+        }
+    }
+
+    private static ConfigurationException emptyBaseline(String display) {
+        return new ConfigurationException("database " + display + " is empty: there is nothing to baseline; run "
+                + "migrate to create the schema");
     }
 
     private static ConfigurationException refuse(String display, Classification found) {
@@ -447,7 +593,34 @@ public final class SchemaMigrator {
         T run(Connection connection, String display) throws SQLException;
     }
 
-    private static <T> T locked(DataSource dataSource, Backend backend, String displayName, Work<T> work) {
+    /**
+     * The refusals of migrate (and of baseline, which refuses an empty database too), checked on SQLite
+     * before the lock is taken: a refused file is not touched, not even by creating its lock file. A
+     * FOREIGN verdict stands only if there is still no history table: another process adopting the database
+     * at the same moment could have shown this one its V2 indexes but not yet its history in one listing.
+     */
+    private static Work<Void> refusals(Backend backend, boolean refuseEmpty) {
+        return (connection, display) -> {
+            Classification found = classify(connection, backend);
+            if (found.state == SchemaState.FOREIGN && !listTables(connection, backend).contains(HISTORY_TABLE)) {
+                throw refuse(display, found);
+            }
+            if (found.state == SchemaState.EMPTY && refuseEmpty) {
+                throw emptyBaseline(display);
+            }
+            if (found.state == SchemaState.UNMANAGED_SEED) {
+                checkForeignKeys(connection, backend, display);
+            }
+            return null;
+        };
+    }
+
+    /**
+     * Runs the work on one connection under the migration lock. {@code refusals} null means the work only
+     * reads: on SQLite it then takes the lock only if the lock file exists, and never creates it.
+     */
+    private static <T> T locked(DataSource dataSource, Backend backend, String displayName, Work<Void> refusals,
+                                Work<T> work) {
         requireMigrationsOnClasspath(backend);
         String display = displayName != null ? displayName
                 : "(" + backend.name().toLowerCase(Locale.ROOT) + " database)";
@@ -463,6 +636,12 @@ public final class SchemaMigrator {
                 if (file.isEmpty()) {
                     return work.run(connection, display);
                 }
+                if (refusals == null) {
+                    try (MigrationLock lock = MigrationLock.acquireIfPresent(file.get())) {
+                        return work.run(connection, display);
+                    }
+                }
+                refusals.run(connection, display);
                 try (MigrationLock lock = MigrationLock.acquire(file.get())) {
                     return work.run(connection, display);
                 }
@@ -519,6 +698,8 @@ public final class SchemaMigrator {
                 .baselineVersion(SEED_VERSION)
                 .baselineDescription("seed schema of the Python app")
                 .validateMigrationNaming(true)
+                .group(true)
+                .loggers(FlywayLogs.class.getName())
                 .cleanDisabled(true)
                 .load();
     }
@@ -546,11 +727,33 @@ public final class SchemaMigrator {
         }
         if (failure instanceof FlywayValidateException) {
             return new ConfigurationException("the migration history of " + display + " does not match this "
-                    + "library's migrations: " + failure.getMessage(), failure);
+                    + "library's migrations: " + firstLine(failure.getMessage()), failure);
+        }
+        if (failure instanceof FlywayMigrateException migrate) {
+            // Flyway's own message adds Flyway-CLI advice (-X, repair) and the script's jar location.
+            MigrationInfo migration = migrate.getMigration();
+            String which = migration == null || migration.getVersion() == null ? "a migration"
+                    : "migration V" + migration.getVersion().getVersion() + " (" + migration.getDescription() + ")";
+            String cause = sql != null ? sql.getMessage().strip() : firstLine(rootCause(failure).getMessage());
+            return new ConfigurationException(which + " of " + display + " failed: " + cause
+                    + (failure.getSuppressed().length == 0 ? "; the database was left as it was"
+                    : "; undoing the attempt failed too, see the suppressed exception"), failure);
         }
         String detail = failure instanceof FlywayException || sql == null ? failure.getMessage() : sql.getMessage();
         return new ConfigurationException("the schema of " + display + " could not be migrated or read: " + detail,
                 failure);
+    }
+
+    private static String firstLine(String message) {
+        return message == null ? "" : message.strip().lines().findFirst().orElse("");
+    }
+
+    private static Throwable rootCause(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root;
     }
 
     private static SQLException findSqlException(Throwable failure) {

@@ -287,7 +287,9 @@ class SchemaMigratorIT {
         assertThat(outcome.problems()).anySatisfy(problem -> assertThat(problem).contains("2"));
         assertThatThrownBy(() -> SchemaMigrator.migrate(dataSource, backend))
                 .isInstanceOf(ConfigurationException.class)
-                .hasMessageContaining("does not match");
+                .hasMessageContaining("does not match")
+                .hasMessageContaining("V2 foreign key indexes: ")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("repair", "-X", "\n"));
     }
 
     @Test

@@ -1,0 +1,257 @@
+package org.elibrary.internal.schema;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.elibrary.internal.schema.SchemaMigratorIT.dataSource;
+import static org.elibrary.internal.schema.SchemaMigratorIT.execute;
+import static org.elibrary.internal.schema.SchemaMigratorIT.insertPythonAppData;
+import static org.elibrary.internal.schema.SchemaMigratorIT.seedDdl;
+import static org.elibrary.internal.schema.SchemaMigratorIT.strings;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.elibrary.Backend;
+import org.elibrary.ConfigurationException;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * What adoption refuses, and what a failed migrate leaves behind: in both cases the database as it was,
+ * schema and migration history alike. Every scenario runs on a SQLite file and on PostgreSQL.
+ */
+class SchemaMigratorAdoptionIT {
+
+    /** The database's objects, their definitions and the history rows: equal before and after means unchanged. */
+    static String snapshot(DataSource dataSource, Backend backend) throws SQLException {
+        List<String> parts = new ArrayList<>();
+        if (backend == Backend.SQLITE) {
+            parts.addAll(strings(dataSource, "SELECT type || ' ' || name || ' ' || coalesce(sql, '') FROM sqlite_master "
+                    + "ORDER BY type, name"));
+        } else {
+            parts.addAll(strings(dataSource, "SELECT n.nspname || '.' || c.relname || ' ' || c.relkind::text FROM pg_class c "
+                    + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname NOT IN ('pg_catalog', "
+                    + "'information_schema', 'pg_toast') ORDER BY 1"));
+            parts.addAll(strings(dataSource, "SELECT conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint "
+                    + "WHERE connamespace = 'public'::regnamespace ORDER BY 1"));
+            parts.addAll(strings(dataSource, "SELECT extname FROM pg_extension ORDER BY 1"));
+            parts.addAll(strings(dataSource, "SELECT nspname FROM pg_namespace ORDER BY 1"));
+        }
+        if (SchemaMigratorIT.hasHistory(dataSource, backend)) {
+            parts.addAll(strings(dataSource, "SELECT installed_rank || ' ' || coalesce(version, '') || ' ' || type "
+                    + "|| ' ' || success || ' ' || installed_on FROM flyway_schema_history ORDER BY installed_rank"));
+        }
+        return String.join("\n", parts);
+    }
+
+    // ------------------------------------------------------------------------------- names a migration creates
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void everyNameALaterMigrationCreatesIsReserved(Backend backend) throws IOException {
+        Pattern created = Pattern.compile("(?i)CREATE\\s+(?:UNIQUE\\s+)?(?:VIRTUAL\\s+)?"
+                + "(?:TABLE|INDEX|TRIGGER|VIEW|SEQUENCE)\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?\"?(\\w+)");
+        String location = "db/migration/" + backend.name().toLowerCase(Locale.ROOT);
+        int names = 0;
+        for (MigrationInfo migration : Flyway.configure().dataSource("jdbc:sqlite::memory:", null, null)
+                .locations("classpath:" + location).load().info().all()) {
+            if (migration.getVersion().getVersion().equals(SchemaMigrator.SEED_VERSION)) {
+                continue;
+            }
+            Matcher matcher = created.matcher(resource(location + "/" + migration.getScript()));
+            while (matcher.find()) {
+                names++;
+                assertThat(SchemaMigrator.reservedBy(backend, matcher.group(1)))
+                        .as("%s, created by V%s", matcher.group(1), migration.getVersion())
+                        .contains(migration.getVersion().getVersion());
+            }
+        }
+        assertThat(names).isGreaterThanOrEqualTo(5);
+        assertThat(SchemaMigrator.reservedBy(backend, "author")).isEmpty();
+    }
+
+    private static String resource(String name) throws IOException {
+        try (InputStream in = SchemaMigratorAdoptionIT.class.getClassLoader().getResourceAsStream(name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aPythonDatabaseWithAnObjectALaterMigrationCreatesIsRefusedUnchanged(Backend backend) throws Exception {
+        String[][] clashes = {
+                // SQLAlchemy's name for Column(..., index=True) on comment.book_id, which V2 creates too.
+                {"CREATE INDEX ix_comment_book_id ON comment (book_id);\n", "index ix_comment_book_id", "V2"},
+                {backend == Backend.SQLITE
+                        ? "CREATE TRIGGER book_title_search_after_insert AFTER INSERT ON book BEGIN SELECT 1; END;\n"
+                        : "CREATE INDEX ix_book_title_lower_trgm ON book (title);\n",
+                        backend == Backend.SQLITE ? "trigger book_title_search_after_insert"
+                                : "index ix_book_title_lower_trgm", "V3"},
+                {backend == Backend.SQLITE ? "CREATE TABLE author_name_search_data (id INTEGER);\n"
+                        : "CREATE SEQUENCE ix_author_book_book_id;\n",
+                        backend == Backend.SQLITE ? "table author_name_search_data" : "sequence ix_author_book_book_id",
+                        backend == Backend.SQLITE ? "V3" : "V2"},
+        };
+        for (String[] clash : clashes) {
+            DataSource dataSource = dataSource(backend);
+            execute(dataSource, seedDdl(backend));
+            insertPythonAppData(dataSource);
+            execute(dataSource, clash[0]);
+            String before = snapshot(dataSource, backend);
+
+            assertThat(SchemaMigrator.status(dataSource, backend).state()).isEqualTo(SchemaState.FOREIGN);
+            assertThatThrownBy(() -> SchemaMigrator.migrate(dataSource, backend))
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining(clash[1])
+                    .hasMessageContaining("migration " + clash[2])
+                    .hasMessageContaining("left unchanged");
+            assertThatThrownBy(() -> SchemaMigrator.baseline(dataSource, backend))
+                    .isInstanceOf(ConfigurationException.class).hasMessageContaining(clash[1]);
+            assertThat(snapshot(dataSource, backend)).isEqualTo(before);
+            // Not half-adopted: removing the clash is all it takes.
+            execute(dataSource, "DROP " + clash[1].replaceFirst(" .*", "").toUpperCase(Locale.ROOT) + " "
+                    + clash[1].replaceFirst(".* ", "") + ";\n");
+            assertThat(SchemaMigrator.migrate(dataSource, backend).versionAfter()).isEqualTo("3");
+        }
+    }
+
+    // ----------------------------------------------------------------------------- keys the library relies on
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aSchemaWithoutTheSeedsKeysAndConstraintsIsRefusedUnchanged(Backend backend) throws Exception {
+        String user = backend == Backend.SQLITE ? "user" : "\"user\"";
+        String[][] variants = {
+                {"\tUNIQUE (title)\n", "\tCHECK (title <> '')\n", "UNIQUE (title) on book"},
+                {"\tPRIMARY KEY (author_id, book_id), \n", "", "PRIMARY KEY (author_id, book_id) on author_book"},
+                {"\tusername VARCHAR(50) NOT NULL, \n", "\tusername VARCHAR(50), \n", "NOT NULL on user.username"},
+                {"\tFOREIGN KEY(user_id) REFERENCES " + user + " (id), \n", "",
+                        "FOREIGN KEY (user_id) REFERENCES user on comment"},
+        };
+        for (String[] variant : variants) {
+            String ddl = seedDdl(backend);
+            assertThat(ddl).contains(variant[0]);
+            DataSource dataSource = dataSource(backend);
+            execute(dataSource, ddl.replace(variant[0], variant[1]));
+            String before = snapshot(dataSource, backend);
+
+            assertThat(SchemaMigrator.status(dataSource, backend).state()).as(variant[2]).isEqualTo(SchemaState.FOREIGN);
+            assertThatThrownBy(() -> SchemaMigrator.migrate(dataSource, backend))
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining("lack " + variant[2])
+                    .hasMessageContaining("left unchanged");
+            assertThat(snapshot(dataSource, backend)).isEqualTo(before);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void uniqueIndexesCountAsUniqueConstraints(Backend backend) throws Exception {
+        DataSource dataSource = dataSource(backend);
+        execute(dataSource, seedDdl(backend).replace("\tUNIQUE (title)\n", "\tCHECK (title <> '')\n"),
+                "CREATE UNIQUE INDEX book_title_unique ON book (title);\n");
+        assertThat(SchemaMigrator.status(dataSource, backend).state()).isEqualTo(SchemaState.UNMANAGED_SEED);
+    }
+
+    // ---------------------------------------------------------------------------------- a failed migrate
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aMigrateThatFailsInV3LeavesTheDatabaseAsItWas(Backend backend) throws Exception {
+        // the first statement of V3 on each backend
+        String v3 = backend == Backend.SQLITE ? "CREATE VIRTUAL TABLE book_title_search" : "CREATE EXTENSION";
+
+        DataSource empty = dataSource(backend);
+        String emptyBefore = snapshot(empty, backend);
+        assertThatThrownBy(() -> SchemaMigrator.migrate(failingAt(empty, v3), backend))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("injected failure");
+        assertThat(snapshot(empty, backend)).isEqualTo(emptyBefore);
+        assertThat(SchemaMigrator.status(empty, backend).state()).isEqualTo(SchemaState.EMPTY);
+
+        assertThatThrownBy(() -> SchemaMigrator.migrate(failingAt(empty, v3), backend))
+                .isInstanceOfSatisfying(ConfigurationException.class, e -> {
+                    // One message in the library's words: which version, the database's error, no Flyway CLI advice.
+                    assertThat(e.getMessage()).startsWith("migration V3 (unicode search) of ")
+                            .contains("failed: injected failure at " + v3)
+                            .endsWith("; the database was left as it was")
+                            .doesNotContain("-X", "repair", "Flyway", "flyway", "\n");
+                    assertThat(e).hasRootCauseInstanceOf(SQLException.class);
+                });
+        DataSource python = dataSource(backend);
+        execute(python, seedDdl(backend));
+        insertPythonAppData(python);
+        String pythonBefore = snapshot(python, backend);
+        assertThatThrownBy(() -> SchemaMigrator.migrate(failingAt(python, v3), backend))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("injected failure");
+        assertThat(snapshot(python, backend)).isEqualTo(pythonBefore);
+        assertThat(SchemaMigrator.status(python, backend).state()).isEqualTo(SchemaState.UNMANAGED_SEED);
+
+        DataSource managed = dataSource(backend);
+        execute(managed, seedDdl(backend));
+        SchemaMigrator.baseline(managed, backend);
+        String managedBefore = snapshot(managed, backend);
+        assertThatThrownBy(() -> SchemaMigrator.migrate(failingAt(managed, v3), backend))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("injected failure");
+        assertThat(snapshot(managed, backend)).isEqualTo(managedBefore);
+
+        for (DataSource dataSource : List.of(empty, python, managed)) {
+            assertThat(SchemaMigrator.migrate(dataSource, backend).versionAfter()).isEqualTo("3");
+            assertThat(SchemaMigrator.validate(dataSource, backend).valid()).isTrue();
+        }
+    }
+
+    /** The database behind {@code dataSource}, whose connections fail every statement containing that text. */
+    static DataSource failingAt(DataSource dataSource, String statementStart) {
+        return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class},
+                (proxy, method, args) -> {
+                    Object result = invoke(method, dataSource, args);
+                    return result instanceof Connection connection ? failing(connection, statementStart) : result;
+                });
+    }
+
+    private static Connection failing(Connection connection, String statementStart) {
+        return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("prepareStatement") && injected(args, statementStart)) {
+                        throw new SQLException("injected failure at " + statementStart);
+                    }
+                    Object result = invoke(method, connection, args);
+                    if (method.getName().equals("createStatement")) {
+                        Statement statement = (Statement) result;
+                        return Proxy.newProxyInstance(Statement.class.getClassLoader(), new Class<?>[] {Statement.class},
+                                (p, m, a) -> {
+                                    if (m.getName().startsWith("execute") && injected(a, statementStart)) {
+                                        throw new SQLException("injected failure at " + statementStart);
+                                    }
+                                    return invoke(m, statement, a);
+                                });
+                    }
+                    return result;
+                });
+    }
+
+    private static boolean injected(Object[] args, String statementText) {
+        return args != null && args.length > 0 && args[0] instanceof String sql && sql.contains(statementText);
+    }
+
+    private static Object invoke(java.lang.reflect.Method method, Object target, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+}
