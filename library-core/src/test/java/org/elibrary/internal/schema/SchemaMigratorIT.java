@@ -223,6 +223,33 @@ class SchemaMigratorIT {
         assertThat(hasHistory(dataSource, Backend.POSTGRESQL)).isFalse();
     }
 
+    @Test
+    void postgresFindsPgTrgmInASchemaOffTheSearchPath() throws Exception {
+        String url = TestDatabases.newPostgresUrl();
+        // pg_trgm where an administrator may put it, and two schemas for the library, made as an administrator would
+        execute(dataSource(Backend.POSTGRESQL, url), "CREATE SCHEMA extensions",
+                "CREATE EXTENSION pg_trgm SCHEMA extensions", "CREATE SCHEMA first", "CREATE SCHEMA second");
+        String separator = url.contains("?") ? "&" : "?";
+        for (String schema : List.of("first", "second")) {
+            DataSource inSchema = dataSource(Backend.POSTGRESQL, url + separator + "currentSchema=" + schema);
+            SchemaMigrator.migrate(inSchema, Backend.POSTGRESQL);
+            try (Connection connection = inSchema.getConnection(); Statement statement = connection.createStatement();
+                 ResultSet rs = statement.executeQuery("SELECT count(*) FROM pg_indexes WHERE schemaname = '"
+                         + schema + "' AND indexname LIKE 'ix_%_lower_trgm'")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getInt(1)).as("trigram indexes in %s", schema).isEqualTo(2);
+            }
+        }
+        try (Connection connection = dataSource(Backend.POSTGRESQL, url).getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT count(*) FROM pg_class c JOIN pg_namespace n "
+                     + "ON n.oid = c.relnamespace WHERE n.nspname = 'extensions' AND c.relname NOT LIKE 'gin_trgm%' "
+                     + "AND c.relname NOT LIKE 'gtrgm%'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getInt(1)).as("the library's objects in the extension's schema").isZero();
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Backend.class)
     void foreignSchemasAreRefusedAndLeftUnchanged(Backend backend) throws Exception {
