@@ -33,6 +33,7 @@ import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationInfoService;
 import org.flywaydb.core.api.MigrationVersion;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.core.api.exception.FlywayValidateException;
 import org.flywaydb.core.internal.exception.FlywayMigrateException;
 import org.flywaydb.core.api.output.MigrateOutput;
@@ -650,14 +651,7 @@ public final class SchemaMigrator {
                 statement.execute("SELECT pg_advisory_lock(" + ADVISORY_LOCK_KEY + ")");
             }
             try {
-                String searchPath = putTrigramSchemaOnSearchPath(connection);
-                try {
-                    return work.run(connection, display);
-                } finally {
-                    if (searchPath != null) {
-                        setSearchPath(connection, searchPath);
-                    }
-                }
+                return work.run(connection, display);
             } finally {
                 try (Statement statement = connection.createStatement()) {
                     statement.execute("SELECT pg_advisory_unlock(" + ADVISORY_LOCK_KEY + ")");
@@ -699,49 +693,12 @@ public final class SchemaMigrator {
         }
     }
 
-    /**
-     * V3 names pg_trgm's operator class unqualified, and its {@code CREATE EXTENSION IF NOT EXISTS} does nothing
-     * when the extension already lives in a schema off this connection's search_path (an administrator's
-     * {@code extensions} schema, or another schema the library migrated in the same database). Such a schema
-     * goes at the end of the search_path while migrating, once the schema to migrate exists (Flyway creates
-     * a missing one; V3 then fails, rolled back with the rest, naming the operator class). Returns the
-     * search_path to restore, or null when nothing was changed.
-     */
-    private static String putTrigramSchemaOnSearchPath(Connection connection) throws SQLException {
-        String schema;
-        String searchPath;
-        try (Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT n.nspname, current_setting('search_path') "
-                     + "FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
-                     + "WHERE e.extname = 'pg_trgm' AND NOT n.nspname = ANY (current_schemas(false)) "
-                     // a schema on the path that does not exist yet (Flyway creates it) would make the
-                     // extension's the current one, and the migrations would run there
-                     + "AND current_schema() IS NOT NULL")) {
-            if (!rs.next()) {
-                return null;
-            }
-            schema = rs.getString(1);
-            searchPath = rs.getString(2);
-        }
-        try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT set_config('search_path', ? || ', ' || quote_ident(?), false)")) {
-            statement.setString(1, searchPath);
-            statement.setString(2, schema);
-            statement.execute();
-        }
-        return searchPath;
-    }
-
-    private static void setSearchPath(Connection connection, String searchPath) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT set_config('search_path', ?, false)")) {
-            statement.setString(1, searchPath);
-            statement.execute();
-        }
-    }
-
     private static Flyway flyway(Connection connection, Backend backend) {
-        return Flyway.configure(SchemaMigrator.class.getClassLoader())
+        FluentConfiguration configuration = Flyway.configure(SchemaMigrator.class.getClassLoader());
+        if (backend == Backend.POSTGRESQL) {
+            configuration.callbacks(new TrigramSchemaOnSearchPath());
+        }
+        return configuration
                 .dataSource(new SingleConnectionDataSource(connection))
                 .locations(location(backend))
                 .failOnMissingLocations(true)

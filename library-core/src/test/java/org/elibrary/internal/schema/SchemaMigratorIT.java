@@ -2,6 +2,7 @@ package org.elibrary.internal.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,6 +25,7 @@ import javax.sql.DataSource;
 import org.elibrary.Backend;
 import org.elibrary.ConfigurationException;
 import org.elibrary.ForeignKeyViolationException;
+import org.elibrary.LibraryException;
 import org.elibrary.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -226,27 +228,52 @@ class SchemaMigratorIT {
     @Test
     void postgresFindsPgTrgmInASchemaOffTheSearchPath() throws Exception {
         String url = TestDatabases.newPostgresUrl();
-        // pg_trgm where an administrator may put it, and two schemas for the library, made as an administrator would
-        execute(dataSource(Backend.POSTGRESQL, url), "CREATE SCHEMA extensions",
-                "CREATE EXTENSION pg_trgm SCHEMA extensions", "CREATE SCHEMA first", "CREATE SCHEMA second");
+        DataSource dataSource = dataSource(Backend.POSTGRESQL, url);
+        // pg_trgm where an administrator may put it, and the Python app's tables in public, adopted there
+        execute(dataSource, "CREATE SCHEMA extensions", "CREATE EXTENSION pg_trgm SCHEMA extensions",
+                seedDdl(Backend.POSTGRESQL));
+        insertPythonAppData(dataSource);
+        SchemaMigrator.migrate(dataSource, Backend.POSTGRESQL);
+        assertThat(trigramIndexes(dataSource, "public")).isEqualTo(2);
+        // and two more schemas of the library's in the same database, which Flyway creates
         String separator = url.contains("?") ? "&" : "?";
         for (String schema : List.of("first", "second")) {
             DataSource inSchema = dataSource(Backend.POSTGRESQL, url + separator + "currentSchema=" + schema);
             SchemaMigrator.migrate(inSchema, Backend.POSTGRESQL);
-            try (Connection connection = inSchema.getConnection(); Statement statement = connection.createStatement();
-                 ResultSet rs = statement.executeQuery("SELECT count(*) FROM pg_indexes WHERE schemaname = '"
-                         + schema + "' AND indexname LIKE 'ix_%_lower_trgm'")) {
-                assertThat(rs.next()).isTrue();
-                assertThat(rs.getInt(1)).as("trigram indexes in %s", schema).isEqualTo(2);
-            }
+            assertThat(trigramIndexes(inSchema, schema)).as("trigram indexes in %s", schema).isEqualTo(2);
         }
-        try (Connection connection = dataSource(Backend.POSTGRESQL, url).getConnection();
-             Statement statement = connection.createStatement();
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
              ResultSet rs = statement.executeQuery("SELECT count(*) FROM pg_class c JOIN pg_namespace n "
-                     + "ON n.oid = c.relnamespace WHERE n.nspname = 'extensions' AND c.relname NOT LIKE 'gin_trgm%' "
-                     + "AND c.relname NOT LIKE 'gtrgm%'")) {
+                     + "ON n.oid = c.relnamespace WHERE n.nspname = 'extensions'")) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getInt(1)).as("the library's objects in the extension's schema").isZero();
+        }
+    }
+
+    @Test
+    void postgresNamesTheGrantWhenPgTrgmLivesInASchemaTheUserMayNotUse() throws Exception {
+        String url = TestDatabases.newPostgresUrl();
+        assumeTrue(url.contains("user=postgres"), "the embedded server's URL, whose user this test swaps");
+        String role = "app_" + ProcessHandle.current().pid();
+        DataSource admin = dataSource(Backend.POSTGRESQL, url);
+        execute(admin, "CREATE ROLE " + role + " LOGIN", "GRANT CREATE ON SCHEMA public TO " + role,
+                "CREATE SCHEMA extensions", "CREATE EXTENSION pg_trgm SCHEMA extensions");
+        DataSource asApp = dataSource(Backend.POSTGRESQL, url.replace("user=postgres", "user=" + role));
+        assertThatThrownBy(() -> SchemaMigrator.migrate(asApp, Backend.POSTGRESQL))
+                .isInstanceOf(LibraryException.class)
+                .hasMessageContaining("GRANT USAGE ON SCHEMA extensions TO " + role);
+        assertThat(hasHistory(asApp, Backend.POSTGRESQL)).isFalse();
+        execute(admin, "GRANT USAGE ON SCHEMA extensions TO " + role);
+        SchemaMigrator.migrate(asApp, Backend.POSTGRESQL);
+        assertThat(trigramIndexes(asApp, "public")).isEqualTo(2);
+    }
+
+    private static int trigramIndexes(DataSource dataSource, String schema) throws SQLException {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT count(*) FROM pg_indexes WHERE schemaname = '" + schema
+                     + "' AND indexname LIKE 'ix_%_lower_trgm'")) {
+            rs.next();
+            return rs.getInt(1);
         }
     }
 
