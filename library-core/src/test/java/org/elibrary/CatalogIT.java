@@ -420,6 +420,9 @@ class CatalogIT {
             assertThat(searched(library, "σ", 20)).containsExactly("ΟΔΟΣ"); // short: a scan with the fold
             assertThat(searched(library, "δοσ", 20)).containsExactly("ΟΔΟΣ"); // the trigram index
             assertThat(searched(library, "ΔΟΣ", 20)).containsExactly("ΟΔΟΣ");
+            library.books().create("Kırmızı");
+            assertThat(searched(library, "ı", 20)).containsExactly("Kırmızı"); // the dotless i is a letter of its own
+            assertThat(searched(library, "i", 20)).doesNotContain("Kırmızı").isNotEmpty();
             assertThat(searched(library, "\"", 20)).isEmpty();
             assertThat(searched(library, "a\" OR \"b", 20)).isEmpty();
             assertThat(searched(library, "pure", 20)).containsExactly("100% Pure_Fun", "1000 Pure Fun");

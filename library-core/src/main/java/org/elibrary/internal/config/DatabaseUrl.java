@@ -115,7 +115,13 @@ public final class DatabaseUrl {
         // A SQLite path may hold ':' and '@' (/home/anna@corp/x.db) but never credentials.
         if (!url.regionMatches(true, 0, "jdbc:sqlite:", 0, "jdbc:sqlite:".length())) {
             Matcher scheme = SCHEME_AND_SLASHES.matcher(url);
-            int[] password = passwordSpan(url, scheme.lookingAt() ? scheme.end() : 0);
+            int from = scheme.lookingAt() ? scheme.end() : 0;
+            int[] password = passwordSpan(url, from);
+            // pgjdbc's grammar has no user info: only an '@' among the hosts is one, not a user=a@corp parameter
+            if (password != null && url.regionMatches(true, 0, "jdbc:", 0, "jdbc:".length())
+                    && password[1] > firstOf(url, from, '/', '?')) {
+                password = null;
+            }
             if (password != null) {
                 masked = url.substring(0, password[0]) + "***" + url.substring(password[1]);
             }

@@ -7,6 +7,13 @@ package org.elibrary.internal.mapper;
  * the keyset of a page after the first (the id of the last row of the previous page), 0 for the first page.
  */
 public record SearchQuery(String phrase, String folded, String pattern, boolean fts, long afterId, int limit) {
+    /**
+     * Turkish letters Unicode's simple case folding (the trigram index's) leaves as they are, where lower-casing
+     * the upper case would make both {@code i}.
+     */
+    private static final int DOTTED_CAPITAL_I = 0x130;
+    private static final int DOTLESS_SMALL_I = 0x131;
+
     /** FTS5 trigram MATCH needs at least this many characters. */
     public static final int TRIGRAM = 3;
 
@@ -26,8 +33,8 @@ public record SearchQuery(String phrase, String folded, String pattern, boolean 
     }
 
     /**
-     * The case folding of the short-query scan (registered on SQLite as {@code elib_fold}): each code point on
-     * its own, as SQLite's trigram index and PostgreSQL's {@code lower()} fold. {@code String.toLowerCase}
+     * The case folding of the short-query scan (registered on SQLite as {@code elib_fold}): Unicode's simple
+     * case folding, each code point on its own, as SQLite's trigram index folds. {@code String.toLowerCase}
      * would not do: it reads context, turning a word-final {@code Σ} into {@code ς}, so {@code σ} missed
      * {@code ΟΔΟΣ} in short queries that longer ones found.
      */
@@ -35,7 +42,8 @@ public record SearchQuery(String phrase, String folded, String pattern, boolean 
         StringBuilder folded = new StringBuilder(text.length());
         for (int i = 0; i < text.length(); ) {
             int letter = text.codePointAt(i);
-            folded.appendCodePoint(Character.toLowerCase(Character.toUpperCase(letter)));
+            folded.appendCodePoint(letter == DOTTED_CAPITAL_I || letter == DOTLESS_SMALL_I ? letter
+                    : Character.toLowerCase(Character.toUpperCase(letter)));
             i += Character.charCount(letter);
         }
         return folded.toString();

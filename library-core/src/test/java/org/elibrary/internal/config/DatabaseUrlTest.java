@@ -250,6 +250,8 @@ class DatabaseUrlTest {
                 Arguments.of("postgresql://a:b/c?d#e:f@g@h/d", "postgresql://a:***@h/d"),
                 Arguments.of("a:b@h:1/d", "a:***@h:1/d"),
                 Arguments.of("jdbc:postgresql://a:b@h/d", "jdbc:postgresql://a:***@h/d"),
-                Arguments.of("jdbc:postgresql://h/d?sslPassword=b&x=1", "jdbc:postgresql://h/d?sslPassword=***&x=1"));
+                Arguments.of("jdbc:postgresql://h/d?sslPassword=b&x=1", "jdbc:postgresql://h/d?sslPassword=***&x=1"),
+                Arguments.of("jdbc:postgresql://h:5432/d?user=a@corp&password=b",
+                        "jdbc:postgresql://h:5432/d?user=a@corp&password=***"));
     }
 }

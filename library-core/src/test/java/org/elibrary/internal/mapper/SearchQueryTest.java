@@ -36,6 +36,8 @@ class SearchQueryTest {
         assertThat(SearchQuery.fold("ΟΔΟΣ")).isEqualTo("οδοσ");
         assertThat(SearchQuery.fold("οδος")).isEqualTo("οδοσ");
         assertThat(SearchQuery.fold("Emoji 😀 ſ")).isEqualTo("emoji 😀 s");
+        // the trigram index leaves the Turkish dotted capital and dotless small i as they are
+        assertThat(SearchQuery.fold("İstanbul Kırmızı")).isEqualTo("İstanbul kırmızı");
     }
 
     @Test
