@@ -227,8 +227,7 @@ public final class AsyncLibrary {
                     .writePermits(database.serialisesWrites() ? 1 : 0)
                     .queueCapacity(settings == null
                             ? LibrarySettings.DEFAULT_ASYNC_QUEUE_CAPACITY : settings.asyncQueueCapacity())
-                    .closeTimeout(settings == null
-                            ? LibrarySettings.DEFAULT_ASYNC_CLOSE_TIMEOUT : settings.closeTimeout())
+                    .closeTimeout(closeTimeout())
                     .defaultTimeout(statementTimeout)
                     .executor(executor)
                     .build();
@@ -237,6 +236,11 @@ public final class AsyncLibrary {
                 engine.close();
             }
             return new AsyncLibrary(library, engine, statementTimeout);
+        }
+
+        /** How long a close waits for accepted calls ({@code ASYNC_CLOSE_TIMEOUT}); the default without settings. */
+        Duration closeTimeout() {
+            return settings == null ? LibrarySettings.DEFAULT_ASYNC_CLOSE_TIMEOUT : settings.closeTimeout();
         }
 
         /** Closes every engine: no new calls, accepted ones finish within the close timeout. */

@@ -206,10 +206,9 @@ public final class Library implements AutoCloseable {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            Duration timeout = settings == null ? LibrarySettings.DEFAULT_ASYNC_CLOSE_TIMEOUT : settings.closeTimeout();
             long start = System.nanoTime();
             asyncViews.close();
-            sessions.close(timeout.minusNanos(System.nanoTime() - start));
+            sessions.close(asyncViews.closeTimeout().minusNanos(System.nanoTime() - start));
             database.close();
         }
     }

@@ -43,10 +43,7 @@ final class ExitCodes {
         if (ex instanceof BenchRounds.BenchRunException failedRun) {
             return failedRun.exitCode();
         }
-        if (ex instanceof InvalidInputException || ex instanceof NotFoundException
-                || ex instanceof DuplicateException || ex instanceof CliInputException
-                // the data is at fault, as with invalid input (MigrationsCommand says 3 as well)
-                || ex instanceof ForeignKeyViolationException) {
+        if (dataAtFault(ex) || ex instanceof CliInputException) {
             return INVALID;
         }
         if (ex instanceof DatabaseUnavailableException || ex instanceof ConfigurationException
@@ -58,6 +55,14 @@ final class ExitCodes {
             return USAGE;
         }
         return SOFTWARE;
+    }
+
+    /** The library's exceptions that blame the input: invalid, not found, duplicate, a broken foreign key. */
+    static boolean dataAtFault(Throwable ex) {
+        return ex instanceof InvalidInputException || ex instanceof NotFoundException
+                || ex instanceof DuplicateException
+                // the data is at fault, as with invalid input (MigrationsCommand says 3 as well)
+                || ex instanceof ForeignKeyViolationException;
     }
 
     private static String message(Throwable ex) {

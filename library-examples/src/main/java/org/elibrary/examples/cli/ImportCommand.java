@@ -17,9 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.elibrary.DuplicateException;
-import org.elibrary.ForeignKeyViolationException;
-import org.elibrary.InvalidInputException;
 import org.elibrary.Library;
+import org.elibrary.LibraryException;
 import org.elibrary.NotFoundException;
 import org.elibrary.Transaction;
 import org.elibrary.domain.NewBook;
@@ -136,8 +135,10 @@ final class ImportCommand extends CatalogCommand {
             }
             try {
                 write();
-            } catch (InvalidInputException | DuplicateException | NotFoundException
-                     | ForeignKeyViolationException e) {
+            } catch (LibraryException e) {
+                if (!ExitCodes.dataAtFault(e)) {
+                    throw e;
+                }
                 throw onPendingLines(e);
             }
             pending.forEach(row -> progress.tick());
@@ -216,8 +217,10 @@ final class ImportCommand extends CatalogCommand {
         private static <T> T onRow(Row row, Supplier<T> call) {
             try {
                 return call.get();
-            } catch (InvalidInputException | DuplicateException | NotFoundException
-                     | ForeignKeyViolationException e) {
+            } catch (LibraryException e) {
+                if (!ExitCodes.dataAtFault(e)) {
+                    throw e;
+                }
                 throw row.problem(e.getMessage(), e);
             }
         }
