@@ -1,10 +1,8 @@
 package org.elibrary;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.elibrary.domain.Author;
 import org.elibrary.domain.AuthorDetails;
 import org.elibrary.domain.Page;
@@ -57,14 +55,7 @@ public final class AuthorRepository {
      * given. Duplicate names within the list are rejected before the database is touched.
      */
     public List<Author> createAll(List<String> names) {
-        Validation.list("names", names);
-        Set<String> seen = new HashSet<>();
-        for (String name : names) {
-            Validation.text("author.name", name, Validation.NAME_MAX);
-            if (!seen.add(name)) {
-                throw new DuplicateException("author.name", name);
-            }
-        }
+        NewRows.checkTexts(AUTHORS, Validation.NAME_MAX, "names", names);
         if (names.isEmpty()) {
             return List.of();
         }

@@ -3,9 +3,11 @@ package org.elibrary;
 import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
@@ -147,15 +149,22 @@ public final class BookRepository {
      */
     public List<Book> createAll(List<NewBook> books) {
         Validation.list("books", books);
-        Set<String> titles = new HashSet<>(books.size() * 2);
+        Map<String, Integer> titles = new HashMap<>(books.size() * 2);
+        int index = 0;
         for (NewBook book : books) {
-            Validation.text("book.title", book.title(), Validation.TITLE_MAX);
-            if (!titles.add(book.title())) {
-                throw new DuplicateException("book.title", book.title());
+            try {
+                Validation.text("book.title", book.title(), Validation.TITLE_MAX);
+                for (Long authorId : book.authorIds()) {
+                    Validation.id("author.id", authorId);
+                }
+            } catch (InvalidInputException e) {
+                throw new InvalidInputException(e, "books", index);
             }
-            for (Long authorId : book.authorIds()) {
-                Validation.id("author.id", authorId);
+            Integer first = titles.putIfAbsent(book.title(), index);
+            if (first != null) {
+                throw new DuplicateException("book.title", book.title(), "books", first, index);
             }
+            index++;
         }
         if (books.isEmpty()) {
             return List.of();

@@ -74,10 +74,16 @@ public final class CommentRepository {
      */
     public int addAll(List<NewComment> comments) {
         Validation.list("comments", comments);
+        int index = 0;
         for (NewComment comment : comments) {
-            Validation.id("user.id", comment.userId());
-            Validation.id("book.id", comment.bookId());
-            Validation.text("comment.text", comment.text(), Validation.TEXT_MAX);
+            try {
+                Validation.id("user.id", comment.userId());
+                Validation.id("book.id", comment.bookId());
+                Validation.text("comment.text", comment.text(), Validation.TEXT_MAX);
+            } catch (InvalidInputException e) {
+                throw new InvalidInputException(e, "comments", index);
+            }
+            index++;
         }
         if (comments.isEmpty()) {
             return 0;

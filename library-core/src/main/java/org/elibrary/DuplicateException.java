@@ -2,7 +2,7 @@ package org.elibrary;
 
 /**
  * A value that must be unique is already taken (an author's name, a book's title, a username, an author
- * already linked to a book). The database is unchanged.
+ * already linked to a book), or a bulk call gives the same value twice. The database is unchanged.
  */
 public final class DuplicateException extends LibraryException {
     private static final long serialVersionUID = 1L;
@@ -16,6 +16,14 @@ public final class DuplicateException extends LibraryException {
 
     public DuplicateException(String field, String value, Throwable cause) {
         super(field + " '" + value + "' already exists", cause);
+        this.field = field;
+        this.value = value;
+    }
+
+    /** The same value given twice in the list of a bulk call, as elements {@code first} and {@code second}. */
+    DuplicateException(String field, String value, String list, int first, int second) {
+        super(field + " '" + value + "' is given twice, in " + list + "[" + first + "] and " + list + "["
+                + second + "]");
         this.field = field;
         this.value = value;
     }

@@ -10,6 +10,7 @@ import java.util.function.ToLongFunction;
 import org.elibrary.internal.mapper.Bulk;
 import org.elibrary.internal.mapper.NamedRowMapper;
 import org.elibrary.internal.session.UnitOfWork;
+import org.elibrary.internal.session.Validation;
 
 /**
  * Bulk inserts of rows made of an id and one unique text (authors, books, users): the new rows in the order
@@ -35,6 +36,28 @@ final class NewRows {
     }
 
     private NewRows() {
+    }
+
+    /**
+     * Checks a bulk call's {@code texts} (the argument {@code list}) before anything is written: each by the
+     * field's rules, none given twice.
+     */
+    static void checkTexts(Table<?, ?> table, int max, String list, List<String> texts) {
+        Validation.list(list, texts);
+        Map<String, Integer> seen = new HashMap<>(texts.size() * 2);
+        int index = 0;
+        for (String text : texts) {
+            try {
+                Validation.text(table.field(), text, max);
+            } catch (InvalidInputException e) {
+                throw new InvalidInputException(e, list, index);
+            }
+            Integer first = seen.putIfAbsent(text, index);
+            if (first != null) {
+                throw new DuplicateException(table.field(), text, list, first, index);
+            }
+            index++;
+        }
     }
 
     /** Inserts {@code texts} (at most one chunk, no text twice) and returns the new rows, in their order. */

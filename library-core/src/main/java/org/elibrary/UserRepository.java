@@ -1,10 +1,8 @@
 package org.elibrary;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.elibrary.domain.Page;
 import org.elibrary.domain.User;
 import org.elibrary.internal.mapper.CountedRow;
@@ -46,14 +44,7 @@ public final class UserRepository {
 
     /** Creates many users in one transaction, all or none; returns them in the order given. */
     public List<User> createAll(List<String> usernames) {
-        Validation.list("usernames", usernames);
-        Set<String> seen = new HashSet<>();
-        for (String username : usernames) {
-            Validation.text("user.username", username, Validation.USERNAME_MAX);
-            if (!seen.add(username)) {
-                throw new DuplicateException("user.username", username);
-            }
-        }
+        NewRows.checkTexts(USERS, Validation.USERNAME_MAX, "usernames", usernames);
         if (usernames.isEmpty()) {
             return List.of();
         }

@@ -91,7 +91,9 @@ class CatalogIT {
             dup = failsUnchanged(library, DuplicateException.class, () -> authors.createAll(List.of("Carl", "Dora", "Anna")));
             assertThat(dup.field()).isEqualTo("author.name");
             assertThat(dup.value()).isEqualTo("Anna");
-            failsUnchanged(library, DuplicateException.class, () -> authors.createAll(List.of("Carl", "Carl")));
+            dup = failsUnchanged(library, DuplicateException.class,
+                    () -> authors.createAll(List.of("Carl", "Dora", "Carl")));
+            assertThat(dup).hasMessage("author.name 'Carl' is given twice, in names[0] and names[2]");
             assertThat(authors.findByName("Carl")).isEmpty();
         });
     }
@@ -581,6 +583,29 @@ class CatalogIT {
             failsUnchanged(library, InvalidInputException.class, () -> library.books().page(-1, 10));
             failsUnchanged(library, InvalidInputException.class, () -> library.books().searchByTitle("", 10));
             failsUnchanged(library, InvalidInputException.class, () -> library.books().createAll(null));
+            failsUnchanged(library, InvalidInputException.class, () -> library.books().create("\u200B\uFEFF"));
+
+            // a bulk call names the element that broke the rule
+            e = failsUnchanged(library, InvalidInputException.class, () -> library.books().createAll(List.of(
+                    new NewBook("fine", List.of()), new NewBook("also fine", List.of()),
+                    new NewBook(" ", List.of()))));
+            assertThat(e).hasMessage("book.title of books[2]: must not be blank");
+            assertThat(e.field()).isEqualTo("book.title");
+            assertThat(e.index()).hasValue(2);
+            e = failsUnchanged(library, InvalidInputException.class, () -> library.books().createAll(List.of(
+                    new NewBook("fine", List.of()), new NewBook("linked", List.of(1L, 0L)))));
+            assertThat(e).hasMessage("author.id of books[1]: must be a positive id");
+            e = failsUnchanged(library, InvalidInputException.class,
+                    () -> library.authors().createAll(List.of("Ann", "я".repeat(101))));
+            assertThat(e).hasMessage("author.name of names[1]: must be at most 100 characters");
+            e = failsUnchanged(library, InvalidInputException.class,
+                    () -> library.users().createAll(List.of("\u0000")));
+            assertThat(e).hasMessage("user.username of usernames[0]: must not contain the NUL character");
+            e = failsUnchanged(library, InvalidInputException.class, () -> library.comments().addAll(List.of(
+                    new NewComment(user.id(), book.id(), "ok"), new NewComment(user.id(), -1, "ok"))));
+            assertThat(e).hasMessage("book.id of comments[1]: must be a positive id");
+            e = failsUnchanged(library, InvalidInputException.class, () -> library.books().create(""));
+            assertThat(e.index()).isEmpty();
 
             // Limits are characters (code points) as PostgreSQL counts them: 150 emoji fit in a title.
             String emoji = "😀".repeat(150);

@@ -21,7 +21,8 @@ public final class Validation {
 
     /**
      * Required text: not null, no NUL (PostgreSQL rejects it and SQLite would truncate at it), no unpaired
-     * surrogate (it cannot be encoded as UTF-8), not blank, at most {@code max} code points.
+     * surrogate (it cannot be encoded as UTF-8), not blank (white space and invisible characters only), at most
+     * {@code max} code points.
      */
     public static String text(String field, String value, int max) {
         if (value == null) {
@@ -41,13 +42,15 @@ public final class Validation {
                 if (c <= Character.MAX_HIGH_SURROGATE && i + 1 < length
                         && value.charAt(i + 1) >= Character.MIN_LOW_SURROGATE
                         && value.charAt(i + 1) <= Character.MAX_LOW_SURROGATE) {
+                    if (blank && !invisible(Character.toCodePoint(c, value.charAt(i + 1)))) {
+                        blank = false;
+                    }
                     i++;
                     surrogatePairs++;
-                    blank = false;
                 } else {
                     throw new InvalidInputException(field, "must be valid Unicode (unpaired surrogate)");
                 }
-            } else if (blank && !Character.isWhitespace(c) && !Character.isSpaceChar(c)) {
+            } else if (blank && !invisible(c)) {
                 blank = false;
             }
         }
@@ -59,6 +62,18 @@ public final class Validation {
             throw new InvalidInputException(field, "must be at most " + max + " characters");
         }
         return value;
+    }
+
+    /**
+     * Whether a code point shows nothing by itself: white space, a space separator, a control or a format
+     * character (a zero-width space, a byte order mark, a soft hyphen, ...).
+     */
+    private static boolean invisible(int codePoint) {
+        if (Character.isWhitespace(codePoint) || Character.isSpaceChar(codePoint)) {
+            return true;
+        }
+        int type = Character.getType(codePoint);
+        return type == Character.FORMAT || type == Character.CONTROL;
     }
 
     /** A database id: positive. */

@@ -33,9 +33,22 @@ class ValidationTest {
         assertThatThrownBy(() -> Validation.text("f", "😀\uDE00", 10)).hasMessageContaining("surrogate");
         assertThatThrownBy(() -> Validation.text("f", "x\uD83D", 10)).hasMessageContaining("surrogate");
         assertThat(Validation.text("f", " x ", 10)).isEqualTo(" x ");
-        assertThat(Validation.text("f", "\u0001", 10)).isEqualTo("\u0001");
+        assertThat(Validation.text("f", "a\u0001", 10)).isEqualTo("a\u0001");
+        assertThat(Validation.text("f", "\u200Bx\uFEFF", 10)).isEqualTo("\u200Bx\uFEFF");
+        assertThat(Validation.text("f", "\u200D😀", 10)).isEqualTo("\u200D😀");
         assertThat(Validation.text("f", " 😀", 2)).isEqualTo(" 😀");
         assertThat(Validation.text("f", "😀", 1)).isEqualTo("😀");
+    }
+
+    @Test
+    void textOfInvisibleCharactersOnlyIsBlank() {
+        // zero-width space, byte order mark, soft hyphen, word joiner, a control, a tag space (U+E0020)
+        for (String invisible : List.of("\u200B", "\uFEFF", " \u00AD ", "\u2060\u200B", "\u0001",
+                "\uDB40\uDC20")) {
+            assertThatThrownBy(() -> Validation.text("book.title", invisible, 10))
+                    .isInstanceOfSatisfying(InvalidInputException.class,
+                            e -> assertThat(e.rule()).isEqualTo("must not be blank"));
+        }
     }
 
     @Test

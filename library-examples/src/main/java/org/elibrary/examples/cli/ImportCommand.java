@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.elibrary.DuplicateException;
+import org.elibrary.InvalidInputException;
 import org.elibrary.Library;
 import org.elibrary.LibraryException;
 import org.elibrary.NotFoundException;
@@ -184,11 +185,14 @@ final class ImportCommand extends CatalogCommand {
         }
 
         /**
-         * A bulk insert's failure, placed in the file: at the row holding the duplicate value when the
-         * exception names it, otherwise at the lines of the batch (the library does not say which row of
-         * a bulk call broke a rule). The transaction still rolls back as a whole.
+         * A bulk insert's failure, placed in the file: at the row that broke a rule, or that holds the
+         * duplicate value, otherwise at the lines of the batch. The transaction still rolls back as a whole.
          */
         private CliInputException onPendingLines(RuntimeException e) {
+            if (e instanceof InvalidInputException invalid && invalid.index().isPresent()) {
+                Row row = pending.get(invalid.index().getAsInt());
+                return row.problem(invalid.field() + ": " + invalid.rule(), e);
+            }
             if (e instanceof DuplicateException duplicate) {
                 String field = duplicate.field().substring(duplicate.field().lastIndexOf('.') + 1);
                 for (int i = pending.size() - 1; i >= 0; i--) {

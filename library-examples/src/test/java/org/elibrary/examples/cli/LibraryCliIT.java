@@ -483,7 +483,13 @@ class LibraryCliIT {
                 + "{\"type\":\"comment\",\"book\":\"Нет такой\",\"user\":\"anna\",\"text\":\"нет\"}\n"
                 + "{\"type\":\"comment\",\"book\":\"Война и мир\",\"user\":\"anna\",\"text\":\"да\"}\n")
                 .getBytes(StandardCharsets.UTF_8));
-        files.put("line 3: user.username 'anna' already exists",
+        // a rule broken inside a bulk insert: the row's own line, not the batch's
+        files.put("line 4: book.title: must be at most 150 characters", (user + book
+                + "{\"type\":\"book\",\"title\":\"Анна Каренина\",\"authors\":[]}\n"
+                + "{\"type\":\"book\",\"title\":\"" + "д".repeat(151) + "\",\"authors\":[]}\n"
+                + "{\"type\":\"book\",\"title\":\"Воскресение\",\"authors\":[]}\n")
+                .getBytes(StandardCharsets.UTF_8));
+        files.put("line 3: user.username 'anna' is given twice, in usernames[0] and usernames[2]",
                 (user + "{\"type\":\"user\",\"username\":\"boris\"}\n" + user).getBytes(StandardCharsets.UTF_8));
         files.put("line 2: author.name: must not be blank",
                 (user + "{\"type\":\"book\",\"title\":\"Т\",\"authors\":[\" \"]}\n").getBytes(StandardCharsets.UTF_8));
