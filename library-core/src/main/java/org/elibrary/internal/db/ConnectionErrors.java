@@ -49,6 +49,11 @@ public final class ConnectionErrors {
             return new ConfigurationException(what + " " + displayUrl + " failed: " + problem + " (" + detail
                     + ", SQLState " + state + ")", cause);
         }
+        if ("55P03".equals(state)) {
+            return new DatabaseUnavailableException(what + " " + displayUrl + " failed: another session holds a lock "
+                    + "it needs, and did not release it within the lock timeout (DATABASE_STATEMENT_TIMEOUT); retry "
+                    + "once that session's transaction has ended (" + detail + ", SQLState " + state + ")", cause);
+        }
         return new DatabaseUnavailableException(what + " " + displayUrl + " failed: " + detail
                 + (state == null ? "" : " (SQLState " + state + ")"), cause);
     }

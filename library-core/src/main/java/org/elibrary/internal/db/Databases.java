@@ -104,7 +104,7 @@ public final class Databases {
             checkSqliteLocation(url.sqliteFile().orElseThrow(), url.displayUrl());
             return sqliteDataSource(settings, url.jdbcUrl(), SQLiteConfig.TransactionMode.IMMEDIATE, false);
         }
-        return new DriverDataSource(new org.postgresql.Driver(), url.jdbcUrl(), postgresProperties(settings, url));
+        return postgresMigrationDataSource(settings, url, postgresProperties(settings, url));
     }
 
     /**
@@ -270,8 +270,8 @@ public final class Databases {
         String secret = url.password().orElse(null);
         if (settings.migrateOnOpen()) {
             try {
-                SchemaMigrator.migrate(new DriverDataSource(new org.postgresql.Driver(), url.jdbcUrl(), properties),
-                        Backend.POSTGRESQL, url.displayUrl());
+                SchemaMigrator.migrate(postgresMigrationDataSource(settings, url, properties), Backend.POSTGRESQL,
+                        url.displayUrl());
             } catch (RuntimeException e) {
                 throw ConnectionErrors.translate("migrating PostgreSQL database", url.displayUrl(), e, secret);
             }
@@ -301,6 +301,28 @@ public final class Databases {
     }
 
     /**
+     * Connections to migrate on: without a statement timeout (building an index may take long), but waiting
+     * for a table lock at most {@code DATABASE_STATEMENT_TIMEOUT}. A migration waiting for a lock that another
+     * session holds (the Python app's open transaction) would otherwise wait for as long as that session
+     * keeps it, and every query on the table would queue behind the waiting migration. The URL's
+     * {@code options} may set {@code lock_timeout} themselves; theirs stands.
+     */
+    private static DataSource postgresMigrationDataSource(LibrarySettings settings, DatabaseUrl url,
+                                                          Properties properties) {
+        long millis = settings.statementTimeout().toMillis();
+        String lockTimeout = millis <= 0 || urlOptionsSet(url, "lock_timeout") ? null
+                : "SET lock_timeout = " + millis;
+        return new DriverDataSource(new org.postgresql.Driver(), url.jdbcUrl(), properties, lockTimeout);
+    }
+
+    /** Whether the URL's {@code options} parameter sets the server setting {@code name}. */
+    private static boolean urlOptionsSet(DatabaseUrl url, String name) {
+        Properties fromUrl = org.postgresql.Driver.parseURL(url.jdbcUrl(), null);
+        String options = fromUrl == null ? null : fromUrl.getProperty("options");
+        return options != null && options.contains(name);
+    }
+
+    /**
      * The SQL that makes the server stop statements running past {@code DATABASE_STATEMENT_TIMEOUT} on each
      * pool connection, once when it is opened; null when there is no timeout, or when the URL's {@code options}
      * set {@code statement_timeout} themselves (theirs stands). The server's own timer replaces pgjdbc's
@@ -312,12 +334,7 @@ public final class Databases {
         if (millis <= 0) {
             return null;
         }
-        Properties fromUrl = org.postgresql.Driver.parseURL(url.jdbcUrl(), null);
-        String options = fromUrl == null ? null : fromUrl.getProperty("options");
-        if (options != null && options.contains("statement_timeout")) {
-            return null;
-        }
-        return "SET statement_timeout = " + millis;
+        return urlOptionsSet(url, "statement_timeout") ? null : "SET statement_timeout = " + millis;
     }
 
     /** The pgjdbc properties: credentials from a SQLAlchemy URL, batch rewriting, bounded connect time. */

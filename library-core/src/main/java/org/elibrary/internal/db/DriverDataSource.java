@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.sql.Statement;
 import java.util.Properties;
 
 /** A new physical connection per call, straight from the driver: used to migrate before the pool opens. */
@@ -11,11 +12,14 @@ final class DriverDataSource extends PlainDataSource {
     private final Driver driver;
     private final String url;
     private final Properties properties;
+    /** Run on each new connection, or null. */
+    private final String initSql;
 
-    DriverDataSource(Driver driver, String url, Properties properties) {
+    DriverDataSource(Driver driver, String url, Properties properties, String initSql) {
         this.driver = driver;
         this.url = url;
         this.properties = properties;
+        this.initSql = initSql;
     }
 
     @Override
@@ -23,6 +27,14 @@ final class DriverDataSource extends PlainDataSource {
         Connection connection = driver.connect(url, properties);
         if (connection == null) {
             throw new SQLException("the driver does not accept the URL", "08001");
+        }
+        if (initSql != null) {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute(initSql);
+            } catch (SQLException e) {
+                connection.close();
+                throw e;
+            }
         }
         return connection;
     }

@@ -73,6 +73,8 @@ public final class SchemaMigrator {
     public static final String HISTORY_TABLE = "flyway_schema_history";
     /** The version a database made by the Python app is baselined at. */
     public static final String SEED_VERSION = "1";
+    /** PostgreSQL's SQLState for a lock not granted within {@code lock_timeout}. */
+    private static final String LOCK_NOT_AVAILABLE = "55P03";
 
     /** The seed's tables and their columns, as the Python app's models create them. */
     static final Map<String, Set<String>> SEED_TABLES = seedTables();
@@ -697,6 +699,10 @@ public final class SchemaMigrator {
         FluentConfiguration configuration = Flyway.configure(SchemaMigrator.class.getClassLoader());
         if (backend == Backend.POSTGRESQL) {
             configuration.callbacks(new TrigramSchemaOnSearchPath());
+        } else {
+            // SQLite's one schema always exists; Flyway's schema creation retries a busy database ten times
+            // with a pause of a second, which made a locked file wait ten busy timeouts and more.
+            configuration.createSchemas(false);
         }
         return configuration
                 .dataSource(new SingleConnectionDataSource(connection))
@@ -731,7 +737,8 @@ public final class SchemaMigrator {
         }
         SQLException sql = findSqlException(failure);
         if (sql != null && isUnavailable(sql)) {
-            return ConnectionErrors.translate("reaching", display, sql, null);
+            return ConnectionErrors.translate(LOCK_NOT_AVAILABLE.equals(sql.getSQLState()) ? "migrating" : "reaching",
+                    display, sql, null);
         }
         if (failure instanceof FlywayValidateException) {
             return new ConfigurationException("the migration history of " + display + " does not match this "
@@ -785,7 +792,7 @@ public final class SchemaMigrator {
         }
         String state = sql.getSQLState();
         return state != null && (state.startsWith("08") || state.startsWith("53") || state.startsWith("57P")
-                || state.startsWith("28") || state.equals("3D000"));
+                || state.startsWith("28") || state.equals("3D000") || state.equals(LOCK_NOT_AVAILABLE));
     }
 
     private static Map<String, Set<String>> seedTables() {

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -24,8 +25,13 @@ import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.elibrary.Backend;
 import org.elibrary.ConfigurationException;
+import org.elibrary.DatabaseUnavailableException;
+import org.elibrary.LibrarySettings;
+import org.elibrary.internal.db.Databases;
+import org.elibrary.testing.TestDatabases;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -126,6 +132,36 @@ class SchemaMigratorAdoptionIT {
                     + clash[1].replaceFirst(".* ", "") + ";\n");
             assertThat(SchemaMigrator.migrate(dataSource, backend).versionAfter()).isEqualTo("3");
         }
+    }
+
+    // ------------------------------------------------------------------------- a lock another session holds
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    @Timeout(120) // without a lock timeout the migration would wait for as long as the transaction lasts
+    void anAdoptionWaitingForAnotherSessionsLockGivesUpInTimeAndWritesNothing(Backend backend) throws Exception {
+        String url = TestDatabases.newDatabaseUrl(backend);
+        DataSource dataSource = dataSource(backend, url);
+        execute(dataSource, seedDdl(backend));
+        insertPythonAppData(dataSource);
+        String before = snapshot(dataSource, backend);
+        LibrarySettings settings = LibrarySettings.builder().databaseUrl(url)
+                .statementTimeout(Duration.ofSeconds(1)).set(LibrarySettings.SQLITE_BUSY_TIMEOUT, "1s").build();
+        // The Python app in the middle of a write transaction, holding its locks until it ends.
+        try (Connection python = dataSource.getConnection(); Statement statement = python.createStatement()) {
+            python.setAutoCommit(false);
+            statement.execute("UPDATE comment SET text = text WHERE id = 1");
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> Databases.open(settings).close())
+                    .isInstanceOf(DatabaseUnavailableException.class)
+                    .hasMessageContaining("lock");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+            python.rollback();
+        }
+        assertThat(snapshot(dataSource, backend)).isEqualTo(before);
+        // Once the transaction has ended, the next open adopts the database.
+        Databases.open(settings).close();
+        assertThat(SchemaMigrator.status(dataSource, backend).state()).isEqualTo(SchemaState.MANAGED);
     }
 
     // ----------------------------------------------------------------------------- keys the library relies on
