@@ -15,6 +15,11 @@ public final class ChildJvm {
     }
 
     public static ProcessBuilder builder(Class<?> main, List<String> jvmOptions, String... args) {
+        return onClasspath(System.getProperty("java.class.path"), main, jvmOptions, args);
+    }
+
+    /** As {@link #builder(Class, List, String...)}, on the given classpath. */
+    public static ProcessBuilder onClasspath(String classpath, Class<?> main, List<String> jvmOptions, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         if (Runtime.version().feature() >= 22) {
@@ -22,7 +27,7 @@ public final class ChildJvm {
         }
         command.addAll(jvmOptions);
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        command.add(classpath);
         command.add(main.getName());
         command.addAll(List.of(args));
         return new ProcessBuilder(command);

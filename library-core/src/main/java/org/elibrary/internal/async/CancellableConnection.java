@@ -19,6 +19,7 @@ import java.sql.Struct;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Executor;
+import org.elibrary.internal.db.Drivers;
 import org.postgresql.PGConnection;
 import org.sqlite.SQLiteConnection;
 
@@ -194,9 +195,9 @@ final class CancellableConnection implements Connection {
         }
         T unwrapped = target.unwrap(iface);
         if (CancellationHandle.current() == handle) {
-            if (unwrapped instanceof SQLiteConnection sqlite) {
+            if (Drivers.SQLITE && unwrapped instanceof SQLiteConnection sqlite) {
                 handle.registerConnection(target, sqlite);
-            } else if (unwrapped instanceof PGConnection) {
+            } else if (Drivers.POSTGRESQL && unwrapped instanceof PGConnection) {
                 handle.registerConnection(target, null);
             }
         }

@@ -4,8 +4,6 @@ import java.sql.SQLException;
 import org.elibrary.ConfigurationException;
 import org.elibrary.DatabaseUnavailableException;
 import org.elibrary.LibraryException;
-import org.sqlite.SQLiteErrorCode;
-import org.sqlite.SQLiteException;
 
 /**
  * Turns a failure to connect into the library's exceptions. Failures that retrying cannot fix (wrong
@@ -32,14 +30,14 @@ public final class ConnectionErrors {
         String state = sql == null ? null : sql.getSQLState();
         // The cause is attached for diagnosis only when it cannot carry the secret.
         Throwable cause = secret == null || secret.isEmpty() ? failure : null;
-        if (sql instanceof SQLiteException) {
-            SQLiteErrorCode code = ((SQLiteException) sql).getResultCode();
-            if (code == SQLiteErrorCode.SQLITE_NOTADB) {
+        int sqliteCode = SqliteCodes.of(sql);
+        if (sqliteCode >= 0) {
+            int code = SqliteCodes.primary(sqliteCode);
+            if (code == SqliteCodes.NOTADB) {
                 return new ConfigurationException(what + " " + displayUrl + " failed: the file is not a SQLite database",
                         cause);
             }
-            if (code == SQLiteErrorCode.SQLITE_READONLY || code == SQLiteErrorCode.SQLITE_CANTOPEN
-                    || code == SQLiteErrorCode.SQLITE_PERM) {
+            if (code == SqliteCodes.READONLY || code == SqliteCodes.CANTOPEN || code == SqliteCodes.PERM) {
                 return new DatabaseUnavailableException(what + " " + displayUrl + " failed: the file cannot be "
                         + "opened for writing (" + detail + ")", cause);
             }

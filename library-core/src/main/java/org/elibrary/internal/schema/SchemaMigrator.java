@@ -26,6 +26,7 @@ import org.elibrary.ForeignKeyViolationException;
 import org.elibrary.LibraryException;
 import org.elibrary.internal.config.DatabaseUrl;
 import org.elibrary.internal.db.ConnectionErrors;
+import org.elibrary.internal.db.SqliteCodes;
 import org.elibrary.internal.db.MigrationLock;
 import org.elibrary.internal.db.SingleConnectionDataSource;
 import org.flywaydb.core.Flyway;
@@ -40,8 +41,6 @@ import org.flywaydb.core.api.output.MigrateOutput;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.flywaydb.core.api.output.ValidateOutput;
 import org.flywaydb.core.api.output.ValidateResult;
-import org.sqlite.SQLiteErrorCode;
-import org.sqlite.SQLiteException;
 
 /**
  * Brings a database to the schema this library needs, with the SQL migrations of library-migrations
@@ -781,14 +780,12 @@ public final class SchemaMigrator {
     }
 
     private static boolean isUnavailable(SQLException sql) {
-        if (sql instanceof SQLiteException) {
-            SQLiteErrorCode code = ((SQLiteException) sql).getResultCode();
-            return code == SQLiteErrorCode.SQLITE_BUSY || code == SQLiteErrorCode.SQLITE_LOCKED
-                    || code == SQLiteErrorCode.SQLITE_CANTOPEN || code == SQLiteErrorCode.SQLITE_READONLY
-                    || code == SQLiteErrorCode.SQLITE_NOTADB || code == SQLiteErrorCode.SQLITE_FULL
-                    || code == SQLiteErrorCode.SQLITE_PERM || code.name().startsWith("SQLITE_IOERR")
-                    || code.name().startsWith("SQLITE_BUSY") || code.name().startsWith("SQLITE_CANTOPEN")
-                    || code.name().startsWith("SQLITE_READONLY");
+        int sqliteCode = SqliteCodes.of(sql);
+        if (sqliteCode >= 0) {
+            int code = SqliteCodes.primary(sqliteCode);
+            return code == SqliteCodes.BUSY || code == SqliteCodes.LOCKED || code == SqliteCodes.CANTOPEN
+                    || code == SqliteCodes.READONLY || code == SqliteCodes.NOTADB || code == SqliteCodes.FULL
+                    || code == SqliteCodes.PERM || code == SqliteCodes.IOERR;
         }
         String state = sql.getSQLState();
         return state != null && (state.startsWith("08") || state.startsWith("53") || state.startsWith("57P")

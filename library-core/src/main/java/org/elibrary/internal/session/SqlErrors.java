@@ -11,26 +11,15 @@ import org.elibrary.DatabaseUnavailableException;
 import org.elibrary.DuplicateException;
 import org.elibrary.LibraryException;
 import org.elibrary.NotFoundException;
+import org.elibrary.internal.db.SqliteCodes;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
-import org.sqlite.SQLiteException;
 
 /**
  * The one place where database errors become library exceptions, so that one input gives one exception type
  * on both backends: PostgreSQL SQLStates and SQLite extended result codes map to the same classes.
  */
 public final class SqlErrors {
-    // SQLite extended result codes (https://sqlite.org/rescode.html)
-    private static final int SQLITE_CONSTRAINT_UNIQUE = 2067;
-    private static final int SQLITE_CONSTRAINT_PRIMARYKEY = 1555;
-    private static final int SQLITE_CONSTRAINT_FOREIGNKEY = 787;
-    private static final int SQLITE_BUSY = 5;
-    private static final int SQLITE_LOCKED = 6;
-    private static final int SQLITE_INTERRUPT = 9;
-    private static final int SQLITE_IOERR = 10;
-    private static final int SQLITE_FULL = 13;
-    private static final int SQLITE_CANTOPEN = 14;
-
     private SqlErrors() {
     }
 
@@ -62,7 +51,7 @@ public final class SqlErrors {
 
     /** Whether {@code failure} was caused by the database refusing a write on a foreign key. */
     static boolean violatesForeignKey(Throwable failure) {
-        return causedBy(failure, code -> code == SQLITE_CONSTRAINT_FOREIGNKEY, "23503");
+        return causedBy(failure, code -> code == SqliteCodes.CONSTRAINT_FOREIGNKEY, "23503");
     }
 
     /** Whether {@code failure} was caused by the database refusing a write on a unique value or primary key. */
@@ -73,7 +62,8 @@ public final class SqlErrors {
     /** Whether a cause of {@code failure} is a SQLite error with a matching extended code, or has {@code sqlState}. */
     private static boolean causedBy(Throwable failure, IntPredicate sqliteCode, String sqlState) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SQLiteException sqlite && sqliteCode.test(sqlite.getResultCode().code)) {
+            int code = SqliteCodes.of(cause);
+            if (code >= 0 && sqliteCode.test(code)) {
                 return true;
             }
             if (cause instanceof SQLException sql && sqlState.equals(sql.getSQLState())) {
@@ -84,7 +74,7 @@ public final class SqlErrors {
     }
 
     private static boolean sqliteUnique(int code) {
-        return code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY;
+        return code == SqliteCodes.CONSTRAINT_UNIQUE || code == SqliteCodes.CONSTRAINT_PRIMARYKEY;
     }
 
     /** Translates one JDBC exception. */
@@ -92,8 +82,9 @@ public final class SqlErrors {
         if (e instanceof SQLTransientConnectionException) {
             return new DatabaseUnavailableException("no database connection became available in time", e);
         }
-        if (e instanceof SQLiteException s) {
-            return sqlite(s, uow);
+        int sqliteCode = SqliteCodes.of(e);
+        if (sqliteCode >= 0) {
+            return sqlite(e, sqliteCode, uow);
         }
         if (backend == Backend.SQLITE) {
             // sqlite-jdbc's own refusals carry no SQLite result code: a closed connection, say
@@ -102,24 +93,23 @@ public final class SqlErrors {
         return postgres(e, uow);
     }
 
-    private static LibraryException sqlite(SQLiteException e, UnitOfWork uow) {
-        int code = e.getResultCode().code;
-        int primary = code & 0xff;
+    private static LibraryException sqlite(SQLException e, int code, UnitOfWork uow) {
+        int primary = SqliteCodes.primary(code);
         String message = e.getMessage() == null ? "" : e.getMessage();
         if (sqliteUnique(code)) {
             String field = sqliteConstraintField(message);
             return new DuplicateException(field, valueFor(uow, field, "?"), e);
         }
-        if (code == SQLITE_CONSTRAINT_FOREIGNKEY) {
+        if (code == SqliteCodes.CONSTRAINT_FOREIGNKEY) {
             return missingReference(uow, e);
         }
-        if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
+        if (primary == SqliteCodes.BUSY || primary == SqliteCodes.LOCKED) {
             return new DatabaseUnavailableException("the SQLite database is busy (locked by another writer)", e);
         }
-        if (primary == SQLITE_INTERRUPT) {
+        if (primary == SqliteCodes.INTERRUPT) {
             return new DatabaseUnavailableException("statement timed out or was cancelled", e);
         }
-        if (primary == SQLITE_IOERR || primary == SQLITE_FULL || primary == SQLITE_CANTOPEN) {
+        if (primary == SqliteCodes.IOERR || primary == SqliteCodes.FULL || primary == SqliteCodes.CANTOPEN) {
             return new DatabaseUnavailableException("the SQLite database cannot be read or written: " + message, e);
         }
         if (message.contains("no such table") || message.contains("no such column")) {

@@ -1,0 +1,45 @@
+package org.elibrary.internal.db;
+
+import org.sqlite.SQLiteException;
+
+/**
+ * SQLite result codes (https://sqlite.org/rescode.html) of the errors the library tells apart, read from an
+ * exception without naming sqlite-jdbc's classes where the driver may be missing: code that runs for both
+ * databases calls {@link #of}, whose one reference to {@code SQLiteException} sits in a class of its own
+ * that the JVM loads only when sqlite-jdbc is present.
+ */
+public final class SqliteCodes {
+    // primary result codes (an extended code's low byte)
+    public static final int PERM = 3;
+    public static final int BUSY = 5;
+    public static final int LOCKED = 6;
+    public static final int READONLY = 8;
+    public static final int INTERRUPT = 9;
+    public static final int IOERR = 10;
+    public static final int FULL = 13;
+    public static final int CANTOPEN = 14;
+    public static final int NOTADB = 26;
+    // extended result codes
+    public static final int CONSTRAINT_FOREIGNKEY = 787;
+    public static final int CONSTRAINT_PRIMARYKEY = 1555;
+    public static final int CONSTRAINT_UNIQUE = 2067;
+
+    private SqliteCodes() {
+    }
+
+    /** The extended result code of {@code failure} if it is a SQLite error that has one, else -1. */
+    public static int of(Throwable failure) {
+        return Drivers.SQLITE ? Reader.code(failure) : -1;
+    }
+
+    /** The primary result code of an extended one. */
+    public static int primary(int code) {
+        return code & 0xff;
+    }
+
+    private static final class Reader {
+        static int code(Throwable failure) {
+            return failure instanceof SQLiteException sqlite ? sqlite.getResultCode().code : -1;
+        }
+    }
+}
