@@ -416,6 +416,10 @@ public final class BookRepository {
         });
         for (int from = 0; from < authorIds.size(); from += CHUNK) {
             List<Long> authors = authorIds.subList(from, Math.min(authorIds.size(), from + CHUNK));
+            if (uow.backend() == Backend.POSTGRESQL && NewRows.beyondInteger(authors)) {
+                // no such author can exist in PostgreSQL's INTEGER column, which would refuse the value itself
+                throw uow.rollbackOnlyWith(missingAuthor(uow, authors));
+            }
             if (mapper.insertLinks(Bulk.of(authors, bookIds.subList(from, from + authors.size()))) != authors.size()) {
                 // the links whose author exists are written: this transaction must not commit
                 throw uow.rollbackOnlyWith(missingAuthor(uow, authors));

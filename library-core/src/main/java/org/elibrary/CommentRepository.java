@@ -1,9 +1,10 @@
 package org.elibrary;
 
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.elibrary.domain.BookComment;
 import org.elibrary.domain.Comment;
 import org.elibrary.domain.NewComment;
@@ -104,10 +105,15 @@ public final class CommentRepository {
                     users.add(comment.userId());
                     books.add(comment.bookId());
                 }
+                if (uow.backend() == Backend.POSTGRESQL
+                        && (NewRows.beyondInteger(users) || NewRows.beyondInteger(books))) {
+                    // no such row can exist in PostgreSQL's INTEGER columns, which would refuse the value itself
+                    throw uow.rollbackOnlyWith(missing(uow, chunk));
+                }
                 int inserted = mapper.insertAll(Bulk.of(texts, users, books));
                 if (inserted != chunk.size()) {
                     // the rows that had their user and book are written: this transaction must not commit
-                    throw uow.rollbackOnlyWith(missing(uow, users, books));
+                    throw uow.rollbackOnlyWith(missing(uow, chunk));
                 }
                 added += inserted;
             }
@@ -124,8 +130,7 @@ public final class CommentRepository {
                 for (NewComment comment : chunk) {
                     row.add(comment.text()).add(comment.userId()).add(comment.bookId()).endRow();
                 }
-            }, () -> missing(uow, chunk.stream().map(NewComment::userId).toList(),
-                    chunk.stream().map(NewComment::bookId).toList()));
+            }, () -> missing(uow, chunk));
         }
         return added;
     }
@@ -182,18 +187,27 @@ public final class CommentRepository {
         return new Comment(id, text, userId, bookId);
     }
 
-    /** After a bulk insert skipped rows: the first user id, else book id, that does not exist. */
-    private static NotFoundException missing(UnitOfWork uow, List<Long> userIds, List<Long> bookIds) {
+    /**
+     * After a bulk insert skipped or refused rows: the first row's missing user, else book, as PostgreSQL's own
+     * check names it (it checks the rows in order, and a row's foreign keys as the seed declares them).
+     */
+    private static NotFoundException missing(UnitOfWork uow, List<NewComment> comments) {
         UserMapper users = uow.mapper(UserMapper.class);
-        for (Long id : new LinkedHashSet<>(userIds)) {
-            if (users.selectById(id) == null) {
-                return new NotFoundException("user", "id=" + id);
-            }
-        }
         BookMapper books = uow.mapper(BookMapper.class);
-        for (Long id : new LinkedHashSet<>(bookIds)) {
-            if (books.selectById(id) == null) {
-                return new NotFoundException("book", "id=" + id);
+        Set<Long> usersFound = new HashSet<>();
+        Set<Long> booksFound = new HashSet<>();
+        for (NewComment comment : comments) {
+            if (!usersFound.contains(comment.userId())) {
+                if (users.selectById(comment.userId()) == null) {
+                    return new NotFoundException("user", "id=" + comment.userId());
+                }
+                usersFound.add(comment.userId());
+            }
+            if (!booksFound.contains(comment.bookId())) {
+                if (books.selectById(comment.bookId()) == null) {
+                    return new NotFoundException("book", "id=" + comment.bookId());
+                }
+                booksFound.add(comment.bookId());
             }
         }
         return new NotFoundException("user or book", "one of the given ids");

@@ -60,6 +60,16 @@ final class NewRows {
         }
     }
 
+    /** Whether an id is past PostgreSQL's {@code INTEGER} columns. */
+    static boolean beyondInteger(List<Long> ids) {
+        for (Long id : ids) {
+            if (id > Integer.MAX_VALUE) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Inserts {@code texts} (at most one chunk, no text twice) and returns the new rows, in their order. */
     static <T, M extends NamedRowMapper<T>> List<T> insert(UnitOfWork uow, Table<T, M> table, List<String> texts) {
         M mapper = uow.mapper(table.mapper());

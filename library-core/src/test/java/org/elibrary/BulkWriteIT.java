@@ -84,6 +84,39 @@ class BulkWriteIT {
         NotFoundException noBook = failsUnchanged(library, NotFoundException.class, () -> library.comments().addAll(
                 List.of(new NewComment(user.id(), book.id() + 100, "x"))));
         assertThat(noBook.entity()).isEqualTo("book");
+        // several bad rows: the first one is named, and in a row missing both, its user (as PostgreSQL's own
+        // check names it)
+        long absentUser = user.id() + 100;
+        long absentBook = book.id() + 100;
+        NotFoundException first = failsUnchanged(library, NotFoundException.class, () -> library.comments().addAll(
+                List.of(new NewComment(user.id(), book.id(), "fine"), new NewComment(user.id(), absentBook, "x"),
+                        new NewComment(absentUser, book.id(), "y"))));
+        assertThat(first.entity() + " " + first.key()).isEqualTo("book id=" + absentBook);
+        first = failsUnchanged(library, NotFoundException.class, () -> library.comments().addAll(
+                List.of(new NewComment(absentUser, book.id(), "y"), new NewComment(user.id(), absentBook, "x"))));
+        assertThat(first.entity() + " " + first.key()).isEqualTo("user id=" + absentUser);
+        first = failsUnchanged(library, NotFoundException.class, () -> library.comments().addAll(
+                List.of(new NewComment(absentUser, absentBook, "both"))));
+        assertThat(first.entity() + " " + first.key()).isEqualTo("user id=" + absentUser);
+        // and so does a single comment
+        first = failsUnchanged(library, NotFoundException.class,
+                () -> library.comments().add(absentUser, absentBook, "both"));
+        assertThat(first.entity() + " " + first.key()).isEqualTo("user id=" + absentUser);
+        // ids no PostgreSQL INTEGER column can hold are missing rows there too, not a database error
+        long huge = Integer.MAX_VALUE + 1L;
+        first = failsUnchanged(library, NotFoundException.class, () -> library.comments().addAll(
+                List.of(new NewComment(user.id(), book.id(), "fine"), new NewComment(huge, book.id(), "x"))));
+        assertThat(first.entity() + " " + first.key()).isEqualTo("user id=" + huge);
+        first = failsUnchanged(library, NotFoundException.class, () -> library.comments().addAll(
+                List.of(new NewComment(user.id(), Long.MAX_VALUE, "x"))));
+        assertThat(first.entity() + " " + first.key()).isEqualTo("book id=" + Long.MAX_VALUE);
+        first = failsUnchanged(library, NotFoundException.class,
+                () -> library.books().createWithAuthorIds("huge", List.of(author.id(), huge)));
+        assertThat(first.entity() + " " + first.key()).isEqualTo("author id=" + huge);
+        first = failsUnchanged(library, NotFoundException.class, () -> library.books().createAll(
+                List.of(new NewBook("a", List.of(author.id() + 9)), new NewBook("b", List.of(huge)))));
+        assertThat(first.entity() + " " + first.key()).isEqualTo("author id=" + (author.id() + 9));
+
         NotFoundException noAuthor = failsUnchanged(library, NotFoundException.class, () -> library.books().createAll(
                 List.of(new NewBook("kept out", List.of(author.id())), new NewBook("also", List.of(author.id() + 7)))));
         assertThat(noAuthor.entity()).isEqualTo("author");
