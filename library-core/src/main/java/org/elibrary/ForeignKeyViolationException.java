@@ -16,11 +16,13 @@ public final class ForeignKeyViolationException extends LibraryException {
     private final Map<String, Long> violations;
 
     /**
+     * @param database   the database, as its masked URL
      * @param violations the number of offending rows per foreign key, keyed as
      *                   {@code child_table.column -> parent_table}, in a stable order
+     * @throws IllegalArgumentException if a key is not of that form
      */
     public ForeignKeyViolationException(String database, Map<String, Long> violations) {
-        super(message(database, violations));
+        super(message(database, checked(violations)));
         this.violations = Collections.unmodifiableMap(new LinkedHashMap<>(violations));
     }
 
@@ -34,6 +36,18 @@ public final class ForeignKeyViolationException extends LibraryException {
         Map<String, Long> byTable = new LinkedHashMap<>();
         violations.forEach((key, count) -> byTable.merge(key.substring(0, key.indexOf('.')), count, Long::sum));
         return Collections.unmodifiableMap(byTable);
+    }
+
+    private static Map<String, Long> checked(Map<String, Long> violations) {
+        for (String key : violations.keySet()) {
+            int dot = key.indexOf('.');
+            int arrow = key.indexOf(" -> ");
+            if (dot <= 0 || arrow <= dot + 1 || arrow + 4 >= key.length()) {
+                throw new IllegalArgumentException("violations: key '" + key + "' is not of the form "
+                        + "child_table.column -> parent_table");
+            }
+        }
+        return violations;
     }
 
     private static String message(String database, Map<String, Long> violations) {

@@ -237,7 +237,11 @@ public final class LibrarySettings {
         return new Builder();
     }
 
-    /** The JDBC URL the library connects to: SQLAlchemy URLs translated, without their user and password. */
+    /**
+     * The JDBC URL the library connects to: a SQLAlchemy URL translated, its user and password left out (they
+     * go to the driver apart); a {@code jdbc:} URL as given, with any {@code user=} and {@code password=}
+     * parameters it carries. Not for logs: {@link #displayUrl()} is.
+     */
     public String jdbcUrl() {
         return url.jdbcUrl();
     }
@@ -539,10 +543,12 @@ public final class LibrarySettings {
             return set(DATABASE_URL, url);
         }
 
+        /** {@value #APP_TITLE}: free text, as in the Python app. */
         public Builder appTitle(String title) {
             return set(APP_TITLE, Objects.requireNonNull(title, "title"));
         }
 
+        /** {@value #DESCRIPTION}: free text, as in the Python app. */
         public Builder description(String text) {
             return set(DESCRIPTION, Objects.requireNonNull(text, "text"));
         }
@@ -552,32 +558,42 @@ public final class LibrarySettings {
             return set(DATABASE_POOL_SIZE, Integer.toString(size));
         }
 
+        /** {@value #DATABASE_CONNECTION_TIMEOUT}: the wait for a pooled connection, at least 250 ms. */
         public Builder connectionTimeout(Duration timeout) {
-            return set(DATABASE_CONNECTION_TIMEOUT, SettingValues.format(timeout));
+            return set(DATABASE_CONNECTION_TIMEOUT, SettingValues.format(Objects.requireNonNull(timeout, "timeout")));
         }
 
+        /**
+         * {@value #DATABASE_STATEMENT_TIMEOUT}: the longest a PostgreSQL statement or an async call may run, and
+         * a PostgreSQL migration may wait for a lock; {@link Duration#ZERO} for no limit.
+         */
         public Builder statementTimeout(Duration timeout) {
-            return set(DATABASE_STATEMENT_TIMEOUT, SettingValues.format(timeout));
+            return set(DATABASE_STATEMENT_TIMEOUT, SettingValues.format(Objects.requireNonNull(timeout, "timeout")));
         }
 
+        /** {@value #DATABASE_MIGRATE_ON_OPEN}: whether {@link Library#open(LibrarySettings)} migrates first. */
         public Builder migrateOnOpen(boolean migrate) {
             return set(DATABASE_MIGRATE_ON_OPEN, Boolean.toString(migrate));
         }
 
+        /** {@value #SQLITE_SYNCHRONOUS}: SQLite's durability level. */
         public Builder sqliteSynchronous(SqliteSynchronous level) {
-            return set(SQLITE_SYNCHRONOUS, level.name());
+            return set(SQLITE_SYNCHRONOUS, Objects.requireNonNull(level, "level").name());
         }
 
+        /** {@value #SQLITE_BUSY_TIMEOUT}: how long a SQLite connection waits for another process's lock. */
         public Builder sqliteBusyTimeout(Duration timeout) {
-            return set(SQLITE_BUSY_TIMEOUT, SettingValues.format(timeout));
+            return set(SQLITE_BUSY_TIMEOUT, SettingValues.format(Objects.requireNonNull(timeout, "timeout")));
         }
 
+        /** {@value #ASYNC_QUEUE_CAPACITY}: async calls that may wait for a connection before new ones are refused. */
         public Builder asyncQueueCapacity(int capacity) {
             return set(ASYNC_QUEUE_CAPACITY, Integer.toString(capacity));
         }
 
+        /** {@value #ASYNC_CLOSE_TIMEOUT}: how long {@link Library#close()} waits for the calls already accepted. */
         public Builder closeTimeout(Duration timeout) {
-            return set(ASYNC_CLOSE_TIMEOUT, SettingValues.format(timeout));
+            return set(ASYNC_CLOSE_TIMEOUT, SettingValues.format(Objects.requireNonNull(timeout, "timeout")));
         }
 
         /**

@@ -34,6 +34,11 @@ public final class UserRepository {
         this.bound = bound;
     }
 
+    /**
+     * Creates a user.
+     *
+     * @throws DuplicateException if the username is taken
+     */
     public User create(String username) {
         Validation.text("user.username", username, Validation.USERNAME_MAX);
         return sessions.write(bound, uow -> {
@@ -69,6 +74,12 @@ public final class UserRepository {
         return sessions.read(bound, uow -> Optional.ofNullable(uow.mapper(UserMapper.class).selectByUsername(username)));
     }
 
+    /**
+     * Changes a user's username; returns the renamed user.
+     *
+     * @throws NotFoundException  if there is no such user
+     * @throws DuplicateException if the new username is taken
+     */
     public User rename(long id, String newUsername) {
         Validation.id("user.id", id);
         Validation.text("user.username", newUsername, Validation.USERNAME_MAX);

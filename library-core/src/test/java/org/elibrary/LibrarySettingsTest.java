@@ -195,7 +195,9 @@ class LibrarySettingsTest {
                 Arguments.of("DATABASE_CONNECTION_TIMEOUT", "30", "has no unit"),
                 Arguments.of("DATABASE_CONNECTION_TIMEOUT", "100ms", "at least 250ms"),
                 Arguments.of("DATABASE_STATEMENT_TIMEOUT", "soon", "not a duration"),
-                Arguments.of("DATABASE_STATEMENT_TIMEOUT", "-PT1S", "not a duration"),
+                Arguments.of("DATABASE_STATEMENT_TIMEOUT", "-PT1S", "is negative"),
+                Arguments.of("SQLITE_BUSY_TIMEOUT", "-5s", "is negative"),
+                Arguments.of("SQLITE_BUSY_TIMEOUT", "--5s", "not a duration"),
                 Arguments.of("SQLITE_BUSY_TIMEOUT", "5", "500ms, 30s, 2m"),
                 Arguments.of("ASYNC_CLOSE_TIMEOUT", "10 seconds", "not a duration"),
                 Arguments.of("ASYNC_CLOSE_TIMEOUT", "3000000h", "must be at most 2147483647ms"),
@@ -221,6 +223,17 @@ class LibrarySettingsTest {
                 .hasMessageContaining(fragment)
                 .hasMessageContaining("settings were looked for in")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hunter2"));
+    }
+
+    @Test
+    void builderSettersNameTheirNullArgumentAndNegativeDurationsAreSaidToBe() {
+        LibrarySettings.Builder builder = isolated().databaseUrl("sqlite://");
+        assertThatThrownBy(() -> builder.statementTimeout(null)).hasMessage("timeout");
+        assertThatThrownBy(() -> builder.closeTimeout(null)).hasMessage("timeout");
+        assertThatThrownBy(() -> builder.sqliteSynchronous(null)).hasMessage("level");
+        builder.statementTimeout(Duration.ofMillis(-1));
+        assertThatThrownBy(builder::build).isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("DATABASE_STATEMENT_TIMEOUT (set in code) '-1ms' is negative");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.elibrary.domain;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * One page of an offset-paginated list, with the total number of rows the list has.
@@ -13,9 +14,13 @@ import java.util.List;
  */
 public record Page<T>(List<T> items, long total, int offset, int limit) {
     public Page {
-        items = List.copyOf(items);
+        items = List.copyOf(Objects.requireNonNull(items, "items"));
         if (total < 0 || offset < 0 || limit < 1) {
             throw new IllegalArgumentException("total and offset must be >= 0 and limit >= 1");
+        }
+        if (items.size() > limit) {
+            throw new IllegalArgumentException("a page holds at most limit (" + limit + ") items, not "
+                    + items.size());
         }
     }
 

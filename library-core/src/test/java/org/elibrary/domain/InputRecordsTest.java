@@ -33,6 +33,15 @@ class InputRecordsTest {
         assertRefused(() -> new NewComment(1, 1, null), "comment.text", "is required");
     }
 
+    @Test
+    void aPageHoldsAtMostItsLimit() {
+        Author author = new Author(1, "Гоголь");
+        assertThat(new Page<>(List.of(author), 1, 0, 1).hasNext()).isFalse();
+        assertThatThrownBy(() -> new Page<>(List.of(author, author), 2, 0, 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most limit (1)");
+        assertThatThrownBy(() -> new Page<Author>(null, 0, 0, 1)).hasMessage("items");
+    }
+
     private static void assertRefused(Runnable construction, String field, String rule) {
         assertThatThrownBy(construction::run).isInstanceOfSatisfying(InvalidInputException.class, e -> {
             assertThat(e.field()).isEqualTo(field);

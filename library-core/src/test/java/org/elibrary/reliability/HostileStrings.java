@@ -124,9 +124,13 @@ final class HostileStrings {
         return null;
     }
 
-    /** Blank as documented: only whitespace or space separators (Java's definitions). */
+    /**
+     * Blank as documented: only white space and invisible characters (Java's whitespace and space separators,
+     * controls and format characters).
+     */
     static boolean blank(String text) {
-        return text.codePoints().allMatch(cp -> Character.isWhitespace(cp) || Character.isSpaceChar(cp));
+        return text.codePoints().allMatch(cp -> Character.isWhitespace(cp) || Character.isSpaceChar(cp)
+                || Character.getType(cp) == Character.CONTROL || Character.getType(cp) == Character.FORMAT);
     }
 
     /** A readable rendering for failure messages: the first code points as U+XXXX, and the length. */

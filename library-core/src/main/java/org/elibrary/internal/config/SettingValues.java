@@ -19,6 +19,15 @@ public final class SettingValues {
     private SettingValues() {
     }
 
+    private static boolean isDuration(String text) {
+        try {
+            duration(text);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     /** {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h} or ISO-8601 {@code PT30S}; a bare number is refused. */
     public static Duration duration(String text) {
         String value = text.strip().toLowerCase(Locale.ROOT);
@@ -45,6 +54,9 @@ public final class SettingValues {
         }
         if (value.matches("[0-9]+")) {
             throw new IllegalArgumentException("'" + text + "' has no unit; expected " + DURATION_FORMS);
+        }
+        if (value.startsWith("-") && !value.startsWith("--") && isDuration(value.substring(1))) {
+            throw new IllegalArgumentException("'" + text + "' is negative");
         }
         throw new IllegalArgumentException("'" + text + "' is not a duration; expected " + DURATION_FORMS);
     }
