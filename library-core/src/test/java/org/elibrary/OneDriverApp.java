@@ -1,5 +1,7 @@
 package org.elibrary;
 
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 
@@ -13,7 +15,8 @@ public final class OneDriverApp {
     }
 
     public static void main(String[] args) {
-        try (Library library = Library.open(LibrarySettings.builder().databaseUrl(args[0]).build())) {
+        try (Library library = Library.open(LibrarySettings.builder().databaseUrl(args[0])
+                .closeTimeout(Duration.ofMillis(500)).build())) {
             var anna = library.authors().create("Анна");
             expect(DuplicateException.class, () -> library.authors().create("Анна"));
             expect(NotFoundException.class, () -> library.authors().rename(anna.id() + 1000, "Борис"));
@@ -31,11 +34,49 @@ public final class OneDriverApp {
             check("async duplicate", duplicate instanceof CompletionException
                     && duplicate.getCause() instanceof DuplicateException);
             check("nothing of the failures written", library.counts().author() == 1);
+
+            // an async call past its timeout is cancelled and rolled back; cancel() and close() cancel too
+            AsyncLibrary timed = async.withTimeout(Duration.ofMillis(300));
+            Throwable timedOut = thrown(() -> timed.inTransaction(tx -> {
+                tx.authors().create("Тимур");
+                return slowCount(tx);
+            }).join());
+            check("timed out", timedOut instanceof CompletionException
+                    && timedOut.getCause() instanceof DatabaseUnavailableException);
+            CompletableFuture<Long> cancelled = async.inTransaction(tx -> {
+                tx.authors().create("Карл");
+                return slowCount(tx);
+            });
+            Thread.sleep(200);
+            check("cancelled", cancelled.cancel(true));
+            Thread.sleep(500);
+            check("neither committed", library.counts().author() == 1);
+            async.inTransaction(OneDriverApp::slowCount);
+
+            // a data source whose first connection fails
+            com.zaxxer.hikari.HikariDataSource pool = new com.zaxxer.hikari.HikariDataSource();
+            pool.setJdbcUrl(library.settings().orElseThrow().jdbcUrl());
+            pool.close();
+            expect(DatabaseUnavailableException.class, () -> Library.open(pool));
         } catch (Throwable t) {
             t.printStackTrace();
             System.exit(1);
         }
         System.out.println("all checks passed");
+    }
+
+    /** A call that runs for a while: counts with pauses between them, until it is stopped. */
+    private static long slowCount(Transaction tx) {
+        for (int i = 0; i < 50; i++) {
+            tx.authors().count();
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
+        return tx.authors().count();
     }
 
     private static void expect(Class<? extends LibraryException> type, Supplier<?> call) {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
+import org.elibrary.internal.db.Drivers;
 import org.postgresql.PGConnection;
 import org.sqlite.SQLiteConnection;
 
@@ -92,7 +93,7 @@ public final class CancellationHandle {
             Set<Connection> cancelled = Collections.newSetFromMap(new IdentityHashMap<>());
             for (Registered registered : statements) {
                 try {
-                    if (registered.owner.isWrapperFor(PGConnection.class)) {
+                    if (Drivers.POSTGRESQL && registered.owner.isWrapperFor(PGConnection.class)) {
                         // pgjdbc's Statement.cancel() does nothing unless it believes the statement is running,
                         // and a cancel that reached the server before the query did leaves it believing it is
                         // not: ask the server directly, once per connection (ignored by an idle backend)

@@ -11,6 +11,7 @@ import org.elibrary.DatabaseUnavailableException;
 import org.elibrary.DuplicateException;
 import org.elibrary.LibraryException;
 import org.elibrary.NotFoundException;
+import org.elibrary.internal.db.Drivers;
 import org.elibrary.internal.db.SqliteCodes;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
@@ -121,7 +122,8 @@ public final class SqlErrors {
 
     private static LibraryException postgres(SQLException e, UnitOfWork uow) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
-        ServerErrorMessage server = e instanceof PSQLException p ? p.getServerErrorMessage() : null;
+        ServerErrorMessage server = Drivers.POSTGRESQL && e instanceof PSQLException p ? p.getServerErrorMessage()
+                : null;
         switch (state) {
             case "23505": {
                 String[] key = postgresKey(server);
