@@ -49,8 +49,9 @@ public final class ConnectionErrors {
         }
         if ("55P03".equals(state)) {
             return new DatabaseUnavailableException(what + " " + displayUrl + " failed: another session holds a lock "
-                    + "it needs, and did not release it within the lock timeout (DATABASE_STATEMENT_TIMEOUT); retry "
-                    + "once that session's transaction has ended (" + detail + ", SQLState " + state + ")", cause);
+                    + "it needs, and did not release it within the lock timeout (DATABASE_STATEMENT_TIMEOUT, or "
+                    + "lock_timeout in the URL's options); retry once that session's transaction has ended (" + detail
+                    + ", SQLState " + state + ")", cause);
         }
         return new DatabaseUnavailableException(what + " " + displayUrl + " failed: " + detail
                 + (state == null ? "" : " (SQLState " + state + ")"), cause);

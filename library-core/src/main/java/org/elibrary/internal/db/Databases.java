@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.elibrary.Backend;
 import org.elibrary.ConfigurationException;
@@ -315,11 +316,15 @@ public final class Databases {
         return new DriverDataSource(new org.postgresql.Driver(), url.jdbcUrl(), properties, lockTimeout);
     }
 
-    /** Whether the URL's {@code options} parameter sets the server setting {@code name}. */
-    private static boolean urlOptionsSet(DatabaseUrl url, String name) {
+    /**
+     * Whether the URL's {@code options} parameter sets the server setting {@code name}
+     * ({@code -c name=value}, {@code -cname=value} or {@code --name=value}, a dash for an underscore).
+     */
+    static boolean urlOptionsSet(DatabaseUrl url, String name) {
         Properties fromUrl = org.postgresql.Driver.parseURL(url.jdbcUrl(), null);
         String options = fromUrl == null ? null : fromUrl.getProperty("options");
-        return options != null && options.contains(name);
+        return options != null && Pattern.compile("(?:^|\\s)(?:-c\\s*|--)" + name.replace("_", "[_-]") + "\\s*=",
+                Pattern.CASE_INSENSITIVE).matcher(options).find();
     }
 
     /**
