@@ -1,6 +1,7 @@
 package org.elibrary.reliability;
 
 import java.util.List;
+import org.elibrary.internal.session.Validation;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -124,13 +125,9 @@ final class HostileStrings {
         return null;
     }
 
-    /**
-     * Blank as documented: only white space and invisible characters (Java's whitespace and space separators,
-     * controls and format characters).
-     */
+    /** Blank as documented: only white space and characters that show nothing by themselves. */
     static boolean blank(String text) {
-        return text.codePoints().allMatch(cp -> Character.isWhitespace(cp) || Character.isSpaceChar(cp)
-                || Character.getType(cp) == Character.CONTROL || Character.getType(cp) == Character.FORMAT);
+        return text.codePoints().allMatch(Validation::invisible);
     }
 
     /** A readable rendering for failure messages: the first code points as U+XXXX, and the length. */

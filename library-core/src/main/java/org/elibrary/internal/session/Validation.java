@@ -1,5 +1,6 @@
 package org.elibrary.internal.session;
 
+import java.util.Set;
 import org.elibrary.InvalidInputException;
 
 /**
@@ -65,16 +66,34 @@ public final class Validation {
     }
 
     /**
-     * Whether a code point shows nothing by itself: white space, a space separator, a control or a format
-     * character (a zero-width space, a byte order mark, a soft hyphen, ...).
+     * Whether a code point shows nothing by itself: white space, a space separator, a control, a format
+     * character (a zero-width space, a byte order mark, a soft hyphen, ...) but for the few that are drawn
+     * (Arabic number signs and the like), a mark that only modifies the letter before it (a combining accent,
+     * a variation selector), or a blank letter (the Hangul fillers, the blank Braille pattern).
      */
-    private static boolean invisible(int codePoint) {
+    public static boolean invisible(int codePoint) {
         if (Character.isWhitespace(codePoint) || Character.isSpaceChar(codePoint)) {
             return true;
         }
-        int type = Character.getType(codePoint);
-        return type == Character.FORMAT || type == Character.CONTROL;
+        switch (Character.getType(codePoint)) {
+            case Character.CONTROL:
+            case Character.NON_SPACING_MARK:
+                return true;
+            case Character.FORMAT:
+                return !PREPENDED_CONCATENATION_MARKS.contains(codePoint);
+            case Character.OTHER_LETTER:
+            case Character.OTHER_SYMBOL:
+                return BLANK_LETTERS.contains(codePoint);
+            default:
+                return false;
+        }
     }
+
+    /** Format characters that are drawn: Unicode's Prepended_Concatenation_Mark property. */
+    private static final Set<Integer> PREPENDED_CONCATENATION_MARKS = Set.of(0x0600, 0x0601, 0x0602, 0x0603,
+            0x0604, 0x0605, 0x06DD, 0x070F, 0x0890, 0x0891, 0x08E2, 0x110BD, 0x110CD);
+    /** Letters and symbols drawn as nothing: the Hangul fillers and the blank Braille pattern. */
+    private static final Set<Integer> BLANK_LETTERS = Set.of(0x115F, 0x1160, 0x3164, 0xFFA0, 0x2800);
 
     /** A database id: positive. */
     public static long id(String field, long id) {

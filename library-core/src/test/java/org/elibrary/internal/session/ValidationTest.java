@@ -36,15 +36,22 @@ class ValidationTest {
         assertThat(Validation.text("f", "a\u0001", 10)).isEqualTo("a\u0001");
         assertThat(Validation.text("f", "\u200Bx\uFEFF", 10)).isEqualTo("\u200Bx\uFEFF");
         assertThat(Validation.text("f", "\u200D😀", 10)).isEqualTo("\u200D😀");
+        // text that shows: an Arabic end-of-ayah sign (a format character that is drawn), a combining
+        // enclosing circle, pointed Hebrew, an emoji family, a flag, a heart with its variation selector
+        for (String shown : List.of("\u06DD", "\u20DD", "שָׁלוֹם", "👩\u200D👩\u200D👧", "🇺🇦", "❤\uFE0F",
+                "\u200Fעברית\u200F")) {
+            assertThat(Validation.text("f", shown, 10)).isEqualTo(shown);
+        }
         assertThat(Validation.text("f", " 😀", 2)).isEqualTo(" 😀");
         assertThat(Validation.text("f", "😀", 1)).isEqualTo("😀");
     }
 
     @Test
     void textOfInvisibleCharactersOnlyIsBlank() {
-        // zero-width space, byte order mark, soft hyphen, word joiner, a control, a tag space (U+E0020)
+        // zero-width space, byte order mark, soft hyphen, word joiner, a control, a tag space (U+E0020), a lone
+        // combining accent, a variation selector, the combining grapheme joiner, Hangul fillers, blank Braille
         for (String invisible : List.of("\u200B", "\uFEFF", " \u00AD ", "\u2060\u200B", "\u0001",
-                "\uDB40\uDC20")) {
+                "\uDB40\uDC20", "\u0301", "\uFE0F", "\u034F", "\u3164\u115F\u1160\uFFA0", "\u2800")) {
             assertThatThrownBy(() -> Validation.text("book.title", invisible, 10))
                     .isInstanceOfSatisfying(InvalidInputException.class,
                             e -> assertThat(e.rule()).isEqualTo("must not be blank"));
