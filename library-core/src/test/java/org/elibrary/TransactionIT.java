@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.elibrary.CatalogIT.withLibrary;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -13,6 +17,8 @@ import org.elibrary.domain.Author;
 import org.elibrary.domain.Book;
 import org.elibrary.domain.CatalogCounts;
 import org.elibrary.domain.User;
+import org.elibrary.testing.TestDatabases;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -185,5 +191,42 @@ class TransactionIT {
             })).isInstanceOf(IllegalArgumentException.class);
             assertThat(library.counts()).isEqualTo(before);
         });
+    }
+
+    @Test
+    void aTransactionThatCouldNotBeginLeavesTheNextOnesWhole() throws Exception {
+        String url = TestDatabases.newSqliteUrl();
+        try (Library library = Library.open(LibrarySettings.builder().databaseUrl(url)
+                .sqliteBusyTimeout(Duration.ofMillis(200)).build());
+             Connection otherProcess = DriverManager.getConnection(url);
+             Statement statement = otherProcess.createStatement()) {
+            // another process holds the write lock past the busy timeout, then once more while an async
+            // transaction times out waiting for it: neither transaction can begin
+            statement.execute("BEGIN IMMEDIATE");
+            assertThatThrownBy(() -> library.useTransaction(tx -> tx.books().create("never")))
+                    .isInstanceOf(DatabaseUnavailableException.class).hasMessageContaining("busy");
+            statement.execute("ROLLBACK");
+            library.books().create("a write between");
+            thenTransactionsAreWhole(library);
+
+            statement.execute("BEGIN IMMEDIATE");
+            Throwable timedOut = catchThrowable(() -> library.async().withTimeout(Duration.ofMillis(100))
+                    .useTransaction(tx -> tx.books().create("never")).join());
+            assertThat(timedOut).hasCauseInstanceOf(DatabaseUnavailableException.class);
+            statement.execute("ROLLBACK");
+            thenTransactionsAreWhole(library);
+        }
+    }
+
+    private static void thenTransactionsAreWhole(Library library) {
+        CatalogCounts before = library.counts();
+        assertThatThrownBy(() -> library.useTransaction(tx -> {
+            tx.books().create("rolled back");
+            tx.users().create("rolled back");
+            throw new IllegalStateException("undo");
+        })).isInstanceOf(IllegalStateException.class);
+        assertThat(library.counts()).isEqualTo(before);
+        Book kept = library.inTransaction(tx -> tx.books().create("committed " + before.book()));
+        assertThat(library.books().findById(kept.id())).contains(kept);
     }
 }

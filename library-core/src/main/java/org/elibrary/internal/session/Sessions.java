@@ -263,7 +263,15 @@ public final class Sessions {
             lease.statements.prepare(BEGIN_IMMEDIATE, null).execute();
             lease.begun = true;
         } else if (lease.transactional) {
-            connection.setAutoCommit(false);
+            try {
+                connection.setAutoCommit(false);
+            } catch (SQLException | RuntimeException e) {
+                // sqlite-jdbc records auto-commit off before its BEGIN runs: after a BEGIN that failed (busy,
+                // interrupted) the driver believes in a transaction the database never began, and would run
+                // the next caller's transaction statement by statement. No one else may use this connection.
+                evict(connection);
+                throw e;
+            }
         }
         lease.uow = new UnitOfWork(backend, connection, lease.statements, lease.transactional);
         if (lease.transactional) {
@@ -303,7 +311,9 @@ public final class Sessions {
             }
         } else if (lease.transactional && !lease.sqlTransaction && lease.connection != null
                 && !rollbackQuietly(lease.connection)) {
+            // the transaction's state is unknown: this connection must not serve anyone else
             lease.rolledBack = false;
+            evict(lease.connection);
         }
         RuntimeException translated = SqlErrors.translate(t, backend, lease.uow);
         if (cutShort && translated instanceof DatabaseUnavailableException) {
@@ -355,11 +365,13 @@ public final class Sessions {
             HikariDataSource pool = database.writer().unwrap(HikariDataSource.class);
             pool.evictConnection(pooled);
         } catch (SQLException | RuntimeException e) {
-            // not a HikariCP connection: closing the physical connection at least ends its transaction
-            try {
-                connection.unwrap(SQLiteConnection.class).close();
-            } catch (SQLException | RuntimeException ignored) {
-                // nothing more to do
+            // not a HikariCP connection: closing the physical SQLite connection at least ends its transaction
+            if (backend == Backend.SQLITE) {
+                try {
+                    connection.unwrap(SQLiteConnection.class).close();
+                } catch (SQLException | RuntimeException ignored) {
+                    // nothing more to do
+                }
             }
         }
     }
