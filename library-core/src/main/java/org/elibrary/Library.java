@@ -203,15 +203,26 @@ public final class Library implements AutoCloseable {
      * to the settings' {@code closeTimeout} to finish first: asynchronous ones (see {@link AsyncLibrary}), then
      * synchronous calls and transactions running on other threads (a transaction of the closing thread itself
      * is not waited for). A call still running after that fails with {@link LibraryClosedException}, nothing of
-     * it committed.
+     * it committed. An interrupt of the closing thread does not cut this short; the thread keeps it.
      */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            long start = System.nanoTime();
-            asyncViews.close();
-            sessions.close(asyncViews.closeTimeout().minusNanos(System.nanoTime() - start));
-            database.close();
+            // An interrupted close would give the accepted calls no grace, and HikariCP stops its pools' threads
+            // only when closed on a thread that is not interrupted: the interrupt waits until the end.
+            boolean interrupted = Thread.interrupted();
+            try {
+                long start = System.nanoTime();
+                asyncViews.close();
+                interrupted |= Thread.interrupted();
+                sessions.close(asyncViews.closeTimeout().minusNanos(System.nanoTime() - start));
+                interrupted |= Thread.interrupted();
+                database.close();
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
     }
 

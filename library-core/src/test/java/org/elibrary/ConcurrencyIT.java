@@ -7,7 +7,10 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -18,6 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.elibrary.domain.Author;
 import org.elibrary.domain.Book;
 import org.elibrary.domain.BookWithAuthors;
+import org.elibrary.domain.NewBook;
 import org.elibrary.domain.User;
 import org.elibrary.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
@@ -176,6 +180,45 @@ class ConcurrencyIT {
         try (Library reopened = Library.open(LibrarySettings.builder().databaseUrl(url).build())) {
             assertThat(reopened.books().count()).isZero();
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void closeOnAnInterruptedThreadStillLetsAcceptedCallsFinishAndStopsEveryThread(Backend backend)
+            throws Exception {
+        Set<String> before = libraryThreads();
+        Library library = Library.open(LibrarySettings.builder().databaseUrl(TestDatabases.newDatabaseUrl(backend))
+                .build());
+        List<CompletableFuture<List<Book>>> accepted = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            List<NewBook> books = new ArrayList<>();
+            for (int j = 0; j < 200; j++) {
+                books.add(new NewBook("book " + i + "-" + j, List.of()));
+            }
+            accepted.add(library.async().books().createAll(books));
+        }
+        Thread.currentThread().interrupt(); // a finally after an InterruptedException, say
+        library.close();
+        assertThat(Thread.interrupted()).as("the caller keeps its interrupt").isTrue();
+        for (CompletableFuture<List<Book>> call : accepted) {
+            assertThat(call.get(1, TimeUnit.SECONDS)).hasSize(200);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!before.containsAll(libraryThreads()) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(libraryThreads()).isSubsetOf(before);
+    }
+
+    /** The live threads of the library and its pools. */
+    private static Set<String> libraryThreads() {
+        Set<String> names = new HashSet<>();
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if (thread.getName().startsWith("elibrary")) {
+                names.add(thread.getName() + "#" + thread.getId());
+            }
+        }
+        return names;
     }
 
     private static void await(CountDownLatch latch) {
