@@ -64,6 +64,24 @@ class TransactionIT {
 
     @ParameterizedTest
     @EnumSource(Backend.class)
+    void theCallbacksOwnExceptionWrappingALibraryExceptionPropagatesUnchanged(Backend backend) {
+        withLibrary(backend, library -> {
+            library.users().create("anna");
+            Throwable thrown = catchThrowable(() -> library.useTransaction(tx -> {
+                try {
+                    tx.users().create("anna");
+                } catch (DuplicateException e) {
+                    throw new IllegalArgumentException("the caller's own words", e);
+                }
+            }));
+            assertThat(thrown).isInstanceOf(IllegalArgumentException.class).hasMessage("the caller's own words")
+                    .hasCauseInstanceOf(DuplicateException.class);
+            assertThat(library.users().count()).isEqualTo(1);
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
     void callsOnTheLibraryInsideTheCallbackSeeAndJoinTheTransaction(Backend backend) {
         withLibrary(backend, library -> {
             library.useTransaction(tx -> {

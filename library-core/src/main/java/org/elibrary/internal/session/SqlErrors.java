@@ -242,10 +242,17 @@ public final class SqlErrors {
         return new String[] {field.toLowerCase(Locale.ROOT), value};
     }
 
+    /**
+     * The JDBC exception behind a failure, looked for through wrappers (MyBatis's, the pool's) but not past a
+     * library exception: one in the chain was translated already, and what wraps it is a caller's own.
+     */
     private static SQLException findSqlException(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof SQLException e) {
                 return e;
+            }
+            if (t instanceof LibraryException) {
+                return null;
             }
             if (t.getCause() == t) {
                 break;
