@@ -195,12 +195,20 @@ final class ImportCommand extends CatalogCommand {
             }
             if (e instanceof DuplicateException duplicate) {
                 String field = duplicate.field().substring(duplicate.field().lastIndexOf('.') + 1);
-                for (int i = pending.size() - 1; i >= 0; i--) {
-                    Row row = pending.get(i);
-                    // the later of two equal rows is the duplicate
+                List<Row> holding = new ArrayList<>();
+                for (Row row : pending) {
                     if (duplicate.value().equals(row.texts().get(field))) {
-                        return row.problem(e.getMessage(), e);
+                        holding.add(row);
                     }
+                }
+                if (holding.size() > 1) {
+                    // given twice in the file: the later row is the duplicate (the library's positions count
+                    // within the batch, which means nothing to the file's reader)
+                    return holding.get(1).problem(duplicate.field() + " '" + duplicate.value()
+                            + "' is given twice (also on line " + holding.get(0).line() + ")", e);
+                }
+                if (holding.size() == 1) {
+                    return holding.get(0).problem(e.getMessage(), e);
                 }
             }
             int first = pending.get(0).line();
