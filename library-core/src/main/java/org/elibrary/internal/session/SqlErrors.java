@@ -83,6 +83,11 @@ public final class SqlErrors {
         if (e instanceof SQLTransientConnectionException) {
             return new DatabaseUnavailableException("no database connection became available in time", e);
         }
+        if (e.getCause() instanceof InterruptedException) {
+            // the pool's wait for a connection, interrupted (the thread keeps its interrupt)
+            return new DatabaseUnavailableException("interrupted while waiting for a database connection; the call "
+                    + "did nothing", e);
+        }
         int sqliteCode = SqliteCodes.of(e);
         if (sqliteCode >= 0) {
             return sqlite(e, sqliteCode, uow);

@@ -36,6 +36,17 @@ class SqlErrorsTest {
     }
 
     @Test
+    void anInterruptedWaitForAConnectionSaysSoOnBothDatabases() {
+        SQLException interrupted = new SQLException("pool - Interrupted during connection acquisition",
+                new InterruptedException());
+        for (Backend backend : Backend.values()) {
+            assertThat(SqlErrors.translate(interrupted, backend, null))
+                    .isInstanceOf(DatabaseUnavailableException.class)
+                    .hasMessageStartingWith("interrupted while waiting for a database connection");
+        }
+    }
+
+    @Test
     void sqliteForeignKeyBusyAndInterrupt() {
         assertThat(SqlErrors.translate(new SQLiteException("fk", SQLiteErrorCode.SQLITE_CONSTRAINT_FOREIGNKEY),
                 Backend.SQLITE, null)).isInstanceOf(NotFoundException.class);
