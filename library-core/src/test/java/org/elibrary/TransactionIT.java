@@ -8,11 +8,13 @@ import static org.elibrary.CatalogIT.withLibrary;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.sql.DataSource;
 import org.elibrary.domain.Author;
 import org.elibrary.domain.Book;
 import org.elibrary.domain.CatalogCounts;
@@ -21,6 +23,8 @@ import org.elibrary.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
 
 /** Caller transactions: commit, rollback, joining, nesting with savepoints, misuse of the handle. */
 class TransactionIT {
@@ -233,6 +237,47 @@ class TransactionIT {
             assertThat(timedOut).hasCauseInstanceOf(DatabaseUnavailableException.class);
             statement.execute("ROLLBACK");
             thenTransactionsAreWhole(library);
+        }
+    }
+
+    @Test
+    void onACallersOwnPoolATransactionThatCouldNotBeginLeavesItsConnectionOpenAndWhole() throws Exception {
+        String url = TestDatabases.newSqliteUrl();
+        SQLiteConfig config = new SQLiteConfig();
+        config.enforceForeignKeys(true);
+        config.setBusyTimeout(200);
+        config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE); // so that BEGIN is what waits
+        Connection shared = new SQLiteDataSource(config) {
+            { setUrl(url); }
+        }.getConnection();
+        // the caller's pool of one connection, which it keeps open
+        DataSource pool = (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(),
+                new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+                    if (!method.getName().equals("getConnection")) {
+                        throw new UnsupportedOperationException(method.getName());
+                    }
+                    return Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+                            (c, m, a) -> m.getName().equals("close") ? null : invoke(m, shared, a));
+                });
+        try (Library library = Library.open(pool);
+             Connection otherProcess = DriverManager.getConnection(url);
+             Statement statement = otherProcess.createStatement()) {
+            statement.execute("BEGIN IMMEDIATE");
+            assertThatThrownBy(() -> library.useTransaction(tx -> tx.books().create("never")))
+                    .isInstanceOf(DatabaseUnavailableException.class);
+            statement.execute("ROLLBACK");
+            assertThat(shared.isClosed()).isFalse();
+            thenTransactionsAreWhole(library);
+        } finally {
+            shared.close();
+        }
+    }
+
+    private static Object invoke(java.lang.reflect.Method method, Object target, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
         }
     }
 

@@ -145,13 +145,17 @@ public final class Sessions {
         closed = true;
         long deadline = System.nanoTime() + grace.toNanos();
         long own = current.get() != null ? 1 : 0;
+        boolean interrupted = false;
         while (running.sum() > own && System.nanoTime() - deadline < 0) {
             try {
                 Thread.sleep(1);
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
+                // the calls get their whole grace whatever interrupts the closing thread; it keeps the interrupt
+                interrupted = true;
             }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
         // what still runs must not commit once the pools close under it, whatever the driver does then
         // (HikariCP aborts a borrowed PostgreSQL connection; a SQLite connection would go on)
@@ -228,6 +232,8 @@ public final class Sessions {
         boolean sqlTransaction;
         /** Whether a SQL transaction is open. */
         boolean begun;
+        /** Whether the JDBC transaction failed to begin (nothing to roll back). */
+        boolean beginFailed;
         boolean rolledBack = true;
 
         Lease(boolean transactional) {
@@ -268,8 +274,12 @@ public final class Sessions {
             } catch (SQLException | RuntimeException e) {
                 // sqlite-jdbc records auto-commit off before its BEGIN runs: after a BEGIN that failed (busy,
                 // interrupted) the driver believes in a transaction the database never began, and would run
-                // the next caller's transaction statement by statement. No one else may use this connection.
-                evict(connection);
+                // the next caller's transaction statement by statement.
+                lease.beginFailed = true;
+                if (!evict(connection) && backend == Backend.SQLITE) {
+                    // a caller's own pool: set the driver right rather than close a connection it owns
+                    connection.unwrap(SQLiteConnection.class).getConnectionConfig().setAutoCommit(true);
+                }
                 throw e;
             }
         }
@@ -309,9 +319,9 @@ public final class Sessions {
                 // the transaction may still be open: this connection must not serve anyone else
                 evict(lease.connection);
             }
-        } else if (lease.transactional && !lease.sqlTransaction && lease.connection != null
+        } else if (lease.transactional && !lease.sqlTransaction && lease.connection != null && !lease.beginFailed
                 && !rollbackQuietly(lease.connection)) {
-            // the transaction's state is unknown: this connection must not serve anyone else
+            // the transaction's state is unknown: on the library's pools this connection serves no one else
             lease.rolledBack = false;
             evict(lease.connection);
         }
@@ -357,22 +367,19 @@ public final class Sessions {
         }
     }
 
-    /** Takes a connection whose state is unknown out of its pool (closed when it is returned). */
-    private void evict(Connection connection) {
+    /**
+     * Takes a connection whose state is unknown out of its HikariCP pool, which closes it; false when it is
+     * not a HikariCP connection (a caller's own pool, whose connections the library does not close).
+     */
+    private boolean evict(Connection connection) {
         try {
             ProxyConnection pooled = connection instanceof ProxyConnection proxy ? proxy
                     : connection.unwrap(ProxyConnection.class);
             HikariDataSource pool = database.writer().unwrap(HikariDataSource.class);
             pool.evictConnection(pooled);
+            return true;
         } catch (SQLException | RuntimeException e) {
-            // not a HikariCP connection: closing the physical SQLite connection at least ends its transaction
-            if (backend == Backend.SQLITE) {
-                try {
-                    connection.unwrap(SQLiteConnection.class).close();
-                } catch (SQLException | RuntimeException ignored) {
-                    // nothing more to do
-                }
-            }
+            return false;
         }
     }
 
