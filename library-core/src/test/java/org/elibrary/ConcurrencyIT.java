@@ -2,6 +2,7 @@ package org.elibrary;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -18,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.elibrary.domain.Author;
 import org.elibrary.domain.Book;
 import org.elibrary.domain.BookWithAuthors;
@@ -203,11 +205,55 @@ class ConcurrencyIT {
         for (CompletableFuture<List<Book>> call : accepted) {
             assertThat(call.get(1, TimeUnit.SECONDS)).hasSize(200);
         }
+
+        // an interrupt that arrives while close() waits for the calls does not cut the wait short either
+        Library second = Library.open(LibrarySettings.builder().databaseUrl(TestDatabases.newDatabaseUrl(backend))
+                .build());
+        accepted.clear();
+        for (int i = 0; i < 20; i++) {
+            List<NewBook> books = new ArrayList<>();
+            for (int j = 0; j < 200; j++) {
+                books.add(new NewBook("book " + i + "-" + j, List.of()));
+            }
+            accepted.add(second.async().books().createAll(books));
+        }
+        AtomicInteger keptInterrupt = new AtomicInteger();
+        Thread closing = new Thread(() -> {
+            second.close();
+            keptInterrupt.set(Thread.interrupted() ? 1 : 0);
+        });
+        closing.start();
+        Thread.sleep(30);
+        closing.interrupt();
+        closing.join(30_000);
+        assertThat(keptInterrupt).hasValue(1);
+        for (CompletableFuture<List<Book>> call : accepted) {
+            assertThat(call.get(1, TimeUnit.SECONDS)).hasSize(200);
+        }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!before.containsAll(libraryThreads()) && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
         assertThat(libraryThreads()).isSubsetOf(before);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void closeFromInsideAnAsyncCallbackDoesNotWaitForThatCall(Backend backend) throws Exception {
+        Library library = Library.open(LibrarySettings.builder().databaseUrl(TestDatabases.newDatabaseUrl(backend))
+                .closeTimeout(Duration.ofSeconds(3)).build());
+        AtomicReference<Duration> closing = new AtomicReference<>();
+        CompletableFuture<Long> call = library.async().inTransaction(tx -> {
+            tx.books().create("written before close");
+            long start = System.nanoTime();
+            library.close();
+            closing.set(Duration.ofNanos(System.nanoTime() - start));
+            return 1L;
+        });
+        Throwable thrown = catchThrowable(() -> call.get(30, TimeUnit.SECONDS));
+        assertThat(closing.get()).isLessThan(Duration.ofSeconds(2));
+        // as a transaction of the closing thread's own: the pools closed under it, nothing committed
+        assertThat(thrown).hasCauseInstanceOf(LibraryClosedException.class);
     }
 
     /** The live threads of the library and its pools. */

@@ -660,11 +660,13 @@ public final class AsyncEngine implements AutoCloseable {
             }
             List<Task<?>> notStarted = new ArrayList<>();
             List<Task<?>> stillRunning = new ArrayList<>();
+            boolean onOwnThread;
             lock.lock();
             try {
                 closed = true;
+                onOwnThread = ownCalls() > 0;
                 awaitIdle(closeTimeout);
-                if (outstanding > completingHere()) {
+                if (outstanding > ownCalls()) {
                     aborting = true;
                     for (Lane lane : lanes()) {
                         notStarted.addAll(lane.queue);
@@ -672,6 +674,7 @@ public final class AsyncEngine implements AutoCloseable {
                     }
                     queued = 0;
                     stillRunning.addAll(running);
+                    stillRunning.remove(runningHere()); // closed from inside a call: not by cancelling it
                 }
             } finally {
                 lock.unlock();
@@ -704,46 +707,101 @@ public final class AsyncEngine implements AutoCloseable {
                 }
             }
             stopSweeper();
-            if (ownedExecutor != null && completingHere() > 0) {
-                // closed from a dependent stage on one of our threads: it cannot wait for its own exit
+            if (ownedExecutor != null && onOwnThread) {
+                // closed from a dependent stage or a callback on one of our threads: it cannot wait for its own exit
                 ownedExecutor.shutdown();
             } else if (ownedExecutor != null) {
                 ownedExecutor.shutdown();
-                try {
-                    if (!ownedExecutor.awaitTermination(ABORT_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-                        ownedExecutor.shutdownNow();
-                        ownedExecutor.awaitTermination(ABORT_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-                    }
-                } catch (InterruptedException e) {
+                if (!awaitTermination(ownedExecutor)) {
                     ownedExecutor.shutdownNow();
-                    Thread.currentThread().interrupt();
+                    awaitTermination(ownedExecutor);
                 }
             }
-            try {
-                // an executor counts as terminated a moment before its last threads have exited
-                for (Thread thread : ownedThreads) {
-                    if (thread != Thread.currentThread()) {
-                        thread.join(ABORT_GRACE.toMillis());
-                    }
+            // an executor counts as terminated a moment before its last threads have exited
+            for (Thread thread : ownedThreads) {
+                if (thread != Thread.currentThread()) {
+                    join(thread);
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
             }
             terminated = true;
         }
     }
 
-    /** With the lock held: waits until nothing is outstanding or the time is up (or the thread is interrupted). */
-    private void awaitIdle(Duration limit) {
-        long remaining = limit.toNanos();
-        int self = completingHere();
+    /** Waits up to {@link #ABORT_GRACE} for the executor to end, an interrupt notwithstanding (it is kept). */
+    private static boolean awaitTermination(ExecutorService executor) {
+        long deadline = System.nanoTime() + ABORT_GRACE.toNanos();
+        boolean interrupted = false;
         try {
-            while (outstanding > self && remaining > 0) {
-                remaining = idle.awaitNanos(remaining);
+            while (true) {
+                try {
+                    return executor.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
             }
-        } catch (InterruptedException e) {
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Waits up to {@link #ABORT_GRACE} for the thread to exit, an interrupt notwithstanding (it is kept). */
+    private static void join(Thread thread) {
+        long deadline = System.nanoTime() + ABORT_GRACE.toNanos();
+        boolean interrupted = false;
+        while (thread.isAlive() && deadline - System.nanoTime() > 0) {
+            try {
+                thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** With the lock held: waits until nothing is outstanding or the time is up (or the thread is interrupted). */
+    private void awaitIdle(Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        long remaining = limit.toNanos();
+        int self = ownCalls();
+        boolean interrupted = false;
+        while (outstanding > self && remaining > 0) {
+            try {
+                remaining = idle.awaitNanos(remaining);
+            } catch (InterruptedException e) {
+                // close() takes its whole grace whatever interrupts the closing thread; it keeps the interrupt
+                interrupted = true;
+                remaining = deadline - System.nanoTime();
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * The calls of this engine that the closing thread itself is part of, which close() must not wait for: a
+     * future it is completing (close() from a dependent stage), a call it is running (close() from a callback).
+     */
+    private int ownCalls() {
+        return completingHere() + (runningHere() != null ? 1 : 0);
+    }
+
+    /** With the lock held: the call of this engine running on this thread, or null. */
+    private Task<?> runningHere() {
+        CancellationHandle here = CancellationHandle.current();
+        if (here == null) {
+            return null;
+        }
+        for (Task<?> task : running) {
+            if (task.handle == here) {
+                return task;
+            }
+        }
+        return null;
     }
 
     /** 1 while this thread completes a future of this engine (close() from a stage must not wait for it). */
