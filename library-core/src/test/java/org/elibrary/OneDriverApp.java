@@ -53,6 +53,13 @@ public final class OneDriverApp {
             check("neither committed", library.counts().author() == 1);
             async.inTransaction(OneDriverApp::slowCount);
 
+            // a URL of the database whose driver is left out: a configuration error that says so
+            String other = args[0].contains("sqlite") ? "postgresql://anna:secret@localhost/library"
+                    : "sqlite:///./library.db";
+            Throwable refused = thrown(() -> LibrarySettings.builder().databaseUrl(other).build());
+            check("the other database's URL refused", refused instanceof ConfigurationException
+                    && refused.getMessage().contains("is not on the classpath"));
+
             // a data source whose first connection fails
             com.zaxxer.hikari.HikariDataSource pool = new com.zaxxer.hikari.HikariDataSource();
             pool.setJdbcUrl(library.settings().orElseThrow().jdbcUrl());

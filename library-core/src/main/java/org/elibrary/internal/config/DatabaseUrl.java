@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.elibrary.Backend;
+import org.elibrary.internal.db.Drivers;
 
 /**
  * A parsed {@code DATABASE_URL}: JDBC URLs ({@code jdbc:sqlite:…}, {@code jdbc:postgresql://…}) as they are,
@@ -87,15 +88,23 @@ public final class DatabaseUrl {
         }
         String name = scheme.group(1).toLowerCase(Locale.ROOT);
         if (name.equals("jdbc")) {
+            String lower = trimmed.toLowerCase(Locale.ROOT);
+            if (lower.startsWith("jdbc:sqlite:")) {
+                requireDriver(Backend.SQLITE, display);
+            } else if (lower.startsWith("jdbc:postgresql:")) {
+                requireDriver(Backend.POSTGRESQL, display);
+            }
             return parseJdbc(trimmed, display, workingDirectory);
         }
         String dialect = name.contains("+") ? name.substring(0, name.indexOf('+')) : name;
         String rest = trimmed.substring(scheme.end());
         switch (dialect) {
             case "sqlite":
+                requireDriver(Backend.SQLITE, display);
                 return parseSqlAlchemySqlite(rest, display, workingDirectory);
             case "postgresql":
             case "postgres":
+                requireDriver(Backend.POSTGRESQL, display);
                 return parseSqlAlchemyPostgres(rest, display);
             default:
                 throw unknownScheme(scheme.group(1), display);
@@ -149,6 +158,18 @@ public final class DatabaseUrl {
         }
         int queryOrFragment = firstOf(url, firstAt, '?', '#');
         return new int[] {colon + 1, url.lastIndexOf('@', queryOrFragment)};
+    }
+
+    /** An application may leave out the driver of the database it does not use: not this one's. */
+    private static void requireDriver(Backend backend, String display) {
+        if (backend == Backend.SQLITE && !Drivers.SQLITE) {
+            throw new IllegalArgumentException("'" + display + "' is a SQLite URL, but sqlite-jdbc "
+                    + "(org.xerial:sqlite-jdbc) is not on the classpath");
+        }
+        if (backend == Backend.POSTGRESQL && !Drivers.POSTGRESQL) {
+            throw new IllegalArgumentException("'" + display + "' is a PostgreSQL URL, but the PostgreSQL driver "
+                    + "(org.postgresql:postgresql) is not on the classpath");
+        }
     }
 
     private static IllegalArgumentException unknownScheme(String scheme, String display) {
