@@ -110,6 +110,8 @@ final class ImportCommand extends CatalogCommand {
         private final Map<String, Long> authors = new HashMap<>();
         private final Map<String, Long> books = new HashMap<>();
         private final List<Row> pending = new ArrayList<>();
+        /** The line of each user, author and book written so far, by {@link #uniqueKey}. */
+        private final Map<String, Integer> lines = new HashMap<>();
         private long authorsCreated;
         private long comments;
 
@@ -142,7 +144,13 @@ final class ImportCommand extends CatalogCommand {
                 }
                 throw onPendingLines(e);
             }
-            pending.forEach(row -> progress.tick());
+            for (Row row : pending) {
+                String key = uniqueKey(row);
+                if (key != null) {
+                    lines.putIfAbsent(key, row.line());
+                }
+                progress.tick();
+            }
             pending.clear();
         }
 
@@ -208,13 +216,27 @@ final class ImportCommand extends CatalogCommand {
                             + "' is given twice (also on line " + holding.get(0).line() + ")", e);
                 }
                 if (holding.size() == 1) {
-                    return holding.get(0).problem(e.getMessage(), e);
+                    // written by an earlier batch of this import, which rolls back: not "already exists"
+                    Integer earlier = lines.get(uniqueKey(holding.get(0)));
+                    return holding.get(0).problem(earlier == null ? e.getMessage() : duplicate.field() + " '"
+                            + duplicate.value() + "' is given twice (also on line " + earlier + ")", e);
                 }
             }
             int first = pending.get(0).line();
             int last = pending.get(pending.size() - 1).line();
             return first == last ? onLine(file, first, e.getMessage(), e)
                     : new CliInputException(file + " lines " + first + "-" + last + ": " + e.getMessage(), e);
+        }
+
+        /** A row's type and unique value (username, name, title), or null for a comment. */
+        private static String uniqueKey(Row row) {
+            String field = switch (row.type()) {
+                case "user" -> "username";
+                case "author" -> "name";
+                case "book" -> "title";
+                default -> null;
+            };
+            return field == null ? null : row.type() + "\0" + row.texts().get(field);
         }
 
         private List<String> texts(String field) {

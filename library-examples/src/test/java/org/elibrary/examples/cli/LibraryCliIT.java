@@ -489,8 +489,9 @@ class LibraryCliIT {
                 + "{\"type\":\"book\",\"title\":\"" + "д".repeat(151) + "\",\"authors\":[]}\n"
                 + "{\"type\":\"book\",\"title\":\"Воскресение\",\"authors\":[]}\n")
                 .getBytes(StandardCharsets.UTF_8));
-        files.put("line 3: user.username 'anna' already exists", (user + "{\"type\":\"author\",\"name\":\"Гоголь\"}\n"
-                + user).getBytes(StandardCharsets.UTF_8));
+        // given twice in batches of their own: the import rolls back as a whole, so not "already exists"
+        files.put("line 3: user.username 'anna' is given twice (also on line 1)", (user
+                + "{\"type\":\"author\",\"name\":\"Гоголь\"}\n" + user).getBytes(StandardCharsets.UTF_8));
         files.put("line 3: user.username 'anna' is given twice (also on line 1)",
                 (user + "{\"type\":\"user\",\"username\":\"boris\"}\n" + user).getBytes(StandardCharsets.UTF_8));
         files.put("line 2: author.name: must not be blank",
