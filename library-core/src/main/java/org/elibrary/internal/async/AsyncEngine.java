@@ -762,7 +762,10 @@ public final class AsyncEngine implements AutoCloseable {
         }
     }
 
-    /** With the lock held: waits until nothing is outstanding or the time is up (or the thread is interrupted). */
+    /**
+     * With the lock held: waits until nothing is outstanding but the closing thread's own calls, or the time is
+     * up; an interrupt does not end the wait (it is kept).
+     */
     private void awaitIdle(Duration limit) {
         long deadline = System.nanoTime() + limit.toNanos();
         long remaining = limit.toNanos();

@@ -278,7 +278,11 @@ public final class Sessions {
                 lease.beginFailed = true;
                 if (!evict(connection) && backend == Backend.SQLITE) {
                     // a caller's own pool: set the driver right rather than close a connection it owns
-                    connection.unwrap(SQLiteConnection.class).getConnectionConfig().setAutoCommit(true);
+                    try {
+                        connection.unwrap(SQLiteConnection.class).getConnectionConfig().setAutoCommit(true);
+                    } catch (SQLException | RuntimeException notSqliteJdbc) {
+                        e.addSuppressed(notSqliteJdbc);
+                    }
                 }
                 throw e;
             }
