@@ -208,15 +208,13 @@ public final class Library implements AutoCloseable {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            // An interrupted close would give the accepted calls no grace, and HikariCP stops its pools' threads
-            // only when closed on a thread that is not interrupted: the interrupt waits until the end.
+            long start = System.nanoTime();
+            // these waits carry on through an interrupt and leave it set
+            asyncViews.close();
+            sessions.close(asyncViews.closeTimeout().minusNanos(System.nanoTime() - start));
+            // HikariCP stops its pools' threads only when closed on a thread that is not interrupted
             boolean interrupted = Thread.interrupted();
             try {
-                long start = System.nanoTime();
-                asyncViews.close();
-                interrupted |= Thread.interrupted();
-                sessions.close(asyncViews.closeTimeout().minusNanos(System.nanoTime() - start));
-                interrupted |= Thread.interrupted();
                 database.close();
             } finally {
                 if (interrupted) {

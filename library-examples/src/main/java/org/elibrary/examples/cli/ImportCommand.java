@@ -209,16 +209,14 @@ final class ImportCommand extends CatalogCommand {
                         holding.add(row);
                     }
                 }
-                if (holding.size() > 1) {
-                    // given twice in the file: the later row is the duplicate (the library's positions count
-                    // within the batch, which means nothing to the file's reader)
-                    return holding.get(1).problem(duplicate.field() + " '" + duplicate.value()
-                            + "' is given twice (also on line " + holding.get(0).line() + ")", e);
-                }
-                if (holding.size() == 1) {
-                    // written by an earlier batch of this import, which rolls back: not "already exists"
-                    Integer earlier = lines.get(uniqueKey(holding.get(0)));
-                    return holding.get(0).problem(earlier == null ? e.getMessage() : duplicate.field() + " '"
+                if (!holding.isEmpty()) {
+                    // Named by lines: the library's positions count within the batch, which means nothing to the
+                    // file's reader. An earlier row with the value, in this batch or written by an earlier one
+                    // (which rolls back with it), makes the later row "given twice", not "already exists".
+                    Row later = holding.get(holding.size() > 1 ? 1 : 0);
+                    Integer earlier = holding.size() > 1 ? Integer.valueOf(holding.get(0).line())
+                            : lines.get(uniqueKey(later));
+                    return later.problem(earlier == null ? e.getMessage() : duplicate.field() + " '"
                             + duplicate.value() + "' is given twice (also on line " + earlier + ")", e);
                 }
             }
