@@ -191,14 +191,7 @@ class ConcurrencyIT {
         Set<String> before = libraryThreads();
         Library library = Library.open(LibrarySettings.builder().databaseUrl(TestDatabases.newDatabaseUrl(backend))
                 .build());
-        List<CompletableFuture<List<Book>>> accepted = new ArrayList<>();
-        for (int i = 0; i < 20; i++) {
-            List<NewBook> books = new ArrayList<>();
-            for (int j = 0; j < 200; j++) {
-                books.add(new NewBook("book " + i + "-" + j, List.of()));
-            }
-            accepted.add(library.async().books().createAll(books));
-        }
+        List<CompletableFuture<List<Book>>> accepted = twentyBulkWrites(library);
         Thread.currentThread().interrupt(); // a finally after an InterruptedException, say
         library.close();
         assertThat(Thread.interrupted()).as("the caller keeps its interrupt").isTrue();
@@ -209,14 +202,7 @@ class ConcurrencyIT {
         // an interrupt that arrives while close() waits for the calls does not cut the wait short either
         Library second = Library.open(LibrarySettings.builder().databaseUrl(TestDatabases.newDatabaseUrl(backend))
                 .build());
-        accepted.clear();
-        for (int i = 0; i < 20; i++) {
-            List<NewBook> books = new ArrayList<>();
-            for (int j = 0; j < 200; j++) {
-                books.add(new NewBook("book " + i + "-" + j, List.of()));
-            }
-            accepted.add(second.async().books().createAll(books));
-        }
+        accepted = twentyBulkWrites(second);
         AtomicInteger keptInterrupt = new AtomicInteger();
         Thread closing = new Thread(() -> {
             second.close();
@@ -235,6 +221,19 @@ class ConcurrencyIT {
             Thread.sleep(50);
         }
         assertThat(libraryThreads()).isSubsetOf(before);
+    }
+
+    /** Twenty async bulk writes of 200 books each, accepted at once. */
+    private static List<CompletableFuture<List<Book>>> twentyBulkWrites(Library library) {
+        List<CompletableFuture<List<Book>>> accepted = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            List<NewBook> books = new ArrayList<>();
+            for (int j = 0; j < 200; j++) {
+                books.add(new NewBook("book " + i + "-" + j, List.of()));
+            }
+            accepted.add(library.async().books().createAll(books));
+        }
+        return accepted;
     }
 
     @ParameterizedTest

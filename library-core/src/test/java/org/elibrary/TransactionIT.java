@@ -247,9 +247,9 @@ class TransactionIT {
         config.enforceForeignKeys(true);
         config.setBusyTimeout(200);
         config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE); // so that BEGIN is what waits
-        Connection shared = new SQLiteDataSource(config) {
-            { setUrl(url); }
-        }.getConnection();
+        SQLiteDataSource dataSource = new SQLiteDataSource(config);
+        dataSource.setUrl(url);
+        Connection shared = dataSource.getConnection();
         // the caller's pool of one connection, which it keeps open
         DataSource pool = (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(),
                 new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
