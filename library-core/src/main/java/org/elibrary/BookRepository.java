@@ -148,11 +148,12 @@ public final class BookRepository {
      * @throws DuplicateException if a title is taken or given twice
      */
     public List<Book> createAll(List<NewBook> books) {
-        Validation.list("books", books);
+        Validation.required("books", books);
         Map<String, Integer> titles = new HashMap<>(books.size() * 2);
         int index = 0;
         for (NewBook book : books) {
             try {
+                Validation.required("book", book);
                 Validation.text("book.title", book.title(), Validation.TITLE_MAX);
                 for (Long authorId : book.authorIds()) {
                     Validation.id("author.id", authorId);

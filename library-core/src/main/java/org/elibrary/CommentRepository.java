@@ -74,10 +74,11 @@ public final class CommentRepository {
      * @throws NotFoundException if a user or book id does not exist
      */
     public int addAll(List<NewComment> comments) {
-        Validation.list("comments", comments);
+        Validation.required("comments", comments);
         int index = 0;
         for (NewComment comment : comments) {
             try {
+                Validation.required("comment", comment);
                 Validation.id("user.id", comment.userId());
                 Validation.id("book.id", comment.bookId());
                 Validation.text("comment.text", comment.text(), Validation.TEXT_MAX);

@@ -17,6 +17,12 @@ public final class InvalidInputException extends LibraryException {
     private final String rule;
     private final int index;
 
+    /**
+     * An argument broke a rule.
+     *
+     * @param field the offending field or parameter, for example {@code book.title}
+     * @param rule  the rule it broke, in words, for example {@code must not be blank}
+     */
     public InvalidInputException(String field, String rule) {
         super(field + ": " + rule);
         this.field = field;

@@ -43,7 +43,7 @@ final class NewRows {
      * field's rules, none given twice.
      */
     static void checkTexts(Table<?, ?> table, int max, String list, List<String> texts) {
-        Validation.list(list, texts);
+        Validation.required(list, texts);
         Map<String, Integer> seen = new HashMap<>(texts.size() * 2);
         int index = 0;
         for (String text : texts) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.LongFunction;
@@ -604,6 +605,25 @@ class CatalogIT {
             e = failsUnchanged(library, InvalidInputException.class, () -> library.comments().addAll(List.of(
                     new NewComment(user.id(), book.id(), "ok"), new NewComment(user.id(), -1, "ok"))));
             assertThat(e).hasMessage("book.id of comments[1]: must be a positive id");
+            // a null element too, before any element after it
+            e = failsUnchanged(library, InvalidInputException.class, () -> library.books().createAll(Arrays.asList(
+                    new NewBook("fine", List.of()), null, new NewBook(" ", List.of()))));
+            assertThat(e).hasMessage("book of books[1]: is required");
+            assertThat(e.field()).isEqualTo("book");
+            assertThat(e.index()).hasValue(1);
+            e = failsUnchanged(library, InvalidInputException.class, () -> library.comments().addAll(Arrays.asList(
+                    new NewComment(user.id(), -1, "bad"), null)));
+            assertThat(e).hasMessage("book.id of comments[0]: must be a positive id");
+            e = failsUnchanged(library, InvalidInputException.class,
+                    () -> library.comments().addAll(Arrays.asList(null, new NewComment(user.id(), book.id(), "ok"))));
+            assertThat(e).hasMessage("comment of comments[0]: is required");
+            e = failsUnchanged(library, InvalidInputException.class,
+                    () -> library.users().createAll(Arrays.asList("anna", null)));
+            assertThat(e).hasMessage("user.username of usernames[1]: is required");
+            assertThat(e.index()).hasValue(1);
+            e = failsUnchanged(library, InvalidInputException.class,
+                    () -> library.authors().createAll(Arrays.asList(null, "Ann")));
+            assertThat(e).hasMessage("author.name of names[0]: is required");
             e = failsUnchanged(library, InvalidInputException.class, () -> library.books().create(""));
             assertThat(e.index()).isEmpty();
 

@@ -127,11 +127,20 @@ public final class Validation {
         return offset;
     }
 
-    /** A non-null list argument. */
-    public static <T> java.util.List<T> list(String field, java.util.List<T> list) {
-        if (list == null) {
+    /**
+     * A non-null argument: a value, or a list whose elements the caller checks one by one (so that a null
+     * element is named by its index).
+     */
+    public static <T> T required(String field, T value) {
+        if (value == null) {
             throw new InvalidInputException(field, "is required");
         }
+        return value;
+    }
+
+    /** A non-null list argument without null elements. */
+    public static <T> java.util.List<T> list(String field, java.util.List<T> list) {
+        required(field, list);
         for (T item : list) {
             if (item == null) {
                 throw new InvalidInputException(field, "must not contain null");
