@@ -57,7 +57,7 @@ public final class AuthorRepository {
     public List<Author> createAll(List<String> names) {
         NewRows.checkTexts(AUTHORS, Validation.NAME_MAX, "names", names);
         if (names.isEmpty()) {
-            return List.of();
+            return new ArrayList<>();
         }
         return sessions.write(bound, uow -> {
             List<Author> result = new ArrayList<>(names.size());

@@ -63,14 +63,29 @@ public final class BookRepository {
     }
 
     /**
-     * Creates a book linked to existing authors, in one transaction.
+     * Creates a book linked to existing authors, in one transaction. The authors are looked up before anything
+     * is written, so a missing one, like a missing book or author of {@link #linkAuthor}, leaves a transaction
+     * of yours usable.
      *
-     * @throws NotFoundException if an author id does not exist
+     * @throws NotFoundException  if an author id does not exist
+     * @throws DuplicateException if the title is taken
      */
     public Book createWithAuthorIds(String title, Collection<Long> authorIds) {
         Validation.text("book.title", title, Validation.TITLE_MAX);
         List<Long> ids = Validation.list("authorIds", authorIds == null ? null : new ArrayList<>(authorIds));
-        return createAll(List.of(new NewBook(title, ids))).get(0);
+        for (Long id : ids) {
+            Validation.id("author.id", id);
+        }
+        List<NewBook> book = List.of(new NewBook(title, ids));
+        return sessions.write(bound, uow -> {
+            AuthorMapper authors = uow.mapper(AuthorMapper.class);
+            for (Long id : new LinkedHashSet<>(ids)) {
+                if (authors.selectById(id) == null) {
+                    throw new NotFoundException("author", "id=" + id);
+                }
+            }
+            return insert(uow, book).get(0);
+        });
     }
 
     /**
@@ -168,19 +183,22 @@ public final class BookRepository {
             index++;
         }
         if (books.isEmpty()) {
-            return List.of();
+            return new ArrayList<>();
         }
-        return sessions.write(bound, uow -> {
-            BookMapper mapper = uow.mapper(BookMapper.class);
-            List<Book> result = new ArrayList<>(books.size());
-            for (int from = 0; from < books.size(); from += CHUNK) {
-                List<NewBook> chunk = books.subList(from, Math.min(books.size(), from + CHUNK));
-                List<Book> created = NewRows.insert(uow, BOOKS, titles(chunk));
-                result.addAll(created);
-                insertLinks(uow, mapper, chunk, created);
-            }
-            return result;
-        });
+        return sessions.write(bound, uow -> insert(uow, books));
+    }
+
+    /** Inserts checked books with their links, in chunks of multi-row inserts; the new books in their order. */
+    private static List<Book> insert(UnitOfWork uow, List<NewBook> books) {
+        BookMapper mapper = uow.mapper(BookMapper.class);
+        List<Book> result = new ArrayList<>(books.size());
+        for (int from = 0; from < books.size(); from += CHUNK) {
+            List<NewBook> chunk = books.subList(from, Math.min(books.size(), from + CHUNK));
+            List<Book> created = NewRows.insert(uow, BOOKS, titles(chunk));
+            result.addAll(created);
+            insertLinks(uow, mapper, chunk, created);
+        }
+        return result;
     }
 
     /** The books' titles, read through (an import runs this once per chunk, often before the JIT compiles it). */

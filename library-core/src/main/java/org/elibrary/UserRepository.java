@@ -51,7 +51,7 @@ public final class UserRepository {
     public List<User> createAll(List<String> usernames) {
         NewRows.checkTexts(USERS, Validation.USERNAME_MAX, "usernames", usernames);
         if (usernames.isEmpty()) {
-            return List.of();
+            return new ArrayList<>();
         }
         return sessions.write(bound, uow -> {
             List<User> result = new ArrayList<>(usernames.size());

@@ -193,6 +193,10 @@ class CatalogIT {
             assertThat(authors).extracting(Author::name).containsExactlyElementsOf(names);
             assertThat(authors).extracting(Author::id).doesNotHaveDuplicates();
             assertThat(library.authors().findById(authors.get(1234).id())).contains(authors.get(1234));
+            // the returned lists are the caller's, empty ones too
+            library.authors().createAll(List.of()).add(authors.get(0));
+            library.books().createAll(List.of()).add(new Book(1, "x"));
+            library.users().createAll(List.of()).add(new User(1, "x"));
 
             List<NewBook> books = new ArrayList<>();
             for (int i = 0; i < 1200; i++) {

@@ -176,8 +176,13 @@ class TransactionIT {
                 tx.books().create("kept");
                 assertThatThrownBy(() -> tx.books().create(" ")).isInstanceOf(InvalidInputException.class);
                 assertThatThrownBy(() -> tx.comments().add(99, 99, "x")).isInstanceOf(NotFoundException.class);
+                // a missing author of a one-book create is found before anything is written, as linkAuthor's is
+                assertThatThrownBy(() -> tx.books().createWithAuthorIds("not kept", List.of(999_999L)))
+                        .isInstanceOf(NotFoundException.class).hasMessageContaining("author id=999999");
+                assertThatThrownBy(() -> tx.books().linkAuthor(1, 999_999)).isInstanceOf(NotFoundException.class);
+                tx.books().create("kept too");
             });
-            assertThat(library.books().count()).isEqualTo(1);
+            assertThat(library.books().count()).isEqualTo(2);
         });
     }
 
