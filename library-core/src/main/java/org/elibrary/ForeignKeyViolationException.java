@@ -31,7 +31,10 @@ public final class ForeignKeyViolationException extends LibraryException {
         return violations;
     }
 
-    /** Offending rows per child table. */
+    /**
+     * The broken references per child table: the sum of {@link #violations()} over the table's foreign keys,
+     * so a row that breaks two of them (a comment whose user and book are both missing) counts twice.
+     */
     public Map<String, Long> rowsByTable() {
         Map<String, Long> byTable = new LinkedHashMap<>();
         violations.forEach((key, count) -> byTable.merge(key.substring(0, key.indexOf('.')), count, Long::sum));

@@ -88,11 +88,17 @@ public final class Library implements AutoCloseable {
     }
 
     /**
-     * Opens the library with its own connection pools, migrating the schema first when the settings say so.
-     * {@link #close()} closes the pools.
+     * Opens the library with its own connection pools, migrating the schema first when the settings say so
+     * ({@link LibrarySettings#migrateOnOpen()}, the default). {@link #close()} closes the pools. Without
+     * migrating, the schema is taken as it is and not checked here: on a database without the library's
+     * schema the first call throws {@link ConfigurationException}.
      *
-     * @throws ConfigurationException       if the settings or the database schema are unusable
-     * @throws DatabaseUnavailableException if the database cannot be reached
+     * @throws ConfigurationException       if the settings are unusable, or the schema is foreign or cannot be
+     *                                      migrated
+     * @throws ForeignKeyViolationException if the database to adopt (made by the Python app) has rows that
+     *                                      break a foreign key; nothing was changed
+     * @throws DatabaseUnavailableException if the database cannot be reached, or another process kept it
+     *                                      locked while migrating
      */
     public static Library open(LibrarySettings settings) {
         Objects.requireNonNull(settings, "settings");
@@ -108,6 +114,11 @@ public final class Library implements AutoCloseable {
     /**
      * Opens the library on a caller's {@code DataSource} (never closed by the library), migrating the schema
      * first. The backend is detected from the database product name.
+     *
+     * @throws ConfigurationException       if the database is neither SQLite nor PostgreSQL, or its schema is
+     *                                      foreign or cannot be migrated
+     * @throws ForeignKeyViolationException if the database to adopt has rows that break a foreign key
+     * @throws DatabaseUnavailableException if no connection can be had from {@code dataSource}
      */
     public static Library open(DataSource dataSource) {
         return open(dataSource, true);
@@ -120,6 +131,10 @@ public final class Library implements AutoCloseable {
      * (the library's own single write lane exists only with {@link #open(LibrarySettings)}). The async facade
      * runs as many calls at once as a {@code HikariDataSource} has connections, and at most
      * 10 on any other pool, whose size the library cannot read.
+     *
+     * @throws ConfigurationException       as {@link #open(DataSource)}
+     * @throws ForeignKeyViolationException as {@link #open(DataSource)}, when migrating
+     * @throws DatabaseUnavailableException as {@link #open(DataSource)}
      */
     public static Library open(DataSource dataSource, boolean migrate) {
         Objects.requireNonNull(dataSource, "dataSource");

@@ -60,7 +60,10 @@ public final class LibrarySettings {
     public static final String DATABASE_POOL_SIZE = "DATABASE_POOL_SIZE";
     /** How long a caller waits for a pooled connection before {@link DatabaseUnavailableException}. */
     public static final String DATABASE_CONNECTION_TIMEOUT = "DATABASE_CONNECTION_TIMEOUT";
-    /** How long one statement may run; {@code 0s} means no limit. */
+    /**
+     * The longest a PostgreSQL statement or an asynchronous call (the whole call) may run, and a PostgreSQL
+     * migration may wait for a lock; a synchronous SQLite call has no limit. {@code 0s} means no limit.
+     */
     public static final String DATABASE_STATEMENT_TIMEOUT = "DATABASE_STATEMENT_TIMEOUT";
     /** Whether opening a Library first brings the schema up to date. */
     public static final String DATABASE_MIGRATE_ON_OPEN = "DATABASE_MIGRATE_ON_OPEN";
@@ -70,7 +73,10 @@ public final class LibrarySettings {
     public static final String SQLITE_BUSY_TIMEOUT = "SQLITE_BUSY_TIMEOUT";
     /** How many asynchronous operations may wait for a connection before new ones are refused. */
     public static final String ASYNC_QUEUE_CAPACITY = "ASYNC_QUEUE_CAPACITY";
-    /** How long closing a Library waits for running asynchronous operations. */
+    /**
+     * How long closing a Library waits for the calls already accepted (asynchronous ones, synchronous calls and
+     * transactions on other threads) before failing what still runs with {@link LibraryClosedException}.
+     */
     public static final String ASYNC_CLOSE_TIMEOUT = "ASYNC_CLOSE_TIMEOUT";
 
     /** The Python app's default title, kept so both show the same. */
@@ -325,7 +331,10 @@ public final class LibrarySettings {
         return connectionTimeout;
     }
 
-    /** The longest a statement may run; {@link Duration#ZERO} means no limit. */
+    /**
+     * The longest a PostgreSQL statement or an asynchronous call may run, and a PostgreSQL migration may wait
+     * for a lock ({@value #DATABASE_STATEMENT_TIMEOUT}); {@link Duration#ZERO} means no limit.
+     */
     public Duration statementTimeout() {
         return statementTimeout;
     }
@@ -342,7 +351,10 @@ public final class LibrarySettings {
         return asyncQueueCapacity;
     }
 
-    /** How long closing a Library waits for running asynchronous operations ({@value #ASYNC_CLOSE_TIMEOUT}). */
+    /**
+     * How long {@link Library#close()} waits for the calls already accepted, asynchronous and synchronous
+     * ({@value #ASYNC_CLOSE_TIMEOUT}).
+     */
     public Duration closeTimeout() {
         return closeTimeout;
     }

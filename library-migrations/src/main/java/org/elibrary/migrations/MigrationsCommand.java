@@ -2,6 +2,7 @@ package org.elibrary.migrations;
 
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
@@ -134,7 +135,7 @@ public final class MigrationsCommand {
         try {
             LibrarySettings.Builder builder = settingsSource.get();
             if (envFile != null) {
-                builder.envFile(envFile);
+                builder.envFile(named(envFile));
             }
             if (url != null) {
                 builder.databaseUrl(url);
@@ -166,6 +167,23 @@ public final class MigrationsCommand {
             err.println("error: " + e.getMessage());
             return UNAVAILABLE;
         }
+    }
+
+    /**
+     * The settings read a missing {@code .env} as an empty one; a file named on the command line must be there,
+     * or a typo would migrate whatever database the environment names.
+     */
+    private static Path named(Path envFile) {
+        if (Files.isDirectory(envFile)) {
+            throw new ConfigurationException("--env-file " + envFile + " is a directory");
+        }
+        if (!Files.isRegularFile(envFile)) {
+            throw new ConfigurationException("--env-file " + envFile + ": no such file");
+        }
+        if (!Files.isReadable(envFile)) {
+            throw new ConfigurationException("cannot read --env-file " + envFile + ": permission denied");
+        }
+        return envFile;
     }
 
     private int usage(String problem) {

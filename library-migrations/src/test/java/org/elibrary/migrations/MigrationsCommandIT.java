@@ -70,6 +70,17 @@ class MigrationsCommandIT {
     }
 
     @Test
+    void aNamedEnvFileMustExist() {
+        Path typo = dir.resolve("prod.evn");
+        assertThat(run("migrate", "--env-file", typo.toString(), "--url", "sqlite:///./library.db"))
+                .isEqualTo(MigrationsCommand.UNAVAILABLE);
+        assertThat(err()).contains("--env-file " + typo + ": no such file");
+        assertThat(dir.resolve("library.db")).doesNotExist();
+        assertThat(run("info", "--env-file", dir.toString())).isEqualTo(MigrationsCommand.UNAVAILABLE);
+        assertThat(err()).contains("is a directory");
+    }
+
+    @Test
     void urlOptionOverridesTheEnvFile() throws Exception {
         Path envFile = dir.resolve(".env");
         Files.writeString(envFile, "DATABASE_URL=sqlite:///./from-env.db\n");
