@@ -146,7 +146,7 @@ public final class AsyncLibrary {
      */
     public AsyncLibrary withTimeout(Duration timeout) {
         if (timeout == null) {
-            throw new InvalidInputException("timeout", "must not be null");
+            throw new InvalidInputException("timeout", "is required");
         }
         if (timeout.isZero() || timeout.isNegative()) {
             throw new InvalidInputException("timeout", "must be positive");

@@ -51,7 +51,7 @@ import org.elibrary.internal.session.UnitOfWork;
  *
  * <p><b>Threads and lifecycle.</b> Thread-safe; open one per application and share it. {@link #close()} is
  * idempotent and closes the pools the library opened (never a caller's {@code DataSource}); calls after
- * close throw {@link LibraryClosedException}.
+ * close throw {@link LibraryClosedException} (once their arguments have passed the checks that need no database).
  */
 public final class Library implements AutoCloseable {
     private static final int DEFAULT_BORROWED_CONCURRENCY = 10;

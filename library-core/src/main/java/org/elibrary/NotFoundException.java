@@ -16,7 +16,11 @@ public final class NotFoundException extends LibraryException {
         this.key = key;
     }
 
-    /** What was looked for: {@code author}, {@code book}, {@code user} or {@code comment}. */
+    /**
+     * What was looked for: {@code author}, {@code book}, {@code user} or {@code comment}; or, when a concurrent
+     * delete won a race and the failed statement cannot tell which row went missing, {@code book or author}
+     * ({@code linkAuthor}) or {@code user or book} ({@code comments().addAll}).
+     */
     public String entity() {
         return entity;
     }

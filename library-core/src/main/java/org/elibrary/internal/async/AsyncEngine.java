@@ -245,7 +245,7 @@ public final class AsyncEngine implements AutoCloseable {
     }
 
     private <T> CompletableFuture<T> refuseClosed(CompletableFuture<T> future) {
-        future.completeExceptionally(new LibraryClosedException("the library is closed: it accepts no new calls"));
+        future.completeExceptionally(new LibraryClosedException("the Library is closed"));
         return future;
     }
 

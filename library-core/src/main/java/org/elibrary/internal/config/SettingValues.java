@@ -83,7 +83,7 @@ public final class SettingValues {
             case "false": case "no": case "off": case "0": case "n": case "f":
                 return false;
             default:
-                throw new IllegalArgumentException("'" + text + "' is not a boolean; expected true or false");
+                throw new IllegalArgumentException("'" + text + "' is not a boolean; expected true or false (or yes/no, on/off, 1/0)");
         }
     }
 
