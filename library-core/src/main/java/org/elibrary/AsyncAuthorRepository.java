@@ -29,6 +29,9 @@ public final class AsyncAuthorRepository {
      * Creates an author.
      *
      * <p>Asynchronous {@link AuthorRepository#create(String)}.
+     *
+     * @param name the author's name
+     * @return a future of the author, with the id the database assigned
      */
     public CompletableFuture<Author> create(String name) {
         return async.write(() -> sync.create(name));
@@ -45,7 +48,12 @@ public final class AsyncAuthorRepository {
         return async.write(() -> sync.createAll(given));
     }
 
-    /** Asynchronous {@link AuthorRepository#findById(long)}. */
+    /**
+     * Asynchronous {@link AuthorRepository#findById(long)}.
+     *
+     * @param id the author's id, positive
+     * @return a future of the author, or of empty when there is no author with this id
+     */
     public CompletableFuture<Optional<Author>> findById(long id) {
         return async.read(() -> sync.findById(id));
     }
@@ -54,6 +62,10 @@ public final class AsyncAuthorRepository {
      * Finds an author by exact name (case-sensitive).
      *
      * <p>Asynchronous {@link AuthorRepository#findByName(String)}.
+     *
+     * @param name the name to look for; one that breaks the rules of a name (blank, too long) is an
+     *             {@link InvalidInputException}, not a miss
+     * @return a future of the author, or of empty when no author has this name
      */
     public CompletableFuture<Optional<Author>> findByName(String name) {
         return async.read(() -> sync.findByName(name));
@@ -63,6 +75,10 @@ public final class AsyncAuthorRepository {
      * The author with their books ordered by title, in one query.
      *
      * <p>Asynchronous {@link AuthorRepository#findDetails(long)}.
+     *
+     * @param id the author's id, positive
+     * @return a future of the author and their books (an empty list when they have none), or of empty when there is no
+     *         author with this id
      */
     public CompletableFuture<Optional<AuthorDetails>> findDetails(long id) {
         return async.read(() -> sync.findDetails(id));
@@ -72,6 +88,10 @@ public final class AsyncAuthorRepository {
      * Renames an author; returns the renamed author.
      *
      * <p>Asynchronous {@link AuthorRepository#rename(long, String)}.
+     *
+     * @param id      the author's id, positive
+     * @param newName the new name
+     * @return a future of the author with the new name
      */
     public CompletableFuture<Author> rename(long id, String newName) {
         return async.write(() -> sync.rename(id, newName));
@@ -82,6 +102,9 @@ public final class AsyncAuthorRepository {
      * author.
      *
      * <p>Asynchronous {@link AuthorRepository#delete(long)}.
+     *
+     * @param id the author's id, positive
+     * @return a future of true if the author was deleted, of false when there was no such author
      */
     public CompletableFuture<Boolean> delete(long id) {
         return async.write(() -> sync.delete(id));
@@ -94,6 +117,11 @@ public final class AsyncAuthorRepository {
      * <p>The future fails with {@link NotFoundException} if {@code afterId} names an author that no longer exists.
      *
      * <p>Asynchronous {@link AuthorRepository#listAfter(long, int)}.
+     *
+     * @param afterId 0 for the first page, else the id of the last author of the previous page
+     * @param limit   the most authors to return, 1 to 1000
+     * @return a future of up to {@code limit} authors by name, after the author {@code afterId}; empty after the last
+     *         one
      */
     public CompletableFuture<List<Author>> listAfter(long afterId, int limit) {
         return async.read(() -> sync.listAfter(afterId, limit));
@@ -103,6 +131,11 @@ public final class AsyncAuthorRepository {
      * Offset pagination ordered by name, with the total number of authors. {@code limit} is 1 to 1000.
      *
      * <p>Asynchronous {@link AuthorRepository#page(int, int)}.
+     *
+     * @param offset how many authors (by name) to skip, 0 or more
+     * @param limit  the page size, 1 to 1000
+     * @return a future of the page: up to {@code limit} authors by name and the total number of authors; an offset past
+     *         the end gives an empty page that still has the total
      */
     public CompletableFuture<Page<Author>> page(int offset, int limit) {
         return async.read(() -> sync.page(offset, limit));
@@ -114,6 +147,10 @@ public final class AsyncAuthorRepository {
      * name; {@link #searchAfter} gives the next pages.
      *
      * <p>Asynchronous {@link AuthorRepository#search(String, int)}.
+     *
+     * @param query the text to look for, under the rules of a name (not blank, at most 100 characters)
+     * @param limit the most authors to return, 1 to 1000
+     * @return a future of the matching authors by name, empty when none matches
      */
     public CompletableFuture<List<Author>> search(String query, int limit) {
         return async.read(() -> sync.search(query, limit));
@@ -128,12 +165,22 @@ public final class AsyncAuthorRepository {
      * exists.
      *
      * <p>Asynchronous {@link AuthorRepository#searchAfter(String, long, int)}.
+     *
+     * @param query   the text to look for, under the rules of a name (not blank, at most 100 characters)
+     * @param afterId 0 for the first page, else the id of the last author of the previous page
+     * @param limit   the most authors to return, 1 to 1000
+     * @return a future of up to {@code limit} matching authors by name, after the author {@code afterId}; empty after
+     *         the last one
      */
     public CompletableFuture<List<Author>> searchAfter(String query, long afterId, int limit) {
         return async.read(() -> sync.searchAfter(query, afterId, limit));
     }
 
-    /** Asynchronous {@link AuthorRepository#count()}. */
+    /**
+     * Asynchronous {@link AuthorRepository#count()}.
+     *
+     * @return a future of the number of authors
+     */
     public CompletableFuture<Long> count() {
         return async.read(() -> sync.count());
     }

@@ -32,6 +32,9 @@ public final class AsyncBookRepository {
      * Creates a book without authors.
      *
      * <p>Asynchronous {@link BookRepository#create(String)}.
+     *
+     * @param title the book's title
+     * @return a future of the book, with the id the database assigned
      */
     public CompletableFuture<Book> create(String title) {
         return async.write(() -> sync.create(title));
@@ -54,6 +57,10 @@ public final class AsyncBookRepository {
      * transaction. Duplicate names in the list count once.
      *
      * <p>Asynchronous {@link BookRepository#createWithAuthors(String, Collection)}.
+     *
+     * @param title       the book's title
+     * @param authorNames the names of its authors, each under the rules of a name; may be empty
+     * @return a future of the book with its authors, ordered by name
      */
     public CompletableFuture<BookWithAuthors> createWithAuthors(String title, Collection<String> authorNames) {
         List<String> given = AsyncLibrary.snapshot(authorNames);
@@ -75,7 +82,12 @@ public final class AsyncBookRepository {
         return async.write(() -> sync.createAll(given));
     }
 
-    /** Asynchronous {@link BookRepository#findById(long)}. */
+    /**
+     * Asynchronous {@link BookRepository#findById(long)}.
+     *
+     * @param id the book's id, positive
+     * @return a future of the book, or of empty when there is no book with this id
+     */
     public CompletableFuture<Optional<Book>> findById(long id) {
         return async.read(() -> sync.findById(id));
     }
@@ -84,6 +96,10 @@ public final class AsyncBookRepository {
      * Finds a book by exact title (case-sensitive).
      *
      * <p>Asynchronous {@link BookRepository#findByTitle(String)}.
+     *
+     * @param title the title to look for; one that breaks the rules of a title (blank, too long) is an
+     *              {@link InvalidInputException}, not a miss
+     * @return a future of the book, or of empty when no book has this title
      */
     public CompletableFuture<Optional<Book>> findByTitle(String title) {
         return async.read(() -> sync.findByTitle(title));
@@ -93,6 +109,10 @@ public final class AsyncBookRepository {
      * A book with its authors (by name), in one query.
      *
      * <p>Asynchronous {@link BookRepository#findWithAuthors(long)}.
+     *
+     * @param id the book's id, positive
+     * @return a future of the book with its authors ordered by name (an empty list when it has none), or of empty when
+     *         there is no book with this id
      */
     public CompletableFuture<Optional<BookWithAuthors>> findWithAuthors(long id) {
         return async.read(() -> sync.findWithAuthors(id));
@@ -103,6 +123,9 @@ public final class AsyncBookRepository {
      * One SQL statement whatever the number of comments, hence one consistent snapshot.
      *
      * <p>Asynchronous {@link BookRepository#findDetails(long)}.
+     *
+     * @param id the book's id, positive
+     * @return a future of the book's details, or of empty when there is no book with this id
      */
     public CompletableFuture<Optional<BookDetails>> findDetails(long id) {
         return async.read(() -> sync.findDetails(id));
@@ -112,6 +135,10 @@ public final class AsyncBookRepository {
      * Changes a book's title; returns the renamed book.
      *
      * <p>Asynchronous {@link BookRepository#rename(long, String)}.
+     *
+     * @param id       the book's id, positive
+     * @param newTitle the new title
+     * @return a future of the book with the new title
      */
     public CompletableFuture<Book> rename(long id, String newTitle) {
         return async.write(() -> sync.rename(id, newTitle));
@@ -122,6 +149,9 @@ public final class AsyncBookRepository {
      * databases whose foreign keys have no ON DELETE clause. Returns false when there was no such book.
      *
      * <p>Asynchronous {@link BookRepository#delete(long)}.
+     *
+     * @param id the book's id, positive
+     * @return a future of true if the book was deleted, of false when there was no such book
      */
     public CompletableFuture<Boolean> delete(long id) {
         return async.write(() -> sync.delete(id));
@@ -135,6 +165,10 @@ public final class AsyncBookRepository {
      * <p>The future fails with {@link DuplicateException} if they are already linked (field {@code author_book}).
      *
      * <p>Asynchronous {@link BookRepository#linkAuthor(long, long)}.
+     *
+     * @param bookId   the book's id, positive
+     * @param authorId the author's id, positive
+     * @return a future completed (with {@code null}) once they are linked
      */
     public CompletableFuture<Void> linkAuthor(long bookId, long authorId) {
         return async.write(() -> {
@@ -147,6 +181,11 @@ public final class AsyncBookRepository {
      * Unlinks an author from a book; returns false when they were not linked.
      *
      * <p>Asynchronous {@link BookRepository#unlinkAuthor(long, long)}.
+     *
+     * @param bookId   the book's id, positive
+     * @param authorId the author's id, positive
+     * @return a future of true if the link was removed; of false when there was none, also when the book or the author
+     *         does not exist
      */
     public CompletableFuture<Boolean> unlinkAuthor(long bookId, long authorId) {
         return async.write(() -> sync.unlinkAuthor(bookId, authorId));
@@ -160,6 +199,11 @@ public final class AsyncBookRepository {
      * <p>The future fails with {@link NotFoundException} if {@code afterId} names a book that no longer exists.
      *
      * <p>Asynchronous {@link BookRepository#listAfter(long, int)}.
+     *
+     * @param afterId 0 for the first page, else the id of the last book of the previous page
+     * @param limit   the most books to return, 1 to 1000
+     * @return a future of up to {@code limit} books by title, after the book {@code afterId}, each with its authors by
+     *         name; empty after the last one
      */
     public CompletableFuture<List<BookWithAuthors>> listAfter(long afterId, int limit) {
         return async.read(() -> sync.listAfter(afterId, limit));
@@ -169,6 +213,11 @@ public final class AsyncBookRepository {
      * Offset pagination ordered by title, each book with its authors, with the total number of books.
      *
      * <p>Asynchronous {@link BookRepository#page(int, int)}.
+     *
+     * @param offset how many books (by title) to skip, 0 or more
+     * @param limit  the page size, 1 to 1000
+     * @return a future of the page: up to {@code limit} books by title, each with its authors by name, and the total
+     *         number of books; an offset past the end gives an empty page that still has the total
      */
     public CompletableFuture<Page<BookWithAuthors>> page(int offset, int limit) {
         return async.read(() -> sync.page(offset, limit));
@@ -181,6 +230,10 @@ public final class AsyncBookRepository {
      * pages. Index-served for queries of 3 or more characters; shorter ones scan the table.
      *
      * <p>Asynchronous {@link BookRepository#searchByTitle(String, int)}.
+     *
+     * @param query the text to look for, under the rules of a title (not blank, at most 150 characters)
+     * @param limit the most books to return, 1 to 1000
+     * @return a future of the matching books by title, each with its authors by name; empty when none matches
      */
     public CompletableFuture<List<BookWithAuthors>> searchByTitle(String query, int limit) {
         return async.read(() -> sync.searchByTitle(query, limit));
@@ -194,6 +247,12 @@ public final class AsyncBookRepository {
      * <p>The future fails with {@link NotFoundException} if {@code afterId} names a book that no longer exists.
      *
      * <p>Asynchronous {@link BookRepository#searchByTitleAfter(String, long, int)}.
+     *
+     * @param query   the text to look for, under the rules of a title (not blank, at most 150 characters)
+     * @param afterId 0 for the first page, else the id of the last book of the previous page
+     * @param limit   the most books to return, 1 to 1000
+     * @return a future of up to {@code limit} matching books by title, after the book {@code afterId}, each with its
+     *         authors by name; empty after the last one
      */
     public CompletableFuture<List<BookWithAuthors>> searchByTitleAfter(String query, long afterId, int limit) {
         return async.read(() -> sync.searchByTitleAfter(query, afterId, limit));
@@ -204,6 +263,10 @@ public final class AsyncBookRepository {
      * authors: the first {@code limit} (1 to 1000) by title.
      *
      * <p>Asynchronous {@link BookRepository#searchTitles(String, int)}.
+     *
+     * @param query the text to look for, under the rules of a title (not blank, at most 150 characters)
+     * @param limit the most books to return, 1 to 1000
+     * @return a future of the matching books by title; empty when none matches
      */
     public CompletableFuture<List<Book>> searchTitles(String query, int limit) {
         return async.read(() -> sync.searchTitles(query, limit));
@@ -215,6 +278,12 @@ public final class AsyncBookRepository {
      * {@link #searchByAuthorAfter} gives the next pages.
      *
      * <p>Asynchronous {@link BookRepository#searchByAuthor(String, int)}.
+     *
+     * @param query the text to look for in the authors' names, under the rules of a name (not blank, at most 100
+     *              characters)
+     * @param limit the most books to return, 1 to 1000
+     * @return a future of the matching books by title, each once and with all its authors by name; empty when none
+     *         matches
      */
     public CompletableFuture<List<BookWithAuthors>> searchByAuthor(String query, int limit) {
         return async.read(() -> sync.searchByAuthor(query, limit));
@@ -228,12 +297,23 @@ public final class AsyncBookRepository {
      * <p>The future fails with {@link NotFoundException} if {@code afterId} names a book that no longer exists.
      *
      * <p>Asynchronous {@link BookRepository#searchByAuthorAfter(String, long, int)}.
+     *
+     * @param query   the text to look for in the authors' names, under the rules of a name (not blank, at most 100
+     *                characters)
+     * @param afterId 0 for the first page, else the id of the last book of the previous page
+     * @param limit   the most books to return, 1 to 1000
+     * @return a future of up to {@code limit} matching books by title, after the book {@code afterId}, each once and
+     *         with all its authors by name; empty after the last one
      */
     public CompletableFuture<List<BookWithAuthors>> searchByAuthorAfter(String query, long afterId, int limit) {
         return async.read(() -> sync.searchByAuthorAfter(query, afterId, limit));
     }
 
-    /** Asynchronous {@link BookRepository#count()}. */
+    /**
+     * Asynchronous {@link BookRepository#count()}.
+     *
+     * @return a future of the number of books
+     */
     public CompletableFuture<Long> count() {
         return async.read(() -> sync.count());
     }

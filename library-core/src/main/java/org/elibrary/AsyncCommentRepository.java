@@ -31,6 +31,11 @@ public final class AsyncCommentRepository {
      * <p>The future fails with {@link NotFoundException} if the user or the book does not exist.
      *
      * <p>Asynchronous {@link CommentRepository#add(long, long, String)}.
+     *
+     * @param userId the id of the user who writes it, positive
+     * @param bookId the id of the book it is about, positive
+     * @param text   the comment's text
+     * @return a future of the comment, with the id the database assigned
      */
     public CompletableFuture<Comment> add(long userId, long bookId, String text) {
         return async.write(() -> sync.add(userId, bookId, text));
@@ -42,6 +47,11 @@ public final class AsyncCommentRepository {
      * <p>The future fails with {@link NotFoundException} if the user ({@code username=...}) or the book does not exist.
      *
      * <p>Asynchronous {@link CommentRepository#add(String, long, String)}.
+     *
+     * @param username the exact username of the user who writes it
+     * @param bookId   the id of the book it is about, positive
+     * @param text     the comment's text
+     * @return a future of the comment, with the id the database assigned
      */
     public CompletableFuture<Comment> add(String username, long bookId, String text) {
         return async.write(() -> sync.add(username, bookId, text));
@@ -54,13 +64,21 @@ public final class AsyncCommentRepository {
      * <p>The future fails with {@link NotFoundException} if a user or book id does not exist.
      *
      * <p>Asynchronous {@link CommentRepository#addAll(List)}.
+     *
+     * @param comments the comments to add, none null; may be empty
+     * @return a future of how many were added: the size of {@code comments}
      */
     public CompletableFuture<Integer> addAll(List<NewComment> comments) {
         List<NewComment> given = AsyncLibrary.snapshot(comments);
         return async.write(() -> sync.addAll(given));
     }
 
-    /** Asynchronous {@link CommentRepository#findById(long)}. */
+    /**
+     * Asynchronous {@link CommentRepository#findById(long)}.
+     *
+     * @param id the comment's id, positive
+     * @return a future of the comment, or of empty when there is no comment with this id
+     */
     public CompletableFuture<Optional<Comment>> findById(long id) {
         return async.read(() -> sync.findById(id));
     }
@@ -69,6 +87,9 @@ public final class AsyncCommentRepository {
      * A book's comments, oldest first, each with its writer's username; empty for a missing book.
      *
      * <p>Asynchronous {@link CommentRepository#listForBook(long)}.
+     *
+     * @param bookId the book's id, positive
+     * @return a future of the comments, oldest (lowest id) first; empty when the book has none or does not exist
      */
     public CompletableFuture<List<BookComment>> listForBook(long bookId) {
         return async.read(() -> sync.listForBook(bookId));
@@ -78,6 +99,9 @@ public final class AsyncCommentRepository {
      * A user's comments, oldest first; empty for a missing user.
      *
      * <p>Asynchronous {@link CommentRepository#listForUser(long)}.
+     *
+     * @param userId the user's id, positive
+     * @return a future of the comments, oldest (lowest id) first; empty when the user has none or does not exist
      */
     public CompletableFuture<List<Comment>> listForUser(long userId) {
         return async.read(() -> sync.listForUser(userId));
@@ -87,6 +111,10 @@ public final class AsyncCommentRepository {
      * Replaces a comment's text; returns the updated comment.
      *
      * <p>Asynchronous {@link CommentRepository#edit(long, String)}.
+     *
+     * @param id   the comment's id, positive
+     * @param text the new text
+     * @return a future of the comment with the new text
      */
     public CompletableFuture<Comment> edit(long id, String text) {
         return async.write(() -> sync.edit(id, text));
@@ -96,12 +124,19 @@ public final class AsyncCommentRepository {
      * Deletes a comment; returns false when there was no such comment.
      *
      * <p>Asynchronous {@link CommentRepository#delete(long)}.
+     *
+     * @param id the comment's id, positive
+     * @return a future of true if the comment was deleted, of false when there was no such comment
      */
     public CompletableFuture<Boolean> delete(long id) {
         return async.write(() -> sync.delete(id));
     }
 
-    /** Asynchronous {@link CommentRepository#count()}. */
+    /**
+     * Asynchronous {@link CommentRepository#count()}.
+     *
+     * @return a future of the number of comments
+     */
     public CompletableFuture<Long> count() {
         return async.read(() -> sync.count());
     }

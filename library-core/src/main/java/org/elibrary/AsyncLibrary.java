@@ -95,23 +95,31 @@ public final class AsyncLibrary {
         this.comments = new AsyncCommentRepository(this, library.comments());
     }
 
+    /** {@return the asynchronous repository of authors} Its calls get this view's {@link #timeout()}. */
     public AsyncAuthorRepository authors() {
         return authors;
     }
 
+    /** {@return the asynchronous repository of books} Its calls get this view's {@link #timeout()}. */
     public AsyncBookRepository books() {
         return books;
     }
 
+    /** {@return the asynchronous repository of users} Its calls get this view's {@link #timeout()}. */
     public AsyncUserRepository users() {
         return users;
     }
 
+    /** {@return the asynchronous repository of comments} Its calls get this view's {@link #timeout()}. */
     public AsyncCommentRepository comments() {
         return comments;
     }
 
-    /** Asynchronous {@link Library#counts()}. */
+    /**
+     * Asynchronous {@link Library#counts()}.
+     *
+     * @return a future of the number of rows of each table, counted in one snapshot
+     */
     public CompletableFuture<CatalogCounts> counts() {
         return read(library::counts);
     }
@@ -122,13 +130,22 @@ public final class AsyncLibrary {
      * asynchronous view, inside {@code work}). The future completes after the commit; if {@code work} throws,
      * the transaction is rolled back and the future fails with that exception. The timeout covers the whole
      * transaction.
+     *
+     * @param work the work, given the synchronous handle of the transaction
+     * @param <T>  the type of its result
+     * @return a future of what {@code work} returned, completed after the commit
      */
     public <T> CompletableFuture<T> inTransaction(Function<Transaction, T> work) {
         Objects.requireNonNull(work, "work");
         return write(() -> library.inTransaction(work));
     }
 
-    /** Asynchronous {@link Library#useTransaction(Consumer)}; see {@link #inTransaction(Function)}. */
+    /**
+     * Asynchronous {@link Library#useTransaction(Consumer)}; see {@link #inTransaction(Function)}.
+     *
+     * @param work the work, given the synchronous handle of the transaction
+     * @return a future completed (with {@code null}) after the commit
+     */
     public CompletableFuture<Void> useTransaction(Consumer<Transaction> work) {
         Objects.requireNonNull(work, "work");
         return write(() -> {
@@ -142,6 +159,8 @@ public final class AsyncLibrary {
      * threads, bounds and queue. Cheap: make one per call if needed, e.g.
      * {@code async.withTimeout(Duration.ofSeconds(2)).books().searchByTitle("мир", 20)}.
      *
+     * @param timeout how long each call of the new view may run, positive
+     * @return a view with that timeout; this view itself when {@code timeout} equals {@link #timeout()}
      * @throws InvalidInputException if {@code timeout} is null, zero or negative
      */
     public AsyncLibrary withTimeout(Duration timeout) {
@@ -154,12 +173,14 @@ public final class AsyncLibrary {
         return timeout.equals(this.timeout) ? this : new AsyncLibrary(library, engine, timeout);
     }
 
-    /** How long each call of this view may run before its statement is cancelled; zero means no limit. */
+    /**
+     * {@return how long each call of this view may run before its statement is cancelled; zero means no limit}
+     */
     public Duration timeout() {
         return timeout;
     }
 
-    /** The synchronous library this view runs its calls on. */
+    /** {@return the synchronous library this view runs its calls on} */
     public Library sync() {
         return library;
     }

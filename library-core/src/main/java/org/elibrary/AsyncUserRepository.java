@@ -24,7 +24,12 @@ public final class AsyncUserRepository {
         this.sync = sync;
     }
 
-    /** Asynchronous {@link UserRepository#create(String)}. */
+    /**
+     * Asynchronous {@link UserRepository#create(String)}.
+     *
+     * @param username the user's username
+     * @return a future of the user, with the id the database assigned
+     */
     public CompletableFuture<User> create(String username) {
         return async.write(() -> sync.create(username));
     }
@@ -39,7 +44,12 @@ public final class AsyncUserRepository {
         return async.write(() -> sync.createAll(given));
     }
 
-    /** Asynchronous {@link UserRepository#findById(long)}. */
+    /**
+     * Asynchronous {@link UserRepository#findById(long)}.
+     *
+     * @param id the user's id, positive
+     * @return a future of the user, or of empty when there is no user with this id
+     */
     public CompletableFuture<Optional<User>> findById(long id) {
         return async.read(() -> sync.findById(id));
     }
@@ -48,12 +58,22 @@ public final class AsyncUserRepository {
      * Finds a user by exact username (case-sensitive).
      *
      * <p>Asynchronous {@link UserRepository#findByUsername(String)}.
+     *
+     * @param username the username to look for; one that breaks the rules of a username (blank, too long) is an
+     *                 {@link InvalidInputException}, not a miss
+     * @return a future of the user, or of empty when no user has this username
      */
     public CompletableFuture<Optional<User>> findByUsername(String username) {
         return async.read(() -> sync.findByUsername(username));
     }
 
-    /** Asynchronous {@link UserRepository#rename(long, String)}. */
+    /**
+     * Asynchronous {@link UserRepository#rename(long, String)}.
+     *
+     * @param id          the user's id, positive
+     * @param newUsername the new username
+     * @return a future of the user with the new username
+     */
     public CompletableFuture<User> rename(long id, String newUsername) {
         return async.write(() -> sync.rename(id, newUsername));
     }
@@ -62,6 +82,9 @@ public final class AsyncUserRepository {
      * Deletes a user and all their comments. Returns false when there was no such user.
      *
      * <p>Asynchronous {@link UserRepository#delete(long)}.
+     *
+     * @param id the user's id, positive
+     * @return a future of true if the user was deleted, of false when there was no such user
      */
     public CompletableFuture<Boolean> delete(long id) {
         return async.write(() -> sync.delete(id));
@@ -74,6 +97,11 @@ public final class AsyncUserRepository {
      * <p>The future fails with {@link NotFoundException} if {@code afterId} names a user that no longer exists.
      *
      * <p>Asynchronous {@link UserRepository#listAfter(long, int)}.
+     *
+     * @param afterId 0 for the first page, else the id of the last user of the previous page
+     * @param limit   the most users to return, 1 to 1000
+     * @return a future of up to {@code limit} users by username, after the user {@code afterId}; empty after the last
+     *         one
      */
     public CompletableFuture<List<User>> listAfter(long afterId, int limit) {
         return async.read(() -> sync.listAfter(afterId, limit));
@@ -83,12 +111,21 @@ public final class AsyncUserRepository {
      * Offset pagination ordered by username, with the total; {@code limit} 1 to 1000.
      *
      * <p>Asynchronous {@link UserRepository#page(int, int)}.
+     *
+     * @param offset how many users (by username) to skip, 0 or more
+     * @param limit  the page size, 1 to 1000
+     * @return a future of the page: up to {@code limit} users by username and the total number of users; an offset past
+     *         the end gives an empty page that still has the total
      */
     public CompletableFuture<Page<User>> page(int offset, int limit) {
         return async.read(() -> sync.page(offset, limit));
     }
 
-    /** Asynchronous {@link UserRepository#count()}. */
+    /**
+     * Asynchronous {@link UserRepository#count()}.
+     *
+     * @return a future of the number of users
+     */
     public CompletableFuture<Long> count() {
         return async.read(() -> sync.count());
     }

@@ -41,7 +41,13 @@ public final class AuthorRepository {
         this.bound = bound;
     }
 
-    /** Creates an author. */
+    /**
+     * Creates an author.
+     *
+     * @param name the author's name
+     * @return the author, with the id the database assigned
+     * @throws DuplicateException if an author already has this name
+     */
     public Author create(String name) {
         Validation.text("author.name", name, Validation.NAME_MAX);
         return sessions.write(bound, uow -> {
@@ -69,24 +75,50 @@ public final class AuthorRepository {
         });
     }
 
+    /**
+     * Finds an author by id.
+     *
+     * @param id the author's id, positive
+     * @return the author, or empty when there is no author with this id
+     */
     public Optional<Author> findById(long id) {
         Validation.id("author.id", id);
         return sessions.read(bound, uow -> Optional.ofNullable(uow.mapper(AuthorMapper.class).selectById(id)));
     }
 
-    /** Finds an author by exact name (case-sensitive). */
+    /**
+     * Finds an author by exact name (case-sensitive).
+     *
+     * @param name the name to look for; one that breaks the rules of a name (blank, too long) is an
+     *             {@link InvalidInputException}, not a miss
+     * @return the author, or empty when no author has this name
+     */
     public Optional<Author> findByName(String name) {
         Validation.text("author.name", name, Validation.NAME_MAX);
         return sessions.read(bound, uow -> Optional.ofNullable(uow.mapper(AuthorMapper.class).selectByName(name)));
     }
 
-    /** The author with their books ordered by title, in one query. */
+    /**
+     * The author with their books ordered by title, in one query.
+     *
+     * @param id the author's id, positive
+     * @return the author and their books (an empty list when they have none), or empty when there is no
+     *         author with this id
+     */
     public Optional<AuthorDetails> findDetails(long id) {
         Validation.id("author.id", id);
         return sessions.read(bound, uow -> Assemble.authorDetails(uow.mapper(AuthorMapper.class).selectDetails(id)));
     }
 
-    /** Renames an author; returns the renamed author. */
+    /**
+     * Renames an author; returns the renamed author.
+     *
+     * @param id      the author's id, positive
+     * @param newName the new name
+     * @return the author with the new name
+     * @throws NotFoundException  if there is no author with this id
+     * @throws DuplicateException if another author has the new name
+     */
     public Author rename(long id, String newName) {
         Validation.id("author.id", id);
         Validation.text("author.name", newName, Validation.NAME_MAX);
@@ -102,6 +134,9 @@ public final class AuthorRepository {
     /**
      * Deletes an author and their links to books; the books stay. Returns false when there was no such
      * author.
+     *
+     * @param id the author's id, positive
+     * @return true if the author was deleted, false when there was no such author
      */
     public boolean delete(long id) {
         Validation.id("author.id", id);
@@ -115,6 +150,9 @@ public final class AuthorRepository {
      * Keyset pagination ordered by name: up to {@code limit} (1 to 1000) authors after the author with id
      * {@code afterId}; pass 0 for the first page, then the id of the last author received.
      *
+     * @param afterId 0 for the first page, else the id of the last author of the previous page
+     * @param limit   the most authors to return, 1 to 1000
+     * @return up to {@code limit} authors by name, after the author {@code afterId}; empty after the last one
      * @throws NotFoundException if {@code afterId} names an author that no longer exists
      */
     public List<Author> listAfter(long afterId, int limit) {
@@ -126,7 +164,14 @@ public final class AuthorRepository {
         });
     }
 
-    /** Offset pagination ordered by name, with the total number of authors. {@code limit} is 1 to 1000. */
+    /**
+     * Offset pagination ordered by name, with the total number of authors. {@code limit} is 1 to 1000.
+     *
+     * @param offset how many authors (by name) to skip, 0 or more
+     * @param limit  the page size, 1 to 1000
+     * @return the page: up to {@code limit} authors by name and the total number of authors; an offset past
+     *         the end gives an empty page that still has the total
+     */
     public Page<Author> page(int offset, int limit) {
         Validation.offset(offset);
         Validation.limit(limit);
@@ -148,6 +193,10 @@ public final class AuthorRepository {
      * Authors whose name contains {@code query}, case-insensitively across Unicode ({@code АННА} finds
      * {@code Анна}); {@code %}, {@code _} and {@code \} are literal. The first {@code limit} (1 to 1000) by
      * name; {@link #searchAfter} gives the next pages.
+     *
+     * @param query the text to look for, under the rules of a name (not blank, at most 100 characters)
+     * @param limit the most authors to return, 1 to 1000
+     * @return the matching authors by name, empty when none matches
      */
     public List<Author> search(String query, int limit) {
         return searchAfter(query, 0, limit);
@@ -160,6 +209,11 @@ public final class AuthorRepository {
      * keyset is that author's name when the call runs: an author renamed between two calls moves where the next
      * page starts.
      *
+     * @param query   the text to look for, under the rules of a name (not blank, at most 100 characters)
+     * @param afterId 0 for the first page, else the id of the last author of the previous page
+     * @param limit   the most authors to return, 1 to 1000
+     * @return up to {@code limit} matching authors by name, after the author {@code afterId}; empty after the
+     *         last one
      * @throws NotFoundException if {@code afterId} names an author that no longer exists
      */
     public List<Author> searchAfter(String query, long afterId, int limit) {
@@ -178,6 +232,7 @@ public final class AuthorRepository {
         });
     }
 
+    /** {@return the number of authors} */
     public long count() {
         return sessions.read(bound, uow -> uow.mapper(AuthorMapper.class).count());
     }

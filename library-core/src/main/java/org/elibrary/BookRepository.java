@@ -53,7 +53,13 @@ public final class BookRepository {
         this.bound = bound;
     }
 
-    /** Creates a book without authors. */
+    /**
+     * Creates a book without authors.
+     *
+     * @param title the book's title
+     * @return the book, with the id the database assigned
+     * @throws DuplicateException if a book already has this title
+     */
     public Book create(String title) {
         Validation.text("book.title", title, Validation.TITLE_MAX);
         return sessions.write(bound, uow -> {
@@ -91,6 +97,11 @@ public final class BookRepository {
     /**
      * Creates a book with its authors by name, creating the authors that do not exist yet, all in one
      * transaction. Duplicate names in the list count once.
+     *
+     * @param title       the book's title
+     * @param authorNames the names of its authors, each under the rules of a name; may be empty
+     * @return the book with its authors, ordered by name
+     * @throws DuplicateException if a book already has this title
      */
     public BookWithAuthors createWithAuthors(String title, Collection<String> authorNames) {
         Validation.text("book.title", title, Validation.TITLE_MAX);
@@ -216,18 +227,36 @@ public final class BookRepository {
         };
     }
 
+    /**
+     * Finds a book by id.
+     *
+     * @param id the book's id, positive
+     * @return the book, or empty when there is no book with this id
+     */
     public Optional<Book> findById(long id) {
         Validation.id("book.id", id);
         return sessions.read(bound, uow -> Optional.ofNullable(uow.mapper(BookMapper.class).selectById(id)));
     }
 
-    /** Finds a book by exact title (case-sensitive). */
+    /**
+     * Finds a book by exact title (case-sensitive).
+     *
+     * @param title the title to look for; one that breaks the rules of a title (blank, too long) is an
+     *              {@link InvalidInputException}, not a miss
+     * @return the book, or empty when no book has this title
+     */
     public Optional<Book> findByTitle(String title) {
         Validation.text("book.title", title, Validation.TITLE_MAX);
         return sessions.read(bound, uow -> Optional.ofNullable(uow.mapper(BookMapper.class).selectByTitle(title)));
     }
 
-    /** A book with its authors (by name), in one query. */
+    /**
+     * A book with its authors (by name), in one query.
+     *
+     * @param id the book's id, positive
+     * @return the book with its authors ordered by name (an empty list when it has none), or empty when there
+     *         is no book with this id
+     */
     public Optional<BookWithAuthors> findWithAuthors(long id) {
         Validation.id("book.id", id);
         return sessions.read(bound, uow -> {
@@ -239,13 +268,24 @@ public final class BookRepository {
     /**
      * A book's page: the book, its authors by name and its comments by id with their writers' usernames.
      * One SQL statement whatever the number of comments, hence one consistent snapshot.
+     *
+     * @param id the book's id, positive
+     * @return the book's details, or empty when there is no book with this id
      */
     public Optional<BookDetails> findDetails(long id) {
         Validation.id("book.id", id);
         return sessions.read(bound, uow -> Assemble.bookDetails(uow.mapper(BookMapper.class).selectDetails(id)));
     }
 
-    /** Changes a book's title; returns the renamed book. */
+    /**
+     * Changes a book's title; returns the renamed book.
+     *
+     * @param id       the book's id, positive
+     * @param newTitle the new title
+     * @return the book with the new title
+     * @throws NotFoundException  if there is no book with this id
+     * @throws DuplicateException if another book has the new title
+     */
     public Book rename(long id, String newTitle) {
         Validation.id("book.id", id);
         Validation.text("book.title", newTitle, Validation.TITLE_MAX);
@@ -261,6 +301,9 @@ public final class BookRepository {
     /**
      * Deletes a book with its comments and its author links (the authors stay), atomically; works on
      * databases whose foreign keys have no ON DELETE clause. Returns false when there was no such book.
+     *
+     * @param id the book's id, positive
+     * @return true if the book was deleted, false when there was no such book
      */
     public boolean delete(long id) {
         Validation.id("book.id", id);
@@ -273,6 +316,8 @@ public final class BookRepository {
     /**
      * Links an author to a book.
      *
+     * @param bookId   the book's id, positive
+     * @param authorId the author's id, positive
      * @throws NotFoundException  if the book or the author does not exist
      * @throws DuplicateException if they are already linked (field {@code author_book})
      */
@@ -293,7 +338,14 @@ public final class BookRepository {
         });
     }
 
-    /** Unlinks an author from a book; returns false when they were not linked. */
+    /**
+     * Unlinks an author from a book; returns false when they were not linked.
+     *
+     * @param bookId   the book's id, positive
+     * @param authorId the author's id, positive
+     * @return true if the link was removed; false when there was none, also when the book or the author does
+     *         not exist
+     */
     public boolean unlinkAuthor(long bookId, long authorId) {
         Validation.id("book.id", bookId);
         Validation.id("author.id", authorId);
@@ -305,6 +357,10 @@ public final class BookRepository {
      * (1 to 1000) books after the book with id {@code afterId}; 0 for the first page, then the id of the last
      * book received.
      *
+     * @param afterId 0 for the first page, else the id of the last book of the previous page
+     * @param limit   the most books to return, 1 to 1000
+     * @return up to {@code limit} books by title, after the book {@code afterId}, each with its authors by
+     *         name; empty after the last one
      * @throws NotFoundException if {@code afterId} names a book that no longer exists
      */
     public List<BookWithAuthors> listAfter(long afterId, int limit) {
@@ -317,7 +373,14 @@ public final class BookRepository {
         });
     }
 
-    /** Offset pagination ordered by title, each book with its authors, with the total number of books. */
+    /**
+     * Offset pagination ordered by title, each book with its authors, with the total number of books.
+     *
+     * @param offset how many books (by title) to skip, 0 or more
+     * @param limit  the page size, 1 to 1000
+     * @return the page: up to {@code limit} books by title, each with its authors by name, and the total
+     *         number of books; an offset past the end gives an empty page that still has the total
+     */
     public Page<BookWithAuthors> page(int offset, int limit) {
         Validation.offset(offset);
         Validation.limit(limit);
@@ -336,6 +399,10 @@ public final class BookRepository {
      * {@code Война и мир} on both databases); {@code %}, {@code _} and {@code \} are literal. The first
      * {@code limit} (1 to 1000) by title, each with its authors; {@link #searchByTitleAfter} gives the next
      * pages. Index-served for queries of 3 or more characters; shorter ones scan the table.
+     *
+     * @param query the text to look for, under the rules of a title (not blank, at most 150 characters)
+     * @param limit the most books to return, 1 to 1000
+     * @return the matching books by title, each with its authors by name; empty when none matches
      */
     public List<BookWithAuthors> searchByTitle(String query, int limit) {
         return searchByTitleAfter(query, 0, limit);
@@ -348,6 +415,11 @@ public final class BookRepository {
      * not match {@code query}. The keyset is that book's title when the call runs: a book renamed between two
      * calls moves where the next page starts.
      *
+     * @param query   the text to look for, under the rules of a title (not blank, at most 150 characters)
+     * @param afterId 0 for the first page, else the id of the last book of the previous page
+     * @param limit   the most books to return, 1 to 1000
+     * @return up to {@code limit} matching books by title, after the book {@code afterId}, each with its
+     *         authors by name; empty after the last one
      * @throws NotFoundException if {@code afterId} names a book that no longer exists
      */
     public List<BookWithAuthors> searchByTitleAfter(String query, long afterId, int limit) {
@@ -360,6 +432,10 @@ public final class BookRepository {
      * Books whose title contains {@code query}, matched as {@link #searchByTitle} matches, without their
      * authors: the first {@code limit} (1 to 1000) by title. For suggestions and lists that show titles
      * only, it skips the join with the authors (about a quarter of a search's cost).
+     *
+     * @param query the text to look for, under the rules of a title (not blank, at most 150 characters)
+     * @param limit the most books to return, 1 to 1000
+     * @return the matching books by title; empty when none matches
      */
     public List<Book> searchTitles(String query, int limit) {
         return search(query, Validation.TITLE_MAX, 0, limit,
@@ -370,6 +446,11 @@ public final class BookRepository {
      * Books having an author whose name contains {@code query} (same matching rules as
      * {@link #searchByTitle}); the first {@code limit} by title, each with all its authors;
      * {@link #searchByAuthorAfter} gives the next pages.
+     *
+     * @param query the text to look for in the authors' names, under the rules of a name (not blank, at most
+     *              100 characters)
+     * @param limit the most books to return, 1 to 1000
+     * @return the matching books by title, each once and with all its authors by name; empty when none matches
      */
     public List<BookWithAuthors> searchByAuthor(String query, int limit) {
         return searchByAuthorAfter(query, 0, limit);
@@ -380,6 +461,12 @@ public final class BookRepository {
      * sorts after the title of the book with id {@code afterId} (0 for the first page, then the id of the last
      * book received; it need not match), each with all its authors. Keyset as {@link #searchByTitleAfter}.
      *
+     * @param query   the text to look for in the authors' names, under the rules of a name (not blank, at most
+     *                100 characters)
+     * @param afterId 0 for the first page, else the id of the last book of the previous page
+     * @param limit   the most books to return, 1 to 1000
+     * @return up to {@code limit} matching books by title, after the book {@code afterId}, each once and with
+     *         all its authors by name; empty after the last one
      * @throws NotFoundException if {@code afterId} names a book that no longer exists
      */
     public List<BookWithAuthors> searchByAuthorAfter(String query, long afterId, int limit) {
@@ -388,6 +475,7 @@ public final class BookRepository {
                         : (q.fts() ? books.searchByAuthorAfter(q) : books.searchByShortAuthorAfter(q))));
     }
 
+    /** {@return the number of books} */
     public long count() {
         return sessions.read(bound, uow -> uow.mapper(BookMapper.class).count());
     }

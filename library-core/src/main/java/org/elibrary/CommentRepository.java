@@ -39,6 +39,10 @@ public final class CommentRepository {
     /**
      * Adds a comment by a user on a book (one statement that also checks both exist).
      *
+     * @param userId the id of the user who writes it, positive
+     * @param bookId the id of the book it is about, positive
+     * @param text   the comment's text
+     * @return the comment, with the id the database assigned
      * @throws NotFoundException if the user or the book does not exist
      */
     public Comment add(long userId, long bookId, String text) {
@@ -51,6 +55,10 @@ public final class CommentRepository {
     /**
      * Adds a comment by the user with this username on a book.
      *
+     * @param username the exact username of the user who writes it
+     * @param bookId   the id of the book it is about, positive
+     * @param text     the comment's text
+     * @return the comment, with the id the database assigned
      * @throws NotFoundException if the user ({@code username=...}) or the book does not exist
      */
     public Comment add(String username, long bookId, String text) {
@@ -71,6 +79,8 @@ public final class CommentRepository {
      * added. Inside a transaction of yours, a failed call leaves it able only to roll back (rows before the
      * failing one may be written): committing it throws the same exception.
      *
+     * @param comments the comments to add, none null; may be empty
+     * @return how many were added: the size of {@code comments}
      * @throws NotFoundException if a user or book id does not exist
      */
     public int addAll(List<NewComment> comments) {
@@ -136,24 +146,47 @@ public final class CommentRepository {
         return added;
     }
 
+    /**
+     * Finds a comment by id.
+     *
+     * @param id the comment's id, positive
+     * @return the comment, or empty when there is no comment with this id
+     */
     public Optional<Comment> findById(long id) {
         Validation.id("comment.id", id);
         return sessions.read(bound, uow -> Optional.ofNullable(uow.mapper(CommentMapper.class).selectById(id)));
     }
 
-    /** A book's comments, oldest first, each with its writer's username; empty for a missing book. */
+    /**
+     * A book's comments, oldest first, each with its writer's username; empty for a missing book.
+     *
+     * @param bookId the book's id, positive
+     * @return the comments, oldest (lowest id) first; empty when the book has none or does not exist
+     */
     public List<BookComment> listForBook(long bookId) {
         Validation.id("book.id", bookId);
         return sessions.read(bound, uow -> uow.mapper(CommentMapper.class).selectByBook(bookId));
     }
 
-    /** A user's comments, oldest first; empty for a missing user. */
+    /**
+     * A user's comments, oldest first; empty for a missing user.
+     *
+     * @param userId the user's id, positive
+     * @return the comments, oldest (lowest id) first; empty when the user has none or does not exist
+     */
     public List<Comment> listForUser(long userId) {
         Validation.id("user.id", userId);
         return sessions.read(bound, uow -> uow.mapper(CommentMapper.class).selectByUser(userId));
     }
 
-    /** Replaces a comment's text; returns the updated comment. */
+    /**
+     * Replaces a comment's text; returns the updated comment.
+     *
+     * @param id   the comment's id, positive
+     * @param text the new text
+     * @return the comment with the new text
+     * @throws NotFoundException if there is no comment with this id
+     */
     public Comment edit(long id, String text) {
         Validation.id("comment.id", id);
         Validation.text("comment.text", text, Validation.TEXT_MAX);
@@ -166,12 +199,18 @@ public final class CommentRepository {
         });
     }
 
-    /** Deletes a comment; returns false when there was no such comment. */
+    /**
+     * Deletes a comment; returns false when there was no such comment.
+     *
+     * @param id the comment's id, positive
+     * @return true if the comment was deleted, false when there was no such comment
+     */
     public boolean delete(long id) {
         Validation.id("comment.id", id);
         return sessions.write(bound, uow -> uow.mapper(CommentMapper.class).delete(id) == 1);
     }
 
+    /** {@return the number of comments} */
     public long count() {
         return sessions.read(bound, uow -> uow.mapper(CommentMapper.class).count());
     }

@@ -8,10 +8,21 @@ package org.elibrary;
 public final class ConfigurationException extends LibraryException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * A configuration error.
+     *
+     * @param message what is wrong
+     */
     public ConfigurationException(String message) {
         super(message);
     }
 
+    /**
+     * A configuration error, with the error that revealed it.
+     *
+     * @param message what is wrong
+     * @param cause   the error that revealed it, for diagnosis
+     */
     public ConfigurationException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -7,13 +7,28 @@ package org.elibrary;
 public final class DuplicateException extends LibraryException {
     private static final long serialVersionUID = 1L;
 
+    /** The unique field, as {@link #field()} returns it. */
     private final String field;
+    /** The value that is taken, as {@link #value()} returns it. */
     private final String value;
 
+    /**
+     * A value that is already taken; the message reads {@code book.title 'Война и мир' already exists}.
+     *
+     * @param field the unique field, for example {@code book.title}
+     * @param value the value that is already taken
+     */
     public DuplicateException(String field, String value) {
         this(field, value, null);
     }
 
+    /**
+     * A value that is already taken, as the database reported it.
+     *
+     * @param field the unique field, for example {@code book.title}
+     * @param value the value that is already taken
+     * @param cause the database's error, for diagnosis
+     */
     public DuplicateException(String field, String value, Throwable cause) {
         super(field + " '" + value + "' already exists", cause);
         this.field = field;
@@ -28,12 +43,12 @@ public final class DuplicateException extends LibraryException {
         this.value = value;
     }
 
-    /** The unique field, for example {@code book.title}. */
+    /** {@return the unique field, for example {@code book.title}} */
     public String field() {
         return field;
     }
 
-    /** The value that is already taken. */
+    /** {@return the value that is already taken} */
     public String value() {
         return value;
     }

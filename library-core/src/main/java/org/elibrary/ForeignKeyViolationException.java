@@ -13,9 +13,13 @@ import java.util.Map;
 public final class ForeignKeyViolationException extends LibraryException {
     private static final long serialVersionUID = 1L;
 
+    /** Offending rows per foreign key, as {@link #violations()} returns them. */
     private final Map<String, Long> violations;
 
     /**
+     * Rows of {@code database} break foreign keys; the message names each child table, its column, the parent
+     * table and the number of rows.
+     *
      * @param database   the database, as its masked URL
      * @param violations the number of offending rows per foreign key, keyed as
      *                   {@code child_table.column -> parent_table}, in a stable order
@@ -26,7 +30,7 @@ public final class ForeignKeyViolationException extends LibraryException {
         this.violations = Collections.unmodifiableMap(new LinkedHashMap<>(violations));
     }
 
-    /** Offending rows per foreign key, keyed as {@code child_table.column -> parent_table}. */
+    /** {@return offending rows per foreign key, keyed as {@code child_table.column -> parent_table}} */
     public Map<String, Long> violations() {
         return violations;
     }

@@ -145,33 +145,49 @@ public final class Library implements AutoCloseable {
         return new Library(database, null, LibrarySettings.DEFAULT_STATEMENT_TIMEOUT);
     }
 
-    /** Which database product this library talks to. */
+    /** {@return which database product this library talks to} */
     public Backend backend() {
         return database.backend();
     }
 
-    /** The settings it was opened with; empty when it was opened on a caller's {@code DataSource}. */
+    /** {@return the settings it was opened with; empty when it was opened on a caller's {@code DataSource}} */
     public Optional<LibrarySettings> settings() {
         return Optional.ofNullable(settings);
     }
 
+    /**
+     * {@return the repository of authors} Always the same repository; its calls from a thread running a transaction
+     * callback of this library join that transaction.
+     */
     public AuthorRepository authors() {
         return authors;
     }
 
+    /**
+     * {@return the repository of books, their links to authors and the book read models} Always the same
+     * repository; its calls from a thread running a transaction callback of this library join that transaction.
+     */
     public BookRepository books() {
         return books;
     }
 
+    /**
+     * {@return the repository of users} Always the same repository; its calls from a thread running a transaction
+     * callback of this library join that transaction.
+     */
     public UserRepository users() {
         return users;
     }
 
+    /**
+     * {@return the repository of comments} Always the same repository; its calls from a thread running a
+     * transaction callback of this library join that transaction.
+     */
     public CommentRepository comments() {
         return comments;
     }
 
-    /** The number of rows of each table, in one statement (one snapshot). */
+    /** {@return the number of rows of each table, in one statement (one snapshot)} */
     public CatalogCounts counts() {
         return counts(sessions, null);
     }
@@ -179,13 +195,21 @@ public final class Library implements AutoCloseable {
     /**
      * Runs {@code work} in one transaction and returns its result; see the class documentation for commit,
      * rollback, joining and nesting (a SAVEPOINT).
+     *
+     * @param work the work, given the transaction's handle
+     * @param <T>  the type of its result
+     * @return what {@code work} returned
      */
     public <T> T inTransaction(Function<Transaction, T> work) {
         Objects.requireNonNull(work, "work");
         return sessions.transaction(null, uow -> work.apply(new Transaction(sessions, uow)));
     }
 
-    /** {@link #inTransaction} for work without a result. */
+    /**
+     * {@link #inTransaction} for work without a result.
+     *
+     * @param work the work, given the transaction's handle
+     */
     public void useTransaction(Consumer<Transaction> work) {
         Objects.requireNonNull(work, "work");
         inTransaction(tx -> {
@@ -198,6 +222,8 @@ public final class Library implements AutoCloseable {
      * The asynchronous view of this library: the same operations returning {@code CompletableFuture}, run on
      * the library's own bounded executor (see {@link AsyncLibrary}). Always the same view; its threads start
      * on first use and stop at {@link #close()}.
+     *
+     * @return the asynchronous view, the same on every call
      */
     public AsyncLibrary async() {
         return asyncViews.standard();
@@ -208,6 +234,9 @@ public final class Library implements AutoCloseable {
      * bounded by the connection pool and the queue capacity; a new view, with its own bound and queue, on
      * each call, so make it once and keep it. The executor must run each task on a thread other than the
      * submitting one (a direct executor would run JDBC on the caller's thread).
+     *
+     * @param executor runs the view's calls
+     * @return a new asynchronous view on {@code executor}
      */
     public AsyncLibrary async(Executor executor) {
         return asyncViews.on(executor);

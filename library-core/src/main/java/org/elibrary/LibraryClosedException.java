@@ -8,10 +8,21 @@ package org.elibrary;
 public final class LibraryClosedException extends LibraryException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * A call the closed or closing library did not run or did not finish.
+     *
+     * @param message what was refused or cut short
+     */
     public LibraryClosedException(String message) {
         super(message);
     }
 
+    /**
+     * A call the closing library cut short.
+     *
+     * @param message what was cut short
+     * @param cause   the error the call failed with, for diagnosis
+     */
     public LibraryClosedException(String message, Throwable cause) {
         super(message, cause);
     }

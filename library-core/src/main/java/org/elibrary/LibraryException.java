@@ -11,10 +11,21 @@ package org.elibrary;
 public abstract class LibraryException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * For subclasses.
+     *
+     * @param message what went wrong, without secrets
+     */
     protected LibraryException(String message) {
         super(message);
     }
 
+    /**
+     * For subclasses.
+     *
+     * @param message what went wrong, without secrets
+     * @param cause   the underlying error, for diagnosis
+     */
     protected LibraryException(String message, Throwable cause) {
         super(message, cause);
     }

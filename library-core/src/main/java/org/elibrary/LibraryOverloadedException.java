@@ -8,14 +8,21 @@ package org.elibrary;
 public final class LibraryOverloadedException extends LibraryException {
     private static final long serialVersionUID = 1L;
 
+    /** The queue's capacity, as {@link #queueCapacity()} returns it. */
     private final int queueCapacity;
 
+    /**
+     * A call refused because the queue of waiting calls was full.
+     *
+     * @param message       what was refused
+     * @param queueCapacity the number of calls the queue holds at most
+     */
     public LibraryOverloadedException(String message, int queueCapacity) {
         super(message);
         this.queueCapacity = queueCapacity;
     }
 
-    /** The number of calls the queue holds at most; it was full when this call arrived. */
+    /** {@return the number of calls the queue holds at most} It was full when this call arrived. */
     public int queueCapacity() {
         return queueCapacity;
     }

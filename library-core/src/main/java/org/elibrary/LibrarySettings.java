@@ -144,7 +144,7 @@ public final class LibrarySettings {
             this.description = description;
         }
 
-        /** In words, for messages: {@code environment variable}, {@code .env file}, … */
+        /** {@return in words, for messages: {@code environment variable}, {@code .env file}, …} */
         public String description() {
             return description;
         }
@@ -218,6 +218,7 @@ public final class LibrarySettings {
     /**
      * Settings from the system properties, the environment and {@code ./.env}, over the defaults.
      *
+     * @return the validated settings
      * @throws ConfigurationException when {@value #DATABASE_URL} is missing or a value is invalid
      */
     public static LibrarySettings fromEnvironment() {
@@ -228,6 +229,8 @@ public final class LibrarySettings {
      * Settings from the system properties, the environment and the given {@code .env} file (which need not
      * exist), over the defaults.
      *
+     * @param envFile the {@code .env} file; a relative path resolves against the working directory
+     * @return the validated settings
      * @throws ConfigurationException when {@value #DATABASE_URL} is missing or a value is invalid
      */
     public static LibrarySettings fromEnvironment(Path envFile) {
@@ -238,6 +241,8 @@ public final class LibrarySettings {
      * A builder that reads only what is set on it, until told to add sources with
      * {@link Builder#withEnvironment()}, {@link Builder#environment(Map)}, {@link Builder#systemProperties(Map)}
      * or {@link Builder#envFile(Path)}.
+     *
+     * @return a new builder, empty
      */
     public static Builder builder() {
         return new Builder();
@@ -247,39 +252,50 @@ public final class LibrarySettings {
      * The JDBC URL the library connects to: a SQLAlchemy URL translated, its user and password left out (they
      * go to the driver apart); a {@code jdbc:} URL as given, with any {@code user=} and {@code password=}
      * parameters it carries. Not for logs: {@link #displayUrl()} is.
+     *
+     * @return the JDBC URL, which may hold a password
      */
     public String jdbcUrl() {
         return url.jdbcUrl();
     }
 
-    /** {@value #DATABASE_URL} as given, with any password replaced by {@code ***}: safe to print or log. */
+    /**
+     * {@return {@value #DATABASE_URL} as given, with any password replaced by {@code ***}} Safe to print or
+     * log.
+     */
     public String displayUrl() {
         return url.displayUrl();
     }
 
+    /** {@return which database product {@value #DATABASE_URL} names} */
     public Backend backend() {
         return url.backend();
     }
 
-    /** The absolute path of the SQLite file; empty for PostgreSQL and for an in-memory database. */
+    /** {@return the absolute path of the SQLite file; empty for PostgreSQL and for an in-memory database} */
     public Optional<Path> sqliteFile() {
         return url.sqliteFile();
     }
 
-    /** Whether the database is an in-memory SQLite database (one per opened Library, gone when it closes). */
+    /**
+     * {@return whether the database is an in-memory SQLite database} Each opened Library has its own, gone when
+     * it closes.
+     */
     public boolean inMemory() {
         return url.inMemory();
     }
 
-    /** The database user named in a SQLAlchemy URL ({@code postgresql://anna@…}), percent-decoded. */
+    /** {@return the database user named in a SQLAlchemy URL ({@code postgresql://anna@…}), percent-decoded} */
     public Optional<String> databaseUser() {
         return url.user();
     }
 
+    /** {@return {@value #APP_TITLE}, or {@link #DEFAULT_APP_TITLE} when no source sets it} */
     public String appTitle() {
         return appTitle;
     }
 
+    /** {@return {@value #DESCRIPTION}, or {@link #DEFAULT_DESCRIPTION} when no source sets it} */
     public String description() {
         return description;
     }
@@ -287,12 +303,21 @@ public final class LibrarySettings {
     /**
      * Any setting by key, case-insensitively, from the highest-precedence source that has it (keys the
      * library does not know included), or empty.
+     *
+     * @param key any key, in any case
+     * @return the value as given, or empty when no source sets the key (the {@code DEFAULT_*} values are not
+     *         returned here)
      */
     public Optional<String> get(String key) {
         return Optional.ofNullable(values.get(normalize(key)));
     }
 
-    /** Where the value of a key came from, or empty when no source has it and it has no default. */
+    /**
+     * Where the value of a key came from, or empty when no source has it and it has no default.
+     *
+     * @param key any key, in any case
+     * @return the source of its value; {@link Source#DEFAULT} for a key with a default that no source sets
+     */
     public Optional<Source> source(String key) {
         String normal = normalize(key);
         Source source = sources.get(normal);
@@ -305,16 +330,22 @@ public final class LibrarySettings {
     /**
      * Where {@value #DATABASE_URL} came from; {@link Source#DEFAULT} when no source set it and the
      * {@link Builder#defaultDatabaseUrl(String) fallback} was used.
+     *
+     * @return the source of the URL, never null
      */
     public Source databaseUrlSource() {
         return sources.get(DATABASE_URL);
     }
 
-    /** In words, the places settings were looked for, as error messages quote it. */
+    /** {@return in words, the places settings were looked for, as error messages quote it} */
     public String lookedIn() {
         return lookedIn;
     }
 
+    /**
+     * {@return {@value #DATABASE_MIGRATE_ON_OPEN}: whether {@link Library#open(LibrarySettings)} brings the
+     * schema up to date first}
+     */
     public boolean migrateOnOpen() {
         return migrateOnOpen;
     }
@@ -322,11 +353,17 @@ public final class LibrarySettings {
     /**
      * PostgreSQL: the size of the one pool. SQLite: the number of reader connections; writes go through one
      * more connection of their own.
+     *
+     * @return {@value #DATABASE_POOL_SIZE}, 1 to {@value #MAX_POOL_SIZE}
      */
     public int maxPoolSize() {
         return maxPoolSize;
     }
 
+    /**
+     * {@return {@value #DATABASE_CONNECTION_TIMEOUT}: how long a caller waits for a pooled connection before
+     * {@link DatabaseUnavailableException}} At least {@link #MIN_CONNECTION_TIMEOUT}.
+     */
     public Duration connectionTimeout() {
         return connectionTimeout;
     }
@@ -339,14 +376,23 @@ public final class LibrarySettings {
         return statementTimeout;
     }
 
+    /** {@return {@value #SQLITE_SYNCHRONOUS}: the durability level of SQLite connections} Unused on PostgreSQL. */
     public SqliteSynchronous sqliteSynchronous() {
         return sqliteSynchronous;
     }
 
+    /**
+     * {@return {@value #SQLITE_BUSY_TIMEOUT}: how long a SQLite connection waits for a lock held by another
+     * connection or process} Unused on PostgreSQL.
+     */
     public Duration sqliteBusyTimeout() {
         return sqliteBusyTimeout;
     }
 
+    /**
+     * {@return {@value #ASYNC_QUEUE_CAPACITY}: how many asynchronous calls may wait for a connection before new
+     * ones are refused with {@link LibraryOverloadedException}} At least 1.
+     */
     public int asyncQueueCapacity() {
         return asyncQueueCapacity;
     }
@@ -472,6 +518,8 @@ public final class LibrarySettings {
          * environment and the {@code .env} file in the working directory (unless {@link #envFile(Path)} names
          * another). Sources given explicitly with {@link #environment(Map)} or {@link #systemProperties(Map)}
          * are kept.
+         *
+         * @return this builder
          */
         public Builder withEnvironment() {
             if (systemProperties == null) {
@@ -491,19 +539,35 @@ public final class LibrarySettings {
             return this;
         }
 
-        /** Uses these variables as the environment layer (instead of the process environment). */
+        /**
+         * Uses these variables as the environment layer (instead of the process environment).
+         *
+         * @param variables the variables, copied; no key or value may be null
+         * @return this builder
+         */
         public Builder environment(Map<String, String> variables) {
             this.environment = Map.copyOf(variables);
             return this;
         }
 
-        /** Uses these properties as the system-property layer (instead of the JVM's). */
+        /**
+         * Uses these properties as the system-property layer (instead of the JVM's).
+         *
+         * @param properties the properties, copied; no key or value may be null
+         * @return this builder
+         */
         public Builder systemProperties(Map<String, String> properties) {
             this.systemProperties = Map.copyOf(properties);
             return this;
         }
 
-        /** Reads this {@code .env} file as the lowest layer; a missing file adds nothing. */
+        /**
+         * Reads this {@code .env} file as the lowest layer; a missing file adds nothing.
+         *
+         * @param file the file; a relative path resolves against the {@link #workingDirectory(Path) working
+         *             directory}
+         * @return this builder
+         */
         public Builder envFile(Path file) {
             this.envFile = Objects.requireNonNull(file, "file");
             this.envFileFromWorkingDirectory = false;
@@ -513,6 +577,9 @@ public final class LibrarySettings {
         /**
          * What relative SQLite paths and the default {@code .env} resolve against; the process's working
          * directory unless set.
+         *
+         * @param directory the directory
+         * @return this builder
          */
         public Builder workingDirectory(Path directory) {
             this.workingDirectory = Objects.requireNonNull(directory, "directory");
@@ -522,6 +589,9 @@ public final class LibrarySettings {
         /**
          * A URL to use when no source sets {@value #DATABASE_URL} (then {@link #databaseUrlSource()} is
          * {@link Source#DEFAULT}); without it, a missing URL is an error.
+         *
+         * @param url the fallback URL, in any form {@value #DATABASE_URL} takes; {@code null} for none
+         * @return this builder
          */
         public Builder defaultDatabaseUrl(String url) {
             this.defaultDatabaseUrl = url;
@@ -533,13 +603,22 @@ public final class LibrarySettings {
          * users know: a command-line tool passing {@code "--url"} gets {@code DATABASE_URL (from --url) ...}
          * rather than {@code (set in code)}. {@link LibrarySettings#databaseUrlSource()} still answers
          * {@link Source#CODE}.
+         *
+         * @param name how messages name the values set in code, for example {@code "--url"}
+         * @return this builder
          */
         public Builder codeSourceName(String name) {
             this.codeSourceName = Objects.requireNonNull(name, "name");
             return this;
         }
 
-        /** Sets any key in code (the highest precedence); {@code null} removes the code value. */
+        /**
+         * Sets any key in code (the highest precedence); {@code null} removes the code value.
+         *
+         * @param key   any key, in any case
+         * @param value the value as text, checked by {@link #build()}; {@code null} to remove it
+         * @return this builder
+         */
         public Builder set(String key, String value) {
             String normal = normalize(key);
             if (value == null) {
@@ -550,27 +629,52 @@ public final class LibrarySettings {
             return this;
         }
 
-        /** {@value #DATABASE_URL}; {@code null} removes the code value so lower sources apply. */
+        /**
+         * {@value #DATABASE_URL}; {@code null} removes the code value so lower sources apply.
+         *
+         * @param url a JDBC or SQLAlchemy URL, checked by {@link #build()}; {@code null} to remove it
+         * @return this builder
+         */
         public Builder databaseUrl(String url) {
             return set(DATABASE_URL, url);
         }
 
-        /** {@value #APP_TITLE}: free text, as in the Python app. */
+        /**
+         * {@value #APP_TITLE}: free text, as in the Python app.
+         *
+         * @param title the title, not null
+         * @return this builder
+         */
         public Builder appTitle(String title) {
             return set(APP_TITLE, Objects.requireNonNull(title, "title"));
         }
 
-        /** {@value #DESCRIPTION}: free text, as in the Python app. */
+        /**
+         * {@value #DESCRIPTION}: free text, as in the Python app.
+         *
+         * @param text the description, not null
+         * @return this builder
+         */
         public Builder description(String text) {
             return set(DESCRIPTION, Objects.requireNonNull(text, "text"));
         }
 
-        /** {@value #DATABASE_POOL_SIZE}: PostgreSQL pool size, or SQLite reader count. */
+        /**
+         * {@value #DATABASE_POOL_SIZE}: PostgreSQL pool size, or SQLite reader count.
+         *
+         * @param size 1 to {@value #MAX_POOL_SIZE}, checked by {@link #build()}
+         * @return this builder
+         */
         public Builder maxPoolSize(int size) {
             return set(DATABASE_POOL_SIZE, Integer.toString(size));
         }
 
-        /** {@value #DATABASE_CONNECTION_TIMEOUT}: the wait for a pooled connection, at least 250 ms. */
+        /**
+         * {@value #DATABASE_CONNECTION_TIMEOUT}: the wait for a pooled connection, at least 250 ms.
+         *
+         * @param timeout from {@link #MIN_CONNECTION_TIMEOUT} to {@link #MAX_DURATION}, checked by {@link #build()}
+         * @return this builder
+         */
         public Builder connectionTimeout(Duration timeout) {
             return set(DATABASE_CONNECTION_TIMEOUT, SettingValues.format(Objects.requireNonNull(timeout, "timeout")));
         }
@@ -583,22 +687,42 @@ public final class LibrarySettings {
             return set(DATABASE_STATEMENT_TIMEOUT, SettingValues.format(Objects.requireNonNull(timeout, "timeout")));
         }
 
-        /** {@value #DATABASE_MIGRATE_ON_OPEN}: whether {@link Library#open(LibrarySettings)} migrates first. */
+        /**
+         * {@value #DATABASE_MIGRATE_ON_OPEN}: whether {@link Library#open(LibrarySettings)} migrates first.
+         *
+         * @param migrate whether to migrate on open
+         * @return this builder
+         */
         public Builder migrateOnOpen(boolean migrate) {
             return set(DATABASE_MIGRATE_ON_OPEN, Boolean.toString(migrate));
         }
 
-        /** {@value #SQLITE_SYNCHRONOUS}: SQLite's durability level. */
+        /**
+         * {@value #SQLITE_SYNCHRONOUS}: SQLite's durability level.
+         *
+         * @param level the level, not null
+         * @return this builder
+         */
         public Builder sqliteSynchronous(SqliteSynchronous level) {
             return set(SQLITE_SYNCHRONOUS, Objects.requireNonNull(level, "level").name());
         }
 
-        /** {@value #SQLITE_BUSY_TIMEOUT}: how long a SQLite connection waits for another process's lock. */
+        /**
+         * {@value #SQLITE_BUSY_TIMEOUT}: how long a SQLite connection waits for another process's lock.
+         *
+         * @param timeout from zero to {@link #MAX_DURATION}, checked by {@link #build()}
+         * @return this builder
+         */
         public Builder sqliteBusyTimeout(Duration timeout) {
             return set(SQLITE_BUSY_TIMEOUT, SettingValues.format(Objects.requireNonNull(timeout, "timeout")));
         }
 
-        /** {@value #ASYNC_QUEUE_CAPACITY}: async calls that may wait for a connection before new ones are refused. */
+        /**
+         * {@value #ASYNC_QUEUE_CAPACITY}: async calls that may wait for a connection before new ones are refused.
+         *
+         * @param capacity at least 1, checked by {@link #build()}
+         * @return this builder
+         */
         public Builder asyncQueueCapacity(int capacity) {
             return set(ASYNC_QUEUE_CAPACITY, Integer.toString(capacity));
         }
@@ -611,6 +735,7 @@ public final class LibrarySettings {
         /**
          * Validates and freezes the settings.
          *
+         * @return the settings
          * @throws ConfigurationException naming the key, the problem and where settings were looked for
          */
         public LibrarySettings build() {

@@ -7,9 +7,17 @@ package org.elibrary;
 public final class NotFoundException extends LibraryException {
     private static final long serialVersionUID = 1L;
 
+    /** What was looked for, as {@link #entity()} returns it. */
     private final String entity;
+    /** The key that was looked for, as {@link #key()} returns it. */
     private final String key;
 
+    /**
+     * A missing row; the message reads {@code book id=42 not found}.
+     *
+     * @param entity what was looked for, for example {@code book}
+     * @param key    the key that was looked for, for example {@code id=42}
+     */
     public NotFoundException(String entity, String key) {
         super(entity + " " + key + " not found");
         this.entity = entity;
@@ -25,7 +33,7 @@ public final class NotFoundException extends LibraryException {
         return entity;
     }
 
-    /** The key that was looked for, as given, for example {@code id=42} or {@code username=anna}. */
+    /** {@return the key that was looked for, as given, for example {@code id=42} or {@code username=anna}} */
     public String key() {
         return key;
     }

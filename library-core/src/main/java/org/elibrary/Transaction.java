@@ -31,23 +31,27 @@ public final class Transaction {
         this.comments = new CommentRepository(sessions, uow);
     }
 
+    /** {@return the repository of authors, bound to this transaction} */
     public AuthorRepository authors() {
         return authors;
     }
 
+    /** {@return the repository of books, bound to this transaction} */
     public BookRepository books() {
         return books;
     }
 
+    /** {@return the repository of users, bound to this transaction} */
     public UserRepository users() {
         return users;
     }
 
+    /** {@return the repository of comments, bound to this transaction} */
     public CommentRepository comments() {
         return comments;
     }
 
-    /** Row counts as this transaction sees them. */
+    /** {@return the row counts as this transaction sees them} */
     public CatalogCounts counts() {
         return Library.counts(sessions, uow);
     }
@@ -55,12 +59,20 @@ public final class Transaction {
     /**
      * Runs {@code work} in a SAVEPOINT of this transaction: if it throws, its changes are rolled back to the
      * savepoint and the exception propagates; this transaction continues if the caller catches it.
+     *
+     * @param work the work, given this handle
+     * @param <T>  the type of its result
+     * @return what {@code work} returned
      */
     public <T> T inTransaction(Function<Transaction, T> work) {
         return sessions.transaction(uow, unit -> work.apply(this));
     }
 
-    /** {@link #inTransaction} without a result. */
+    /**
+     * {@link #inTransaction} without a result.
+     *
+     * @param work the work, given this handle
+     */
     public void useTransaction(Consumer<Transaction> work) {
         inTransaction(tx -> {
             work.accept(tx);

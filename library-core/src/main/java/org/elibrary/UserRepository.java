@@ -37,6 +37,8 @@ public final class UserRepository {
     /**
      * Creates a user.
      *
+     * @param username the user's username
+     * @return the user, with the id the database assigned
      * @throws DuplicateException if the username is taken
      */
     public User create(String username) {
@@ -63,12 +65,24 @@ public final class UserRepository {
         });
     }
 
+    /**
+     * Finds a user by id.
+     *
+     * @param id the user's id, positive
+     * @return the user, or empty when there is no user with this id
+     */
     public Optional<User> findById(long id) {
         Validation.id("user.id", id);
         return sessions.read(bound, uow -> Optional.ofNullable(uow.mapper(UserMapper.class).selectById(id)));
     }
 
-    /** Finds a user by exact username (case-sensitive). */
+    /**
+     * Finds a user by exact username (case-sensitive).
+     *
+     * @param username the username to look for; one that breaks the rules of a username (blank, too long) is
+     *                 an {@link InvalidInputException}, not a miss
+     * @return the user, or empty when no user has this username
+     */
     public Optional<User> findByUsername(String username) {
         Validation.text("user.username", username, Validation.USERNAME_MAX);
         return sessions.read(bound, uow -> Optional.ofNullable(uow.mapper(UserMapper.class).selectByUsername(username)));
@@ -77,6 +91,9 @@ public final class UserRepository {
     /**
      * Changes a user's username; returns the renamed user.
      *
+     * @param id          the user's id, positive
+     * @param newUsername the new username
+     * @return the user with the new username
      * @throws NotFoundException  if there is no such user
      * @throws DuplicateException if the new username is taken
      */
@@ -92,7 +109,12 @@ public final class UserRepository {
         });
     }
 
-    /** Deletes a user and all their comments. Returns false when there was no such user. */
+    /**
+     * Deletes a user and all their comments. Returns false when there was no such user.
+     *
+     * @param id the user's id, positive
+     * @return true if the user was deleted, false when there was no such user
+     */
     public boolean delete(long id) {
         Validation.id("user.id", id);
         // one statement on PostgreSQL; locking first only after losing a race (see the mapper XML)
@@ -105,6 +127,9 @@ public final class UserRepository {
      * Keyset pagination ordered by username; {@code afterId} 0 for the first page, then the id of the last
      * user received; {@code limit} 1 to 1000.
      *
+     * @param afterId 0 for the first page, else the id of the last user of the previous page
+     * @param limit   the most users to return, 1 to 1000
+     * @return up to {@code limit} users by username, after the user {@code afterId}; empty after the last one
      * @throws NotFoundException if {@code afterId} names a user that no longer exists
      */
     public List<User> listAfter(long afterId, int limit) {
@@ -116,7 +141,14 @@ public final class UserRepository {
         });
     }
 
-    /** Offset pagination ordered by username, with the total; {@code limit} 1 to 1000. */
+    /**
+     * Offset pagination ordered by username, with the total; {@code limit} 1 to 1000.
+     *
+     * @param offset how many users (by username) to skip, 0 or more
+     * @param limit  the page size, 1 to 1000
+     * @return the page: up to {@code limit} users by username and the total number of users; an offset past
+     *         the end gives an empty page that still has the total
+     */
     public Page<User> page(int offset, int limit) {
         Validation.offset(offset);
         Validation.limit(limit);
@@ -134,6 +166,7 @@ public final class UserRepository {
         });
     }
 
+    /** {@return the number of users} */
     public long count() {
         return sessions.read(bound, uow -> uow.mapper(UserMapper.class).count());
     }

@@ -9,6 +9,13 @@ import java.util.Objects;
  * @param name the unique name
  */
 public record Author(long id, String name) {
+    /**
+     * Checks that the name is given.
+     *
+     * @param id   the id the database assigned, positive
+     * @param name the unique name
+     * @throws NullPointerException if {@code name} is null
+     */
     public Author {
         Objects.requireNonNull(name, "name");
     }

@@ -9,6 +9,13 @@ import java.util.Objects;
  * @param title the unique title
  */
 public record Book(long id, String title) {
+    /**
+     * Checks that the title is given.
+     *
+     * @param id    the id the database assigned, positive
+     * @param title the unique title
+     * @throws NullPointerException if {@code title} is null
+     */
     public Book {
         Objects.requireNonNull(title, "title");
     }

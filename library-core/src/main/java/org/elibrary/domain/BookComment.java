@@ -12,6 +12,15 @@ import java.util.Objects;
  * @param username that user's username
  */
 public record BookComment(long id, String text, long userId, String username) {
+    /**
+     * Checks that the text and the username are given.
+     *
+     * @param id       the comment's id
+     * @param text     the comment's text
+     * @param userId   the id of the user who wrote it
+     * @param username that user's username
+     * @throws NullPointerException if {@code text} or {@code username} is null
+     */
     public BookComment {
         Objects.requireNonNull(text, "text");
         Objects.requireNonNull(username, "username");

@@ -10,12 +10,19 @@ import java.util.Objects;
  * @param authors its authors, ordered by name (empty when it has none)
  */
 public record BookWithAuthors(Book book, List<Author> authors) {
+    /**
+     * Checks that the book is given and keeps an unmodifiable copy of the authors.
+     *
+     * @param book    the book
+     * @param authors its authors, ordered by name
+     * @throws NullPointerException if {@code book} or {@code authors} is null, or an author is
+     */
     public BookWithAuthors {
         Objects.requireNonNull(book, "book");
         authors = List.copyOf(authors);
     }
 
-    /** The book's id, for use as the keyset cursor of the next page. */
+    /** {@return the book's id} For use as the keyset cursor of the next page. */
     public long id() {
         return book.id();
     }

@@ -11,6 +11,10 @@ import org.elibrary.InvalidInputException;
  */
 public record NewBook(String title, List<Long> authorIds) {
     /**
+     * Checks that the title and the ids are given and keeps an unmodifiable copy of the ids.
+     *
+     * @param title     the unique title
+     * @param authorIds ids of existing authors (duplicates are ignored); may be empty
      * @throws InvalidInputException if {@code title} or {@code authorIds} is null or an id is null (the rest is
      *                               checked by the call that takes the book)
      */

@@ -13,6 +13,17 @@ import java.util.Objects;
  * @param <T>    the row type
  */
 public record Page<T>(List<T> items, long total, int offset, int limit) {
+    /**
+     * Checks the page and keeps an unmodifiable copy of its items.
+     *
+     * @param items  the rows of this page, at most {@code limit}
+     * @param total  how many rows the whole list has
+     * @param offset how many rows precede this page
+     * @param limit  the page size that was asked for
+     * @throws NullPointerException     if {@code items} is null or holds a null
+     * @throws IllegalArgumentException if {@code total} or {@code offset} is negative, {@code limit} is below 1,
+     *                                  or {@code items} holds more than {@code limit} rows
+     */
     public Page {
         items = List.copyOf(Objects.requireNonNull(items, "items"));
         if (total < 0 || offset < 0 || limit < 1) {
@@ -24,7 +35,7 @@ public record Page<T>(List<T> items, long total, int offset, int limit) {
         }
     }
 
-    /** Whether rows follow this page. */
+    /** {@return whether rows follow this page} */
     public boolean hasNext() {
         return (long) offset + items.size() < total;
     }

@@ -9,6 +9,13 @@ import java.util.Objects;
  * @param username the unique username
  */
 public record User(long id, String username) {
+    /**
+     * Checks that the username is given.
+     *
+     * @param id       the id the database assigned, positive
+     * @param username the unique username
+     * @throws NullPointerException if {@code username} is null
+     */
     public User {
         Objects.requireNonNull(username, "username");
     }

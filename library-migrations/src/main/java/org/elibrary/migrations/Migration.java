@@ -13,6 +13,15 @@ import java.util.Optional;
  * @param installedOn when it was applied (in the report of a migrate, when that run ended); empty while pending
  */
 public record Migration(String version, String description, String state, Optional<Instant> installedOn) {
+    /**
+     * Checks that every component is given.
+     *
+     * @param version     for example {@code 2}
+     * @param description for example {@code foreign key indexes}
+     * @param state       in words, for example {@code Success}, {@code Pending}, {@code Baseline}
+     * @param installedOn when it was applied; empty while pending
+     * @throws NullPointerException if a component is null
+     */
     public Migration {
         Objects.requireNonNull(version, "version");
         Objects.requireNonNull(description, "description");

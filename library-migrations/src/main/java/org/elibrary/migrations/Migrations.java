@@ -64,6 +64,8 @@ public final class Migrations {
      * Migrations of the database the settings name, reached with the settings' connection options
      * (SQLite pragmas, PostgreSQL credentials).
      *
+     * @param settings the settings naming the database
+     * @return the migrations of that database; nothing is opened until a verb runs
      * @throws ConfigurationException for an in-memory database (it lives only inside one open Library) or a
      *                                SQLite path whose directory does not exist
      */
@@ -76,12 +78,17 @@ public final class Migrations {
     /**
      * Migrations of the database behind a caller's data source, which is borrowed for one connection per
      * verb and never closed. For SQLite the connections it hands out should enforce foreign keys.
+     *
+     * @param dataSource the caller's data source
+     * @param backend    the database product behind it (not detected)
+     * @return the migrations of that database
      */
     public static Migrations from(DataSource dataSource, Backend backend) {
         Objects.requireNonNull(dataSource, "dataSource");
         return new Migrations(dataSource, dataSource, Objects.requireNonNull(backend, "backend"), null, null);
     }
 
+    /** {@return the database product these migrations are for} */
     public Backend backend() {
         return backend;
     }
@@ -90,6 +97,7 @@ public final class Migrations {
      * Brings the schema up to date: creates it in an empty database, adopts a Python-app database, applies
      * pending migrations to a managed one. Does nothing (and says so) when up to date.
      *
+     * @return what it did: the state and version before, the version now and the migrations applied
      * @throws ConfigurationException       for a foreign schema or a history that does not match the migrations
      * @throws ForeignKeyViolationException when adopting a database whose rows break a foreign key; nothing
      *                                      is changed
@@ -98,7 +106,11 @@ public final class Migrations {
         return report(SchemaMigrator.migrate(dataSource, backend, displayName));
     }
 
-    /** Where the database stands. Changes nothing. */
+    /**
+     * Where the database stands. Changes nothing.
+     *
+     * @return its state, versions, history and pending migrations
+     */
     public SchemaInfo info() {
         return info(SchemaMigrator.status(readingSource(), backend, displayName));
     }
@@ -121,6 +133,8 @@ public final class Migrations {
     /**
      * Checks that every applied migration matches the library's (checksum, description) and none is pending.
      * Changes nothing; an invalid database is a result, not an exception.
+     *
+     * @return whether the database is valid, its problems, and where it stands
      */
     public ValidationReport validate() {
         ValidationOutcome outcome = SchemaMigrator.validate(readingSource(), backend, displayName);
@@ -131,6 +145,7 @@ public final class Migrations {
      * Adopts a Python-app database without applying later migrations: checks its foreign keys and records
      * it at V1. A managed database is left as it is.
      *
+     * @return what it did; {@link MigrationReport#adopted()} is false when the database was already managed
      * @throws ConfigurationException       for an empty database (run {@link #migrate()}) or a foreign schema
      * @throws ForeignKeyViolationException when rows break a foreign key; nothing is changed
      */

@@ -63,13 +63,25 @@ public final class MigrationsCommand {
         this.settingsSource = settingsSource;
     }
 
+    /**
+     * Runs a command with the real environment, printing UTF-8, and exits the JVM with the command's exit code.
+     *
+     * @param args the command and its options, as in the class documentation
+     */
     public static void main(String... args) {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(System.err, true, StandardCharsets.UTF_8);
         System.exit(run(out, err, args));
     }
 
-    /** Runs a command with the real environment; returns the exit code instead of exiting. */
+    /**
+     * Runs a command with the real environment; returns the exit code instead of exiting.
+     *
+     * @param out  where the command's report and {@code --help} go
+     * @param err  where errors and the usage text after a usage error go
+     * @param args the command and its options, as in the class documentation
+     * @return the exit code: {@value #OK}, {@value #USAGE}, {@value #INVALID} or {@value #UNAVAILABLE}
+     */
     public static int run(PrintStream out, PrintStream err, String... args) {
         return run(() -> LibrarySettings.builder().withEnvironment(), out, err, args);
     }

@@ -8,6 +8,8 @@ import org.elibrary.Backend;
 /**
  * Where a database stands against the library's migrations.
  *
+ * @param backend        the database product
+ * @param state          what the database holds
  * @param currentVersion the schema version; empty for an empty or foreign database and for a Python-app
  *                       database not yet adopted
  * @param latestVersion  the newest migration this library ships
@@ -17,6 +19,18 @@ import org.elibrary.Backend;
  */
 public record SchemaInfo(Backend backend, SchemaState state, Optional<String> currentVersion, String latestVersion,
                          List<Migration> applied, List<Migration> pending, boolean adopted) {
+    /**
+     * Checks the components and keeps unmodifiable copies of the lists.
+     *
+     * @param backend        the database product
+     * @param state          what the database holds
+     * @param currentVersion the schema version, when there is one
+     * @param latestVersion  the newest migration this library ships
+     * @param applied        the history, oldest first
+     * @param pending        what {@link Migrations#migrate()} would apply, oldest first
+     * @param adopted        whether the database was made by the Python app and baselined
+     * @throws NullPointerException if a component is null, or an element of a list is
+     */
     public SchemaInfo {
         Objects.requireNonNull(backend, "backend");
         Objects.requireNonNull(state, "state");
@@ -26,7 +40,7 @@ public record SchemaInfo(Backend backend, SchemaState state, Optional<String> cu
         pending = List.copyOf(pending);
     }
 
-    /** Whether the database is managed and nothing is pending. */
+    /** {@return whether the database is managed and nothing is pending} */
     public boolean upToDate() {
         return state == SchemaState.MANAGED && pending.isEmpty();
     }

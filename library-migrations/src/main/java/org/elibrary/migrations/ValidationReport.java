@@ -12,6 +12,14 @@ import java.util.Objects;
  * @param info     where the database stands
  */
 public record ValidationReport(boolean valid, List<String> problems, SchemaInfo info) {
+    /**
+     * Checks the components and keeps an unmodifiable copy of {@code problems}.
+     *
+     * @param valid    whether the applied migrations match the library's and none is pending
+     * @param problems one sentence per problem; empty when valid
+     * @param info     where the database stands
+     * @throws NullPointerException if {@code problems} or {@code info} is null, or a problem is
+     */
     public ValidationReport {
         problems = List.copyOf(problems);
         Objects.requireNonNull(info, "info");
