@@ -43,7 +43,8 @@ public final class AsyncBookRepository {
     /**
      * Creates a book linked to existing authors, in one transaction.
      *
-     * <p>The future fails with {@link NotFoundException} if an author id does not exist.
+     * <p>The future fails with {@link NotFoundException} if an author id does not exist, with
+     * {@link DuplicateException} if the title is taken.
      *
      * <p>Asynchronous {@link BookRepository#createWithAuthorIds(String, Collection)}.
      */

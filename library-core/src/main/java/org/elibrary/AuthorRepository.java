@@ -58,7 +58,14 @@ public final class AuthorRepository {
 
     /**
      * Creates many authors in one transaction (multi-row inserts), all or none. Returns them in the order
-     * given. Duplicate names within the list are rejected before the database is touched.
+     * given. Duplicate names within the list are rejected before the database is touched. Inside a transaction
+     * of yours, a call that failed in the database (a taken value, a missing id; not a rule broken before
+     * anything was written) leaves it able only to roll back: committing it throws the same exception.
+     *
+     * @param names the names, none null; may be empty
+     * @return the new authors, in the order of {@code names}, with the ids the database assigned
+     * @throws InvalidInputException if a name breaks a rule ({@link InvalidInputException#index()} says which)
+     * @throws DuplicateException    if a name is taken or given twice
      */
     public List<Author> createAll(List<String> names) {
         NewRows.checkTexts(AUTHORS, Validation.NAME_MAX, "names", names);

@@ -73,6 +73,9 @@ public final class BookRepository {
      * is written, so a missing one, like a missing book or author of {@link #linkAuthor}, leaves a transaction
      * of yours usable.
      *
+     * @param title     the book's title
+     * @param authorIds the ids of its authors, positive; may be empty
+     * @return the book, with the id the database assigned
      * @throws NotFoundException  if an author id does not exist
      * @throws DuplicateException if the title is taken
      */
@@ -167,11 +170,15 @@ public final class BookRepository {
 
     /**
      * Creates many books with their author links in one transaction (multi-row inserts of up to 1000 rows),
-     * all or none: the bulk path for imports. Returns the books in the order given. Inside a transaction of
-     * yours, a failed call leaves it able only to roll back: committing it throws the same exception.
+     * all or none: the bulk path for imports. Returns the books in the order given. Inside a transaction
+     * of yours, a call that failed in the database (a taken value, a missing id; not a rule broken before
+     * anything was written) leaves it able only to roll back: committing it throws the same exception.
      *
-     * @throws NotFoundException  if an author id does not exist
-     * @throws DuplicateException if a title is taken or given twice
+     * @param books the books with their authors' ids, none null; may be empty
+     * @return the new books, in the order of {@code books}, with the ids the database assigned
+     * @throws InvalidInputException if a book breaks a rule ({@link InvalidInputException#index()} says which)
+     * @throws NotFoundException     if an author id does not exist
+     * @throws DuplicateException    if a title is taken or given twice
      */
     public List<Book> createAll(List<NewBook> books) {
         Validation.required("books", books);

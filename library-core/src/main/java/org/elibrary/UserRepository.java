@@ -49,7 +49,17 @@ public final class UserRepository {
         });
     }
 
-    /** Creates many users in one transaction, all or none; returns them in the order given. */
+    /**
+     * Creates many users in one transaction, all or none; returns them in the order given. Inside a transaction
+     * of yours, a call that failed in the database (a taken value, a missing id; not a rule broken before
+     * anything was written) leaves it able only to roll back: committing it throws the same exception.
+     *
+     * @param usernames the usernames, none null; may be empty
+     * @return the new users, in the order of {@code usernames}, with the ids the database assigned
+     * @throws InvalidInputException if a username breaks a rule ({@link InvalidInputException#index()} says
+     *                               which)
+     * @throws DuplicateException    if a username is taken or given twice
+     */
     public List<User> createAll(List<String> usernames) {
         NewRows.checkTexts(USERS, Validation.USERNAME_MAX, "usernames", usernames);
         if (usernames.isEmpty()) {
