@@ -65,6 +65,23 @@ class SettingsFailureIT {
         }
     }
 
+    /**
+     * The server refusing the connection for how it was asked (SQLState 08004): no password where it wants
+     * one, SSL it does not offer. Retrying cannot help, so it is no outage.
+     */
+    @Test
+    void aConnectionTheServerRejectsForItsSettingsIsOneConfigurationError() throws Exception {
+        String database = passwordProtectedDatabase();
+        int port = embeddedPort();
+        LibraryException noPassword = failsClearly(settings("jdbc:postgresql://127.0.0.1:" + port + "/" + database
+                + "?user=" + ROLE), ConfigurationException.class);
+        assertThat(noPassword.getMessage()).contains("no password was provided").endsWith("(SQLState 08004)");
+        // the embedded server has no SSL
+        LibraryException noSsl = failsClearly(settings("postgresql://" + ROLE + ":" + RIGHT_PASSWORD + "@127.0.0.1:"
+                + port + "/" + database + "?sslmode=require"), ConfigurationException.class);
+        assertThat(noSsl.getMessage()).contains("does not support SSL").endsWith("(SQLState 08004)");
+    }
+
     @Test
     void closedPortIsOneUnavailableErrorQuickly() throws Exception {
         int port = closedPort();
