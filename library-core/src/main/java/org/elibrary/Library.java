@@ -14,6 +14,7 @@ import java.util.function.Function;
 import javax.sql.DataSource;
 import org.elibrary.domain.CatalogCounts;
 import org.elibrary.internal.async.CancellableDataSource;
+import org.elibrary.internal.config.SettingsAccess;
 import org.elibrary.internal.db.Database;
 import org.elibrary.internal.db.Databases;
 import org.elibrary.internal.mapper.CatalogMapper;
@@ -74,7 +75,8 @@ public final class Library implements AutoCloseable {
         // client-side timeout only where the server does not enforce one (pgjdbc's per-statement timer woke
         // its timer thread on every execution: a thread switch per statement).
         this.sessions = new Sessions(this.database, database.serverTimesStatements() ? null : statementTimeout,
-                settings != null);
+                settings != null, settings == null ? null
+                        : SettingsAccess.databaseUrl(settings).password().orElse(null));
         this.authors = new AuthorRepository(sessions, null);
         this.books = new BookRepository(sessions, null);
         this.users = new UserRepository(sessions, null);

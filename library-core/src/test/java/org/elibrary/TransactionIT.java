@@ -12,6 +12,7 @@ import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
@@ -275,6 +276,43 @@ class TransactionIT {
             thenTransactionsAreWhole(library);
         } finally {
             shared.close();
+        }
+    }
+
+    /**
+     * On SQLite every write of a Library goes through its one writer connection: a write on another thread
+     * waits for a transaction holding it up to DATABASE_CONNECTION_TIMEOUT, then fails saying so (not as if
+     * the pool were too small). Reads go on meanwhile.
+     */
+    @Test
+    void onSqliteAWriteWaitingForAnotherThreadsTransactionFailsAfterTheConnectionTimeoutSayingWhy() throws Exception {
+        try (Library library = Library.open(LibrarySettings.builder().databaseUrl(TestDatabases.newSqliteUrl())
+                .connectionTimeout(Duration.ofMillis(500)).build())) {
+            CountDownLatch holding = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            CompletableFuture<Void> holder = CompletableFuture.runAsync(() -> library.useTransaction(tx -> {
+                tx.authors().create("held");
+                holding.countDown();
+                try {
+                    release.await(20, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+            try {
+                assertThat(holding.await(20, TimeUnit.SECONDS)).isTrue();
+                assertThatThrownBy(() -> library.books().create("waits"))
+                        .isExactlyInstanceOf(DatabaseUnavailableException.class)
+                        .hasMessage("no database connection became available in time: this Library writes to SQLite "
+                                + "through one connection, and another write transaction of it (a long inTransaction, "
+                                + "an import) held that connection for longer than DATABASE_CONNECTION_TIMEOUT; "
+                                + "retry, or keep write transactions short");
+                assertThat(library.books().count()).isZero();
+            } finally {
+                release.countDown();
+                holder.get(20, TimeUnit.SECONDS);
+            }
+            assertThat(library.books().create("after").title()).isEqualTo("after");
         }
     }
 

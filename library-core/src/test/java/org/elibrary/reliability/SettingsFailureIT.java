@@ -65,6 +65,23 @@ class SettingsFailureIT {
         }
     }
 
+    /**
+     * The server refusing the connection for how it was asked (SQLState 08004): no password where it wants
+     * one, SSL it does not offer. Retrying cannot help, so it is no outage.
+     */
+    @Test
+    void aConnectionTheServerRejectsForItsSettingsIsOneConfigurationError() throws Exception {
+        String database = passwordProtectedDatabase();
+        int port = embeddedPort();
+        LibraryException noPassword = failsClearly(settings("jdbc:postgresql://127.0.0.1:" + port + "/" + database
+                + "?user=" + ROLE), ConfigurationException.class);
+        assertThat(noPassword.getMessage()).contains("no password was provided").endsWith("(SQLState 08004)");
+        // the embedded server has no SSL
+        LibraryException noSsl = failsClearly(settings("postgresql://" + ROLE + ":" + RIGHT_PASSWORD + "@127.0.0.1:"
+                + port + "/" + database + "?sslmode=require"), ConfigurationException.class);
+        assertThat(noSsl.getMessage()).contains("does not support SSL").endsWith("(SQLState 08004)");
+    }
+
     @Test
     void closedPortIsOneUnavailableErrorQuickly() throws Exception {
         int port = closedPort();
@@ -109,6 +126,29 @@ class SettingsFailureIT {
     }
 
     // ---------------------------------------------------------------------------------------------- SQLite
+
+    /**
+     * A JVM started without a locale (a container with no LANG) names files in ASCII, so a non-ASCII SQLite
+     * path cannot be opened at all: the message says which encoding it is and how to start the JVM.
+     */
+    @Test
+    void aNonAsciiSqlitePathInAJvmWithoutAUtf8LocaleSaysToSetOne() throws Exception {
+        ProcessBuilder child = ChildJvm.builder(SettingsWithoutUtf8Locale.class, List.of("-Xmx64m"),
+                Files.createTempDirectory("elibrary-locale-").toString()).redirectErrorStream(true);
+        for (String variable : List.of("LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE")) {
+            child.environment().remove(variable);
+        }
+        Process process = child.start();
+        List<String> lines = new String(process.getInputStream().readAllBytes(), StandardCharsets.US_ASCII)
+                .lines().toList();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(lines).hasSizeGreaterThanOrEqualTo(2);
+        assumeTrue(!lines.get(0).contains("UTF-8"), "this platform names files in UTF-8 without a locale");
+        assertThat(lines.get(lines.size() - 1)).startsWith("ConfigurationException: ")
+                .contains("/library.db' names an invalid path: Malformed input or input contains unmappable "
+                        + "characters; the JVM's file-name encoding is " + lines.get(0).substring("ENCODING ".length())
+                        + ", which cannot represent this path: run Java in a UTF-8 locale (LANG=C.UTF-8)");
+    }
 
     @Test
     void missingSqliteDirectoryIsOneConfigurationError() throws Exception {

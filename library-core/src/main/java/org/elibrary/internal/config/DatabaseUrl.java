@@ -1,6 +1,7 @@
 package org.elibrary.internal.config;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -452,8 +453,30 @@ public final class DatabaseUrl {
         try {
             return workingDirectory.toAbsolutePath().resolve(path).normalize();
         } catch (InvalidPathException e) {
-            throw new IllegalArgumentException("'" + display + "' names an invalid path: " + e.getMessage(), e);
+            throw new IllegalArgumentException(invalidPath(display, path, e, System.getProperty("sun.jnu.encoding")),
+                    e);
         }
+    }
+
+    /**
+     * Why a path is invalid. The JVM turns file names into bytes in the encoding it took from the locale at
+     * start ({@code sun.jnu.encoding}): without a UTF-8 locale (a container with no {@code LANG}) that is
+     * ASCII, and a non-ASCII path cannot be named at all, which only the locale fixes.
+     */
+    static String invalidPath(String display, String path, InvalidPathException e, String fileNameEncoding) {
+        // the reason without the input: the URL already names the path
+        String message = "'" + display + "' names an invalid path: " + e.getReason();
+        Charset charset;
+        try {
+            charset = fileNameEncoding == null ? null : Charset.forName(fileNameEncoding);
+        } catch (IllegalArgumentException unknown) {
+            charset = null;
+        }
+        if (charset != null && !charset.newEncoder().canEncode(path)) {
+            message += "; the JVM's file-name encoding is " + fileNameEncoding + ", which cannot represent this path: "
+                    + "run Java in a UTF-8 locale (LANG=C.UTF-8)";
+        }
+        return message;
     }
 
     /** pgjdbc decodes the database name and parameter values with {@code URLDecoder}, which fails on these. */

@@ -1,15 +1,20 @@
 package org.elibrary.internal.db;
 
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
 import java.sql.SQLException;
+import javax.net.ssl.SSLException;
 import org.elibrary.ConfigurationException;
 import org.elibrary.DatabaseUnavailableException;
 import org.elibrary.LibraryException;
 
 /**
- * Turns a failure to connect into the library's exceptions. Failures that retrying cannot fix (wrong
- * password, unknown database or role, a file that is not a SQLite database) become
- * {@link ConfigurationException}; the rest (server down or unreachable, too many connections, a locked or
- * unopenable file) become {@link DatabaseUnavailableException}. Messages name the database by its masked
+ * Turns a failure to connect into the library's exceptions. Failures that retrying cannot fix (wrong or
+ * missing password, unknown database or role, SSL the server does not offer or whose certificates do not
+ * work, a file that is not a SQLite database or is corrupt) become {@link ConfigurationException}; the rest
+ * (server down or unreachable, too many connections, a locked or unopenable file) become
+ * {@link DatabaseUnavailableException}. Messages name the database by its masked
  * URL and never carry the password, even if a driver message were to.
  */
 public final class ConnectionErrors {
@@ -37,10 +42,20 @@ public final class ConnectionErrors {
                 return new ConfigurationException(what + " " + displayUrl + " failed: the file is not a SQLite database",
                         cause);
             }
+            if (code == SqliteCodes.CORRUPT) {
+                return new ConfigurationException(what + " " + displayUrl + " failed: " + SqliteCodes.corrupt(null),
+                        cause);
+            }
             if (code == SqliteCodes.READONLY || code == SqliteCodes.CANTOPEN || code == SqliteCodes.PERM) {
                 return new DatabaseUnavailableException(what + " " + displayUrl + " failed: the file cannot be "
                         + "opened for writing (" + detail + ")", cause);
             }
+        }
+        if ("08004".equals(state) || sslSetupFailed(failure)) {
+            // the server refused the connection for how it was asked (no password for SCRAM, SSL it does not
+            // offer), or the client's SSL setup is unusable: asking again fails the same way
+            return new ConfigurationException(what + " " + displayUrl + " failed: " + detail
+                    + (state == null ? "" : " (SQLState " + state + ")"), cause);
         }
         if (state != null && (state.startsWith("28") || state.equals("3D000"))) {
             String problem = state.equals("3D000") ? "the database does not exist" : "authentication failed";
@@ -55,6 +70,29 @@ public final class ConnectionErrors {
         }
         return new DatabaseUnavailableException(what + " " + displayUrl + " failed: " + detail
                 + (state == null ? "" : " (SQLState " + state + ")"), cause);
+    }
+
+    /**
+     * Whether the failure's causes show an SSL setup that cannot work: a certificate or key file that is
+     * missing, a certificate that does not verify, a handshake the two sides cannot agree on. An SSL
+     * exception caused by the connection dropping (end of stream, reset, timeout) is an outage instead.
+     */
+    static boolean sslSetupFailed(Throwable failure) {
+        boolean ssl = false;
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof FileNotFoundException || t instanceof GeneralSecurityException) {
+                return true;
+            }
+            if (t instanceof SSLException) {
+                ssl = true;
+            } else if (ssl && t instanceof IOException) {
+                return false;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return ssl;
     }
 
     static SQLException findSqlException(Throwable failure) {

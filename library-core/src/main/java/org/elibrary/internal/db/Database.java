@@ -77,6 +77,15 @@ public final class Database implements AutoCloseable {
         return backend == Backend.SQLITE;
     }
 
+    /**
+     * Whether writes go through the library's own one-connection write lane: a SQLite database with a
+     * writer apart from its readers ({@code Databases} makes that writer a pool of one). A caller's pool
+     * serves both, and holds as many connections as the caller gave it.
+     */
+    public boolean writesThroughOneConnection() {
+        return backend == Backend.SQLITE && writer != reader;
+    }
+
     @Override
     public void close() {
         if (resources == null) {

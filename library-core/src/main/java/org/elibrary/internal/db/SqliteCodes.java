@@ -16,6 +16,7 @@ public final class SqliteCodes {
     public static final int READONLY = 8;
     public static final int INTERRUPT = 9;
     public static final int IOERR = 10;
+    public static final int CORRUPT = 11;
     public static final int FULL = 13;
     public static final int CANTOPEN = 14;
     public static final int NOTADB = 26;
@@ -30,6 +31,17 @@ public final class SqliteCodes {
     /** The extended result code of {@code failure} if it is a SQLite error that has one, else -1. */
     public static int of(Throwable failure) {
         return Drivers.SQLITE ? Reader.code(failure) : -1;
+    }
+
+    /**
+     * What to say of a file SQLite found corrupt (at open or in a later call): it stays so whatever one
+     * retries, so the fix is the caller's.
+     *
+     * @param file the file, or null when it is not known here
+     */
+    public static String corrupt(String file) {
+        return "the database file " + (file == null ? "" : file + " ") + "is corrupt (the disk image is malformed): "
+                + "restore it from a backup; PRAGMA integrity_check tells more";
     }
 
     /** The primary result code of an extended one. */

@@ -2,6 +2,7 @@ package org.elibrary.internal.session;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Savepoint;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
@@ -68,17 +69,21 @@ public final class Sessions {
     private final ConcurrentHashMap<Connection, Statements> cachedStatements = new ConcurrentHashMap<>();
     private final DirectMappers mappers;
     private final int cacheBound;
+    /** The database password, kept out of the messages of failures to connect; may be null. */
+    private final String secret;
 
     public Sessions(Database database, Duration statementTimeout) {
-        this(database, statementTimeout, false);
+        this(database, statementTimeout, false, null);
     }
 
     /**
      * @param cacheStatements keep prepared statements per physical connection (use it only on pools the
      *                        library owns, whose connections nobody else uses)
+     * @param secret          the database password, if the library knows it, to scrub from messages
      */
-    public Sessions(Database database, Duration statementTimeout, boolean cacheStatements) {
+    public Sessions(Database database, Duration statementTimeout, boolean cacheStatements, String secret) {
         this.database = database;
+        this.secret = secret;
         this.backend = database.backend();
         this.factory = new DefaultSqlSessionFactory(
                 CatalogConfiguration.create(backend, statementTimeout, database.writer()));
@@ -242,7 +247,13 @@ public final class Sessions {
     }
 
     private void open(Lease lease, DataSource source, boolean callersTransaction) throws SQLException {
-        Connection connection = source.getConnection();
+        Connection connection;
+        try {
+            connection = source.getConnection();
+        } catch (SQLTransientConnectionException e) {
+            throw SqlErrors.noConnection(e, source == database.writer() && database.writesThroughOneConnection(),
+                    secret);
+        }
         lease.connection = connection;
         if (cacheStatements && (connection instanceof ProxyConnection
                 || connection.isWrapperFor(ProxyConnection.class))) {

@@ -1,5 +1,6 @@
 package org.elibrary.internal.session;
 
+import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.Locale;
@@ -11,6 +12,7 @@ import org.elibrary.DatabaseUnavailableException;
 import org.elibrary.DuplicateException;
 import org.elibrary.LibraryException;
 import org.elibrary.NotFoundException;
+import org.elibrary.internal.db.ConnectionErrors;
 import org.elibrary.internal.db.Drivers;
 import org.elibrary.internal.db.SqliteCodes;
 import org.postgresql.util.PSQLException;
@@ -80,8 +82,8 @@ public final class SqlErrors {
 
     /** Translates one JDBC exception. */
     public static LibraryException translate(SQLException e, Backend backend, UnitOfWork uow) {
-        if (e instanceof SQLTransientConnectionException) {
-            return new DatabaseUnavailableException("no database connection became available in time", e);
+        if (e instanceof SQLTransientConnectionException timeout) {
+            return noConnection(timeout, false, null);
         }
         if (e.getCause() instanceof InterruptedException) {
             // the pool's wait for a connection, interrupted (the thread keeps its interrupt)
@@ -114,6 +116,10 @@ public final class SqlErrors {
         }
         if (primary == SqliteCodes.INTERRUPT) {
             return new DatabaseUnavailableException("statement timed out or was cancelled", e);
+        }
+        if (primary == SqliteCodes.CORRUPT) {
+            // permanent: retrying reads the same broken pages
+            return new ConfigurationException(SqliteCodes.corrupt(sqliteFile(uow)), e);
         }
         if (primary == SqliteCodes.IOERR || primary == SqliteCodes.FULL || primary == SqliteCodes.CANTOPEN) {
             return new DatabaseUnavailableException("the SQLite database cannot be read or written: " + message, e);
@@ -153,6 +159,18 @@ public final class SqlErrors {
             case "42703":
                 return new ConfigurationException(
                         "the database does not have the library's schema (run the migrations)", e);
+            case "42501":
+                return new ConfigurationException(said(e, server, state) + ": the database role" + roleOf(uow)
+                        + " may not read or write that table (or use its id sequence); grant it SELECT, INSERT, "
+                        + "UPDATE and DELETE on the library's tables and USAGE on their sequences, or use another "
+                        + "DATABASE_URL", e);
+            case "25006":
+                return new ConfigurationException(said(e, server, state) + ": the database is read-only (a replica, "
+                        + "or default_transaction_read_only is on); point DATABASE_URL at the primary for writes", e);
+            case "22P05":
+            case "22021":
+                return new ConfigurationException(said(e, server, state) + ": the database's encoding cannot store "
+                        + "this text; the library needs a UTF8 database (CREATE DATABASE … ENCODING 'UTF8')", e);
             default:
                 break;
         }
@@ -161,9 +179,72 @@ public final class SqlErrors {
             return new DatabaseUnavailableException("the database is unavailable", e);
         }
         if (state.startsWith("08") || state.startsWith("57P") || state.startsWith("53")) {
-            return new DatabaseUnavailableException("the database is unavailable (SQLState " + state + ")", e);
+            return new DatabaseUnavailableException("the database is unavailable: " + said(e, server, state), e);
         }
-        return new DatabaseUnavailableException("database error (SQLState " + state + ")", e);
+        return new DatabaseUnavailableException("database error: " + said(e, server, state), e);
+    }
+
+    /**
+     * What the server said, with the SQLState: the primary message only. Its Detail can quote row values and
+     * is left to the cause; the primary message names objects, not values, and cannot hold the password,
+     * which is sent (if at all) only while logging in and never in a statement.
+     */
+    private static String said(SQLException e, ServerErrorMessage server, String state) {
+        String message = server != null && server.getMessage() != null ? server.getMessage() : e.getMessage();
+        return (message == null ? "" : message + " ") + "(SQLState " + state + ")";
+    }
+
+    /** " app_ro", the user the unit's connection logged in as, else "". */
+    private static String roleOf(UnitOfWork uow) {
+        String user = metaData(uow, true);
+        return user == null || user.isEmpty() ? "" : " " + user;
+    }
+
+    /** The file of the unit's SQLite connection, or null when it cannot be told. */
+    private static String sqliteFile(UnitOfWork uow) {
+        String url = metaData(uow, false);
+        return url == null ? null : url.replaceFirst("^jdbc:sqlite:", "");
+    }
+
+    /**
+     * The user name or URL of the unit's connection, or null. Both drivers answer from what the connection
+     * was opened with, without a statement, so this works on a connection whose transaction has failed.
+     */
+    private static String metaData(UnitOfWork uow, boolean user) {
+        if (uow == null || uow.connection() == null) {
+            return null;
+        }
+        try {
+            DatabaseMetaData meta = uow.connection().getMetaData();
+            return user ? meta.getUserName() : meta.getURL();
+        } catch (SQLException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * A pool's wait for a connection that timed out. {@code oneWriter}: the wait was for the SQLite write
+     * lane's only connection, which the pool never fails to create once open: another write transaction of
+     * this Library held it. The pool's own failure to connect, if any, is the cause, and the reason the
+     * caller needs: a server refusing connections (too many for the role) is no pool-size problem.
+     *
+     * @param secret the password, scrubbed from the reason; may be null
+     */
+    public static DatabaseUnavailableException noConnection(SQLTransientConnectionException e, boolean oneWriter,
+                                                            String secret) {
+        String message = "no database connection became available in time";
+        Throwable reason = e.getCause();
+        if (reason != null) {
+            String state = reason instanceof SQLException sql && sql.getSQLState() != null
+                    ? " (SQLState " + sql.getSQLState() + ")" : "";
+            message += "; the last attempt to connect failed: " + ConnectionErrors.scrub(reason.getMessage(), secret)
+                    + state;
+        } else if (oneWriter) {
+            message += ": this Library writes to SQLite through one connection, and another write transaction of "
+                    + "it (a long inTransaction, an import) held that connection for longer than "
+                    + "DATABASE_CONNECTION_TIMEOUT; retry, or keep write transactions short";
+        }
+        return new DatabaseUnavailableException(message, e);
     }
 
     /** From 'Key (user_id)=(7) is not present in table "user".': not found user id=7. */

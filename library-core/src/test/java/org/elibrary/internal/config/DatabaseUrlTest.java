@@ -3,6 +3,7 @@ package org.elibrary.internal.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -253,5 +254,20 @@ class DatabaseUrlTest {
                 Arguments.of("jdbc:postgresql://h/d?sslPassword=b&x=1", "jdbc:postgresql://h/d?sslPassword=***&x=1"),
                 Arguments.of("jdbc:postgresql://h:5432/d?user=a@corp&password=b",
                         "jdbc:postgresql://h:5432/d?user=a@corp&password=***"));
+    }
+
+    @Test
+    void aPathTheJvmsFileNameEncodingCannotRepresentSaysToRunInAUtf8Locale() {
+        String path = "/data/каталог/библиотека.db";
+        InvalidPathException e = new InvalidPathException(path, "Malformed input or input contains unmappable "
+                + "characters");
+        assertThat(DatabaseUrl.invalidPath("sqlite:///" + path, path, e, "ANSI_X3.4-1968"))
+                .isEqualTo("'sqlite:///" + path + "' names an invalid path: Malformed input or input contains "
+                        + "unmappable characters; the JVM's file-name encoding is ANSI_X3.4-1968, which cannot "
+                        + "represent this path: run Java in a UTF-8 locale (LANG=C.UTF-8)");
+        // an encoding that can represent it, or none known: the path itself is at fault, say nothing of locales
+        assertThat(DatabaseUrl.invalidPath("x", path, e, "UTF-8")).doesNotContain("LANG");
+        assertThat(DatabaseUrl.invalidPath("x", path, e, null)).doesNotContain("LANG");
+        assertThat(DatabaseUrl.invalidPath("x", path, e, "no-such-charset")).doesNotContain("LANG");
     }
 }

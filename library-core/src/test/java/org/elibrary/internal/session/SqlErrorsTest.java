@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import org.apache.ibatis.exceptions.PersistenceException;
 import org.elibrary.Backend;
+import org.elibrary.ConfigurationException;
 import org.elibrary.DatabaseUnavailableException;
 import org.elibrary.DuplicateException;
 import org.elibrary.InvalidInputException;
@@ -100,6 +101,82 @@ class SqlErrorsTest {
                 .isInstanceOf(DatabaseUnavailableException.class);
         assertThat(SqlErrors.translate(new SQLTransientConnectionException("pool timeout"), Backend.POSTGRESQL, null))
                 .isInstanceOf(DatabaseUnavailableException.class);
+    }
+
+    @Test
+    void anUnknownPostgresStateCarriesTheServersPrimaryMessageButNotItsDetail() {
+        ServerErrorMessage idle = new ServerErrorMessage("SFATAL\0C25P03\0Mterminating connection due to "
+                + "idle-in-transaction timeout\0DKey (title)=(a secret row value)\0");
+        assertThat(SqlErrors.translate(new PSQLException(idle), Backend.POSTGRESQL, null))
+                .isInstanceOf(DatabaseUnavailableException.class)
+                .hasMessage("database error: terminating connection due to idle-in-transaction timeout "
+                        + "(SQLState 25P03)");
+        ServerErrorMessage tooMany = new ServerErrorMessage("SFATAL\0C53300\0Mtoo many connections for role "
+                + "\"app\"\0");
+        assertThat(SqlErrors.translate(new PSQLException(tooMany), Backend.POSTGRESQL, null))
+                .isInstanceOf(DatabaseUnavailableException.class)
+                .hasMessage("the database is unavailable: too many connections for role \"app\" (SQLState 53300)");
+    }
+
+    @Test
+    void permanentPostgresRefusalsAreConfigurationErrorsSayingWhatToDo() {
+        ServerErrorMessage denied = new ServerErrorMessage(
+                "SERROR\0C42501\0Mpermission denied for table author\0");
+        assertThat(SqlErrors.translate(new PSQLException(denied), Backend.POSTGRESQL, null))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("permission denied for table author (SQLState 42501): the database role may "
+                        + "not read or write that table")
+                .hasMessageContaining("another DATABASE_URL");
+        ServerErrorMessage readOnly = new ServerErrorMessage(
+                "SERROR\0C25006\0Mcannot execute INSERT in a read-only transaction\0");
+        assertThat(SqlErrors.translate(new PSQLException(readOnly), Backend.POSTGRESQL, null))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("cannot execute INSERT in a read-only transaction (SQLState 25006)")
+                .hasMessageContaining("the database is read-only (a replica, or default_transaction_read_only is on)")
+                .hasMessageContaining("point DATABASE_URL at the primary");
+        for (String state : new String[] {"22P05", "22021"}) {
+            ServerErrorMessage encoding = new ServerErrorMessage("SERROR\0C" + state + "\0Mcharacter with byte "
+                    + "sequence 0xd0 0x92 in encoding \"UTF8\" has no equivalent in encoding \"LATIN1\"\0");
+            assertThat(SqlErrors.translate(new PSQLException(encoding), Backend.POSTGRESQL, null))
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining("has no equivalent in encoding \"LATIN1\" (SQLState " + state + ")")
+                    .hasMessageContaining("the library needs a UTF8 database");
+        }
+    }
+
+    @Test
+    void aPoolTimeoutSaysWhyNoConnectionCame() {
+        SQLTransientConnectionException busyWriter = new SQLTransientConnectionException(
+                "elibrary-sqlite-writer - Connection is not available, request timed out after 1001ms");
+        assertThat(SqlErrors.noConnection(busyWriter, true, null))
+                .hasMessageStartingWith("no database connection became available in time: this Library writes to "
+                        + "SQLite through one connection, and another write transaction of it")
+                .hasMessageContaining("DATABASE_CONNECTION_TIMEOUT")
+                .hasCause(busyWriter);
+        assertThat(SqlErrors.noConnection(busyWriter, false, null))
+                .hasMessage("no database connection became available in time");
+        PSQLException refused = new PSQLException(new ServerErrorMessage(
+                "SFATAL\0C53300\0Mtoo many connections for role \"app\" (s3cret)\0"));
+        SQLTransientConnectionException limited = new SQLTransientConnectionException("pool - Connection is not "
+                + "available, request timed out after 1001ms", "53300", refused);
+        assertThat(SqlErrors.noConnection(limited, true, "s3cret"))
+                .isInstanceOf(DatabaseUnavailableException.class)
+                .hasMessage("no database connection became available in time; the last attempt to connect failed: "
+                        + "FATAL: too many connections for role \"app\" (***) (SQLState 53300)");
+    }
+
+    @Test
+    void aCorruptSqliteFileIsAConfigurationError() {
+        for (SQLiteErrorCode code : new SQLiteErrorCode[] {SQLiteErrorCode.SQLITE_CORRUPT,
+                SQLiteErrorCode.SQLITE_CORRUPT_INDEX}) {
+            SQLiteException corrupt = new SQLiteException("[SQLITE_CORRUPT] The database disk image is malformed",
+                    code);
+            assertThat(SqlErrors.translate(corrupt, Backend.SQLITE, null))
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessage("the database file is corrupt (the disk image is malformed): restore it from a "
+                            + "backup; PRAGMA integrity_check tells more")
+                    .hasCause(corrupt);
+        }
     }
 
     @Test

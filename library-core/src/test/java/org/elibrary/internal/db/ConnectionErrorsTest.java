@@ -1,0 +1,66 @@
+package org.elibrary.internal.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.EOFException;
+import java.io.FileNotFoundException;
+import java.security.cert.CertPathBuilderException;
+import javax.net.ssl.SSLHandshakeException;
+import org.elibrary.ConfigurationException;
+import org.elibrary.DatabaseUnavailableException;
+import org.junit.jupiter.api.Test;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.PSQLState;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+
+/** The connection failures a retry cannot fix, told apart from outages (what the PostgreSQL ITs cannot stage). */
+class ConnectionErrorsTest {
+    private static final String URL = "postgresql://app:***@db/library";
+
+    @Test
+    void sslSetupFailuresAreConfigurationErrors() {
+        PSQLException noRootCertificate = new PSQLException("Could not open SSL root certificate file "
+                + "/nonexistent/root.crt.", PSQLState.CONNECTION_FAILURE,
+                new FileNotFoundException("/nonexistent/root.crt (No such file or directory)"));
+        assertThat(ConnectionErrors.translate("opening", URL, noRootCertificate, "s3cret"))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("opening " + URL + " failed: Could not open SSL root certificate file "
+                        + "/nonexistent/root.crt. (SQLState 08006)");
+        SSLHandshakeException untrusted = new SSLHandshakeException("PKIX path building failed");
+        untrusted.initCause(new CertPathBuilderException("unable to find valid certification path"));
+        assertThat(ConnectionErrors.translate("opening", URL,
+                new PSQLException("SSL error: PKIX path building failed", PSQLState.CONNECTION_FAILURE, untrusted),
+                null)).isInstanceOf(ConfigurationException.class);
+    }
+
+    @Test
+    void anSslHandshakeCutShortByTheNetworkIsAnOutage() {
+        SSLHandshakeException cut = new SSLHandshakeException("Remote host terminated the handshake");
+        cut.initCause(new EOFException("SSL peer shut down incorrectly"));
+        assertThat(ConnectionErrors.translate("opening", URL,
+                new PSQLException("SSL error: Remote host terminated the handshake", PSQLState.CONNECTION_FAILURE,
+                        cut), null)).isInstanceOf(DatabaseUnavailableException.class);
+    }
+
+    @Test
+    void aConnectionTheServerRejectsForHowItWasAskedIsAConfigurationError() {
+        PSQLException noPassword = new PSQLException("The server requested SCRAM-based authentication, but no "
+                + "password was provided.", PSQLState.CONNECTION_REJECTED);
+        assertThat(ConnectionErrors.translate("opening", URL, noPassword, null))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageEndingWith("but no password was provided. (SQLState 08004)");
+        assertThat(ConnectionErrors.translate("opening", URL, new PSQLException("Connection to db:5432 refused.",
+                PSQLState.CONNECTION_UNABLE_TO_CONNECT), null)).isInstanceOf(DatabaseUnavailableException.class);
+    }
+
+    @Test
+    void aCorruptSqliteFileIsAConfigurationError() {
+        assertThat(ConnectionErrors.translate("opening SQLite database", "sqlite:///x.db",
+                new SQLiteException("[SQLITE_CORRUPT] The database disk image is malformed",
+                        SQLiteErrorCode.SQLITE_CORRUPT), null))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("opening SQLite database sqlite:///x.db failed: the database file is corrupt (the disk "
+                        + "image is malformed): restore it from a backup; PRAGMA integrity_check tells more");
+    }
+}
