@@ -28,6 +28,7 @@ import org.elibrary.LibrarySettings;
 import org.elibrary.domain.Book;
 import org.elibrary.domain.Comment;
 import org.elibrary.domain.User;
+import org.elibrary.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -126,7 +127,7 @@ class PostgresRestartIT {
     }
 
     private static EmbeddedPostgres start(Path dataDirectory, int port) throws Exception {
-        return EmbeddedPostgres.builder()
+        return TestDatabases.embeddedPostgresBuilder()
                 .setDataDirectory(dataDirectory)
                 .setCleanDataDirectory(false)
                 .setPort(port)

@@ -67,7 +67,7 @@ public final class TestDatabases {
         }
         if (embedded == null) {
             try {
-                embedded = EmbeddedPostgres.builder().start();
+                embedded = embeddedPostgresBuilder().start();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot start embedded PostgreSQL", e);
             }
@@ -81,6 +81,18 @@ public final class TestDatabases {
             }));
         }
         return embedded.getJdbcUrl("postgres", "postgres");
+    }
+
+    /**
+     * zonky's builder with the locale pinned to C.UTF-8 on Linux: {@code lower()} folds only the letters the
+     * server's LC_CTYPE knows, so under {@code LC_ALL=C} the tests' Cyrillic searches would find nothing.
+     */
+    public static EmbeddedPostgres.Builder embeddedPostgresBuilder() {
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+        if (System.getProperty("os.name", "").startsWith("Linux")) {
+            builder.setLocaleConfig("locale", "C.UTF-8");
+        }
+        return builder;
     }
 
     /** The embedded server, started if needed; null when the suite runs against an external server. */

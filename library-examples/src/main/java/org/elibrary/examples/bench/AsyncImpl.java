@@ -124,7 +124,7 @@ final class AsyncImpl implements AsyncBenchImpl {
     public CompletableFuture<?> deleteBookAsync(int bookId) {
         return async.books().delete(bookId).thenAccept(deleted -> {
             if (!deleted) {
-                throw new IllegalStateException("book " + bookId + " was not there to delete");
+                throw BenchImpl.notThereToDelete(bookId);
             }
         });
     }

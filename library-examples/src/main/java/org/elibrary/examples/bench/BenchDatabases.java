@@ -1,16 +1,17 @@
 package org.elibrary.examples.bench;
 
 import java.io.IOException;
-import java.net.URLDecoder;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.elibrary.Backend;
@@ -44,6 +45,8 @@ final class BenchDatabases implements AutoCloseable {
     }
 
     static BenchDatabases open(BenchOptions options) {
+        // before the folder: a URL pgjdbc cannot parse leaves nothing behind (BenchOptions has checked it too)
+        String givenServer = options.pgUrl() == null ? null : PgServerUrl.toJdbcUrl(options.pgUrl());
         Path folder;
         try {
             Files.createDirectories(options.workDir());
@@ -55,7 +58,7 @@ final class BenchDatabases implements AutoCloseable {
             return new BenchDatabases(Backend.SQLITE, folder, null, null, null);
         }
         if (options.pgUrl() != null) {
-            return new BenchDatabases(Backend.POSTGRESQL, folder, null, toJdbcUrl(options.pgUrl()),
+            return new BenchDatabases(Backend.POSTGRESQL, folder, null, givenServer,
                     options.pgEmbedded() ? "embedded (zonky), one for every run of the set" : "external");
         }
         EmbeddedServer server;
@@ -114,7 +117,7 @@ final class BenchDatabases implements AutoCloseable {
         }
         try (Connection connection = DriverManager.getConnection(jdbcUrl);
              Statement statement = connection.createStatement();
-             java.sql.ResultSet rs = statement.executeQuery("SELECT current_setting('data_directory')")) {
+             ResultSet rs = statement.executeQuery("SELECT current_setting('data_directory')")) {
             Path pid = rs.next() ? Path.of(rs.getString(1), "postmaster.pid") : null;
             return pid != null && Files.isReadable(pid) ? pid : null;
         } catch (SQLException | RuntimeException e) {
@@ -159,7 +162,7 @@ final class BenchDatabases implements AutoCloseable {
         String name = "elibrary_bench_" + impl + "_" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet();
         if (backend == Backend.SQLITE) {
             Path file = folder.resolve(name + ".db");
-            return new Fresh("jdbc:sqlite:" + file, () -> {
+            return new Fresh("jdbc:sqlite:" + file, Map.of(), () -> {
                 for (String suffix : new String[] {"", "-wal", "-shm", "-journal"}) {
                     try {
                         Files.deleteIfExists(Path.of(file + suffix));
@@ -170,7 +173,42 @@ final class BenchDatabases implements AutoCloseable {
             });
         }
         execute(adminUrl, "CREATE DATABASE " + name + " ENCODING 'UTF8'");
-        return new Fresh(withDatabase(adminUrl, name), () -> execute(adminUrl, "DROP DATABASE IF EXISTS " + name));
+        Runnable dropper = () -> execute(adminUrl, "DROP DATABASE IF EXISTS " + name);
+        try {
+            return new Fresh(withDatabase(adminUrl, name), locale(name), dropper);
+        } catch (RuntimeException e) {
+            try {
+                dropper.run();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The database's {@code lc_collate} and {@code lc_ctype}, for the settings line: the server's locale decides
+     * what {@code lower()} folds, and in the C locale it folds no Cyrillic, so the spec's upper-case searches
+     * would find nothing.
+     */
+    private Map<String, Object> locale(String database) {
+        try (Connection connection = DriverManager.getConnection(adminUrl);
+             PreparedStatement select = connection.prepareStatement(
+                     "SELECT datcollate, datctype FROM pg_database WHERE datname = ?")) {
+            select.setString(1, database);
+            try (ResultSet rs = select.executeQuery()) {
+                if (!rs.next()) {
+                    throw new IllegalStateException("PostgreSQL: the new database " + database + " is not listed");
+                }
+                Map<String, Object> locale = new LinkedHashMap<>();
+                locale.put("lc_collate", rs.getString(1));
+                locale.put("lc_ctype", rs.getString(2));
+                return locale;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("PostgreSQL: cannot read the locale of " + database + ": "
+                    + PgServerUrl.mask(e.getMessage(), adminUrl), e);
+        }
     }
 
     @Override
@@ -184,8 +222,11 @@ final class BenchDatabases implements AutoCloseable {
         }
     }
 
-    /** A fresh database: its JDBC URL (with credentials) and how to remove it. */
-    record Fresh(String jdbcUrl, Runnable dropper) {
+    /**
+     * A fresh database: its JDBC URL (with credentials), what the settings line says of it (on PostgreSQL its
+     * locale), and how to remove it.
+     */
+    record Fresh(String jdbcUrl, Map<String, Object> settings, Runnable dropper) {
         void drop() {
             dropper.run();
         }
@@ -194,68 +235,6 @@ final class BenchDatabases implements AutoCloseable {
         public String toString() {
             return "Fresh[<url hidden>]";
         }
-    }
-
-    /**
-     * A JDBC URL for a PostgreSQL URL given as JDBC or as SQLAlchemy writes it
-     * ({@code postgresql[+driver]://user:pass@host:port/db?params}, {@code postgres://…}); percent-encoded
-     * credentials are decoded and passed as properties.
-     */
-    static String toJdbcUrl(String url) {
-        if (url.startsWith("jdbc:postgresql:")) {
-            return url;
-        }
-        int schemeEnd = url.indexOf("://");
-        if (schemeEnd < 0) {
-            throw new IllegalArgumentException("not a PostgreSQL URL (expected jdbc:postgresql://… or postgresql://…)");
-        }
-        String scheme = url.substring(0, schemeEnd).toLowerCase(Locale.ROOT);
-        if (!scheme.equals("postgres") && !scheme.equals("postgresql") && !scheme.startsWith("postgresql+")) {
-            throw new IllegalArgumentException("not a PostgreSQL URL: scheme '" + scheme + "'");
-        }
-        String rest = url.substring(schemeEnd + 3);
-        int slash = rest.indexOf('/');
-        int question = rest.indexOf('?');
-        int authorityEnd = slash >= 0 ? slash : (question >= 0 ? question : rest.length());
-        String authority = rest.substring(0, authorityEnd);
-        String pathAndQuery = rest.substring(authorityEnd);
-        String user = null;
-        String password = null;
-        int at = authority.lastIndexOf('@');
-        if (at >= 0) {
-            String userInfo = authority.substring(0, at);
-            authority = authority.substring(at + 1);
-            int colon = userInfo.indexOf(':');
-            user = decode(colon >= 0 ? userInfo.substring(0, colon) : userInfo);
-            password = colon >= 0 ? decode(userInfo.substring(colon + 1)) : null;
-        }
-        StringBuilder jdbc = new StringBuilder("jdbc:postgresql://").append(authority);
-        int q = pathAndQuery.indexOf('?');
-        String path = q >= 0 ? pathAndQuery.substring(0, q) : pathAndQuery;
-        String query = q >= 0 ? pathAndQuery.substring(q + 1) : "";
-        jdbc.append(path.isEmpty() ? "/" : path);
-        StringBuilder params = new StringBuilder(query);
-        if (user != null) {
-            appendParam(params, "user", user);
-        }
-        if (password != null) {
-            appendParam(params, "password", password);
-        }
-        if (params.length() > 0) {
-            jdbc.append('?').append(params);
-        }
-        return jdbc.toString();
-    }
-
-    private static void appendParam(StringBuilder params, String key, String value) {
-        if (params.length() > 0) {
-            params.append('&');
-        }
-        params.append(key).append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8));
-    }
-
-    private static String decode(String s) {
-        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
     /** The same server URL with another database. */
@@ -276,8 +255,8 @@ final class BenchDatabases implements AutoCloseable {
              Statement statement = connection.createStatement()) {
             statement.execute(sql);
         } catch (SQLException e) {
-            // the message of a failed connect never carries the URL's password
-            throw new IllegalStateException("PostgreSQL: " + sql + " failed: " + e.getMessage(), e);
+            // masked although the URL parsed when the options were made: pgjdbc repeats a URL it cannot parse
+            throw new IllegalStateException("PostgreSQL: " + sql + " failed: " + PgServerUrl.mask(e.getMessage(), url), e);
         }
     }
 }

@@ -1,7 +1,9 @@
 package org.elibrary.examples.bench;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * One way of doing the workload's operations against one fresh, migrated database. The harness
@@ -39,7 +41,12 @@ interface BenchImpl extends AutoCloseable {
     /** Adds one comment in its own transaction. */
     void addComment(String text, int userId, int bookId);
 
-    /** Deletes one book with its comments and author links, in one transaction. */
+    /**
+     * Deletes one book with its comments and author links, in one transaction.
+     *
+     * @throws IllegalStateException if there was no such book ({@link #notThereToDelete}), which the harness
+     *                               counts as an error: phase 5 deletes books that exist
+     */
     void deleteBook(int bookId);
 
     Counts counts();
@@ -47,7 +54,29 @@ interface BenchImpl extends AutoCloseable {
     @Override
     void close();
 
-    /** A book's details reduced to what the harness checks. */
-    record DetailsView(String title, int authors, int comments) {
+    /** What {@link #deleteBook} throws when the book was not there. */
+    static IllegalStateException notThereToDelete(int bookId) {
+        return new IllegalStateException("book " + bookId + " was not there to delete");
+    }
+
+    /**
+     * A book's details reduced to what the harness checks.
+     *
+     * @param authors  the authors' names, in the order the details list them (by name)
+     * @param comments how many comments the details list
+     */
+    record DetailsView(String title, List<String> authors, int comments) {
+        public DetailsView {
+            authors = List.copyOf(authors);
+        }
+
+        /** The view of a book whose details list {@code authors}, each named by {@code name}. */
+        static <A> DetailsView of(String title, List<A> authors, Function<A, String> name, int comments) {
+            List<String> names = new ArrayList<>(authors.size());
+            for (A author : authors) {
+                names.add(name.apply(author));
+            }
+            return new DetailsView(title, names, comments);
+        }
     }
 }

@@ -14,7 +14,7 @@ import org.elibrary.Backend;
  *                   {@code postgresql[+driver]://user:pass@host:port/db}) whose user may create databases; each
  *                   implementation gets a new database on it, dropped afterwards. Null starts an embedded
  *                   PostgreSQL for the run.
- * @param scale      the workload's {@code S}, at least 1
+ * @param scale      the workload's {@code S}, within 1..{@value #MAX_SCALE}
  * @param impls      which implementations to run, in order: any of {@code async}, {@code sync}, {@code jdbc}
  * @param workDir    where temporary SQLite files and the embedded server's data go (a new subfolder, removed
  *                   afterwards)
@@ -29,6 +29,12 @@ import org.elibrary.Backend;
  */
 public record BenchOptions(Backend backend, String pgUrl, int scale, List<String> impls, Path workDir,
                            int opsDivisor, int warmups, boolean pgEmbedded) {
+    /**
+     * The largest scale: 10 million books and 50 million comments, far past what the benchmark is for (and what
+     * its ints count from 214,749 on).
+     */
+    public static final int MAX_SCALE = 1_000;
+
     /** At most this many warm-up runs per implementation. */
     public static final int MAX_WARMUPS = 10;
 
@@ -38,8 +44,8 @@ public record BenchOptions(Backend backend, String pgUrl, int scale, List<String
     public BenchOptions {
         Objects.requireNonNull(backend, "backend");
         Objects.requireNonNull(workDir, "workDir");
-        if (scale < 1) {
-            throw new IllegalArgumentException("scale must be at least 1, was " + scale);
+        if (scale < 1 || scale > MAX_SCALE) {
+            throw new IllegalArgumentException("scale must be within 1.." + MAX_SCALE + ", was " + scale);
         }
         if (impls == null || impls.isEmpty()) {
             throw new IllegalArgumentException("impls must name at least one of " + ALL_IMPLS);
@@ -55,6 +61,9 @@ public record BenchOptions(Backend backend, String pgUrl, int scale, List<String
         }
         if (pgUrl != null && backend != Backend.POSTGRESQL) {
             throw new IllegalArgumentException("pgUrl is for the POSTGRESQL backend only");
+        }
+        if (pgUrl != null) {
+            PgServerUrl.check(pgUrl);
         }
         if (pgEmbedded && pgUrl == null) {
             throw new IllegalArgumentException("pgEmbedded describes a pgUrl, and there is none");
@@ -82,6 +91,11 @@ public record BenchOptions(Backend backend, String pgUrl, int scale, List<String
     /** The spec's workload (no divisor). */
     public BenchOptions(Backend backend, String pgUrl, int scale, List<String> impls, Path workDir) {
         this(backend, pgUrl, scale, impls, workDir, 1, 0, false);
+    }
+
+    /** {@code text} without the password of {@link #pgUrl} ({@link PgServerUrl#mask}): for messages from drivers and pools. */
+    public String masked(String text) {
+        return PgServerUrl.mask(text, pgUrl);
     }
 
     @Override

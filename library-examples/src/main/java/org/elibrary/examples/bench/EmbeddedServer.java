@@ -15,6 +15,13 @@ import java.util.stream.Stream;
  * implementation"). Closing stops it and removes the folder.
  */
 public final class EmbeddedServer implements AutoCloseable {
+    /**
+     * The locale initdb gives the server on Linux, whatever the caller's environment: {@code lower()} folds only
+     * the letters the server's {@code LC_CTYPE} knows, and under {@code LC_ALL=C} the spec's upper-case Cyrillic
+     * searches would find nothing. glibc and musl know it; elsewhere the environment's locale stays.
+     */
+    static final String LOCALE = "C.UTF-8";
+
     private final Path folder;
     private final EmbeddedPostgres server;
 
@@ -36,16 +43,31 @@ public final class EmbeddedServer implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot create a temporary folder in " + workDir, e);
         }
+        boolean pinLocale = System.getProperty("os.name", "").startsWith("Linux");
         try {
-            EmbeddedPostgres server = EmbeddedPostgres.builder()
-                    .setDataDirectory(folder.resolve("pgdata"))
-                    .setCleanDataDirectory(true)
-                    .start();
-            return new EmbeddedServer(folder, server);
+            try {
+                return new EmbeddedServer(folder, start(folder.resolve("pgdata"), pinLocale));
+            } catch (IOException | RuntimeException pinned) {
+                if (!pinLocale) {
+                    throw pinned;
+                }
+                // a Linux without the locale: the settings line's lc_ctype then shows what the searches met
+                return new EmbeddedServer(folder, start(folder.resolve("pgdata-environment-locale"), false));
+            }
         } catch (IOException | RuntimeException e) {
             deleteTree(folder);
             throw new IllegalStateException("cannot start embedded PostgreSQL: " + e.getMessage(), e);
         }
+    }
+
+    private static EmbeddedPostgres start(Path dataDirectory, boolean pinLocale) throws IOException {
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                .setDataDirectory(dataDirectory)
+                .setCleanDataDirectory(true);
+        if (pinLocale) {
+            builder.setLocaleConfig("locale", LOCALE);
+        }
+        return builder.start();
     }
 
     /** The JDBC URL of its {@code postgres} database, as the superuser {@code postgres} (no password). */

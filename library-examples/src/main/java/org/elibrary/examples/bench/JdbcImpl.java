@@ -343,7 +343,7 @@ final class JdbcImpl implements BenchImpl {
             return title == null ? null : new Details(bookId, title, List.copyOf(authors), List.copyOf(comments));
         });
         return details == null ? null
-                : new DetailsView(details.title(), details.authors().size(), details.comments().size());
+                : DetailsView.of(details.title(), details.authors(), AuthorRow::name, details.comments().size());
     }
 
     @Override
@@ -388,22 +388,27 @@ final class JdbcImpl implements BenchImpl {
 
     @Override
     public void deleteBook(int bookId) {
-        write(unit -> {
+        int deletedBooks = write(unit -> {
             if (backend == Backend.POSTGRESQL) {
                 PreparedStatement delete = unit.prepare(DELETE_BOOK_CASCADE_POSTGRESQL);
                 delete.setInt(1, bookId);
                 delete.setInt(2, bookId);
                 delete.setInt(3, bookId);
-                delete.executeUpdate();
-                return null;
+                // the row count of a statement with WITH parts is its main DELETE's: the book's
+                return delete.executeUpdate();
             }
+            int deleted = 0;
             for (String sql : new String[] {DELETE_COMMENTS, DELETE_LINKS, DELETE_BOOK}) {
                 PreparedStatement delete = unit.prepare(sql);
                 delete.setInt(1, bookId);
-                delete.executeUpdate();
+                deleted = delete.executeUpdate();
             }
-            return null;
+            return deleted;
         });
+        if (deletedBooks == 0) {
+            // as the library's delete, which says false: phase 5 deletes books that exist
+            throw BenchImpl.notThereToDelete(bookId);
+        }
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.elibrary.Library;
 import org.elibrary.LibrarySettings;
+import org.elibrary.domain.Author;
 import org.elibrary.domain.BookDetails;
 import org.elibrary.domain.Book;
 import org.elibrary.domain.CatalogCounts;
@@ -113,7 +114,7 @@ final class SyncImpl implements BenchImpl {
 
     static DetailsView view(BookDetails details) {
         return details == null ? null
-                : new DetailsView(details.book().title(), details.authors().size(), details.comments().size());
+                : DetailsView.of(details.book().title(), details.authors(), Author::name, details.comments().size());
     }
 
     @Override
@@ -137,7 +138,7 @@ final class SyncImpl implements BenchImpl {
     @Override
     public void deleteBook(int bookId) {
         if (!library.books().delete(bookId)) {
-            throw new IllegalStateException("book " + bookId + " was not there to delete");
+            throw BenchImpl.notThereToDelete(bookId);
         }
     }
 

@@ -23,6 +23,8 @@ final class Workload {
     static final int CONCURRENT_OPS = 20_000;
     static final int CONCURRENT_CALLERS = 64;
     static final int DELETE_OPS = 1_000;
+    /** Comment {@code j} goes to book row {@code j * 31 mod B}. */
+    private static final int COMMENT_BOOK_STEP = 31;
 
     final int scale;
     final int authors;
@@ -39,8 +41,8 @@ final class Workload {
      *                   the data), so tests can run the whole workload quickly
      */
     Workload(int scale, int opsDivisor) {
-        if (scale < 1) {
-            throw new IllegalArgumentException("scale must be at least 1, was " + scale);
+        if (scale < 1 || scale > BenchOptions.MAX_SCALE) {
+            throw new IllegalArgumentException("scale must be within 1.." + BenchOptions.MAX_SCALE + ", was " + scale);
         }
         if (opsDivisor < 1 || opsDivisor > DELETE_OPS) {
             throw new IllegalArgumentException("opsDivisor must be within 1.." + DELETE_OPS + ", was " + opsDivisor);
@@ -96,7 +98,7 @@ final class Workload {
     }
 
     int commentBookRow(int j) {
-        return (int) ((j * 31L) % books);
+        return (int) ((j * (long) COMMENT_BOOK_STEP) % books);
     }
 
     // ---- operations
@@ -149,6 +151,32 @@ final class Workload {
     }
 
     // ---- expectations
+
+    /**
+     * The details a correct lookup of book {@code row} returns between the import and the deletes: its title,
+     * its authors' names by name (their code-point order, which a UTF-8 or C collation keeps too), and the
+     * comments the import gave it.
+     */
+    BenchImpl.DetailsView expectedDetails(int row) {
+        int[] authorRows = bookAuthorRows(row);
+        String[] names = new String[authorRows.length];
+        for (int a = 0; a < authorRows.length; a++) {
+            names[a] = authorName(authorRows[a]);
+        }
+        java.util.Arrays.sort(names);
+        return new BenchImpl.DetailsView(bookTitle(row), List.of(names), importedComments(row));
+    }
+
+    /**
+     * How many comments the import gives book {@code row}. Comment {@code j} goes to book {@code 31j mod B}, and
+     * there are 5 comments per book ({@code 50,000 S = 5 * 10,000 S}): with g = gcd(31, B), the books whose row is
+     * a multiple of g get 5g each and the others none. g is 1, so every book has exactly 5, unless S is a
+     * multiple of 31.
+     */
+    int importedComments(int row) {
+        int g = books % COMMENT_BOOK_STEP == 0 ? COMMENT_BOOK_STEP : 1; // the step is a prime
+        return row % g == 0 ? (int) ((long) comments * g / books) : 0;
+    }
 
     /** Rows the import phase inserts across all five tables. */
     long importRows() {

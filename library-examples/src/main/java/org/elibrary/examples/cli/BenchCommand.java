@@ -5,10 +5,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.elibrary.Backend;
+import org.elibrary.ConfigurationException;
 import org.elibrary.DatabaseUnavailableException;
 import org.elibrary.examples.bench.BenchOptions;
 import org.elibrary.examples.bench.Benchmark;
 import org.elibrary.examples.bench.ImplResult;
+import org.elibrary.examples.bench.PgServerUrl;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,7 +21,15 @@ import picocli.CommandLine.Spec;
  * implementation and prints its JSON lines. Ignores {@code --url}: it never touches the configured database.
  */
 @Command(name = "bench",
-        description = "Run the catalog benchmark on fresh databases; prints one JSON line per phase.")
+        description = "Run the catalog benchmark on fresh databases; prints one JSON line per phase.",
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {
+            "0:every operation succeeded and every implementation ended with the workload's counts",
+            "1:an operation failed, an implementation ended with other counts, or (--rounds) a run's output "
+                    + "lacked a line: the numbers are not valid",
+            "2:a usage error: an unknown option, or a bad value (--scale, --pg-url, --impl, ...)",
+            "4:PostgreSQL is unreachable, a database cannot be made or filled, or " + BenchCommand.PG_URL_ENV
+                    + " is not a PostgreSQL URL"})
 final class BenchCommand implements Callable<Integer> {
     /** The environment variable that gives {@code bench} its PostgreSQL server when {@code --pg-url} is absent. */
     static final String PG_URL_ENV = "ELIBRARY_BENCH_PG_URL";
@@ -32,7 +42,8 @@ final class BenchCommand implements Callable<Integer> {
                     + PG_URL_ENV + ", else an embedded server).")
     String pgUrl;
 
-    @Option(names = "--scale", paramLabel = "S", description = "Workload scale, at least 1 (default: 1).")
+    @Option(names = "--scale", paramLabel = "S",
+            description = "Workload scale, 1.." + BenchOptions.MAX_SCALE + " (default: 1).")
     int scale = 1;
 
     @Option(names = "--impl", paramLabel = "async,sync,jdbc", split = ",",
@@ -66,7 +77,15 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() {
         LibraryCli cli = (LibraryCli) spec.root().userObject();
         Backend backend = backend();
+        if (pgUrl != null && backend != Backend.POSTGRESQL) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--pg-url needs --backend postgresql");
+        }
+        if (scale < 1 || scale > BenchOptions.MAX_SCALE) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--scale must be within 1.." + BenchOptions.MAX_SCALE + ", was " + scale);
+        }
         String serverUrl = serverUrl(backend);
+        checkServerUrl(serverUrl);
         if (pgEmbedded && serverUrl == null) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--pg-embedded describes a server URL (--pg-url or " + PG_URL_ENV + "), and there is none");
@@ -83,26 +102,74 @@ final class BenchCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(),
                         "--rounds must be within 1.." + BenchRounds.MAX_ROUNDS + ", was " + rounds);
             }
+            // every run is a bench of its own, which fails on wrong counts (so the set stops at one)
             long errors = new BenchRounds(options, rounds, cli.stdout(), cli.stderr(), cli.interactive()).run();
-            return errors == 0 ? ExitCodes.OK : failedOperations(errors);
+            return errors == 0 ? ExitCodes.OK : failed(List.of(failedOperations(errors)));
         }
         List<ImplResult> results;
         try {
             results = Benchmark.run(options, cli.stdout(), cli.interactive() ? cli.stderr() : null);
         } catch (IllegalStateException e) {
             // An implementation could not open its database or import the data.
-            throw new DatabaseUnavailableException("bench: " + e.getMessage(), e);
+            throw new DatabaseUnavailableException("bench: " + options.masked(e.getMessage()), e);
+        } catch (RuntimeException e) {
+            // the library masks its own messages; a driver's or pool's may repeat the server URL
+            throw new BenchRounds.BenchRunException(
+                    options.masked(e.getMessage() == null ? e.toString() : e.getMessage()), ExitCodes.codeOf(e));
         } finally {
             cli.stdout().flush();
         }
-        long errors = results.stream().mapToLong(ImplResult::errors).sum();
-        return errors == 0 ? ExitCodes.OK : failedOperations(errors);
+        return failed(failures(results));
     }
 
-    private int failedOperations(long errors) {
-        spec.commandLine().getErr().println("error: bench: " + errors + " operations failed (see the "
-                + "\"errors\" fields); the numbers are not valid");
-        return ExitCodes.SOFTWARE;
+    /**
+     * Why the numbers of a run are not valid: failed operations, and implementations that ended with other
+     * counts than the workload's (and so than each other's); empty when they are.
+     */
+    static List<String> failures(List<ImplResult> results) {
+        List<String> failures = new ArrayList<>();
+        long errors = results.stream().mapToLong(ImplResult::errors).sum();
+        if (errors != 0) {
+            failures.add(failedOperations(errors));
+        }
+        for (ImplResult result : results) {
+            if (!result.countsAsExpected()) {
+                failures.add(result.impl() + " ended with the counts " + result.counts() + ", the workload's are "
+                        + result.expectedCounts() + "; the numbers are not valid");
+            }
+        }
+        return failures;
+    }
+
+    private static String failedOperations(long errors) {
+        return errors + " operations failed (see the \"errors\" fields); the numbers are not valid";
+    }
+
+    /** Prints each failure as an error line, whether or not stderr is a terminal; exit 1 if there is one. */
+    private int failed(List<String> failures) {
+        for (String failure : failures) {
+            spec.commandLine().getErr().println("error: bench: " + failure);
+        }
+        spec.commandLine().getErr().flush();
+        return failures.isEmpty() ? ExitCodes.OK : ExitCodes.SOFTWARE;
+    }
+
+    /**
+     * Refuses a server URL pgjdbc could not parse before anything starts, naming where it came from and never
+     * repeating it: a usage error for {@code --pg-url}, a configuration error for the environment's.
+     */
+    private void checkServerUrl(String serverUrl) {
+        if (serverUrl == null) {
+            return;
+        }
+        try {
+            PgServerUrl.check(serverUrl);
+        } catch (IllegalArgumentException e) {
+            if (pgUrl != null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--pg-url: " + e.getMessage());
+            }
+            throw new ConfigurationException(PG_URL_ENV + ": " + e.getMessage());
+        }
     }
 
     /** {@code --pg-url}, else the environment's (which keeps a password off the command line), for PostgreSQL. */

@@ -112,9 +112,10 @@ final class BenchRounds {
             try {
                 relay(started, summary);
                 int exitCode = started.waitFor();
-                List<String> stderr = Files.readAllLines(errors, StandardCharsets.UTF_8);
                 String failure = null;
-                for (String line : stderr) {
+                for (String written : Files.readAllLines(errors, StandardCharsets.UTF_8)) {
+                    // the run masks what it builds; not what a driver logs itself, nor the JVM's own lines
+                    String line = options.masked(written);
                     if (line.startsWith("error: ")) {
                         failure = line.substring("error: ".length()).replaceFirst("^bench: ", "");
                     } else if (!line.isBlank()) {

@@ -21,6 +21,13 @@ class BenchOptionsTest {
     void rejectsBadValuesNamingThem() {
         assertThatThrownBy(() -> new BenchOptions(Backend.SQLITE, null, 0, List.of("jdbc"), TMP))
                 .hasMessageContaining("scale");
+        // from 214,749 on the workload's row counts would overflow
+        assertThatThrownBy(() -> new BenchOptions(Backend.SQLITE, null, BenchOptions.MAX_SCALE + 1, List.of("jdbc"), TMP))
+                .hasMessageContaining("scale");
+        assertThat(new BenchOptions(Backend.SQLITE, null, BenchOptions.MAX_SCALE, List.of("jdbc"), TMP).scale())
+                .isEqualTo(BenchOptions.MAX_SCALE);
+        assertThatThrownBy(() -> new BenchOptions(Backend.POSTGRESQL, "postgresql://u:s3cret@h:notaport/db", 1,
+                List.of("jdbc"), TMP)).hasMessageContaining("port").message().doesNotContain("s3cret");
         assertThatThrownBy(() -> new BenchOptions(Backend.SQLITE, null, 1, List.of("orm"), TMP))
                 .hasMessageContaining("orm");
         assertThatThrownBy(() -> new BenchOptions(Backend.SQLITE, null, 1, List.of(), TMP))
@@ -53,15 +60,6 @@ class BenchOptionsTest {
         assertThat(BenchDatabases.host("jdbc:postgresql://[::1]:5432/db")).isEqualTo("[::1]");
         assertThat(BenchDatabases.host("jdbc:postgresql://DB.example.com?user=u")).isEqualTo("db.example.com");
         assertThat(BenchDatabases.host("jdbc:postgresql:///db")).isEmpty();
-    }
-
-    @Test
-    void translatesSqlAlchemyUrlsToJdbc() {
-        assertThat(BenchDatabases.toJdbcUrl("jdbc:postgresql://h:5432/db?user=u")).isEqualTo("jdbc:postgresql://h:5432/db?user=u");
-        assertThat(BenchDatabases.toJdbcUrl("postgresql+asyncpg://user:p%40ss@host:5432/db?sslmode=require"))
-                .isEqualTo("jdbc:postgresql://host:5432/db?sslmode=require&user=user&password=p%40ss");
-        assertThat(BenchDatabases.toJdbcUrl("postgres://u@h/db")).isEqualTo("jdbc:postgresql://h/db?user=u");
-        assertThatThrownBy(() -> BenchDatabases.toJdbcUrl("mysql://u@h/db")).hasMessageContaining("mysql");
     }
 
     @Test

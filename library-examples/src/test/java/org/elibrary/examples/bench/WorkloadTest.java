@@ -110,5 +110,34 @@ class WorkloadTest {
     @Test
     void rejectsScaleBelowOne() {
         assertThatThrownBy(() -> new Workload(0, 1)).hasMessageContaining("scale");
+        assertThatThrownBy(() -> new Workload(BenchOptions.MAX_SCALE + 1, 1)).hasMessageContaining("scale");
+    }
+
+    @Test
+    void expectedDetailsListTheAuthorsByNameAndTheImportedComments() {
+        Workload workload = new Workload(1, 1);
+
+        // book 5 links authors 5, 38 and 70: "Автор 000005" sorts after the Latin names
+        assertThat(workload.expectedDetails(5)).isEqualTo(new BenchImpl.DetailsView("Book 0000005 река",
+                List.of("Author 000038", "Author 000070", "Автор 000005"), 5));
+        assertThat(workload.expectedDetails(1).authors()).containsExactly("Author 000010", "Автор 000001");
+    }
+
+    @Test
+    void importedCommentsCountEveryCommentOfTheBook() {
+        // S = 31 is where 31 divides the number of books: comments go to every 31st book only
+        for (int scale : new int[] {1, 2, 31}) {
+            Workload workload = new Workload(scale, 1);
+            int[] counted = new int[workload.books];
+            for (int j = 0; j < workload.comments; j++) {
+                counted[workload.commentBookRow(j)]++;
+            }
+            int[] expected = new int[workload.books];
+            for (int row = 0; row < workload.books; row++) {
+                expected[row] = workload.importedComments(row);
+            }
+            assertThat(expected).as("S=%d", scale).isEqualTo(counted);
+        }
+        assertThat(new Workload(1, 1).importedComments(1234)).isEqualTo(5);
     }
 }

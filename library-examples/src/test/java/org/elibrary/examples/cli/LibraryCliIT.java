@@ -265,6 +265,29 @@ class LibraryCliIT {
         assertThat(down.err()).doesNotContain("s3cret");
     }
 
+    @Test
+    void benchRefusesAServerUrlPgjdbcCannotParseWithoutPrintingItsPassword() {
+        // pgjdbc's error for these repeats the JDBC URL, password and all
+        for (String url : List.of("postgresql://bench:s3cret@127.0.0.1:notaport/postgres",
+                "postgresql://bench:s3cret@127.0.0.1:99999/postgres", "postgresql://bench:s3cret@127.0.0.1:1/a/b",
+                "mysql://bench:s3cret@127.0.0.1/postgres", "localhost:5432/s3cret")) {
+            Cli.Result refused = fails(2, "bench", "--backend", "postgresql", "--impl", "jdbc", "--pg-url", url);
+            assertThat(refused.err()).as(refused.toString()).startsWith("--pg-url: ").doesNotContain("s3cret");
+        }
+        // Nothing listens on port 1: the URL parses, the connect fails, and the message has no password either.
+        Cli.Result down = fails(4, "bench", "--backend", "postgresql", "--impl", "jdbc",
+                "--pg-url", "postgresql://bench:s3cret@127.0.0.1:1/postgres");
+        assertThat(down.err()).as(down.toString()).startsWith("error: bench: ").doesNotContain("s3cret");
+    }
+
+    @Test
+    void benchNamesItsOptionsWhenRefusingThem() {
+        assertThat(fails(2, "bench", "--pg-url", "postgresql://h/x").err()).startsWith("--pg-url needs --backend postgresql");
+        // from 214,749 on the workload's row counts would overflow an int
+        assertThat(fails(2, "bench", "--scale", "214749").err()).startsWith("--scale must be within 1..1000, was 214749");
+        assertThat(fails(2, "bench", "--scale", "0").err()).startsWith("--scale must be within 1..1000, was 0");
+    }
+
     // --- migrate and info ------------------------------------------------------------------------------
 
     @ParameterizedTest

@@ -198,7 +198,9 @@ class LibraryCliJarIT {
     @Test
     void benchRoundsOnPostgresqlRunsOnOneEmbeddedServerThatItStartsAndRemoves() throws Exception {
         Path temporary = Files.createDirectories(workDir.resolve("tmp"));
-        Run run = cli(List.of("-Djava.io.tmpdir=" + temporary), Map.of(),
+        // in the C locale, where a server that took its locale from the environment would not fold the spec's
+        // upper-case Cyrillic searches (errors, exit 1)
+        Run run = cli(List.of("-Djava.io.tmpdir=" + temporary), Map.of("LC_ALL", "C", "LANG", "C"),
                 "bench", "--backend", "postgresql", "--rounds", "2", "--impl", "jdbc,sync", "--ops-divisor", "100");
         assertThat(run.exitCode()).as(run.toString()).isZero();
 
@@ -210,6 +212,11 @@ class LibraryCliJarIT {
                 .<Object>map(line -> ((Map<?, ?>) line.get("settings")).get("server")).toList();
         assertThat(servers).as("the spec: a new database on the same server for every implementation").hasSize(4)
                 .containsOnly("embedded (zonky), one for every run of the set");
+        assertThat(lines.stream().filter(line -> line.containsKey("settings"))
+                .map(line -> ((Map<?, ?>) line.get("settings")).get("lc_ctype") + "/"
+                        + ((Map<?, ?>) line.get("settings")).get("lc_collate")))
+                .as("the server's locale, whatever the caller's").containsExactly(
+                        "C.UTF-8/C.UTF-8", "C.UTF-8/C.UTF-8", "C.UTF-8/C.UTF-8", "C.UTF-8/C.UTF-8");
         assertThat(lines.stream().filter(line -> line.containsKey("phase") && !line.containsKey("summary")))
                 .as("the server's CPU, measured by every run").hasSize(20)
                 .allSatisfy(phase -> assertThat(phase).containsKey("server_cpu_s"));
@@ -230,5 +237,26 @@ class LibraryCliJarIT {
         assertThat(run.err().strip()).as(run.toString()).startsWith("error: bench: round 1 of 2, jdbc: ")
                 .doesNotContain("s3cret").doesNotContain("\n");
         assertThat(run.out()).as("no medians of a failed set").doesNotContain("summary");
+    }
+
+    @Test
+    void benchRefusesAServerUrlPgjdbcCannotParseWithoutPrintingItsPasswordOrLeavingAFolder() throws Exception {
+        // pgjdbc's error and its log lines for these repeat the JDBC URL, password and all
+        Path temporary = Files.createDirectories(workDir.resolve("tmp"));
+        Run option = cli(List.of("-Djava.io.tmpdir=" + temporary), Map.of(), "bench", "--backend", "postgresql",
+                "--impl", "jdbc", "--pg-url", "postgresql://bench:s3cret@127.0.0.1:notaport/postgres");
+        assertThat(option.exitCode()).as(option.toString()).isEqualTo(2);
+        assertThat(option.err()).as(option.toString()).startsWith("--pg-url: the port ").doesNotContain("s3cret")
+                .doesNotContain("WARNING");
+
+        Run environment = cli(List.of("-Djava.io.tmpdir=" + temporary),
+                Map.of("ELIBRARY_BENCH_PG_URL", "postgresql://bench:s3cret@127.0.0.1:99999/postgres/x"),
+                "bench", "--backend", "postgresql", "--rounds", "1", "--impl", "jdbc");
+        assertThat(environment.exitCode()).as(environment.toString()).isEqualTo(4);
+        assertThat(environment.err().strip()).as(environment.toString()).startsWith("error: ELIBRARY_BENCH_PG_URL: ")
+                .doesNotContain("s3cret").doesNotContain("\n");
+        try (var left = Files.list(temporary)) {
+            assertThat(left).as("no temporary folder for a refused URL").isEmpty();
+        }
     }
 }
