@@ -128,7 +128,9 @@ public final class Library implements AutoCloseable {
 
     /**
      * Opens the library on a caller's {@code DataSource} (never closed by the library); {@code migrate} false
-     * uses the schema as it is. Statements get {@link LibrarySettings#DEFAULT_STATEMENT_TIMEOUT}. On SQLite,
+     * uses the schema as it is. Statements get {@link LibrarySettings#DEFAULT_STATEMENT_TIMEOUT}. On PostgreSQL
+     * the pool's own session settings apply, its transaction isolation included: the library's calls are
+     * written for READ COMMITTED (a stricter default makes some concurrent calls fail). On SQLite,
      * the caller's data source should enforce foreign keys and use WAL; writes then share the caller's pool
      * (the library's own single write lane exists only with {@link #open(LibrarySettings)}). The async facade
      * runs as many calls at once as a {@code HikariDataSource} has connections, and at most

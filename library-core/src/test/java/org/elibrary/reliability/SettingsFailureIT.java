@@ -29,6 +29,7 @@ import org.elibrary.Library;
 import org.elibrary.LibraryException;
 import org.elibrary.LibrarySettings;
 import org.elibrary.testing.ChildJvm;
+import org.elibrary.testing.ReadOnlyPath;
 import org.elibrary.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
 
@@ -162,7 +163,7 @@ class SettingsFailureIT {
     @Test
     void readOnlySqliteDirectoryIsOneUnavailableError() throws Exception {
         Path directory = Files.createTempDirectory("elibrary-rel-ro-");
-        try (ReadOnly ignored = ReadOnly.make(directory)) {
+        try (ReadOnlyPath ignored = ReadOnlyPath.make(directory)) {
             LibraryException error = failsClearly(settings("jdbc:sqlite:" + directory.resolve("library.db")),
                     DatabaseUnavailableException.class);
             assertThat(error.getMessage()).containsIgnoringCase("read-only");
@@ -176,7 +177,7 @@ class SettingsFailureIT {
         try (Library library = Library.open(settings("jdbc:sqlite:" + file))) {
             library.authors().create("Пушкин");
         }
-        try (ReadOnly ignored = ReadOnly.make(file)) {
+        try (ReadOnlyPath ignored = ReadOnlyPath.make(file)) {
             failsClearly(settings("jdbc:sqlite:" + file), DatabaseUnavailableException.class);
         }
         try (Library library = Library.open(settings("jdbc:sqlite:" + file))) {
@@ -333,54 +334,5 @@ class SettingsFailureIT {
             }
         }
         return database;
-    }
-
-    /**
-     * Makes a file or directory unwritable for this process: chmod when that is enough, and the immutable
-     * attribute when running as root (root ignores permission bits; nothing ignores {@code chattr +i}).
-     */
-    static final class ReadOnly implements AutoCloseable {
-        private final Path path;
-        private final boolean immutable;
-
-        private ReadOnly(Path path, boolean immutable) {
-            this.path = path;
-            this.immutable = immutable;
-        }
-
-        static ReadOnly make(Path path) throws Exception {
-            boolean directory = Files.isDirectory(path);
-            path.toFile().setWritable(false, false);
-            if (Files.isWritable(path)) {
-                run("chattr", "+i", path.toString());
-                assumeTrue(!Files.isWritable(path), "cannot make " + path + " read-only here");
-                return new ReadOnly(path, true);
-            }
-            assumeTrue(!directory || !Files.isWritable(path), "cannot make " + path + " read-only here");
-            return new ReadOnly(path, false);
-        }
-
-        @Override
-        public void close() throws IOException {
-            if (immutable) {
-                run("chattr", "-i", path.toString());
-            }
-            path.toFile().setWritable(true, true);
-        }
-
-        private static void run(String... command) throws IOException {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            boolean exited;
-            try {
-                exited = process.waitFor(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted running " + String.join(" ", command), e);
-            }
-            if (!exited || process.exitValue() != 0) {
-                assumeTrue(false, String.join(" ", command) + " failed: " + output);
-            }
-        }
     }
 }

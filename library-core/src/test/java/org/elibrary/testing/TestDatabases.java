@@ -48,11 +48,19 @@ public final class TestDatabases {
 
     /** A JDBC URL (with credentials) of a new, empty PostgreSQL database. */
     public static String newPostgresUrl() {
+        return newPostgresUrl("ENCODING 'UTF8'");
+    }
+
+    /**
+     * As {@link #newPostgresUrl()}, created with these options of {@code CREATE DATABASE}, for example
+     * {@code ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0}.
+     */
+    public static String newPostgresUrl(String createOptions) {
         String name = "elib_" + ProcessHandle.current().pid() + "_" + DATABASE_COUNTER.incrementAndGet();
         String adminUrl = postgresAdminUrl();
         try (Connection connection = DriverManager.getConnection(adminUrl);
              Statement statement = connection.createStatement()) {
-            statement.execute("CREATE DATABASE " + name + " ENCODING 'UTF8'");
+            statement.execute("CREATE DATABASE " + name + " " + createOptions);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create test database " + name, e);
         }

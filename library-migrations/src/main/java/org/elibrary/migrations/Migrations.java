@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.elibrary.Backend;
@@ -35,25 +36,28 @@ import org.sqlite.SQLiteDataSource;
  *
  * <p>Each verb opens one connection, works under a lock (a PostgreSQL advisory lock; on SQLite an exclusive
  * lock on {@code <file>.migrate-lock}) so that concurrent migrators wait for each other, and closes it.
- * On SQLite, {@link #info()} and {@link #validate()} read through a read-only connection and never create
- * the lock file, and migrate and baseline check for their refusals before they lock: a database they only
+ * On SQLite, {@link #info()} and {@link #validate()} read through a read-only connection (the file need
+ * only be readable) and never create the lock file, and migrate and baseline check for their refusals before they lock: a database they only
  * look at, or refuse, is left byte for byte as it was (journal mode included). A migrate leaves the journal
  * mode as it found it; a {@code Library} opening the file switches it to WAL.
  * Verbs return immutable values and print nothing. Errors are the library's exceptions, never Flyway's:
  * {@link ConfigurationException} (foreign schema, a history that does not match, a wrong password, an
- * unknown database), {@link ForeignKeyViolationException}, {@link DatabaseUnavailableException}.
+ * unknown database; on PostgreSQL also a database not in UTF8, and, before creating the schema, a schema that
+ * does not exist, a read-only database or a user without the CREATE privilege on it),
+ * {@link ForeignKeyViolationException}, {@link DatabaseUnavailableException}.
  * Instances are immutable and thread-safe.
  */
 public final class Migrations {
-    private final DataSource dataSource;
+    /** Made when a verb writes: a SQLite file this process may only read can still be inspected. */
+    private final Supplier<DataSource> migrationSource;
     private final DataSource inspectionSource;
     private final Backend backend;
     private final String displayName;
     private final Path sqliteFile;
 
-    private Migrations(DataSource dataSource, DataSource inspectionSource, Backend backend, String displayName,
-                       Path sqliteFile) {
-        this.dataSource = dataSource;
+    private Migrations(Supplier<DataSource> migrationSource, DataSource inspectionSource, Backend backend,
+                       String displayName, Path sqliteFile) {
+        this.migrationSource = migrationSource;
         this.inspectionSource = inspectionSource;
         this.backend = backend;
         this.displayName = displayName;
@@ -71,7 +75,7 @@ public final class Migrations {
      */
     public static Migrations from(LibrarySettings settings) {
         Objects.requireNonNull(settings, "settings");
-        return new Migrations(Databases.migrationDataSource(settings), Databases.inspectionDataSource(settings),
+        return new Migrations(() -> Databases.migrationDataSource(settings), Databases.inspectionDataSource(settings),
                 settings.backend(), settings.displayUrl(), settings.sqliteFile().orElse(null));
     }
 
@@ -85,7 +89,7 @@ public final class Migrations {
      */
     public static Migrations from(DataSource dataSource, Backend backend) {
         Objects.requireNonNull(dataSource, "dataSource");
-        return new Migrations(dataSource, dataSource, Objects.requireNonNull(backend, "backend"), null, null);
+        return new Migrations(() -> dataSource, dataSource, Objects.requireNonNull(backend, "backend"), null, null);
     }
 
     /** {@return the database product these migrations are for} */
@@ -103,7 +107,7 @@ public final class Migrations {
      *                                      is changed
      */
     public MigrationReport migrate() {
-        return report(SchemaMigrator.migrate(dataSource, backend, displayName));
+        return report(SchemaMigrator.migrate(migrationSource.get(), backend, displayName));
     }
 
     /**
@@ -150,7 +154,7 @@ public final class Migrations {
      * @throws ForeignKeyViolationException when rows break a foreign key; nothing is changed
      */
     public MigrationReport baseline() {
-        return report(SchemaMigrator.baseline(dataSource, backend, displayName));
+        return report(SchemaMigrator.baseline(migrationSource.get(), backend, displayName));
     }
 
     @Override

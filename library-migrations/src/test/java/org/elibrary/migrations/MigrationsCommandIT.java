@@ -1,6 +1,7 @@
 package org.elibrary.migrations;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -12,6 +13,7 @@ import java.sql.SQLException;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.elibrary.Backend;
+import org.elibrary.ConfigurationException;
 import org.elibrary.LibrarySettings;
 import org.elibrary.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
@@ -87,6 +89,27 @@ class MigrationsCommandIT {
         assertThat(run("migrate", "--env-file", envFile.toString(), "--url", "sqlite:///./from-url.db")).isZero();
         assertThat(dir.resolve("from-url.db")).exists();
         assertThat(dir.resolve("from-env.db")).doesNotExist();
+    }
+
+    @Test
+    void aPythonAppDatabaseNotInUtf8IsRefusedAndLeftUnchanged() throws SQLException {
+        String url = TestDatabases.newPostgresUrl("ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0");
+        DataSource dataSource = Sql.dataSource(Backend.POSTGRESQL, url);
+        Sql.script(dataSource, Sql.resource("reference/ddl-postgresql.sql"));
+        Sql.script(dataSource, "INSERT INTO book (title) VALUES ('War and Peace');");
+
+        for (String command : new String[] {"migrate", "baseline"}) {
+            assertThat(run(command, "--url", url)).as(command).isEqualTo(MigrationsCommand.UNAVAILABLE);
+            assertThat(err()).contains("the library needs a UTF8 database;").contains("is LATIN1")
+                    .contains("ENCODING 'UTF8' TEMPLATE template0");
+            assertThat(err().strip()).doesNotContain("\n");
+        }
+        assertThatThrownBy(() -> Migrations.from(LibrarySettings.builder().databaseUrl(url).build()).migrate())
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("is LATIN1");
+        assertThat(Sql.strings(dataSource, "SELECT table_name FROM information_schema.tables "
+                + "WHERE table_schema = 'public' ORDER BY 1"))
+                .containsExactly("author", "author_book", "book", "comment", "user");
+        assertThat(Sql.strings(dataSource, "SELECT title FROM book")).containsExactly("War and Peace");
     }
 
     @Test

@@ -3,7 +3,10 @@ package org.elibrary.migrations;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -14,10 +17,12 @@ import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.elibrary.Backend;
 import org.elibrary.ConfigurationException;
+import org.elibrary.DatabaseUnavailableException;
 import org.elibrary.ForeignKeyViolationException;
 import org.elibrary.LibrarySettings;
 import org.elibrary.internal.db.Database;
 import org.elibrary.internal.db.Databases;
+import org.elibrary.testing.ReadOnlyPath;
 import org.elibrary.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
 import org.sqlite.SQLiteDataSource;
@@ -64,6 +69,25 @@ class ReadOnlySqliteIT {
 
         assertThat(Files.readAllBytes(file)).isEqualTo(bytes);
         assertThat(state(file)).isEqualTo(before).doesNotContain("migrate-lock");
+    }
+
+    @Test
+    void aFileThisProcessMayOnlyReadCanBeInspected() throws Exception {
+        Path file = pythonFile();
+        migrations(file).migrate();
+        byte[] bytes = Files.readAllBytes(file);
+        try (ReadOnlyPath readOnly = ReadOnlyPath.make(file)) {
+            Migrations migrations = migrations(file);
+            assertThat(migrations.info().upToDate()).isTrue();
+            assertThat(migrations.validate().valid()).isTrue();
+            assertThatThrownBy(migrations::migrate).isInstanceOf(DatabaseUnavailableException.class)
+                    .hasMessageContaining("cannot be written: the file is read-only");
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            PrintStream printer = new PrintStream(out, true, StandardCharsets.UTF_8);
+            assertThat(MigrationsCommand.run(printer, printer, "info", "--url", "sqlite:///" + file)).isZero();
+            assertThat(out.toString(StandardCharsets.UTF_8)).contains("state: managed");
+        }
+        assertThat(Files.readAllBytes(file)).isEqualTo(bytes);
     }
 
     @Test

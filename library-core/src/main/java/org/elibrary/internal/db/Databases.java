@@ -22,6 +22,7 @@ import org.elibrary.LibraryException;
 import org.elibrary.LibrarySettings;
 import org.elibrary.internal.config.DatabaseUrl;
 import org.elibrary.internal.config.SettingsAccess;
+import org.elibrary.internal.schema.PostgresChecks;
 import org.elibrary.internal.schema.SchemaMigrator;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteConnection;
@@ -54,9 +55,11 @@ import org.sqlite.SQLiteDataSource;
  * written to, and no lock file is created for it.
  *
  * <h2>PostgreSQL</h2>
- * One HikariCP pool serves both reads and writes, with pgjdbc's {@code reWriteBatchedInserts=true}. The
- * schema is migrated first through a plain driver connection (Flyway's advisory lock serialises concurrent
- * migrators). Opening fails fast: one connection attempt, bounded by the connect timeout.
+ * One HikariCP pool serves both reads and writes, with pgjdbc's {@code reWriteBatchedInserts=true}, its
+ * transactions READ COMMITTED whatever the server's default. The schema is migrated first through a plain
+ * driver connection (Flyway's advisory lock serialises concurrent migrators). A database whose encoding is
+ * not UTF8 is refused before anything is written. Opening fails fast: one connection attempt, bounded by
+ * the connect timeout.
  *
  * <h2>Errors</h2>
  * A missing directory, a path that is a directory or a file that is not a SQLite database, a wrong password,
@@ -83,6 +86,8 @@ public final class Databases {
         }
         if (migrate) {
             SchemaMigrator.migrate(dataSource, backend);
+        } else if (backend == Backend.POSTGRESQL) {
+            PostgresChecks.requireUtf8(dataSource, null); // migrate checks it itself
         }
         return Database.borrow(dataSource, backend, concurrency);
     }
@@ -97,12 +102,7 @@ public final class Databases {
     public static DataSource migrationDataSource(LibrarySettings settings) {
         DatabaseUrl url = SettingsAccess.databaseUrl(settings);
         if (settings.backend() == Backend.SQLITE) {
-            if (url.inMemory()) {
-                throw new ConfigurationException(LibrarySettings.DATABASE_URL + " " + url.displayUrl() + " is an "
-                        + "in-memory database, which exists only inside one open Library: there is nothing to "
-                        + "migrate separately");
-            }
-            checkSqliteLocation(url.sqliteFile().orElseThrow(), url.displayUrl());
+            checkSqliteLocation(separateSqliteFile(url), url.displayUrl(), true);
             return sqliteDataSource(settings, url.jdbcUrl(), SQLiteConfig.TransactionMode.IMMEDIATE, false);
         }
         return postgresMigrationDataSource(settings, url, postgresProperties(settings, url));
@@ -110,13 +110,27 @@ public final class Databases {
 
     /**
      * As {@link #migrationDataSource(LibrarySettings)}, for verbs that only read (info, validate): on SQLite
-     * its connections are read-only, so that inspecting a file cannot change a byte of it. The file must
-     * exist (opening read-only does not create it).
+     * its connections are read-only, so that inspecting a file cannot change a byte of it, and the file need
+     * not be writable (a backup copy, another user's file). The file must exist (opening read-only does not
+     * create it). On PostgreSQL it is a migration data source: the server has no read-only connection that
+     * would protect more than the verbs' own reading does.
      */
     public static DataSource inspectionDataSource(LibrarySettings settings) {
-        DataSource migrating = migrationDataSource(settings); // the same checks of the location
-        return settings.backend() == Backend.SQLITE
-                ? readOnlySqliteDataSource(settings, SettingsAccess.databaseUrl(settings).jdbcUrl()) : migrating;
+        DatabaseUrl url = SettingsAccess.databaseUrl(settings);
+        if (settings.backend() == Backend.SQLITE) {
+            checkSqliteLocation(separateSqliteFile(url), url.displayUrl(), false);
+            return readOnlySqliteDataSource(settings, url.jdbcUrl());
+        }
+        return postgresMigrationDataSource(settings, url, postgresProperties(settings, url));
+    }
+
+    private static Path separateSqliteFile(DatabaseUrl url) {
+        if (url.inMemory()) {
+            throw new ConfigurationException(LibrarySettings.DATABASE_URL + " " + url.displayUrl() + " is an "
+                    + "in-memory database, which exists only inside one open Library: there is nothing to "
+                    + "migrate separately");
+        }
+        return url.sqliteFile().orElseThrow();
     }
 
     // ---------------------------------------------------------------------------------------------- SQLite
@@ -127,7 +141,7 @@ public final class Databases {
         if (url.inMemory()) {
             jdbcUrl = "jdbc:sqlite:file:/elibrary-" + UUID.randomUUID() + "?vfs=memdb";
         } else {
-            checkSqliteLocation(file, url.displayUrl());
+            checkSqliteLocation(file, url.displayUrl(), true);
             jdbcUrl = url.jdbcUrl();
         }
         List<AutoCloseable> resources = new ArrayList<>();
@@ -157,7 +171,7 @@ public final class Databases {
         }
     }
 
-    private static void checkSqliteLocation(Path file, String display) {
+    private static void checkSqliteLocation(Path file, String display, boolean writes) {
         Path directory = file.getParent();
         if (directory == null || !Files.isDirectory(directory)) {
             throw new ConfigurationException(LibrarySettings.DATABASE_URL + " " + display + ": the directory "
@@ -167,7 +181,7 @@ public final class Databases {
             throw new ConfigurationException(LibrarySettings.DATABASE_URL + " " + display + ": " + file
                     + " is a directory, not a SQLite file");
         }
-        if (Files.exists(file) ? !Files.isWritable(file) : !Files.isWritable(directory)) {
+        if (writes && (Files.exists(file) ? !Files.isWritable(file) : !Files.isWritable(directory))) {
             throw new org.elibrary.DatabaseUnavailableException("SQLite database " + file + " cannot be written: "
                     + (Files.exists(file) ? "the file is read-only" : "the directory " + directory + " is read-only"));
         }
@@ -269,13 +283,15 @@ public final class Databases {
     private static Database openPostgres(LibrarySettings settings, DatabaseUrl url) {
         Properties properties = postgresProperties(settings, url);
         String secret = url.password().orElse(null);
-        if (settings.migrateOnOpen()) {
-            try {
-                SchemaMigrator.migrate(postgresMigrationDataSource(settings, url, properties), Backend.POSTGRESQL,
-                        url.displayUrl());
-            } catch (RuntimeException e) {
-                throw ConnectionErrors.translate("migrating PostgreSQL database", url.displayUrl(), e, secret);
+        try {
+            DataSource migrating = postgresMigrationDataSource(settings, url, properties);
+            if (settings.migrateOnOpen()) {
+                SchemaMigrator.migrate(migrating, Backend.POSTGRESQL, url.displayUrl());
+            } else {
+                PostgresChecks.requireUtf8(migrating, url.displayUrl()); // migrate checks it itself
             }
+        } catch (RuntimeException e) {
+            throw ConnectionErrors.translate("migrating PostgreSQL database", url.displayUrl(), e, secret);
         }
         HikariConfig config = new HikariConfig();
         config.setPoolName("elibrary-postgresql");
@@ -288,6 +304,10 @@ public final class Databases {
         config.setConnectionTimeout(settings.connectionTimeout().toMillis());
         // One attempt at open (bounded by connectTimeout): a down server or a wrong password fails fast.
         config.setInitializationFailTimeout(1);
+        // The library's single calls (find-or-create authors, the delete's lock-and-retry) are written for
+        // READ COMMITTED; a database's or role's default_transaction_isolation of serializable would make
+        // some of them fail with a serialization conflict under concurrent use.
+        config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
         String statementTimeout = statementTimeoutSql(settings, url);
         if (statementTimeout != null) {
             config.setConnectionInitSql(statementTimeout);
@@ -302,18 +322,26 @@ public final class Databases {
     }
 
     /**
-     * Connections to migrate on: without a statement timeout (building an index may take long), but waiting
-     * for a table lock at most {@code DATABASE_STATEMENT_TIMEOUT}. A migration waiting for a lock that another
-     * session holds (the Python app's open transaction) would otherwise wait for as long as that session
-     * keeps it, and every query on the table would queue behind the waiting migration. The URL's
-     * {@code options} may set {@code lock_timeout} themselves; theirs stands.
+     * Connections to migrate on: READ COMMITTED, without a statement timeout (building an index may take
+     * long, and a role's or database's {@code statement_timeout} for its web app would stop V3's index
+     * builds on a real-sized database), but waiting for a table lock at most {@code DATABASE_STATEMENT_TIMEOUT}.
+     * A migration waiting for a lock that another session holds (the Python app's open transaction) would
+     * otherwise wait for as long as that session keeps it, and every query on the table would queue behind
+     * the waiting migration. The URL's {@code options} may set {@code lock_timeout} or {@code statement_timeout}
+     * themselves; theirs stand, as on the pool's connections.
      */
     private static DataSource postgresMigrationDataSource(LibrarySettings settings, DatabaseUrl url,
                                                           Properties properties) {
+        List<String> init = new ArrayList<>();
+        init.add("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED");
+        if (!urlOptionsSet(url, "statement_timeout")) {
+            init.add("SET statement_timeout = 0");
+        }
         long millis = settings.statementTimeout().toMillis();
-        String lockTimeout = millis <= 0 || urlOptionsSet(url, "lock_timeout") ? null
-                : "SET lock_timeout = " + millis;
-        return new DriverDataSource(new org.postgresql.Driver(), url.jdbcUrl(), properties, lockTimeout);
+        if (millis > 0 && !urlOptionsSet(url, "lock_timeout")) {
+            init.add("SET lock_timeout = " + millis);
+        }
+        return new DriverDataSource(new org.postgresql.Driver(), url.jdbcUrl(), properties, String.join("; ", init));
     }
 
     /**

@@ -37,6 +37,7 @@ import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.core.api.exception.FlywayValidateException;
 import org.flywaydb.core.internal.exception.FlywayMigrateException;
+import org.flywaydb.core.internal.exception.FlywaySqlException;
 import org.flywaydb.core.api.output.MigrateOutput;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.flywaydb.core.api.output.ValidateOutput;
@@ -54,6 +55,11 @@ import org.flywaydb.core.api.output.ValidateResult;
  * primary keys, UNIQUE constraints, NOT NULL columns and foreign keys ({@link SeedConstraints}), and the
  * database must hold no object with a name a later migration creates (V2's indexes, V3's search tables,
  * triggers and indexes): either would otherwise surface half-way through the adoption.
+ *
+ * <p>On PostgreSQL, migrate and baseline first refuse a database not in UTF8, and before Flyway creates its
+ * history table they refuse a schema that does not exist (schemas are never created), a read-only database
+ * and a user without the CREATE privilege on the schema ({@link PostgresChecks}): one line each, at once,
+ * instead of Flyway's ten retries and multi-line report.
  *
  * <p>A migrate is all or nothing: the pending versions run in one transaction (both databases have
  * transactional DDL), and when they fail, the history table that a first migrate or an adoption created
@@ -123,11 +129,17 @@ public final class SchemaMigrator {
     /** As {@link #migrate(DataSource, Backend)}, naming the database in messages as {@code displayName} (a masked URL). */
     public static MigrationOutcome migrate(DataSource dataSource, Backend backend, String displayName) {
         return locked(dataSource, backend, displayName, refusals(backend, false), (connection, display) -> {
+            if (backend == Backend.POSTGRESQL) {
+                PostgresChecks.requireUtf8(connection, display);
+            }
             Classification found = classify(connection, backend);
             Flyway flyway = flyway(connection, backend);
             boolean adopted = false;
             if (found.state == SchemaState.FOREIGN) {
                 throw refuse(display, found);
+            }
+            if (found.state != SchemaState.MANAGED && backend == Backend.POSTGRESQL) {
+                PostgresChecks.requireHistoryCanBeCreated(connection, display);
             }
             MigrateResult result;
             try {
@@ -238,6 +250,9 @@ public final class SchemaMigrator {
     /** As {@link #baseline(DataSource, Backend)}, naming the database in messages as {@code displayName} (a masked URL). */
     public static MigrationOutcome baseline(DataSource dataSource, Backend backend, String displayName) {
         return locked(dataSource, backend, displayName, refusals(backend, true), (connection, display) -> {
+            if (backend == Backend.POSTGRESQL) {
+                PostgresChecks.requireUtf8(connection, display);
+            }
             Classification found = classify(connection, backend);
             Flyway flyway = flyway(connection, backend);
             switch (found.state) {
@@ -249,6 +264,9 @@ public final class SchemaMigrator {
                     Optional<String> current = currentVersion(flyway.info());
                     return new MigrationOutcome(backend, found.state, current, current.orElse(""), List.of(), false);
                 default:
+                    if (backend == Backend.POSTGRESQL) {
+                        PostgresChecks.requireHistoryCanBeCreated(connection, display);
+                    }
                     checkForeignKeys(connection, backend, display);
                     flyway.baseline();
                     return new MigrationOutcome(backend, found.state, Optional.empty(), SEED_VERSION, List.of(), true);
@@ -383,8 +401,8 @@ public final class SchemaMigrator {
     /**
      * After a failed migrate of a database that had no history: the pending versions were rolled back
      * together, but the history table (with the baseline row of an adoption) was committed before them, in a
-     * transaction of its own. Dropping it returns the database to what it was; so does dropping the
-     * PostgreSQL schema Flyway created for it, which RESTRICT keeps from taking anything else along.
+     * transaction of its own. Dropping it returns the database to what it was (Flyway creates no schema:
+     * {@code createSchemas(false)}).
      */
     private static void undoHistory(Connection connection, Backend backend, Exception failure) {
         try {
@@ -395,19 +413,8 @@ public final class SchemaMigrator {
             if (!listTables(connection, backend).contains(HISTORY_TABLE)) {
                 return;
             }
-            String createdSchema = null;
             try (Statement statement = connection.createStatement()) {
-                if (backend == Backend.POSTGRESQL) {
-                    try (ResultSet rs = statement.executeQuery("SELECT current_schema(), EXISTS (SELECT 1 FROM "
-                            + HISTORY_TABLE + " WHERE type = 'SCHEMA')")) {
-                        rs.next();
-                        createdSchema = rs.getBoolean(2) ? rs.getString(1) : null;
-                    }
-                }
                 statement.execute("DROP TABLE " + HISTORY_TABLE);
-                if (createdSchema != null) {
-                    statement.execute("DROP SCHEMA \"" + createdSchema.replace("\"", "\"\"") + "\" RESTRICT");
-                }
             }
         } catch (SQLException | RuntimeException undo) {
             failure.addSuppressed(undo);
@@ -667,7 +674,7 @@ public final class SchemaMigrator {
         }
     }
 
-    private static String describe(Connection connection) {
+    static String describe(Connection connection) {
         try {
             // without its parameters: a driver's data source lists every one of its properties there
             String url = connection.getMetaData().getURL();
@@ -698,11 +705,11 @@ public final class SchemaMigrator {
         FluentConfiguration configuration = Flyway.configure(SchemaMigrator.class.getClassLoader());
         if (backend == Backend.POSTGRESQL) {
             configuration.callbacks(new TrigramSchemaOnSearchPath());
-        } else {
-            // SQLite's one schema always exists; Flyway's schema creation retries a busy database ten times
-            // with a pause of a second, which made a locked file wait ten busy timeouts and more.
-            configuration.createSchemas(false);
         }
+        // PostgreSQL: a schema that does not exist is a mistyped currentSchema/search_path, refused by
+        // PostgresChecks, not a new empty catalog. SQLite's one schema always exists, and Flyway's schema
+        // creation retries a busy database ten times with a pause of a second.
+        configuration.createSchemas(false);
         return configuration
                 .dataSource(new SingleConnectionDataSource(connection))
                 .locations(location(backend))
@@ -748,14 +755,25 @@ public final class SchemaMigrator {
             MigrationInfo migration = migrate.getMigration();
             String which = migration == null || migration.getVersion() == null ? "a migration"
                     : "migration V" + migration.getVersion().getVersion() + " (" + migration.getDescription() + ")";
-            String cause = sql != null ? sql.getMessage().strip() : firstLine(rootCause(failure).getMessage());
+            String cause = sql != null ? serverMessage(sql) : firstLine(rootCause(failure).getMessage());
             return new ConfigurationException(which + " of " + display + " failed: " + cause
                     + (failure.getSuppressed().length == 0 ? "; the database was left as it was"
                     : "; undoing the attempt failed too, see the suppressed exception"), failure);
         }
-        String detail = failure instanceof FlywayException || sql == null ? failure.getMessage() : sql.getMessage();
+        // Flyway's SQL exceptions (reading or creating its history table, say) dump the SQL state, error code
+        // and statement on many lines: their first line and the server's message say it all.
+        String detail = sql == null ? failure.getMessage()
+                : failure instanceof FlywaySqlException ? firstLine(failure.getMessage()) + ": " + serverMessage(sql)
+                : failure instanceof FlywayException ? failure.getMessage() : serverMessage(sql);
         return new ConfigurationException("the schema of " + display + " could not be migrated or read: " + detail,
                 failure);
+    }
+
+    /** The driver's message on one line, without pgjdbc's Position and Where lines. */
+    private static String serverMessage(SQLException sql) {
+        return String.valueOf(sql.getMessage()).lines().map(String::strip)
+                .filter(line -> !line.isEmpty() && !line.startsWith("Position:") && !line.startsWith("Where:"))
+                .collect(Collectors.joining(" "));
     }
 
     private static String firstLine(String message) {

@@ -235,9 +235,11 @@ class SchemaMigratorIT {
         insertPythonAppData(dataSource);
         SchemaMigrator.migrate(dataSource, Backend.POSTGRESQL);
         assertThat(trigramIndexes(dataSource, "public")).isEqualTo(2);
-        // and two more schemas of the library's in the same database, which Flyway creates
+        // and two more schemas of the library's in the same database, created beforehand (the library
+        // refuses a schema that does not exist: see PostgresServerDefaultsIT)
         String separator = url.contains("?") ? "&" : "?";
         for (String schema : List.of("first", "second")) {
+            execute(dataSource, "CREATE SCHEMA " + schema);
             DataSource inSchema = dataSource(Backend.POSTGRESQL, url + separator + "currentSchema=" + schema);
             SchemaMigrator.migrate(inSchema, Backend.POSTGRESQL);
             assertThat(trigramIndexes(inSchema, schema)).as("trigram indexes in %s", schema).isEqualTo(2);

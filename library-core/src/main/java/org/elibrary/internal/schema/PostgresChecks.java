@@ -1,0 +1,115 @@
+package org.elibrary.internal.schema;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Arrays;
+import java.util.Objects;
+import javax.sql.DataSource;
+import org.elibrary.ConfigurationException;
+import org.elibrary.internal.db.ConnectionErrors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a PostgreSQL database must offer before the library writes to it, read with a query or two and
+ * refused with one line that says what to do, before anything is changed.
+ */
+public final class PostgresChecks {
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresChecks.class);
+
+    private PostgresChecks() {
+    }
+
+    /**
+     * As {@link #requireUtf8(Connection, String)}, on a connection of the data source; {@code displayName}
+     * null names the database by its connection's URL.
+     */
+    public static void requireUtf8(DataSource dataSource, String displayName) {
+        String display = displayName == null ? "(postgresql database)" : displayName;
+        try (Connection connection = dataSource.getConnection()) {
+            display = displayName == null ? SchemaMigrator.describe(connection) : displayName;
+            requireUtf8(connection, display);
+        } catch (SQLException e) {
+            throw ConnectionErrors.translate("reaching", display, e, null);
+        }
+    }
+
+    /**
+     * Refuses a database whose encoding is not UTF8: the library's strings are Unicode, and in another
+     * encoding a Cyrillic title (or a search for one) fails only once such a value arrives. Warns once when
+     * {@code lower()} folds ASCII only (an {@code LC_CTYPE} of C or POSIX): case-insensitive search then
+     * silently misses non-ASCII matches.
+     */
+    static void requireUtf8(Connection connection, String display) throws SQLException {
+        String encoding;
+        String ctype;
+        String database;
+        try (Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT current_setting('server_encoding'), datctype, "
+                     + "current_database() FROM pg_database WHERE datname = current_database()")) {
+            rs.next();
+            encoding = rs.getString(1);
+            ctype = rs.getString(2);
+            database = rs.getString(3);
+        }
+        if (!"UTF8".equalsIgnoreCase(encoding)) {
+            throw new ConfigurationException("the library needs a UTF8 database; " + database + " (" + display
+                    + ") is " + encoding + ": create it with CREATE DATABASE " + database
+                    + " ENCODING 'UTF8' TEMPLATE template0 (and a UTF-8 locale) and load the data into it");
+        }
+        // Asked of lower() itself rather than read from LC_CTYPE: an ICU or builtin locale folds Unicode
+        // whatever LC_CTYPE says. Ж (U+0416) and ж (U+0436).
+        try (Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT lower(chr(1046)) = chr(1078)")) {
+            rs.next();
+            if (!rs.getBoolean(1)) {
+                LOG.warn("database {} ({}) has LC_CTYPE {}: lower() folds ASCII letters only, so case-insensitive "
+                        + "search misses other letters in another case (ВОЙНА does not find Война); create the "
+                        + "database with a UTF-8 locale (see README, SQLite vs PostgreSQL)", database, display, ctype);
+            }
+        }
+    }
+
+    /**
+     * Before Flyway creates its history table in a database that has none: Flyway retries a failed creation
+     * ten times, a second apart, and then reports it as a multi-line dump. What makes it fail is known
+     * beforehand: the schema named by {@code currentSchema}/{@code search_path} does not exist (the library
+     * does not create schemas: a mistyped name would otherwise come up as a new, empty catalog), the
+     * database is read-only, or the user may not create tables in the schema.
+     */
+    static void requireHistoryCanBeCreated(Connection connection, String display) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT current_schema(), current_setting('search_path'), "
+                     + "current_setting('transaction_read_only'), has_schema_privilege(current_schema(), 'CREATE'), "
+                     + "quote_ident(current_schema()), quote_ident(current_user)")) {
+            rs.next();
+            String schema = rs.getString(1);
+            if (schema == null) {
+                String named = firstSchema(rs.getString(2));
+                throw new ConfigurationException((named == null ? "no schema is on the search_path of " + display
+                        : "schema " + named + " of " + display + " does not exist")
+                        + ": create it first (CREATE SCHEMA), or fix currentSchema/search_path in DATABASE_URL");
+            }
+            if ("on".equals(rs.getString(3))) {
+                throw new ConfigurationException("database " + display + " is read-only (a standby, or "
+                        + "default_transaction_read_only is on), so its schema cannot be created: migrate on the "
+                        + "primary");
+            }
+            if (!rs.getBoolean(4)) {
+                throw new ConfigurationException("user " + rs.getString(6) + " may not create tables in schema "
+                        + schema + " of " + display + ": run the migrations as the schema's owner (migrate with "
+                        + "another DATABASE_URL), or have the owner GRANT CREATE ON SCHEMA " + rs.getString(5)
+                        + " TO " + rs.getString(6));
+            }
+        }
+    }
+
+    /** The first schema of a search_path other than {@code "$user"} (as Flyway picks it), or null. */
+    private static String firstSchema(String searchPath) {
+        return Arrays.stream(Objects.requireNonNullElse(searchPath, "").split(","))
+                .map(String::strip).filter(name -> !name.isEmpty() && !name.equals("\"$user\""))
+                .findFirst().orElse(null);
+    }
+}
