@@ -71,7 +71,7 @@ public final class BookRepository {
     /**
      * Creates a book linked to existing authors, in one transaction. The authors are looked up before anything
      * is written, so a missing one, like a missing book or author of {@link #linkAuthor}, leaves a transaction
-     * of yours usable.
+     * of yours usable (unless another transaction deletes the author between the look-up and the insert).
      *
      * @param title     the book's title
      * @param authorIds the ids of its authors, positive; may be empty

@@ -93,10 +93,11 @@ public final class Library implements AutoCloseable {
      * Opens the library with its own connection pools, migrating the schema first when the settings say so
      * ({@link LibrarySettings#migrateOnOpen()}, the default). {@link #close()} closes the pools. Without
      * migrating, the schema is taken as it is and not checked here: on a database without the library's
-     * schema the first call throws {@link ConfigurationException}.
+     * schema the first call throws {@link ConfigurationException} (a PostgreSQL database's encoding is still
+     * checked).
      *
-     * @throws ConfigurationException       if the settings are unusable, or the schema is foreign or cannot be
-     *                                      migrated
+     * @throws ConfigurationException       if the settings are unusable, the PostgreSQL database is not in UTF8,
+     *                                      or the schema is foreign or cannot be migrated
      * @throws ForeignKeyViolationException if the database to adopt (made by the Python app) has rows that
      *                                      break a foreign key; nothing was changed
      * @throws DatabaseUnavailableException if the database cannot be reached, or another process kept it
@@ -117,8 +118,8 @@ public final class Library implements AutoCloseable {
      * Opens the library on a caller's {@code DataSource} (never closed by the library), migrating the schema
      * first. The backend is detected from the database product name.
      *
-     * @throws ConfigurationException       if the database is neither SQLite nor PostgreSQL, or its schema is
-     *                                      foreign or cannot be migrated
+     * @throws ConfigurationException       if the database is neither SQLite nor PostgreSQL, is a PostgreSQL
+     *                                      database not in UTF8, or its schema is foreign or cannot be migrated
      * @throws ForeignKeyViolationException if the database to adopt has rows that break a foreign key
      * @throws DatabaseUnavailableException if no connection can be had from {@code dataSource}
      */

@@ -40,20 +40,24 @@ class PostgresRefusalsIT {
         admin(url, "CREATE ROLE " + role + " LOGIN", "GRANT SELECT ON ALL TABLES IN SCHEMA public TO " + role);
         try (Library library = Library.open(settings(asUser(url, role)))) {
             assertThat(library.books().searchByTitle("война", 10)).hasSize(1);
-            refusedForGood(library, "permission denied for table ", " (SQLState 42501): the database role " + role
-                    + " may not read or write that table");
+            refused(library, ConfigurationException.class, "permission denied for table ",
+                    " (SQLState 42501): the database role " + role + " may not read or write that table");
         }
     }
 
+    /**
+     * Read-only is often for a while only (a failover, default_transaction_read_only while a disk fills), so
+     * the caller is told to retry, and where to point writes if this is a replica.
+     */
     @Test
-    void aReadOnlyDatabaseIsToldToSendWritesToThePrimary() throws Exception {
+    void aReadOnlyDatabaseIsAnOutageToRetryOrAReplicaToLeave() throws Exception {
         String url = migratedDatabase();
         admin(url, "ALTER DATABASE " + databaseName(url) + " SET default_transaction_read_only = on");
         try (Library library = Library.open(settings(url))) {
             assertThat(library.books().searchByTitle("война", 10)).hasSize(1);
-            refusedForGood(library, "cannot execute ", " in a read-only transaction (SQLState 25006): the database "
-                    + "is read-only (a replica, or default_transaction_read_only is on); point DATABASE_URL at the "
-                    + "primary for writes");
+            refused(library, DatabaseUnavailableException.class, "cannot execute ", " in a read-only transaction "
+                    + "(SQLState 25006): the database is read-only for now (a standby, a failover under way, or "
+                    + "default_transaction_read_only is on); retry later, or point DATABASE_URL at the primary");
         }
     }
 
@@ -94,34 +98,36 @@ class PostgresRefusalsIT {
         }
     }
 
-    /** Every kind of write fails with a ConfigurationException saying so, and nothing is written. */
-    private static void refusedForGood(Library library, String startsWith, String contains) throws Exception {
+    /** Every kind of write fails with an exception of {@code type} saying so, and nothing is written. */
+    private static void refused(Library library, Class<? extends LibraryException> type, String startsWith,
+                                String contains) throws Exception {
         CatalogCounts before = library.counts();
-        assertRefusal(catchThrowable(() -> library.books().create("Анна Каренина")), startsWith, contains);
-        assertRefusal(catchThrowable(() -> library.authors().createAll(List.of("Толстой", "Чехов"))),
+        assertRefusal(type, catchThrowable(() -> library.books().create("Анна Каренина")), startsWith, contains);
+        assertRefusal(type, catchThrowable(() -> library.authors().createAll(List.of("Толстой", "Чехов"))),
                 startsWith, contains);
         // in a caller's transaction: the failed statement dooms it, even when the callback catches the error
         Book book = library.books().searchByTitle("война", 10).get(0).book();
         Throwable caught = catchThrowable(() -> library.useTransaction(tx -> {
             try {
                 tx.users().create("anna");
-            } catch (ConfigurationException e) {
+            } catch (LibraryException e) {
                 // the caller carries on: the next call in the transaction fails with the same error
             }
             tx.books().findById(book.id());
         }));
-        assertRefusal(caught, startsWith, contains);
+        assertRefusal(type, caught, startsWith, contains);
         ExecutionException async = catchThrowableOfType(ExecutionException.class,
                 () -> library.async().users().create("anna").get(BOUND.toSeconds(), TimeUnit.SECONDS));
         assertThat(async).as("the async call failed").isNotNull();
-        assertRefusal(async.getCause(), startsWith, contains);
-        assertRefusal(catchThrowable(() -> library.async().inTransaction(tx -> tx.books().create("x"))
+        assertRefusal(type, async.getCause(), startsWith, contains);
+        assertRefusal(type, catchThrowable(() -> library.async().inTransaction(tx -> tx.books().create("x"))
                 .get(BOUND.toSeconds(), TimeUnit.SECONDS)).getCause(), startsWith, contains);
         assertThat(library.counts()).isEqualTo(before);
     }
 
-    private static void assertRefusal(Throwable error, String startsWith, String contains) {
-        assertThat(error).isExactlyInstanceOf(ConfigurationException.class)
+    private static void assertRefusal(Class<? extends LibraryException> type, Throwable error, String startsWith,
+                                      String contains) {
+        assertThat(error).isExactlyInstanceOf(type)
                 .hasMessageStartingWith(startsWith).hasMessageContaining(contains);
         assertThat(((LibraryException) error).getMessage()).doesNotContain("\n");
     }

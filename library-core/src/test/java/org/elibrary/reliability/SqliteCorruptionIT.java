@@ -35,8 +35,8 @@ class SqliteCorruptionIT {
         }
         Throwable error = catchThrowable(() -> Library.open(settings(file)).close());
         assertThat(error).isExactlyInstanceOf(ConfigurationException.class)
-                .hasMessageContaining(" is corrupt (the disk image is malformed): restore it from a backup; "
-                        + "PRAGMA integrity_check tells more");
+                .hasMessageContaining(" is corrupt (the disk image is malformed): PRAGMA integrity_check tells "
+                        + "what is damaged; restore the file from a backup");
     }
 
     @Test
@@ -68,8 +68,9 @@ class SqliteCorruptionIT {
                 library.books().searchByTitle("книга", 1_000);
             });
             assertThat(error).isExactlyInstanceOf(ConfigurationException.class)
-                    .hasMessage("the database file " + file + " is corrupt (the disk image is malformed): restore "
-                            + "it from a backup; PRAGMA integrity_check tells more");
+                    .hasMessage("the database file " + file + " is corrupt (the disk image is malformed): PRAGMA "
+                            + "integrity_check tells what is damaged; restore the file from a backup (a damaged "
+                            + "full-text search index alone can be rebuilt with FTS5's 'rebuild' command)");
         }
     }
 

@@ -472,7 +472,9 @@ public final class DatabaseUrl {
         } catch (IllegalArgumentException unknown) {
             charset = null;
         }
-        if (charset != null && !charset.newEncoder().canEncode(path)) {
+        // only the encoding is to blame when UTF-8 could name the path (a lone surrogate cannot be named at all)
+        if (charset != null && !charset.newEncoder().canEncode(path)
+                && StandardCharsets.UTF_8.newEncoder().canEncode(path)) {
             message += "; the JVM's file-name encoding is " + fileNameEncoding + ", which cannot represent this path: "
                     + "run Java in a UTF-8 locale (LANG=C.UTF-8)";
         }

@@ -18,6 +18,12 @@ import org.elibrary.LibraryException;
  * URL and never carry the password, even if a driver message were to.
  */
 public final class ConnectionErrors {
+    /**
+     * pgjdbc's 08004 for a SCRAM login whose server messages could not be read: the connection dropped
+     * during the login (a restart, a proxy's reset), not a refusal; it carries no cause to tell by.
+     */
+    private static final String SCRAM_CUT_SHORT = "Invalid SCRAM client initialization";
+
     private ConnectionErrors() {
     }
 
@@ -48,10 +54,11 @@ public final class ConnectionErrors {
             }
             if (code == SqliteCodes.READONLY || code == SqliteCodes.CANTOPEN || code == SqliteCodes.PERM) {
                 return new DatabaseUnavailableException(what + " " + displayUrl + " failed: the file cannot be "
-                        + "opened for writing (" + detail + ")", cause);
+                        + "opened, or in WAL mode its -wal and -shm files cannot be opened or made beside it ("
+                        + detail + ")", cause);
             }
         }
-        if ("08004".equals(state) || sslSetupFailed(failure)) {
+        if (("08004".equals(state) && !detail.startsWith(SCRAM_CUT_SHORT)) || sslSetupFailed(failure)) {
             // the server refused the connection for how it was asked (no password for SCRAM, SSL it does not
             // offer), or the client's SSL setup is unusable: asking again fails the same way
             return new ConfigurationException(what + " " + displayUrl + " failed: " + detail
@@ -74,25 +81,24 @@ public final class ConnectionErrors {
 
     /**
      * Whether the failure's causes show an SSL setup that cannot work: a certificate or key file that is
-     * missing, a certificate that does not verify, a handshake the two sides cannot agree on. An SSL
-     * exception caused by the connection dropping (end of stream, reset, timeout) is an outage instead.
+     * missing, a certificate that does not verify, a handshake the two sides cannot agree on. A failure with
+     * the network under it (end of stream, reset, timeout; also while a certificate's revocation was being
+     * checked) is an outage instead, wherever it sits in the chain.
      */
     static boolean sslSetupFailed(Throwable failure) {
-        boolean ssl = false;
+        boolean setup = false;
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof FileNotFoundException || t instanceof GeneralSecurityException) {
-                return true;
-            }
-            if (t instanceof SSLException) {
-                ssl = true;
-            } else if (ssl && t instanceof IOException) {
+            if (t instanceof FileNotFoundException || t instanceof GeneralSecurityException
+                    || t instanceof SSLException) {
+                setup = true;
+            } else if (t instanceof IOException) {
                 return false;
             }
             if (t.getCause() == t) {
                 break;
             }
         }
-        return ssl;
+        return setup;
     }
 
     static SQLException findSqlException(Throwable failure) {

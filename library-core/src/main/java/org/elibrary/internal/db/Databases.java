@@ -283,15 +283,13 @@ public final class Databases {
     private static Database openPostgres(LibrarySettings settings, DatabaseUrl url) {
         Properties properties = postgresProperties(settings, url);
         String secret = url.password().orElse(null);
-        try {
-            DataSource migrating = postgresMigrationDataSource(settings, url, properties);
-            if (settings.migrateOnOpen()) {
-                SchemaMigrator.migrate(migrating, Backend.POSTGRESQL, url.displayUrl());
-            } else {
-                PostgresChecks.requireUtf8(migrating, url.displayUrl()); // migrate checks it itself
+        if (settings.migrateOnOpen()) {
+            try {
+                SchemaMigrator.migrate(postgresMigrationDataSource(settings, url, properties), Backend.POSTGRESQL,
+                        url.displayUrl());
+            } catch (RuntimeException e) {
+                throw ConnectionErrors.translate("migrating PostgreSQL database", url.displayUrl(), e, secret);
             }
-        } catch (RuntimeException e) {
-            throw ConnectionErrors.translate("migrating PostgreSQL database", url.displayUrl(), e, secret);
         }
         HikariConfig config = new HikariConfig();
         config.setPoolName("elibrary-postgresql");
@@ -314,6 +312,16 @@ public final class Databases {
         }
         try {
             HikariDataSource pool = new HikariDataSource(config);
+            if (!settings.migrateOnOpen()) {
+                // migrating checks it itself; here on the pool's first connection, not one more beside it (a
+                // role at its connection limit would see the closed one's server process for a moment)
+                try {
+                    PostgresChecks.requireUtf8(pool, url.displayUrl());
+                } catch (RuntimeException e) {
+                    pool.close();
+                    throw e;
+                }
+            }
             return new Database(Backend.POSTGRESQL, pool, pool, settings.maxPoolSize(), pool, statementTimeout != null);
         } catch (RuntimeException e) {
             throw ConnectionErrors.translate("opening PostgreSQL database", url.displayUrl(), unwrapPoolFailure(e),

@@ -41,7 +41,8 @@ public final class SqliteCodes {
      */
     public static String corrupt(String file) {
         return "the database file " + (file == null ? "" : file + " ") + "is corrupt (the disk image is malformed): "
-                + "restore it from a backup; PRAGMA integrity_check tells more";
+                + "PRAGMA integrity_check tells what is damaged; restore the file from a backup (a damaged full-text "
+                + "search index alone can be rebuilt with FTS5's 'rebuild' command)";
     }
 
     /** The primary result code of an extended one. */

@@ -38,8 +38,8 @@ public final class PostgresChecks {
 
     /**
      * Refuses a database whose encoding is not UTF8: the library's strings are Unicode, and in another
-     * encoding a Cyrillic title (or a search for one) fails only once such a value arrives. Warns once when
-     * {@code lower()} folds ASCII only (an {@code LC_CTYPE} of C or POSIX): case-insensitive search then
+     * encoding a Cyrillic title (or a search for one) fails only once such a value arrives. Warns (at each
+     * open or migration) when {@code lower()} folds ASCII only (an {@code LC_CTYPE} of C or POSIX): case-insensitive search then
      * silently misses non-ASCII matches.
      */
     static void requireUtf8(Connection connection, String display) throws SQLException {

@@ -160,13 +160,21 @@ public final class SqlErrors {
                 return new ConfigurationException(
                         "the database does not have the library's schema (run the migrations)", e);
             case "42501":
+                if (!said(e, server, state).startsWith("permission denied")) {
+                    // also a row-level security policy refusing this row: the grants are there, the data decides
+                    return new ConfigurationException("the database refused the role" + roleOf(uow) + ": "
+                            + said(e, server, state), e);
+                }
                 return new ConfigurationException(said(e, server, state) + ": the database role" + roleOf(uow)
                         + " may not read or write that table (or use its id sequence); grant it SELECT, INSERT, "
                         + "UPDATE and DELETE on the library's tables and USAGE on their sequences, or use another "
                         + "DATABASE_URL", e);
             case "25006":
-                return new ConfigurationException(said(e, server, state) + ": the database is read-only (a replica, "
-                        + "or default_transaction_read_only is on); point DATABASE_URL at the primary for writes", e);
+                // often for a while only (a failover under way, an operator's or a managed service's
+                // default_transaction_read_only while the disk fills): retrying may succeed, so not a configuration error
+                return new DatabaseUnavailableException(said(e, server, state) + ": the database is read-only for "
+                        + "now (a standby, a failover under way, or default_transaction_read_only is on); retry "
+                        + "later, or point DATABASE_URL at the primary if this one is a replica", e);
             case "22P05":
             case "22021":
                 return new ConfigurationException(said(e, server, state) + ": the database's encoding cannot store "
@@ -185,9 +193,10 @@ public final class SqlErrors {
     }
 
     /**
-     * What the server said, with the SQLState: the primary message only. Its Detail can quote row values and
-     * is left to the cause; the primary message names objects, not values, and cannot hold the password,
-     * which is sent (if at all) only while logging in and never in a statement.
+     * What the server said, with the SQLState: the primary message only. Its Detail quotes whole rows and is
+     * left to the cause; a primary message names objects and at most the offending value (a character it
+     * cannot convert, a malformed literal), and cannot hold the password, which is sent (if at all) only while
+     * logging in and never in a statement.
      */
     private static String said(SQLException e, ServerErrorMessage server, String state) {
         String message = server != null && server.getMessage() != null ? server.getMessage() : e.getMessage();

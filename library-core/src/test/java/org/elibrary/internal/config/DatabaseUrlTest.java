@@ -269,5 +269,8 @@ class DatabaseUrlTest {
         assertThat(DatabaseUrl.invalidPath("x", path, e, "UTF-8")).doesNotContain("LANG");
         assertThat(DatabaseUrl.invalidPath("x", path, e, null)).doesNotContain("LANG");
         assertThat(DatabaseUrl.invalidPath("x", path, e, "no-such-charset")).doesNotContain("LANG");
+        // a path no encoding can name (a lone surrogate): no locale would help
+        String unnameable = "/data/bad\uD800.db";
+        assertThat(DatabaseUrl.invalidPath("x", unnameable, e, "ANSI_X3.4-1968")).doesNotContain("LANG");
     }
 }

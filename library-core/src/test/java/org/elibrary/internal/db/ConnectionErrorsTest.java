@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.EOFException;
 import java.io.FileNotFoundException;
+import java.net.SocketTimeoutException;
 import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
 import javax.net.ssl.SSLHandshakeException;
 import org.elibrary.ConfigurationException;
 import org.elibrary.DatabaseUnavailableException;
@@ -41,6 +43,13 @@ class ConnectionErrorsTest {
         assertThat(ConnectionErrors.translate("opening", URL,
                 new PSQLException("SSL error: Remote host terminated the handshake", PSQLState.CONNECTION_FAILURE,
                         cut), null)).isInstanceOf(DatabaseUnavailableException.class);
+        // a certificate check that needed the network (revocation) and could not reach it
+        SSLHandshakeException unchecked = new SSLHandshakeException("PKIX path validation failed");
+        unchecked.initCause(new CertPathValidatorException("Unable to determine revocation status due to network "
+                + "error", new SocketTimeoutException("connect timed out")));
+        assertThat(ConnectionErrors.translate("opening", URL,
+                new PSQLException("SSL error: PKIX path validation failed", PSQLState.CONNECTION_FAILURE,
+                        unchecked), null)).isInstanceOf(DatabaseUnavailableException.class);
     }
 
     @Test
@@ -50,6 +59,10 @@ class ConnectionErrorsTest {
         assertThat(ConnectionErrors.translate("opening", URL, noPassword, null))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageEndingWith("but no password was provided. (SQLState 08004)");
+        // pgjdbc's 08004 for a SCRAM login cut short by the connection dropping (no cause): an outage
+        assertThat(ConnectionErrors.translate("opening", URL, new PSQLException("Invalid SCRAM client "
+                + "initialization", PSQLState.CONNECTION_REJECTED), null))
+                .isInstanceOf(DatabaseUnavailableException.class);
         assertThat(ConnectionErrors.translate("opening", URL, new PSQLException("Connection to db:5432 refused.",
                 PSQLState.CONNECTION_UNABLE_TO_CONNECT), null)).isInstanceOf(DatabaseUnavailableException.class);
     }
@@ -61,6 +74,7 @@ class ConnectionErrorsTest {
                         SQLiteErrorCode.SQLITE_CORRUPT), null))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessage("opening SQLite database sqlite:///x.db failed: the database file is corrupt (the disk "
-                        + "image is malformed): restore it from a backup; PRAGMA integrity_check tells more");
+                        + "image is malformed): PRAGMA integrity_check tells what is damaged; restore the file from a backup (a "
+                        + "damaged full-text search index alone can be rebuilt with FTS5's 'rebuild' command)");
     }
 }

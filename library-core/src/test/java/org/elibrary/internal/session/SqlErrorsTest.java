@@ -129,11 +129,19 @@ class SqlErrorsTest {
                 .hasMessageContaining("another DATABASE_URL");
         ServerErrorMessage readOnly = new ServerErrorMessage(
                 "SERROR\0C25006\0Mcannot execute INSERT in a read-only transaction\0");
+        // often for a while only (a failover, an operator's switch): retrying may work, so an outage
         assertThat(SqlErrors.translate(new PSQLException(readOnly), Backend.POSTGRESQL, null))
-                .isInstanceOf(ConfigurationException.class)
+                .isInstanceOf(DatabaseUnavailableException.class)
                 .hasMessageContaining("cannot execute INSERT in a read-only transaction (SQLState 25006)")
-                .hasMessageContaining("the database is read-only (a replica, or default_transaction_read_only is on)")
-                .hasMessageContaining("point DATABASE_URL at the primary");
+                .hasMessageContaining("the database is read-only for now")
+                .hasMessageContaining("retry later, or point DATABASE_URL at the primary");
+        // a row-level security policy is 42501 too: the role has its grants, so no advice to grant them
+        ServerErrorMessage policy = new ServerErrorMessage(
+                "SERROR\0C42501\0Mnew row violates row-level security policy for table \"book\"\0");
+        assertThat(SqlErrors.translate(new PSQLException(policy), Backend.POSTGRESQL, null))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("the database refused the role: new row violates row-level security policy for table "
+                        + "\"book\" (SQLState 42501)");
         for (String state : new String[] {"22P05", "22021"}) {
             ServerErrorMessage encoding = new ServerErrorMessage("SERROR\0C" + state + "\0Mcharacter with byte "
                     + "sequence 0xd0 0x92 in encoding \"UTF8\" has no equivalent in encoding \"LATIN1\"\0");
@@ -173,8 +181,9 @@ class SqlErrorsTest {
                     code);
             assertThat(SqlErrors.translate(corrupt, Backend.SQLITE, null))
                     .isInstanceOf(ConfigurationException.class)
-                    .hasMessage("the database file is corrupt (the disk image is malformed): restore it from a "
-                            + "backup; PRAGMA integrity_check tells more")
+                    .hasMessage("the database file is corrupt (the disk image is malformed): PRAGMA "
+                            + "integrity_check tells what is damaged; restore the file from a backup (a damaged "
+                            + "full-text search index alone can be rebuilt with FTS5's 'rebuild' command)")
                     .hasCause(corrupt);
         }
     }
