@@ -422,7 +422,10 @@ public final class Benchmark {
             }
             boolean comments = commentsMayGrow ? details.comments() >= expected.comments()
                     : details.comments() == expected.comments();
-            if (!comments || !details.title().equals(expected.title()) || !details.authors().equals(expected.authors())) {
+            // the authors as a set: their order is the database's collation's (ICU's ru puts Cyrillic first)
+            boolean authors = details.authors().size() == expected.authors().size()
+                    && expected.authors().containsAll(details.authors());
+            if (!comments || !authors || !details.title().equals(expected.title())) {
                 errors.add(k, "book row " + w.detailsBookRow(k) + " has " + details + ", expected "
                         + (commentsMayGrow ? "at least the comments of " : "") + expected);
             }

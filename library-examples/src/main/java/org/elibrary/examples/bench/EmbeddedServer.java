@@ -52,7 +52,12 @@ public final class EmbeddedServer implements AutoCloseable {
                     throw pinned;
                 }
                 // a Linux without the locale: the settings line's lc_ctype then shows what the searches met
-                return new EmbeddedServer(folder, start(folder.resolve("pgdata-environment-locale"), false));
+                try {
+                    return new EmbeddedServer(folder, start(folder.resolve("pgdata-environment-locale"), false));
+                } catch (IOException | RuntimeException again) {
+                    again.addSuppressed(pinned); // not the locale, then: the first failure tells why
+                    throw again;
+                }
             }
         } catch (IOException | RuntimeException e) {
             deleteTree(folder);

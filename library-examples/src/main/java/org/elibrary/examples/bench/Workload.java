@@ -154,8 +154,8 @@ final class Workload {
 
     /**
      * The details a correct lookup of book {@code row} returns between the import and the deletes: its title,
-     * its authors' names by name (their code-point order, which a UTF-8 or C collation keeps too), and the
-     * comments the import gave it.
+     * its authors' names (here in code-point order; the database lists them in its collation's, which the
+     * check leaves to it), and the comments the import gave it.
      */
     BenchImpl.DetailsView expectedDetails(int row) {
         int[] authorRows = bookAuthorRows(row);

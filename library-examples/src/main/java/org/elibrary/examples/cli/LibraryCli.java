@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.elibrary.ConfigurationException;
 import org.elibrary.LibrarySettings;
+import org.elibrary.examples.bench.PgServerUrl;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -128,7 +129,22 @@ public final class LibraryCli implements Callable<Integer> {
         commandLine.setOut(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true));
         commandLine.setErr(new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true));
         commandLine.setExecutionExceptionHandler(new ExitCodes.Handler());
+        commandLine.setParameterExceptionHandler(LibraryCli::usageError);
         return commandLine;
+    }
+
+    /**
+     * Picocli's own report of a usage error, but with any password masked: a mistyped option name
+     * ({@code --ur}) makes picocli list its value, a URL, among the unknown arguments.
+     */
+    private static int usageError(CommandLine.ParameterException problem, String[] args) {
+        CommandLine command = problem.getCommandLine();
+        PrintWriter err = command.getErr();
+        err.println(PgServerUrl.mask(problem.getMessage(), null));
+        if (!CommandLine.UnmatchedArgumentException.printSuggestions(problem, err)) {
+            command.usage(err, command.getColorScheme());
+        }
+        return command.getCommandSpec().exitCodeOnInvalidInput();
     }
 
     /** {@code --help} and {@code --version} on every subcommand too ({@code library-cli bench --help}). */

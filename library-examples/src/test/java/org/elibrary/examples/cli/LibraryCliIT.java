@@ -281,6 +281,18 @@ class LibraryCliIT {
     }
 
     @Test
+    void aMistypedOptionNameDoesNotEchoThePasswordOfTheUrlAfterIt() {
+        // picocli lists the value among the unknown arguments
+        Cli.Result root = fails(2, "--ur", "postgresql://reader:s3cret@127.0.0.1:1/library", "book", "list");
+        assertThat(root.err()).as(root.toString()).contains("Unknown option").contains("reader:***@")
+                .doesNotContain("s3cret");
+        Cli.Result bench = fails(2, "bench", "--backend", "postgresql", "--pg-ur",
+                "postgresql://bench:s3cret@127.0.0.1:1/postgres?password=s3cret");
+        assertThat(bench.err()).as(bench.toString()).contains("Possible solutions: --pg-url")
+                .doesNotContain("s3cret");
+    }
+
+    @Test
     void benchNamesItsOptionsWhenRefusingThem() {
         assertThat(fails(2, "bench", "--pg-url", "postgresql://h/x").err()).startsWith("--pg-url needs --backend postgresql");
         // from 214,749 on the workload's row counts would overflow an int
