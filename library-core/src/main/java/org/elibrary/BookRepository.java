@@ -87,10 +87,13 @@ public final class BookRepository {
         }
         List<NewBook> book = List.of(new NewBook(title, ids));
         return sessions.write(bound, uow -> {
-            AuthorMapper authors = uow.mapper(AuthorMapper.class);
-            for (Long id : new LinkedHashSet<>(ids)) {
-                if (authors.selectById(id) == null) {
-                    throw new NotFoundException("author", "id=" + id);
+            if (!ids.isEmpty()) {
+                Set<Long> missing = new LinkedHashSet<>(ids);
+                for (Author found : uow.mapper(AuthorMapper.class).selectByIds(Bulk.of(new ArrayList<>(missing)))) {
+                    missing.remove(found.id());
+                }
+                if (!missing.isEmpty()) {
+                    throw new NotFoundException("author", "id=" + missing.iterator().next());
                 }
             }
             return insert(uow, book).get(0);

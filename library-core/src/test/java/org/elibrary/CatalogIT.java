@@ -631,6 +631,17 @@ class CatalogIT {
             e = failsUnchanged(library, InvalidInputException.class, () -> library.books().create(""));
             assertThat(e.index()).isEmpty();
 
+            // a one-book create names its first missing author, ids past PostgreSQL's INTEGER too
+            Author existing = library.authors().create("Есть такой");
+            NotFoundException missing = failsUnchanged(library, NotFoundException.class, () -> library.books()
+                    .createWithAuthorIds("Нет автора", List.of(existing.id(), 999_998L, 3_000_000_000L)));
+            assertThat(missing).hasMessage("author id=999998 not found");
+            missing = failsUnchanged(library, NotFoundException.class, () -> library.books()
+                    .createWithAuthorIds("Нет автора", List.of(3_000_000_000L, existing.id())));
+            assertThat(missing).hasMessage("author id=3000000000 not found");
+            assertThat(library.books().createWithAuthorIds("Есть автор", List.of(existing.id(), existing.id())))
+                    .extracting(Book::title).isEqualTo("Есть автор");
+
             // Limits are characters (code points) as PostgreSQL counts them: 150 emoji fit in a title.
             String emoji = "😀".repeat(150);
             assertThat(emoji.length()).isEqualTo(300);

@@ -12,6 +12,9 @@ public interface AuthorMapper extends NamedRowMapper<Author> {
 
     List<Author> selectByNames(Bulk names);
 
+    /** The authors among these ids, in no particular order. */
+    List<Author> selectByIds(Bulk ids);
+
     /**
      * Inserts those of the names that no author holds, skipping any a concurrent transaction has just taken;
      * returns the rows it inserted, in no particular order.
