@@ -13,6 +13,7 @@ import java.util.function.Supplier;
 import org.elibrary.domain.CatalogCounts;
 import org.elibrary.internal.async.AsyncEngine;
 import org.elibrary.internal.db.Database;
+import org.elibrary.internal.session.Validation;
 
 /**
  * The asynchronous view of a {@link Library}, obtained from {@link Library#async()}: the same verbs with the
@@ -164,9 +165,7 @@ public final class AsyncLibrary {
      * @throws InvalidInputException if {@code timeout} is null, zero or negative
      */
     public AsyncLibrary withTimeout(Duration timeout) {
-        if (timeout == null) {
-            throw new InvalidInputException("timeout", "is required");
-        }
+        Validation.required("timeout", timeout);
         if (timeout.isZero() || timeout.isNegative()) {
             throw new InvalidInputException("timeout", "must be positive");
         }

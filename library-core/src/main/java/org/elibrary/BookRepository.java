@@ -111,9 +111,7 @@ public final class BookRepository {
      */
     public BookWithAuthors createWithAuthors(String title, Collection<String> authorNames) {
         Validation.text("book.title", title, Validation.TITLE_MAX);
-        if (authorNames == null) {
-            throw new InvalidInputException("authorNames", "is required");
-        }
+        Validation.required("authorNames", authorNames);
         Set<String> names = new LinkedHashSet<>();
         for (String name : authorNames) {
             names.add(Validation.text("author.name", name, Validation.NAME_MAX));

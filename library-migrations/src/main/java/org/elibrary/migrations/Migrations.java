@@ -37,8 +37,8 @@ import org.sqlite.SQLiteDataSource;
  * <p>Each verb opens one connection, works under a lock (a PostgreSQL advisory lock; on SQLite an exclusive
  * lock on {@code <file>.migrate-lock}) so that concurrent migrators wait for each other, and closes it.
  * On SQLite, {@link #info()} and {@link #validate()} read through a read-only connection (the file need
- * only be readable) and never create the lock file, and migrate and baseline check for their refusals before they lock: a database they only
- * look at, or refuse, is left byte for byte as it was (journal mode included). A migrate leaves the journal
+ * only be readable) and never create the lock file, and migrate and baseline check for their refusals
+ * before they lock: a database they only look at, or refuse, is left byte for byte as it was (journal mode included). A migrate leaves the journal
  * mode as it found it; a {@code Library} opening the file switches it to WAL.
  * Verbs return immutable values and print nothing. Errors are the library's exceptions, never Flyway's:
  * {@link ConfigurationException} (foreign schema, a history that does not match, a wrong password, an

@@ -89,12 +89,6 @@ public final class DatabaseUrl {
         }
         String name = scheme.group(1).toLowerCase(Locale.ROOT);
         if (name.equals("jdbc")) {
-            String lower = trimmed.toLowerCase(Locale.ROOT);
-            if (lower.startsWith("jdbc:sqlite:")) {
-                requireDriver(Backend.SQLITE, display);
-            } else if (lower.startsWith("jdbc:postgresql:")) {
-                requireDriver(Backend.POSTGRESQL, display);
-            }
             return parseJdbc(trimmed, display, workingDirectory);
         }
         String dialect = name.contains("+") ? name.substring(0, name.indexOf('+')) : name;
@@ -182,9 +176,11 @@ public final class DatabaseUrl {
     private static DatabaseUrl parseJdbc(String url, String display, Path workingDirectory) {
         String lower = url.toLowerCase(Locale.ROOT);
         if (lower.startsWith("jdbc:sqlite:")) {
+            requireDriver(Backend.SQLITE, display);
             return parseJdbcSqlite(url.substring("jdbc:sqlite:".length()), display, workingDirectory);
         }
         if (lower.startsWith("jdbc:postgresql:")) {
+            requireDriver(Backend.POSTGRESQL, display);
             String jdbc = "jdbc:postgresql:" + url.substring("jdbc:postgresql:".length());
             requireValidPgjdbcUrl(jdbc, display);
             return new DatabaseUrl(Backend.POSTGRESQL, jdbc, null, null, null, false, display);

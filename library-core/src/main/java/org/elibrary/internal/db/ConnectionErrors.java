@@ -58,11 +58,12 @@ public final class ConnectionErrors {
                         + detail + ")", cause);
             }
         }
+        String failed = what + " " + displayUrl + " failed: " + detail
+                + (state == null ? "" : " (SQLState " + state + ")");
         if (("08004".equals(state) && !detail.startsWith(SCRAM_CUT_SHORT)) || sslSetupFailed(failure)) {
             // the server refused the connection for how it was asked (no password for SCRAM, SSL it does not
             // offer), or the client's SSL setup is unusable: asking again fails the same way
-            return new ConfigurationException(what + " " + displayUrl + " failed: " + detail
-                    + (state == null ? "" : " (SQLState " + state + ")"), cause);
+            return new ConfigurationException(failed, cause);
         }
         if (state != null && (state.startsWith("28") || state.equals("3D000"))) {
             String problem = state.equals("3D000") ? "the database does not exist" : "authentication failed";
@@ -75,8 +76,7 @@ public final class ConnectionErrors {
                     + "lock_timeout in the URL's options); retry once that session's transaction has ended (" + detail
                     + ", SQLState " + state + ")", cause);
         }
-        return new DatabaseUnavailableException(what + " " + displayUrl + " failed: " + detail
-                + (state == null ? "" : " (SQLState " + state + ")"), cause);
+        return new DatabaseUnavailableException(failed, cause);
     }
 
     /**

@@ -159,19 +159,21 @@ public final class SqlErrors {
             case "42703":
                 return new ConfigurationException(
                         "the database does not have the library's schema (run the migrations)", e);
-            case "42501":
-                if (!said(e, server, state).startsWith("permission denied")) {
+            case "42501": {
+                String said = said(e, server, state);
+                if (!said.startsWith("permission denied")) {
                     // also a row-level security policy refusing this row: the grants are there, the data decides
-                    return new ConfigurationException("the database refused the role" + roleOf(uow) + ": "
-                            + said(e, server, state), e);
+                    return new ConfigurationException("the database refused the role" + roleOf(uow) + ": " + said, e);
                 }
-                return new ConfigurationException(said(e, server, state) + ": the database role" + roleOf(uow)
+                return new ConfigurationException(said + ": the database role" + roleOf(uow)
                         + " may not read or write that table (or use its id sequence); grant it SELECT, INSERT, "
                         + "UPDATE and DELETE on the library's tables and USAGE on their sequences, or use another "
                         + "DATABASE_URL", e);
+            }
             case "25006":
                 // often for a while only (a failover under way, an operator's or a managed service's
-                // default_transaction_read_only while the disk fills): retrying may succeed, so not a configuration error
+                // default_transaction_read_only while the disk fills): retrying may succeed, so not a
+                // configuration error
                 return new DatabaseUnavailableException(said(e, server, state) + ": the database is read-only for "
                         + "now (a standby, a failover under way, or default_transaction_read_only is on); retry "
                         + "later, or point DATABASE_URL at the primary if this one is a replica", e);

@@ -411,7 +411,7 @@ public final class Benchmark {
         }
 
         /**
-         * Checks lookup {@code k}: the title, the authors' names in order and the number of comments, which is
+         * Checks lookup {@code k}: the title, the authors' names (in any order) and the number of comments, which is
          * exact in phase 2 and, while phase 4 adds comments, at least the imported ones.
          */
         private void checkDetails(int k, BenchImpl.DetailsView details, BenchImpl.DetailsView expected,
