@@ -31,9 +31,10 @@ import org.sqlite.SQLiteDataSource;
  *       {@code BEGIN IMMEDIATE} / {@code COMMIT} statements, the connection in autocommit), beside a
  *       pool of readers under WAL; every connection gets its pragmas as driver properties and they are read
  *       back before the run. PostgreSQL: one pool, {@code reWriteBatchedInserts=true}.</li>
- *   <li>Import: per table and chunk, one commit and one JDBC batch (PostgreSQL's driver rewrites it to
- *       multi-row inserts); on SQLite the tables with a full-text index and the author links get one
- *       multi-row {@code INSERT} instead (see {@code Unit.multiRows}). Details: one {@code UNION ALL}
+ *   <li>Import: per table and chunk, one commit and one statement: on PostgreSQL an {@code INSERT ... SELECT}
+ *       from {@code unnest} of one array per column (see {@code Unit.insertArrays}); on SQLite one multi-row
+ *       {@code INSERT} for the tables with a full-text index and the author links (see {@code Unit.multiRows}),
+ *       a JDBC batch for the others. Details: one {@code UNION ALL}
  *       statement in autocommit (the book, its authors, its comments with their users). Search: FTS5
  *       trigram {@code MATCH} of the phrase on SQLite, {@code lower(title) LIKE lower(?)} on PostgreSQL
  *       (trigram GIN index, or the title index in order, as the planner likes). Delete: the comments, the
@@ -55,6 +56,22 @@ final class JdbcImpl implements BenchImpl {
     private static final String INSERT_USER = "INSERT INTO \"user\" (username) VALUES (?)";
     private static final String INSERT_COMMENT = "INSERT INTO comment (text, user_id, book_id) VALUES (?, ?, ?)";
     private static final String ADD_COMMENT = INSERT_COMMENT + " RETURNING id";
+    // PostgreSQL's import: a chunk as ONE statement with one array parameter per column, as the library's bulk
+    // inserts send it: one statement text, prepared once per connection, whatever the chunk's size. A batch
+    // that pgjdbc rewrites (reWriteBatchedInserts) goes as several multi-row statements of power-of-two sizes
+    // instead, and read ~15% slower than the library's import in a warm set. WITH ORDINALITY ... ORDER BY keeps
+    // the ids in the rows' order.
+    private static final String INSERT_AUTHORS_POSTGRESQL = "INSERT INTO author (name) SELECT v.name"
+            + " FROM unnest(CAST(? AS varchar[])) WITH ORDINALITY AS v(name, ord) ORDER BY v.ord";
+    private static final String INSERT_BOOKS_POSTGRESQL = "INSERT INTO book (title) SELECT v.title"
+            + " FROM unnest(CAST(? AS varchar[])) WITH ORDINALITY AS v(title, ord) ORDER BY v.ord";
+    private static final String INSERT_LINKS_POSTGRESQL = "INSERT INTO author_book (author_id, book_id)"
+            + " SELECT * FROM unnest(CAST(? AS integer[]), CAST(? AS integer[]))";
+    private static final String INSERT_USERS_POSTGRESQL = "INSERT INTO \"user\" (username) SELECT v.username"
+            + " FROM unnest(CAST(? AS varchar[])) WITH ORDINALITY AS v(username, ord) ORDER BY v.ord";
+    private static final String INSERT_COMMENTS_POSTGRESQL = "INSERT INTO comment (text, user_id, book_id)"
+            + " SELECT v.text, v.user_id, v.book_id FROM unnest(CAST(? AS varchar[]), CAST(? AS integer[]),"
+            + " CAST(? AS integer[])) WITH ORDINALITY AS v(text, user_id, book_id, ord) ORDER BY v.ord";
     // A book's details in ONE statement, so one snapshot without a transaction and one round trip: the book
     // (kind 0), its authors by name (1), its comments by id with usernames (2). Against two statements in a
     // read transaction (book left-joined with authors, then comments) it measured ~1.2-1.4x faster on
@@ -130,7 +147,7 @@ final class JdbcImpl implements BenchImpl {
                 settings.put("pool_writer", 1);
                 settings.put("pool_readers", readers);
                 StatementCache cache = new StatementCache(STATEMENT_CACHE);
-                settings.put("statements", cache.describe());
+                settings.put("statements", cache.describe(backend));
                 return new JdbcImpl(backend, writer, reader, settings, cache);
             } catch (RuntimeException e) {
                 writer.close();
@@ -151,7 +168,7 @@ final class JdbcImpl implements BenchImpl {
             settings.put("pool", readers);
             settings.put("reWriteBatchedInserts", true);
             StatementCache cache = new StatementCache(STATEMENT_CACHE);
-            settings.put("statements", cache.describe() + " (pgjdbc prepares server-side after 5 uses)");
+            settings.put("statements", cache.describe(backend) + " (pgjdbc prepares server-side after 5 uses)");
             return new JdbcImpl(backend, pool, pool, settings, cache);
         } catch (RuntimeException e) {
             pool.close();
@@ -242,6 +259,14 @@ final class JdbcImpl implements BenchImpl {
     @Override
     public void insertAuthors(Workload workload, int from, int to) {
         write(unit -> {
+            if (backend == Backend.POSTGRESQL) {
+                String[] names = new String[to - from];
+                for (int i = from; i < to; i++) {
+                    names[i - from] = workload.authorName(i);
+                }
+                unit.insertArrays(INSERT_AUTHORS_POSTGRESQL, names);
+                return null;
+            }
             Rows insert = unit.multiRows(INSERT_AUTHOR, to - from);
             for (int i = from; i < to; i++) {
                 insert.set(workload.authorName(i));
@@ -255,6 +280,10 @@ final class JdbcImpl implements BenchImpl {
     @Override
     public void insertBooks(Workload workload, int from, int to) {
         write(unit -> {
+            if (backend == Backend.POSTGRESQL) {
+                insertBooksPostgres(unit, workload, from, to);
+                return null;
+            }
             Rows insert = unit.multiRows(INSERT_BOOK, to - from);
             for (int i = from; i < to; i++) {
                 insert.set(workload.bookTitle(i));
@@ -262,12 +291,10 @@ final class JdbcImpl implements BenchImpl {
             }
             insert.execute();
             // ids are the rows' numbers + 1 on a fresh database (the spec's convention, checked after import)
-            // each book's author rows, computed once: the statement's row count is their total
-            int[][] authorRows = new int[to - from][];
+            int[][] authorRows = authorRows(workload, from, to);
             int links = 0;
-            for (int i = from; i < to; i++) {
-                authorRows[i - from] = workload.bookAuthorRows(i);
-                links += authorRows[i - from].length;
+            for (int[] rows : authorRows) {
+                links += rows.length;
             }
             Rows link = unit.multiRows(INSERT_LINK, links);
             for (int i = from; i < to; i++) {
@@ -282,9 +309,50 @@ final class JdbcImpl implements BenchImpl {
         });
     }
 
+    private static void insertBooksPostgres(Unit unit, Workload workload, int from, int to) throws SQLException {
+        String[] titles = new String[to - from];
+        for (int i = from; i < to; i++) {
+            titles[i - from] = workload.bookTitle(i);
+        }
+        unit.insertArrays(INSERT_BOOKS_POSTGRESQL, titles);
+        // ids are the rows' numbers + 1 on a fresh database (the spec's convention, checked after import)
+        int[][] authorRows = authorRows(workload, from, to);
+        int links = 0;
+        for (int[] rows : authorRows) {
+            links += rows.length;
+        }
+        Integer[] authorIds = new Integer[links];
+        Integer[] bookIds = new Integer[links];
+        int link = 0;
+        for (int i = from; i < to; i++) {
+            for (int authorRow : authorRows[i - from]) {
+                authorIds[link] = Workload.id(authorRow);
+                bookIds[link++] = Workload.id(i);
+            }
+        }
+        unit.insertArrays(INSERT_LINKS_POSTGRESQL, authorIds, bookIds);
+    }
+
+    /** Each book's author rows, computed once: the links' count is their total. */
+    private static int[][] authorRows(Workload workload, int from, int to) {
+        int[][] authorRows = new int[to - from][];
+        for (int i = from; i < to; i++) {
+            authorRows[i - from] = workload.bookAuthorRows(i);
+        }
+        return authorRows;
+    }
+
     @Override
     public void insertUsers(Workload workload, int from, int to) {
         write(unit -> {
+            if (backend == Backend.POSTGRESQL) {
+                String[] usernames = new String[to - from];
+                for (int i = from; i < to; i++) {
+                    usernames[i - from] = workload.username(i);
+                }
+                unit.insertArrays(INSERT_USERS_POSTGRESQL, usernames);
+                return null;
+            }
             Rows insert = unit.batch(INSERT_USER);
             for (int i = from; i < to; i++) {
                 insert.set(workload.username(i));
@@ -298,6 +366,18 @@ final class JdbcImpl implements BenchImpl {
     @Override
     public void insertComments(Workload workload, int from, int to) {
         write(unit -> {
+            if (backend == Backend.POSTGRESQL) {
+                String[] texts = new String[to - from];
+                Integer[] userIds = new Integer[to - from];
+                Integer[] bookIds = new Integer[to - from];
+                for (int j = from; j < to; j++) {
+                    texts[j - from] = workload.commentText(j);
+                    userIds[j - from] = Workload.id(workload.commentUserRow(j));
+                    bookIds[j - from] = Workload.id(workload.commentBookRow(j));
+                }
+                unit.insertArrays(INSERT_COMMENTS_POSTGRESQL, texts, userIds, bookIds);
+                return null;
+            }
             Rows insert = unit.batch(INSERT_COMMENT);
             for (int j = from; j < to; j++) {
                 insert.set(workload.commentText(j));
@@ -545,9 +625,22 @@ final class JdbcImpl implements BenchImpl {
         }
 
         /**
-         * Rows of a single-row insert as one JDBC batch: PostgreSQL's driver rewrites it to multi-row VALUES
-         * ({@code reWriteBatchedInserts}); sqlite-jdbc steps the statement per row without a call per row,
-         * measured ~10% faster than one multi-row statement for the comments.
+         * PostgreSQL: runs an insert whose parameters are one array per column ({@code unnest}), the arrays'
+         * element types read from the values (String: varchar, Integer: integer).
+         */
+        void insertArrays(String sql, Object[]... columns) throws SQLException {
+            PreparedStatement insert = prepare(sql);
+            for (int c = 0; c < columns.length; c++) {
+                String type = columns[c] instanceof String[] ? "varchar" : "integer";
+                insert.setArray(c + 1, connection.createArrayOf(type, columns[c]));
+            }
+            insert.executeUpdate();
+        }
+
+        /**
+         * Rows of a single-row insert as one JDBC batch: sqlite-jdbc steps the statement per row without a call
+         * per row, measured ~10% faster than one multi-row statement for the comments. (PostgreSQL's import
+         * uses {@link #insertArrays}; its driver would rewrite a batch to multi-row VALUES.)
          */
         Rows batch(String singleRowInsert) throws SQLException {
             return new Rows(prepare(singleRowInsert), false);
@@ -559,12 +652,9 @@ final class JdbcImpl implements BenchImpl {
          * makes the FTS5 table flush its pending terms per statement (a batch of 1,000 books took six times as
          * long; the title index came out in 10 segments instead of 2, and searches on it ran ~15% slower); for
          * the author links (two integers a row) it measured ~10% faster than a batch, for the comments ~15%
-         * slower. PostgreSQL: a {@link #batch}.
+         * slower. (PostgreSQL's import uses {@link #insertArrays}.)
          */
         Rows multiRows(String singleRowInsert, int rows) throws SQLException {
-            if (backend == Backend.POSTGRESQL) {
-                return batch(singleRowInsert);
-            }
             int values = singleRowInsert.indexOf(" VALUES ");
             String row = singleRowInsert.substring(values + " VALUES ".length());
             StringBuilder sql = new StringBuilder(values + rows * (row.length() + 1)).append(singleRowInsert, 0, values)

@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.elibrary.Backend;
 
 /**
  * Prepared statements kept per physical connection, so a statement is prepared once per connection and
@@ -26,9 +27,11 @@ final class StatementCache {
         return enabled;
     }
 
-    String describe() {
-        String inserts = "inserts as batches (SQLite: one multi-row statement for tables with a full-text index"
-                + " and for author links)";
+    String describe(Backend backend) {
+        String inserts = backend == Backend.POSTGRESQL
+                ? "inserts as one INSERT ... SELECT FROM unnest(one array per column) per chunk"
+                : "inserts as batches, but one multi-row statement for tables with a full-text index and for"
+                        + " author links";
         return enabled ? "prepared once per connection and reused, " + inserts : "prepared per call, " + inserts;
     }
 
