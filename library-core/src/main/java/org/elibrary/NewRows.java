@@ -9,6 +9,7 @@ import java.util.function.Function;
 import java.util.function.ToLongFunction;
 import org.elibrary.internal.mapper.Bulk;
 import org.elibrary.internal.mapper.NamedRowMapper;
+import org.elibrary.internal.session.SqlErrors;
 import org.elibrary.internal.session.UnitOfWork;
 import org.elibrary.internal.session.Validation;
 
@@ -92,7 +93,7 @@ final class NewRows {
             });
             return rows;
         } catch (RuntimeException e) {
-            if (uow.violatesUnique(e)) {
+            if (SqlErrors.violatesUnique(e)) {
                 nameTaken(uow, table, mapper, texts, largest);
             }
             throw e;

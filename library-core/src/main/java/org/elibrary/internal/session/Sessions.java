@@ -289,7 +289,7 @@ public final class Sessions {
                 throw e;
             }
         }
-        lease.uow = new UnitOfWork(backend, connection, lease.statements, lease.transactional);
+        lease.uow = new UnitOfWork(backend, connection, lease.statements);
         if (lease.transactional) {
             current.set(lease.uow);
         }

@@ -18,7 +18,6 @@ public final class UnitOfWork {
     private final Backend backend;
     private final Connection connection;
     private final Statements statements;
-    private final boolean transactional;
     private final Thread owner;
     private volatile boolean active = true;
     private LibraryException rollbackCause;
@@ -30,11 +29,10 @@ public final class UnitOfWork {
     /** The id of the missing row, when {@link #referencing(String, long)} named it (missingKey null then). */
     private long missingId;
 
-    UnitOfWork(Backend backend, Connection connection, Statements statements, boolean transactional) {
+    UnitOfWork(Backend backend, Connection connection, Statements statements) {
         this.backend = backend;
         this.connection = connection;
         this.statements = statements;
-        this.transactional = transactional;
         this.owner = Thread.currentThread();
     }
 
@@ -109,16 +107,6 @@ public final class UnitOfWork {
     public LibraryException rollbackOnlyWith(LibraryException cause) {
         rollbackOnly(cause);
         return cause;
-    }
-
-    /** Whether this unit runs in a transaction (writes, caller transactions) rather than autocommit. */
-    public boolean transactional() {
-        return transactional;
-    }
-
-    /** Whether a statement of this unit failed with {@code failure} on a unique value (see {@link #writing}). */
-    public boolean violatesUnique(RuntimeException failure) {
-        return SqlErrors.violatesUnique(failure);
     }
 
     /** Names the value written to a unique field, for the message of a duplicate error. */

@@ -134,7 +134,7 @@ class RowWriterIT {
     private static UnitOfWork unitOfWork(Backend backend, Connection connection) {
         Configuration configuration = CatalogConfiguration.create(backend, Duration.ofSeconds(30));
         Statements statements = new Statements(connection, new DirectMappers(configuration));
-        return new UnitOfWork(backend, connection, statements, false);
+        return new UnitOfWork(backend, connection, statements);
     }
 
     private static List<String> column(Connection connection, String sql) throws Exception {
