@@ -116,7 +116,8 @@ public final class Databases {
             String jdbcUrl = dataSource instanceof HikariDataSource hikari ? hikari.getJdbcUrl()
                     : Drivers.SQLITE && dataSource.isWrapperFor(SQLiteDataSource.class)
                     ? dataSource.unwrap(SQLiteDataSource.class).getUrl() : null;
-            return jdbcUrl == null || !jdbcUrl.startsWith("jdbc:sqlite:") ? null : DatabaseUrl.parse(jdbcUrl, Path.of(""));
+            return jdbcUrl == null || !jdbcUrl.startsWith("jdbc:sqlite:") ? null
+                    : DatabaseUrl.parse(jdbcUrl, Path.of(""));
         } catch (SQLException | RuntimeException unreadable) {
             // the driver's own failure stands
             return null;

@@ -30,6 +30,7 @@ import org.apache.ibatis.session.Configuration;
 import org.apache.ibatis.type.JdbcType;
 import org.apache.ibatis.type.TypeHandler;
 import org.apache.ibatis.type.TypeHandlerRegistry;
+import org.elibrary.internal.mapper.Bulk;
 import org.elibrary.internal.mapper.MultiRowInsert;
 import org.elibrary.internal.mapper.OnlyOn;
 
@@ -61,7 +62,7 @@ import org.elibrary.internal.mapper.OnlyOn;
 final class DirectMappers {
     private static final int MAX_VARIANTS = 32;
     /** Rows of a one-row insert per JDBC batch a RowWriter sends (a MultiRowInsert: its rows per statement). */
-    private static final int BATCH_ROWS = 1000;
+    private static final int BATCH_ROWS = Bulk.CHUNK;
     private final Configuration configuration;
     private final TypeHandlerRegistry typeHandlers;
     /** Seconds, applied to every statement prepared here (PostgreSQL); null for none (SQLite). */

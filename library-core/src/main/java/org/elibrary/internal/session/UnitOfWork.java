@@ -9,6 +9,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.elibrary.Backend;
 import org.elibrary.LibraryException;
+import org.elibrary.internal.mapper.SearchQuery;
 
 /**
  * One connection and its statements, for one repository call or one caller transaction. Not thread-safe:
@@ -43,6 +44,16 @@ public final class UnitOfWork {
     /** The JDBC connection in use (for the async facade: cancellation, diagnostics). Do not close it. */
     public Connection connection() {
         return connection;
+    }
+
+    /**
+     * Readies this unit's connection for a search statement of {@code query}: on SQLite the scan of a short
+     * query (too short for the trigram index) calls the Unicode fold function, registered here, per connection.
+     */
+    public void prepareSearch(SearchQuery query) throws SQLException {
+        if (backend == Backend.SQLITE && !query.fts()) {
+            SqliteFunctions.registerFold(connection);
+        }
     }
 
     /** A mapper whose methods run on this unit's connection. */
