@@ -132,7 +132,8 @@ public final class Library implements AutoCloseable {
 
     /**
      * Opens the library on a caller's {@code DataSource} (never closed by the library); {@code migrate} false
-     * uses the schema as it is. Statements get {@link LibrarySettings#DEFAULT_STATEMENT_TIMEOUT}. On PostgreSQL
+     * uses the schema as it is. PostgreSQL statements and every asynchronous call get
+     * {@link LibrarySettings#DEFAULT_STATEMENT_TIMEOUT}; synchronous SQLite calls have no limit. On PostgreSQL
      * the pool's own session settings apply, its transaction isolation included: the library's calls are
      * written for READ COMMITTED (a stricter default makes some concurrent calls fail). On SQLite,
      * the caller's data source should enforce foreign keys and use WAL; writes then share the caller's pool
