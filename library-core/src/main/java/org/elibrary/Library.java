@@ -73,9 +73,9 @@ public final class Library implements AutoCloseable {
         // Prepared statements are cached per connection only on pools the library owns. Statements get a
         // client-side timeout only where the server does not enforce one (pgjdbc's per-statement timer woke
         // its timer thread on every execution: a thread switch per statement).
+        boolean ownsPools = settings != null;
         this.sessions = new Sessions(this.database, database.serverTimesStatements() ? null : statementTimeout,
-                settings != null, settings == null ? null
-                        : SettingsAccess.databaseUrl(settings).password().orElse(null));
+                ownsPools, ownsPools ? SettingsAccess.databaseUrl(settings).password().orElse(null) : null);
         this.authors = new AuthorRepository(sessions, null);
         this.books = new BookRepository(sessions, null);
         this.users = new UserRepository(sessions, null);
