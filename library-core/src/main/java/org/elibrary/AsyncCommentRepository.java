@@ -58,7 +58,7 @@ public final class AsyncCommentRepository {
     }
 
     /**
-     * Adds many comments in one transaction (multi-row inserts), all or none: the bulk path for imports.
+     * Adds many comments in one transaction, all or none: the bulk path for imports.
      * Returns how many were added.
      *
      * <p>The future fails with {@link NotFoundException} if a user or book id does not exist.

@@ -11,7 +11,6 @@ import org.elibrary.internal.mapper.CountedRow;
 import org.elibrary.internal.mapper.SearchQuery;
 import org.elibrary.internal.session.Assemble;
 import org.elibrary.internal.session.Sessions;
-import org.elibrary.internal.session.SqliteFunctions;
 import org.elibrary.internal.session.UnitOfWork;
 import org.elibrary.internal.session.Validation;
 
@@ -31,7 +30,6 @@ import org.elibrary.internal.session.Validation;
 public final class AuthorRepository {
     static final NewRows.Table<Author, AuthorMapper> AUTHORS = new NewRows.Table<>(AuthorMapper.class,
             "author.name", Author::new, Author::id, Author::name, AuthorMapper::selectByName);
-    private static final int CHUNK = 1000;
 
     private final Sessions sessions;
     private final UnitOfWork bound;
@@ -72,14 +70,7 @@ public final class AuthorRepository {
         if (names.isEmpty()) {
             return new ArrayList<>();
         }
-        return sessions.write(bound, uow -> {
-            List<Author> result = new ArrayList<>(names.size());
-            for (int from = 0; from < names.size(); from += CHUNK) {
-                List<String> chunk = names.subList(from, Math.min(names.size(), from + CHUNK));
-                result.addAll(NewRows.insert(uow, AUTHORS, chunk));
-            }
-            return result;
-        });
+        return sessions.write(bound, uow -> NewRows.insertAll(uow, AUTHORS, names));
     }
 
     /**
@@ -229,9 +220,7 @@ public final class AuthorRepository {
         Validation.limit(limit);
         SearchQuery q = SearchQuery.of(query, afterId, limit);
         return sessions.read(bound, uow -> {
-            if (uow.backend() == Backend.SQLITE && !q.fts()) {
-                SqliteFunctions.registerFold(uow.connection());
-            }
+            uow.prepareSearch(q);
             AuthorMapper authors = uow.mapper(AuthorMapper.class);
             List<Author> page = afterId == 0 ? (q.fts() ? authors.searchByName(q) : authors.searchByShortName(q))
                     : (q.fts() ? authors.searchByNameAfter(q) : authors.searchByShortNameAfter(q));

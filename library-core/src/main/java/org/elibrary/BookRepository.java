@@ -25,7 +25,6 @@ import org.elibrary.internal.mapper.Bulk;
 import org.elibrary.internal.mapper.SearchQuery;
 import org.elibrary.internal.session.Assemble;
 import org.elibrary.internal.session.Sessions;
-import org.elibrary.internal.session.SqliteFunctions;
 import org.elibrary.internal.session.UnitOfWork;
 import org.elibrary.internal.session.Validation;
 
@@ -43,7 +42,6 @@ import org.elibrary.internal.session.Validation;
 public final class BookRepository {
     private static final NewRows.Table<Book, BookMapper> BOOKS = new NewRows.Table<>(BookMapper.class,
             "book.title", Book::new, Book::id, Book::title, BookMapper::selectByTitle);
-    private static final int CHUNK = 1000;
 
     private final Sessions sessions;
     private final UnitOfWork bound;
@@ -211,8 +209,8 @@ public final class BookRepository {
     private static List<Book> insert(UnitOfWork uow, List<NewBook> books) {
         BookMapper mapper = uow.mapper(BookMapper.class);
         List<Book> result = new ArrayList<>(books.size());
-        for (int from = 0; from < books.size(); from += CHUNK) {
-            List<NewBook> chunk = books.subList(from, Math.min(books.size(), from + CHUNK));
+        for (int from = 0; from < books.size(); from += Bulk.CHUNK) {
+            List<NewBook> chunk = books.subList(from, Math.min(books.size(), from + Bulk.CHUNK));
             List<Book> created = NewRows.insert(uow, BOOKS, titles(chunk));
             result.addAll(created);
             insertLinks(uow, mapper, chunk, created);
@@ -502,9 +500,7 @@ public final class BookRepository {
         Validation.limit(limit);
         SearchQuery q = SearchQuery.of(query, afterId, limit);
         return sessions.read(bound, uow -> {
-            if (uow.backend() == Backend.SQLITE && !q.fts()) {
-                SqliteFunctions.registerFold(uow.connection());
-            }
+            uow.prepareSearch(q);
             BookMapper books = uow.mapper(BookMapper.class);
             return KeysetPage.of(run.apply(books, q), afterId, "book", books::selectById);
         });
@@ -513,7 +509,7 @@ public final class BookRepository {
     /**
      * Links the books just created to their authors, an author given twice once. On SQLite enforcing foreign
      * keys: one batch of one-row inserts (multi-row statements), the database checking the authors (the faster
-     * way there), each link bound as the books are read; else set-based inserts of up to {@value #CHUNK} links
+     * way there), each link bound as the books are read; else set-based inserts of up to {@value Bulk#CHUNK} links
      * that skip links to missing authors, counted.
      */
     private static void insertLinks(UnitOfWork uow, BookMapper mapper, List<NewBook> books, List<Book> created) {
@@ -529,8 +525,8 @@ public final class BookRepository {
             authorIds.add(authorId);
             bookIds.add(bookId);
         });
-        for (int from = 0; from < authorIds.size(); from += CHUNK) {
-            List<Long> authors = authorIds.subList(from, Math.min(authorIds.size(), from + CHUNK));
+        for (int from = 0; from < authorIds.size(); from += Bulk.CHUNK) {
+            List<Long> authors = authorIds.subList(from, Math.min(authorIds.size(), from + Bulk.CHUNK));
             if (uow.backend() == Backend.POSTGRESQL && NewRows.beyondInteger(authors)) {
                 // no such author can exist in PostgreSQL's INTEGER column, which would refuse the value itself
                 throw uow.rollbackOnlyWith(missingAuthor(uow, authors));

@@ -26,7 +26,6 @@ import org.elibrary.internal.session.Validation;
  * on {@link AuthorRepository}.
  */
 public final class CommentRepository {
-    private static final int CHUNK = 1000;
 
     private final Sessions sessions;
     private final UnitOfWork bound;
@@ -106,8 +105,8 @@ public final class CommentRepository {
             }
             CommentMapper mapper = uow.mapper(CommentMapper.class);
             int added = 0;
-            for (int from = 0; from < comments.size(); from += CHUNK) {
-                List<NewComment> chunk = comments.subList(from, Math.min(comments.size(), from + CHUNK));
+            for (int from = 0; from < comments.size(); from += Bulk.CHUNK) {
+                List<NewComment> chunk = comments.subList(from, Math.min(comments.size(), from + Bulk.CHUNK));
                 List<String> texts = new ArrayList<>(chunk.size());
                 List<Long> users = new ArrayList<>(chunk.size());
                 List<Long> books = new ArrayList<>(chunk.size());
@@ -135,8 +134,8 @@ public final class CommentRepository {
     /** SQLite enforcing foreign keys: the rows as JDBC batches of a one-row insert, the database checking them. */
     private static int addAllBatched(UnitOfWork uow, List<NewComment> comments) {
         int added = 0;
-        for (int from = 0; from < comments.size(); from += CHUNK) {
-            List<NewComment> chunk = comments.subList(from, Math.min(comments.size(), from + CHUNK));
+        for (int from = 0; from < comments.size(); from += Bulk.CHUNK) {
+            List<NewComment> chunk = comments.subList(from, Math.min(comments.size(), from + Bulk.CHUNK));
             added += uow.insertRows(CommentMapper.class, "insertRow", row -> {
                 for (NewComment comment : chunk) {
                     row.add(comment.text()).add(comment.userId()).add(comment.bookId()).endRow();

@@ -19,7 +19,6 @@ import org.elibrary.internal.db.Database;
 import org.elibrary.internal.db.Databases;
 import org.elibrary.internal.mapper.CatalogMapper;
 import org.elibrary.internal.session.Sessions;
-import org.elibrary.internal.session.SqlErrors;
 import org.elibrary.internal.session.UnitOfWork;
 
 /**
@@ -74,9 +73,9 @@ public final class Library implements AutoCloseable {
         // Prepared statements are cached per connection only on pools the library owns. Statements get a
         // client-side timeout only where the server does not enforce one (pgjdbc's per-statement timer woke
         // its timer thread on every execution: a thread switch per statement).
+        boolean ownsPools = settings != null;
         this.sessions = new Sessions(this.database, database.serverTimesStatements() ? null : statementTimeout,
-                settings != null, settings == null ? null
-                        : SettingsAccess.databaseUrl(settings).password().orElse(null));
+                ownsPools, ownsPools ? SettingsAccess.databaseUrl(settings).password().orElse(null) : null);
         this.authors = new AuthorRepository(sessions, null);
         this.books = new BookRepository(sessions, null);
         this.users = new UserRepository(sessions, null);
@@ -118,10 +117,14 @@ public final class Library implements AutoCloseable {
      * Opens the library on a caller's {@code DataSource} (never closed by the library), migrating the schema
      * first. The backend is detected from the database product name.
      *
-     * @throws ConfigurationException       if the database is neither SQLite nor PostgreSQL, is a PostgreSQL
+     * @throws ConfigurationException       if the database is neither SQLite nor PostgreSQL, refuses the login or
+     *                                      does not exist (a wrong password, an unknown role or database, a
+     *                                      SQLite file in a directory that does not exist), is a PostgreSQL
      *                                      database not in UTF8, or its schema is foreign or cannot be migrated
      * @throws ForeignKeyViolationException if the database to adopt has rows that break a foreign key
-     * @throws DatabaseUnavailableException if no connection can be had from {@code dataSource}
+     * @throws DatabaseUnavailableException if {@code dataSource} can give no connection for a reason retrying may
+     *                                      fix (the server down or unreachable, too many connections, a file
+     *                                      that cannot be opened)
      */
     public static Library open(DataSource dataSource) {
         return open(dataSource, true);
@@ -129,7 +132,8 @@ public final class Library implements AutoCloseable {
 
     /**
      * Opens the library on a caller's {@code DataSource} (never closed by the library); {@code migrate} false
-     * uses the schema as it is. Statements get {@link LibrarySettings#DEFAULT_STATEMENT_TIMEOUT}. On PostgreSQL
+     * uses the schema as it is. PostgreSQL statements and every asynchronous call get
+     * {@link LibrarySettings#DEFAULT_STATEMENT_TIMEOUT}; synchronous SQLite calls have no limit. On PostgreSQL
      * the pool's own session settings apply, its transaction isolation included: the library's calls are
      * written for READ COMMITTED (a stricter default makes some concurrent calls fail). On SQLite,
      * the caller's data source should enforce foreign keys and use WAL; writes then share the caller's pool
@@ -291,7 +295,7 @@ public final class Library implements AutoCloseable {
         try (Connection connection = dataSource.getConnection()) {
             product = connection.getMetaData().getDatabaseProductName();
         } catch (SQLException e) {
-            throw SqlErrors.translate(e, Backend.POSTGRESQL, null);
+            throw Databases.borrowFailed(dataSource, e);
         }
         String normalized = product == null ? "" : product.toLowerCase(Locale.ROOT);
         if (normalized.contains("sqlite")) {

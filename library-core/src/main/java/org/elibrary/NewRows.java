@@ -9,6 +9,7 @@ import java.util.function.Function;
 import java.util.function.ToLongFunction;
 import org.elibrary.internal.mapper.Bulk;
 import org.elibrary.internal.mapper.NamedRowMapper;
+import org.elibrary.internal.session.SqlErrors;
 import org.elibrary.internal.session.UnitOfWork;
 import org.elibrary.internal.session.Validation;
 
@@ -70,7 +71,16 @@ final class NewRows {
         return false;
     }
 
-    /** Inserts {@code texts} (at most one chunk, no text twice) and returns the new rows, in their order. */
+    /** Inserts {@code texts} (no text twice), a chunk at a time, and returns the new rows in their order. */
+    static <T, M extends NamedRowMapper<T>> List<T> insertAll(UnitOfWork uow, Table<T, M> table, List<String> texts) {
+        List<T> rows = new ArrayList<>(texts.size());
+        for (int from = 0; from < texts.size(); from += Bulk.CHUNK) {
+            rows.addAll(insert(uow, table, texts.subList(from, Math.min(texts.size(), from + Bulk.CHUNK))));
+        }
+        return rows;
+    }
+
+    /** Inserts {@code texts} (one {@link Bulk#CHUNK} at most, no text twice); the new rows, in their order. */
     static <T, M extends NamedRowMapper<T>> List<T> insert(UnitOfWork uow, Table<T, M> table, List<String> texts) {
         M mapper = uow.mapper(table.mapper());
         if (uow.backend() != Backend.SQLITE) {
@@ -92,7 +102,7 @@ final class NewRows {
             });
             return rows;
         } catch (RuntimeException e) {
-            if (uow.violatesUnique(e)) {
+            if (SqlErrors.violatesUnique(e)) {
                 nameTaken(uow, table, mapper, texts, largest);
             }
             throw e;

@@ -1,5 +1,6 @@
 package org.elibrary;
 
+import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.elibrary.domain.CatalogCounts;
@@ -65,6 +66,7 @@ public final class Transaction {
      * @return what {@code work} returned
      */
     public <T> T inTransaction(Function<Transaction, T> work) {
+        Objects.requireNonNull(work, "work");
         return sessions.transaction(uow, unit -> work.apply(this));
     }
 
@@ -74,6 +76,7 @@ public final class Transaction {
      * @param work the work, given this handle
      */
     public void useTransaction(Consumer<Transaction> work) {
+        Objects.requireNonNull(work, "work");
         inTransaction(tx -> {
             work.accept(tx);
             return null;

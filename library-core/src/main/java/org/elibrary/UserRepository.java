@@ -24,7 +24,6 @@ import org.elibrary.internal.session.Validation;
 public final class UserRepository {
     private static final NewRows.Table<User, UserMapper> USERS = new NewRows.Table<>(UserMapper.class,
             "user.username", User::new, User::id, User::username, UserMapper::selectByUsername);
-    private static final int CHUNK = 1000;
 
     private final Sessions sessions;
     private final UnitOfWork bound;
@@ -65,14 +64,7 @@ public final class UserRepository {
         if (usernames.isEmpty()) {
             return new ArrayList<>();
         }
-        return sessions.write(bound, uow -> {
-            List<User> result = new ArrayList<>(usernames.size());
-            for (int from = 0; from < usernames.size(); from += CHUNK) {
-                List<String> chunk = usernames.subList(from, Math.min(usernames.size(), from + CHUNK));
-                result.addAll(NewRows.insert(uow, USERS, chunk));
-            }
-            return result;
-        });
+        return sessions.write(bound, uow -> NewRows.insertAll(uow, USERS, usernames));
     }
 
     /**

@@ -46,6 +46,23 @@ class TransactionIT {
         });
     }
 
+    /** As on the Library: a null callback is refused before a savepoint is set, naming the parameter. */
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void theHandleRefusesANullCallbackNamingItAndTheTransactionGoesOn(Backend backend) {
+        withLibrary(backend, library -> {
+            library.useTransaction(tx -> {
+                tx.authors().create("kept");
+                assertThatThrownBy(() -> tx.inTransaction(null))
+                        .isInstanceOf(NullPointerException.class).hasMessage("work");
+                assertThatThrownBy(() -> tx.useTransaction(null))
+                        .isInstanceOf(NullPointerException.class).hasMessage("work");
+                tx.authors().create("also kept");
+            });
+            assertThat(library.authors().count()).isEqualTo(2);
+        });
+    }
+
     @ParameterizedTest
     @EnumSource(Backend.class)
     void rollsBackOnExceptionAndRethrowsItUnchanged(Backend backend) {

@@ -7,7 +7,8 @@ import java.util.Objects;
  * One page of an offset-paginated list, with the total number of rows the list has.
  *
  * @param items  the rows of this page, at most {@code limit}
- * @param total  how many rows the whole list has (counted in the same snapshot as the page)
+ * @param total  how many rows the whole list has (counted in the same snapshot as the page, except for an empty
+ *               page past the end, whose total is counted by a second statement)
  * @param offset how many rows precede this page
  * @param limit  the page size that was asked for
  * @param <T>    the row type

@@ -170,15 +170,6 @@ public final class AsyncEngine implements AutoCloseable {
         return submit(writeLane, work, timeout);
     }
 
-    /** The timeout of calls submitted with a null timeout; zero means none. */
-    public Duration defaultTimeout() {
-        return defaultTimeout;
-    }
-
-    public int queueCapacity() {
-        return queueCapacity;
-    }
-
     /** Calls accepted and not yet completed (queued or running). */
     public int outstanding() {
         lock.lock();

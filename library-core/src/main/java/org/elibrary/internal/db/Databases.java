@@ -93,6 +93,38 @@ public final class Databases {
     }
 
     /**
+     * The failure of a caller's {@code DataSource} to give the first connection, as the same database named by
+     * settings fails {@link #open}: a wrong password, an unknown role or database, a SQLite file in a directory
+     * that does not exist (when the data source's URL can be read: sqlite-jdbc's own, or a HikariCP pool's
+     * JDBC URL) are {@link ConfigurationException}; an outage is
+     * {@link org.elibrary.DatabaseUnavailableException}.
+     */
+    public static LibraryException borrowFailed(DataSource dataSource, SQLException failure) {
+        if (SqliteCodes.primary(SqliteCodes.of(failure)) == SqliteCodes.CANTOPEN) {
+            // sqlite-jdbc says only "unable to open": the directory check that open(settings) makes first
+            DatabaseUrl url = sqliteUrl(dataSource);
+            if (url != null && url.sqliteFile().isPresent()) {
+                checkSqliteLocation(url.sqliteFile().get(), url.displayUrl(), false);
+            }
+        }
+        return ConnectionErrors.translate("opening the database of", "the given DataSource", failure, null);
+    }
+
+    /** The SQLite URL a caller's data source opens, when it can be read and the library would take it; else null. */
+    private static DatabaseUrl sqliteUrl(DataSource dataSource) {
+        try {
+            String jdbcUrl = dataSource instanceof HikariDataSource hikari ? hikari.getJdbcUrl()
+                    : Drivers.SQLITE && dataSource.isWrapperFor(SQLiteDataSource.class)
+                    ? dataSource.unwrap(SQLiteDataSource.class).getUrl() : null;
+            return jdbcUrl == null || !jdbcUrl.startsWith("jdbc:sqlite:") ? null
+                    : DatabaseUrl.parse(jdbcUrl, Path.of(""));
+        } catch (SQLException | RuntimeException unreadable) {
+            // the driver's own failure stands
+            return null;
+        }
+    }
+
+    /**
      * A data source of single, unpooled connections configured as the Library's would be (SQLite pragmas,
      * pgjdbc properties with the credentials), for running migrations separately from a Library.
      *

@@ -12,6 +12,12 @@ import java.util.List;
  * Only the representation a statement references is built.
  */
 public final class Bulk {
+    /**
+     * Rows per bulk statement (or JDBC batch) at most: the repositories write bulk rows in chunks of this many,
+     * each chunk one statement ({@link MultiRowInsert#rows}, a set-based insert of this class) or one batch.
+     */
+    public static final int CHUNK = 1000;
+
     private final List<?>[] columns;
     private final int size;
 

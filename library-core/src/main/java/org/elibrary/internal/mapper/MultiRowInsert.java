@@ -24,5 +24,5 @@ import java.lang.annotation.Target;
 @Target(ElementType.METHOD)
 public @interface MultiRowInsert {
     /** Rows per statement at most; their placeholders must stay under SQLite's limit of 32,766. */
-    int rows() default 1000;
+    int rows() default Bulk.CHUNK;
 }

@@ -30,6 +30,7 @@ import org.apache.ibatis.session.Configuration;
 import org.apache.ibatis.type.JdbcType;
 import org.apache.ibatis.type.TypeHandler;
 import org.apache.ibatis.type.TypeHandlerRegistry;
+import org.elibrary.internal.mapper.Bulk;
 import org.elibrary.internal.mapper.MultiRowInsert;
 import org.elibrary.internal.mapper.OnlyOn;
 
@@ -51,7 +52,8 @@ import org.elibrary.internal.mapper.OnlyOn;
  *
  * <p>Parameters are bound as MyBatis's {@code DefaultParameterHandler} binds them (same names, same type
  * handlers for anything but the plain {@code Long}, {@code Integer} and {@code String} values). A method of
- * any other shape runs through the MyBatis session, unchanged.
+ * any other shape fails its planning, and with it the open of every Library: MyBatis sessions never run
+ * the library's statements, so a new shape is added here.
  *
  * <p>Bulk inserts do not call a mapper per row: a {@link RowWriter} takes the rows of a one-row insert value
  * by value and runs them as one JDBC batch of it, or as multi-row statements when it is a
@@ -60,7 +62,7 @@ import org.elibrary.internal.mapper.OnlyOn;
 final class DirectMappers {
     private static final int MAX_VARIANTS = 32;
     /** Rows of a one-row insert per JDBC batch a RowWriter sends (a MultiRowInsert: its rows per statement). */
-    private static final int BATCH_ROWS = 1000;
+    private static final int BATCH_ROWS = Bulk.CHUNK;
     private final Configuration configuration;
     private final TypeHandlerRegistry typeHandlers;
     /** Seconds, applied to every statement prepared here (PostgreSQL); null for none (SQLite). */
@@ -162,9 +164,9 @@ final class DirectMappers {
         }
     }
 
-    /** Whether {@code method} of mapper {@code type} runs here, not through the MyBatis session. */
-    boolean runsDirectly(Class<?> type, Method method) {
-        return !(call(mapperType(type), method) instanceof ThroughMyBatis);
+    /** Plans {@code method} of mapper {@code type} now; fails as {@link #planAll} would on it. */
+    void planOne(Class<?> type, Method method) {
+        call(mapperType(type), method);
     }
 
     /** The plan of {@code method} of a mapper, made on first use. */
@@ -244,7 +246,8 @@ final class DirectMappers {
                 && (returnType == int.class || returnType == Integer.class)) {
             return new Update(statement, names, method);
         }
-        return new ThroughMyBatis(type, method);
+        throw new IllegalStateException(type.getSimpleName() + "." + method.getName()
+                + ": statement shape not supported by DirectMappers");
     }
 
     /** How one row becomes the method's element type; null when that shape is not handled here. */
@@ -678,35 +681,6 @@ final class DirectMappers {
                     count = updated;
                 }
                 resultSet = prepared.getMoreResults();
-            }
-        }
-    }
-
-    /** A method of a shape this class does not run: MyBatis runs it on the unit's session. */
-    private final class ThroughMyBatis extends Call {
-        private final Class<?> type;
-        private final Method method;
-
-        ThroughMyBatis(Class<?> type, Method method) {
-            this.type = type;
-            this.method = method;
-        }
-
-        @Override
-        Object invoke(Statements on, Object[] args) {
-            try {
-                return method.invoke(on.session().getMapper(type), args);
-            } catch (InvocationTargetException e) {
-                Throwable cause = e.getCause();
-                if (cause instanceof RuntimeException runtime) {
-                    throw runtime;
-                }
-                if (cause instanceof Error error) {
-                    throw error;
-                }
-                throw new IllegalStateException(cause);
-            } catch (IllegalAccessException e) {
-                throw new IllegalStateException(e);
             }
         }
     }

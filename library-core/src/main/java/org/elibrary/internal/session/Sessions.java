@@ -11,8 +11,6 @@ import java.util.function.Function;
 import javax.sql.DataSource;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.ProxyConnection;
-import org.apache.ibatis.session.SqlSessionFactory;
-import org.apache.ibatis.session.defaults.DefaultSqlSessionFactory;
 import org.elibrary.Backend;
 import org.elibrary.DatabaseUnavailableException;
 import org.elibrary.LibraryClosedException;
@@ -50,7 +48,6 @@ public final class Sessions {
 
     private final Database database;
     private final Backend backend;
-    private final SqlSessionFactory factory;
     private static final String BEGIN_IMMEDIATE = "BEGIN IMMEDIATE";
     private static final String COMMIT = "COMMIT";
 
@@ -72,10 +69,6 @@ public final class Sessions {
     /** The database password, kept out of the messages of failures to connect; may be null. */
     private final String secret;
 
-    public Sessions(Database database, Duration statementTimeout) {
-        this(database, statementTimeout, false, null);
-    }
-
     /**
      * @param cacheStatements keep prepared statements per physical connection (use it only on pools the
      *                        library owns, whose connections nobody else uses)
@@ -85,9 +78,7 @@ public final class Sessions {
         this.database = database;
         this.secret = secret;
         this.backend = database.backend();
-        this.factory = new DefaultSqlSessionFactory(
-                CatalogConfiguration.create(backend, statementTimeout, database.writer()));
-        this.mappers = new DirectMappers(factory.getConfiguration());
+        this.mappers = new DirectMappers(CatalogConfiguration.create(backend, statementTimeout));
         // every statement planned at open (8-20 ms measured): first calls do not pay for it, and a mapper method
         // without a statement for this database fails the open rather than a call
         mappers.planAll();
@@ -166,7 +157,7 @@ public final class Sessions {
         // (HikariCP aborts a borrowed PostgreSQL connection; a SQLite connection would go on)
         cutShort = true;
         // Closing the pool then closes the connections and with them their cached statements; closing the
-        // sessions here could pull statements from under a call still finishing on another thread.
+        // statements here could pull them from under a call still finishing on another thread.
         cachedStatements.clear();
     }
 
@@ -267,14 +258,14 @@ public final class Sessions {
             lease.physical = physical;
             Statements statements = cachedStatements.get(physical);
             if (statements == null) {
-                statements = new Statements(physical, factory, mappers);
+                statements = new Statements(physical, mappers);
                 cachedStatements.put(physical, statements);
                 purgeClosed();
             }
             lease.statements = statements;
             lease.sqlTransaction = lease.transactional && !callersTransaction && backend == Backend.SQLITE;
         } else {
-            lease.statements = new Statements(connection, factory, mappers);
+            lease.statements = new Statements(connection, mappers);
         }
         if (lease.sqlTransaction) {
             lease.statements.prepare(BEGIN_IMMEDIATE, null).execute();
@@ -298,7 +289,7 @@ public final class Sessions {
                 throw e;
             }
         }
-        lease.uow = new UnitOfWork(backend, connection, lease.statements, lease.transactional);
+        lease.uow = new UnitOfWork(backend, connection, lease.statements);
         if (lease.transactional) {
             current.set(lease.uow);
         }
@@ -359,14 +350,8 @@ public final class Sessions {
         // After a failed rollback, switching auto-commit back on would COMMIT the open transaction on
         // SQLite: leave the connection as it is and let the pool discard or reset it.
         boolean restoreAutoCommit = lease.transactional && !lease.sqlTransaction && lease.rolledBack;
-        if (lease.physical == null) {
-            release(lease.statements, lease.connection, restoreAutoCommit);
-        } else {
-            if (lease.statements != null) {
-                lease.statements.clearCache();
-            }
-            release(null, lease.connection, restoreAutoCommit);
-        }
+        // statements cached on the physical connection stay for its next unit of work
+        release(lease.physical == null ? lease.statements : null, lease.connection, restoreAutoCommit);
     }
 
     /** ROLLBACK on SQLite; true when no transaction is open any more. */
@@ -449,7 +434,6 @@ public final class Sessions {
 
     private void rollbackTo(UnitOfWork outer, Savepoint savepoint) {
         try {
-            outer.statements().clearCache();
             outer.connection().rollback(savepoint);
             outer.clearRollbackCause();
         } catch (SQLException e) {

@@ -58,7 +58,7 @@ public final class SqlErrors {
     }
 
     /** Whether {@code failure} was caused by the database refusing a write on a unique value or primary key. */
-    static boolean violatesUnique(Throwable failure) {
+    public static boolean violatesUnique(Throwable failure) {
         return causedBy(failure, SqlErrors::sqliteUnique, "23505");
     }
 

@@ -10,14 +10,14 @@ import org.sqlite.SQLiteConnection;
  * SQL functions the library registers on a SQLite connection right before a statement that needs them
  * (registration is per connection, and pooled connections may come from a caller's pool).
  */
-public final class SqliteFunctions {
+final class SqliteFunctions {
     /** Unicode case folding for the short-query search scan: SQLite's lower() folds ASCII only. */
-    public static final String FOLD = "elib_fold";
+    static final String FOLD = "elib_fold";
 
     private SqliteFunctions() {
     }
 
-    public static void registerFold(Connection connection) throws SQLException {
+    static void registerFold(Connection connection) throws SQLException {
         // A Function instance holds per-call state, so each connection gets its own.
         Function.create(connection.unwrap(SQLiteConnection.class), FOLD, new Fold(), 1, Function.FLAG_DETERMINISTIC);
     }

@@ -6,27 +6,21 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
-import org.apache.ibatis.session.ExecutorType;
-import org.apache.ibatis.session.SqlSession;
-import org.apache.ibatis.session.SqlSessionFactory;
 
 /**
- * The prepared statements (by SQL text) and the MyBatis session used on one connection: for one unit of work,
+ * The prepared statements (by SQL text) and the mappers used on one connection: for one unit of work,
  * or, on the library's own pools, for the life of a physical connection (see Sessions). Used by one thread at
  * a time, like its connection.
  */
 final class Statements {
     private final Connection connection;
-    private final SqlSessionFactory factory;
     private final DirectMappers mappers;
     private final Map<String, PreparedStatement> prepared = new HashMap<>();
     private final Map<Class<?>, Object> mapperInstances = new HashMap<>(8);
-    private SqlSession session;
     private Boolean sqliteForeignKeys;
 
-    Statements(Connection connection, SqlSessionFactory factory, DirectMappers mappers) {
+    Statements(Connection connection, DirectMappers mappers) {
         this.connection = connection;
-        this.factory = factory;
         this.mappers = mappers;
     }
 
@@ -72,21 +66,6 @@ final class Statements {
         return statement;
     }
 
-    /** A MyBatis session on the same connection, opened on first use (only statements of other shapes need it). */
-    SqlSession session() {
-        if (session == null) {
-            session = factory.openSession(ExecutorType.REUSE, connection);
-        }
-        return session;
-    }
-
-    /** Forgets what the MyBatis session cached for the statement just run. */
-    void clearCache() {
-        if (session != null) {
-            session.clearCache();
-        }
-    }
-
     /** Closes every statement; quietly, since this also runs when the connection is broken. */
     void close() {
         for (PreparedStatement statement : prepared.values()) {
@@ -97,13 +76,5 @@ final class Statements {
             }
         }
         prepared.clear();
-        if (session != null) {
-            try {
-                session.close();
-            } catch (RuntimeException ignored) {
-                // closing statements of a broken connection
-            }
-            session = null;
-        }
     }
 }

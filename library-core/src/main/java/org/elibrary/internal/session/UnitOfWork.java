@@ -9,6 +9,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.elibrary.Backend;
 import org.elibrary.LibraryException;
+import org.elibrary.internal.mapper.SearchQuery;
 
 /**
  * One connection and its statements, for one repository call or one caller transaction. Not thread-safe:
@@ -18,7 +19,6 @@ public final class UnitOfWork {
     private final Backend backend;
     private final Connection connection;
     private final Statements statements;
-    private final boolean transactional;
     private final Thread owner;
     private volatile boolean active = true;
     private LibraryException rollbackCause;
@@ -30,11 +30,10 @@ public final class UnitOfWork {
     /** The id of the missing row, when {@link #referencing(String, long)} named it (missingKey null then). */
     private long missingId;
 
-    UnitOfWork(Backend backend, Connection connection, Statements statements, boolean transactional) {
+    UnitOfWork(Backend backend, Connection connection, Statements statements) {
         this.backend = backend;
         this.connection = connection;
         this.statements = statements;
-        this.transactional = transactional;
         this.owner = Thread.currentThread();
     }
 
@@ -45,6 +44,16 @@ public final class UnitOfWork {
     /** The JDBC connection in use (for the async facade: cancellation, diagnostics). Do not close it. */
     public Connection connection() {
         return connection;
+    }
+
+    /**
+     * Readies this unit's connection for a search statement of {@code query}: on SQLite the scan of a short
+     * query (too short for the trigram index) calls the Unicode fold function, registered here, per connection.
+     */
+    public void prepareSearch(SearchQuery query) throws SQLException {
+        if (backend == Backend.SQLITE && !query.fts()) {
+            SqliteFunctions.registerFold(connection);
+        }
     }
 
     /** A mapper whose methods run on this unit's connection. */
@@ -109,16 +118,6 @@ public final class UnitOfWork {
     public LibraryException rollbackOnlyWith(LibraryException cause) {
         rollbackOnly(cause);
         return cause;
-    }
-
-    /** Whether this unit runs in a transaction (writes, caller transactions) rather than autocommit. */
-    public boolean transactional() {
-        return transactional;
-    }
-
-    /** Whether a statement of this unit failed with {@code failure} on a unique value (see {@link #writing}). */
-    public boolean violatesUnique(RuntimeException failure) {
-        return SqlErrors.violatesUnique(failure);
     }
 
     /** Names the value written to a unique field, for the message of a duplicate error. */

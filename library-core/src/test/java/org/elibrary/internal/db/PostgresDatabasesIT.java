@@ -17,9 +17,11 @@ import java.util.Properties;
 import org.elibrary.Backend;
 import org.elibrary.ConfigurationException;
 import org.elibrary.DatabaseUnavailableException;
+import org.elibrary.Library;
 import org.elibrary.LibrarySettings;
 import org.elibrary.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.postgresql.jdbc.PgConnection;
 
 class PostgresDatabasesIT {
@@ -132,6 +134,44 @@ class PostgresDatabasesIT {
                     });
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
         }
+    }
+
+    /** A caller's DataSource that cannot log in fails {@code Library.open} as the same URL in the settings does. */
+    @Test
+    void aBorrowedDataSourceWithAWrongPasswordOrNoDatabaseIsAConfigurationError() throws Exception {
+        String url = passwordProtectedDatabase();
+        Properties admin = org.postgresql.Driver.parseURL(TestDatabases.postgresAdminUrl(), null);
+        String database = org.postgresql.Driver.parseURL(url, null).getProperty("PGDBNAME");
+        PGSimpleDataSource wrongPassword = dataSource(admin, database, ROLE, "not-the-Secret-42");
+        PGSimpleDataSource noDatabase = dataSource(admin, "elib_no_such_database", ROLE, PASSWORD);
+        for (boolean migrate : List.of(true, false)) {
+            assertThatThrownBy(() -> Library.open(wrongPassword, migrate))
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining("authentication failed")
+                    .satisfies(e -> {
+                        for (Throwable t = e; t != null; t = t.getCause()) {
+                            assertThat(String.valueOf(t.getMessage())).doesNotContain("not-the-Secret-42");
+                        }
+                    });
+            assertThatThrownBy(() -> Library.open(noDatabase, migrate))
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining("the database does not exist")
+                    .satisfies(e -> {
+                        for (Throwable t = e; t != null; t = t.getCause()) {
+                            assertThat(String.valueOf(t.getMessage())).doesNotContain(PASSWORD);
+                        }
+                    });
+        }
+    }
+
+    private static PGSimpleDataSource dataSource(Properties server, String database, String user, String password) {
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        dataSource.setServerNames(new String[] {server.getProperty("PGHOST")});
+        dataSource.setPortNumbers(new int[] {Integer.parseInt(server.getProperty("PGPORT"))});
+        dataSource.setDatabaseName(database);
+        dataSource.setUser(user);
+        dataSource.setPassword(password);
+        return dataSource;
     }
 
     @Test

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.elibrary.Backend;
 import org.elibrary.ConfigurationException;
 import org.elibrary.DatabaseUnavailableException;
+import org.elibrary.Library;
 import org.elibrary.LibrarySettings;
 import org.elibrary.LibrarySettings.SqliteSynchronous;
 import org.elibrary.testing.TestDatabases;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteConnection;
+import org.sqlite.SQLiteDataSource;
 
 class SqliteDatabasesIT {
     @TempDir
@@ -183,6 +185,21 @@ class SqliteDatabasesIT {
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining(missing.getParent().toString())
                 .hasMessageContaining("does not exist");
+    }
+
+    /** A caller's SQLite DataSource on a file in a missing directory fails {@code Library.open} as the settings do. */
+    @Test
+    void aBorrowedDataSourceInAMissingDirectoryIsAConfigurationError() {
+        Path missing = dir.resolve("no-such-dir").resolve("library.db");
+        SQLiteDataSource dataSource = new SQLiteDataSource();
+        dataSource.setUrl("jdbc:sqlite:" + missing);
+        for (boolean migrate : List.of(true, false)) {
+            assertThatThrownBy(() -> Library.open(dataSource, migrate))
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining(missing.getParent().toString())
+                    .hasMessageContaining("does not exist");
+        }
+        assertThat(missing.getParent()).doesNotExist();
     }
 
     @Test

@@ -11,10 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import javax.sql.DataSource;
 import org.apache.ibatis.session.Configuration;
-import org.apache.ibatis.session.SqlSessionFactory;
-import org.apache.ibatis.session.SqlSessionFactoryBuilder;
 import org.elibrary.Backend;
 import org.elibrary.Library;
 import org.elibrary.LibrarySettings;
@@ -24,8 +21,6 @@ import org.elibrary.internal.mapper.CommentMapper;
 import org.elibrary.testing.TestDatabases;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.postgresql.ds.PGSimpleDataSource;
-import org.sqlite.SQLiteDataSource;
 
 /**
  * Bulk rows written value by value ({@link UnitOfWork#insertRows}): a one-row insert goes as JDBC batches, a
@@ -137,11 +132,9 @@ class RowWriterIT {
     }
 
     private static UnitOfWork unitOfWork(Backend backend, Connection connection) {
-        DataSource unused = backend == Backend.SQLITE ? new SQLiteDataSource() : new PGSimpleDataSource();
-        Configuration configuration = CatalogConfiguration.create(backend, Duration.ofSeconds(30), unused);
-        SqlSessionFactory factory = new SqlSessionFactoryBuilder().build(configuration);
-        Statements statements = new Statements(connection, factory, new DirectMappers(configuration));
-        return new UnitOfWork(backend, connection, statements, false);
+        Configuration configuration = CatalogConfiguration.create(backend, Duration.ofSeconds(30));
+        Statements statements = new Statements(connection, new DirectMappers(configuration));
+        return new UnitOfWork(backend, connection, statements);
     }
 
     private static List<String> column(Connection connection, String sql) throws Exception {

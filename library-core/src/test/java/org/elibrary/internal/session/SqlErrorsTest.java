@@ -61,14 +61,14 @@ class SqlErrorsTest {
 
     @Test
     void aForeignKeyFailureNamesTheRowTheUnitSaidItReferences() {
-        UnitOfWork byId = new UnitOfWork(Backend.SQLITE, null, null, true);
+        UnitOfWork byId = new UnitOfWork(Backend.SQLITE, null, null);
         byId.referencing("book", 42L);
         assertThat(SqlErrors.translate(new SQLiteException("fk", SQLiteErrorCode.SQLITE_CONSTRAINT_FOREIGNKEY),
                 Backend.SQLITE, byId)).isInstanceOfSatisfying(NotFoundException.class, e -> {
                     assertThat(e.entity()).isEqualTo("book");
                     assertThat(e.key()).isEqualTo("id=42");
                 });
-        UnitOfWork byKey = new UnitOfWork(Backend.SQLITE, null, null, true);
+        UnitOfWork byKey = new UnitOfWork(Backend.SQLITE, null, null);
         byKey.referencing("user", "username=anna");
         assertThat(SqlErrors.translate(new SQLiteException("fk", SQLiteErrorCode.SQLITE_CONSTRAINT_FOREIGNKEY),
                 Backend.SQLITE, byKey)).isInstanceOfSatisfying(NotFoundException.class,
