@@ -21,7 +21,7 @@ import java.util.function.UnaryOperator;
 import org.elibrary.Backend;
 
 /**
- * Runs the catalog workload ({@code shared/bench/WORKLOAD.md}, version 1) for each chosen implementation,
+ * Runs the catalog workload ({@code docs/workload.md}, version 1) for each chosen implementation,
  * each on a fresh, freshly migrated database, and prints the spec's JSON lines.
  *
  * <p>Per implementation the output is: one {@code settings} line (what it ran with), one line per phase

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** The CLI contract of issue 5, run in-process against a real SQLite file and a real PostgreSQL. */
+/** The CLI contract, run in-process against a real SQLite file and a real PostgreSQL. */
 class LibraryCliIT {
 
     @TempDir
