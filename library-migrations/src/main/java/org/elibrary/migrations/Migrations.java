@@ -178,16 +178,13 @@ public final class Migrations {
                 .collect(Collectors.toList());
     }
 
+    /** Exhaustive, without a default: a state added to the engine fails compilation here until it is mapped. */
     private static SchemaState state(org.elibrary.internal.schema.SchemaState state) {
-        switch (state) {
-            case EMPTY:
-                return SchemaState.EMPTY;
-            case UNMANAGED_SEED:
-                return SchemaState.PYTHON_APP_SCHEMA;
-            case MANAGED:
-                return SchemaState.MANAGED;
-            default:
-                return SchemaState.FOREIGN;
-        }
+        return switch (state) {
+            case EMPTY -> SchemaState.EMPTY;
+            case UNMANAGED_SEED -> SchemaState.PYTHON_APP_SCHEMA;
+            case MANAGED -> SchemaState.MANAGED;
+            case FOREIGN -> SchemaState.FOREIGN;
+        };
     }
 }

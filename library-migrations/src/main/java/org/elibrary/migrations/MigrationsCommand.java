@@ -6,13 +6,14 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Supplier;
 import org.elibrary.ConfigurationException;
-import org.elibrary.DatabaseUnavailableException;
 import org.elibrary.ForeignKeyViolationException;
 import org.elibrary.LibraryException;
 import org.elibrary.LibrarySettings;
+import org.elibrary.internal.config.DatabaseUrl;
 
 /**
  * The migrations from the command line, with the same settings as the library (system properties,
@@ -53,6 +54,8 @@ public final class MigrationsCommand {
             "",
             "Exit codes: 0 ok, 2 usage, 3 invalid, 4 configuration error or database unavailable");
 
+    private static final List<String> COMMANDS = List.of("migrate", "info", "validate", "baseline");
+
     private final PrintStream out;
     private final PrintStream err;
     private final Supplier<LibrarySettings.Builder> settingsSource;
@@ -92,6 +95,49 @@ public final class MigrationsCommand {
     }
 
     private int execute(List<String> args) {
+        Request request = parse(args);
+        if (request instanceof Help) {
+            out.println(USAGE_TEXT);
+            return OK;
+        }
+        if (request instanceof UsageError error) {
+            return usage(error.problem());
+        }
+        Invocation invocation = (Invocation) request;
+        try {
+            LibrarySettings settings = settings(invocation);
+            Migrations migrations = Migrations.from(settings);
+            out.println("database: " + settings.displayUrl() + " (" + settings.backend().name().toLowerCase(Locale.ROOT)
+                    + ")");
+            return dispatch(invocation.command(), migrations);
+        } catch (ForeignKeyViolationException e) {
+            err.println("error: " + e.getMessage());
+            return INVALID;
+        } catch (LibraryException e) {
+            err.println("error: " + e.getMessage());
+            return UNAVAILABLE;
+        }
+    }
+
+    /** What a command line asks for: the usage text, a usage error, or a command to run. */
+    private sealed interface Request permits Help, UsageError, Invocation {
+    }
+
+    private record Help() implements Request {
+    }
+
+    private record UsageError(String problem) implements Request {
+    }
+
+    /** A known command; {@code url} and {@code envFile} are null when not given. */
+    private record Invocation(String command, String url, Path envFile) implements Request {
+    }
+
+    /**
+     * Reads the arguments. A usage error shows no password: a mistyped option is named without its value, and a
+     * stray argument (often a URL given without {@code --url}) is shown with its password masked.
+     */
+    private static Request parse(List<String> args) {
         String command = null;
         String url = null;
         Path envFile = null;
@@ -107,13 +153,12 @@ public final class MigrationsCommand {
             switch (option) {
                 case "-h":
                 case "--help":
-                    out.println(USAGE_TEXT);
-                    return OK;
+                    return new Help();
                 case "--url":
                 case "--env-file":
                     if (value == null) {
                         if (i + 1 >= args.size() || args.get(i + 1).startsWith("--")) {
-                            return usage("option " + option + " needs a value");
+                            return new UsageError("option " + option + " needs a value");
                         }
                         value = args.get(++i);
                     }
@@ -123,61 +168,55 @@ public final class MigrationsCommand {
                         try {
                             envFile = Path.of(value);
                         } catch (InvalidPathException e) {
-                            return usage("--env-file: '" + value + "' is not a valid path");
+                            return new UsageError("--env-file: '" + value + "' is not a valid path");
                         }
                     }
                     break;
                 default:
                     if (arg.startsWith("-")) {
-                        return usage("unknown option " + arg);
+                        return new UsageError("unknown option " + DatabaseUrl.mask(eq > 0 ? arg.substring(0, eq) : arg));
                     }
                     if (command != null) {
-                        return usage("unexpected argument '" + arg + "' after the command " + command);
+                        return new UsageError("unexpected argument '" + DatabaseUrl.mask(arg) + "' after the command "
+                                + DatabaseUrl.mask(command) + (arg.contains(":") ? " (give the database with --url)" : ""));
                     }
                     command = arg;
                     break;
             }
         }
         if (command == null) {
-            return usage("no command given");
+            return new UsageError("no command given");
         }
-        if (!List.of("migrate", "info", "validate", "baseline").contains(command)) {
-            return usage("unknown command '" + command + "'");
+        if (!COMMANDS.contains(command)) {
+            return new UsageError("unknown command '" + DatabaseUrl.mask(command) + "'");
         }
-        try {
-            LibrarySettings.Builder builder = settingsSource.get();
-            if (envFile != null) {
-                builder.envFile(named(envFile));
-            }
-            if (url != null) {
-                builder.databaseUrl(url);
-            }
-            LibrarySettings settings = builder.build();
-            Migrations migrations = Migrations.from(settings);
-            out.println("database: " + settings.displayUrl() + " (" + settings.backend().name().toLowerCase(java.util.Locale.ROOT)
-                    + ")");
-            switch (command) {
-                case "migrate":
-                    printMigrate(migrations.migrate());
-                    return OK;
-                case "info":
-                    printInfo(migrations.info());
-                    return OK;
-                case "validate":
-                    return printValidate(migrations.validate());
-                default:
-                    printBaseline(migrations.baseline());
-                    return OK;
-            }
-        } catch (ForeignKeyViolationException e) {
-            err.println("error: " + e.getMessage());
-            return INVALID;
-        } catch (ConfigurationException | DatabaseUnavailableException e) {
-            err.println("error: " + e.getMessage());
-            return UNAVAILABLE;
-        } catch (LibraryException e) {
-            err.println("error: " + e.getMessage());
-            return UNAVAILABLE;
+        return new Invocation(command, url, envFile);
+    }
+
+    private LibrarySettings settings(Invocation invocation) {
+        LibrarySettings.Builder builder = settingsSource.get();
+        if (invocation.envFile() != null) {
+            builder.envFile(named(invocation.envFile()));
+        }
+        if (invocation.url() != null) {
+            builder.databaseUrl(invocation.url());
+        }
+        return builder.build();
+    }
+
+    private int dispatch(String command, Migrations migrations) {
+        switch (command) {
+            case "migrate":
+                printMigrate(migrations.migrate());
+                return OK;
+            case "info":
+                printInfo(migrations.info());
+                return OK;
+            case "validate":
+                return printValidate(migrations.validate());
+            default:
+                printBaseline(migrations.baseline());
+                return OK;
         }
     }
 
@@ -258,15 +297,11 @@ public final class MigrationsCommand {
     }
 
     private static String describe(SchemaState state) {
-        switch (state) {
-            case EMPTY:
-                return "empty (migrate creates the schema)";
-            case PYTHON_APP_SCHEMA:
-                return "made by the Python app, not yet adopted (migrate or baseline adopts it)";
-            case MANAGED:
-                return "managed by the library's migrations";
-            default:
-                return "foreign schema (the library will not change it)";
-        }
+        return switch (state) {
+            case EMPTY -> "empty (migrate creates the schema)";
+            case PYTHON_APP_SCHEMA -> "made by the Python app, not yet adopted (migrate or baseline adopts it)";
+            case MANAGED -> "managed by the library's migrations";
+            case FOREIGN -> "foreign schema (the library will not change it)";
+        };
     }
 }

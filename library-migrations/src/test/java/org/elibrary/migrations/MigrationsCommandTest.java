@@ -44,6 +44,29 @@ class MigrationsCommandTest {
         assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
     }
 
+    /** A mistyped option or a forgotten {@code --url} must not put the password on stderr (CI logs keep it). */
+    static Stream<Arguments> usageErrorsWithAPassword() {
+        String url = "postgresql://anna:s3cret@db.example/lib";
+        return Stream.of(
+                Arguments.of(new String[] {"migrate", "--ur=" + url}, "unknown option --ur"),
+                Arguments.of(new String[] {"migrate", "-u=" + url}, "unknown option -u"),
+                Arguments.of(new String[] {"migrate", url}, "unexpected argument 'postgresql://anna:***@db.example/lib'"
+                        + " after the command migrate (give the database with --url)"),
+                Arguments.of(new String[] {"migrate", "jdbc:postgresql://db/lib?user=anna&password=s3cret"},
+                        "unexpected argument 'jdbc:postgresql://db/lib?user=anna&password=***'"),
+                Arguments.of(new String[] {url, "migrate"},
+                        "unexpected argument 'migrate' after the command postgresql://anna:***@db.example/lib"),
+                Arguments.of(new String[] {url}, "unknown command 'postgresql://anna:***@db.example/lib'"));
+    }
+
+    @ParameterizedTest
+    @MethodSource
+    void usageErrorsWithAPassword(String[] args, String message) {
+        assertThat(run(args)).isEqualTo(MigrationsCommand.USAGE);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains(message).contains("Usage:").doesNotContain("s3cret");
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
+
     @Test
     void helpPrintsUsageAndSucceeds() {
         assertThat(run("--help")).isZero();

@@ -12,8 +12,9 @@ import org.elibrary.Backend;
  * (its transactions begin IMMEDIATE), while {@link #reader()} serves concurrent readers under WAL. On
  * PostgreSQL both are the same pool.
  *
- * <p>SEAM: created by {@code Library.open(...)}; the foundation work owns pool creation, pragmas and
- * migration on open, the catalog work consumes only the accessors below.
+ * <p>Its connections are ready to use when it is made ({@link Databases} opens the pools with their settings,
+ * after migrating when asked), and {@link #close()} closes only what the library opened, never a caller's
+ * data source.
  */
 public final class Database implements AutoCloseable {
     private final Backend backend;

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.elibrary.Backend;
+import org.elibrary.examples.common.Passwords;
 
 /**
  * Where the implementations' fresh databases come from: new SQLite files in a temporary folder, or new
@@ -207,7 +208,7 @@ final class BenchDatabases implements AutoCloseable {
             }
         } catch (SQLException e) {
             throw new IllegalStateException("PostgreSQL: cannot read the locale of " + database + ": "
-                    + PgServerUrl.mask(e.getMessage(), adminUrl), e);
+                    + Passwords.mask(e.getMessage(), adminUrl), e);
         }
     }
 
@@ -256,7 +257,7 @@ final class BenchDatabases implements AutoCloseable {
             statement.execute(sql);
         } catch (SQLException e) {
             // masked although the URL parsed when the options were made: pgjdbc repeats a URL it cannot parse
-            throw new IllegalStateException("PostgreSQL: " + sql + " failed: " + PgServerUrl.mask(e.getMessage(), url), e);
+            throw new IllegalStateException("PostgreSQL: " + sql + " failed: " + Passwords.mask(e.getMessage(), url), e);
         }
     }
 }

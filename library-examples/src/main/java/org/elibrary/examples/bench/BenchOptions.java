@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import org.elibrary.Backend;
+import org.elibrary.examples.common.Passwords;
 
 /**
  * What to benchmark.
@@ -93,9 +94,9 @@ public record BenchOptions(Backend backend, String pgUrl, int scale, List<String
         this(backend, pgUrl, scale, impls, workDir, 1, 0, false);
     }
 
-    /** {@code text} without the password of {@link #pgUrl} ({@link PgServerUrl#mask}): for messages from drivers and pools. */
+    /** {@code text} without the password of {@link #pgUrl} ({@link Passwords#mask}): for messages from drivers and pools. */
     public String masked(String text) {
-        return PgServerUrl.mask(text, pgUrl);
+        return Passwords.mask(text, pgUrl);
     }
 
     @Override

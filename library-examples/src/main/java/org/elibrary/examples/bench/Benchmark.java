@@ -21,7 +21,7 @@ import java.util.function.UnaryOperator;
 import org.elibrary.Backend;
 
 /**
- * Runs the catalog workload ({@code shared/bench/WORKLOAD.md}, version 1) for each chosen implementation,
+ * Runs the catalog workload ({@code docs/workload.md}, version 1) for each chosen implementation,
  * each on a fresh, freshly migrated database, and prints the spec's JSON lines.
  *
  * <p>Per implementation the output is: one {@code settings} line (what it ran with), one line per phase
@@ -101,7 +101,7 @@ public final class Benchmark {
                 if (options.warmups() != 0) {
                     settings.put("warmup_runs", options.warmups());
                 }
-                JsonLines.settings(jsonOut, name, backend, options.scale(), settings);
+                BenchOutput.settings(jsonOut, name, backend, options.scale(), settings);
                 Phases phases = new Phases(name, backend, workload, impl, log, databases::serverCpuNanos,
                         options::masked);
                 List<PhaseResult> results = new ArrayList<>();
@@ -112,7 +112,7 @@ public final class Benchmark {
                 results.add(emit(jsonOut, phases.concurrent()));
                 results.add(emit(jsonOut, phases.delete()));
                 Counts counts = impl.counts();
-                JsonLines.counts(jsonOut, name, backend, counts);
+                BenchOutput.counts(jsonOut, name, backend, counts);
                 Counts expected = workload.expectedCounts();
                 log.line(name + ": counts " + counts + (counts.equals(expected) ? " (as expected)"
                         : " DIFFER from the expected " + expected));
@@ -129,7 +129,7 @@ public final class Benchmark {
     }
 
     private static PhaseResult emit(PrintStream jsonOut, PhaseResult result) {
-        JsonLines.phase(jsonOut, result);
+        BenchOutput.phase(jsonOut, result);
         return result;
     }
 

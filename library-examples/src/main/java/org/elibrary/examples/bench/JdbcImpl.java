@@ -16,7 +16,7 @@ import java.util.Properties;
 import javax.sql.DataSource;
 import org.elibrary.Backend;
 import org.elibrary.LibrarySettings;
-import org.elibrary.internal.schema.SchemaMigrator;
+import org.elibrary.migrations.Migrations;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
@@ -132,7 +132,7 @@ final class JdbcImpl implements BenchImpl {
             writerConfig.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
             SQLiteDataSource migrator = new SQLiteDataSource(writerConfig);
             migrator.setUrl(jdbcUrl);
-            SchemaMigrator.migrate(migrator, backend);
+            Migrations.from(migrator, backend).migrate();
             // The writer stays in JDBC autocommit and runs each transaction as BEGIN IMMEDIATE ... COMMIT
             // statements prepared once. Out of autocommit, sqlite-jdbc begins the next transaction right after
             // each commit: in IMMEDIATE mode the connection would then hold the write lock between
@@ -159,7 +159,7 @@ final class JdbcImpl implements BenchImpl {
         }
         PGSimpleDataSource migrator = new PGSimpleDataSource();
         migrator.setURL(jdbcUrl);
-        SchemaMigrator.migrate(migrator, backend);
+        Migrations.from(migrator, backend).migrate();
         Properties properties = new Properties();
         properties.setProperty("reWriteBatchedInserts", "true");
         HikariDataSource pool = pool("bench-jdbc", jdbcUrl, properties, readers, true);

@@ -3,13 +3,9 @@ package org.elibrary.examples.bench;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
 import java.util.Locale;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -19,16 +15,12 @@ import java.util.regex.Pattern;
  * <p>Why the check matters: pgjdbc answers a URL it cannot parse with an error, and with log lines on stderr,
  * that repeat the whole JDBC URL, and the JDBC URL carries the password as a parameter. So the bench hands
  * pgjdbc only a URL that pgjdbc's own parser accepts, and masks the password in every message it builds from a
- * driver's or pool's error besides.
+ * driver's or pool's error besides ({@link org.elibrary.examples.common.Passwords#mask}).
  */
 public final class PgServerUrl {
     private static final String JDBC_PREFIX = "jdbc:postgresql:";
     private static final String ENCODE_HINT = "; percent-encode a '/', '?', '@' or '%' in the user or the password";
     private static final Pattern SCHEME = Pattern.compile("[a-z][a-z0-9+.-]*");
-    private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)(?<=^|[?&])password=([^&]*)");
-    private static final Pattern PASSWORD_IN_TEXT = Pattern.compile("(?i)(password(?:=|%3D))[^&\\s\"',;)]*");
-    private static final Pattern USER_INFO_IN_TEXT = Pattern.compile("(://[^:/@\\s]*:)[^@\\s]*@");
-    private static final String MASK = "***";
 
     private PgServerUrl() {
     }
@@ -41,25 +33,6 @@ public final class PgServerUrl {
      */
     public static void check(String url) {
         toJdbcUrl(url);
-    }
-
-    /**
-     * {@code text} with the password of {@code url} taken out: a {@code password=} parameter in any URL, the
-     * password part of a {@code scheme://user:password@} URL, and the password itself (as given, decoded or
-     * encoded) wherever it appears. Null stays null; a null {@code url} masks the parameter forms only.
-     */
-    public static String mask(String text, String url) {
-        if (text == null) {
-            return null;
-        }
-        String masked = text;
-        if (url != null) {
-            for (String secret : secrets(url)) {
-                masked = masked.replace(secret, MASK);
-            }
-        }
-        masked = PASSWORD_IN_TEXT.matcher(masked).replaceAll("$1" + MASK);
-        return USER_INFO_IN_TEXT.matcher(masked).replaceAll("$1" + MASK + "@");
     }
 
     /**
@@ -167,38 +140,6 @@ public final class PgServerUrl {
         }
     }
 
-    /** The password as {@code url} may carry it (user part or parameter), as given, decoded and encoded; longest first. */
-    private static List<String> secrets(String url) {
-        List<String> passwords = new ArrayList<>();
-        int schemeEnd = url.indexOf("//");
-        if (schemeEnd >= 0) {
-            String rest = url.substring(schemeEnd + 2);
-            // every '@' could end the user part: a password may hold an unencoded '@', '/' or '?'
-            for (int at = rest.indexOf('@'); at >= 0; at = rest.indexOf('@', at + 1)) {
-                int colon = rest.indexOf(':');
-                if (colon >= 0 && colon < at) {
-                    passwords.add(rest.substring(colon + 1, at));
-                }
-            }
-        }
-        int query = url.indexOf('?');
-        if (query >= 0) {
-            Matcher parameter = PASSWORD_PARAMETER.matcher(url.substring(query + 1));
-            while (parameter.find()) {
-                passwords.add(parameter.group(1));
-            }
-        }
-        List<String> secrets = new ArrayList<>();
-        for (String password : passwords) {
-            secrets.add(password);
-            secrets.add(decodeOrSame(password));
-            secrets.add(URLEncoder.encode(decodeOrSame(password), StandardCharsets.UTF_8));
-        }
-        secrets.removeIf(String::isEmpty);
-        secrets.sort(Comparator.comparingInt(String::length).reversed());
-        return secrets;
-    }
-
     private static void appendParam(StringBuilder params, String key, String value) {
         if (params.length() > 0) {
             params.append('&');
@@ -212,14 +153,6 @@ public final class PgServerUrl {
         } catch (IllegalArgumentException e) {
             // URLDecoder's message repeats the broken escape, which is part of the user or the password
             throw new IllegalArgumentException("the user or the password has a '%' that starts no escape" + ENCODE_HINT);
-        }
-    }
-
-    private static String decodeOrSame(String s) {
-        try {
-            return decode(s);
-        } catch (IllegalArgumentException e) {
-            return s;
         }
     }
 }

@@ -180,7 +180,7 @@ public final class RoundsSummary {
     public void printJson(PrintStream out) {
         for (String phase : PHASES) {
             Map<String, Double> medians = medians(phase);
-            JsonLines.summary(out, backend, phase, scale, warmups, rounds(phase), medians, ratios(medians),
+            BenchOutput.summary(out, backend, phase, scale, warmups, rounds(phase), medians, ratios(medians),
                     roundRatioSpread(phase));
         }
     }

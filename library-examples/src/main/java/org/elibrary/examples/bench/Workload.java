@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The catalog workload, version 1 ({@code shared/bench/WORKLOAD.md}): the deterministic data and the
+ * The catalog workload, version 1 ({@code docs/workload.md}): the deterministic data and the
  * operations of every phase, as pure functions of the scale and a row or operation number.
  *
  * <p>Nothing is materialised: each implementation asks for the rows of one batch at a time, so scale 10

@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code bench}: runs the catalog workload ({@code shared/bench/WORKLOAD.md}) on a new database per
+ * {@code bench}: runs the catalog workload ({@code docs/workload.md}) on a new database per
  * implementation and prints its JSON lines. Ignores {@code --url}: it never touches the configured database.
  */
 @Command(name = "bench",

@@ -1,12 +1,14 @@
 package org.elibrary.examples.cli;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.elibrary.Library;
 import org.elibrary.NotFoundException;
+import org.elibrary.domain.Author;
 import org.elibrary.domain.BookDetails;
 import org.elibrary.domain.BookWithAuthors;
 import picocli.CommandLine.Command;
@@ -98,10 +100,11 @@ final class BookCommand {
             if (search != null) {
                 pages = (afterId, size) -> library.books().searchByTitleAfter(search, afterId, size);
                 if (author != null) {
-                    // Both filters: the title matches, narrowed to those with a matching author.
-                    String folded = author.toLowerCase(Locale.ROOT);
-                    byAuthor = book -> book.authors().stream()
-                            .anyMatch(a -> a.name().toLowerCase(Locale.ROOT).contains(folded));
+                    // Both filters: the title matches, narrowed to those by an author --author alone would find.
+                    // The library's matching decides, not String.toLowerCase: that one turns a word-final Σ
+                    // into ς, so σ would miss ΟΔΟΣ here and find it without --search.
+                    Set<Long> authorIds = authorIds(library, author);
+                    byAuthor = book -> book.authors().stream().anyMatch(a -> authorIds.contains(a.id()));
                 }
             } else if (author != null) {
                 pages = (afterId, size) -> library.books().searchByAuthorAfter(author, afterId, size);
@@ -109,6 +112,14 @@ final class BookCommand {
                 pages = library.books()::listAfter;
             }
             new Pager<>(limit, after, BookWithAuthors::id, pages, byAuthor).forEach(action);
+        }
+
+        /** The ids of every author the library's author search finds for {@code query}, all pages of it. */
+        private static Set<Long> authorIds(Library library, String query) {
+            Set<Long> ids = new HashSet<>();
+            new Pager<>(null, null, Author::id, (afterId, size) -> library.authors().searchAfter(query, afterId, size))
+                    .forEach(a -> ids.add(a.id()));
+            return ids;
         }
     }
 

@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.elibrary.ConfigurationException;
 import org.elibrary.LibrarySettings;
-import org.elibrary.examples.bench.PgServerUrl;
+import org.elibrary.examples.common.Passwords;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -140,7 +140,7 @@ public final class LibraryCli implements Callable<Integer> {
     private static int usageError(CommandLine.ParameterException problem, String[] args) {
         CommandLine command = problem.getCommandLine();
         PrintWriter err = command.getErr();
-        err.println(PgServerUrl.mask(problem.getMessage(), null));
+        err.println(Passwords.mask(problem.getMessage(), null));
         if (!CommandLine.UnmatchedArgumentException.printSuggestions(problem, err)) {
             command.usage(err, command.getColorScheme());
         }

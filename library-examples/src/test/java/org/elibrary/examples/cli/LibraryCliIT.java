@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** The CLI contract of issue 5, run in-process against a real SQLite file and a real PostgreSQL. */
+/** The CLI contract, run in-process against a real SQLite file and a real PostgreSQL. */
 class LibraryCliIT {
 
     @TempDir
@@ -169,6 +169,35 @@ class LibraryCliIT {
             assertThat(line.charAt(column - 1)).isEqualTo(' ');
             assertThat(line.substring(column)).isIn("Лев Толстой", "Leo Tolstoy", "Фёдор Достоевский");
         });
+    }
+
+    /** {@code --search Q --author NAME} narrows by the library's own author search, the one of {@code --author} alone. */
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void bothFiltersMatchAuthorsAsTheAuthorFilterAloneDoes(Backend backend) {
+        String url = TestDatabases.newDatabaseUrl(backend);
+        ok("--url", url, "book", "add", "Ταξίδι", "--author", "ΟΔΟΣ");
+        ok("--url", url, "book", "add", "Ταξίδια", "--author", "Ελένη");
+        ok("--url", url, "book", "add", "Ёлка", "--author", "Фёдор Сологуб");
+        ok("--url", url, "book", "add", "Ёлки-палки", "--author", "Иван Петров");
+
+        // Greek: a word-final Σ is ς in String.toLowerCase, so a lower-casing filter would drop ΟΔΟΣ for σ.
+        assertThat(titles(ok("--url", url, "--json", "book", "list", "--author", "σ"))).containsExactly("Ταξίδι");
+        assertThat(titles(ok("--url", url, "--json", "book", "list", "--search", "ταξίδι", "--author", "σ")))
+                .containsExactly("Ταξίδι");
+        // Cyrillic, upper case against mixed case, with Ё: both ways agree.
+        assertThat(titles(ok("--url", url, "--json", "book", "list", "--author", "ФЁДОР"))).containsExactly("Ёлка");
+        assertThat(titles(ok("--url", url, "--json", "book", "list", "--search", "ЁЛ", "--author", "ФЁДОР")))
+                .containsExactly("Ёлка");
+        // And the author query has the rules of --author alone: at most 100 characters.
+        String tooLong = "я".repeat(101);
+        assertThat(fails(3, "--url", url, "book", "list", "--author", tooLong).err()).contains("at most 100");
+        assertThat(fails(3, "--url", url, "book", "list", "--search", "ЁЛ", "--author", tooLong).err())
+                .contains("at most 100");
+    }
+
+    private static List<Object> titles(Cli.Result result) {
+        return result.jsonLines().stream().map(book -> book.get("title")).collect(Collectors.toList());
     }
 
     private static <T> List<T> concat(List<T> a, List<T> b) {

@@ -27,13 +27,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Issue 7, large catalogs: the workload's data (see /work/shared/bench/WORKLOAD.md) at scale S is written
- * with plain JDBC batches; the real CLI jar then runs {@code export FILE} in a child JVM with
+ * Large catalogs: the workload's data (see docs/workload.md) at scale S is written with plain JDBC batches;
+ * the real CLI jar then runs {@code export FILE} in a child JVM with
  * {@code -Xmx64m} (it must stream: at scale 50 the catalog is 100k authors, 500k books, 1.1M links, 50k
  * users, 2.5M comments), and {@code import FILE} into an empty database must reproduce identical counts.
  * At the CI scale the imported database is exported again and must equal the first export except for ids.
  *
- * <p>CI scale: {@value #CI_SCALE}. The opt-in run: {@code -Delibrary.large=50} (see notes/reliability.md).
+ * <p>CI scale: {@value #CI_SCALE}. The opt-in run: {@code -Delibrary.large=50} (see the README's
+ * <em>Reliability</em> section).
  */
 class LargeCatalogIT {
     static final double CI_SCALE = 0.1;

@@ -11,10 +11,10 @@ import java.math.RoundingMode;
 import java.util.Map;
 
 /** The benchmark's output: one JSON object per line, in the field order of the spec. */
-final class JsonLines {
+final class BenchOutput {
     private static final JsonFactory JSON = new JsonFactory();
 
-    private JsonLines() {
+    private BenchOutput() {
     }
 
     static void settings(PrintStream out, String impl, String backend, int scale, Map<String, Object> settings) {
