@@ -27,13 +27,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Issue 7, concurrency soak: the workload's concurrent mix (64 callers with one request in flight each,
+ * Concurrency soak: the workload's concurrent mix (64 callers with one request in flight each,
  * through the async facade; operation k adds a comment when {@code k % 5 == 4}, otherwise reads one book's
  * details) for a fixed time. Asserts zero errors, exactly the expected comment rows, and a flat heap: used
  * heap after full GCs at the end is within a tolerance of the same measure after warm-up.
  *
  * <p>CI runs {@value #CI_SECONDS} seconds per backend. The opt-in soak: {@code -Delibrary.soak.minutes=10}
- * ({@code -Delibrary.soak.backends=sqlite} for one backend; see notes/reliability.md).
+ * ({@code -Delibrary.soak.backends=sqlite} for one backend; see the README's Reliability section).
  */
 class ConcurrencySoakIT {
     static final int CI_SECONDS = 8;

@@ -30,7 +30,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Issue 7, crash durability: a child JVM ({@link CrashingCommentWriter}) writes comments through the async
+ * Crash durability: a child JVM ({@link CrashingCommentWriter}) writes comments through the async
  * facade and reports every acknowledged id; it is killed with SIGKILL ({@link Process#destroyForcibly()})
  * at a random moment, again and again on the same database (the server keeps running on PostgreSQL). After
  * each kill the database is reopened: every acknowledged comment is present, every transaction's pair of

@@ -35,7 +35,7 @@ import org.elibrary.domain.User;
 import org.elibrary.testing.TestDatabases;
 
 /**
- * Issue 7, hostile input: random Unicode (all planes, combining marks, right-to-left text, NUL, unpaired
+ * Hostile input: random Unicode (all planes, combining marks, right-to-left text, NUL, unpaired
  * surrogates, very long strings, SQL-injection attempts) through every write path and every search. Each
  * input is either stored and read back exactly equal, or rejected with {@link InvalidInputException} with no
  * table changed; never any other exception. The oracle is the documented rule set (not blank, at most N code

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Issue 7: PostgreSQL stopped under load and started again. A private server (zonky binaries, our own data
+ * PostgreSQL stopped under load and started again. A private server (zonky binaries, our own data
  * directory and fixed port, so it can be stopped and started in place) serves a Library under a mixed
  * synchronous and asynchronous load; the server is stopped (fast shutdown: sessions are cut) and started
  * again. Calls in flight and during the outage fail with {@link DatabaseUnavailableException} within a

@@ -34,7 +34,7 @@ import org.elibrary.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 7, settings failures: a wrong password, an unreachable host (only ever 127.0.0.1), a missing or
+ * Settings failures: a wrong password, an unreachable host (only ever 127.0.0.1), a missing or
  * read-only SQLite directory, a read-only SQLite file, a SQLite file locked by another process. Each must
  * fail with one typed exception whose message is one clear line without the password, within a time bound
  * (a hang fails the test instead of blocking the build).
