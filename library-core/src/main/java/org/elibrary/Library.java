@@ -241,7 +241,10 @@ public final class Library implements AutoCloseable {
      * An asynchronous view whose calls run on {@code executor} (which the library never shuts down), still
      * bounded by the connection pool and the queue capacity; a new view, with its own bound and queue, on
      * each call, so make it once and keep it. The executor must run each task on a thread other than the
-     * submitting one (a direct executor would run JDBC on the caller's thread).
+     * submitting one (a direct executor would run JDBC on the caller's thread), and should run every task it
+     * accepts: shut it down only after {@link #close()}, as a call it drops (a {@code shutdownNow()}, a
+     * discarding policy) fails only when the library closes, with {@link LibraryClosedException} once the
+     * close timeout has passed.
      *
      * @param executor runs the view's calls
      * @return a new asynchronous view on {@code executor}

@@ -288,6 +288,24 @@ class ConcurrencyIT {
         assertThat(closing.get()).isLessThan(Duration.ofSeconds(3));
     }
 
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void callsThatTheCallersExecutorDroppedFailAtClose(Backend backend) throws Exception {
+        ExecutorService mine = Executors.newFixedThreadPool(1);
+        Library library = open(TestDatabases.newDatabaseUrl(backend), Duration.ofSeconds(1));
+        AsyncLibrary view = library.async(mine);
+        CompletableFuture<Long> running = aRunningCall(view, 1000, () -> 1L);
+        // it has a permit of its own, and waits in the executor's queue behind the running call
+        CompletableFuture<Long> waiting = view.books().count();
+        assertThat(mine.shutdownNow()).hasSize(1);
+        Duration closing = timeClose(library);
+        assertThat(catchThrowable(() -> waiting.get(5, TimeUnit.SECONDS)))
+                .hasCauseInstanceOf(LibraryClosedException.class);
+        running.handle((value, failure) -> value).get(5, TimeUnit.SECONDS); // shutdownNow interrupted it, or not
+        // the close timeout (1 s), not that and the 5 s more that cancelled running calls get to stop
+        assertThat(closing).isLessThan(Duration.ofSeconds(4));
+    }
+
     private static Library open(String url, Duration closeTimeout) {
         return Library.open(LibrarySettings.builder().databaseUrl(url).closeTimeout(closeTimeout).build());
     }

@@ -115,6 +115,12 @@ public final class AsyncEngine implements AutoCloseable {
     private final Executor executor;
     private final ExecutorService ownedExecutor;
     private final Set<Thread> ownedThreads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /**
+     * Calls handed to a caller's executor and not started yet: close() fails them when it gives up, as that
+     * executor may have dropped them (shutdownNow, a discarding policy). Not kept for the engine's own executor,
+     * which runs every task it accepts. Whoever removes a call from here (its run, or close) settles it.
+     */
+    private final Set<Task<?>> dispatched = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Moving average of how long calls take from submission to completion, in ns; racy on purpose. */
     private volatile long callNanos = Long.MAX_VALUE;
     private final AtomicInteger joinSpinners = new AtomicInteger();
@@ -257,9 +263,15 @@ public final class AsyncEngine implements AutoCloseable {
     }
 
     private void dispatch(Task<?> task) {
+        if (ownedExecutor == null) {
+            dispatched.add(task);
+        }
         try {
             executor.execute(task);
         } catch (RejectedExecutionException e) {
+            if (ownedExecutor == null && !dispatched.remove(task)) {
+                return; // close() has failed it already
+            }
             // only a caller-supplied executor can refuse; the call never ran
             task.future.completeExceptionally(new LibraryOverloadedException(
                     "the executor given to the library refused the call: " + e.getMessage(), queueCapacity));
@@ -345,6 +357,9 @@ public final class AsyncEngine implements AutoCloseable {
      * submitted by dependent stages), one after another: a loop, not recursion.
      */
     private void runFrom(Task<?> first) {
+        if (ownedExecutor == null && !dispatched.remove(first)) {
+            return; // the caller's executor ran it only after close() had failed it
+        }
         Run run = new Run(this);
         execute(first, run);
         for (Task<?> next = run.next.pollFirst(); next != null; next = run.next.pollFirst()) {
@@ -738,6 +753,15 @@ public final class AsyncEngine implements AutoCloseable {
                     "the library closed before this call started (close timeout " + format(closeTimeout)
                             + "); it never ran"));
             done();
+        }
+        if (abort) {
+            for (Task<?> task : List.copyOf(dispatched)) {
+                // not started by the caller's executor yet, perhaps never (dropped): if it runs it later, nothing
+                if (dispatched.remove(task)) {
+                    task.state.set(CANCELLED);
+                    abandon(task);
+                }
+            }
         }
         for (Task<?> task : stillRunning) {
             cancelRepeatedly(task, reason);
