@@ -72,10 +72,10 @@ import org.elibrary.internal.session.Validation;
  * asynchronous call can deadlock, as that call may need the very slot the waiting one holds.
  *
  * <p><b>Lifecycle.</b> The view lives as long as its {@code Library}. {@link Library#close()} stops accepting
- * calls (later ones fail at once with {@link LibraryClosedException}), waits up to
- * {@link LibrarySettings#closeTimeout()} ({@code ASYNC_CLOSE_TIMEOUT}, 10 seconds by default) for the calls
- * already accepted, fails those still waiting and cancels those still running, stops the threads, then
- * closes the pools. Thread-safe.
+ * calls on every view at once (later ones fail at once with {@link LibraryClosedException}), waits up to
+ * {@link LibrarySettings#closeTimeout()} ({@code ASYNC_CLOSE_TIMEOUT}, 10 seconds by default, one deadline for
+ * all views) for the calls already accepted, fails those still waiting and cancels those still running, stops
+ * the threads, then closes the pools. Thread-safe.
  */
 public final class AsyncLibrary {
     private final Library library;
@@ -263,16 +263,50 @@ public final class AsyncLibrary {
             return settings == null ? LibrarySettings.DEFAULT_ASYNC_CLOSE_TIMEOUT : settings.closeTimeout();
         }
 
-        /** Closes every engine: no new calls, accepted ones finish within the close timeout. */
-        void close() {
-            List<AsyncEngine> toClose;
+        /**
+         * Makes every view refuse new calls at once (a view made later is closed when made); the calls they
+         * accepted go on until {@link #close(long)}.
+         */
+        void refuse() {
             synchronized (this) {
                 closed = true;
-                toClose = new ArrayList<>(engines);
             }
-            for (AsyncEngine engine : toClose) {
-                engine.close();
+            for (AsyncEngine engine : snapshot()) {
+                engine.refuse();
             }
+        }
+
+        /**
+         * Closes every engine: their accepted calls all get until {@code deadline} ({@link System#nanoTime()})
+         * together, then what still runs is cancelled.
+         */
+        void close(long deadline) {
+            refuse();
+            AsyncEngine.closeAll(snapshot(), deadline);
+        }
+
+        /** Whether the calling thread runs a call accepted by one of the views (its units of work still run). */
+        boolean runsCallHere() {
+            for (AsyncEngine engine : snapshot()) {
+                if (engine.runsCallHere()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** Whether the calling thread runs a call or a dependent stage of one of the views. */
+        boolean busyHere() {
+            for (AsyncEngine engine : snapshot()) {
+                if (engine.busyHere()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private synchronized List<AsyncEngine> snapshot() {
+            return new ArrayList<>(engines);
         }
     }
 }

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -65,6 +66,8 @@ public final class Library implements AutoCloseable {
     private final CommentRepository comments;
     private final AsyncLibrary.Views asyncViews;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Counted down when the first close() has finished; later ones wait for it. */
+    private final CountDownLatch closeDone = new CountDownLatch(1);
 
     private Library(Database database, LibrarySettings settings, Duration statementTimeout) {
         // connections of asynchronous calls become cancellable (timeouts); synchronous calls are untouched
@@ -242,7 +245,10 @@ public final class Library implements AutoCloseable {
      * An asynchronous view whose calls run on {@code executor} (which the library never shuts down), still
      * bounded by the connection pool and the queue capacity; a new view, with its own bound and queue, on
      * each call, so make it once and keep it. The executor must run each task on a thread other than the
-     * submitting one (a direct executor would run JDBC on the caller's thread).
+     * submitting one (a direct executor would run JDBC on the caller's thread), and should run every task it
+     * accepts: shut it down only after {@link #close()}, as a call it drops (a {@code shutdownNow()}, a
+     * discarding policy) fails only when the library closes, with {@link LibraryClosedException} once the
+     * close timeout has passed.
      *
      * @param executor runs the view's calls
      * @return a new asynchronous view on {@code executor}
@@ -252,19 +258,32 @@ public final class Library implements AutoCloseable {
     }
 
     /**
-     * Stops accepting calls and closes the pools the library owns. Idempotent. Calls already accepted get up
-     * to the settings' {@code closeTimeout} to finish first: asynchronous ones (see {@link AsyncLibrary}), then
-     * synchronous calls and transactions running on other threads (a transaction of the closing thread itself
-     * is not waited for). A call still running after that fails with {@link LibraryClosedException}, nothing of
-     * it committed. An interrupt of the closing thread does not cut this short; the thread keeps it.
+     * Stops accepting calls and closes the pools the library owns. Idempotent. From the start, every view and
+     * the synchronous API refuse new calls with {@link LibraryClosedException} (the work of asynchronous calls
+     * already accepted still runs). Calls already accepted get up to the settings' {@code closeTimeout}, one
+     * deadline for all of them, to finish first: asynchronous ones (see {@link AsyncLibrary}), then synchronous
+     * calls and transactions running on other threads (a transaction of the closing thread itself is not
+     * waited for). A call still running after that fails with {@link LibraryClosedException}, nothing of it
+     * committed. A close() while another thread closes returns once that close has finished (at once when made
+     * inside a call, a dependent stage or a transaction of this library, which that close may be waiting for).
+     * An interrupt of the closing thread does not cut this short; the thread keeps it.
      */
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
-            long start = System.nanoTime();
+        if (!closed.compareAndSet(false, true)) {
+            if (!asyncViews.busyHere() && !sessions.inTransactionHere()) {
+                awaitClosed();
+            }
+            return;
+        }
+        try {
+            long deadline = System.nanoTime() + asyncViews.closeTimeout().toNanos();
+            // refuse everywhere before waiting anywhere: no new call may commit while accepted ones drain
+            asyncViews.refuse();
+            sessions.refuseNewUnits(asyncViews::runsCallHere);
             // these waits carry on through an interrupt and leave it set
-            asyncViews.close();
-            sessions.close(asyncViews.closeTimeout().minusNanos(System.nanoTime() - start));
+            asyncViews.close(deadline);
+            sessions.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
             // HikariCP stops its pools' threads only when closed on a thread that is not interrupted
             boolean interrupted = Thread.interrupted();
             try {
@@ -274,6 +293,24 @@ public final class Library implements AutoCloseable {
                     Thread.currentThread().interrupt();
                 }
             }
+        } finally {
+            closeDone.countDown();
+        }
+    }
+
+    /** Waits for the first close to finish, an interrupt notwithstanding (it is kept). */
+    private void awaitClosed() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                closeDone.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -20,6 +20,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.elibrary.domain.Author;
 import org.elibrary.domain.Book;
 import org.elibrary.domain.BookWithAuthors;
@@ -255,6 +256,131 @@ class ConcurrencyIT {
         assertThat(thrown).hasCauseInstanceOf(LibraryClosedException.class);
     }
 
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void closeFromADependentStageOrFromInsideACallReturnsOnceTheOtherCallsHaveEnded(Backend backend)
+            throws Exception {
+        // from a dependent stage, on the engine thread completing a call
+        Library library = open(TestDatabases.newDatabaseUrl(backend), Duration.ofSeconds(6));
+        CompletableFuture<Long> other = aRunningCall(library.async(), 500, () -> library.books().count());
+        CountDownLatch gate = new CountDownLatch(1);
+        CompletableFuture<Long> first = library.async().read(() -> {
+            await(gate);
+            return library.books().count();
+        });
+        AtomicReference<Duration> closing = new AtomicReference<>();
+        CompletableFuture<Void> closer = first.thenAccept(count -> closing.set(timeClose(library)));
+        gate.countDown();
+        closer.get(60, TimeUnit.SECONDS);
+        assertThat(other.get(1, TimeUnit.SECONDS)).isZero();
+        // the other call ended about 0.5 s after close() began, with a close timeout of 6 s
+        assertThat(closing.get()).isLessThan(Duration.ofSeconds(3));
+
+        // from inside a call
+        Library second = open(TestDatabases.newDatabaseUrl(backend), Duration.ofSeconds(6));
+        other = aRunningCall(second.async(), 500, () -> second.books().count());
+        CompletableFuture<Long> closingCall = second.async().read(() -> {
+            closing.set(timeClose(second));
+            return 0L;
+        });
+        assertThat(closingCall.get(60, TimeUnit.SECONDS)).isZero();
+        assertThat(other.get(1, TimeUnit.SECONDS)).isZero();
+        assertThat(closing.get()).isLessThan(Duration.ofSeconds(3));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void callsThatTheCallersExecutorDroppedFailAtClose(Backend backend) throws Exception {
+        ExecutorService mine = Executors.newFixedThreadPool(1);
+        Library library = open(TestDatabases.newDatabaseUrl(backend), Duration.ofSeconds(1));
+        AsyncLibrary view = library.async(mine);
+        CompletableFuture<Long> running = aRunningCall(view, 1000, () -> 1L);
+        // it has a permit of its own, and waits in the executor's queue behind the running call
+        CompletableFuture<Long> waiting = view.books().count();
+        assertThat(mine.shutdownNow()).hasSize(1);
+        Duration closing = timeClose(library);
+        assertThat(catchThrowable(() -> waiting.get(5, TimeUnit.SECONDS)))
+                .hasCauseInstanceOf(LibraryClosedException.class);
+        running.handle((value, failure) -> value).get(5, TimeUnit.SECONDS); // shutdownNow interrupted it, or not
+        // the close timeout (1 s), not that and the 5 s more that cancelled running calls get to stop
+        assertThat(closing).isLessThan(Duration.ofSeconds(4));
+    }
+
+    private static Library open(String url, Duration closeTimeout) {
+        return Library.open(LibrarySettings.builder().databaseUrl(url).closeTimeout(closeTimeout).build());
+    }
+
+    /** How long {@code library.close()} took. */
+    private static Duration timeClose(Library library) {
+        long start = System.nanoTime();
+        library.close();
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    /** A call of {@code async} that has started, runs about {@code millis} ms, then does {@code last}. */
+    private static <T> CompletableFuture<T> aRunningCall(AsyncLibrary async, long millis, Supplier<T> last) {
+        CountDownLatch started = new CountDownLatch(1);
+        CompletableFuture<T> call = async.write(() -> {
+            started.countDown();
+            sleep(millis);
+            return last.get();
+        });
+        await(started);
+        return call;
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void onceCloseHasBegunNoViewAndNoSynchronousCallAcceptsNewWork(Backend backend) throws Exception {
+        String url = TestDatabases.newDatabaseUrl(backend);
+        ExecutorService mine = Executors.newCachedThreadPool();
+        List<String> late = List.of("first view", "sync", "second view");
+        try {
+            Library library = open(url, Duration.ofSeconds(10));
+            AsyncLibrary first = library.async();
+            AsyncLibrary second = library.async(mine);
+            // accepted before close: its units of work still run while the library closes
+            CompletableFuture<Book> accepted = aRunningCall(first, 1500,
+                    () -> library.books().create("accepted before close"));
+            Thread closer = new Thread(library::close, "closer");
+            closer.start();
+            sleep(300);
+            assertThat(closer.isAlive()).as("close() waits for the accepted call").isTrue();
+            assertThat(catchThrowable(() -> first.authors().create(late.get(0)).get(10, TimeUnit.SECONDS)))
+                    .hasCauseInstanceOf(LibraryClosedException.class);
+            assertThatThrownBy(() -> library.authors().create(late.get(1)))
+                    .isInstanceOf(LibraryClosedException.class);
+            assertThat(catchThrowable(() -> second.authors().create(late.get(2)).get(10, TimeUnit.SECONDS)))
+                    .hasCauseInstanceOf(LibraryClosedException.class);
+            closer.join(30_000);
+            assertThat(accepted.get(1, TimeUnit.SECONDS).title()).isEqualTo("accepted before close");
+        } finally {
+            mine.shutdownNow();
+        }
+        try (Library reopened = Library.open(LibrarySettings.builder().databaseUrl(url).build())) {
+            for (String name : late) {
+                assertThat(reopened.authors().findByName(name)).as(name).isEmpty();
+            }
+            assertThat(reopened.books().count()).isEqualTo(1);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aConcurrentSecondCloseReturnsOnlyOnceTheFirstHasFinished(Backend backend) throws Exception {
+        Library library = open(TestDatabases.newDatabaseUrl(backend), Duration.ofSeconds(10));
+        CompletableFuture<Author> accepted = aRunningCall(library.async(), 1000,
+                () -> library.authors().create("accepted before close"));
+        Thread first = new Thread(library::close, "first-closer");
+        first.start();
+        sleep(100);
+        library.close(); // a shutdown hook, say, while the application's own close() runs
+        boolean acceptedDone = accepted.isDone();
+        first.join(30_000);
+        assertThat(accepted.get(1, TimeUnit.SECONDS).name()).isEqualTo("accepted before close");
+        assertThat(acceptedDone).as("the accepted call had finished when the second close() returned").isTrue();
+    }
+
     /** The live threads of the library and its pools. */
     private static Set<String> libraryThreads() {
         Set<String> names = new HashSet<>();
@@ -264,6 +390,15 @@ class ConcurrencyIT {
             }
         }
         return names;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static void await(CountDownLatch latch) {

@@ -115,6 +115,12 @@ public final class AsyncEngine implements AutoCloseable {
     private final Executor executor;
     private final ExecutorService ownedExecutor;
     private final Set<Thread> ownedThreads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /**
+     * Calls handed to a caller's executor and not started yet: close() fails them when it gives up, as that
+     * executor may have dropped them (shutdownNow, a discarding policy). Not kept for the engine's own executor,
+     * which runs every task it accepts. Whoever removes a call from here (its run, or close) settles it.
+     */
+    private final Set<Task<?>> dispatched = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Moving average of how long calls take from submission to completion, in ns; racy on purpose. */
     private volatile long callNanos = Long.MAX_VALUE;
     private final AtomicInteger joinSpinners = new AtomicInteger();
@@ -138,7 +144,8 @@ public final class AsyncEngine implements AutoCloseable {
     /** Calls started so far (the sweeper's sign of activity); guarded by lock. */
     private long started;
     private final Object closeMonitor = new Object();
-    private boolean terminated;
+    /** Set once close has stopped the engine; later closes return at once. */
+    private volatile boolean terminated;
 
     private AsyncEngine(Builder builder) {
         this.readLane = new Lane("read", builder.readPermits);
@@ -247,9 +254,15 @@ public final class AsyncEngine implements AutoCloseable {
     }
 
     private void dispatch(Task<?> task) {
+        if (ownedExecutor == null) {
+            dispatched.add(task);
+        }
         try {
             executor.execute(task);
         } catch (RejectedExecutionException e) {
+            if (ownedExecutor == null && !dispatched.remove(task)) {
+                return; // close() has failed it already
+            }
             // only a caller-supplied executor can refuse; the call never ran
             task.future.completeExceptionally(new LibraryOverloadedException(
                     "the executor given to the library refused the call: " + e.getMessage(), queueCapacity));
@@ -335,6 +348,9 @@ public final class AsyncEngine implements AutoCloseable {
      * submitted by dependent stages), one after another: a loop, not recursion.
      */
     private void runFrom(Task<?> first) {
+        if (ownedExecutor == null && !dispatched.remove(first)) {
+            return; // the caller's executor ran it only after close() had failed it
+        }
         Run run = new Run(this);
         execute(first, run);
         for (Task<?> next = run.next.pollFirst(); next != null; next = run.next.pollFirst()) {
@@ -360,7 +376,8 @@ public final class AsyncEngine implements AutoCloseable {
         lock.lock();
         try {
             outstanding--;
-            if (outstanding == 0) {
+            // once closed, on every call: a close() from a stage or a call waits for all but its own (not for 0)
+            if (outstanding == 0 || closed) {
                 idle.signalAll();
             }
         } finally {
@@ -646,75 +663,155 @@ public final class AsyncEngine implements AutoCloseable {
     @Override
     public void close() {
         synchronized (closeMonitor) {
-            if (terminated) {
-                return;
+            closeAll(List.of(this), System.nanoTime() + closeTimeout.toNanos());
+        }
+    }
+
+    /** Stops accepting calls at once (later ones fail with {@link LibraryClosedException}); waits for nothing. */
+    public void refuse() {
+        lock.lock();
+        try {
+            closed = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Closes several engines as one, as {@link #close()} closes one: all of them refuse new calls first; their
+     * accepted calls then share {@code deadline} ({@link System#nanoTime()}), not a close timeout each; what
+     * still runs after it is cancelled in all of them, and they share one {@link #ABORT_GRACE}. For one
+     * caller at a time (concurrent closes of one engine go through {@link #close()}).
+     */
+    public static void closeAll(List<AsyncEngine> engines, long deadline) {
+        List<AsyncEngine> open = new ArrayList<>();
+        for (AsyncEngine engine : engines) {
+            if (!engine.terminated) {
+                engine.refuse();
+                open.add(engine);
             }
-            List<Task<?>> notStarted = new ArrayList<>();
-            List<Task<?>> stillRunning = new ArrayList<>();
-            boolean onOwnThread;
-            lock.lock();
+        }
+        List<AsyncEngine> aborted = new ArrayList<>();
+        for (AsyncEngine engine : open) {
+            if (engine.drain(deadline)) {
+                aborted.add(engine);
+            }
+        }
+        long graceEnd = System.nanoTime() + ABORT_GRACE.toNanos();
+        for (AsyncEngine engine : aborted) {
+            engine.lock.lock();
             try {
-                closed = true;
-                onOwnThread = ownCalls() > 0;
-                awaitIdle(closeTimeout);
-                if (outstanding > ownCalls()) {
-                    aborting = true;
-                    for (Lane lane : lanes()) {
-                        notStarted.addAll(lane.queue);
-                        lane.queue.clear();
-                    }
-                    queued = 0;
-                    stillRunning.addAll(running);
-                    stillRunning.remove(runningHere()); // closed from inside a call: not by cancelling it
-                }
+                engine.awaitIdle(graceEnd);
             } finally {
-                lock.unlock();
+                engine.lock.unlock();
             }
-            String reason = "the library closed before this call finished (close timeout " + format(closeTimeout)
-                    + "); nothing of it was committed";
-            for (Task<?> task : notStarted) {
-                task.state.compareAndSet(NEW, CANCELLED);
-                task.future.completeExceptionally(new LibraryClosedException(
-                        "the library closed before this call started (close timeout " + format(closeTimeout)
-                                + "); it never ran"));
-                done();
-            }
-            for (Task<?> task : stillRunning) {
-                cancelRepeatedly(task, reason);
-            }
-            boolean abort;
-            lock.lock();
-            try {
-                abort = aborting;
-            } finally {
-                lock.unlock();
-            }
+        }
+        for (AsyncEngine engine : open) {
+            engine.stop();
+        }
+    }
+
+    /**
+     * Waits until {@code deadline} for the accepted calls; then fails those not started and cancels those
+     * running. Whether it had to (the engine is aborting).
+     */
+    private boolean drain(long deadline) {
+        List<Task<?>> notStarted = new ArrayList<>();
+        List<Task<?>> stillRunning = new ArrayList<>();
+        boolean abort;
+        lock.lock();
+        try {
+            awaitIdle(deadline);
+            abort = outstanding > ownCalls();
             if (abort) {
-                lock.lock();
-                try {
-                    awaitIdle(ABORT_GRACE);
-                } finally {
-                    lock.unlock();
+                aborting = true;
+                for (Lane lane : lanes()) {
+                    notStarted.addAll(lane.queue);
+                    lane.queue.clear();
+                }
+                queued = 0;
+                stillRunning.addAll(running);
+                stillRunning.remove(runningHere()); // closed from inside a call: not by cancelling it
+            }
+        } finally {
+            lock.unlock();
+        }
+        String reason = "the library closed before this call finished (close timeout " + format(closeTimeout)
+                + "); nothing of it was committed";
+        for (Task<?> task : notStarted) {
+            task.state.compareAndSet(NEW, CANCELLED);
+            task.future.completeExceptionally(new LibraryClosedException(
+                    "the library closed before this call started (close timeout " + format(closeTimeout)
+                            + "); it never ran"));
+            done();
+        }
+        if (abort) {
+            for (Task<?> task : List.copyOf(dispatched)) {
+                // not started by the caller's executor yet, perhaps never (dropped): if it runs it later, nothing
+                if (dispatched.remove(task)) {
+                    task.state.set(CANCELLED);
+                    abandon(task);
                 }
             }
-            stopSweeper();
-            if (ownedExecutor != null && onOwnThread) {
-                // closed from a dependent stage or a callback on one of our threads: it cannot wait for its own exit
-                ownedExecutor.shutdown();
-            } else if (ownedExecutor != null) {
-                ownedExecutor.shutdown();
-                if (!awaitTermination(ownedExecutor)) {
-                    ownedExecutor.shutdownNow();
-                    awaitTermination(ownedExecutor);
-                }
+        }
+        for (Task<?> task : stillRunning) {
+            cancelRepeatedly(task, reason);
+        }
+        return abort;
+    }
+
+    /** Stops the sweeper and the engine's own threads. */
+    private void stop() {
+        boolean onOwnThread;
+        lock.lock();
+        try {
+            onOwnThread = ownCalls() > 0;
+        } finally {
+            lock.unlock();
+        }
+        stopSweeper();
+        if (ownedExecutor != null && onOwnThread) {
+            // closed from a dependent stage or a callback on one of our threads: it cannot wait for its own exit
+            ownedExecutor.shutdown();
+        } else if (ownedExecutor != null) {
+            ownedExecutor.shutdown();
+            if (!awaitTermination(ownedExecutor)) {
+                ownedExecutor.shutdownNow();
+                awaitTermination(ownedExecutor);
             }
-            // an executor counts as terminated a moment before its last threads have exited
-            for (Thread thread : ownedThreads) {
-                if (thread != Thread.currentThread()) {
-                    join(thread);
-                }
+        }
+        // an executor counts as terminated a moment before its last threads have exited
+        for (Thread thread : ownedThreads) {
+            if (thread != Thread.currentThread()) {
+                join(thread);
             }
-            terminated = true;
+        }
+        terminated = true;
+    }
+
+    /**
+     * Whether the calling thread is running a call of this engine (its work, and the units of work that work
+     * begins, belong to a call accepted before any close).
+     */
+    public boolean runsCallHere() {
+        lock.lock();
+        try {
+            return runningHere() != null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Whether the calling thread is running a call of this engine or completing one of its futures (a dependent
+     * stage): whatever waits there for this engine to close waits for itself.
+     */
+    public boolean busyHere() {
+        lock.lock();
+        try {
+            return ownCalls() > 0;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -754,14 +851,13 @@ public final class AsyncEngine implements AutoCloseable {
     }
 
     /**
-     * With the lock held: waits until nothing is outstanding but the closing thread's own calls, or the time is
-     * up; an interrupt does not end the wait (it is kept).
+     * With the lock held: waits until nothing is outstanding but the closing thread's own calls, or until
+     * {@code deadline} ({@link System#nanoTime()}); an interrupt does not end the wait (it is kept).
      */
-    private void awaitIdle(Duration limit) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        long remaining = limit.toNanos();
+    private void awaitIdle(long deadline) {
         int self = ownCalls();
         boolean interrupted = false;
+        long remaining = deadline - System.nanoTime();
         while (outstanding > self && remaining > 0) {
             try {
                 remaining = idle.awaitNanos(remaining);

@@ -7,6 +7,7 @@ import java.sql.Savepoint;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import javax.sql.DataSource;
 import com.zaxxer.hikari.HikariDataSource;
@@ -53,6 +54,8 @@ public final class Sessions {
 
     private final ThreadLocal<UnitOfWork> current = new ThreadLocal<>();
     private volatile boolean closed;
+    /** Once closed: whether the calling thread runs a call accepted before, whose units may still begin. */
+    private volatile BooleanSupplier accepted = () -> false;
     /** Units of work begun and not ended, which {@link #close} waits for. */
     private final LongAdder running = new LongAdder();
     /** Set when {@link #close} stopped waiting: units of work still running may neither go on nor commit. */
@@ -130,6 +133,20 @@ public final class Sessions {
         }
         ensureOpen();
         return fresh(database.writer(), true, true, callback::apply);
+    }
+
+    /**
+     * Refuses new units of work from now on, except on threads for which {@code accepted} says they run a call
+     * accepted before (an asynchronous call's work); units already running, and calls joining them, go on.
+     */
+    public void refuseNewUnits(BooleanSupplier accepted) {
+        this.accepted = accepted;
+        closed = true;
+    }
+
+    /** Whether a transaction of this library is open on the calling thread. */
+    public boolean inTransactionHere() {
+        return current.get() != null;
     }
 
     /**
@@ -473,7 +490,7 @@ public final class Sessions {
     }
 
     private void ensureOpen() {
-        if (closed) {
+        if (closed && (cutShort || !accepted.getAsBoolean())) {
             throw new LibraryClosedException("the Library is closed");
         }
     }
