@@ -284,26 +284,51 @@ public final class Library implements AutoCloseable {
             // these waits carry on through an interrupt and leave it set
             asyncViews.close(deadline);
             sessions.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
-            // HikariCP stops its pools' threads only when closed on a thread that is not interrupted
-            boolean interrupted = Thread.interrupted();
-            try {
-                database.close();
-            } finally {
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                }
-            }
+            closePools();
         } finally {
             closeDone.countDown();
         }
     }
 
+    /**
+     * Closes the pools on a thread of their own and waits for it, an interrupt notwithstanding (it is kept):
+     * HikariCP leaves its pools' threads running when the closing thread is interrupted during the close, and
+     * an interrupt of the caller's thread may come at any moment, so clearing it beforehand is not enough.
+     */
+    private void closePools() {
+        RuntimeException[] failure = new RuntimeException[1];
+        Thread closer = new Thread(() -> {
+            try {
+                database.close();
+            } catch (RuntimeException e) {
+                failure[0] = e;
+            }
+        }, "elibrary-close");
+        closer.setDaemon(true);
+        closer.start();
+        awaitKeepingInterrupt(closer::join);
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+    }
+
     /** Waits for the first close to finish, an interrupt notwithstanding (it is kept). */
     private void awaitClosed() {
+        awaitKeepingInterrupt(closeDone::await);
+    }
+
+    /** A wait that an interrupt would end. */
+    @FunctionalInterface
+    private interface Wait {
+        void await() throws InterruptedException;
+    }
+
+    /** Waits to the end through any interrupt, and leaves the thread interrupted if one came. */
+    private static void awaitKeepingInterrupt(Wait wait) {
         boolean interrupted = false;
         while (true) {
             try {
-                closeDone.await();
+                wait.await();
                 break;
             } catch (InterruptedException e) {
                 interrupted = true;

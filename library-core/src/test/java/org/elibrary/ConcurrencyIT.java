@@ -224,6 +224,38 @@ class ConcurrencyIT {
         assertThat(libraryThreads()).isSubsetOf(before);
     }
 
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void interruptsAtAnyMomentOfCloseLeaveNoLibraryThreadBehind(Backend backend) throws Exception {
+        Set<String> before = libraryThreads();
+        for (int round = 0; round < 5; round++) {
+            Library library = Library.open(LibrarySettings.builder()
+                    .databaseUrl(TestDatabases.newDatabaseUrl(backend)).build());
+            library.books().create("book " + round);
+            // calls enough to make the pool open more connections, so that it is still adding some at close
+            for (int call = 0; call < 20; call++) {
+                library.async().books().count();
+            }
+            AtomicInteger keptInterrupt = new AtomicInteger();
+            Thread closing = new Thread(() -> {
+                library.close();
+                keptInterrupt.set(Thread.interrupted() ? 1 : 0);
+            });
+            closing.start();
+            // interrupts all through close(), the pools' shutdown included: wherever one lands, nothing is cut short
+            while (closing.isAlive()) {
+                closing.interrupt();
+                Thread.onSpinWait();
+            }
+            assertThat(keptInterrupt).hasValue(1);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!before.containsAll(libraryThreads()) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(libraryThreads()).isSubsetOf(before);
+    }
+
     /** Twenty async bulk writes of 200 books each, accepted at once. */
     private static List<CompletableFuture<List<Book>>> twentyBulkWrites(Library library) {
         List<CompletableFuture<List<Book>>> accepted = new ArrayList<>();
