@@ -715,6 +715,26 @@ class CatalogIT {
         return withAuthors;
     }
 
+    // ---------------------------------------------------------------- a database without the schema
+
+    /**
+     * README, Configuration: with {@code DATABASE_MIGRATE_ON_OPEN=false} on a database without the schema, the
+     * first call throws {@code ConfigurationException} (fix the configuration), not an outage to retry.
+     */
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void theFirstCallOnADatabaseWithoutTheSchemaIsAConfigurationError(Backend backend) {
+        String url = TestDatabases.newDatabaseUrl(backend);
+        try (Library library = Library.open(LibrarySettings.builder().databaseUrl(url).migrateOnOpen(false).build())) {
+            assertThatThrownBy(() -> library.authors().count())
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining("does not have the library's schema (run the migrations)");
+            assertThatThrownBy(() -> library.books().create("Без схемы"))
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining("run the migrations");
+        }
+    }
+
     static List<String> titles(List<BookWithAuthors> books) {
         return books.stream().map(b -> b.book().title()).toList();
     }
