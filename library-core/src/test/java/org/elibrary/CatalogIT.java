@@ -630,6 +630,13 @@ class CatalogIT {
             assertThat(e).hasMessage("author.name of names[0]: is required");
             e = failsUnchanged(library, InvalidInputException.class, () -> library.books().create(""));
             assertThat(e.index()).isEmpty();
+            // a null collection argument is named, not a NullPointerException from iterating it
+            e = failsUnchanged(library, InvalidInputException.class, () -> library.books().createWithAuthors("T", null));
+            assertThat(e).hasMessage("authorNames: is required");
+            assertThat(e.field()).isEqualTo("authorNames");
+            e = failsUnchanged(library, InvalidInputException.class, () -> library.books().createWithAuthorIds("T", null));
+            assertThat(e.field()).isEqualTo("authorIds");
+            assertThat(e.rule()).contains("required");
 
             // a one-book create names its first missing author, ids past PostgreSQL's INTEGER too
             Author existing = library.authors().create("Есть такой");
