@@ -1,6 +1,7 @@
 package org.elibrary;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -9,8 +10,10 @@ import java.util.concurrent.TimeUnit;
 import org.elibrary.domain.User;
 import org.elibrary.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** {@link AsyncLibrary#withTimeout}: when a call's clock starts. */
+/** {@link AsyncLibrary#withTimeout}: which limits it accepts, and when a call's clock starts. */
 class AsyncTimeoutIT {
     private static final Duration BOUND = Duration.ofSeconds(60);
 
@@ -44,6 +47,27 @@ class AsyncTimeoutIT {
             assertThat(blocker).succeedsWithin(BOUND);
             assertThat(queued).succeedsWithin(BOUND);
             assertThat(library.users().findByUsername("patient")).isPresent();
+        }
+    }
+
+    /** README, Errors: a null argument of {@code withTimeout} is an InvalidInputException; Javadoc: so are zero and negative. */
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aNullZeroOrNegativeTimeoutIsInvalidInputNamingTheTimeout(Backend backend) {
+        try (Library library = Library.open(LibrarySettings.builder()
+                .databaseUrl(TestDatabases.newDatabaseUrl(backend)).build())) {
+            AsyncLibrary async = library.async();
+            InvalidInputException e = catchThrowableOfType(InvalidInputException.class, () -> async.withTimeout(null));
+            assertThat(e).isNotNull();
+            assertThat(e.field()).isEqualTo("timeout");
+            assertThat(e.rule()).contains("required");
+            for (Duration bad : new Duration[] {Duration.ZERO, Duration.ofMillis(-1), Duration.ofSeconds(-5)}) {
+                e = catchThrowableOfType(InvalidInputException.class, () -> async.withTimeout(bad));
+                assertThat(e).as("withTimeout(%s)", bad).isNotNull();
+                assertThat(e.field()).isEqualTo("timeout");
+                assertThat(e.rule()).isEqualTo("must be positive");
+            }
+            assertThat(async.withTimeout(Duration.ofNanos(1)).timeout()).isEqualTo(Duration.ofNanos(1));
         }
     }
 
