@@ -630,6 +630,13 @@ class CatalogIT {
             assertThat(e).hasMessage("author.name of names[0]: is required");
             e = failsUnchanged(library, InvalidInputException.class, () -> library.books().create(""));
             assertThat(e.index()).isEmpty();
+            // a null collection argument is named, not a NullPointerException from iterating it
+            e = failsUnchanged(library, InvalidInputException.class, () -> library.books().createWithAuthors("T", null));
+            assertThat(e).hasMessage("authorNames: is required");
+            assertThat(e.field()).isEqualTo("authorNames");
+            e = failsUnchanged(library, InvalidInputException.class, () -> library.books().createWithAuthorIds("T", null));
+            assertThat(e.field()).isEqualTo("authorIds");
+            assertThat(e.rule()).contains("required");
 
             // a one-book create names its first missing author, ids past PostgreSQL's INTEGER too
             Author existing = library.authors().create("Есть такой");
@@ -713,6 +720,26 @@ class CatalogIT {
         assertThat(library.books().searchTitles(query, limit)).extracting(Book::title)
                 .as("searchTitles(%s) finds what searchByTitle finds", query).isEqualTo(withAuthors);
         return withAuthors;
+    }
+
+    // ---------------------------------------------------------------- a database without the schema
+
+    /**
+     * README, Configuration: with {@code DATABASE_MIGRATE_ON_OPEN=false} on a database without the schema, the
+     * first call throws {@code ConfigurationException} (fix the configuration), not an outage to retry.
+     */
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void theFirstCallOnADatabaseWithoutTheSchemaIsAConfigurationError(Backend backend) {
+        String url = TestDatabases.newDatabaseUrl(backend);
+        try (Library library = Library.open(LibrarySettings.builder().databaseUrl(url).migrateOnOpen(false).build())) {
+            assertThatThrownBy(() -> library.authors().count())
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining("does not have the library's schema (run the migrations)");
+            assertThatThrownBy(() -> library.books().create("Без схемы"))
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining("run the migrations");
+        }
     }
 
     static List<String> titles(List<BookWithAuthors> books) {

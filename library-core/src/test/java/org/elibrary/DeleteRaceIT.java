@@ -10,6 +10,8 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.elibrary.domain.Author;
 import org.elibrary.domain.Book;
 import org.elibrary.domain.User;
 import org.elibrary.testing.TestDatabases;
@@ -20,9 +22,12 @@ import org.junit.jupiter.api.Test;
  * statement then fails on the foreign key (its snapshot predates the other commit), and the delete runs again
  * with the parent row locked first, so it sees the row the other transaction committed meanwhile and removes
  * it too; inside a caller's transaction, where a failed statement cannot be retried, it locks first at once.
- * Either way the caller sees a successful delete, never a foreign-key error.
+ * Either way the caller sees a successful delete, never a foreign-key error. Authors are raced inside a
+ * transaction only: there the lock is what makes the difference (the auto-commit retry succeeds either way).
  */
 class DeleteRaceIT {
+    private static final String COMMENT = "INSERT INTO comment (text, user_id, book_id) VALUES ('late', ?, ?)";
+    private static final String LINK = "INSERT INTO author_book (author_id, book_id) VALUES (?, ?)";
 
     @Test
     void deletingABookWaitsForACommentBeingAddedAndDeletesItToo() throws Exception {
@@ -30,13 +35,8 @@ class DeleteRaceIT {
         try (Library library = Library.open(LibrarySettings.builder().databaseUrl(url).build())) {
             Book book = library.books().create("Бесы");
             User user = library.users().create("reader");
-            try (Connection other = commentInOpenTransaction(url, user.id(), book.id())) {
-                CompletableFuture<Boolean> delete = CompletableFuture.supplyAsync(() -> library.books().delete(book.id()));
-                awaitLockWait(url, Duration.ofSeconds(10));
-                assertThat(delete).as("the delete waits for the open transaction").isNotDone();
-                other.commit();
-                assertThat(delete.get(10, TimeUnit.SECONDS)).isTrue();
-            }
+            deleteWhileAnotherTransactionInserts(url, COMMENT, new long[] {user.id(), book.id()},
+                    () -> library.books().delete(book.id()));
             assertThat(library.books().findById(book.id())).isEmpty();
             assertThat(library.comments().listForUser(user.id())).isEmpty();
         }
@@ -48,13 +48,8 @@ class DeleteRaceIT {
         try (Library library = Library.open(LibrarySettings.builder().databaseUrl(url).build())) {
             Book book = library.books().create("Подросток");
             User user = library.users().create("teen");
-            try (Connection other = commentInOpenTransaction(url, user.id(), book.id())) {
-                CompletableFuture<Boolean> delete = CompletableFuture.supplyAsync(
-                        () -> library.inTransaction(tx -> tx.books().delete(book.id())));
-                awaitLockWait(url, Duration.ofSeconds(10));
-                other.commit();
-                assertThat(delete.get(10, TimeUnit.SECONDS)).isTrue();
-            }
+            deleteWhileAnotherTransactionInserts(url, COMMENT, new long[] {user.id(), book.id()},
+                    () -> library.inTransaction(tx -> tx.books().delete(book.id())));
             assertThat(library.books().findById(book.id())).isEmpty();
             assertThat(library.comments().listForUser(user.id())).isEmpty();
         }
@@ -66,29 +61,52 @@ class DeleteRaceIT {
         try (Library library = Library.open(LibrarySettings.builder().databaseUrl(url).build())) {
             Book book = library.books().create("Идиот");
             User user = library.users().create("writer");
-            try (Connection other = commentInOpenTransaction(url, user.id(), book.id())) {
-                CompletableFuture<Boolean> delete = CompletableFuture.supplyAsync(() -> library.users().delete(user.id()));
-                awaitLockWait(url, Duration.ofSeconds(10));
-                other.commit();
-                assertThat(delete.get(10, TimeUnit.SECONDS)).isTrue();
-            }
+            deleteWhileAnotherTransactionInserts(url, COMMENT, new long[] {user.id(), book.id()},
+                    () -> library.users().delete(user.id()));
             assertThat(library.users().findById(user.id())).isEmpty();
             assertThat(library.comments().listForBook(book.id())).isEmpty();
             assertThat(library.books().findById(book.id())).isPresent();
         }
     }
 
+    @Test
+    void insideATransactionAnAuthorDeleteLocksFirstAndDeletesTheLinkToo() throws Exception {
+        String url = TestDatabases.newPostgresUrl();
+        try (Library library = Library.open(LibrarySettings.builder().databaseUrl(url).build())) {
+            Author author = library.authors().create("Гоголь");
+            Book book = library.books().create("Нос");
+            deleteWhileAnotherTransactionInserts(url, LINK, new long[] {author.id(), book.id()},
+                    () -> library.inTransaction(tx -> tx.authors().delete(author.id())));
+            assertThat(library.authors().findById(author.id())).isEmpty();
+            assertThat(library.counts().authorBook()).isZero();
+            assertThat(library.books().findById(book.id())).contains(book);
+        }
+    }
+
     /**
-     * Another session's transaction that has added a comment and not committed yet: it holds KEY SHARE locks
-     * on the user and book rows until then.
+     * Runs {@code delete} while another session's transaction has run {@code insertSql} with these ids and not
+     * committed yet (it holds KEY SHARE locks on the referenced rows until then); commits that transaction once
+     * the delete waits for it, and expects the delete to succeed.
      */
-    private static Connection commentInOpenTransaction(String url, long userId, long bookId) throws SQLException {
+    private static void deleteWhileAnotherTransactionInserts(String url, String insertSql, long[] ids,
+                                                             Supplier<Boolean> delete) throws Exception {
+        try (Connection other = inOpenTransaction(url, insertSql, ids)) {
+            CompletableFuture<Boolean> deleted = CompletableFuture.supplyAsync(delete);
+            awaitLockWait(url, Duration.ofSeconds(10));
+            assertThat(deleted).as("the delete waits for the open transaction").isNotDone();
+            other.commit();
+            assertThat(deleted.get(10, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    /** Another session's transaction that has run {@code insertSql} with these ids and not committed yet. */
+    private static Connection inOpenTransaction(String url, String insertSql, long... ids) throws SQLException {
         Connection other = DriverManager.getConnection(url);
-        try (PreparedStatement insert = other.prepareStatement(
-                "INSERT INTO comment (text, user_id, book_id) VALUES ('late', ?, ?)")) {
+        try (PreparedStatement insert = other.prepareStatement(insertSql)) {
             other.setAutoCommit(false);
-            insert.setLong(1, userId);
-            insert.setLong(2, bookId);
+            for (int i = 0; i < ids.length; i++) {
+                insert.setLong(i + 1, ids[i]);
+            }
             insert.executeUpdate();
             return other;
         } catch (SQLException | RuntimeException e) {

@@ -7,10 +7,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.elibrary.LibrarySettings.Source;
 import org.elibrary.LibrarySettings.SqliteSynchronous;
+import org.elibrary.testing.ChildJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -274,6 +278,59 @@ class LibrarySettingsTest {
                 .migrateOnOpen()).isFalse();
         assertThat(isolated().databaseUrl("sqlite://").set(LibrarySettings.DATABASE_MIGRATE_ON_OPEN, "TRUE").build()
                 .migrateOnOpen()).isTrue();
+    }
+
+    /**
+     * The real sources, read by {@code withEnvironment()} in a JVM started with {@code -D} properties and
+     * environment variables of its own, in a working directory with a {@code .env}: each key is set in every
+     * source from its level down, so each one shows a level of code, system properties, environment, .env.
+     */
+    @Test
+    void withEnvironmentReadsTheRealSystemPropertiesEnvironmentAndEnvFileInThatOrder() throws Exception {
+        Files.writeString(dir.resolve(".env"), "DESCRIPTION=from-file\nAPP_TITLE=from-file\n"
+                + "DATABASE_URL=sqlite:///from-file.db\nDATABASE_POOL_SIZE=2\n", StandardCharsets.UTF_8);
+        ProcessBuilder child = ChildJvm.builder(PrintRealSettings.class,
+                        List.of("-Xmx64m", "-XX:TieredStopAtLevel=1", "-DDESCRIPTION=from-property",
+                                "-DAPP_TITLE=from-property", "-DSQLITE_BUSY_TIMEOUT=7s"))
+                .directory(dir.toFile()).redirectErrorStream(true);
+        // this JVM's own environment must not take part
+        child.environment().keySet().removeIf(name -> name.toUpperCase(Locale.ROOT)
+                .matches("DATABASE_.*|APP_TITLE|DESCRIPTION|SQLITE_.*|ASYNC_.*"));
+        child.environment().put("DESCRIPTION", "from-env");
+        child.environment().put("APP_TITLE", "from-env");
+        child.environment().put("DATABASE_URL", "sqlite:///from-env.db");
+        Process process = child.start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as(out).isTrue();
+        assertThat(out.lines()).as(out).containsExactly(
+                "DESCRIPTION=from-code CODE",
+                "APP_TITLE=from-property SYSTEM_PROPERTY",
+                "SQLITE_BUSY_TIMEOUT=PT7S SYSTEM_PROPERTY",
+                "DATABASE_URL=" + dir.resolve("from-env.db") + " ENVIRONMENT",
+                "DATABASE_POOL_SIZE=2 ENV_FILE");
+    }
+
+    /** Prints where each setting came from, reading the real sources as an application does. */
+    public static final class PrintRealSettings {
+        public static void main(String[] args) {
+            try {
+                LibrarySettings settings = LibrarySettings.builder().withEnvironment().description("from-code").build();
+                System.out.println("DESCRIPTION=" + settings.description() + " " + source(settings, "DESCRIPTION"));
+                System.out.println("APP_TITLE=" + settings.appTitle() + " " + source(settings, "APP_TITLE"));
+                System.out.println("SQLITE_BUSY_TIMEOUT=" + settings.sqliteBusyTimeout() + " "
+                        + source(settings, "SQLITE_BUSY_TIMEOUT"));
+                System.out.println("DATABASE_URL=" + settings.sqliteFile().orElse(null) + " "
+                        + settings.databaseUrlSource());
+                System.out.println("DATABASE_POOL_SIZE=" + settings.maxPoolSize() + " "
+                        + source(settings, "DATABASE_POOL_SIZE"));
+            } catch (RuntimeException e) {
+                System.out.println("FAILED " + e);
+            }
+        }
+
+        private static String source(LibrarySettings settings, String key) {
+            return settings.source(key).map(Source::name).orElse("none");
+        }
     }
 
     @Test

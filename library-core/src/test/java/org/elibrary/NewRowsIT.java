@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -102,8 +103,10 @@ class NewRowsIT {
             other.start();
             List<Book> created = new ArrayList<>();
             List<String> refused = new ArrayList<>();
+            // at least 200 rounds, and on until a few creates were refused: the race this test is about happened
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
             try {
-                for (int round = 0; round < 200; round++) {
+                for (int round = 0; round < 200 || refused.size() < 3 && System.nanoTime() < deadline; round++) {
                     List<NewBook> books = new ArrayList<>();
                     for (int i = 0; i < 20; i++) {
                         books.add(new NewBook("round %d book %d".formatted(round, i), List.of()));
@@ -120,6 +123,7 @@ class NewRowsIT {
             }
             // checked once the other writer has stopped (its lock would make these reads busy too)
             assertThat(created).isNotEmpty();
+            assertThat(refused).as("bulk creates the other writer made fail").isNotEmpty();
             assertThat(othersWritten.get()).isPositive();
             assertStored(library, created);
             for (String title : refused) {

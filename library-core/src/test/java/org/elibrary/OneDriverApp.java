@@ -3,6 +3,8 @@ package org.elibrary;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -43,12 +45,23 @@ public final class OneDriverApp {
             }).join());
             check("timed out", timedOut instanceof CompletionException
                     && timedOut.getCause() instanceof DatabaseUnavailableException);
+            // "Neither committed" means something only once the cancelled call's callback has ended: uncancelled,
+            // it would commit right after (about 5 s in). It may run to its end: cancel rolls it back, and stops
+            // it only when the cancel catches a statement running.
+            CountDownLatch running = new CountDownLatch(1);
+            CountDownLatch ended = new CountDownLatch(1);
             CompletableFuture<Long> cancelled = async.inTransaction(tx -> {
-                tx.authors().create("Карл");
-                return slowCount(tx);
+                try {
+                    tx.authors().create("Карл");
+                    running.countDown();
+                    return slowCount(tx);
+                } finally {
+                    ended.countDown();
+                }
             });
-            Thread.sleep(200);
+            check("the call to cancel is running", running.await(30, TimeUnit.SECONDS));
             check("cancelled", cancelled.cancel(true));
+            check("the cancelled call ended", ended.await(30, TimeUnit.SECONDS));
             Thread.sleep(500);
             check("neither committed", library.counts().author() == 1);
             async.inTransaction(OneDriverApp::slowCount);

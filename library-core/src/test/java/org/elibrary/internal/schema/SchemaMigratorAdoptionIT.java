@@ -172,6 +172,9 @@ class SchemaMigratorAdoptionIT {
         String user = backend == Backend.SQLITE ? "user" : "\"user\"";
         String[][] variants = {
                 {"\tUNIQUE (title)\n", "\tCHECK (title <> '')\n", "UNIQUE (title) on book"},
+                // without these two, a duplicate author or username would be written instead of refused
+                {"\tUNIQUE (name)\n", "\tCHECK (name <> '')\n", "UNIQUE (name) on author"},
+                {"\tUNIQUE (username)\n", "\tCHECK (username <> '')\n", "UNIQUE (username) on user"},
                 {"\tPRIMARY KEY (author_id, book_id), \n", "", "PRIMARY KEY (author_id, book_id) on author_book"},
                 {"\tusername VARCHAR(50) NOT NULL, \n", "\tusername VARCHAR(50), \n", "NOT NULL on user.username"},
                 {"\tFOREIGN KEY(user_id) REFERENCES " + user + " (id), \n", "",
