@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import org.elibrary.domain.Author;
 import org.elibrary.domain.Book;
 import org.elibrary.domain.BookDetails;
 import org.elibrary.domain.BookWithAuthors;
@@ -303,6 +304,52 @@ class AsyncLibraryIT {
                 return rows.getLong(1);
             }
         });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aFutureFailedByOrTimeoutCancelsItsCallWhichThenCommitsNothing(Backend backend) throws Exception {
+        // orTimeout fails the call's own future: the call must not go on and commit behind it
+        try (Library library = open(TestDatabases.newDatabaseUrl(backend))) {
+            CountDownLatch holding = new CountDownLatch(1);
+            // another thread's transaction holds the writer (SQLite) or the unique key (PostgreSQL) for a
+            // while, then rolls back: the async write waits behind it
+            CompletableFuture<Void> blocker = CompletableFuture.runAsync(() -> {
+                try {
+                    library.inTransaction(tx -> {
+                        tx.authors().create("Contested");
+                        holding.countDown();
+                        sleep(800);
+                        throw new IllegalStateException("roll back on purpose");
+                    });
+                } catch (IllegalStateException expected) {
+                    // rolled back
+                }
+            });
+            await(holding);
+
+            CompletableFuture<Author> write = library.async().authors().create("Contested")
+                    .orTimeout(150, TimeUnit.MILLISECONDS);
+
+            assertThat(write).failsWithin(BOUND).withThrowableThat().havingCause()
+                    .isInstanceOf(java.util.concurrent.TimeoutException.class);
+            assertThat(blocker).succeedsWithin(BOUND);
+            // the cancelled call unwinds once the blocker has rolled back; a later write on the same lane
+            // (SQLite: after it, on the one writer) and some time on PostgreSQL let it finish if it would
+            assertThat(library.async().authors().create("After")).succeedsWithin(BOUND);
+            Thread.sleep(1000);
+            assertThat(library.authors().findByName("Contested")).isEmpty();
+            assertThat(library.authors().count()).isEqualTo(1);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     @ParameterizedTest

@@ -75,7 +75,9 @@ import org.elibrary.LibraryOverloadedException;
  * retires after {@link AsyncThreads#KEEP_ALIVE_SECONDS} idle seconds.
  *
  * <p><b>Cancellation.</b> {@code future.cancel(...)} before the call started means it never runs; after, its
- * statements are cancelled as on a timeout (whether it committed is then unknown to the caller).
+ * statements are cancelled as on a timeout (whether it committed is then unknown to the caller). Any other
+ * completion of the future that is not the engine's ({@code orTimeout}, {@code complete}, ...) is a cancel
+ * too: the future no longer waits for the call, which must not commit behind it.
  *
  * <p><b>Close.</b> {@link #close()} refuses new calls, lets queued and running calls finish for up to the
  * close timeout, then fails calls that had not started and cancels running ones, waits for them to unwind
@@ -100,6 +102,11 @@ public final class AsyncEngine implements AutoCloseable {
      * dependent stages submit are held for it (see submit), and close() from a stage does not wait for itself.
      */
     private static final ThreadLocal<Run> COMPLETING = new ThreadLocal<>();
+
+    /** Why a call whose future the caller cancelled was cancelled. */
+    static final String CANCELLED_BY_CALLER = "cancelled by the caller";
+    /** Why a call whose future the caller completed otherwise (orTimeout, complete, ...) was cancelled. */
+    static final String COMPLETED_BY_CALLER = "its future was completed by the caller (orTimeout, complete, ...)";
 
     private static final int NEW = 0;
     private static final int RUNNING = 1;
@@ -244,13 +251,13 @@ public final class AsyncEngine implements AutoCloseable {
         return future;
     }
 
-    private <T> CompletableFuture<T> refuseClosed(CompletableFuture<T> future) {
-        future.completeExceptionally(new LibraryClosedException("the Library is closed"));
+    private <T> CompletableFuture<T> refuseClosed(CallFuture<T> future) {
+        future.fail(new LibraryClosedException("the Library is closed"));
         return future;
     }
 
-    private <T> CompletableFuture<T> refuseOverloaded(CompletableFuture<T> future) {
-        future.completeExceptionally(new LibraryOverloadedException("too many calls waiting: the async queue is "
+    private <T> CompletableFuture<T> refuseOverloaded(CallFuture<T> future) {
+        future.fail(new LibraryOverloadedException("too many calls waiting: the async queue is "
                 + "full (capacity " + queueCapacity + "); retry later, or raise ASYNC_QUEUE_CAPACITY", queueCapacity));
         return future;
     }
@@ -260,7 +267,7 @@ public final class AsyncEngine implements AutoCloseable {
             executor.execute(task);
         } catch (RejectedExecutionException e) {
             // only a caller-supplied executor can refuse; the call never ran
-            task.future.completeExceptionally(new LibraryOverloadedException(
+            task.future.fail(new LibraryOverloadedException(
                     "the executor given to the library refused the call: " + e.getMessage(), queueCapacity));
             task.state.set(CANCELLED);
             Task<?> next = release(task);
@@ -271,8 +278,11 @@ public final class AsyncEngine implements AutoCloseable {
         }
     }
 
-    /** The future of {@code task} was cancelled (called by {@link CallFuture}, once). */
-    void onCancelled(Task<?> task) {
+    /**
+     * The future of {@code task} was cancelled, or completed by someone else than the engine (called by
+     * {@link CallFuture}); {@code reason} is one of {@link #CANCELLED_BY_CALLER}, {@link #COMPLETED_BY_CALLER}.
+     */
+    void onCancelled(Task<?> task, String reason) {
         if (task.state.compareAndSet(NEW, CANCELLED)) {
             boolean removed;
             lock.lock();
@@ -289,7 +299,7 @@ public final class AsyncEngine implements AutoCloseable {
             }
             // otherwise it was dispatched already: Task.run sees CANCELLED, never runs it, and accounts for it
         } else {
-            cancelRepeatedly(task, "cancelled by the caller");
+            cancelRepeatedly(task, reason);
         }
     }
 
@@ -450,7 +460,7 @@ public final class AsyncEngine implements AutoCloseable {
     /** Handed to the executor, but it only got a thread after the close deadline. */
     private void abandon(Task<?> task) {
         stopCancelling(task);
-        task.future.completeExceptionally(new LibraryClosedException(
+        task.future.fail(new LibraryClosedException(
                 "the library closed before this call started; it never ran"));
         release(task);
         done();
@@ -465,9 +475,9 @@ public final class AsyncEngine implements AutoCloseable {
         COMPLETING.set(run);
         try {
             if (failure == null) {
-                task.future.complete(value);
+                task.future.settle(value);
             } else {
-                task.future.completeExceptionally(translate(failure, task.handle.reason(), timedOut(task)));
+                task.future.fail(translate(failure, task.handle.reason(), timedOut(task)));
             }
         } finally {
             COMPLETING.set(outer); // not remove(): see CancellationHandle.callWith
@@ -683,7 +693,7 @@ public final class AsyncEngine implements AutoCloseable {
                     + "); nothing of it was committed";
             for (Task<?> task : notStarted) {
                 task.state.compareAndSet(NEW, CANCELLED);
-                task.future.completeExceptionally(new LibraryClosedException(
+                task.future.fail(new LibraryClosedException(
                         "the library closed before this call started (close timeout " + format(closeTimeout)
                                 + "); it never ran"));
                 done();
@@ -883,7 +893,7 @@ public final class AsyncEngine implements AutoCloseable {
         final Lane lane;
         final Supplier<T> work;
         final Duration timeout;
-        final CompletableFuture<T> future;
+        final CallFuture<T> future;
         final long submitted = System.nanoTime();
         final CancellationHandle handle = new CancellationHandle();
         final AtomicInteger state = new AtomicInteger(NEW);
@@ -893,7 +903,7 @@ public final class AsyncEngine implements AutoCloseable {
         /** When the sweeper repeats the cancel of this call next; guarded by the lock. */
         long nextCancel;
 
-        Task(Lane lane, Supplier<T> work, Duration timeout, CompletableFuture<T> future) {
+        Task(Lane lane, Supplier<T> work, Duration timeout, CallFuture<T> future) {
             this.lane = lane;
             this.work = work;
             this.timeout = timeout;
