@@ -71,8 +71,10 @@ import org.elibrary.LibraryOverloadedException;
  * are calls (so a timeout fires up to a tick late, and a call with a short timeout is not missed behind one
  * with a long timeout), instead of a timer task per call: scheduling and cancelling one per call cost more
  * than a fast query (a delay-queue insertion that woke the timer thread on nearly every call). The sweeper
- * also repeats cancels every {@link #RECANCEL_MILLIS} ms; it starts with the first call that needs it and
- * retires after {@link AsyncThreads#KEEP_ALIVE_SECONDS} idle seconds.
+ * also repeats cancels every {@link #RECANCEL_MILLIS} ms (a PostgreSQL cancel request, a connection to the
+ * server, is sent on another thread, one at a time per call and with a growing pause, and a call still not
+ * unwound 2 s after its cancel has its connection aborted: see {@link CancellationHandle#cancel}); it starts
+ * with the first call that needs it and retires after {@link AsyncThreads#KEEP_ALIVE_SECONDS} idle seconds.
  *
  * <p><b>Cancellation.</b> {@code future.cancel(...)} before the call started means it never runs; after, its
  * statements are cancelled as on a timeout (whether it committed is then unknown to the caller). Any other
@@ -122,6 +124,8 @@ public final class AsyncEngine implements AutoCloseable {
     private final Executor executor;
     private final ExecutorService ownedExecutor;
     private final Set<Thread> ownedThreads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Sends PostgreSQL cancel requests and aborts connections, off the sweeper (see CancellationHandle). */
+    private final ExecutorService signals = AsyncThreads.newSignalExecutor(ownedThreads);
     /** Moving average of how long calls take from submission to completion, in ns; racy on purpose. */
     private volatile long callNanos = Long.MAX_VALUE;
     private final AtomicInteger joinSpinners = new AtomicInteger();
@@ -491,7 +495,7 @@ public final class AsyncEngine implements AutoCloseable {
      * has no effect.
      */
     private void cancelRepeatedly(Task<?> task, String reason) {
-        task.handle.cancel(reason);
+        task.handle.cancel(reason, signals);
         lock.lock();
         try {
             task.nextCancel = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RECANCEL_MILLIS);
@@ -618,7 +622,7 @@ public final class AsyncEngine implements AutoCloseable {
             }
             for (Task<?> task : due) {
                 String reason = task.handle.reason();
-                task.handle.cancel(reason != null ? reason : timedOut(task));
+                task.handle.cancel(reason != null ? reason : timedOut(task), signals);
             }
             due.clear();
             for (Task<?> next : rescued) {
@@ -717,6 +721,7 @@ public final class AsyncEngine implements AutoCloseable {
                 }
             }
             stopSweeper();
+            signals.shutdown();
             if (ownedExecutor != null && onOwnThread) {
                 // closed from a dependent stage or a callback on one of our threads: it cannot wait for its own exit
                 ownedExecutor.shutdown();

@@ -69,6 +69,8 @@ import org.sqlite.SQLiteDataSource;
 public final class Databases {
     /** pgjdbc's connect timeout cap: an unreachable server must not block opening for long. */
     static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** pgjdbc's bound on sending one cancel request (its default is 10 s); seconds, as pgjdbc takes it. */
+    static final Duration CANCEL_SIGNAL_TIMEOUT = Duration.ofSeconds(2);
 
     private Databases() {
     }
@@ -391,6 +393,12 @@ public final class Databases {
             if (fromUrl == null || fromUrl.getProperty(timeout) == null) {
                 properties.setProperty(timeout, Long.toString(seconds));
             }
+        }
+        // A cancel request (a timeout, a cancelled call) is a new connection to the server; pgjdbc waits up to
+        // 10 s for it by default, long after the call should have ended when the server does not answer
+        // (the async engine aborts the call's connection 2 s after the cancel anyway).
+        if (fromUrl == null || fromUrl.getProperty("cancelSignalTimeout") == null) {
+            properties.setProperty("cancelSignalTimeout", Long.toString(CANCEL_SIGNAL_TIMEOUT.toSeconds()));
         }
         if (fromUrl == null || fromUrl.getProperty("ApplicationName") == null) {
             properties.setProperty("ApplicationName", "elibrary");

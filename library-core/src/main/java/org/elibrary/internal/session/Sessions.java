@@ -339,6 +339,10 @@ public final class Sessions {
             // the transaction's state is unknown: on the library's pools this connection serves no one else
             lease.rolledBack = false;
             evict(lease.connection);
+        } else if (lease.physical != null && isClosed(lease.physical)) {
+            // aborted under the call (the async facade does so when the server stopped answering): the pool
+            // must not lend it again, and would only notice on its next validation
+            evict(lease.connection);
         }
         RuntimeException translated = SqlErrors.translate(t, backend, lease.uow);
         if (cutShort && translated instanceof DatabaseUnavailableException) {
@@ -491,6 +495,14 @@ public final class Sessions {
     private void ensureOpen() {
         if (closed) {
             throw new LibraryClosedException("the Library is closed");
+        }
+    }
+
+    private static boolean isClosed(Connection connection) {
+        try {
+            return connection.isClosed();
+        } catch (SQLException | RuntimeException e) {
+            return true;
         }
     }
 
