@@ -55,6 +55,9 @@ import org.elibrary.internal.session.Validation;
  *       back;</li>
  *   <li>{@link LibraryClosedException} when the library was closed before the call could run or finish.</li>
  * </ul>
+ * The one failure that does not mean nothing was committed: a {@link DatabaseUnavailableException} whose
+ * message says the outcome is unknown, when the connection broke (or was closed on a timeout) while the
+ * commit was on its way; the server may have committed it.
  *
  * <p><b>Timeouts.</b> Each call gets {@link #timeout()}: {@link LibrarySettings#statementTimeout()}
  * ({@code DATABASE_STATEMENT_TIMEOUT}, 30 seconds by default, {@code 0s} for none), or the one of a view made

@@ -2,8 +2,13 @@ package org.elibrary;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import org.elibrary.domain.Author;
 import org.elibrary.testing.FreezableProxy;
 import org.elibrary.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
@@ -61,6 +66,38 @@ class PostgresOutageIT {
             } finally {
                 proxy.thaw();
                 library.close();
+            }
+        }
+    }
+
+    @Test
+    void aCallWhoseCommitWasSentWhenTheServerWentSilentFailsWithAnUnknownOutcomeNotARollback() throws Exception {
+        String url = TestDatabases.newPostgresUrl();
+        try (FreezableProxy proxy = FreezableProxy.forPostgres(url)) {
+            Library library = open(proxy, url, Duration.ofSeconds(2));
+            CompletableFuture<Author> write;
+            try {
+                library.authors().create("warm-up");
+                // the INSERT and its answer pass; the COMMIT after it reaches the server, its answer does not
+                proxy.freezeAnswersAfter("in doubt");
+                write = library.async().withTimeout(Duration.ofSeconds(1)).authors().create("in doubt");
+
+                assertThat(write).failsWithin(SOON).withThrowableThat().havingCause()
+                        .isInstanceOf(DatabaseUnavailableException.class)
+                        .withMessageContaining("commit was under way")
+                        .withMessageContaining("unknown")
+                        .withMessageNotContaining("rolled back")
+                        .withMessageNotContaining("nothing");
+            } finally {
+                proxy.thaw();
+                library.close();
+            }
+            // what makes the outcome unknown: the server did commit
+            try (Connection connection = DriverManager.getConnection(url);
+                 Statement statement = connection.createStatement();
+                 ResultSet rows = statement.executeQuery("SELECT count(*) FROM author WHERE name = 'in doubt'")) {
+                rows.next();
+                assertThat(rows.getInt(1)).isEqualTo(1);
             }
         }
     }

@@ -481,7 +481,7 @@ public final class AsyncEngine implements AutoCloseable {
             if (failure == null) {
                 task.future.settle(value);
             } else {
-                task.future.fail(translate(failure, task.handle.reason(), timedOut(task)));
+                task.future.fail(translate(failure, task.handle, timedOut(task)));
             }
         } finally {
             COMPLETING.set(outer); // not remove(): see CancellationHandle.callWith
@@ -648,9 +648,16 @@ public final class AsyncEngine implements AutoCloseable {
         }
     }
 
-    private static Throwable translate(Throwable failure, String reason, String timedOut) {
+    private static Throwable translate(Throwable failure, CancellationHandle handle, String timedOut) {
+        String reason = handle.reason();
         if (reason == null) {
             return failure;
+        }
+        if (handle.isOutcomeUnknown()) {
+            // the commit was on its way when the connection broke: not known to be rolled back
+            String what = reason.startsWith("the library closed") ? "the library closed" : reason;
+            return new DatabaseUnavailableException(what + " while the call's commit was under way: whether it was "
+                    + "committed is unknown; check before retrying it", failure);
         }
         if (reason.equals(timedOut)) {
             return new DatabaseUnavailableException(timedOut + "; the call was rolled back", failure);

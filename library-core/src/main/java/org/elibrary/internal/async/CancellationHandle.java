@@ -58,6 +58,8 @@ public final class CancellationHandle {
     /** Not before this (System.nanoTime()) is the next cancel request sent, and the pause after it; lock. */
     private long nextSignal;
     private long signalPause;
+    /** Set and read on the call's own thread (see {@link #outcomeUnknown()}). */
+    private boolean outcomeUnknown;
     /** The call's PostgreSQL connections were aborted; guarded by lock. */
     private boolean aborted;
 
@@ -78,6 +80,22 @@ public final class CancellationHandle {
         if (handle != null) {
             handle.check();
         }
+    }
+
+    /**
+     * The asynchronous call running on this thread (if any) failed after its commit was sent, on a broken
+     * connection: whether it committed is unknown, and its failure must not say it was rolled back.
+     */
+    public static void outcomeUnknown() {
+        CancellationHandle handle = CURRENT.get();
+        if (handle != null) {
+            handle.outcomeUnknown = true;
+        }
+    }
+
+    /** See {@link #outcomeUnknown()}; read on the call's own thread once it has returned. */
+    boolean isOutcomeUnknown() {
+        return outcomeUnknown;
     }
 
     static <T> T callWith(CancellationHandle handle, Supplier<T> work) {
