@@ -23,6 +23,7 @@ import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.elibrary.domain.Author;
 import org.elibrary.domain.Book;
@@ -33,6 +34,7 @@ import org.elibrary.domain.NewBook;
 import org.elibrary.domain.NewComment;
 import org.elibrary.domain.User;
 import org.elibrary.testing.TestDatabases;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -277,6 +279,52 @@ class AsyncLibraryIT {
             assertThat(library.async().authors().findByName("Before")).succeedsWithin(BOUND)
                     .satisfies(found -> assertThat(found).isPresent());
             assertThat(library.authors().count()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aTimedOutCallStaysCancellableAfterItsSavepointWasRolledBack() throws Exception {
+        // PostgreSQL: a catalog statement waiting for a row lock (SQLite has none to wait for)
+        try (Library library = open(TestDatabases.newPostgresUrl())) {
+            long a = library.authors().create("A").id();
+            long b = library.authors().create("B").id();
+            CountDownLatch locked = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            CompletableFuture<Void> blocker = CompletableFuture.runAsync(() -> {
+                try {
+                    library.inTransaction(tx -> {
+                        tx.authors().rename(a, "A held");
+                        tx.authors().rename(b, "B held");
+                        locked.countDown();
+                        await(release);
+                        throw new IllegalStateException("roll back on purpose");
+                    });
+                } catch (IllegalStateException expected) {
+                    // rolled back
+                }
+            });
+            await(locked);
+            AtomicReference<Throwable> nested = new AtomicReference<>();
+            long start = System.nanoTime();
+            CompletableFuture<Author> call = library.async().withTimeout(Duration.ofSeconds(1)).inTransaction(tx -> {
+                try {
+                    tx.inTransaction(inner -> inner.authors().rename(a, "A new")); // waits for A's row lock
+                } catch (LibraryException e) {
+                    nested.set(e); // the timeout cancelled it; a fallback path goes on without it
+                }
+                return tx.authors().rename(b, "B new"); // would wait for B's row lock
+            });
+
+            assertThat(call).failsWithin(BOUND).withThrowableThat().havingCause()
+                    .isInstanceOf(DatabaseUnavailableException.class)
+                    .withMessageStartingWith("statement timed out after 1s");
+            // the blocker holds its locks for a minute: only the cancel ends the call
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+            assertThat(nested.get()).isInstanceOf(DatabaseUnavailableException.class);
+            release.countDown();
+            assertThat(blocker).succeedsWithin(BOUND);
+            assertThat(library.authors().findById(b)).hasValueSatisfying(author ->
+                    assertThat(author.name()).isEqualTo("B"));
         }
     }
 

@@ -133,11 +133,12 @@ final class CancellableConnection implements Connection {
      * After a cancel, SQLite keeps failing every new statement on the connection, ROLLBACK included, with
      * SQLITE_INTERRUPT for as long as any statement of it is still active (a read not stepped to its end, for
      * example): the call's statements are closed first, so the rollback itself cannot be interrupted. Without
-     * a cancel, its statements are only forgotten.
+     * a cancel, its statements are only forgotten. A rollback to a savepoint keeps the connection registered
+     * (the call goes on, and must stay cancellable).
      */
     @Override
     public void rollback() throws SQLException {
-        beforeRollback();
+        beforeRollback(false);
         try {
             target.rollback();
         } catch (SQLException | RuntimeException e) {
@@ -148,7 +149,8 @@ final class CancellableConnection implements Connection {
 
     @Override
     public void rollback(Savepoint savepoint) throws SQLException {
-        beforeRollback();
+        // the transaction goes on: a cancel must still reach the statements the call runs after it
+        beforeRollback(true);
         try {
             target.rollback(savepoint);
         } catch (SQLException | RuntimeException e) {
@@ -157,10 +159,10 @@ final class CancellableConnection implements Connection {
         }
     }
 
-    private void beforeRollback() {
+    private void beforeRollback(boolean toSavepoint) {
         if (handle.isCancelled()) {
-            handle.closeStatements(target);
-        } else {
+            handle.closeStatements(target, toSavepoint);
+        } else if (!toSavepoint) {
             handle.forget(target);
         }
     }

@@ -367,14 +367,18 @@ public final class CancellationHandle {
         }
     }
 
-    /** Forgets and closes the statements of a connection whose call was cancelled (before its rollback). */
-    void closeStatements(Connection owner) {
+    /**
+     * Forgets and closes the statements of a connection whose call was cancelled (before its rollback); with
+     * {@code keepConnection} (a rollback to a savepoint, after which the call goes on) the connection itself
+     * stays registered, so the call's later statements on it can still be cancelled.
+     */
+    void closeStatements(Connection owner, boolean keepConnection) {
         List<Statement> toClose = new ArrayList<>();
         lock.lock();
         try {
             for (Iterator<Registered> it = statements.iterator(); it.hasNext(); ) {
                 Registered registered = it.next();
-                if (registered.owner == owner) {
+                if (registered.owner == owner && (registered.statement != null || !keepConnection)) {
                     if (registered.statement != null) {
                         toClose.add(registered.statement);
                     }

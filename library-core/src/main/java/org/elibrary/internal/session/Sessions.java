@@ -184,6 +184,9 @@ public final class Sessions {
         rethrowIfDoomed(uow);
         uow.clearHints();
         try {
+            // an asynchronous call cancelled (timed out) before this part of it: not one statement more; its
+            // connection would refuse new statements, but not the ones kept prepared on it
+            CancellationHandle.refuseIfCancelled();
             return work.run(uow);
         } catch (Throwable t) {
             RuntimeException translated = SqlErrors.translate(t, backend, uow);
@@ -437,6 +440,7 @@ public final class Sessions {
         rethrowIfDoomed(outer);
         Savepoint savepoint;
         try {
+            CancellationHandle.refuseIfCancelled(); // as in joined
             savepoint = outer.savepoint();
         } catch (SQLException e) {
             LibraryException translated = SqlErrors.translate(e, backend, outer);
