@@ -98,6 +98,12 @@ public final class CancellationHandle {
         return outcomeUnknown;
     }
 
+    /** Whether the asynchronous call running on this thread (if any) has been cancelled. */
+    public static boolean isCurrentCancelled() {
+        CancellationHandle handle = CURRENT.get();
+        return handle != null && handle.reason != null;
+    }
+
     static <T> T callWith(CancellationHandle handle, Supplier<T> work) {
         CancellationHandle previous = CURRENT.get();
         CURRENT.set(handle);
