@@ -19,6 +19,8 @@ import java.sql.Struct;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Executor;
+import javax.sql.DataSource;
+import com.zaxxer.hikari.HikariDataSource;
 import org.elibrary.internal.db.Drivers;
 import org.postgresql.PGConnection;
 import org.sqlite.SQLiteConnection;
@@ -34,11 +36,14 @@ import org.sqlite.SQLiteConnection;
 final class CancellableConnection implements Connection {
     private final Connection target;
     private final CancellationHandle handle;
+    /** The pool {@code target} came from. */
+    private final DataSource pool;
     private boolean rollbackFailed;
 
-    CancellableConnection(Connection target, CancellationHandle handle) {
+    CancellableConnection(Connection target, CancellationHandle handle, DataSource pool) {
         this.target = target;
         this.handle = handle;
+        this.pool = pool;
     }
 
     private <S extends Statement> S registered(S statement) throws SQLException {
@@ -180,7 +185,15 @@ final class CancellableConnection implements Connection {
 
     @Override
     public void close() throws SQLException {
-        handle.forget(target);
+        if (handle.forget(target)) {
+            // aborted under the call (the server stopped answering): HikariCP would lend it again, dead, until
+            // its next validation
+            try {
+                pool.unwrap(HikariDataSource.class).evictConnection(target);
+            } catch (SQLException | RuntimeException notHikari) {
+                // only HikariCP connections are aborted (CancellationHandle)
+            }
+        }
         target.close();
     }
 

@@ -46,7 +46,8 @@ public final class CancellationHandle {
     private static final long MAX_SIGNAL_WAIT_NANOS = TimeUnit.SECONDS.toNanos(15);
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition signalDone = lock.newCondition();
+    /** Signalled when a cancel request or abort is done; made on first use (few calls are ever cancelled). */
+    private Condition signalDone;
     private final List<Registered> statements = new ArrayList<>();
     private Thread acquiring;
     private boolean finished;
@@ -60,8 +61,9 @@ public final class CancellationHandle {
     private long signalPause;
     /** Set and read on the call's own thread (see {@link #outcomeUnknown()}). */
     private boolean outcomeUnknown;
-    /** The call's PostgreSQL connections were aborted; guarded by lock. */
+    /** The call's PostgreSQL connections were aborted, and whether that is still on its way; guarded by lock. */
     private boolean aborted;
+    private boolean aborting;
 
     CancellationHandle() {
     }
@@ -176,6 +178,7 @@ public final class CancellationHandle {
             if (postgres != null && !aborted) {
                 if (now - cancelledAt >= ABORT_AFTER_NANOS) {
                     aborted = true;
+                    aborting = true;
                     toAbort = postgres;
                 } else if (!signalling && now - nextSignal >= 0) {
                     signalling = true;
@@ -215,41 +218,46 @@ public final class CancellationHandle {
                     }
                 }
             } finally {
-                if (!abort) {
-                    signalSent();
-                }
+                sent(abort);
             }
         };
         try {
             signals.execute(sending);
         } catch (RejectedExecutionException e) {
-            if (!abort) {
-                signalSent(); // the engine has stopped: nothing more is sent
-            }
+            sent(abort); // the engine has stopped: nothing more is sent
         }
     }
 
-    /** A cancel request has been answered, has failed or was never sent: the next one may go. */
-    private void signalSent() {
+    /** A cancel request (or abort) is done, has failed or was never sent: the next one may go. */
+    private void sent(boolean abort) {
         lock.lock();
         try {
-            signalling = false;
-            nextSignal = System.nanoTime() + signalPause;
-            signalDone.signalAll();
+            if (abort) {
+                aborting = false;
+            } else {
+                signalling = false;
+                nextSignal = System.nanoTime() + signalPause;
+            }
+            if (signalDone != null) {
+                signalDone.signalAll();
+            }
         } finally {
             lock.unlock();
         }
     }
 
     /**
-     * With the lock held: waits until no cancel request of this call is on its way, so that none reaches the
-     * connection once it serves someone else (or its own ROLLBACK); bounded, as a cancel request is by the
-     * driver's {@code cancelSignalTimeout}.
+     * With the lock held: waits until no cancel request (or abort) of this call is on its way, so that none
+     * reaches the connection once it serves someone else (or its own ROLLBACK); bounded, as a cancel request is
+     * by the driver's {@code cancelSignalTimeout}.
      */
     private void awaitSignalSent() {
         long remaining = MAX_SIGNAL_WAIT_NANOS;
         boolean interrupted = false;
-        while (signalling && remaining > 0) {
+        while ((signalling || aborting) && remaining > 0) {
+            if (signalDone == null) {
+                signalDone = lock.newCondition();
+            }
             try {
                 remaining = signalDone.awaitNanos(remaining);
             } catch (InterruptedException e) {
@@ -358,16 +366,22 @@ public final class CancellationHandle {
         }
     }
 
-    /** The connection is rolling back or going back to the pool: stop cancelling its statements. */
-    void forget(Connection owner) {
+    /**
+     * The connection is rolling back or going back to the pool: stop cancelling its statements. True when it
+     * was aborted (the server did not answer): it must not serve anyone else.
+     */
+    boolean forget(Connection owner) {
         lock.lock();
         try {
+            boolean registered = false;
             for (Iterator<Registered> it = statements.iterator(); it.hasNext(); ) {
                 if (it.next().owner == owner) {
                     it.remove();
+                    registered = true;
                 }
             }
             awaitSignalSent();
+            return registered && aborted;
         } finally {
             lock.unlock();
         }

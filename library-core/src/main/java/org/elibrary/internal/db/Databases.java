@@ -37,8 +37,8 @@ import org.sqlite.SQLiteDataSource;
  * synchronous level of the settings. The pool connections wait for another connection's lock with a busy
  * handler ({@link SqliteBusyWait}: the busy timeout's total, cut short by an asynchronous call's timeout)
  * instead of the busy timeout itself. The pragmas (and that handler) are checked on a new connection of each
- * pool at open, and opening fails if one is not in force. Writes go through {@link Database#writer()}, a pool of exactly
- * one connection whose transactions begin IMMEDIATE (taking the write lock at BEGIN, so a transaction never
+ * pool at open, and opening fails if one is not in force. Writes go through {@link Database#writer()}, a pool
+ * of exactly one connection whose transactions begin IMMEDIATE (taking the write lock at BEGIN, so a transaction never
  * fails half-way with an unwaitable SQLITE_BUSY upgrading a read lock); {@link Database#reader()} is a pool
  * of {@link LibrarySettings#maxPoolSize()} connections with DEFERRED transactions that read in parallel
  * under WAL.

@@ -350,10 +350,6 @@ public final class Sessions {
                 lease.rolledBack = false;
                 evict(lease.connection);
             }
-        } else if (lease.physical != null && isClosed(lease.physical)) {
-            // aborted under the call (the async facade does so when the server stopped answering): the pool
-            // must not lend it again, and would only notice on its next validation
-            evict(lease.connection);
         }
         RuntimeException translated = SqlErrors.translate(t, backend, lease.uow);
         if (lease.commitSent && !rolledBack && translated instanceof DatabaseUnavailableException) {
@@ -513,14 +509,6 @@ public final class Sessions {
     private void ensureOpen() {
         if (closed) {
             throw new LibraryClosedException("the Library is closed");
-        }
-    }
-
-    private static boolean isClosed(Connection connection) {
-        try {
-            return connection.isClosed();
-        } catch (SQLException | RuntimeException e) {
-            return true;
         }
     }
 
