@@ -55,6 +55,9 @@ import org.elibrary.internal.session.Validation;
  *       back;</li>
  *   <li>{@link LibraryClosedException} when the library was closed before the call could run or finish.</li>
  * </ul>
+ * The one failure that does not mean nothing was committed: a {@link DatabaseUnavailableException} whose
+ * message says the outcome is unknown, when the connection broke (or was closed on a timeout) while the
+ * commit was on its way; the server may have committed it.
  *
  * <p><b>Timeouts.</b> Each call gets {@link #timeout()}: {@link LibrarySettings#statementTimeout()}
  * ({@code DATABASE_STATEMENT_TIMEOUT}, 30 seconds by default, {@code 0s} for none), or the one of a view made
@@ -64,6 +67,11 @@ import org.elibrary.internal.session.Validation;
  * <p><b>Cancellation.</b> Cancelling a future whose call has not started means the call never runs.
  * Cancelling one whose call is running cancels its statement and rolls it back, unless it is already
  * committing; the caller cannot tell which, so cancel writes only when either outcome is acceptable.
+ * Completing the call's future from outside is a cancel too: {@code orTimeout} (its
+ * {@code TimeoutException}), {@code completeOnTimeout}, {@code complete}, {@code completeExceptionally} and
+ * {@code obtrude*} all cancel the call as above, so such a future says nothing about whether the call
+ * committed. To bound a call, prefer {@link #withTimeout(Duration)}: its future completes only once the call
+ * has finished, and fails only when nothing was committed.
  *
  * <p><b>Transactions.</b> An asynchronous call never joins a transaction open on the calling thread: it runs
  * on another thread and connection. Do not wait for an asynchronous write inside a synchronous transaction

@@ -3,7 +3,8 @@ package org.elibrary;
 /**
  * The database could not be reached or did not answer in time: the server is down, the pool had no free
  * connection within its timeout, a statement timed out, or the SQLite file cannot be opened. Retrying later
- * may succeed; the operation that failed was not committed.
+ * may succeed; the operation that failed was not committed, unless the message says that whether it was
+ * committed is unknown (the connection broke while its commit was on its way).
  */
 public final class DatabaseUnavailableException extends LibraryException {
     private static final long serialVersionUID = 1L;

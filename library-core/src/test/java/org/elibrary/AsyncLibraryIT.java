@@ -23,7 +23,9 @@ import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
+import org.elibrary.domain.Author;
 import org.elibrary.domain.Book;
 import org.elibrary.domain.BookDetails;
 import org.elibrary.domain.BookWithAuthors;
@@ -32,6 +34,7 @@ import org.elibrary.domain.NewBook;
 import org.elibrary.domain.NewComment;
 import org.elibrary.domain.User;
 import org.elibrary.testing.TestDatabases;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -279,6 +282,52 @@ class AsyncLibraryIT {
         }
     }
 
+    @Test
+    void aTimedOutCallStaysCancellableAfterItsSavepointWasRolledBack() throws Exception {
+        // PostgreSQL: a catalog statement waiting for a row lock (SQLite has none to wait for)
+        try (Library library = open(TestDatabases.newPostgresUrl())) {
+            long a = library.authors().create("A").id();
+            long b = library.authors().create("B").id();
+            CountDownLatch locked = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            CompletableFuture<Void> blocker = CompletableFuture.runAsync(() -> {
+                try {
+                    library.inTransaction(tx -> {
+                        tx.authors().rename(a, "A held");
+                        tx.authors().rename(b, "B held");
+                        locked.countDown();
+                        await(release);
+                        throw new IllegalStateException("roll back on purpose");
+                    });
+                } catch (IllegalStateException expected) {
+                    // rolled back
+                }
+            });
+            await(locked);
+            AtomicReference<Throwable> nested = new AtomicReference<>();
+            long start = System.nanoTime();
+            CompletableFuture<Author> call = library.async().withTimeout(Duration.ofSeconds(1)).inTransaction(tx -> {
+                try {
+                    tx.inTransaction(inner -> inner.authors().rename(a, "A new")); // waits for A's row lock
+                } catch (LibraryException e) {
+                    nested.set(e); // the timeout cancelled it; a fallback path goes on without it
+                }
+                return tx.authors().rename(b, "B new"); // would wait for B's row lock
+            });
+
+            assertThat(call).failsWithin(BOUND).withThrowableThat().havingCause()
+                    .isInstanceOf(DatabaseUnavailableException.class)
+                    .withMessageStartingWith("statement timed out after 1s");
+            // the blocker holds its locks for a minute: only the cancel ends the call
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+            assertThat(nested.get()).isInstanceOf(DatabaseUnavailableException.class);
+            release.countDown();
+            assertThat(blocker).succeedsWithin(BOUND);
+            assertThat(library.authors().findById(b)).hasValueSatisfying(author ->
+                    assertThat(author.name()).isEqualTo("B"));
+        }
+    }
+
     /** A statement that runs for minutes unless cancelled, through the catalog's own execution path. */
     private static long longStatement(Library library, Backend backend) {
         return longStatement(library, backend, false);
@@ -303,6 +352,52 @@ class AsyncLibraryIT {
                 return rows.getLong(1);
             }
         });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aFutureFailedByOrTimeoutCancelsItsCallWhichThenCommitsNothing(Backend backend) throws Exception {
+        // orTimeout fails the call's own future: the call must not go on and commit behind it
+        try (Library library = open(TestDatabases.newDatabaseUrl(backend))) {
+            CountDownLatch holding = new CountDownLatch(1);
+            // another thread's transaction holds the writer (SQLite) or the unique key (PostgreSQL) for a
+            // while, then rolls back: the async write waits behind it
+            CompletableFuture<Void> blocker = CompletableFuture.runAsync(() -> {
+                try {
+                    library.inTransaction(tx -> {
+                        tx.authors().create("Contested");
+                        holding.countDown();
+                        sleep(800);
+                        throw new IllegalStateException("roll back on purpose");
+                    });
+                } catch (IllegalStateException expected) {
+                    // rolled back
+                }
+            });
+            await(holding);
+
+            CompletableFuture<Author> write = library.async().authors().create("Contested")
+                    .orTimeout(150, TimeUnit.MILLISECONDS);
+
+            assertThat(write).failsWithin(BOUND).withThrowableThat().havingCause()
+                    .isInstanceOf(java.util.concurrent.TimeoutException.class);
+            assertThat(blocker).succeedsWithin(BOUND);
+            // the cancelled call unwinds once the blocker has rolled back; a later write on the same lane
+            // (SQLite: after it, on the one writer) and some time on PostgreSQL let it finish if it would
+            assertThat(library.async().authors().create("After")).succeedsWithin(BOUND);
+            Thread.sleep(1000);
+            assertThat(library.authors().findByName("Contested")).isEmpty();
+            assertThat(library.authors().count()).isEqualTo(1);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     @ParameterizedTest

@@ -71,11 +71,15 @@ import org.elibrary.LibraryOverloadedException;
  * are calls (so a timeout fires up to a tick late, and a call with a short timeout is not missed behind one
  * with a long timeout), instead of a timer task per call: scheduling and cancelling one per call cost more
  * than a fast query (a delay-queue insertion that woke the timer thread on nearly every call). The sweeper
- * also repeats cancels every {@link #RECANCEL_MILLIS} ms; it starts with the first call that needs it and
- * retires after {@link AsyncThreads#KEEP_ALIVE_SECONDS} idle seconds.
+ * also repeats cancels every {@link #RECANCEL_MILLIS} ms (a PostgreSQL cancel request, a connection to the
+ * server, is sent on another thread, one at a time per call and with a growing pause, and a call still not
+ * unwound 2 s after its cancel has its connection aborted: see {@link CancellationHandle#cancel}); it starts
+ * with the first call that needs it and retires after {@link AsyncThreads#KEEP_ALIVE_SECONDS} idle seconds.
  *
  * <p><b>Cancellation.</b> {@code future.cancel(...)} before the call started means it never runs; after, its
- * statements are cancelled as on a timeout (whether it committed is then unknown to the caller).
+ * statements are cancelled as on a timeout (whether it committed is then unknown to the caller). Any other
+ * completion of the future that is not the engine's ({@code orTimeout}, {@code complete}, ...) is a cancel
+ * too: the future no longer waits for the call, which must not commit behind it.
  *
  * <p><b>Close.</b> {@link #close()} refuses new calls, lets queued and running calls finish for up to the
  * close timeout, then fails calls that had not started and cancels running ones, waits for them to unwind
@@ -101,6 +105,11 @@ public final class AsyncEngine implements AutoCloseable {
      */
     private static final ThreadLocal<Run> COMPLETING = new ThreadLocal<>();
 
+    /** Why a call whose future the caller cancelled was cancelled. */
+    static final String CANCELLED_BY_CALLER = "cancelled by the caller";
+    /** Why a call whose future the caller completed otherwise (orTimeout, complete, ...) was cancelled. */
+    static final String COMPLETED_BY_CALLER = "its future was completed by the caller (orTimeout, complete, ...)";
+
     private static final int NEW = 0;
     private static final int RUNNING = 1;
     private static final int CANCELLED = 2;
@@ -121,6 +130,8 @@ public final class AsyncEngine implements AutoCloseable {
      * which runs every task it accepts. Whoever removes a call from here (its run, or close) settles it.
      */
     private final Set<Task<?>> dispatched = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Sends PostgreSQL cancel requests and aborts connections, off the sweeper (see CancellationHandle). */
+    private final ExecutorService signals = AsyncThreads.newSignalExecutor(ownedThreads);
     /** Moving average of how long calls take from submission to completion, in ns; racy on purpose. */
     private volatile long callNanos = Long.MAX_VALUE;
     private final AtomicInteger joinSpinners = new AtomicInteger();
@@ -242,13 +253,13 @@ public final class AsyncEngine implements AutoCloseable {
         return future;
     }
 
-    private <T> CompletableFuture<T> refuseClosed(CompletableFuture<T> future) {
-        future.completeExceptionally(new LibraryClosedException("the Library is closed"));
+    private <T> CompletableFuture<T> refuseClosed(CallFuture<T> future) {
+        future.fail(new LibraryClosedException("the Library is closed"));
         return future;
     }
 
-    private <T> CompletableFuture<T> refuseOverloaded(CompletableFuture<T> future) {
-        future.completeExceptionally(new LibraryOverloadedException("too many calls waiting: the async queue is "
+    private <T> CompletableFuture<T> refuseOverloaded(CallFuture<T> future) {
+        future.fail(new LibraryOverloadedException("too many calls waiting: the async queue is "
                 + "full (capacity " + queueCapacity + "); retry later, or raise ASYNC_QUEUE_CAPACITY", queueCapacity));
         return future;
     }
@@ -264,7 +275,7 @@ public final class AsyncEngine implements AutoCloseable {
                 return; // close() has failed it already
             }
             // only a caller-supplied executor can refuse; the call never ran
-            task.future.completeExceptionally(new LibraryOverloadedException(
+            task.future.fail(new LibraryOverloadedException(
                     "the executor given to the library refused the call: " + e.getMessage(), queueCapacity));
             task.state.set(CANCELLED);
             Task<?> next = release(task);
@@ -275,8 +286,11 @@ public final class AsyncEngine implements AutoCloseable {
         }
     }
 
-    /** The future of {@code task} was cancelled (called by {@link CallFuture}, once). */
-    void onCancelled(Task<?> task) {
+    /**
+     * The future of {@code task} was cancelled, or completed by someone else than the engine (called by
+     * {@link CallFuture}); {@code reason} is one of {@link #CANCELLED_BY_CALLER}, {@link #COMPLETED_BY_CALLER}.
+     */
+    void onCancelled(Task<?> task, String reason) {
         if (task.state.compareAndSet(NEW, CANCELLED)) {
             boolean removed;
             lock.lock();
@@ -293,7 +307,7 @@ public final class AsyncEngine implements AutoCloseable {
             }
             // otherwise it was dispatched already: Task.run sees CANCELLED, never runs it, and accounts for it
         } else {
-            cancelRepeatedly(task, "cancelled by the caller");
+            cancelRepeatedly(task, reason);
         }
     }
 
@@ -458,7 +472,7 @@ public final class AsyncEngine implements AutoCloseable {
     /** Handed to the executor, but it only got a thread after the close deadline. */
     private void abandon(Task<?> task) {
         stopCancelling(task);
-        task.future.completeExceptionally(new LibraryClosedException(
+        task.future.fail(new LibraryClosedException(
                 "the library closed before this call started; it never ran"));
         release(task);
         done();
@@ -473,9 +487,9 @@ public final class AsyncEngine implements AutoCloseable {
         COMPLETING.set(run);
         try {
             if (failure == null) {
-                task.future.complete(value);
+                task.future.settle(value);
             } else {
-                task.future.completeExceptionally(translate(failure, task.handle.reason(), timedOut(task)));
+                task.future.fail(translate(failure, task.handle, timedOut(task)));
             }
         } finally {
             COMPLETING.set(outer); // not remove(): see CancellationHandle.callWith
@@ -489,7 +503,7 @@ public final class AsyncEngine implements AutoCloseable {
      * has no effect.
      */
     private void cancelRepeatedly(Task<?> task, String reason) {
-        task.handle.cancel(reason);
+        task.handle.cancel(reason, signals);
         lock.lock();
         try {
             task.nextCancel = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RECANCEL_MILLIS);
@@ -616,7 +630,7 @@ public final class AsyncEngine implements AutoCloseable {
             }
             for (Task<?> task : due) {
                 String reason = task.handle.reason();
-                task.handle.cancel(reason != null ? reason : timedOut(task));
+                task.handle.cancel(reason != null ? reason : timedOut(task), signals);
             }
             due.clear();
             for (Task<?> next : rescued) {
@@ -642,9 +656,16 @@ public final class AsyncEngine implements AutoCloseable {
         }
     }
 
-    private static Throwable translate(Throwable failure, String reason, String timedOut) {
+    private static Throwable translate(Throwable failure, CancellationHandle handle, String timedOut) {
+        String reason = handle.reason();
         if (reason == null) {
             return failure;
+        }
+        if (handle.isOutcomeUnknown()) {
+            // the commit was on its way when the connection broke: not known to be rolled back
+            String what = reason.startsWith("the library closed") ? "the library closed" : reason;
+            return new DatabaseUnavailableException(what + " while the call's commit was under way: whether it was "
+                    + "committed is unknown; check before retrying it", failure);
         }
         if (reason.equals(timedOut)) {
             return new DatabaseUnavailableException(timedOut + "; the call was rolled back", failure);
@@ -740,7 +761,7 @@ public final class AsyncEngine implements AutoCloseable {
                 + "); nothing of it was committed";
         for (Task<?> task : notStarted) {
             task.state.compareAndSet(NEW, CANCELLED);
-            task.future.completeExceptionally(new LibraryClosedException(
+            task.future.fail(new LibraryClosedException(
                     "the library closed before this call started (close timeout " + format(closeTimeout)
                             + "); it never ran"));
             done();
@@ -770,6 +791,7 @@ public final class AsyncEngine implements AutoCloseable {
             lock.unlock();
         }
         stopSweeper();
+        signals.shutdown();
         if (ownedExecutor != null && onOwnThread) {
             // closed from a dependent stage or a callback on one of our threads: it cannot wait for its own exit
             ownedExecutor.shutdown();
@@ -970,7 +992,7 @@ public final class AsyncEngine implements AutoCloseable {
         final Lane lane;
         final Supplier<T> work;
         final Duration timeout;
-        final CompletableFuture<T> future;
+        final CallFuture<T> future;
         final long submitted = System.nanoTime();
         final CancellationHandle handle = new CancellationHandle();
         final AtomicInteger state = new AtomicInteger(NEW);
@@ -980,7 +1002,7 @@ public final class AsyncEngine implements AutoCloseable {
         /** When the sweeper repeats the cancel of this call next; guarded by the lock. */
         long nextCancel;
 
-        Task(Lane lane, Supplier<T> work, Duration timeout, CompletableFuture<T> future) {
+        Task(Lane lane, Supplier<T> work, Duration timeout, CallFuture<T> future) {
             this.lane = lane;
             this.work = work;
             this.timeout = timeout;

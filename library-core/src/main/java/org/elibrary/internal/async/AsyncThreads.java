@@ -67,6 +67,23 @@ final class AsyncThreads {
                 TimeUnit.MICROSECONDS.toNanos(AsyncEngine.SPIN_MICROS));
     }
 
+    /**
+     * The executor of one engine's PostgreSQL cancel requests and connection aborts
+     * ({@code elibrary-async-cancel}): a few daemon threads, started when first needed and retired when idle,
+     * so that a server that does not answer blocks neither the sweeper nor a call's own thread.
+     */
+    static ExecutorService newSignalExecutor(Set<Thread> started) {
+        ThreadFactory factory = recording(runnable -> {
+            Thread thread = new Thread(runnable, THREAD_PREFIX + "cancel");
+            thread.setDaemon(true);
+            return thread;
+        }, started);
+        java.util.concurrent.ThreadPoolExecutor executor = new java.util.concurrent.ThreadPoolExecutor(4, 4,
+                KEEP_ALIVE_SECONDS, TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), factory);
+        executor.allowCoreThreadTimeOut(true);
+        return executor;
+    }
+
     /** Whether {@code executor}, made by {@link #newExecutor}, runs its tasks on virtual threads. */
     static boolean isVirtual(ExecutorService executor) {
         return !(executor instanceof WorkerPool);

@@ -11,9 +11,11 @@ import java.util.concurrent.TimeoutException;
  * tells its engine when it is cancelled, and whose {@code join()} and {@code get()} wait for a quick call
  * by spinning briefly instead of parking at once.
  *
- * <p><b>Cancellation.</b> {@code cancel(...)}, or completing it with a {@link CancellationException}, reaches
- * the engine directly ({@link AsyncEngine#onCancelled}), where the engine used to register a
- * {@code whenComplete} callback on every future to find out.
+ * <p><b>Cancellation.</b> {@code cancel(...)}, and any other completion that does not come from the engine
+ * ({@code orTimeout}, {@code completeOnTimeout}, {@code complete}, {@code completeExceptionally},
+ * {@code obtrude*}), reaches the engine directly ({@link AsyncEngine#onCancelled}) as a cancel of the call,
+ * where the engine used to register a {@code whenComplete} callback on every future to find out. The engine
+ * completes the future with {@link #settle} and {@link #fail}, which are not forwarded.
  *
  * <p><b>Waiting.</b> A call runs on another thread, so a caller that waits for it is parked and has to be
  * woken: on a small VM that wake-up costs 10 to 30 µs, as much as a whole indexed lookup. So a waiting caller
@@ -45,18 +47,60 @@ final class CallFuture<T> extends CompletableFuture<T> {
         // what CompletableFuture.cancel does, but knowing whether this very cancel took effect
         boolean cancelled = super.completeExceptionally(new CancellationException());
         if (cancelled && task != null) {
-            engine.onCancelled(task);
+            engine.onCancelled(task, AsyncEngine.CANCELLED_BY_CALLER);
         }
         return cancelled || isCancelled();
+    }
+
+    /*
+     * Completed from outside (orTimeout's TimeoutException, completeOnTimeout, obtrude*, a caller's own
+     * complete): the future no longer waits for the call, so the call must not go on and commit behind it.
+     * Each is a cancel of the call; the engine completes its futures through settle and fail instead.
+     */
+
+    @Override
+    public boolean complete(T value) {
+        boolean completed = super.complete(value);
+        if (completed && task != null) {
+            engine.onCancelled(task, AsyncEngine.COMPLETED_BY_CALLER);
+        }
+        return completed;
     }
 
     @Override
     public boolean completeExceptionally(Throwable failure) {
         boolean completed = super.completeExceptionally(failure);
-        if (completed && task != null && failure instanceof CancellationException) {
-            engine.onCancelled(task);
+        if (completed && task != null) {
+            engine.onCancelled(task, failure instanceof CancellationException ? AsyncEngine.CANCELLED_BY_CALLER
+                    : AsyncEngine.COMPLETED_BY_CALLER);
         }
         return completed;
+    }
+
+    @Override
+    public void obtrudeValue(T value) {
+        super.obtrudeValue(value);
+        if (task != null) {
+            engine.onCancelled(task, AsyncEngine.COMPLETED_BY_CALLER);
+        }
+    }
+
+    @Override
+    public void obtrudeException(Throwable failure) {
+        super.obtrudeException(failure);
+        if (task != null) {
+            engine.onCancelled(task, AsyncEngine.COMPLETED_BY_CALLER);
+        }
+    }
+
+    /** The engine's own completion with the call's result: not a cancel. */
+    boolean settle(T value) {
+        return super.complete(value);
+    }
+
+    /** The engine's own completion with the call's failure (or its refusal): not a cancel. */
+    boolean fail(Throwable failure) {
+        return super.completeExceptionally(failure);
     }
 
     @Override

@@ -19,6 +19,8 @@ import java.sql.Struct;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Executor;
+import javax.sql.DataSource;
+import com.zaxxer.hikari.HikariDataSource;
 import org.elibrary.internal.db.Drivers;
 import org.postgresql.PGConnection;
 import org.sqlite.SQLiteConnection;
@@ -34,11 +36,14 @@ import org.sqlite.SQLiteConnection;
 final class CancellableConnection implements Connection {
     private final Connection target;
     private final CancellationHandle handle;
+    /** The pool {@code target} came from. */
+    private final DataSource pool;
     private boolean rollbackFailed;
 
-    CancellableConnection(Connection target, CancellationHandle handle) {
+    CancellableConnection(Connection target, CancellationHandle handle, DataSource pool) {
         this.target = target;
         this.handle = handle;
+        this.pool = pool;
     }
 
     private <S extends Statement> S registered(S statement) throws SQLException {
@@ -133,11 +138,12 @@ final class CancellableConnection implements Connection {
      * After a cancel, SQLite keeps failing every new statement on the connection, ROLLBACK included, with
      * SQLITE_INTERRUPT for as long as any statement of it is still active (a read not stepped to its end, for
      * example): the call's statements are closed first, so the rollback itself cannot be interrupted. Without
-     * a cancel, its statements are only forgotten.
+     * a cancel, its statements are only forgotten. A rollback to a savepoint keeps the connection registered
+     * (the call goes on, and must stay cancellable).
      */
     @Override
     public void rollback() throws SQLException {
-        beforeRollback();
+        beforeRollback(false);
         try {
             target.rollback();
         } catch (SQLException | RuntimeException e) {
@@ -148,7 +154,8 @@ final class CancellableConnection implements Connection {
 
     @Override
     public void rollback(Savepoint savepoint) throws SQLException {
-        beforeRollback();
+        // the transaction goes on: a cancel must still reach the statements the call runs after it
+        beforeRollback(true);
         try {
             target.rollback(savepoint);
         } catch (SQLException | RuntimeException e) {
@@ -157,10 +164,10 @@ final class CancellableConnection implements Connection {
         }
     }
 
-    private void beforeRollback() {
+    private void beforeRollback(boolean toSavepoint) {
         if (handle.isCancelled()) {
-            handle.closeStatements(target);
-        } else {
+            handle.closeStatements(target, toSavepoint);
+        } else if (!toSavepoint) {
             handle.forget(target);
         }
     }
@@ -178,7 +185,15 @@ final class CancellableConnection implements Connection {
 
     @Override
     public void close() throws SQLException {
-        handle.forget(target);
+        if (handle.forget(target)) {
+            // aborted under the call (the server stopped answering): HikariCP would lend it again, dead, until
+            // its next validation
+            try {
+                pool.unwrap(HikariDataSource.class).evictConnection(target);
+            } catch (SQLException | RuntimeException notHikari) {
+                // only HikariCP connections are aborted (CancellationHandle)
+            }
+        }
         target.close();
     }
 

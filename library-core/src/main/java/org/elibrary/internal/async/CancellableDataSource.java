@@ -51,7 +51,7 @@ public final class CancellableDataSource implements DataSource {
         } finally {
             handle.endAcquire(connection);
         }
-        return track(connection, handle);
+        return new CancellableConnection(connection, handle, delegate);
     }
 
     @Override
@@ -67,11 +67,7 @@ public final class CancellableDataSource implements DataSource {
         } finally {
             handle.endAcquire(connection);
         }
-        return track(connection, handle);
-    }
-
-    static Connection track(Connection connection, CancellationHandle handle) {
-        return new CancellableConnection(connection, handle);
+        return new CancellableConnection(connection, handle, delegate);
     }
 
     @Override

@@ -10,10 +10,16 @@ import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
+import com.zaxxer.hikari.pool.ProxyConnection;
 import org.elibrary.internal.db.Drivers;
 import org.postgresql.PGConnection;
+import org.postgresql.jdbc.PgConnection;
 import org.sqlite.SQLiteConnection;
 
 /**
@@ -31,11 +37,33 @@ import org.sqlite.SQLiteConnection;
 public final class CancellationHandle {
     private static final ThreadLocal<CancellationHandle> CURRENT = new ThreadLocal<>();
 
+    /** How long a cancelled call may stay in a PostgreSQL statement before its connection is aborted. */
+    static final long ABORT_AFTER_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /** The pause after a first PostgreSQL cancel request before the next; it doubles up to the maximum. */
+    private static final long FIRST_SIGNAL_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    private static final long MAX_SIGNAL_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** How long a call's connection waits at most for a cancel request still on its way before it goes. */
+    private static final long MAX_SIGNAL_WAIT_NANOS = TimeUnit.SECONDS.toNanos(15);
+
     private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled when a cancel request or abort is done; made on first use (few calls are ever cancelled). */
+    private Condition signalDone;
     private final List<Registered> statements = new ArrayList<>();
     private Thread acquiring;
     private boolean finished;
     private volatile String reason;
+    /** When the call was first cancelled (System.nanoTime()); guarded by lock. */
+    private long cancelledAt;
+    /** A PostgreSQL cancel request is on its way; guarded by lock. */
+    private boolean signalling;
+    /** Not before this (System.nanoTime()) is the next cancel request sent, and the pause after it; lock. */
+    private long nextSignal;
+    private long signalPause;
+    /** Set and read on the call's own thread (see {@link #outcomeUnknown()}). */
+    private boolean outcomeUnknown;
+    /** The call's PostgreSQL connections were aborted, and whether that is still on its way; guarded by lock. */
+    private boolean aborted;
+    private boolean aborting;
 
     CancellationHandle() {
     }
@@ -54,6 +82,28 @@ public final class CancellationHandle {
         if (handle != null) {
             handle.check();
         }
+    }
+
+    /**
+     * The asynchronous call running on this thread (if any) failed after its commit was sent, on a broken
+     * connection: whether it committed is unknown, and its failure must not say it was rolled back.
+     */
+    public static void outcomeUnknown() {
+        CancellationHandle handle = CURRENT.get();
+        if (handle != null) {
+            handle.outcomeUnknown = true;
+        }
+    }
+
+    /** See {@link #outcomeUnknown()}; read on the call's own thread once it has returned. */
+    boolean isOutcomeUnknown() {
+        return outcomeUnknown;
+    }
+
+    /** Whether the asynchronous call running on this thread (if any) has been cancelled. */
+    public static boolean isCurrentCancelled() {
+        CancellationHandle handle = CURRENT.get();
+        return handle != null && handle.reason != null;
     }
 
     static <T> T callWith(CancellationHandle handle, Supplier<T> work) {
@@ -77,19 +127,30 @@ public final class CancellationHandle {
         return reason != null;
     }
 
-    /** Aborts what the call is doing now; the first reason wins. No effect once the call finished. */
-    void cancel(String why) {
+    /**
+     * Aborts what the call is doing now; the first reason wins. No effect once the call finished. Never blocks
+     * on the network: a PostgreSQL cancel request (a new connection to the server) is sent on {@code signals},
+     * never more than one at a time per call, and repeated with a growing pause; a call still not unwound
+     * {@link #ABORT_AFTER_NANOS} after its first cancel has its PostgreSQL connections aborted (the server or
+     * the network does not answer), on HikariCP connections only, as HikariCP then drops them.
+     */
+    void cancel(String why, Executor signals) {
+        List<Connection> toSignal = null;
+        List<Connection> toAbort = null;
         lock.lock();
         try {
             if (finished) {
                 return;
             }
+            long now = System.nanoTime();
             if (reason == null) {
                 reason = why;
+                cancelledAt = now;
             }
             if (acquiring != null) {
                 acquiring.interrupt();
             }
+            List<Connection> postgres = null;
             Set<Connection> cancelled = Collections.newSetFromMap(new IdentityHashMap<>());
             for (Registered registered : statements) {
                 try {
@@ -98,7 +159,10 @@ public final class CancellationHandle {
                         // and a cancel that reached the server before the query did leaves it believing it is
                         // not: ask the server directly, once per connection (ignored by an idle backend)
                         if (cancelled.add(registered.owner)) {
-                            registered.owner.unwrap(PGConnection.class).cancelQuery();
+                            if (postgres == null) {
+                                postgres = new ArrayList<>(1);
+                            }
+                            postgres.add(registered.owner);
                         }
                     } else if (registered.statement == null) {
                         if (cancelled.add(registered.owner)) {
@@ -111,8 +175,97 @@ public final class CancellationHandle {
                     // closed meanwhile, or the driver cannot cancel: the next statement is refused instead
                 }
             }
+            if (postgres != null && !aborted) {
+                if (now - cancelledAt >= ABORT_AFTER_NANOS) {
+                    aborted = true;
+                    aborting = true;
+                    toAbort = postgres;
+                } else if (!signalling && now - nextSignal >= 0) {
+                    signalling = true;
+                    signalPause = signalPause == 0 ? FIRST_SIGNAL_PAUSE_NANOS
+                            : Math.min(2 * signalPause, MAX_SIGNAL_PAUSE_NANOS);
+                    toSignal = postgres;
+                }
+            }
         } finally {
             lock.unlock();
+        }
+        if (toAbort != null) {
+            send(signals, toAbort, true);
+        }
+        if (toSignal != null) {
+            send(signals, toSignal, false);
+        }
+    }
+
+    /** Sends cancel requests for (or aborts) the connections on {@code signals}, outside the lock. */
+    private void send(Executor signals, List<Connection> owners, boolean abort) {
+        Runnable sending = () -> {
+            try {
+                for (Connection owner : owners) {
+                    try {
+                        if (abort) {
+                            // only HikariCP drops a connection that failed this way; a caller's other pool
+                            // might lend it again: there only the cancel requests go on
+                            if (owner instanceof ProxyConnection) {
+                                owner.unwrap(PgConnection.class).abort(Runnable::run);
+                            }
+                        } else {
+                            owner.unwrap(PGConnection.class).cancelQuery();
+                        }
+                    } catch (SQLException | RuntimeException ignored) {
+                        // closed meanwhile, or the server did not take it: the next attempt, or the abort
+                    }
+                }
+            } finally {
+                sent(abort);
+            }
+        };
+        try {
+            signals.execute(sending);
+        } catch (RejectedExecutionException e) {
+            sent(abort); // the engine has stopped: nothing more is sent
+        }
+    }
+
+    /** A cancel request (or abort) is done, has failed or was never sent: the next one may go. */
+    private void sent(boolean abort) {
+        lock.lock();
+        try {
+            if (abort) {
+                aborting = false;
+            } else {
+                signalling = false;
+                nextSignal = System.nanoTime() + signalPause;
+            }
+            if (signalDone != null) {
+                signalDone.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * With the lock held: waits until no cancel request (or abort) of this call is on its way, so that none
+     * reaches the connection once it serves someone else (or its own ROLLBACK); bounded, as a cancel request is
+     * by the driver's {@code cancelSignalTimeout}.
+     */
+    private void awaitSignalSent() {
+        long remaining = MAX_SIGNAL_WAIT_NANOS;
+        boolean interrupted = false;
+        while ((signalling || aborting) && remaining > 0) {
+            if (signalDone == null) {
+                signalDone = lock.newCondition();
+            }
+            try {
+                remaining = signalDone.awaitNanos(remaining);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -213,34 +366,46 @@ public final class CancellationHandle {
         }
     }
 
-    /** The connection is rolling back or going back to the pool: stop cancelling its statements. */
-    void forget(Connection owner) {
+    /**
+     * The connection is rolling back or going back to the pool: stop cancelling its statements. True when it
+     * was aborted (the server did not answer): it must not serve anyone else.
+     */
+    boolean forget(Connection owner) {
         lock.lock();
         try {
+            boolean registered = false;
             for (Iterator<Registered> it = statements.iterator(); it.hasNext(); ) {
                 if (it.next().owner == owner) {
                     it.remove();
+                    registered = true;
                 }
             }
+            awaitSignalSent();
+            return registered && aborted;
         } finally {
             lock.unlock();
         }
     }
 
-    /** Forgets and closes the statements of a connection whose call was cancelled (before its rollback). */
-    void closeStatements(Connection owner) {
+    /**
+     * Forgets and closes the statements of a connection whose call was cancelled (before its rollback); with
+     * {@code keepConnection} (a rollback to a savepoint, after which the call goes on) the connection itself
+     * stays registered, so the call's later statements on it can still be cancelled.
+     */
+    void closeStatements(Connection owner, boolean keepConnection) {
         List<Statement> toClose = new ArrayList<>();
         lock.lock();
         try {
             for (Iterator<Registered> it = statements.iterator(); it.hasNext(); ) {
                 Registered registered = it.next();
-                if (registered.owner == owner) {
+                if (registered.owner == owner && (registered.statement != null || !keepConnection)) {
                     if (registered.statement != null) {
                         toClose.add(registered.statement);
                     }
                     it.remove();
                 }
             }
+            awaitSignalSent();
         } finally {
             lock.unlock();
         }

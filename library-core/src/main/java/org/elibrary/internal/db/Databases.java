@@ -34,9 +34,11 @@ import org.sqlite.SQLiteDataSource;
  * <h2>SQLite</h2>
  * Every connection is configured through sqlite-jdbc's {@link SQLiteConfig} (not pool init SQL, which is
  * reported to apply only the first of several pragmas): foreign keys on, WAL, the busy timeout and the
- * synchronous level of the settings. The pragmas are read back from a new connection of each pool at open,
- * and opening fails if one is not in force. Writes go through {@link Database#writer()}, a pool of exactly
- * one connection whose transactions begin IMMEDIATE (taking the write lock at BEGIN, so a transaction never
+ * synchronous level of the settings. The pool connections wait for another connection's lock with a busy
+ * handler ({@link SqliteBusyWait}: the busy timeout's total, cut short by an asynchronous call's timeout)
+ * instead of the busy timeout itself. The pragmas (and that handler) are checked on a new connection of each
+ * pool at open, and opening fails if one is not in force. Writes go through {@link Database#writer()}, a pool
+ * of exactly one connection whose transactions begin IMMEDIATE (taking the write lock at BEGIN, so a transaction never
  * fails half-way with an unwaitable SQLITE_BUSY upgrading a read lock); {@link Database#reader()} is a pool
  * of {@link LibrarySettings#maxPoolSize()} connections with DEFERRED transactions that read in parallel
  * under WAL.
@@ -69,6 +71,8 @@ import org.sqlite.SQLiteDataSource;
 public final class Databases {
     /** pgjdbc's connect timeout cap: an unreachable server must not block opening for long. */
     static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** pgjdbc's bound on sending one cancel request (its default is 10 s); seconds, as pgjdbc takes it. */
+    static final Duration CANCEL_SIGNAL_TIMEOUT = Duration.ofSeconds(2);
 
     private Databases() {
     }
@@ -189,10 +193,10 @@ public final class Databases {
                 migrateSqlite(settings, jdbcUrl, file, holder);
             }
             HikariDataSource writer = sqlitePool("elibrary-sqlite-writer", 1, settings,
-                    sqliteDataSource(settings, jdbcUrl, SQLiteConfig.TransactionMode.IMMEDIATE, !url.inMemory()));
+                    sqlitePoolSource(settings, jdbcUrl, SQLiteConfig.TransactionMode.IMMEDIATE, !url.inMemory()));
             resources.add(0, writer);
             HikariDataSource reader = sqlitePool("elibrary-sqlite-reader", settings.maxPoolSize(), settings,
-                    sqliteDataSource(settings, jdbcUrl, SQLiteConfig.TransactionMode.DEFERRED, !url.inMemory()));
+                    sqlitePoolSource(settings, jdbcUrl, SQLiteConfig.TransactionMode.DEFERRED, !url.inMemory()));
             resources.add(0, reader);
             verifySqlitePragmas(writer, settings, url.inMemory(), SQLiteConfig.TransactionMode.IMMEDIATE);
             verifySqlitePragmas(reader, settings, url.inMemory(), SQLiteConfig.TransactionMode.DEFERRED);
@@ -253,6 +257,26 @@ public final class Databases {
      */
     static SQLiteDataSource sqliteDataSource(LibrarySettings settings, String jdbcUrl,
                                              SQLiteConfig.TransactionMode mode, boolean wal) {
+        SQLiteDataSource dataSource = new SQLiteDataSource(sqliteConfig(settings, mode, wal));
+        dataSource.setUrl(jdbcUrl);
+        return dataSource;
+    }
+
+    /**
+     * As {@link #sqliteDataSource}, for the Library's pools: their connections wait for another connection's
+     * lock with {@link SqliteBusyWait} instead of the busy timeout, the same total, which an asynchronous
+     * call's timeout or cancel cuts short.
+     */
+    private static SQLiteDataSource sqlitePoolSource(LibrarySettings settings, String jdbcUrl,
+                                                     SQLiteConfig.TransactionMode mode, boolean wal) {
+        SQLiteDataSource dataSource = SqliteBusyWait.dataSource(sqliteConfig(settings, mode, wal),
+                settings.sqliteBusyTimeout().toMillis());
+        dataSource.setUrl(jdbcUrl);
+        return dataSource;
+    }
+
+    private static SQLiteConfig sqliteConfig(LibrarySettings settings, SQLiteConfig.TransactionMode mode,
+                                             boolean wal) {
         SQLiteConfig config = new SQLiteConfig();
         config.enforceForeignKeys(true);
         if (wal) {
@@ -265,9 +289,7 @@ public final class Databases {
         // every statement it executes (BEGIN and COMMIT too) against a regular expression, and after each
         // INSERT runs SELECT last_insert_rowid() as a statement of its own, compiled anew.
         config.setGetGeneratedKeys(false);
-        SQLiteDataSource dataSource = new SQLiteDataSource(config);
-        dataSource.setUrl(jdbcUrl);
-        return dataSource;
+        return config;
     }
 
     private static HikariDataSource sqlitePool(String name, int size, LibrarySettings settings, DataSource source) {
@@ -289,10 +311,16 @@ public final class Databases {
             if (!inMemory) {
                 expect(statement, "journal_mode", "wal");
             }
-            expect(statement, "busy_timeout", Long.toString(settings.sqliteBusyTimeout().toMillis()));
+            // the busy handler replaced the busy timeout (which now reads 0), with the same total wait
+            expect(statement, "busy_timeout", "0");
+            SQLiteConnection sqlite = connection.unwrap(SQLiteConnection.class);
+            long busyWait = SqliteBusyWait.timeoutOn(sqlite);
+            if (busyWait != settings.sqliteBusyTimeout().toMillis()) {
+                throw new ConfigurationException("SQLite connections wait " + busyWait + " ms for a lock, expected "
+                        + settings.sqliteBusyTimeout().toMillis() + " ms; the database cannot be used safely");
+            }
             expect(statement, "synchronous", Integer.toString(settings.sqliteSynchronous().ordinal()));
-            SQLiteConfig.TransactionMode actual = connection.unwrap(SQLiteConnection.class).getConnectionConfig()
-                    .getTransactionMode();
+            SQLiteConfig.TransactionMode actual = sqlite.getConnectionConfig().getTransactionMode();
             if (actual != mode) {
                 throw new ConfigurationException("SQLite connections were opened with transaction mode " + actual
                         + ", expected " + mode);
@@ -423,6 +451,12 @@ public final class Databases {
             if (fromUrl == null || fromUrl.getProperty(timeout) == null) {
                 properties.setProperty(timeout, Long.toString(seconds));
             }
+        }
+        // A cancel request (a timeout, a cancelled call) is a new connection to the server; pgjdbc waits up to
+        // 10 s for it by default, long after the call should have ended when the server does not answer
+        // (the async engine aborts the call's connection 2 s after the cancel anyway).
+        if (fromUrl == null || fromUrl.getProperty("cancelSignalTimeout") == null) {
+            properties.setProperty("cancelSignalTimeout", Long.toString(CANCEL_SIGNAL_TIMEOUT.toSeconds()));
         }
         if (fromUrl == null || fromUrl.getProperty("ApplicationName") == null) {
             properties.setProperty("ApplicationName", "elibrary");

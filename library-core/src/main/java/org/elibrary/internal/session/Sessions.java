@@ -192,6 +192,9 @@ public final class Sessions {
         rethrowIfDoomed(uow);
         uow.clearHints();
         try {
+            // an asynchronous call cancelled (timed out) before this part of it: not one statement more; its
+            // connection would refuse new statements, but not the ones kept prepared on it
+            CancellationHandle.refuseIfCancelled();
             return work.run(uow);
         } catch (Throwable t) {
             RuntimeException translated = SqlErrors.translate(t, backend, uow);
@@ -248,6 +251,8 @@ public final class Sessions {
         /** Whether the JDBC transaction failed to begin (nothing to roll back). */
         boolean beginFailed;
         boolean rolledBack = true;
+        /** Whether the commit has been sent: after that, a broken connection leaves its outcome unknown. */
+        boolean commitSent;
 
         Lease(boolean transactional) {
             this.transactional = transactional;
@@ -321,9 +326,11 @@ public final class Sessions {
         if (lease.sqlTransaction) {
             // what the async facade's connection wrapper does for commit(): never once cancelled
             CancellationHandle.refuseIfCancelled();
+            lease.commitSent = true;
             lease.statements.prepare(COMMIT, null).execute();
             lease.begun = false;
         } else {
+            lease.commitSent = true;
             lease.connection.commit();
         }
     }
@@ -337,18 +344,28 @@ public final class Sessions {
             lease.statements.close();
             lease.statements = null;
         }
+        boolean rolledBack = false;
         if (lease.begun) {
-            if (!rollbackSql(lease.physical)) {
+            rolledBack = rollbackSql(lease.physical);
+            if (!rolledBack) {
                 // the transaction may still be open: this connection must not serve anyone else
                 evict(lease.connection);
             }
-        } else if (lease.transactional && !lease.sqlTransaction && lease.connection != null && !lease.beginFailed
-                && !rollbackQuietly(lease.connection)) {
-            // the transaction's state is unknown: on the library's pools this connection serves no one else
-            lease.rolledBack = false;
-            evict(lease.connection);
+        } else if (lease.transactional && !lease.sqlTransaction && lease.connection != null && !lease.beginFailed) {
+            rolledBack = rollbackQuietly(lease.connection);
+            if (!rolledBack) {
+                // the transaction's state is unknown: on the library's pools this connection serves no one else
+                lease.rolledBack = false;
+                evict(lease.connection);
+            }
         }
         RuntimeException translated = SqlErrors.translate(t, backend, lease.uow);
+        if (lease.commitSent && !rolledBack && translated instanceof DatabaseUnavailableException) {
+            // the COMMIT may have reached the server, which may have committed before the connection broke
+            CancellationHandle.outcomeUnknown();
+            return new DatabaseUnavailableException("the connection failed while the commit was under way: whether "
+                    + "the call was committed is unknown; check before retrying it", translated);
+        }
         if (cutShort && translated instanceof DatabaseUnavailableException) {
             // the pools were closed under this call (after the close's grace): not an outage to retry
             return new LibraryClosedException("the Library was closed before the call could finish; nothing of it "
@@ -421,6 +438,7 @@ public final class Sessions {
         rethrowIfDoomed(outer);
         Savepoint savepoint;
         try {
+            CancellationHandle.refuseIfCancelled(); // as in joined
             savepoint = outer.savepoint();
         } catch (SQLException e) {
             LibraryException translated = SqlErrors.translate(e, backend, outer);
