@@ -8,7 +8,6 @@ import org.elibrary.domain.AuthorDetails;
 import org.elibrary.domain.Page;
 import org.elibrary.internal.mapper.AuthorMapper;
 import org.elibrary.internal.mapper.CountedRow;
-import org.elibrary.internal.mapper.SearchQuery;
 import org.elibrary.internal.session.Assemble;
 import org.elibrary.internal.session.Sessions;
 import org.elibrary.internal.session.UnitOfWork;
@@ -30,6 +29,10 @@ import org.elibrary.internal.session.Validation;
 public final class AuthorRepository {
     static final NewRows.Table<Author, AuthorMapper> AUTHORS = new NewRows.Table<>(AuthorMapper.class,
             "author.name", Author::new, Author::id, Author::name, AuthorMapper::selectByName);
+    private static final KeysetPage<AuthorMapper> AFTER = new KeysetPage<>(AuthorMapper.class, "author",
+            AuthorMapper::selectById);
+    private static final OffsetPage<AuthorMapper, CountedRow, Author> PAGE = new OffsetPage<>(AuthorMapper.class,
+            AuthorMapper::selectPage, AuthorMapper::count, OffsetPage.eachRow(Author::new));
 
     private final Sessions sessions;
     private final UnitOfWork bound;
@@ -158,7 +161,7 @@ public final class AuthorRepository {
         Validation.limit(limit);
         return sessions.read(bound, uow -> {
             AuthorMapper mapper = uow.mapper(AuthorMapper.class);
-            return KeysetPage.of(mapper.selectAfter(afterId, limit), afterId, "author", mapper::selectById);
+            return AFTER.checked(mapper.selectAfter(afterId, limit), mapper, afterId);
         });
     }
 
@@ -171,20 +174,7 @@ public final class AuthorRepository {
      *         the end gives an empty page that still has the total
      */
     public Page<Author> page(int offset, int limit) {
-        Validation.offset(offset);
-        Validation.limit(limit);
-        return sessions.read(bound, uow -> {
-            AuthorMapper mapper = uow.mapper(AuthorMapper.class);
-            List<CountedRow> rows = mapper.selectPage(offset, limit);
-            if (rows.isEmpty()) {
-                return new Page<>(List.of(), offset == 0 ? 0 : mapper.count(), offset, limit);
-            }
-            List<Author> items = new ArrayList<>(rows.size());
-            for (CountedRow row : rows) {
-                items.add(new Author(row.id(), row.text()));
-            }
-            return new Page<>(items, rows.get(0).total(), offset, limit);
-        });
+        return PAGE.read(sessions, bound, offset, limit);
     }
 
     /**
@@ -215,17 +205,10 @@ public final class AuthorRepository {
      * @throws NotFoundException if {@code afterId} names an author that no longer exists
      */
     public List<Author> searchAfter(String query, long afterId, int limit) {
-        Validation.text("query", query, Validation.NAME_MAX);
-        Validation.afterId(afterId);
-        Validation.limit(limit);
-        SearchQuery q = SearchQuery.of(query, afterId, limit);
-        return sessions.read(bound, uow -> {
-            uow.prepareSearch(q);
-            AuthorMapper authors = uow.mapper(AuthorMapper.class);
-            List<Author> page = afterId == 0 ? (q.fts() ? authors.searchByName(q) : authors.searchByShortName(q))
-                    : (q.fts() ? authors.searchByNameAfter(q) : authors.searchByShortNameAfter(q));
-            return KeysetPage.of(page, afterId, "author", authors::selectById);
-        });
+        return AFTER.search(sessions, bound, query, Validation.NAME_MAX, afterId, limit,
+                (authors, q) -> q.afterId() == 0
+                        ? (q.fts() ? authors.searchByName(q) : authors.searchByShortName(q))
+                        : (q.fts() ? authors.searchByNameAfter(q) : authors.searchByShortNameAfter(q)));
     }
 
     /** {@return the number of authors} */

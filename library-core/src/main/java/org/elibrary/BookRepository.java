@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
-import java.util.function.BiFunction;
 import org.elibrary.domain.Author;
 import org.elibrary.domain.Book;
 import org.elibrary.domain.BookDetails;
@@ -22,7 +21,6 @@ import org.elibrary.internal.mapper.AuthorMapper;
 import org.elibrary.internal.mapper.BookAuthorRow;
 import org.elibrary.internal.mapper.BookMapper;
 import org.elibrary.internal.mapper.Bulk;
-import org.elibrary.internal.mapper.SearchQuery;
 import org.elibrary.internal.session.Assemble;
 import org.elibrary.internal.session.Sessions;
 import org.elibrary.internal.session.UnitOfWork;
@@ -42,6 +40,10 @@ import org.elibrary.internal.session.Validation;
 public final class BookRepository {
     private static final NewRows.Table<Book, BookMapper> BOOKS = new NewRows.Table<>(BookMapper.class,
             "book.title", Book::new, Book::id, Book::title, BookMapper::selectByTitle);
+    private static final KeysetPage<BookMapper> AFTER = new KeysetPage<>(BookMapper.class, "book",
+            BookMapper::selectById);
+    private static final OffsetPage<BookMapper, BookAuthorRow, BookWithAuthors> PAGE = new OffsetPage<>(
+            BookMapper.class, BookMapper::selectPage, BookMapper::count, Assemble::booksWithAuthors);
 
     private final Sessions sessions;
     private final UnitOfWork bound;
@@ -374,8 +376,7 @@ public final class BookRepository {
         Validation.limit(limit);
         return sessions.read(bound, uow -> {
             BookMapper mapper = uow.mapper(BookMapper.class);
-            return KeysetPage.of(Assemble.booksWithAuthors(mapper.selectAfter(afterId, limit)), afterId, "book",
-                    mapper::selectById);
+            return AFTER.checked(Assemble.booksWithAuthors(mapper.selectAfter(afterId, limit)), mapper, afterId);
         });
     }
 
@@ -388,16 +389,7 @@ public final class BookRepository {
      *         number of books; an offset past the end gives an empty page that still has the total
      */
     public Page<BookWithAuthors> page(int offset, int limit) {
-        Validation.offset(offset);
-        Validation.limit(limit);
-        return sessions.read(bound, uow -> {
-            BookMapper mapper = uow.mapper(BookMapper.class);
-            List<BookAuthorRow> rows = mapper.selectPage(offset, limit);
-            if (rows.isEmpty()) {
-                return new Page<>(List.of(), offset == 0 ? 0 : mapper.count(), offset, limit);
-            }
-            return new Page<>(Assemble.booksWithAuthors(rows), rows.get(0).total(), offset, limit);
-        });
+        return PAGE.read(sessions, bound, offset, limit);
     }
 
     /**
@@ -429,8 +421,9 @@ public final class BookRepository {
      * @throws NotFoundException if {@code afterId} names a book that no longer exists
      */
     public List<BookWithAuthors> searchByTitleAfter(String query, long afterId, int limit) {
-        return search(query, Validation.TITLE_MAX, afterId, limit, (books, q) -> Assemble.booksWithAuthors(
-                q.afterId() == 0 ? (q.fts() ? books.searchByTitle(q) : books.searchByShortTitle(q))
+        return AFTER.search(sessions, bound, query, Validation.TITLE_MAX, afterId, limit,
+                (books, q) -> Assemble.booksWithAuthors(q.afterId() == 0
+                        ? (q.fts() ? books.searchByTitle(q) : books.searchByShortTitle(q))
                         : (q.fts() ? books.searchByTitleAfter(q) : books.searchByShortTitleAfter(q))));
     }
 
@@ -444,7 +437,7 @@ public final class BookRepository {
      * @return the matching books by title; empty when none matches
      */
     public List<Book> searchTitles(String query, int limit) {
-        return search(query, Validation.TITLE_MAX, 0, limit,
+        return AFTER.search(sessions, bound, query, Validation.TITLE_MAX, 0, limit,
                 (books, q) -> q.fts() ? books.searchTitles(q) : books.searchShortTitles(q));
     }
 
@@ -476,34 +469,15 @@ public final class BookRepository {
      * @throws NotFoundException if {@code afterId} names a book that no longer exists
      */
     public List<BookWithAuthors> searchByAuthorAfter(String query, long afterId, int limit) {
-        return search(query, Validation.NAME_MAX, afterId, limit, (books, q) -> Assemble.booksWithAuthors(
-                q.afterId() == 0 ? (q.fts() ? books.searchByAuthor(q) : books.searchByShortAuthor(q))
+        return AFTER.search(sessions, bound, query, Validation.NAME_MAX, afterId, limit,
+                (books, q) -> Assemble.booksWithAuthors(q.afterId() == 0
+                        ? (q.fts() ? books.searchByAuthor(q) : books.searchByShortAuthor(q))
                         : (q.fts() ? books.searchByAuthorAfter(q) : books.searchByShortAuthorAfter(q))));
     }
 
     /** {@return the number of books} */
     public long count() {
         return sessions.read(bound, uow -> uow.mapper(BookMapper.class).count());
-    }
-
-    /**
-     * Runs a substring search: validates the query, the keyset and the limit, and on SQLite registers the
-     * Unicode fold function that the scan of a short query (under 3 characters, too short for the trigram
-     * index) needs. {@code run} picks the mapper's statement for the query's length ({@link SearchQuery#fts()})
-     * and page (first, or after a book). A page after a book that no longer exists is empty: then it is a
-     * {@link NotFoundException}, as for {@link #listAfter}.
-     */
-    private <T> List<T> search(String query, int maxLength, long afterId, int limit,
-                               BiFunction<BookMapper, SearchQuery, List<T>> run) {
-        Validation.text("query", query, maxLength);
-        Validation.afterId(afterId);
-        Validation.limit(limit);
-        SearchQuery q = SearchQuery.of(query, afterId, limit);
-        return sessions.read(bound, uow -> {
-            uow.prepareSearch(q);
-            BookMapper books = uow.mapper(BookMapper.class);
-            return KeysetPage.of(run.apply(books, q), afterId, "book", books::selectById);
-        });
     }
 
     /**

@@ -24,6 +24,10 @@ import org.elibrary.internal.session.Validation;
 public final class UserRepository {
     private static final NewRows.Table<User, UserMapper> USERS = new NewRows.Table<>(UserMapper.class,
             "user.username", User::new, User::id, User::username, UserMapper::selectByUsername);
+    private static final KeysetPage<UserMapper> AFTER = new KeysetPage<>(UserMapper.class, "user",
+            UserMapper::selectById);
+    private static final OffsetPage<UserMapper, CountedRow, User> PAGE = new OffsetPage<>(UserMapper.class,
+            UserMapper::selectPage, UserMapper::count, OffsetPage.eachRow(User::new));
 
     private final Sessions sessions;
     private final UnitOfWork bound;
@@ -139,7 +143,7 @@ public final class UserRepository {
         Validation.limit(limit);
         return sessions.read(bound, uow -> {
             UserMapper mapper = uow.mapper(UserMapper.class);
-            return KeysetPage.of(mapper.selectAfter(afterId, limit), afterId, "user", mapper::selectById);
+            return AFTER.checked(mapper.selectAfter(afterId, limit), mapper, afterId);
         });
     }
 
@@ -152,20 +156,7 @@ public final class UserRepository {
      *         the end gives an empty page that still has the total
      */
     public Page<User> page(int offset, int limit) {
-        Validation.offset(offset);
-        Validation.limit(limit);
-        return sessions.read(bound, uow -> {
-            UserMapper mapper = uow.mapper(UserMapper.class);
-            List<CountedRow> rows = mapper.selectPage(offset, limit);
-            if (rows.isEmpty()) {
-                return new Page<>(List.of(), offset == 0 ? 0 : mapper.count(), offset, limit);
-            }
-            List<User> items = new ArrayList<>(rows.size());
-            for (CountedRow row : rows) {
-                items.add(new User(row.id(), row.text()));
-            }
-            return new Page<>(items, rows.get(0).total(), offset, limit);
-        });
+        return PAGE.read(sessions, bound, offset, limit);
     }
 
     /** {@return the number of users} */
