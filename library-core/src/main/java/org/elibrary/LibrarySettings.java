@@ -56,7 +56,10 @@ public final class LibrarySettings {
     public static final String APP_TITLE = "APP_TITLE";
     /** The application's description. */
     public static final String DESCRIPTION = "DESCRIPTION";
-    /** PostgreSQL: the pool size. SQLite: the number of reader connections (the writer is one more). */
+    /**
+     * The pool size: on PostgreSQL the connections of the one pool; on SQLite those of the reader pool (writes
+     * go through one more connection, outside it).
+     */
     public static final String DATABASE_POOL_SIZE = "DATABASE_POOL_SIZE";
     /** How long a caller waits for a pooled connection before {@link DatabaseUnavailableException}. */
     public static final String DATABASE_CONNECTION_TIMEOUT = "DATABASE_CONNECTION_TIMEOUT";
@@ -89,11 +92,18 @@ public final class LibrarySettings {
      */
     public static final int DEFAULT_POSTGRES_POOL_SIZE = 10;
     /**
-     * SQLite reader connections: WAL lets readers run in parallel with the single writer, and sqlite-jdbc
-     * calls pin a thread each, so a few readers (about the core count of a small machine) serve best.
+     * SQLite pool size (the reader pool): WAL lets readers run in parallel with the single writer, and
+     * sqlite-jdbc calls pin a thread each, so a few readers (about the core count of a small machine) serve best.
      */
-    public static final int DEFAULT_SQLITE_READERS = 4;
-    /** The largest pool accepted: a bigger number is almost certainly a typo. */
+    public static final int DEFAULT_SQLITE_POOL_SIZE = 4;
+    /**
+     * The SQLite pool size's default under its former name.
+     *
+     * @deprecated the same value as {@link #DEFAULT_SQLITE_POOL_SIZE}; use that
+     */
+    @Deprecated
+    public static final int DEFAULT_SQLITE_READERS = DEFAULT_SQLITE_POOL_SIZE;
+    /** The largest pool size accepted: a bigger number is almost certainly a typo. */
     public static final int MAX_POOL_SIZE = 1000;
     /** HikariCP's own default wait for a connection; long enough to ride out a burst, short enough to notice. */
     public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(30);
@@ -174,7 +184,7 @@ public final class LibrarySettings {
     private final DatabaseUrl url;
     private final String appTitle;
     private final String description;
-    private final int maxPoolSize;
+    private final int poolSize;
     private final Duration connectionTimeout;
     private final Duration statementTimeout;
     private final boolean migrateOnOpen;
@@ -201,8 +211,8 @@ public final class LibrarySettings {
         }
         this.appTitle = values.getOrDefault(APP_TITLE, DEFAULT_APP_TITLE);
         this.description = values.getOrDefault(DESCRIPTION, DEFAULT_DESCRIPTION);
-        int defaultPool = url.backend() == Backend.SQLITE ? DEFAULT_SQLITE_READERS : DEFAULT_POSTGRES_POOL_SIZE;
-        this.maxPoolSize = integer(DATABASE_POOL_SIZE, defaultPool, 1, MAX_POOL_SIZE);
+        int defaultPool = url.backend() == Backend.SQLITE ? DEFAULT_SQLITE_POOL_SIZE : DEFAULT_POSTGRES_POOL_SIZE;
+        this.poolSize = integer(DATABASE_POOL_SIZE, defaultPool, 1, MAX_POOL_SIZE);
         this.connectionTimeout = duration(DATABASE_CONNECTION_TIMEOUT, DEFAULT_CONNECTION_TIMEOUT);
         if (connectionTimeout.compareTo(MIN_CONNECTION_TIMEOUT) < 0) {
             throw invalid(DATABASE_CONNECTION_TIMEOUT, "must be at least " + MIN_CONNECTION_TIMEOUT.toMillis() + "ms");
@@ -351,13 +361,25 @@ public final class LibrarySettings {
     }
 
     /**
-     * PostgreSQL: the size of the one pool. SQLite: the number of reader connections; writes go through one
-     * more connection of their own.
+     * The pool size: on PostgreSQL the connections of the one pool; on SQLite those of the reader pool, writes
+     * going through one more connection of their own.
      *
      * @return {@value #DATABASE_POOL_SIZE}, 1 to {@value #MAX_POOL_SIZE}
      */
+    public int poolSize() {
+        return poolSize;
+    }
+
+    /**
+     * The pool size under its former name.
+     *
+     * @return {@link #poolSize()}
+     * @deprecated the same setting as {@link #poolSize()}, which names it as {@value #DATABASE_POOL_SIZE}
+     *             does; use that
+     */
+    @Deprecated
     public int maxPoolSize() {
-        return maxPoolSize;
+        return poolSize;
     }
 
     /**
@@ -412,7 +434,7 @@ public final class LibrarySettings {
                 + ", backend=" + backend()
                 + ", appTitle=" + appTitle
                 + ", description=" + description
-                + ", poolSize=" + maxPoolSize
+                + ", poolSize=" + poolSize
                 + ", connectionTimeout=" + SettingValues.format(connectionTimeout)
                 + ", statementTimeout=" + SettingValues.format(statementTimeout)
                 + ", migrateOnOpen=" + migrateOnOpen
@@ -660,13 +682,26 @@ public final class LibrarySettings {
         }
 
         /**
-         * {@value #DATABASE_POOL_SIZE}: PostgreSQL pool size, or SQLite reader count.
+         * {@value #DATABASE_POOL_SIZE}: the pool size (on SQLite, of the reader pool; see
+         * {@link LibrarySettings#poolSize()}).
          *
          * @param size 1 to {@value #MAX_POOL_SIZE}, checked by {@link #build()}
          * @return this builder
          */
-        public Builder maxPoolSize(int size) {
+        public Builder poolSize(int size) {
             return set(DATABASE_POOL_SIZE, Integer.toString(size));
+        }
+
+        /**
+         * The pool size under its former name.
+         *
+         * @param size 1 to {@value #MAX_POOL_SIZE}, checked by {@link #build()}
+         * @return this builder
+         * @deprecated sets the same setting as {@link #poolSize(int)}; use that
+         */
+        @Deprecated
+        public Builder maxPoolSize(int size) {
+            return poolSize(size);
         }
 
         /**

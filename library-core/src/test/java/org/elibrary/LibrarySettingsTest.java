@@ -38,7 +38,7 @@ class LibrarySettingsTest {
         assertThat(settings.sqliteFile()).contains(dir.resolve("library.db"));
         assertThat(settings.appTitle()).isEqualTo("Default");
         assertThat(settings.description()).isEqualTo("QWERTY");
-        assertThat(settings.maxPoolSize()).isEqualTo(4);
+        assertThat(settings.poolSize()).isEqualTo(4);
         assertThat(settings.connectionTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(settings.statementTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(settings.migrateOnOpen()).isTrue();
@@ -55,14 +55,14 @@ class LibrarySettingsTest {
     void defaultPoolOnPostgres() {
         LibrarySettings settings = isolated().databaseUrl("postgresql://anna:pw@h/db").build();
         assertThat(settings.backend()).isEqualTo(Backend.POSTGRESQL);
-        assertThat(settings.maxPoolSize()).isEqualTo(10);
+        assertThat(settings.poolSize()).isEqualTo(10);
         assertThat(settings.databaseUser()).contains("anna");
     }
 
     @Test
     void everyKeyCanBeSetInCode() {
         LibrarySettings settings = isolated().databaseUrl("sqlite://")
-                .appTitle("T").description("D").maxPoolSize(7)
+                .appTitle("T").description("D").poolSize(7)
                 .connectionTimeout(Duration.ofMillis(500)).statementTimeout(Duration.ZERO)
                 .migrateOnOpen(false).sqliteSynchronous(SqliteSynchronous.NORMAL)
                 .sqliteBusyTimeout(Duration.ofMinutes(2)).asyncQueueCapacity(5).closeTimeout(Duration.ofMillis(1500))
@@ -70,7 +70,7 @@ class LibrarySettingsTest {
         assertThat(settings.inMemory()).isTrue();
         assertThat(settings.appTitle()).isEqualTo("T");
         assertThat(settings.description()).isEqualTo("D");
-        assertThat(settings.maxPoolSize()).isEqualTo(7);
+        assertThat(settings.poolSize()).isEqualTo(7);
         assertThat(settings.connectionTimeout()).isEqualTo(Duration.ofMillis(500));
         assertThat(settings.statementTimeout()).isEqualTo(Duration.ZERO);
         assertThat(settings.migrateOnOpen()).isFalse();
@@ -79,6 +79,17 @@ class LibrarySettingsTest {
         assertThat(settings.asyncQueueCapacity()).isEqualTo(5);
         assertThat(settings.closeTimeout()).isEqualTo(Duration.ofMillis(1500));
         assertThat(settings.get("extra_key")).contains("x");
+    }
+
+    @Test
+    @SuppressWarnings("deprecation")
+    void thePoolSizesFormerNamesStillSetAndReadIt() {
+        LibrarySettings settings = isolated().databaseUrl("sqlite://").maxPoolSize(6).build();
+        assertThat(settings.poolSize()).isEqualTo(6);
+        assertThat(settings.maxPoolSize()).isEqualTo(6);
+        assertThat(settings.source(LibrarySettings.DATABASE_POOL_SIZE)).contains(Source.CODE);
+        assertThat(isolated().databaseUrl("sqlite://").build().poolSize())
+                .isEqualTo(LibrarySettings.DEFAULT_SQLITE_READERS).isEqualTo(LibrarySettings.DEFAULT_SQLITE_POOL_SIZE);
     }
 
     @Test
@@ -96,7 +107,7 @@ class LibrarySettingsTest {
         assertThat(settings.source("APP_TITLE")).contains(Source.CODE);
         assertThat(settings.description()).isEqualTo("from-property");
         assertThat(settings.source("description")).contains(Source.SYSTEM_PROPERTY);
-        assertThat(settings.maxPoolSize()).isEqualTo(3);
+        assertThat(settings.poolSize()).isEqualTo(3);
         assertThat(settings.source("DATABASE_POOL_SIZE")).contains(Source.ENVIRONMENT);
         assertThat(settings.sqliteBusyTimeout()).isEqualTo(Duration.ofSeconds(1));
         assertThat(settings.databaseUrlSource()).isEqualTo(Source.ENV_FILE);
@@ -321,7 +332,7 @@ class LibrarySettingsTest {
                         + source(settings, "SQLITE_BUSY_TIMEOUT"));
                 System.out.println("DATABASE_URL=" + settings.sqliteFile().orElse(null) + " "
                         + settings.databaseUrlSource());
-                System.out.println("DATABASE_POOL_SIZE=" + settings.maxPoolSize() + " "
+                System.out.println("DATABASE_POOL_SIZE=" + settings.poolSize() + " "
                         + source(settings, "DATABASE_POOL_SIZE"));
             } catch (RuntimeException e) {
                 System.out.println("FAILED " + e);

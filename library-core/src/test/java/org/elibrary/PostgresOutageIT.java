@@ -28,7 +28,7 @@ class PostgresOutageIT {
         // the connection timeout also bounds a connection attempt to the silent server, which closing the
         // pool waits for (HikariCP opens one to replace the connection aborted)
         return Library.open(LibrarySettings.builder().databaseUrl(proxy.relayed(url))
-                .closeTimeout(closeTimeout).connectionTimeout(CONNECT).maxPoolSize(1).build());
+                .closeTimeout(closeTimeout).connectionTimeout(CONNECT).poolSize(1).build());
     }
 
     @Test

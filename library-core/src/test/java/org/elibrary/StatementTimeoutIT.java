@@ -25,7 +25,7 @@ class StatementTimeoutIT {
     @Test
     void aSynchronousPostgresCallPastTheTimeoutFailsTypedAndTheLibraryCarriesOn() {
         LibrarySettings settings = LibrarySettings.builder().databaseUrl(TestDatabases.newPostgresUrl())
-                .statementTimeout(Duration.ofSeconds(1)).maxPoolSize(1).build();
+                .statementTimeout(Duration.ofSeconds(1)).poolSize(1).build();
         try (Library library = Library.open(settings)) {
             long start = System.nanoTime();
             assertThatThrownBy(() -> library.sessions().read(null, uow -> {

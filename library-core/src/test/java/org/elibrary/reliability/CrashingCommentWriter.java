@@ -30,7 +30,7 @@ public final class CrashingCommentWriter {
         long bookId = Long.parseLong(args[2]);
         String run = args[3];
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
-        Library library = Library.open(LibrarySettings.builder().databaseUrl(url).maxPoolSize(4).build());
+        Library library = Library.open(LibrarySettings.builder().databaseUrl(url).poolSize(4).build());
         AsyncLibrary async = library.async();
         print(out, "READY");
         Semaphore permits = new Semaphore(IN_FLIGHT);

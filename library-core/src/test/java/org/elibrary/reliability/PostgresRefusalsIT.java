@@ -74,7 +74,7 @@ class PostgresRefusalsIT {
                 "GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO " + role);
         // no migration connection at open: its server process could still count against the limit
         LibrarySettings settings = LibrarySettings.builder().databaseUrl(asUser(url, role)).migrateOnOpen(false)
-                .maxPoolSize(3).connectionTimeout(Duration.ofSeconds(1)).build();
+                .poolSize(3).connectionTimeout(Duration.ofSeconds(1)).build();
         try (Library library = Library.open(settings)) {
             CountDownLatch holding = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);

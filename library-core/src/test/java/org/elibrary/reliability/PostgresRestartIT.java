@@ -61,7 +61,7 @@ class PostgresRestartIT {
 
         Library library = Library.open(LibrarySettings.builder()
                 .databaseUrl(url)
-                .maxPoolSize(POOL)
+                .poolSize(POOL)
                 .connectionTimeout(CONNECTION_TIMEOUT)
                 .statementTimeout(Duration.ofSeconds(10))
                 .build());

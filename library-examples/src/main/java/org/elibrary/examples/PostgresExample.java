@@ -45,7 +45,7 @@ public final class PostgresExample {
 
         // The pool size (DATABASE_POOL_SIZE, default 10) bounds the connections this process holds.
         try (Library library = Library.open(settings)) {
-            System.out.println("Connected to " + settings.displayUrl() + ", pool of " + settings.maxPoolSize());
+            System.out.println("Connected to " + settings.displayUrl() + ", pool of " + settings.poolSize());
             library.useTransaction(tx -> {
                 if (tx.books().findByTitle("Братья Карамазовы").isEmpty()) {
                     tx.books().createWithAuthors("Братья Карамазовы", List.of("Фёдор Достоевский"));

@@ -40,7 +40,7 @@ import org.sqlite.SQLiteDataSource;
  * pool at open, and opening fails if one is not in force. Writes go through {@link Database#writer()}, a pool
  * of exactly one connection whose transactions begin IMMEDIATE (taking the write lock at BEGIN, so a transaction never
  * fails half-way with an unwaitable SQLITE_BUSY upgrading a read lock); {@link Database#reader()} is a pool
- * of {@link LibrarySettings#maxPoolSize()} connections with DEFERRED transactions that read in parallel
+ * of {@link LibrarySettings#poolSize()} connections with DEFERRED transactions that read in parallel
  * under WAL.
  *
  * <p>In memory ({@code sqlite://}, {@code :memory:}) the database is a private {@code memdb} VFS database
@@ -195,12 +195,12 @@ public final class Databases {
             HikariDataSource writer = sqlitePool("elibrary-sqlite-writer", 1, settings,
                     sqlitePoolSource(settings, jdbcUrl, SQLiteConfig.TransactionMode.IMMEDIATE, !url.inMemory()));
             resources.add(0, writer);
-            HikariDataSource reader = sqlitePool("elibrary-sqlite-reader", settings.maxPoolSize(), settings,
+            HikariDataSource reader = sqlitePool("elibrary-sqlite-reader", settings.poolSize(), settings,
                     sqlitePoolSource(settings, jdbcUrl, SQLiteConfig.TransactionMode.DEFERRED, !url.inMemory()));
             resources.add(0, reader);
             verifySqlitePragmas(writer, settings, url.inMemory(), SQLiteConfig.TransactionMode.IMMEDIATE);
             verifySqlitePragmas(reader, settings, url.inMemory(), SQLiteConfig.TransactionMode.DEFERRED);
-            return new Database(Backend.SQLITE, writer, reader, settings.maxPoolSize(), closeAll(resources));
+            return new Database(Backend.SQLITE, writer, reader, settings.poolSize(), closeAll(resources));
         } catch (Exception e) {
             closeQuietly(resources);
             throw ConnectionErrors.translate("opening SQLite database", url.displayUrl(), unwrapPoolFailure(e), null);
@@ -356,9 +356,9 @@ public final class Databases {
         config.setDriverClassName(org.postgresql.Driver.class.getName());
         config.setJdbcUrl(url.jdbcUrl());
         config.setDataSourceProperties(properties);
-        config.setMaximumPoolSize(settings.maxPoolSize());
+        config.setMaximumPoolSize(settings.poolSize());
         // A few warm connections; the pool grows to the maximum under load and shrinks when idle.
-        config.setMinimumIdle(Math.min(2, settings.maxPoolSize()));
+        config.setMinimumIdle(Math.min(2, settings.poolSize()));
         config.setConnectionTimeout(settings.connectionTimeout().toMillis());
         // One attempt at open (bounded by connectTimeout): a down server or a wrong password fails fast.
         config.setInitializationFailTimeout(1);
@@ -382,7 +382,7 @@ public final class Databases {
                     throw e;
                 }
             }
-            return new Database(Backend.POSTGRESQL, pool, pool, settings.maxPoolSize(), pool, statementTimeout != null);
+            return new Database(Backend.POSTGRESQL, pool, pool, settings.poolSize(), pool, statementTimeout != null);
         } catch (RuntimeException e) {
             throw ConnectionErrors.translate("opening PostgreSQL database", url.displayUrl(), unwrapPoolFailure(e),
                     secret);

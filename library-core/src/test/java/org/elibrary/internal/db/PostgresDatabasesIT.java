@@ -32,7 +32,7 @@ class PostgresDatabasesIT {
     @Test
     void onePoolServesReadsAndWritesWithBatchRewriting() throws Exception {
         LibrarySettings settings = LibrarySettings.builder().databaseUrl(TestDatabases.newPostgresUrl())
-                .maxPoolSize(3).build();
+                .poolSize(3).build();
         try (Database database = Databases.open(settings)) {
             assertThat(database.backend()).isEqualTo(Backend.POSTGRESQL);
             assertThat(database.writer()).isSameAs(database.reader());

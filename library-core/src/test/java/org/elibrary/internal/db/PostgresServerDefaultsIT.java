@@ -46,7 +46,7 @@ class PostgresServerDefaultsIT {
         Map<String, Integer> failures = new ConcurrentHashMap<>();
         int threads = 8;
         int operations = 40;
-        try (Library library = Library.open(LibrarySettings.builder().databaseUrl(url).maxPoolSize(threads).build())) {
+        try (Library library = Library.open(LibrarySettings.builder().databaseUrl(url).poolSize(threads).build())) {
             ExecutorService pool = Executors.newFixedThreadPool(threads);
             try {
                 List<Future<?>> done = new ArrayList<>();

@@ -45,7 +45,7 @@ class SqliteDatabasesIT {
     @Test
     void everyConnectionHasThePragmasOfTheSettings() throws Exception {
         Path file = TestDatabases.newSqliteFile();
-        LibrarySettings settings = settings("jdbc:sqlite:" + file).maxPoolSize(3)
+        LibrarySettings settings = settings("jdbc:sqlite:" + file).poolSize(3)
                 .sqliteSynchronous(SqliteSynchronous.NORMAL).sqliteBusyTimeout(Duration.ofMillis(1234)).build();
         try (Database database = Databases.open(settings)) {
             assertThat(database.backend()).isEqualTo(Backend.SQLITE);
@@ -119,7 +119,7 @@ class SqliteDatabasesIT {
 
     @Test
     void inMemoryIsOneDatabaseForTheWholeLibraryAndGoneAfterClose() throws Exception {
-        LibrarySettings settings = settings("sqlite+aiosqlite:///:memory:").maxPoolSize(2).build();
+        LibrarySettings settings = settings("sqlite+aiosqlite:///:memory:").poolSize(2).build();
         try (Database database = Databases.open(settings)) {
             try (Connection writer = database.writer().getConnection(); Statement statement = writer.createStatement()) {
                 statement.executeUpdate("INSERT INTO author (name) VALUES ('Толстой')");

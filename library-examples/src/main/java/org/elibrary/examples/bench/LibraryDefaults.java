@@ -37,10 +37,10 @@ final class LibraryDefaults {
             described.put("busy_timeout", Long.toString(settings.sqliteBusyTimeout().toMillis()));
             described.put("transaction_mode_writer", "IMMEDIATE");
             described.put("pool_writer", 1);
-            described.put("pool_readers", settings.maxPoolSize());
+            described.put("pool_readers", settings.poolSize());
         } else {
             described.putAll(JdbcImpl.postgresSettings(jdbcUrl));
-            described.put("pool", settings.maxPoolSize());
+            described.put("pool", settings.poolSize());
         }
         described.put("statement_timeout_s", settings.statementTimeout().toSeconds());
         return described;
