@@ -30,14 +30,14 @@ import org.elibrary.internal.db.SqliteCodes;
 import org.elibrary.internal.db.MigrationLock;
 import org.elibrary.internal.db.SingleConnectionDataSource;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.CoreErrorCode;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationInfoService;
 import org.flywaydb.core.api.MigrationVersion;
+import org.flywaydb.core.api.callback.Callback;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.core.api.exception.FlywayValidateException;
-import org.flywaydb.core.internal.exception.FlywayMigrateException;
-import org.flywaydb.core.internal.exception.FlywaySqlException;
 import org.flywaydb.core.api.output.MigrateOutput;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.flywaydb.core.api.output.ValidateOutput;
@@ -133,7 +133,8 @@ public final class SchemaMigrator {
                 PostgresChecks.requireUtf8(connection, display);
             }
             Classification found = classify(connection, backend);
-            Flyway flyway = flyway(connection, backend);
+            FailedMigration failed = new FailedMigration();
+            Flyway flyway = flyway(connection, backend, failed);
             boolean adopted = false;
             if (found.state == SchemaState.FOREIGN) {
                 throw refuse(display, found);
@@ -159,7 +160,7 @@ public final class SchemaMigrator {
                     throw new ConfigurationException("the migration history of " + display + " does not match "
                             + "this library's migrations: " + String.join("; ", validationProblems(flyway)), e);
                 }
-                throw e;
+                throw translate(e, display, failed.migration());
             }
             List<MigrationStep> applied = new ArrayList<>();
             Instant now = Instant.now();
@@ -670,7 +671,7 @@ public final class SchemaMigrator {
         } catch (LibraryException e) {
             throw e;
         } catch (SQLException | RuntimeException e) {
-            throw translate(e, display);
+            throw translate(e, display, null);
         }
     }
 
@@ -702,10 +703,20 @@ public final class SchemaMigrator {
     }
 
     private static Flyway flyway(Connection connection, Backend backend) {
+        return flyway(connection, backend, null);
+    }
+
+    /** {@code failed}, when not null, learns which migration of a {@code migrate()} failed. */
+    private static Flyway flyway(Connection connection, Backend backend, FailedMigration failed) {
         FluentConfiguration configuration = Flyway.configure(SchemaMigrator.class.getClassLoader());
+        List<Callback> callbacks = new ArrayList<>(2);
         if (backend == Backend.POSTGRESQL) {
-            configuration.callbacks(new TrigramSchemaOnSearchPath());
+            callbacks.add(new TrigramSchemaOnSearchPath());
         }
+        if (failed != null) {
+            callbacks.add(failed);
+        }
+        configuration.callbacks(callbacks.toArray(new Callback[0]));
         // PostgreSQL: a schema that does not exist is a mistyped currentSchema/search_path, refused by
         // PostgresChecks, not a new empty catalog. SQLite's one schema always exists, and Flyway's schema
         // creation retries a busy database ten times with a pause of a second.
@@ -737,7 +748,11 @@ public final class SchemaMigrator {
         }
     }
 
-    private static LibraryException translate(Exception failure, String display) {
+    /**
+     * The library's exception for a failure while migrating or reading the schema, in its own words.
+     * {@code failedMigration} is the migration that failed, when one did.
+     */
+    private static LibraryException translate(Exception failure, String display, MigrationInfo failedMigration) {
         if (failure instanceof LibraryException) {
             return (LibraryException) failure;
         }
@@ -750,10 +765,10 @@ public final class SchemaMigrator {
             return new ConfigurationException("the migration history of " + display + " does not match this "
                     + "library's migrations: " + firstLine(failure.getMessage()), failure);
         }
-        if (failure instanceof FlywayMigrateException migrate) {
+        if (failedMigration != null) {
             // Flyway's own message adds Flyway-CLI advice (-X, repair) and the script's jar location.
-            MigrationInfo migration = migrate.getMigration();
-            String which = migration == null || migration.getVersion() == null ? "a migration"
+            MigrationInfo migration = failedMigration;
+            String which = migration.getVersion() == null || migration.getVersion() == null ? "a migration"
                     : "migration V" + migration.getVersion().getVersion() + " (" + migration.getDescription() + ")";
             String cause = sql != null ? serverMessage(sql) : firstLine(rootCause(failure).getMessage());
             return new ConfigurationException(which + " of " + display + " failed: " + cause
@@ -761,12 +776,18 @@ public final class SchemaMigrator {
                     : "; undoing the attempt failed too, see the suppressed exception"), failure);
         }
         // Flyway's SQL exceptions (reading or creating its history table, say) dump the SQL state, error code
-        // and statement on many lines: their first line and the server's message say it all.
+        // and statement on many lines: their first line and the server's message say it all. Their public
+        // mark is the error code DB_CONNECTION with the driver's exception as the cause.
         String detail = sql == null ? failure.getMessage()
-                : failure instanceof FlywaySqlException ? firstLine(failure.getMessage()) + ": " + serverMessage(sql)
+                : isFlywaySqlFailure(failure, sql) ? firstLine(failure.getMessage()) + ": " + serverMessage(sql)
                 : failure instanceof FlywayException ? failure.getMessage() : serverMessage(sql);
         return new ConfigurationException("the schema of " + display + " could not be migrated or read: " + detail,
                 failure);
+    }
+
+    private static boolean isFlywaySqlFailure(Exception failure, SQLException sql) {
+        return failure instanceof FlywayException flyway && flyway.getErrorCode() == CoreErrorCode.DB_CONNECTION
+                && flyway.getCause() == sql;
     }
 
     /** The driver's message on one line, without pgjdbc's Position and Where lines. */
