@@ -1,10 +1,7 @@
 package org.elibrary;
 
 import com.zaxxer.hikari.HikariDataSource;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -150,7 +147,7 @@ public final class Library implements AutoCloseable {
      */
     public static Library open(DataSource dataSource, boolean migrate) {
         Objects.requireNonNull(dataSource, "dataSource");
-        Backend backend = detectBackend(dataSource);
+        Backend backend = Databases.detectBackend(dataSource);
         int concurrency = dataSource instanceof HikariDataSource hikari
                 ? hikari.getMaximumPoolSize() : DEFAULT_BORROWED_CONCURRENCY;
         Database database = Databases.borrow(dataSource, backend, migrate, concurrency);
@@ -350,23 +347,5 @@ public final class Library implements AutoCloseable {
 
     static CatalogCounts counts(Sessions sessions, UnitOfWork bound) {
         return sessions.read(bound, uow -> uow.mapper(CatalogMapper.class).selectCounts());
-    }
-
-    private static Backend detectBackend(DataSource dataSource) {
-        String product;
-        try (Connection connection = dataSource.getConnection()) {
-            product = connection.getMetaData().getDatabaseProductName();
-        } catch (SQLException e) {
-            throw Databases.borrowFailed(dataSource, e);
-        }
-        String normalized = product == null ? "" : product.toLowerCase(Locale.ROOT);
-        if (normalized.contains("sqlite")) {
-            return Backend.SQLITE;
-        }
-        if (normalized.contains("postgres")) {
-            return Backend.POSTGRESQL;
-        }
-        throw new ConfigurationException("unsupported database product: " + product
-                + " (supported: SQLite, PostgreSQL)");
     }
 }

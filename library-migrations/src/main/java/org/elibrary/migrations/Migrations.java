@@ -81,10 +81,29 @@ public final class Migrations {
 
     /**
      * Migrations of the database behind a caller's data source, which is borrowed for one connection per
-     * verb and never closed. For SQLite the connections it hands out should enforce foreign keys.
+     * verb and never closed; the backend is detected from the database product name, as
+     * {@code Library.open(DataSource)} detects it, on one connection opened and closed here. For SQLite the
+     * connections it hands out should enforce foreign keys.
      *
      * @param dataSource the caller's data source
-     * @param backend    the database product behind it (not detected)
+     * @return the migrations of that database
+     * @throws ConfigurationException       if the database is neither SQLite nor PostgreSQL, or refuses the
+     *                                      login or does not exist
+     * @throws DatabaseUnavailableException if {@code dataSource} can give no connection for a reason retrying
+     *                                      may fix
+     */
+    public static Migrations from(DataSource dataSource) {
+        Objects.requireNonNull(dataSource, "dataSource");
+        return from(dataSource, Databases.detectBackend(dataSource));
+    }
+
+    /**
+     * Migrations of the database behind a caller's data source, which is borrowed for one connection per
+     * verb and never closed; opens nothing until a verb runs. For SQLite the connections it hands out should
+     * enforce foreign keys. {@link #from(DataSource)} detects the backend instead.
+     *
+     * @param dataSource the caller's data source
+     * @param backend    the database product behind it, as the caller knows it (not checked)
      * @return the migrations of that database
      */
     public static Migrations from(DataSource dataSource, Backend backend) {

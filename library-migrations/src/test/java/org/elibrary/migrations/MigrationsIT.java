@@ -13,6 +13,7 @@ import org.elibrary.ConfigurationException;
 import org.elibrary.ForeignKeyViolationException;
 import org.elibrary.LibrarySettings;
 import org.elibrary.testing.TestDatabases;
+import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -56,6 +57,28 @@ class MigrationsIT {
         MigrationReport again = migrations.migrate();
         assertThat(again.changed()).isFalse();
         assertThat(again.versionBefore()).contains("3");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void fromADataSourceDetectsItsBackend(Backend backend) throws SQLException {
+        // SQLite: a real file; PostgreSQL: the embedded server
+        DataSource dataSource = Sql.newDatabase(backend);
+        Migrations migrations = Migrations.from(dataSource);
+        assertThat(migrations.backend()).isEqualTo(backend);
+        assertThat(migrations.migrate().versionAfter()).isEqualTo("3");
+        assertThat(migrations.validate().valid()).isTrue();
+        assertThat(Sql.count(dataSource, "SELECT count(*) FROM flyway_schema_history")).isEqualTo(3);
+    }
+
+    @Test
+    void fromADataSourceOfAnotherDatabaseIsRefusedUnchanged() throws SQLException {
+        JdbcDataSource h2 = new JdbcDataSource();
+        h2.setURL("jdbc:h2:mem:migrations-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
+        assertThatThrownBy(() -> Migrations.from(h2)).isInstanceOf(ConfigurationException.class)
+                .hasMessage("unsupported database product: H2 (supported: SQLite, PostgreSQL)");
+        assertThat(Sql.count(h2, "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'PUBLIC'"))
+                .isZero();
     }
 
     @ParameterizedTest

@@ -97,6 +97,31 @@ public final class Databases {
     }
 
     /**
+     * The database product behind a caller's {@code DataSource}, from its connection's
+     * {@link java.sql.DatabaseMetaData#getDatabaseProductName()}: one connection, opened and closed.
+     *
+     * @throws ConfigurationException if the product is neither SQLite nor PostgreSQL, or as
+     *                                {@link #borrowFailed} when no connection comes
+     */
+    public static Backend detectBackend(DataSource dataSource) {
+        String product;
+        try (Connection connection = dataSource.getConnection()) {
+            product = connection.getMetaData().getDatabaseProductName();
+        } catch (SQLException e) {
+            throw borrowFailed(dataSource, e);
+        }
+        String normalized = product == null ? "" : product.toLowerCase(Locale.ROOT);
+        if (normalized.contains("sqlite")) {
+            return Backend.SQLITE;
+        }
+        if (normalized.contains("postgres")) {
+            return Backend.POSTGRESQL;
+        }
+        throw new ConfigurationException("unsupported database product: " + product
+                + " (supported: SQLite, PostgreSQL)");
+    }
+
+    /**
      * The failure of a caller's {@code DataSource} to give the first connection, as the same database named by
      * settings fails {@link #open}: a wrong password, an unknown role or database, a SQLite file in a directory
      * that does not exist (when the data source's URL can be read: sqlite-jdbc's own, or a HikariCP pool's
