@@ -49,7 +49,8 @@ import org.elibrary.internal.session.Validation;
  * <ul>
  *   <li>{@link LibraryOverloadedException} at once, without running the call, when the bounded queue of
  *       waiting calls is full ({@link LibrarySettings#asyncQueueCapacity()}, {@code ASYNC_QUEUE_CAPACITY}, 1000
- *       by default);</li>
+ *       by default), or when the executor of a view made by {@link Library#async(Executor)} throws instead of
+ *       taking the call (whatever it throws, which is the exception's cause);</li>
  *   <li>{@link DatabaseUnavailableException} ("statement timed out after 30s") when the call ran longer than
  *       its {@linkplain #timeout() timeout}: its running statement was cancelled and its transaction rolled
  *       back;</li>

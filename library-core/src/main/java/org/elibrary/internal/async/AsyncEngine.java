@@ -35,7 +35,9 @@ import org.elibrary.LibraryOverloadedException;
  * JDK 21+, platform threads on 17, named {@code elibrary-async-N}); never inside the caller's own call and
  * never on {@code ForkJoinPool.commonPool()} (a call submitted by a dependent stage running on an engine
  * thread runs on that thread, after the stage has returned). A future is completed on the thread that ran its
- * call, after the call released its connection and its permit.
+ * call, after the call released its connection and its permit. A caller's executor that throws instead of
+ * taking a call fails that call ({@link LibraryOverloadedException}) and gets back its permit; one that runs a
+ * call handed on by the sweeper on the sweeper itself ({@code CallerRunsPolicy}) has it held again instead.
  *
  * <p><b>Per-call cost.</b> A fast indexed read takes 15 to 25 µs of JDBC, and on a small VM every thread
  * wake-up costs about as much (futex call, inter-processor interrupt, scheduler latency), in wall time and
@@ -265,24 +267,77 @@ public final class AsyncEngine implements AutoCloseable {
     }
 
     private void dispatch(Task<?> task) {
+        dispatch(task, task);
+    }
+
+    /** Hands {@code task} to the executor as {@code runner} (the task itself, or a wrapper that runs it). */
+    private void dispatch(Task<?> task, Runnable runner) {
         if (ownedExecutor == null) {
             dispatched.add(task);
         }
         try {
-            executor.execute(task);
-        } catch (RejectedExecutionException e) {
-            if (ownedExecutor == null && !dispatched.remove(task)) {
-                return; // close() has failed it already
+            executor.execute(runner);
+        } catch (RuntimeException | Error e) {
+            // not only RejectedExecutionException: whatever a caller's executor throws, the call must not keep
+            // its permit, nor its future wait forever, nor the exception kill the thread that dispatched it
+            // (the caller's, the sweeper, a worker handing on the next call)
+            refused(task, e);
+        }
+    }
+
+    /** The executor threw instead of taking {@code task}: the call fails as refused, and gives back its permit. */
+    private void refused(Task<?> task, Throwable e) {
+        if (ownedExecutor == null && !dispatched.remove(task)) {
+            return; // close() has failed it already, or the executor started it before it threw
+        }
+        // only a caller-supplied executor can refuse; the call never ran
+        String what = e instanceof RejectedExecutionException ? "refused the call: " + e.getMessage()
+                : "failed to take the call: " + e;
+        task.future.fail(new LibraryOverloadedException("the executor given to the library " + what, queueCapacity, e));
+        task.state.set(CANCELLED);
+        Task<?> next = release(task);
+        done();
+        if (next != null) {
+            dispatch(next);
+        }
+    }
+
+    /**
+     * The sweeper hands a held call to another thread: never to itself, which a caller's executor would do under
+     * {@code CallerRunsPolicy} when it is saturated (the call would block every other call's timeout). Then the
+     * call is held again: its holder runs it when its stage returns, or the next tick tries again.
+     */
+    private void rescue(Task<?> task) {
+        if (ownedExecutor != null) {
+            dispatch(task); // the engine's own executors never run a task on the submitting thread
+            return;
+        }
+        Thread sweeperThread = Thread.currentThread();
+        dispatch(task, () -> {
+            if (Thread.currentThread() != sweeperThread) {
+                task.run();
+            } else if (dispatched.remove(task)) { // else close() has failed it already
+                holdAgain(task);
             }
-            // only a caller-supplied executor can refuse; the call never ran
-            task.future.fail(new LibraryOverloadedException(
-                    "the executor given to the library refused the call: " + e.getMessage(), queueCapacity));
-            task.state.set(CANCELLED);
-            Task<?> next = release(task);
-            done();
-            if (next != null) {
-                dispatch(next);
+        });
+    }
+
+    /** A rescued call the executor ran on the sweeper itself, not started: held as before, or failed if aborting. */
+    private void holdAgain(Task<?> task) {
+        boolean abandoned;
+        lock.lock();
+        try {
+            abandoned = aborting;
+            if (!abandoned) {
+                task.heldSince = System.nanoTime();
+                held.addLast(task);
+                CLAIMED.set(task, 0); // its holder, if still on its way to it, may claim it again
             }
+        } finally {
+            lock.unlock();
+        }
+        if (abandoned) {
+            abandon(task);
         }
     }
 
@@ -634,7 +689,7 @@ public final class AsyncEngine implements AutoCloseable {
             }
             due.clear();
             for (Task<?> next : rescued) {
-                dispatch(next);
+                rescue(next);
             }
             rescued.clear();
             LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS));
