@@ -7,7 +7,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -19,6 +21,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.elibrary.DatabaseUnavailableException;
 import org.elibrary.LibraryClosedException;
+import org.elibrary.LibraryException;
 import org.elibrary.LibraryOverloadedException;
 
 /**
@@ -68,7 +71,9 @@ import org.elibrary.LibraryOverloadedException;
  * queue, not by the timeout). When it expires the call's statements are cancelled, repeatedly until the call
  * unwinds, and its future fails with {@link DatabaseUnavailableException}; the future is completed only when
  * the call has actually finished, so a failed future never hides a later commit, and a call that committed
- * just as its time ran out completes normally. Deadlines are watched by one sweeper thread
+ * just as its time ran out completes normally. Likewise a call that failed on its own (a failure a cancel
+ * cannot cause: see causedByCancel) fails with that failure, even when its timeout fired while it unwound.
+ * Deadlines are watched by one sweeper thread
  * ({@code elibrary-async-timeouts}) that looks at every running call every {@link #TICK_MILLIS} ms while there
  * are calls (so a timeout fires up to a tick late, and a call with a short timeout is not missed behind one
  * with a long timeout), instead of a timer task per call: scheduling and cancelling one per call cost more
@@ -711,10 +716,14 @@ public final class AsyncEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * The exception that fails the future of a call whose work threw {@code failure}: the call's own failure, or
+     * what its cancel (timeout, close) made of it.
+     */
     private static Throwable translate(Throwable failure, CancellationHandle handle, String timedOut) {
         String reason = handle.reason();
         if (reason == null) {
-            return failure;
+            return own(failure);
         }
         if (handle.isOutcomeUnknown()) {
             // the commit was on its way when the connection broke: not known to be rolled back
@@ -722,13 +731,48 @@ public final class AsyncEngine implements AutoCloseable {
             return new DatabaseUnavailableException(what + " while the call's commit was under way: whether it was "
                     + "committed is unknown; check before retrying it", failure);
         }
+        if (!causedByCancel(failure)) {
+            // the call failed on its own (a duplicate, its own exception), before the cancel could stop anything:
+            // its real failure, not the timeout that fired while it unwound
+            return own(failure);
+        }
         if (reason.equals(timedOut)) {
             return new DatabaseUnavailableException(timedOut + "; the call was rolled back", failure);
         }
         if (reason.startsWith("the library closed")) {
             return new LibraryClosedException(reason, failure);
         }
-        return failure;
+        return own(failure);
+    }
+
+    /**
+     * Whether {@code failure} may come from cancelling the call: what a cancelled statement, a refused statement
+     * or commit, an interrupted wait for a connection or an aborted connection becomes (translated or still
+     * JDBC's), or a closing library cutting the call short; possibly wrapped by the caller's work. A cancel never
+     * causes the other library exceptions (a duplicate, a missing row, invalid input) nor the work's own.
+     */
+    private static boolean causedByCancel(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof DatabaseUnavailableException || t instanceof LibraryClosedException) {
+                return true;
+            }
+            if (t instanceof LibraryException) {
+                return false; // its cause is the database's reason for it, not a cancel
+            }
+            if (t instanceof java.sql.SQLException || t instanceof InterruptedException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The work's own failure, as the future's. A {@link CancellationException} of the work's own is wrapped in a
+     * {@link CompletionException} (as {@code supplyAsync} does with every exception): completed with it bare,
+     * the future would say it was cancelled ({@code isCancelled()}), which nobody did.
+     */
+    private static Throwable own(Throwable failure) {
+        return failure instanceof CancellationException ? new CompletionException(failure) : failure;
     }
 
     /**
