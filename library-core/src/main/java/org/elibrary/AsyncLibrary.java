@@ -49,10 +49,12 @@ import org.elibrary.internal.session.Validation;
  * <ul>
  *   <li>{@link LibraryOverloadedException} at once, without running the call, when the bounded queue of
  *       waiting calls is full ({@link LibrarySettings#asyncQueueCapacity()}, {@code ASYNC_QUEUE_CAPACITY}, 1000
- *       by default);</li>
+ *       by default), or when the executor of a view made by {@link Library#async(Executor)} throws instead of
+ *       taking the call (whatever it throws, which is the exception's cause);</li>
  *   <li>{@link DatabaseUnavailableException} ("statement timed out after 30s") when the call ran longer than
  *       its {@linkplain #timeout() timeout}: its running statement was cancelled and its transaction rolled
- *       back;</li>
+ *       back. A call that had already failed on its own (a duplicate, its work's own exception) when its
+ *       timeout fired fails with that failure, not as timed out;</li>
  *   <li>{@link LibraryClosedException} when the library was closed before the call could run or finish.</li>
  * </ul>
  * The one failure that does not mean nothing was committed: a {@link DatabaseUnavailableException} whose
@@ -137,8 +139,11 @@ public final class AsyncLibrary {
      * Asynchronous {@link Library#inTransaction(Function)}: all of {@code work} runs on one thread, on one
      * connection, in one transaction, with the synchronous {@link Transaction} handle (use it, not this
      * asynchronous view, inside {@code work}). The future completes after the commit; if {@code work} throws,
-     * the transaction is rolled back and the future fails with that exception. The timeout covers the whole
-     * transaction.
+     * the transaction is rolled back and the future fails with that exception. A
+     * {@link java.util.concurrent.CancellationException} thrown by {@code work} is a failure like any other: the
+     * future is not cancelled ({@code isCancelled()} is false); it holds that exception wrapped in a
+     * {@link java.util.concurrent.CompletionException}, as {@code supplyAsync} would, so {@code join()} and
+     * {@code get()} throw it as the cause. The timeout covers the whole transaction.
      *
      * @param work the work, given the synchronous handle of the transaction
      * @param <T>  the type of its result

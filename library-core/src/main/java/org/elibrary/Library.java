@@ -245,7 +245,10 @@ public final class Library implements AutoCloseable {
      * submitting one (a direct executor would run JDBC on the caller's thread), and should run every task it
      * accepts: shut it down only after {@link #close()}, as a call it drops (a {@code shutdownNow()}, a
      * discarding policy) fails only when the library closes, with {@link LibraryClosedException} once the
-     * close timeout has passed.
+     * close timeout has passed. A call the executor throws on instead of taking ({@code RejectedExecutionException}
+     * or anything else) fails at once with {@link LibraryOverloadedException} and never runs. A call the library
+     * hands on from its own timeout thread is never run there, even by a saturated executor under
+     * {@code ThreadPoolExecutor.CallerRunsPolicy}: it waits for one of the executor's threads instead.
      *
      * @param executor runs the view's calls
      * @return a new asynchronous view on {@code executor}

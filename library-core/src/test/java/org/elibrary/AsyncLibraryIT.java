@@ -1,6 +1,7 @@
 package org.elibrary;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -453,6 +454,33 @@ class AsyncLibraryIT {
             assertThat(library.users().findByUsername("inside")).isEmpty();
             assertThat(async.books().linkAuthor(1L, 1L)).failsWithin(BOUND).withThrowableThat()
                     .havingCause().isInstanceOf(NotFoundException.class);
+        }
+    }
+
+    /**
+     * Work that throws a CancellationException of its own fails its future with it: nobody cancelled the call,
+     * so the future must not look cancelled (stages and callers checking isCancelled() would think so).
+     */
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void workThatThrowsACancellationExceptionFailsTheFutureWithoutCancellingIt(Backend backend) throws Exception {
+        try (Library library = open(TestDatabases.newDatabaseUrl(backend))) {
+            java.util.concurrent.CancellationException own =
+                    new java.util.concurrent.CancellationException("the work gave up");
+            CompletableFuture<Object> call = library.async().inTransaction(tx -> {
+                tx.users().create("inside");
+                throw own;
+            });
+
+            assertThat(call).failsWithin(BOUND).withThrowableThat().havingCause().isSameAs(own);
+            assertThat(call.isCancelled()).as("isCancelled()").isFalse();
+            assertThat(call.isCompletedExceptionally()).isTrue();
+            assertThat(catchThrowable(call::join)).isInstanceOf(CompletionException.class).hasCause(own);
+            // what a dependent stage sees: the same as for any other exception of the work
+            Throwable seenByStage = call.thenApply(value -> value).handle((value, failure) -> failure)
+                    .get(60, TimeUnit.SECONDS);
+            assertThat(seenByStage).isInstanceOf(CompletionException.class).hasCause(own);
+            assertThat(library.users().findByUsername("inside")).isEmpty();
         }
     }
 

@@ -50,6 +50,31 @@ class AsyncTimeoutIT {
         }
     }
 
+    /**
+     * A call that failed on its own before its timeout fired (here: a duplicate, then a slow unwind past the
+     * deadline) fails with its own error: the timeout, which came later and stopped nothing, must not mask it.
+     */
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aCallsOwnFailureIsNotReportedAsTheTimeoutThatFiredWhileItUnwound(Backend backend) {
+        try (Library library = Library.open(LibrarySettings.builder()
+                .databaseUrl(TestDatabases.newDatabaseUrl(backend)).build())) {
+            library.users().create("taken");
+            CompletableFuture<User> duplicate = library.async().withTimeout(Duration.ofMillis(200)).inTransaction(tx -> {
+                try {
+                    return tx.users().create("taken");
+                } catch (DuplicateException e) {
+                    sleep(600); // still unwinding when the timeout fires
+                    throw e;
+                }
+            });
+
+            assertThat(duplicate).failsWithin(BOUND).withThrowableThat()
+                    .havingCause().isInstanceOf(DuplicateException.class).withMessageContaining("taken");
+            assertThat(library.users().count()).isOne();
+        }
+    }
+
     /** README, Errors: a null argument of {@code withTimeout} is an InvalidInputException; Javadoc: so are zero and negative. */
     @ParameterizedTest
     @EnumSource(Backend.class)

@@ -7,7 +7,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -19,6 +21,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.elibrary.DatabaseUnavailableException;
 import org.elibrary.LibraryClosedException;
+import org.elibrary.LibraryException;
 import org.elibrary.LibraryOverloadedException;
 
 /**
@@ -35,7 +38,9 @@ import org.elibrary.LibraryOverloadedException;
  * JDK 21+, platform threads on 17, named {@code elibrary-async-N}); never inside the caller's own call and
  * never on {@code ForkJoinPool.commonPool()} (a call submitted by a dependent stage running on an engine
  * thread runs on that thread, after the stage has returned). A future is completed on the thread that ran its
- * call, after the call released its connection and its permit.
+ * call, after the call released its connection and its permit. A caller's executor that throws instead of
+ * taking a call fails that call ({@link LibraryOverloadedException}) and gets back its permit; one that runs a
+ * call handed on by the sweeper on the sweeper itself ({@code CallerRunsPolicy}) has it held again instead.
  *
  * <p><b>Per-call cost.</b> A fast indexed read takes 15 to 25 µs of JDBC, and on a small VM every thread
  * wake-up costs about as much (futex call, inter-processor interrupt, scheduler latency), in wall time and
@@ -66,7 +71,9 @@ import org.elibrary.LibraryOverloadedException;
  * queue, not by the timeout). When it expires the call's statements are cancelled, repeatedly until the call
  * unwinds, and its future fails with {@link DatabaseUnavailableException}; the future is completed only when
  * the call has actually finished, so a failed future never hides a later commit, and a call that committed
- * just as its time ran out completes normally. Deadlines are watched by one sweeper thread
+ * just as its time ran out completes normally. Likewise a call that failed on its own (a failure a cancel
+ * cannot cause: see causedByCancel) fails with that failure, even when its timeout fired while it unwound.
+ * Deadlines are watched by one sweeper thread
  * ({@code elibrary-async-timeouts}) that looks at every running call every {@link #TICK_MILLIS} ms while there
  * are calls (so a timeout fires up to a tick late, and a call with a short timeout is not missed behind one
  * with a long timeout), instead of a timer task per call: scheduling and cancelling one per call cost more
@@ -265,24 +272,77 @@ public final class AsyncEngine implements AutoCloseable {
     }
 
     private void dispatch(Task<?> task) {
+        dispatch(task, task);
+    }
+
+    /** Hands {@code task} to the executor as {@code runner} (the task itself, or a wrapper that runs it). */
+    private void dispatch(Task<?> task, Runnable runner) {
         if (ownedExecutor == null) {
             dispatched.add(task);
         }
         try {
-            executor.execute(task);
-        } catch (RejectedExecutionException e) {
-            if (ownedExecutor == null && !dispatched.remove(task)) {
-                return; // close() has failed it already
+            executor.execute(runner);
+        } catch (RuntimeException | Error e) {
+            // not only RejectedExecutionException: whatever a caller's executor throws, the call must not keep
+            // its permit, nor its future wait forever, nor the exception kill the thread that dispatched it
+            // (the caller's, the sweeper, a worker handing on the next call)
+            refused(task, e);
+        }
+    }
+
+    /** The executor threw instead of taking {@code task}: the call fails as refused, and gives back its permit. */
+    private void refused(Task<?> task, Throwable e) {
+        if (ownedExecutor == null && !dispatched.remove(task)) {
+            return; // close() has failed it already, or the executor started it before it threw
+        }
+        // only a caller-supplied executor can refuse; the call never ran
+        String what = e instanceof RejectedExecutionException ? "refused the call: " + e.getMessage()
+                : "failed to take the call: " + e;
+        task.future.fail(new LibraryOverloadedException("the executor given to the library " + what, queueCapacity, e));
+        task.state.set(CANCELLED);
+        Task<?> next = release(task);
+        done();
+        if (next != null) {
+            dispatch(next);
+        }
+    }
+
+    /**
+     * The sweeper hands a held call to another thread: never to itself, which a caller's executor would do under
+     * {@code CallerRunsPolicy} when it is saturated (the call would block every other call's timeout). Then the
+     * call is held again: its holder runs it when its stage returns, or the next tick tries again.
+     */
+    private void rescue(Task<?> task) {
+        if (ownedExecutor != null) {
+            dispatch(task); // the engine's own executors never run a task on the submitting thread
+            return;
+        }
+        Thread sweeperThread = Thread.currentThread();
+        dispatch(task, () -> {
+            if (Thread.currentThread() != sweeperThread) {
+                task.run();
+            } else if (dispatched.remove(task)) { // else close() has failed it already
+                holdAgain(task);
             }
-            // only a caller-supplied executor can refuse; the call never ran
-            task.future.fail(new LibraryOverloadedException(
-                    "the executor given to the library refused the call: " + e.getMessage(), queueCapacity));
-            task.state.set(CANCELLED);
-            Task<?> next = release(task);
-            done();
-            if (next != null) {
-                dispatch(next);
+        });
+    }
+
+    /** A rescued call the executor ran on the sweeper itself, not started: held as before, or failed if aborting. */
+    private void holdAgain(Task<?> task) {
+        boolean abandoned;
+        lock.lock();
+        try {
+            abandoned = aborting;
+            if (!abandoned) {
+                task.heldSince = System.nanoTime();
+                held.addLast(task);
+                CLAIMED.set(task, 0); // its holder, if still on its way to it, may claim it again
             }
+        } finally {
+            lock.unlock();
+        }
+        if (abandoned) {
+            abandon(task);
         }
     }
 
@@ -634,7 +694,7 @@ public final class AsyncEngine implements AutoCloseable {
             }
             due.clear();
             for (Task<?> next : rescued) {
-                dispatch(next);
+                rescue(next);
             }
             rescued.clear();
             LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS));
@@ -656,10 +716,14 @@ public final class AsyncEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * The exception that fails the future of a call whose work threw {@code failure}: the call's own failure, or
+     * what its cancel (timeout, close) made of it.
+     */
     private static Throwable translate(Throwable failure, CancellationHandle handle, String timedOut) {
         String reason = handle.reason();
         if (reason == null) {
-            return failure;
+            return own(failure);
         }
         if (handle.isOutcomeUnknown()) {
             // the commit was on its way when the connection broke: not known to be rolled back
@@ -667,13 +731,48 @@ public final class AsyncEngine implements AutoCloseable {
             return new DatabaseUnavailableException(what + " while the call's commit was under way: whether it was "
                     + "committed is unknown; check before retrying it", failure);
         }
+        if (!causedByCancel(failure)) {
+            // the call failed on its own (a duplicate, its own exception), before the cancel could stop anything:
+            // its real failure, not the timeout that fired while it unwound
+            return own(failure);
+        }
         if (reason.equals(timedOut)) {
             return new DatabaseUnavailableException(timedOut + "; the call was rolled back", failure);
         }
         if (reason.startsWith("the library closed")) {
             return new LibraryClosedException(reason, failure);
         }
-        return failure;
+        return own(failure);
+    }
+
+    /**
+     * Whether {@code failure} may come from cancelling the call: what a cancelled statement, a refused statement
+     * or commit, an interrupted wait for a connection or an aborted connection becomes (translated or still
+     * JDBC's), or a closing library cutting the call short; possibly wrapped by the caller's work. A cancel never
+     * causes the other library exceptions (a duplicate, a missing row, invalid input) nor the work's own.
+     */
+    private static boolean causedByCancel(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof DatabaseUnavailableException || t instanceof LibraryClosedException) {
+                return true;
+            }
+            if (t instanceof LibraryException) {
+                return false; // its cause is the database's reason for it, not a cancel
+            }
+            if (t instanceof java.sql.SQLException || t instanceof InterruptedException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The work's own failure, as the future's. A {@link CancellationException} of the work's own is wrapped in a
+     * {@link CompletionException} (as {@code supplyAsync} does with every exception): completed with it bare,
+     * the future would say it was cancelled ({@code isCancelled()}), which nobody did.
+     */
+    private static Throwable own(Throwable failure) {
+        return failure instanceof CancellationException ? new CompletionException(failure) : failure;
     }
 
     /**

@@ -131,7 +131,6 @@ public final class Sessions {
         if (outer != null) {
             return nested(outer, callback); // part of a transaction already accepted, even while closing
         }
-        ensureOpen();
         return fresh(database.writer(), true, true, callback::apply);
     }
 
@@ -183,7 +182,6 @@ public final class Sessions {
         if (joined != null) {
             return joined(joined, work); // part of a transaction already accepted, even while closing
         }
-        ensureOpen();
         return fresh(write ? database.writer() : database.reader(), write, false, work);
     }
 
@@ -222,6 +220,10 @@ public final class Sessions {
         running.increment();
         Lease lease = new Lease(transactional);
         try {
+            // checked once counted, not before: close() marks the library closed, then waits while units are
+            // counted, so either it waits for this unit or this unit sees it closed (checked before counting, a
+            // unit could pass the check, and close() find nothing to wait for and close the pools under it)
+            ensureOpen();
             open(lease, source, callersTransaction);
             T result = work.run(lease.uow);
             if (transactional) {
