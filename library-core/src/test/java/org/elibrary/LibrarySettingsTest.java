@@ -2,6 +2,7 @@ package org.elibrary;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.elibrary.testing.SecretAssertions.assertNoPartOf;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -196,6 +197,35 @@ class LibrarySettingsTest {
         assertThatThrownBy(() -> isolated().databaseUrl("postgresql://anna:S3cr%21t@h:99999/db").build())
                 .isInstanceOf(ConfigurationException.class)
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("S3cr"));
+    }
+
+    /**
+     * The reviewer's URL: a password {@code p@ss/w:rd#1} whose raw '@' is followed by '/' and '#'. It used to
+     * reach host {@code ss} and show {@code ss/w:rd#1@localhost…} in every message, toString and displayUrl.
+     * Refused before any connection (there is no server at localhost:1), from code and from a .env file alike.
+     */
+    @Test
+    void openRefusesAUrlWhosePasswordEndCannotBeToldWithoutShowingAnyOfIt() throws Exception {
+        String password = "p@ss/w:rd#1";
+        String url = "postgresql://anna:" + password + "@localhost:1/pyapp";
+        Files.writeString(dir.resolve(".env"), "DATABASE_URL='" + url + "'\n");
+        for (LibrarySettings.Builder builder : List.of(isolated().databaseUrl(url),
+                isolated().withEnvironment().environment(Map.of()).systemProperties(Map.of()))) {
+            assertThatThrownBy(() -> Library.open(builder.build()))
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageStartingWith("DATABASE_URL (")
+                    .hasMessageContaining("'postgresql://anna:***@localhost:1/pyapp' is ambiguous")
+                    .hasMessageContaining("Write '@' as %40")
+                    .satisfies(e -> assertNoPartOf(password, e.getMessage()))
+                    .hasNoCause();
+        }
+        // written as the message says, it parses as meant and shows none of the password either
+        LibrarySettings encoded = isolated().databaseUrl("postgresql://anna:p%40ss%2Fw:rd%231@localhost:1/pyapp")
+                .build();
+        assertThat(encoded.displayUrl()).isEqualTo("postgresql://anna:***@localhost:1/pyapp");
+        assertThat(encoded.jdbcUrl()).isEqualTo("jdbc:postgresql://localhost:1/pyapp");
+        assertNoPartOf(password, encoded.toString());
+        assertNoPartOf("p%40ss%2Fw:rd%231", encoded.toString());
     }
 
     static Stream<Arguments> invalidValues() {

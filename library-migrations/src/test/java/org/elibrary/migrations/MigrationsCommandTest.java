@@ -56,7 +56,10 @@ class MigrationsCommandTest {
                         "unexpected argument 'jdbc:postgresql://db/lib?user=anna&password=***'"),
                 Arguments.of(new String[] {url, "migrate"},
                         "unexpected argument 'migrate' after the command postgresql://anna:***@db.example/lib"),
-                Arguments.of(new String[] {url}, "unknown command 'postgresql://anna:***@db.example/lib'"));
+                Arguments.of(new String[] {url}, "unknown command 'postgresql://anna:***@db.example/lib'"),
+                // a raw '@' in the password with '/' and '#' after it: the library would refuse the URL
+                Arguments.of(new String[] {"migrate", "postgresql://anna:p@s3cret/x#1@db.example/lib"},
+                        "unexpected argument 'postgresql://anna:***@db.example/lib'"));
     }
 
     @ParameterizedTest
@@ -83,5 +86,13 @@ class MigrationsCommandTest {
     void badUrlIsAConfigurationErrorWithoutThePassword() {
         assertThat(run("migrate", "--url", "mysql://anna:hunter2@h/db")).isEqualTo(MigrationsCommand.UNAVAILABLE);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown scheme 'mysql'").doesNotContain("hunter2");
+    }
+
+    @Test
+    void aUrlWhosePasswordEndCannotBeToldIsAConfigurationErrorWithoutThePassword() {
+        assertThat(run("migrate", "--url", "postgresql://anna:p@hunter2/x#1@h/db"))
+                .isEqualTo(MigrationsCommand.UNAVAILABLE);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("'postgresql://anna:***@h/db' is ambiguous")
+                .contains("%40").doesNotContain("hunter2");
     }
 }

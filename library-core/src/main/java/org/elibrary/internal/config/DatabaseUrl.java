@@ -28,7 +28,9 @@ import org.elibrary.internal.db.Drivers;
  *       would let the library write), except {@code check_same_thread}, which means nothing here.</li>
  *   <li>{@code postgresql://}, {@code postgres://}, {@code postgresql+asyncpg://},
  *       {@code postgresql+psycopg2://} … {@code user:password@host:port/database?params}: user info is read as
- *       SQLAlchemy reads it (the password may hold raw {@code / ? # :}), credentials are percent-decoded
+ *       SQLAlchemy reads it (the password may hold raw {@code / ? # :}, and a raw {@code @} that no {@code /},
+ *       {@code ?} or {@code #} follows: other URLs with an {@code @} after the user info's are refused as
+ *       ambiguous, {@code @} is {@code %40} there), credentials are percent-decoded
  *       ({@code %} not followed by two hex digits stays as it is) and kept out of the JDBC URL (passed as driver
  *       properties), query parameters pass through, with the libpq/asyncpg spellings {@code ssl},
  *       {@code connect_timeout} and {@code application_name} renamed to pgjdbc's. {@code host} and
@@ -121,9 +123,10 @@ public final class DatabaseUrl {
             Matcher scheme = SCHEME_AND_SLASHES.matcher(url);
             int from = scheme.lookingAt() ? scheme.end() : 0;
             int[] password = passwordSpan(url, from);
-            // pgjdbc's grammar has no user info: only an '@' among the hosts is one, not a user=a@corp parameter
+            // pgjdbc's grammar has no user info: an '@' in the query (user=a@corp) ends none; one before the
+            // query is refused by parse, and shown masked up to the last '@'
             if (password != null && url.regionMatches(true, 0, "jdbc:", 0, "jdbc:".length())
-                    && password[1] > firstOf(url, from, '/', '?')) {
+                    && url.indexOf('@', password[0]) > firstOf(url, from, '?', '?')) {
                 password = null;
             }
             if (password != null) {
@@ -135,9 +138,9 @@ public final class DatabaseUrl {
 
     /**
      * Where the password of user info starting at {@code from} lies, {@code [start, end)}, or null when there
-     * is none. As SQLAlchemy reads it: a user name without {@code :} or {@code /}, then {@code :} and the
-     * password up to {@code @}; but the password runs to the last {@code @} before the query, so that a raw
-     * {@code @} in it neither splits it nor shows its tail in a message.
+     * is none: a user name without {@code :} or {@code /}, then {@code :} and the password up to the last
+     * {@code @}, so that a raw {@code @} in it neither splits it nor shows its tail in a message. Where that
+     * last {@code @} may not be the password's end, the parser refuses the URL ({@code requireUnambiguous}).
      */
     private static int[] passwordSpan(String url, int from) {
         int colon = -1;
@@ -147,12 +150,30 @@ public final class DatabaseUrl {
                 break;
             }
         }
-        int firstAt = colon < 0 ? -1 : url.indexOf('@', colon);
-        if (firstAt < 0) {
+        if (colon < 0 || url.indexOf('@', colon) < 0) {
             return null;
         }
-        int queryOrFragment = firstOf(url, firstAt, '?', '#');
-        return new int[] {colon + 1, url.lastIndexOf('@', queryOrFragment)};
+        return new int[] {colon + 1, url.lastIndexOf('@')};
+    }
+
+    /**
+     * Refuses user info whose end cannot be told: an {@code @} after a {@code /}, {@code ?} or {@code #} that
+     * follows the first {@code @} at {@code firstAt}. Both {@code anna:p@ss/w#1@host/db} (a password
+     * {@code p@ss/w#1}) and {@code anna:pw@host/db?application_name=me@work} have that shape; SQLAlchemy ends the
+     * password at the first {@code @}, this parser would end it at the last, and either guess sends a password
+     * to the wrong host or shows part of it in every message.
+     */
+    private static void requireUnambiguous(String s, int firstAt, String display) {
+        int lastAt = s.lastIndexOf('@');
+        for (int i = firstAt; i < lastAt; i++) {
+            char c = s.charAt(i);
+            if (c == '/' || c == '?' || c == '#') {
+                throw new IllegalArgumentException("'" + display + "' is ambiguous: an '@' follows a '/', '?' or "
+                        + "'#' that follows an earlier '@', so where the user info and its password end cannot be "
+                        + "told. Write '@' as %40 in a password that also holds '/', '?' or '#', and in the database "
+                        + "name and query values");
+            }
+        }
     }
 
     /** An application may leave out the driver of the database it does not use: not this one's. */
@@ -277,12 +298,14 @@ public final class DatabaseUrl {
         int hostsStart = 0;
         int[] passwordSpan = passwordSpan(afterSlashes, 0);
         if (passwordSpan != null) {
+            requireUnambiguous(afterSlashes, afterSlashes.indexOf('@', passwordSpan[0]), display);
             user = afterSlashes.substring(0, passwordSpan[0] - 1);
             password = percentDecode(afterSlashes.substring(passwordSpan[0], passwordSpan[1]));
             hostsStart = passwordSpan[1] + 1;
         } else {
             int at = afterSlashes.lastIndexOf('@', firstOf(afterSlashes, 0, '/', '?') - 1);
             if (at >= 0) {
+                requireUnambiguous(afterSlashes, afterSlashes.indexOf('@'), display);
                 user = afterSlashes.substring(0, at);
                 hostsStart = at + 1;
             }
@@ -311,6 +334,11 @@ public final class DatabaseUrl {
         }
         if (path.startsWith("/")) {
             database = path.substring(1);
+        }
+        if (database.contains("@")) {
+            // said here, as the '@' would otherwise be refused below as user info in the JDBC URL
+            throw new IllegalArgumentException("'" + display + "' is malformed: write '@' in the database name as "
+                    + "%40");
         }
         if (database.contains("/")) {
             throw new IllegalArgumentException("'" + display + "' is malformed: the database name '" + database

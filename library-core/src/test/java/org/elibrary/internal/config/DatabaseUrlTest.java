@@ -7,6 +7,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -93,8 +94,16 @@ class DatabaseUrlTest {
                         "anna", "pa/ss?w#o:rd", "postgresql+asyncpg://anna:***@db.example/lib"),
                 Arguments.of("postgresql+asyncpg://anna:p@ss@127.0.0.1:1/lib", "jdbc:postgresql://127.0.0.1:1/lib",
                         "anna", "p@ss", "postgresql+asyncpg://anna:***@127.0.0.1:1/lib"),
-                Arguments.of("postgresql://anna:pw@h/lib?application_name=me@work", "jdbc:postgresql://h/lib?ApplicationName=me@work",
-                        "anna", "pw", "postgresql://anna:***@h/lib?application_name=me@work"),
+                // A raw '@' that no '/', '?' or '#' follows; '@' written %40 after the user info.
+                Arguments.of("postgresql://anna:pa/s@s@h/lib", "jdbc:postgresql://h/lib", "anna", "pa/s@s",
+                        "postgresql://anna:***@h/lib"),
+                Arguments.of("postgresql://anna:pw@h/d%40b?application_name=me%40work",
+                        "jdbc:postgresql://h/d%40b?ApplicationName=me%40work", "anna", "pw",
+                        "postgresql://anna:***@h/d%40b?application_name=me%40work"),
+                // No user info: an '@' in a query value is no user info's, and password= is masked as a whole
+                Arguments.of("postgresql://h/lib?user=a@corp&password=p@ss/x",
+                        "jdbc:postgresql://h/lib?user=a@corp&password=p@ss/x", null, null,
+                        "postgresql://h/lib?user=a@corp&password=***"),
                 // A '%' that starts no escape stays, as SQLAlchemy's unquote keeps it.
                 Arguments.of("postgresql+asyncpg://u:100%sure%4@host/db", "jdbc:postgresql://host/db", "u", "100%sure%4",
                         "postgresql+asyncpg://u:***@host/db"),
@@ -151,7 +160,29 @@ class DatabaseUrlTest {
                 Arguments.of("jdbc:postgresql://db.example/l%zz?password=topsecret", "the database name has a '%'"),
                 Arguments.of("postgresql://anna:topsecret@host/db/extra", "contains '/'"),
                 Arguments.of("postgresql://anna:topsecret@ho st/db", "bad host"),
-                Arguments.of("postgresql://anna:topsecret@[::1/db", "unclosed '['"));
+                Arguments.of("postgresql://anna:topsecret@[::1/db", "unclosed '['"),
+                // A raw '@' in a password with a '/', '?' or '#' after it cannot be told from an '@' after the
+                // host (SQLAlchemy ends the password at the first '@', this parser at the last): shown masked up
+                // to the last '@', with the way to write it.
+                Arguments.of("postgresql://anna:p@topsecret/w:rd#1@localhost:5432/pyapp",
+                        "'postgresql://anna:***@localhost:5432/pyapp' is ambiguous: an '@' follows a '/', '?' or '#' "
+                                + "that follows an earlier '@'"),
+                Arguments.of("postgresql+asyncpg://anna:p@topsecret/w@localhost/pyapp?ssl=disable",
+                        "'postgresql+asyncpg://anna:***@localhost/pyapp?ssl=disable' is ambiguous"),
+                Arguments.of("postgresql://anna:p@topsecret?w@localhost/pyapp",
+                        "'postgresql://anna:***@localhost/pyapp' is ambiguous"),
+                Arguments.of("postgresql://anna:p@topsecret#w@localhost/pyapp",
+                        "'postgresql://anna:***@localhost/pyapp' is ambiguous"),
+                Arguments.of("postgresql://h:5432/lib?password=p@topsecret/w&user=a@corp",
+                        "'postgresql://h:***@corp' is ambiguous"),
+                // the same shape without a raw '@' in the password: an '@' after the host
+                Arguments.of("postgresql://anna:topsecret@h/lib?application_name=me@work",
+                        "'postgresql://anna:***@work' is ambiguous"),
+                Arguments.of("postgresql://anna:topsecret@h/d@b", "'postgresql://anna:***@b' is ambiguous"),
+                Arguments.of("postgres://anna@h/d@b", "Write '@' as %40 in a password that also holds '/', '?' or "
+                        + "'#', and in the database name and query values"),
+                Arguments.of("postgresql://h/d@b", "'postgresql://h/d@b' is malformed: write '@' in the database "
+                        + "name as %40"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -182,6 +213,11 @@ class DatabaseUrlTest {
                 "mysql://anna:pa/S3cretPW@h/db",
                 "jdbc:postgresql:anna:S3cretPW@host/db",
                 "jdbc:postgresql://anna:S3cretPW@db.example/lib",
+                "jdbc:postgresql://anna:pa/S3cretPW@db.example/lib",
+                "jdbc:postgresql://anna:p@S3/cret#PW@db.example/lib",
+                "postgresql://anna:p@S3/cret#PW@db.example/lib",
+                "postgresql://db.example:1/lib?password=p@S3cret/PW&user=a@corp",
+                "jdbc:postgresql://db.example:1/lib?user=a@corp&password=p@S3cret/PW",
                 "jdbc:postgresql://db.example:1/lib?user=anna&password=S3cretPW&sslpassword=S3cretPW",
                 "jdbc:postgresql://db.example:1/lib/x?password=S3cretPW");
     }
@@ -253,7 +289,33 @@ class DatabaseUrlTest {
                 Arguments.of("jdbc:postgresql://a:b@h/d", "jdbc:postgresql://a:***@h/d"),
                 Arguments.of("jdbc:postgresql://h/d?sslPassword=b&x=1", "jdbc:postgresql://h/d?sslPassword=***&x=1"),
                 Arguments.of("jdbc:postgresql://h:5432/d?user=a@corp&password=b",
-                        "jdbc:postgresql://h:5432/d?user=a@corp&password=***"));
+                        "jdbc:postgresql://h:5432/d?user=a@corp&password=***"),
+                Arguments.of("jdbc:postgresql://h:5432/d?user=a@corp&password=p@ss/x",
+                        "jdbc:postgresql://h:5432/d?user=a@corp&password=***"),
+                // user info whose end cannot be told: masked up to the last '@'
+                Arguments.of("postgresql://anna:p@ss/w:rd#1@localhost:5432/pyapp",
+                        "postgresql://anna:***@localhost:5432/pyapp"),
+                Arguments.of("jdbc:postgresql://anna:p@ss/w:rd#1@localhost/pyapp",
+                        "jdbc:postgresql://anna:***@localhost/pyapp"),
+                Arguments.of("jdbc:postgresql://anna:pa/ss@localhost/pyapp", "jdbc:postgresql://anna:***@localhost/pyapp"),
+                Arguments.of("sqlite:////srv/anna:x@corp/a@b#c.db", "sqlite:////srv/anna:x@corp/a@b#c.db"));
+    }
+
+    @Test
+    void anAtWrittenPercent40ReachesTheDriverDecoded() {
+        DatabaseUrl parsed = DatabaseUrl.parse("postgresql://anna:pw@h/d%40b?application_name=me%40work", CWD);
+        Properties properties = org.postgresql.Driver.parseURL(parsed.jdbcUrl(), null);
+        assertThat(properties.getProperty("PGDBNAME")).isEqualTo("d@b");
+        assertThat(properties.getProperty("ApplicationName")).isEqualTo("me@work");
+    }
+
+    @Test
+    void sqliteUrlsWithAtAndColonInThePathAreShownAsGiven() {
+        for (String url : List.of("sqlite:////srv/anna:x@corp/a@b/c@d.db", "jdbc:sqlite:/srv/anna:x@corp/a@b/c@d.db")) {
+            DatabaseUrl parsed = DatabaseUrl.parse(url, CWD);
+            assertThat(parsed.sqliteFile()).contains(Path.of("/srv/anna:x@corp/a@b/c@d.db"));
+            assertThat(parsed.displayUrl()).isEqualTo(url);
+        }
     }
 
     @Test

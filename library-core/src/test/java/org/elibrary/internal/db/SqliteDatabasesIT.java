@@ -42,6 +42,21 @@ class SqliteDatabasesIT {
         }
     }
 
+    /** A SQLite URL has no credentials: ':' and '@' in its path, as in a user info, open and show as given. */
+    @Test
+    void aPathWithColonsAndAtsOpensAndIsShownAsGiven() throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("anna:x@corp").resolve("db@2"));
+        for (String url : List.of("sqlite:///" + folder.resolve("a@b.db"), "jdbc:sqlite:" + folder.resolve("c@d.db"))) {
+            LibrarySettings settings = settings(url).build();
+            assertThat(settings.displayUrl()).isEqualTo(url);
+            assertThat(settings.toString()).contains(url);
+            try (Library library = Library.open(settings)) {
+                assertThat(library.books().create("Kept").title()).isEqualTo("Kept");
+            }
+            assertThat(settings.sqliteFile().orElseThrow()).exists().hasParent(folder);
+        }
+    }
+
     @Test
     void everyConnectionHasThePragmasOfTheSettings() throws Exception {
         Path file = TestDatabases.newSqliteFile();

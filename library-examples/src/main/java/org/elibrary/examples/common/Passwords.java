@@ -16,7 +16,11 @@ import java.util.regex.Pattern;
 public final class Passwords {
     private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)(?<=^|[?&])password=([^&]*)");
     private static final Pattern PASSWORD_IN_TEXT = Pattern.compile("(?i)(password(?:=|%3D))[^&\\s\"',;)]*");
-    private static final Pattern USER_INFO_IN_TEXT = Pattern.compile("(://[^:/@\\s]*:)[^@\\s]*@");
+    /**
+     * Up to the last {@code @} of the word: in {@code ://anna:p@ss/w#1@host} the first one is inside the password
+     * (the library refuses such a URL, but picocli repeats it as given).
+     */
+    private static final Pattern USER_INFO_IN_TEXT = Pattern.compile("(://[^:/@\\s]*:)\\S*@");
     private static final String MASK = "***";
 
     private Passwords() {

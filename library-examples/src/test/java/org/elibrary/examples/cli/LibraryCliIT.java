@@ -315,6 +315,14 @@ class LibraryCliIT {
         Cli.Result root = fails(2, "--ur", "postgresql://reader:s3cret@127.0.0.1:1/library", "book", "list");
         assertThat(root.err()).as(root.toString()).contains("Unknown option").contains("reader:***@")
                 .doesNotContain("s3cret");
+        // a raw '@' in the password with '/' and '#' after it: masked up to the last '@'
+        Cli.Result ambiguous = fails(2, "--ur", "postgresql://reader:p@s3cret/x#1@127.0.0.1:1/library", "book", "list");
+        assertThat(ambiguous.err()).as(ambiguous.toString()).contains("reader:***@127.0.0.1:1/library")
+                .doesNotContain("s3cret");
+        // given right, the library refuses it, as a configuration error that shows none of the password
+        Cli.Result refused = fails(4, "--url", "postgresql://reader:p@s3cret/x#1@127.0.0.1:1/library", "book", "list");
+        assertThat(refused.err()).as(refused.toString()).contains("reader:***@127.0.0.1:1/library' is ambiguous")
+                .doesNotContain("s3cret");
         Cli.Result bench = fails(2, "bench", "--backend", "postgresql", "--pg-ur",
                 "postgresql://bench:s3cret@127.0.0.1:1/postgres?password=s3cret");
         assertThat(bench.err()).as(bench.toString()).contains("Possible solutions: --pg-url")

@@ -21,6 +21,9 @@ class PasswordsTest {
         assertThat(Passwords.mask("postgres://v:other@h/x", url)).isEqualTo("postgres://v:***@h/x");
         assertThat(Passwords.mask("jdbc:postgresql://h/x?password%3Dother", null))
                 .isEqualTo("jdbc:postgresql://h/x?password%3D***");
+        // a raw '@' in the password with '/' or '#' after it: masked up to the last '@', without knowing the URL
+        assertThat(Passwords.mask("Unknown options: '--ur', 'postgresql://u:p@ss/w#rd1@127.0.0.1:1/x'", null))
+                .isEqualTo("Unknown options: '--ur', 'postgresql://u:***@127.0.0.1:1/x'");
         assertThat(Passwords.mask(null, url)).isNull();
         assertThat(Passwords.mask("PostgreSQL: CREATE DATABASE x failed: Connection refused", url))
                 .isEqualTo("PostgreSQL: CREATE DATABASE x failed: Connection refused");
