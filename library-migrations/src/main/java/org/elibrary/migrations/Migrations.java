@@ -32,7 +32,8 @@ import org.sqlite.SQLiteDataSource;
  * <p>The migrations are Flyway SQL scripts in this jar ({@code db/migration/sqlite},
  * {@code db/migration/postgresql}); V1 is exactly the schema the Python app creates. A database made by the
  * Python app is adopted: checked for rows that break a foreign key, baselined at V1 and brought up to date,
- * its data untouched. A database holding some other schema is refused and never altered.
+ * its data untouched; on PostgreSQL its id sequences are moved past ids that rows were inserted with
+ * ({@link MigrationReport#repairs()}). A database holding some other schema is refused and never altered.
  *
  * <p>Each verb opens one connection, works under a lock (a PostgreSQL advisory lock; on SQLite an exclusive
  * lock on {@code <file>.migrate-lock}) so that concurrent migrators wait for each other, and closes it.
@@ -164,7 +165,7 @@ public final class Migrations {
 
     private static MigrationReport report(MigrationOutcome outcome) {
         return new MigrationReport(outcome.backend(), state(outcome.stateBefore()), outcome.versionBefore(),
-                outcome.versionAfter(), migrations(outcome.applied()), outcome.adopted());
+                outcome.versionAfter(), migrations(outcome.applied()), outcome.adopted(), outcome.repairs());
     }
 
     private static SchemaInfo info(SchemaStatus status) {

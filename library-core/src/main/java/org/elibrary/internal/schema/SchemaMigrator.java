@@ -34,6 +34,7 @@ import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationInfoService;
 import org.flywaydb.core.api.MigrationVersion;
+import org.flywaydb.core.api.callback.Callback;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.core.api.exception.FlywayValidateException;
 import org.flywaydb.core.internal.exception.FlywayMigrateException;
@@ -54,7 +55,10 @@ import org.flywaydb.core.api.output.ValidateResult;
  * anything else is refused, never altered. To be adopted, the five tables must have the seed's columns, its
  * primary keys, UNIQUE constraints, NOT NULL columns and foreign keys ({@link SeedConstraints}), and the
  * database must hold no object with a name a later migration creates (V2's indexes, V3's search tables,
- * triggers and indexes): either would otherwise surface half-way through the adoption.
+ * triggers and indexes): either would otherwise surface half-way through the adoption. On PostgreSQL an
+ * adoption also moves the id sequences that rows inserted with explicit ids left behind up to their tables'
+ * largest ids ({@link IdSequences}), last in the migrations' transaction (or, for a baseline, in one of its
+ * own).
  *
  * <p>On PostgreSQL, migrate and baseline first refuse a database not in UTF8, and before Flyway creates its
  * history table they refuse a schema that does not exist (schemas are never created), a read-only database
@@ -133,8 +137,11 @@ public final class SchemaMigrator {
                 PostgresChecks.requireUtf8(connection, display);
             }
             Classification found = classify(connection, backend);
-            Flyway flyway = flyway(connection, backend);
+            SequencesCaughtUp sequences = found.state == SchemaState.UNMANAGED_SEED && backend == Backend.POSTGRESQL
+                    ? new SequencesCaughtUp(display) : null;
+            Flyway flyway = flyway(connection, backend, sequences);
             boolean adopted = false;
+            List<String> repairs = List.of();
             if (found.state == SchemaState.FOREIGN) {
                 throw refuse(display, found);
             }
@@ -147,9 +154,20 @@ public final class SchemaMigrator {
                     checkForeignKeys(connection, backend, display);
                     flyway.baseline();
                     adopted = true;
+                    if (sequences != null) {
+                        MigrationInfo[] pending = flyway.info().pending();
+                        if (pending.length == 0) {
+                            repairs = catchUpSequences(connection, display);
+                        } else {
+                            sequences.after(pending[pending.length - 1].getVersion().getVersion());
+                        }
+                    }
                 }
                 // All pending versions run in one transaction (group): a failure rolls them all back.
                 result = flyway.migrate();
+                if (sequences != null && sequences.moved() != null) {
+                    repairs = sequences.moved();
+                }
             } catch (RuntimeException | SQLException e) {
                 if (found.state != SchemaState.MANAGED) {
                     undoHistory(connection, backend, e);
@@ -171,7 +189,7 @@ public final class SchemaMigrator {
                     ? Optional.ofNullable(emptyToNull(result.initialSchemaVersion)) : Optional.empty();
             String after = firstNonEmpty(result.targetSchemaVersion, result.initialSchemaVersion,
                     adopted ? SEED_VERSION : "");
-            return new MigrationOutcome(backend, found.state, before, after, applied, adopted);
+            return new MigrationOutcome(backend, found.state, before, after, applied, adopted, repairs);
         });
     }
 
@@ -262,14 +280,25 @@ public final class SchemaMigrator {
                     throw refuse(display, found);
                 case MANAGED:
                     Optional<String> current = currentVersion(flyway.info());
-                    return new MigrationOutcome(backend, found.state, current, current.orElse(""), List.of(), false);
+                    return new MigrationOutcome(backend, found.state, current, current.orElse(""), List.of(), false,
+                            List.of());
                 default:
                     if (backend == Backend.POSTGRESQL) {
                         PostgresChecks.requireHistoryCanBeCreated(connection, display);
                     }
                     checkForeignKeys(connection, backend, display);
                     flyway.baseline();
-                    return new MigrationOutcome(backend, found.state, Optional.empty(), SEED_VERSION, List.of(), true);
+                    List<String> repairs = List.of();
+                    if (backend == Backend.POSTGRESQL) {
+                        try {
+                            repairs = catchUpSequences(connection, display);
+                        } catch (SQLException | RuntimeException e) {
+                            undoHistory(connection, backend, e);
+                            throw e;
+                        }
+                    }
+                    return new MigrationOutcome(backend, found.state, Optional.empty(), SEED_VERSION, List.of(), true,
+                            repairs);
             }
         });
     }
@@ -396,6 +425,24 @@ public final class SchemaMigrator {
         }
         clashing.sort(Comparator.naturalOrder());
         return clashing;
+    }
+
+    /**
+     * {@link IdSequences#catchUp} in a transaction of its own, for an adoption that applies no migration (a
+     * baseline): there is no migrations' transaction to run it in.
+     */
+    private static List<String> catchUpSequences(Connection connection, String display) throws SQLException {
+        connection.setAutoCommit(false);
+        try {
+            List<String> moved = IdSequences.catchUp(connection, display);
+            connection.commit();
+            return moved;
+        } catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
+        }
     }
 
     /**
@@ -702,9 +749,15 @@ public final class SchemaMigrator {
     }
 
     private static Flyway flyway(Connection connection, Backend backend) {
+        return flyway(connection, backend, null);
+    }
+
+    /** {@code sequences}: when adopting a PostgreSQL database, else null. */
+    private static Flyway flyway(Connection connection, Backend backend, SequencesCaughtUp sequences) {
         FluentConfiguration configuration = Flyway.configure(SchemaMigrator.class.getClassLoader());
         if (backend == Backend.POSTGRESQL) {
-            configuration.callbacks(new TrigramSchemaOnSearchPath());
+            configuration.callbacks(sequences == null ? new Callback[] {new TrigramSchemaOnSearchPath()}
+                    : new Callback[] {new TrigramSchemaOnSearchPath(), sequences});
         }
         // PostgreSQL: a schema that does not exist is a mistyped currentSchema/search_path, refused by
         // PostgresChecks, not a new empty catalog. SQLite's one schema always exists, and Flyway's schema
