@@ -136,8 +136,10 @@ public final class Migrations {
     }
 
     /**
-     * Checks that every applied migration matches the library's (checksum, description) and none is pending.
-     * Changes nothing; an invalid database is a result, not an exception.
+     * Checks that every applied migration matches the library's (checksum, description) and none is pending,
+     * and on PostgreSQL that no id sequence is behind its table's rows (rows inserted with explicit ids, after
+     * which every create fails until the problem's {@code SELECT setval(…)} is run). Changes nothing; an
+     * invalid database is a result, not an exception.
      *
      * @return whether the database is valid, its problems, and where it stands
      */

@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * <p>A sequence is found with {@code pg_get_serial_sequence}, whatever its name (SERIAL and IDENTITY columns
  * alike); a table whose id has none is left out.
  */
-final class IdSequences {
+public final class IdSequences {
     private static final Logger LOG = LoggerFactory.getLogger(IdSequences.class);
     /** The tables whose id the database generates; the library never supplies one on PostgreSQL. */
     private static final List<String> TABLES = List.of("author", "book", "user", "comment");
@@ -34,6 +35,48 @@ final class IdSequences {
     }
 
     private IdSequences() {
+    }
+
+    /** Whether the database generates the ids of {@code table} (one of the library's tables) with a sequence. */
+    public static boolean generatesIds(String table) {
+        return table != null && TABLES.contains(table);
+    }
+
+    /**
+     * The statement that brings the id sequence of {@code table} up to the table's largest id, for example
+     * {@code SELECT setval(pg_get_serial_sequence('book','id'), (SELECT max(id) FROM book))}.
+     */
+    public static String repairCommand(String table) {
+        String name = quoted(table);
+        return "SELECT setval(pg_get_serial_sequence('" + name + "','id'), (SELECT max(id) FROM " + name + "))";
+    }
+
+    /**
+     * The schema-qualified name of the id sequence of {@code schema.table}, as the server names it; empty
+     * when the connection cannot tell (a transaction that has failed, say) or the id has no sequence.
+     */
+    public static Optional<String> sequenceOf(Connection connection, String schema, String table) {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT pg_get_serial_sequence(format('%I.%I', CAST(? AS text), CAST(? AS text)), 'id')")) {
+            statement.setString(1, schema);
+            statement.setString(2, table);
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** One sentence per sequence that is behind, with the command that repairs it; empty when none is. */
+    static List<String> problems(Connection connection) throws SQLException {
+        List<String> problems = new ArrayList<>();
+        for (Behind behind : behind(connection)) {
+            problems.add("the id sequence " + behind.sequence + " of table " + behind.table + " is behind its rows "
+                    + "(next value " + behind.next + ", largest id " + behind.maxId + "), so inserting a row fails "
+                    + "with a duplicate id: run " + repairCommand(behind.table));
+        }
+        return problems;
     }
 
     /**

@@ -58,7 +58,7 @@ import org.flywaydb.core.api.output.ValidateResult;
  * triggers and indexes): either would otherwise surface half-way through the adoption. On PostgreSQL an
  * adoption also moves the id sequences that rows inserted with explicit ids left behind up to their tables'
  * largest ids ({@link IdSequences}), last in the migrations' transaction (or, for a baseline, in one of its
- * own).
+ * own), and validate reports a managed database's sequence that has fallen behind since.
  *
  * <p>On PostgreSQL, migrate and baseline first refuse a database not in UTF8, and before Flyway creates its
  * history table they refuse a schema that does not exist (schemas are never created), a read-only database
@@ -221,8 +221,8 @@ public final class SchemaMigrator {
     }
 
     /**
-     * Checks that the applied migrations match this library's (names, checksums) and that none is pending.
-     * Changes nothing.
+     * Checks that the applied migrations match this library's (names, checksums) and that none is pending;
+     * on PostgreSQL also that no id sequence is behind its table's rows. Changes nothing.
      */
     public static ValidationOutcome validate(DataSource dataSource, Backend backend) {
         return validate(dataSource, backend, null);
@@ -248,6 +248,9 @@ public final class SchemaMigrator {
                     break;
                 default:
                     problems.addAll(validationProblems(flyway));
+                    if (backend == Backend.POSTGRESQL) {
+                        problems.addAll(IdSequences.problems(connection));
+                    }
                     break;
             }
             return new ValidationOutcome(problems.isEmpty(), problems, status);
