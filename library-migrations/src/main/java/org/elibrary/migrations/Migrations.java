@@ -32,7 +32,8 @@ import org.sqlite.SQLiteDataSource;
  * <p>The migrations are Flyway SQL scripts in this jar ({@code db/migration/sqlite},
  * {@code db/migration/postgresql}); V1 is exactly the schema the Python app creates. A database made by the
  * Python app is adopted: checked for rows that break a foreign key, baselined at V1 and brought up to date,
- * its data untouched. A database holding some other schema is refused and never altered.
+ * its data untouched; on PostgreSQL its id sequences are moved past ids that rows were inserted with
+ * ({@link MigrationReport#repairs()}). A database holding some other schema is refused and never altered.
  *
  * <p>Each verb opens one connection, works under a lock (a PostgreSQL advisory lock; on SQLite an exclusive
  * lock on {@code <file>.migrate-lock}) so that concurrent migrators wait for each other, and closes it.
@@ -154,8 +155,10 @@ public final class Migrations {
     }
 
     /**
-     * Checks that every applied migration matches the library's (checksum, description) and none is pending.
-     * Changes nothing; an invalid database is a result, not an exception.
+     * Checks that every applied migration matches the library's (checksum, description) and none is pending,
+     * and on PostgreSQL that no id sequence is behind its table's rows (rows inserted with explicit ids, after
+     * which every create fails until the problem's {@code SELECT setval(…)} is run). Changes nothing; an
+     * invalid database is a result, not an exception.
      *
      * @return whether the database is valid, its problems, and where it stands
      */
@@ -183,7 +186,7 @@ public final class Migrations {
 
     private static MigrationReport report(MigrationOutcome outcome) {
         return new MigrationReport(outcome.backend(), state(outcome.stateBefore()), outcome.versionBefore(),
-                outcome.versionAfter(), migrations(outcome.applied()), outcome.adopted());
+                outcome.versionAfter(), migrations(outcome.applied()), outcome.adopted(), outcome.repairs());
     }
 
     private static SchemaInfo info(SchemaStatus status) {

@@ -247,6 +247,7 @@ public final class MigrationsCommand {
         if (report.adopted()) {
             out.println("adopted the Python app's database (baselined at version 1)");
         }
+        printRepairs(report);
         if (report.applied().isEmpty()) {
             out.println("schema is up to date at version " + report.versionAfter() + "; nothing to apply");
             return;
@@ -291,8 +292,15 @@ public final class MigrationsCommand {
         if (report.adopted()) {
             out.println("adopted the Python app's database: baselined at version 1; run migrate to apply "
                     + "the later migrations");
+            printRepairs(report);
         } else {
             out.println("already managed at version " + report.versionAfter() + "; nothing to baseline");
+        }
+    }
+
+    private void printRepairs(MigrationReport report) {
+        for (String repair : report.repairs()) {
+            out.println("  " + repair);
         }
     }
 

@@ -103,6 +103,44 @@ class MigrationsIT {
         assertThat(Sql.strings(dataSource, "SELECT title FROM book")).containsExactly("Emma");
     }
 
+    /**
+     * Rows the Python app's database got with explicit ids (a catalog copied from SQLite) leave PostgreSQL's id
+     * sequences behind: the adoption moves them past the largest ids and says so in its report; a sequence that
+     * falls behind again later makes validate() invalid, with the command that repairs it. SQLite has none.
+     */
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void idSequencesBehindExplicitIdsAreRepairedOnAdoptionAndReportedByValidate(Backend backend) throws SQLException {
+        DataSource dataSource = Sql.newDatabase(backend);
+        Sql.script(dataSource, seed(backend));
+        Sql.script(dataSource, "INSERT INTO book (id, title) VALUES (1, 'Emma'), (7, 'Persuasion');");
+        Migrations migrations = Migrations.from(dataSource, backend);
+
+        MigrationReport report = migrations.migrate();
+
+        assertThat(report.adopted()).isTrue();
+        if (backend == Backend.SQLITE) {
+            assertThat(report.repairs()).isEmpty();
+        } else {
+            assertThat(report.repairs()).containsExactly("moved the id sequence public.book_id_seq of table book from "
+                    + "next value 1 to 8, past the largest id 7 (rows had been inserted with explicit ids)");
+        }
+        assertThat(migrations.validate().valid()).isTrue();
+
+        Sql.script(dataSource, "INSERT INTO book (id, title) VALUES (20, 'Sanditon');");
+        ValidationReport validation = migrations.validate();
+        if (backend == Backend.SQLITE) {
+            assertThat(validation.valid()).isTrue();
+            return;
+        }
+        assertThat(validation.valid()).isFalse();
+        assertThat(validation.problems()).containsExactly("the id sequence public.book_id_seq of table book is behind "
+                + "its rows (next value 8, largest id 20), so inserting a row fails with a duplicate id: run "
+                + "SELECT setval(pg_get_serial_sequence('book','id'), (SELECT max(id) FROM book))");
+        Sql.strings(dataSource, "SELECT setval(pg_get_serial_sequence('book','id'), (SELECT max(id) FROM book))");
+        assertThat(migrations.validate().valid()).isTrue();
+    }
+
     @Test
     void brokenForeignKeysAreReportedBeforeAnythingChanges() throws SQLException {
         Path file = TestDatabases.newSqliteFile();

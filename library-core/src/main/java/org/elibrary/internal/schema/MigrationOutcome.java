@@ -13,14 +13,18 @@ import org.elibrary.Backend;
  * @param versionAfter the schema version after
  * @param applied      the migrations applied by this run, oldest first (empty when already up to date)
  * @param adopted      whether this run baselined a Python-app database at V1
+ * @param repairs      what an adoption repaired besides, one sentence each (on PostgreSQL, an id sequence
+ *                     moved up past its table's largest id); empty otherwise
  */
 public record MigrationOutcome(Backend backend, SchemaState stateBefore, Optional<String> versionBefore,
-                               String versionAfter, List<MigrationStep> applied, boolean adopted) {
+                               String versionAfter, List<MigrationStep> applied, boolean adopted,
+                               List<String> repairs) {
     public MigrationOutcome {
         Objects.requireNonNull(backend, "backend");
         Objects.requireNonNull(stateBefore, "stateBefore");
         Objects.requireNonNull(versionBefore, "versionBefore");
         Objects.requireNonNull(versionAfter, "versionAfter");
         applied = List.copyOf(applied);
+        repairs = List.copyOf(repairs);
     }
 }

@@ -54,7 +54,10 @@ import org.flywaydb.core.api.output.ValidateResult;
  * anything else is refused, never altered. To be adopted, the five tables must have the seed's columns, its
  * primary keys, UNIQUE constraints, NOT NULL columns and foreign keys ({@link SeedConstraints}), and the
  * database must hold no object with a name a later migration creates (V2's indexes, V3's search tables,
- * triggers and indexes): either would otherwise surface half-way through the adoption.
+ * triggers and indexes): either would otherwise surface half-way through the adoption. On PostgreSQL an
+ * adoption also moves the id sequences that rows inserted with explicit ids left behind up to their tables'
+ * largest ids ({@link IdSequences}), last in the migrations' transaction (or, for a baseline, in one of its
+ * own), and validate reports a managed database's sequence that has fallen behind since.
  *
  * <p>On PostgreSQL, migrate and baseline first refuse a database not in UTF8, and before Flyway creates its
  * history table they refuse a schema that does not exist (schemas are never created), a read-only database
@@ -134,8 +137,11 @@ public final class SchemaMigrator {
             }
             Classification found = classify(connection, backend);
             FailedMigration failed = new FailedMigration();
-            Flyway flyway = flyway(connection, backend, failed);
+            SequencesCaughtUp sequences = found.state == SchemaState.UNMANAGED_SEED && backend == Backend.POSTGRESQL
+                    ? new SequencesCaughtUp(display) : null;
+            Flyway flyway = flyway(connection, backend, failed, sequences);
             boolean adopted = false;
+            List<String> repairs = List.of();
             if (found.state == SchemaState.FOREIGN) {
                 throw refuse(display, found);
             }
@@ -148,9 +154,20 @@ public final class SchemaMigrator {
                     checkForeignKeys(connection, backend, display);
                     flyway.baseline();
                     adopted = true;
+                    if (sequences != null) {
+                        MigrationInfo[] pending = flyway.info().pending();
+                        if (pending.length == 0) {
+                            repairs = catchUpSequences(connection, display);
+                        } else {
+                            sequences.after(pending[pending.length - 1].getVersion().getVersion());
+                        }
+                    }
                 }
                 // All pending versions run in one transaction (group): a failure rolls them all back.
                 result = flyway.migrate();
+                if (sequences != null && sequences.moved() != null) {
+                    repairs = sequences.moved();
+                }
             } catch (RuntimeException | SQLException e) {
                 if (found.state != SchemaState.MANAGED) {
                     undoHistory(connection, backend, e);
@@ -172,7 +189,7 @@ public final class SchemaMigrator {
                     ? Optional.ofNullable(emptyToNull(result.initialSchemaVersion)) : Optional.empty();
             String after = firstNonEmpty(result.targetSchemaVersion, result.initialSchemaVersion,
                     adopted ? SEED_VERSION : "");
-            return new MigrationOutcome(backend, found.state, before, after, applied, adopted);
+            return new MigrationOutcome(backend, found.state, before, after, applied, adopted, repairs);
         });
     }
 
@@ -204,8 +221,8 @@ public final class SchemaMigrator {
     }
 
     /**
-     * Checks that the applied migrations match this library's (names, checksums) and that none is pending.
-     * Changes nothing.
+     * Checks that the applied migrations match this library's (names, checksums) and that none is pending;
+     * on PostgreSQL also that no id sequence is behind its table's rows. Changes nothing.
      */
     public static ValidationOutcome validate(DataSource dataSource, Backend backend) {
         return validate(dataSource, backend, null);
@@ -231,6 +248,9 @@ public final class SchemaMigrator {
                     break;
                 default:
                     problems.addAll(validationProblems(flyway));
+                    if (backend == Backend.POSTGRESQL) {
+                        problems.addAll(IdSequences.problems(connection));
+                    }
                     break;
             }
             return new ValidationOutcome(problems.isEmpty(), problems, status);
@@ -263,14 +283,25 @@ public final class SchemaMigrator {
                     throw refuse(display, found);
                 case MANAGED:
                     Optional<String> current = currentVersion(flyway.info());
-                    return new MigrationOutcome(backend, found.state, current, current.orElse(""), List.of(), false);
+                    return new MigrationOutcome(backend, found.state, current, current.orElse(""), List.of(), false,
+                            List.of());
                 default:
                     if (backend == Backend.POSTGRESQL) {
                         PostgresChecks.requireHistoryCanBeCreated(connection, display);
                     }
                     checkForeignKeys(connection, backend, display);
                     flyway.baseline();
-                    return new MigrationOutcome(backend, found.state, Optional.empty(), SEED_VERSION, List.of(), true);
+                    List<String> repairs = List.of();
+                    if (backend == Backend.POSTGRESQL) {
+                        try {
+                            repairs = catchUpSequences(connection, display);
+                        } catch (SQLException | RuntimeException e) {
+                            undoHistory(connection, backend, e);
+                            throw e;
+                        }
+                    }
+                    return new MigrationOutcome(backend, found.state, Optional.empty(), SEED_VERSION, List.of(), true,
+                            repairs);
             }
         });
     }
@@ -397,6 +428,24 @@ public final class SchemaMigrator {
         }
         clashing.sort(Comparator.naturalOrder());
         return clashing;
+    }
+
+    /**
+     * {@link IdSequences#catchUp} in a transaction of its own, for an adoption that applies no migration (a
+     * baseline): there is no migrations' transaction to run it in.
+     */
+    private static List<String> catchUpSequences(Connection connection, String display) throws SQLException {
+        connection.setAutoCommit(false);
+        try {
+            List<String> moved = IdSequences.catchUp(connection, display);
+            connection.commit();
+            return moved;
+        } catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
+        }
     }
 
     /**
@@ -703,15 +752,22 @@ public final class SchemaMigrator {
     }
 
     private static Flyway flyway(Connection connection, Backend backend) {
-        return flyway(connection, backend, null);
+        return flyway(connection, backend, null, null);
     }
 
-    /** {@code failed}, when not null, learns which migration of a {@code migrate()} failed. */
-    private static Flyway flyway(Connection connection, Backend backend, FailedMigration failed) {
+    /**
+     * {@code failed}, when not null, learns which migration of a {@code migrate()} failed; {@code sequences}:
+     * when adopting a PostgreSQL database, else null.
+     */
+    private static Flyway flyway(Connection connection, Backend backend, FailedMigration failed,
+                                 SequencesCaughtUp sequences) {
         FluentConfiguration configuration = Flyway.configure(SchemaMigrator.class.getClassLoader());
         List<Callback> callbacks = new ArrayList<>(2);
         if (backend == Backend.POSTGRESQL) {
             callbacks.add(new TrigramSchemaOnSearchPath());
+            if (sequences != null) {
+                callbacks.add(sequences);
+            }
         }
         if (failed != null) {
             callbacks.add(failed);

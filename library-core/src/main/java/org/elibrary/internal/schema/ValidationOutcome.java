@@ -7,7 +7,7 @@ import java.util.Objects;
  * Whether the database's schema history matches the library's migrations and is complete.
  *
  * @param problems one line per problem (a changed, missing, failed or pending migration; an unmanaged
- *                 database); empty when valid
+ *                 database; on PostgreSQL an id sequence behind its table's rows); empty when valid
  */
 public record ValidationOutcome(boolean valid, List<String> problems, SchemaStatus status) {
     public ValidationOutcome {

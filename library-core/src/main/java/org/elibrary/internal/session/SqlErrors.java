@@ -15,6 +15,7 @@ import org.elibrary.NotFoundException;
 import org.elibrary.internal.db.ConnectionErrors;
 import org.elibrary.internal.db.Drivers;
 import org.elibrary.internal.db.SqliteCodes;
+import org.elibrary.internal.schema.IdSequences;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
 
@@ -138,6 +139,10 @@ public final class SqlErrors {
         switch (state) {
             case "23505": {
                 String[] key = postgresKey(server);
+                if (key != null && IdSequences.generatesIds(server.getTable())
+                        && key[0].equals(server.getTable() + ".id")) {
+                    return sequenceBehind(server, key[1], uow, e);
+                }
                 String field = key == null ? "unique value" : key[0];
                 String value = valueFor(uow, field, key == null ? "?" : key[1]);
                 return new DuplicateException(field, value, e);
@@ -192,6 +197,24 @@ public final class SqlErrors {
             return new DatabaseUnavailableException("the database is unavailable: " + said(e, server, state), e);
         }
         return new DatabaseUnavailableException("database error: " + said(e, server, state), e);
+    }
+
+    /**
+     * A duplicate id in author, book, user or comment. The library's PostgreSQL inserts never name the id
+     * column (only its SQLite bulk inserts choose ids), so the id came from the table's sequence, which rows
+     * inserted with explicit ids have left behind: a fault of the database's state, which retrying only skips
+     * past one id at a time, not a duplicate the caller wrote. The sequence is named when the unit's connection
+     * can still be asked (a repository call's, rolled back by now; not a failed transaction of a caller's).
+     */
+    private static ConfigurationException sequenceBehind(ServerErrorMessage server, String id, UnitOfWork uow,
+                                                         SQLException e) {
+        String table = server.getTable();
+        String sequence = uow == null || uow.connection() == null ? "" : IdSequences.sequenceOf(uow.connection(),
+                server.getSchema(), table).map(name -> " " + name).orElse("");
+        return new ConfigurationException("the id sequence" + sequence + " of table " + table + " is behind the "
+                + "table's rows: it gave the new row id " + id + ", which a row already has (rows inserted with "
+                + "explicit ids leave it behind), so nothing was written; bring it up to the table with "
+                + IdSequences.repairCommand(table), e);
     }
 
     /**

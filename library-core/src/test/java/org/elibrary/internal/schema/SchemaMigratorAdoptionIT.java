@@ -26,6 +26,7 @@ import javax.sql.DataSource;
 import org.elibrary.Backend;
 import org.elibrary.ConfigurationException;
 import org.elibrary.DatabaseUnavailableException;
+import org.elibrary.Library;
 import org.elibrary.LibrarySettings;
 import org.elibrary.internal.db.Databases;
 import org.elibrary.testing.TestDatabases;
@@ -203,6 +204,70 @@ class SchemaMigratorAdoptionIT {
         execute(dataSource, seedDdl(backend).replace("\tUNIQUE (title)\n", "\tCHECK (title <> '')\n"),
                 "CREATE UNIQUE INDEX book_title_unique ON book (title);\n");
         assertThat(SchemaMigrator.status(dataSource, backend).state()).isEqualTo(SchemaState.UNMANAGED_SEED);
+    }
+
+    // ------------------------------------------------------------------ rows inserted with explicit ids
+
+    /**
+     * The Python app's PostgreSQL tables take their ids from SERIAL sequences, which rows inserted with explicit
+     * ids (insertPythonAppData, as a copy from SQLite or a fixture script makes them) leave behind: without the
+     * catch-up, every create after the adoption failed on an id a row already had. A sequence already ahead
+     * stays where it is. SQLite has no sequences: nothing to repair, and the creates work the same.
+     */
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void anAdoptionMovesTheIdSequencesPastRowsInsertedWithExplicitIds(Backend backend) throws Exception {
+        DataSource dataSource = dataSource(backend);
+        execute(dataSource, seedDdl(backend));
+        insertPythonAppData(dataSource); // author 1, 2; book 1, 2; user 1; comment 1
+        if (backend == Backend.POSTGRESQL) {
+            execute(dataSource, "SELECT setval(pg_get_serial_sequence('comment', 'id'), 40);\n");
+        }
+
+        MigrationOutcome outcome = SchemaMigrator.migrate(dataSource, backend);
+
+        assertThat(outcome.adopted()).isTrue();
+        if (backend == Backend.SQLITE) {
+            assertThat(outcome.repairs()).isEmpty();
+        } else {
+            assertThat(outcome.repairs()).containsExactly(
+                    "moved the id sequence public.author_id_seq of table author from next value 1 to 3, past the "
+                            + "largest id 2 (rows had been inserted with explicit ids)",
+                    "moved the id sequence public.book_id_seq of table book from next value 1 to 3, past the "
+                            + "largest id 2 (rows had been inserted with explicit ids)",
+                    "moved the id sequence public.user_id_seq of table user from next value 1 to 2, past the "
+                            + "largest id 1 (rows had been inserted with explicit ids)");
+        }
+        try (Library library = Library.open(dataSource, false)) {
+            assertThat(library.books().create("New").id()).isEqualTo(3);
+            assertThat(library.authors().create("New author").id()).isEqualTo(3);
+            long user = library.users().create("bob").id();
+            assertThat(user).isEqualTo(2);
+            // the comment sequence was ahead (next 41) and is not moved back
+            assertThat(library.comments().add(user, 1, "text").id()).isEqualTo(backend == Backend.SQLITE ? 2 : 41);
+            assertThat(library.async().books().create("Async").join().id()).isEqualTo(4);
+            assertThat(library.async().users().create("carl").join().id()).isEqualTo(3);
+        }
+        assertThat(SchemaMigrator.validate(dataSource, backend).problems()).isEmpty();
+        assertThat(SchemaMigrator.migrate(dataSource, backend).repairs()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aBaselineMovesTheIdSequencesToo(Backend backend) throws Exception {
+        DataSource dataSource = dataSource(backend);
+        execute(dataSource, seedDdl(backend));
+        insertPythonAppData(dataSource);
+
+        MigrationOutcome outcome = SchemaMigrator.baseline(dataSource, backend);
+
+        assertThat(outcome.adopted()).isTrue();
+        assertThat(outcome.repairs()).hasSize(backend == Backend.SQLITE ? 0 : 4);
+        // migrate finds a managed database and adopts nothing more: the baseline alone had to do it
+        assertThat(SchemaMigrator.migrate(dataSource, backend).repairs()).isEmpty();
+        try (Library library = Library.open(dataSource, false)) {
+            assertThat(library.books().create("New").id()).isEqualTo(3);
+        }
     }
 
     // ---------------------------------------------------------------------------------- a failed migrate

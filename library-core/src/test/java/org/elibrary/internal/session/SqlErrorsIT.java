@@ -1,0 +1,89 @@
+package org.elibrary.internal.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.CompletionException;
+import javax.sql.DataSource;
+import org.elibrary.Backend;
+import org.elibrary.ConfigurationException;
+import org.elibrary.DuplicateException;
+import org.elibrary.Library;
+import org.elibrary.LibrarySettings;
+import org.elibrary.internal.db.Databases;
+import org.elibrary.internal.schema.SchemaMigrator;
+import org.elibrary.testing.TestDatabases;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Database errors as the library reports them, on a real database of each backend. */
+class SqlErrorsIT {
+    private static final String REPAIR = "SELECT setval(pg_get_serial_sequence('book','id'), (SELECT max(id) FROM book))";
+
+    /**
+     * A migrated database whose book sequence was moved back (rows inserted with explicit ids since): a create
+     * used to fail as "DuplicateException: book.id '1' already exists" though the caller gave no id. It is a
+     * ConfigurationException naming the sequence and the repair, for every call shape; nothing is written, and
+     * a real duplicate (a title) is still a DuplicateException. SQLite has no sequence to fall behind.
+     */
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aDuplicateIdFromASequenceThatIsBehindIsAConfigurationErrorWithTheRepair(Backend backend) throws Exception {
+        String url = TestDatabases.newDatabaseUrl(backend);
+        LibrarySettings settings = LibrarySettings.builder().databaseUrl(url).build();
+        DataSource dataSource = Databases.inspectionDataSource(settings);
+        try (Library library = Library.open(settings)) {
+            for (int i = 1; i <= 5; i++) {
+                library.books().create("Book " + i);
+            }
+            if (backend == Backend.POSTGRESQL) {
+                execute(url, "SELECT setval(pg_get_serial_sequence('book', 'id'), 1, false)");
+            }
+            if (backend == Backend.SQLITE) {
+                assertThat(SchemaMigrator.validate(dataSource, backend).problems()).isEmpty();
+                assertThat(library.books().create("New").id()).isEqualTo(6);
+                return;
+            }
+            assertThat(SchemaMigrator.validate(dataSource, backend).problems()).singleElement().asString()
+                    .contains("public.book_id_seq", "behind", "next value 1, largest id 5", REPAIR);
+
+            assertThatThrownBy(() -> library.books().create("New"))
+                    .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.getMessage())
+                            .startsWith("the id sequence public.book_id_seq of table book is behind the table's rows: "
+                                    + "it gave the new row id 1, which a row already has")
+                            .endsWith(REPAIR));
+            // a caller's failed transaction cannot be asked the sequence's name
+            assertThatThrownBy(() -> library.inTransaction(tx -> tx.books().create("New")))
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageStartingWith("the id sequence of table book is behind the table's rows: it gave the "
+                            + "new row id 2")
+                    .hasMessageEndingWith(REPAIR);
+            assertThatThrownBy(() -> library.async().books().create("New").join())
+                    .isInstanceOf(CompletionException.class)
+                    .cause().isInstanceOf(ConfigurationException.class).hasMessageContaining("public.book_id_seq")
+                    .hasMessageEndingWith(REPAIR);
+            // the database as it was: no row written, the sequence not repaired behind the caller's back
+            assertThat(library.books().count()).isEqualTo(5);
+            assertThat(SchemaMigrator.validate(dataSource, backend).valid()).isFalse();
+
+            execute(url, REPAIR);
+            assertThat(SchemaMigrator.validate(dataSource, backend).valid()).isTrue();
+            // a real duplicate stays one (before the repair, the id would have clashed first)
+            assertThatThrownBy(() -> library.books().create("Book 1"))
+                    .isInstanceOfSatisfying(DuplicateException.class, e -> assertThat(e.field()).isEqualTo("book.title"));
+            assertThat(library.books().create("New").id()).isGreaterThan(5);
+        }
+    }
+
+    private static void execute(String url, String sql) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement();
+             ResultSet ignored = statement.executeQuery(sql)) {
+            // the result of setval is not needed
+        }
+    }
+}
