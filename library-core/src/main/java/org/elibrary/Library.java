@@ -40,11 +40,11 @@ import org.elibrary.internal.session.UnitOfWork;
  * writer connections (on SQLite a single write lane, so writers never see {@code database is locked}).
  *
  * <p><b>Transactions.</b> {@link #inTransaction} and {@link #useTransaction} run a callback in one transaction:
- * commit when it returns, roll back when it throws (the exception propagates unchanged). Inside the callback,
- * calls on the handle and on this library's repositories from the same thread join the transaction. Nesting:
- * an {@code inTransaction} inside a running transaction (same thread) runs in a SAVEPOINT; if it throws, only
- * its own work is rolled back and the exception propagates, and the outer transaction continues if the caller
- * catches it. If a repository call inside a transaction fails with a database error (a duplicate, for
+ * commit when it returns, roll back when it throws (the exception propagates unchanged, even a checked one
+ * thrown sneakily). Inside the callback, calls on the handle and on this library's repositories from the same
+ * thread join the transaction. Nesting: an {@code inTransaction} inside a running transaction (same thread)
+ * runs in a SAVEPOINT; if it throws, only its own work is rolled back and the exception propagates, and the
+ * outer transaction continues if the caller catches it. If a repository call inside a transaction fails with a database error (a duplicate, for
  * example) and the callback catches it outside any nested {@code inTransaction}, the whole transaction still
  * rolls back: every further catalog call in it, and the end of the callback, rethrow that error, on both
  * databases alike (PostgreSQL refuses further statements in such a transaction). Wrap a call that may

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.elibrary.CatalogIT.withLibrary;
 
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -82,6 +83,39 @@ class TransactionIT {
             assertThat(library.counts()).isEqualTo(before);
             assertThat(library.books().findByTitle("joined via the library")).isEmpty();
         });
+    }
+
+    /** A checked exception thrown sneakily (Kotlin, Lombok's {@code @SneakyThrows}) is not wrapped either. */
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aCheckedExceptionThrownSneakilyRollsBackAndPropagatesUnchanged(Backend backend) {
+        withLibrary(backend, library -> {
+            IOException io = new IOException("io");
+            assertThat(catchThrowable(() -> library.inTransaction(tx -> {
+                tx.books().create("in");
+                return sneakyThrow(io);
+            }))).isSameAs(io);
+            assertThat(catchThrowable(() -> library.useTransaction(tx -> {
+                tx.books().create("use");
+                sneakyThrow(io);
+            }))).isSameAs(io);
+            library.useTransaction(tx -> {
+                tx.books().create("outer");
+                assertThat(catchThrowable(() -> tx.inTransaction(inner -> {
+                    inner.books().create("nested");
+                    return sneakyThrow(io);
+                }))).isSameAs(io);
+            });
+            assertThat(library.books().findByTitle("in")).isEmpty();
+            assertThat(library.books().findByTitle("use")).isEmpty();
+            assertThat(library.books().findByTitle("nested")).isEmpty();
+            assertThat(library.books().findByTitle("outer")).isPresent();
+        });
+    }
+
+    @SuppressWarnings("unchecked")
+    static <T, E extends Throwable> T sneakyThrow(Throwable checked) throws E {
+        throw (E) checked;
     }
 
     @ParameterizedTest
