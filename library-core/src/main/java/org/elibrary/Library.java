@@ -96,10 +96,11 @@ public final class Library implements AutoCloseable {
      * ({@link LibrarySettings#migrateOnOpen()}, the default). {@link #close()} closes the pools. Without
      * migrating, the schema is taken as it is and not checked here: on a database without the library's
      * schema the first call throws {@link ConfigurationException} (a PostgreSQL database's encoding is still
-     * checked).
+     * checked, and a SQLite file that does not exist is refused, not created).
      *
      * @throws ConfigurationException       if the settings are unusable, the PostgreSQL database is not in UTF8,
-     *                                      or the schema is foreign or cannot be migrated
+     *                                      the schema is foreign or cannot be migrated, or (not migrating) the
+     *                                      SQLite file does not exist
      * @throws ForeignKeyViolationException if the database to adopt (made by the Python app) has rows that
      *                                      break a foreign key; nothing was changed
      * @throws DatabaseUnavailableException if the database cannot be reached, or another process kept it

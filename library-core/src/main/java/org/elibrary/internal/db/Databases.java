@@ -178,6 +178,15 @@ public final class Databases {
             jdbcUrl = "jdbc:sqlite:file:/elibrary-" + UUID.randomUUID() + "?vfs=memdb";
         } else {
             checkSqliteLocation(file, url.displayUrl(), true);
+            if (!settings.migrateOnOpen() && !Files.exists(file)) {
+                // SQLite would create an empty file, and the first call would fail on a missing table; a
+                // mistyped path would leave a stray database behind
+                throw new ConfigurationException("the SQLite database file " + file + " does not exist; with "
+                        + LibrarySettings.DATABASE_MIGRATE_ON_OPEN + "=false the library does not create it: run "
+                        + "the migrations (Migrations.from(settings).migrate(), or the CLI's migrate), or set "
+                        + LibrarySettings.DATABASE_MIGRATE_ON_OPEN + "=true, or correct "
+                        + LibrarySettings.DATABASE_URL + " " + url.displayUrl());
+            }
             jdbcUrl = url.jdbcUrl();
         }
         List<AutoCloseable> resources = new ArrayList<>();

@@ -249,9 +249,24 @@ class SqliteDatabasesIT {
         }
     }
 
+    /** A mistyped path must not leave a stray empty database behind, nor open one that fails at its first call. */
+    @Test
+    void withoutMigratingAFileThatDoesNotExistIsRefusedAndNotCreated() {
+        Path file = dir.resolve("mistyped.db");
+        for (String url : List.of("sqlite:///" + file, "jdbc:sqlite:" + file)) {
+            assertThatThrownBy(() -> Library.open(settings(url).migrateOnOpen(false).build()))
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining("the SQLite database file " + file + " does not exist; with "
+                            + "DATABASE_MIGRATE_ON_OPEN=false the library does not create it: run the migrations");
+            assertThat(dir).isEmptyDirectory();
+        }
+    }
+
     @Test
     void noMigrationWhenSwitchedOff() throws Exception {
-        try (Database database = Databases.open(settings(TestDatabases.newSqliteUrl()).migrateOnOpen(false).build());
+        Path file = TestDatabases.newSqliteFile();
+        Files.createFile(file); // SQLite takes an empty file for an empty database
+        try (Database database = Databases.open(settings("jdbc:sqlite:" + file).migrateOnOpen(false).build());
              Connection connection = database.reader().getConnection();
              Statement statement = connection.createStatement();
              ResultSet rs = statement.executeQuery("SELECT count(*) FROM sqlite_master WHERE type = 'table'")) {
