@@ -94,13 +94,14 @@ public final class Library implements AutoCloseable {
     /**
      * Opens the library with its own connection pools, migrating the schema first when the settings say so
      * ({@link LibrarySettings#migrateOnOpen()}, the default). {@link #close()} closes the pools. Without
-     * migrating, the schema is taken as it is and not checked here: on a database without the library's
-     * schema the first call throws {@link ConfigurationException} (a PostgreSQL database's encoding is still
-     * checked, and a SQLite file that does not exist is refused, not created).
+     * migrating, the migration history's version is checked (one query): a database behind the library's
+     * schema (no history, or an older version) is refused, one ahead of it (migrated by a newer library
+     * version) opens with a warning; a SQLite file that does not exist is refused, not created, and a
+     * PostgreSQL database's encoding is still checked.
      *
      * @throws ConfigurationException       if the settings are unusable, the PostgreSQL database is not in UTF8,
      *                                      the schema is foreign or cannot be migrated, or (not migrating) the
-     *                                      SQLite file does not exist
+     *                                      SQLite file does not exist or the schema is behind the library's
      * @throws ForeignKeyViolationException if the database to adopt (made by the Python app) has rows that
      *                                      break a foreign key; nothing was changed
      * @throws DatabaseUnavailableException if the database cannot be reached, or another process kept it

@@ -23,6 +23,7 @@ import org.elibrary.LibrarySettings;
 import org.elibrary.internal.config.DatabaseUrl;
 import org.elibrary.internal.config.SettingsAccess;
 import org.elibrary.internal.schema.PostgresChecks;
+import org.elibrary.internal.schema.RequiredSchema;
 import org.elibrary.internal.schema.SchemaMigrator;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteConnection;
@@ -209,6 +210,9 @@ public final class Databases {
             resources.add(0, reader);
             verifySqlitePragmas(writer, settings, url.inMemory(), SQLiteConfig.TransactionMode.IMMEDIATE);
             verifySqlitePragmas(reader, settings, url.inMemory(), SQLiteConfig.TransactionMode.DEFERRED);
+            if (!settings.migrateOnOpen()) {
+                RequiredSchema.check(reader, Backend.SQLITE, url.displayUrl());
+            }
             return new Database(Backend.SQLITE, writer, reader, settings.maxPoolSize(), closeAll(resources));
         } catch (Exception e) {
             closeQuietly(resources);
@@ -382,10 +386,10 @@ public final class Databases {
         try {
             HikariDataSource pool = new HikariDataSource(config);
             if (!settings.migrateOnOpen()) {
-                // migrating checks it itself; here on the pool's first connection, not one more beside it (a
+                // migrating checks them itself; here on the pool's first connection, not one more beside it (a
                 // role at its connection limit would see the closed one's server process for a moment)
                 try {
-                    PostgresChecks.requireUtf8(pool, url.displayUrl());
+                    RequiredSchema.check(pool, Backend.POSTGRESQL, url.displayUrl());
                 } catch (RuntimeException e) {
                     pool.close();
                     throw e;

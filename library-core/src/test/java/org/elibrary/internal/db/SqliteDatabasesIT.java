@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -262,12 +263,14 @@ class SqliteDatabasesIT {
         }
     }
 
+    /** Switched off, an empty database is not migrated: it is refused (RequiredSchemaIT), and left without tables. */
     @Test
     void noMigrationWhenSwitchedOff() throws Exception {
         Path file = TestDatabases.newSqliteFile();
         Files.createFile(file); // SQLite takes an empty file for an empty database
-        try (Database database = Databases.open(settings("jdbc:sqlite:" + file).migrateOnOpen(false).build());
-             Connection connection = database.reader().getConnection();
+        assertThatThrownBy(() -> Databases.open(settings("jdbc:sqlite:" + file).migrateOnOpen(false).build()))
+                .isInstanceOf(ConfigurationException.class);
+        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
              Statement statement = connection.createStatement();
              ResultSet rs = statement.executeQuery("SELECT count(*) FROM sqlite_master WHERE type = 'table'")) {
             rs.next();
