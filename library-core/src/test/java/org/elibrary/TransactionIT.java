@@ -339,19 +339,7 @@ class TransactionIT {
     void onSqliteAWriteWaitingForAnotherThreadsTransactionFailsAfterTheConnectionTimeoutSayingWhy() throws Exception {
         try (Library library = Library.open(LibrarySettings.builder().databaseUrl(TestDatabases.newSqliteUrl())
                 .connectionTimeout(Duration.ofMillis(500)).build())) {
-            CountDownLatch holding = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
-            CompletableFuture<Void> holder = CompletableFuture.runAsync(() -> library.useTransaction(tx -> {
-                tx.authors().create("held");
-                holding.countDown();
-                try {
-                    release.await(20, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }));
-            try {
-                assertThat(holding.await(20, TimeUnit.SECONDS)).isTrue();
+            whileAWriteTransactionIsOpen(library, () -> {
                 assertThatThrownBy(() -> library.books().create("waits"))
                         .isExactlyInstanceOf(DatabaseUnavailableException.class)
                         .hasMessage("no database connection became available in time: this Library writes to SQLite "
@@ -359,11 +347,45 @@ class TransactionIT {
                                 + "an import) held that connection for longer than DATABASE_CONNECTION_TIMEOUT; "
                                 + "retry, or keep write transactions short");
                 assertThat(library.books().count()).isZero();
-            } finally {
-                release.countDown();
-                holder.get(20, TimeUnit.SECONDS);
-            }
+            });
             assertThat(library.books().create("after").title()).isEqualTo("after");
+        }
+    }
+
+    /** Two Libraries on one file: the one waiting for the other's lock says which setting to raise, and its value. */
+    @Test
+    void onSqliteAWriteLockedByAnotherLibraryNamesTheBusyTimeoutAndItsValue() throws Exception {
+        String url = TestDatabases.newSqliteUrl();
+        try (Library holder = Library.open(LibrarySettings.builder().databaseUrl(url).build());
+             Library waiting = Library.open(LibrarySettings.builder().databaseUrl(url)
+                     .sqliteBusyTimeout(Duration.ofMillis(300)).build())) {
+            whileAWriteTransactionIsOpen(holder, () -> assertThatThrownBy(() -> waiting.users().create("waiting"))
+                    .isInstanceOf(DatabaseUnavailableException.class)
+                    .hasMessage("the SQLite database is busy (locked by another writer for longer than "
+                            + "SQLITE_BUSY_TIMEOUT (300ms)); if another program or Library keeps write "
+                            + "transactions that long, raise SQLITE_BUSY_TIMEOUT"));
+        }
+    }
+
+    /** Runs {@code check} while another thread holds a write transaction of {@code library} open. */
+    private static void whileAWriteTransactionIsOpen(Library library, Runnable check) throws Exception {
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<Void> holder = CompletableFuture.runAsync(() -> library.useTransaction(tx -> {
+            tx.authors().create("held");
+            holding.countDown();
+            try {
+                release.await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        try {
+            assertThat(holding.await(20, TimeUnit.SECONDS)).isTrue();
+            check.run();
+        } finally {
+            release.countDown();
+            holder.get(20, TimeUnit.SECONDS);
         }
     }
 

@@ -118,7 +118,7 @@ public final class SqlErrors {
             return missingReference(uow, e);
         }
         if (primary == SqliteCodes.BUSY || primary == SqliteCodes.LOCKED) {
-            return new DatabaseUnavailableException("the SQLite database is busy (locked by another writer)", e);
+            return new DatabaseUnavailableException(SqliteCodes.busy(), e);
         }
         if (primary == SqliteCodes.INTERRUPT) {
             return new DatabaseUnavailableException("statement timed out or was cancelled", e);
