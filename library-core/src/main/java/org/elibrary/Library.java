@@ -37,11 +37,11 @@ import org.elibrary.internal.session.UnitOfWork;
  * writer connections (on SQLite a single write lane, so writers never see {@code database is locked}).
  *
  * <p><b>Transactions.</b> {@link #inTransaction} and {@link #useTransaction} run a callback in one transaction:
- * commit when it returns, roll back when it throws (the exception propagates unchanged). Inside the callback,
- * calls on the handle and on this library's repositories from the same thread join the transaction. Nesting:
- * an {@code inTransaction} inside a running transaction (same thread) runs in a SAVEPOINT; if it throws, only
- * its own work is rolled back and the exception propagates, and the outer transaction continues if the caller
- * catches it. If a repository call inside a transaction fails with a database error (a duplicate, for
+ * commit when it returns, roll back when it throws (the exception propagates unchanged, even a checked one
+ * thrown sneakily). Inside the callback, calls on the handle and on this library's repositories from the same
+ * thread join the transaction. Nesting: an {@code inTransaction} inside a running transaction (same thread)
+ * runs in a SAVEPOINT; if it throws, only its own work is rolled back and the exception propagates, and the
+ * outer transaction continues if the caller catches it. If a repository call inside a transaction fails with a database error (a duplicate, for
  * example) and the callback catches it outside any nested {@code inTransaction}, the whole transaction still
  * rolls back: every further catalog call in it, and the end of the callback, rethrow that error, on both
  * databases alike (PostgreSQL refuses further statements in such a transaction). Wrap a call that may
@@ -91,12 +91,14 @@ public final class Library implements AutoCloseable {
     /**
      * Opens the library with its own connection pools, migrating the schema first when the settings say so
      * ({@link LibrarySettings#migrateOnOpen()}, the default). {@link #close()} closes the pools. Without
-     * migrating, the schema is taken as it is and not checked here: on a database without the library's
-     * schema the first call throws {@link ConfigurationException} (a PostgreSQL database's encoding is still
-     * checked).
+     * migrating, the migration history's version is checked (one query): a database behind the library's
+     * schema (no history, or an older version) is refused, one ahead of it (migrated by a newer library
+     * version) opens with a warning; a SQLite file that does not exist is refused, not created, and a
+     * PostgreSQL database's encoding is still checked.
      *
      * @throws ConfigurationException       if the settings are unusable, the PostgreSQL database is not in UTF8,
-     *                                      or the schema is foreign or cannot be migrated
+     *                                      the schema is foreign or cannot be migrated, or (not migrating) the
+     *                                      SQLite file does not exist or the schema is behind the library's
      * @throws ForeignKeyViolationException if the database to adopt (made by the Python app) has rows that
      *                                      break a foreign key; nothing was changed
      * @throws DatabaseUnavailableException if the database cannot be reached, or another process kept it

@@ -3,6 +3,7 @@ package org.elibrary;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -451,6 +452,13 @@ class AsyncLibraryIT {
             });
             assertThat(rolledBack).failsWithin(BOUND).withThrowableThat()
                     .havingCause().isInstanceOf(IllegalStateException.class).withMessage("changed my mind");
+            assertThat(library.users().findByUsername("inside")).isEmpty();
+            IOException io = new IOException("thrown sneakily");
+            CompletableFuture<Object> checked = async.inTransaction(tx -> {
+                tx.users().create("inside");
+                return TransactionIT.sneakyThrow(io);
+            });
+            assertThat(checked).failsWithin(BOUND).withThrowableThat().havingCause().isSameAs(io);
             assertThat(library.users().findByUsername("inside")).isEmpty();
             assertThat(async.books().linkAuthor(1L, 1L)).failsWithin(BOUND).withThrowableThat()
                     .havingCause().isInstanceOf(NotFoundException.class);

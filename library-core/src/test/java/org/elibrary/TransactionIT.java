@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.elibrary.CatalogIT.withLibrary;
 
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -82,6 +83,39 @@ class TransactionIT {
             assertThat(library.counts()).isEqualTo(before);
             assertThat(library.books().findByTitle("joined via the library")).isEmpty();
         });
+    }
+
+    /** A checked exception thrown sneakily (Kotlin, Lombok's {@code @SneakyThrows}) is not wrapped either. */
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aCheckedExceptionThrownSneakilyRollsBackAndPropagatesUnchanged(Backend backend) {
+        withLibrary(backend, library -> {
+            IOException io = new IOException("io");
+            assertThat(catchThrowable(() -> library.inTransaction(tx -> {
+                tx.books().create("in");
+                return sneakyThrow(io);
+            }))).isSameAs(io);
+            assertThat(catchThrowable(() -> library.useTransaction(tx -> {
+                tx.books().create("use");
+                sneakyThrow(io);
+            }))).isSameAs(io);
+            library.useTransaction(tx -> {
+                tx.books().create("outer");
+                assertThat(catchThrowable(() -> tx.inTransaction(inner -> {
+                    inner.books().create("nested");
+                    return sneakyThrow(io);
+                }))).isSameAs(io);
+            });
+            assertThat(library.books().findByTitle("in")).isEmpty();
+            assertThat(library.books().findByTitle("use")).isEmpty();
+            assertThat(library.books().findByTitle("nested")).isEmpty();
+            assertThat(library.books().findByTitle("outer")).isPresent();
+        });
+    }
+
+    @SuppressWarnings("unchecked")
+    static <T, E extends Throwable> T sneakyThrow(Throwable checked) throws E {
+        throw (E) checked;
     }
 
     @ParameterizedTest
@@ -305,19 +339,7 @@ class TransactionIT {
     void onSqliteAWriteWaitingForAnotherThreadsTransactionFailsAfterTheConnectionTimeoutSayingWhy() throws Exception {
         try (Library library = Library.open(LibrarySettings.builder().databaseUrl(TestDatabases.newSqliteUrl())
                 .connectionTimeout(Duration.ofMillis(500)).build())) {
-            CountDownLatch holding = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
-            CompletableFuture<Void> holder = CompletableFuture.runAsync(() -> library.useTransaction(tx -> {
-                tx.authors().create("held");
-                holding.countDown();
-                try {
-                    release.await(20, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }));
-            try {
-                assertThat(holding.await(20, TimeUnit.SECONDS)).isTrue();
+            whileAWriteTransactionIsOpen(library, () -> {
                 assertThatThrownBy(() -> library.books().create("waits"))
                         .isExactlyInstanceOf(DatabaseUnavailableException.class)
                         .hasMessage("no database connection became available in time: this Library writes to SQLite "
@@ -325,11 +347,45 @@ class TransactionIT {
                                 + "an import) held that connection for longer than DATABASE_CONNECTION_TIMEOUT; "
                                 + "retry, or keep write transactions short");
                 assertThat(library.books().count()).isZero();
-            } finally {
-                release.countDown();
-                holder.get(20, TimeUnit.SECONDS);
-            }
+            });
             assertThat(library.books().create("after").title()).isEqualTo("after");
+        }
+    }
+
+    /** Two Libraries on one file: the one waiting for the other's lock says which setting to raise, and its value. */
+    @Test
+    void onSqliteAWriteLockedByAnotherLibraryNamesTheBusyTimeoutAndItsValue() throws Exception {
+        String url = TestDatabases.newSqliteUrl();
+        try (Library holder = Library.open(LibrarySettings.builder().databaseUrl(url).build());
+             Library waiting = Library.open(LibrarySettings.builder().databaseUrl(url)
+                     .sqliteBusyTimeout(Duration.ofMillis(300)).build())) {
+            whileAWriteTransactionIsOpen(holder, () -> assertThatThrownBy(() -> waiting.users().create("waiting"))
+                    .isInstanceOf(DatabaseUnavailableException.class)
+                    .hasMessage("the SQLite database is busy (locked by another writer for longer than "
+                            + "SQLITE_BUSY_TIMEOUT (300ms)); if another program or Library keeps write "
+                            + "transactions that long, raise SQLITE_BUSY_TIMEOUT"));
+        }
+    }
+
+    /** Runs {@code check} while another thread holds a write transaction of {@code library} open. */
+    private static void whileAWriteTransactionIsOpen(Library library, Runnable check) throws Exception {
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<Void> holder = CompletableFuture.runAsync(() -> library.useTransaction(tx -> {
+            tx.authors().create("held");
+            holding.countDown();
+            try {
+                release.await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        try {
+            assertThat(holding.await(20, TimeUnit.SECONDS)).isTrue();
+            check.run();
+        } finally {
+            release.countDown();
+            holder.get(20, TimeUnit.SECONDS);
         }
     }
 

@@ -10,7 +10,7 @@ import java.util.Optional;
  * @param version     for example {@code 2}
  * @param description for example {@code foreign key indexes}
  * @param state       in words, for example {@code Success}, {@code Pending}, {@code Baseline}
- * @param installedOn when it was applied (in the report of a migrate, when that run ended); empty while pending
+ * @param installedOn when it was applied, as the migration history recorded it; empty while pending
  */
 public record Migration(String version, String description, String state, Optional<Instant> installedOn) {
     /**

@@ -50,6 +50,9 @@ class MigrationsIT {
         assertThat(after.upToDate()).isTrue();
         assertThat(after.latestVersion()).isEqualTo("3");
         assertThat(after.applied()).allSatisfy(migration -> assertThat(migration.installedOn()).isPresent());
+        // the report's install times are those the history recorded, not the time the report was made
+        assertThat(report.applied()).extracting(Migration::installedOn)
+                .containsExactlyElementsOf(after.applied().stream().map(Migration::installedOn).toList());
         ValidationReport validation = migrations.validate();
         assertThat(validation.valid()).isTrue();
         assertThat(validation.problems()).isEmpty();

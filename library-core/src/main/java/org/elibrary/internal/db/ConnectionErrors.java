@@ -2,12 +2,14 @@ package org.elibrary.internal.db;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.net.UnknownHostException;
 import java.security.GeneralSecurityException;
 import java.sql.SQLException;
 import javax.net.ssl.SSLException;
 import org.elibrary.ConfigurationException;
 import org.elibrary.DatabaseUnavailableException;
 import org.elibrary.LibraryException;
+import org.elibrary.LibrarySettings;
 
 /**
  * Turns a failure to connect into the library's exceptions. Failures that retrying cannot fix (wrong or
@@ -60,6 +62,14 @@ public final class ConnectionErrors {
         }
         String failed = what + " " + displayUrl + " failed: " + detail
                 + (state == null ? "" : " (SQLState " + state + ")");
+        String unknownHost = unknownHost(failure);
+        if (unknownHost != null) {
+            // pgjdbc says only "The connection attempt failed"; the name that did not resolve is causes below.
+            // Still an outage by type: DNS may be down, though a mistyped host is the likelier cause.
+            return new DatabaseUnavailableException(what + " " + displayUrl + " failed: unknown host "
+                    + scrub(unknownHost, secret) + "; check the host in " + LibrarySettings.DATABASE_URL
+                    + ", or the DNS" + (state == null ? "" : " (SQLState " + state + ")"), cause);
+        }
         if (("08004".equals(state) && !detail.startsWith(SCRAM_CUT_SHORT)) || sslSetupFailed(failure)) {
             // the server refused the connection for how it was asked (no password for SCRAM, SSL it does not
             // offer), or the client's SSL setup is unusable: asking again fails the same way
@@ -99,6 +109,22 @@ public final class ConnectionErrors {
             }
         }
         return setup;
+    }
+
+    /** The host name of an {@link UnknownHostException} among the causes of {@code failure}, else null. */
+    static String unknownHost(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof UnknownHostException unknown) {
+                String message = String.valueOf(unknown.getMessage());
+                // the JDK's message is the name, sometimes followed by ": Name or service not known"
+                int colon = message.indexOf(": ");
+                return colon < 0 ? message : message.substring(0, colon);
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return null;
     }
 
     static SQLException findSqlException(Throwable failure) {

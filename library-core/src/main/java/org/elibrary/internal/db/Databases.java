@@ -23,6 +23,7 @@ import org.elibrary.LibrarySettings;
 import org.elibrary.internal.config.DatabaseUrl;
 import org.elibrary.internal.config.SettingsAccess;
 import org.elibrary.internal.schema.PostgresChecks;
+import org.elibrary.internal.schema.RequiredSchema;
 import org.elibrary.internal.schema.SchemaMigrator;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteConnection;
@@ -203,6 +204,15 @@ public final class Databases {
             jdbcUrl = "jdbc:sqlite:file:/elibrary-" + UUID.randomUUID() + "?vfs=memdb";
         } else {
             checkSqliteLocation(file, url.displayUrl(), true);
+            if (!settings.migrateOnOpen() && !Files.exists(file)) {
+                // SQLite would create an empty file, and the first call would fail on a missing table; a
+                // mistyped path would leave a stray database behind
+                throw new ConfigurationException("the SQLite database file " + file + " does not exist; with "
+                        + LibrarySettings.DATABASE_MIGRATE_ON_OPEN + "=false the library does not create it: run "
+                        + "the migrations (Migrations.from(settings).migrate(), or the CLI's migrate), or set "
+                        + LibrarySettings.DATABASE_MIGRATE_ON_OPEN + "=true, or correct "
+                        + LibrarySettings.DATABASE_URL + " " + url.displayUrl());
+            }
             jdbcUrl = url.jdbcUrl();
         }
         List<AutoCloseable> resources = new ArrayList<>();
@@ -225,6 +235,9 @@ public final class Databases {
             resources.add(0, reader);
             verifySqlitePragmas(writer, settings, url.inMemory(), SQLiteConfig.TransactionMode.IMMEDIATE);
             verifySqlitePragmas(reader, settings, url.inMemory(), SQLiteConfig.TransactionMode.DEFERRED);
+            if (!settings.migrateOnOpen()) {
+                RequiredSchema.check(reader, Backend.SQLITE, url.displayUrl());
+            }
             return new Database(Backend.SQLITE, writer, reader, settings.poolSize(), closeAll(resources));
         } catch (Exception e) {
             closeQuietly(resources);
@@ -398,10 +411,10 @@ public final class Databases {
         try {
             HikariDataSource pool = new HikariDataSource(config);
             if (!settings.migrateOnOpen()) {
-                // migrating checks it itself; here on the pool's first connection, not one more beside it (a
+                // migrating checks them itself; here on the pool's first connection, not one more beside it (a
                 // role at its connection limit would see the closed one's server process for a moment)
                 try {
-                    PostgresChecks.requireUtf8(pool, url.displayUrl());
+                    RequiredSchema.check(pool, Backend.POSTGRESQL, url.displayUrl());
                 } catch (RuntimeException e) {
                     pool.close();
                     throw e;

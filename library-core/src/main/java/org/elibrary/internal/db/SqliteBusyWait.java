@@ -27,6 +27,9 @@ final class SqliteBusyWait extends BusyHandler {
     private static final int[] PAUSES = {1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100};
     private static final Map<Connection, SqliteBusyWait> INSTALLED = Collections.synchronizedMap(new WeakHashMap<>());
 
+    /** The total of the last wait on this thread that ran out, for the message of its SQLITE_BUSY; see {@link #takeExpired}. */
+    private static final ThreadLocal<Long> EXPIRED = new ThreadLocal<>();
+
     private final long timeoutMillis;
     /** When the current wait began; the connection is used by one thread at a time. */
     private long waitingSince;
@@ -60,17 +63,30 @@ final class SqliteBusyWait extends BusyHandler {
         return handler == null ? -1 : handler.timeoutMillis;
     }
 
+    /**
+     * The total wait (ms) of this thread's last wait if it ran out, else -1; forgets it. The translation of
+     * the SQLITE_BUSY that follows asks, to name {@code SQLITE_BUSY_TIMEOUT} and its value: the exception
+     * does not say which connection, let alone which settings, it came from.
+     */
+    static long takeExpired() {
+        Long expired = EXPIRED.get();
+        EXPIRED.remove();
+        return expired == null ? -1 : expired;
+    }
+
     @Override
     protected int callback(int previousCalls) {
         long now = System.nanoTime();
         if (previousCalls == 0) {
             waitingSince = now;
+            EXPIRED.remove();
         }
         if (CancellationHandle.isCurrentCancelled()) {
             return 0; // give up: SQLITE_BUSY, which the cancelled call reports as its timeout
         }
         long remaining = timeoutMillis - TimeUnit.NANOSECONDS.toMillis(now - waitingSince);
         if (remaining <= 0) {
+            EXPIRED.set(timeoutMillis);
             return 0;
         }
         try {

@@ -1,5 +1,8 @@
 package org.elibrary.internal.db;
 
+import java.time.Duration;
+import org.elibrary.LibrarySettings;
+import org.elibrary.internal.config.SettingValues;
 import org.sqlite.SQLiteException;
 
 /**
@@ -43,6 +46,19 @@ public final class SqliteCodes {
         return "the database file " + (file == null ? "" : file + " ") + "is corrupt (the disk image is malformed): "
                 + "PRAGMA integrity_check tells what is damaged; restore the file from a backup (a damaged full-text "
                 + "search index alone can be rebuilt with FTS5's 'rebuild' command)";
+    }
+
+    /**
+     * What to say of SQLITE_BUSY: another connection (another Library or process) held the lock longer than
+     * this one waited. Names {@code SQLITE_BUSY_TIMEOUT} and its value when the library's own busy wait ran out
+     * on this thread (a caller's own DataSource has its own timeout).
+     */
+    public static String busy() {
+        long waited = SqliteBusyWait.takeExpired();
+        String limit = waited < 0 ? "" : " for longer than " + LibrarySettings.SQLITE_BUSY_TIMEOUT + " ("
+                + SettingValues.format(Duration.ofMillis(waited)) + ")";
+        return "the SQLite database is busy (locked by another writer" + limit + "); if another program or Library "
+                + "keeps write transactions that long, raise " + LibrarySettings.SQLITE_BUSY_TIMEOUT;
     }
 
     /** The primary result code of an extended one. */

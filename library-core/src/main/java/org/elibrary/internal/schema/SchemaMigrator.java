@@ -10,6 +10,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -180,9 +181,19 @@ public final class SchemaMigrator {
                 throw translate(e, display, failed.migration());
             }
             List<MigrationStep> applied = new ArrayList<>();
-            Instant now = Instant.now();
-            for (MigrateOutput output : result.migrations) {
-                applied.add(new MigrationStep(output.version, output.description, "Success", Optional.of(now)));
+            if (!result.migrations.isEmpty()) {
+                // the install times the history recorded, as info() shows them; MigrateOutput has none. Asked
+                // only when something was applied, not on every open
+                Map<String, Instant> installedOn = new HashMap<>();
+                for (MigrationInfo migration : flyway.info().applied()) {
+                    if (migration.getVersion() != null && migration.getInstalledOn() != null) {
+                        installedOn.put(migration.getVersion().getVersion(), migration.getInstalledOn().toInstant());
+                    }
+                }
+                for (MigrateOutput output : result.migrations) {
+                    applied.add(new MigrationStep(output.version, output.description, "Success",
+                            Optional.ofNullable(installedOn.get(output.version))));
+                }
             }
             // Read from the result rather than asking Flyway again: this runs on every Library.open.
             Optional<String> before = found.state == SchemaState.MANAGED

@@ -29,7 +29,9 @@ public final class SqlErrors {
 
     /**
      * Translates a failure that escaped a unit of work. Library exceptions pass unchanged; MyBatis and JDBC
-     * exceptions become library exceptions; anything else (a caller's own exception) is returned as is.
+     * exceptions become library exceptions; anything else (a caller's own exception) is returned as is, or,
+     * when it is an {@code Error} or a checked exception (thrown sneakily from a callback: Kotlin, Lombok's
+     * {@code @SneakyThrows}), thrown as is from here, so that it reaches the caller unchanged.
      *
      * @param uow the unit of work that failed, for the values it was writing; may be null
      */
@@ -45,12 +47,16 @@ public final class SqlErrors {
             if (failure instanceof RuntimeException e) {
                 return e;
             }
-            if (failure instanceof Error e) {
-                throw e;
-            }
-            return new IllegalStateException(failure);
+            // a checked exception the callback threw: the caller's own, to come back as it was thrown
+            throw SqlErrors.<RuntimeException>sneakyThrow(failure);
         }
         return translate(sql, backend, uow);
+    }
+
+    /** Throws {@code failure} whatever its type: the compiler cannot tell a checked exception from {@code T}. */
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> T sneakyThrow(Throwable failure) throws T {
+        throw (T) failure;
     }
 
     /** Whether {@code failure} was caused by the database refusing a write on a foreign key. */
@@ -113,7 +119,7 @@ public final class SqlErrors {
             return missingReference(uow, e);
         }
         if (primary == SqliteCodes.BUSY || primary == SqliteCodes.LOCKED) {
-            return new DatabaseUnavailableException("the SQLite database is busy (locked by another writer)", e);
+            return new DatabaseUnavailableException(SqliteCodes.busy(), e);
         }
         if (primary == SqliteCodes.INTERRUPT) {
             return new DatabaseUnavailableException("statement timed out or was cancelled", e);

@@ -212,6 +212,20 @@ class PostgresDatabasesIT {
         }
     }
 
+    /** pgjdbc says only "The connection attempt failed"; the name that did not resolve is what helps. */
+    @Test
+    void anUnknownHostIsNamedInTheMessageWithoutThePassword() {
+        for (boolean migrate : List.of(true, false)) {
+            String url = "postgresql://anna:Sekr3t@no-such-host.invalid:5432/library";
+            assertThatThrownBy(() -> Databases.open(LibrarySettings.builder().databaseUrl(url)
+                    .migrateOnOpen(migrate).build()))
+                    .isInstanceOf(DatabaseUnavailableException.class)
+                    .hasMessageContaining("postgresql://anna:***@no-such-host.invalid:5432/library failed: unknown "
+                            + "host no-such-host.invalid; check the host in DATABASE_URL, or the DNS")
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("Sekr3t"));
+        }
+    }
+
     @Test
     void unknownDatabaseIsAConfigurationError() {
         Properties admin = org.postgresql.Driver.parseURL(TestDatabases.postgresAdminUrl(), null);

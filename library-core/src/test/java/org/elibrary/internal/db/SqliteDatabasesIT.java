@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -264,10 +265,27 @@ class SqliteDatabasesIT {
         }
     }
 
+    /** A mistyped path must not leave a stray empty database behind, nor open one that fails at its first call. */
+    @Test
+    void withoutMigratingAFileThatDoesNotExistIsRefusedAndNotCreated() {
+        Path file = dir.resolve("mistyped.db");
+        for (String url : List.of("sqlite:///" + file, "jdbc:sqlite:" + file)) {
+            assertThatThrownBy(() -> Library.open(settings(url).migrateOnOpen(false).build()))
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining("the SQLite database file " + file + " does not exist; with "
+                            + "DATABASE_MIGRATE_ON_OPEN=false the library does not create it: run the migrations");
+            assertThat(dir).isEmptyDirectory();
+        }
+    }
+
+    /** Switched off, an empty database is not migrated: it is refused (RequiredSchemaIT), and left without tables. */
     @Test
     void noMigrationWhenSwitchedOff() throws Exception {
-        try (Database database = Databases.open(settings(TestDatabases.newSqliteUrl()).migrateOnOpen(false).build());
-             Connection connection = database.reader().getConnection();
+        Path file = TestDatabases.newSqliteFile();
+        Files.createFile(file); // SQLite takes an empty file for an empty database
+        assertThatThrownBy(() -> Databases.open(settings("jdbc:sqlite:" + file).migrateOnOpen(false).build()))
+                .isInstanceOf(ConfigurationException.class);
+        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
              Statement statement = connection.createStatement();
              ResultSet rs = statement.executeQuery("SELECT count(*) FROM sqlite_master WHERE type = 'table'")) {
             rs.next();

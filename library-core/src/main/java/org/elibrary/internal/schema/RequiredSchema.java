@@ -1,0 +1,122 @@
+package org.elibrary.internal.schema;
+
+import java.math.BigInteger;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Arrays;
+import java.util.List;
+import javax.sql.DataSource;
+import org.elibrary.Backend;
+import org.elibrary.ConfigurationException;
+import org.elibrary.LibrarySettings;
+import org.elibrary.internal.db.ConnectionErrors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The check of a database opened without migrating ({@code DATABASE_MIGRATE_ON_OPEN=false}): is its schema
+ * at the version the library's SQL needs? One query on the migration history and no Flyway scan: the check
+ * runs on every such open, and the migrations need not even be on the classpath then. Without it a schema
+ * behind the library (never adopted, or an older library's V1 and V2 only) opened and failed only at the
+ * first call that needed the missing part, a search in production.
+ */
+public final class RequiredSchema {
+    /** The schema version the library's SQL needs: its latest migration (RequiredSchemaIT keeps them equal). */
+    public static final String VERSION = "3";
+
+    private static final Logger LOG = LoggerFactory.getLogger(RequiredSchema.class);
+    private static final String HOW = "run the migrations (Migrations.from(settings).migrate(), or the CLI's "
+            + "migrate), or set " + LibrarySettings.DATABASE_MIGRATE_ON_OPEN + "=true";
+    private static final String UNDEFINED_TABLE = "42P01";
+    private static final String INSUFFICIENT_PRIVILEGE = "42501";
+
+    private RequiredSchema() {
+    }
+
+    /**
+     * Refuses a database whose schema is behind the library's; warns when it is ahead (a newer library
+     * migrated it: its migrations keep the older SQL working). On PostgreSQL also checks the encoding
+     * ({@link PostgresChecks#requireUtf8(Connection, String)}), on the same connection.
+     *
+     * @throws ConfigurationException if the database has no migration history, or an older schema version
+     */
+    public static void check(DataSource dataSource, Backend backend, String display) {
+        try (Connection connection = dataSource.getConnection()) {
+            if (backend == Backend.POSTGRESQL) {
+                PostgresChecks.requireUtf8(connection, display);
+            }
+            check(connection, backend, display);
+        } catch (SQLException e) {
+            throw ConnectionErrors.translate("reaching", display, e, null);
+        }
+    }
+
+    private static void check(Connection connection, Backend backend, String display) throws SQLException {
+        String current = null;
+        try (Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT version FROM " + SchemaMigrator.HISTORY_TABLE
+                     + " WHERE success AND version IS NOT NULL")) {
+            while (rs.next()) {
+                String version = rs.getString(1);
+                if (current == null || compare(version, current) > 0) {
+                    current = version;
+                }
+            }
+        } catch (SQLException e) {
+            if (INSUFFICIENT_PRIVILEGE.equals(e.getSQLState())) {
+                // a role that may use the catalog's tables but not read the history: its calls are what count
+                LOG.warn("{}: cannot read {} to check the schema version ({}); opening without the check",
+                        display, SchemaMigrator.HISTORY_TABLE, e.getMessage());
+                return;
+            }
+            if (!missingTable(e, backend)) {
+                throw e;
+            }
+        }
+        if (current == null) {
+            throw new ConfigurationException(display + " has no migration history (" + SchemaMigrator.HISTORY_TABLE
+                    + "): it is empty, or the Python app's and not yet adopted, and this library needs schema "
+                    + "version " + VERSION + "; " + HOW);
+        }
+        int comparison = compare(current, VERSION);
+        if (comparison < 0) {
+            throw new ConfigurationException("the schema of " + display + " is at version " + current
+                    + " and this library needs version " + VERSION + "; " + HOW);
+        }
+        if (comparison > 0) {
+            LOG.warn("the schema of {} is at version {}, newer than this library's {} (a newer library version "
+                    + "migrated it); opening it", display, current, VERSION);
+        }
+    }
+
+    /**
+     * Compares two versions as Flyway does (dot-separated numbers, 1.10 after 1.9), without loading Flyway,
+     * whose classes cost about a hundred milliseconds on an open that does not migrate.
+     */
+    static int compare(String a, String b) {
+        List<BigInteger> left = parts(a);
+        List<BigInteger> right = parts(b);
+        for (int i = 0; i < Math.max(left.size(), right.size()); i++) {
+            BigInteger x = i < left.size() ? left.get(i) : BigInteger.ZERO;
+            BigInteger y = i < right.size() ? right.get(i) : BigInteger.ZERO;
+            int comparison = x.compareTo(y);
+            if (comparison != 0) {
+                return comparison;
+            }
+        }
+        return 0;
+    }
+
+    private static List<BigInteger> parts(String version) {
+        return Arrays.stream(version.split("[._]")).map(BigInteger::new).toList();
+    }
+
+    private static boolean missingTable(SQLException e, Backend backend) {
+        if (backend == Backend.POSTGRESQL) {
+            return UNDEFINED_TABLE.equals(e.getSQLState());
+        }
+        return String.valueOf(e.getMessage()).contains("no such table: " + SchemaMigrator.HISTORY_TABLE);
+    }
+}
