@@ -13,6 +13,7 @@ import java.util.function.Supplier;
 import org.elibrary.domain.CatalogCounts;
 import org.elibrary.internal.async.AsyncEngine;
 import org.elibrary.internal.db.Database;
+import org.elibrary.internal.session.Sessions;
 import org.elibrary.internal.session.Validation;
 
 /**
@@ -55,7 +56,9 @@ import org.elibrary.internal.session.Validation;
  *       its {@linkplain #timeout() timeout}: its running statement was cancelled and its transaction rolled
  *       back. A call that had already failed on its own (a duplicate, its work's own exception) when its
  *       timeout fired fails with that failure, not as timed out;</li>
- *   <li>{@link LibraryClosedException} when the library was closed before the call could run or finish.</li>
+ *   <li>{@link LibraryClosedException} when the library was closed before the call could run or finish;</li>
+ *   <li>{@link SelfDeadlockException} at once, without running the call, for a write awaited on SQLite by a thread
+ *       inside a transaction of the library (see Transactions).</li>
  * </ul>
  * The one failure that does not mean nothing was committed: a {@link DatabaseUnavailableException} whose
  * message says the outcome is unknown, when the connection broke (or was closed on a timeout) while the
@@ -64,7 +67,9 @@ import org.elibrary.internal.session.Validation;
  * <p><b>Timeouts.</b> Each call gets {@link #timeout()}: {@link LibrarySettings#statementTimeout()}
  * ({@code DATABASE_STATEMENT_TIMEOUT}, 30 seconds by default, {@code 0s} for none), or the one of a view made
  * by {@link #withTimeout(Duration)}. The clock starts when the call starts running, not while it waits in the
- * queue, and covers all of it (waiting for a connection, every statement, the commit).
+ * queue, and covers all of it (waiting for a connection, every statement, the commit, and any wait of its work
+ * for another asynchronous call: when it expires there, that wait fails, the call it waited for is cancelled, and
+ * the call fails as timed out).
  *
  * <p><b>Cancellation.</b> Cancelling a future whose call has not started means the call never runs.
  * Cancelling one whose call is running cancels its statement and rolls it back, unless it is already
@@ -76,10 +81,17 @@ import org.elibrary.internal.session.Validation;
  * has finished, and fails only when nothing was committed.
  *
  * <p><b>Transactions.</b> An asynchronous call never joins a transaction open on the calling thread: it runs
- * on another thread and connection. Do not wait for an asynchronous write inside a synchronous transaction
- * callback on SQLite: it needs the writer connection that transaction holds. Likewise, inside an asynchronous
- * call (an {@link #inTransaction} callback) use the synchronous handle it receives: waiting there for another
- * asynchronous call can deadlock, as that call may need the very slot the waiting one holds.
+ * on another thread and connection. Inside a transaction (a synchronous {@link Library#inTransaction} callback,
+ * or an asynchronous {@link #inTransaction} callback) use the synchronous handle it receives, not this view.
+ * On SQLite such a thread holds the one writer connection, which every write needs: if it waits
+ * ({@code join()}, {@code get()}, with or without a timeout, on the call's future or on a stage made from it)
+ * for an asynchronous write of the same library, the wait could never end, so that write fails at once with
+ * {@link SelfDeadlockException}, whatever the timeouts, and never runs, and the transaction can only roll back
+ * (its commit throws the same exception if the callback catches it): nothing of either is committed. Waiting
+ * there for an asynchronous read works (reads use the reader pool); on PostgreSQL an asynchronous write runs on
+ * another connection of the pool and is not refused, but it is not part of the transaction either, and with all
+ * connections held by waiting transactions the wait ends only when a timeout fires. To run calls one
+ * after another without a transaction, compose them ({@code thenCompose}) rather than wait.
  *
  * <p><b>Lifecycle.</b> The view lives as long as its {@code Library}. {@link Library#close()} stops accepting
  * calls on every view at once (later ones fail at once with {@link LibraryClosedException}), waits up to
@@ -255,15 +267,20 @@ public final class AsyncLibrary {
         private AsyncLibrary create(Executor executor) {
             // SQLite: the readers' lane beside a one-permit lane for the single writer connection;
             // PostgreSQL: reads and writes share one lane as they share one pool.
-            AsyncEngine engine = AsyncEngine.builder()
+            AsyncEngine.Builder builder = AsyncEngine.builder()
                     .readPermits(Math.max(1, database.readConcurrency()))
                     .writePermits(database.serialisesWrites() ? 1 : 0)
                     .queueCapacity(settings == null
                             ? LibrarySettings.DEFAULT_ASYNC_QUEUE_CAPACITY : settings.asyncQueueCapacity())
                     .closeTimeout(closeTimeout())
                     .defaultTimeout(statementTimeout)
-                    .executor(executor)
-                    .build();
+                    .executor(executor);
+            if (database.serialisesWrites()) {
+                // a transaction open on a thread holds the one writer: that thread must not wait for a write
+                Sessions sessions = library.sessions();
+                builder.writeConnection(sessions::inTransactionHere, sessions::rollbackOnlyHere);
+            }
+            AsyncEngine engine = builder.build();
             engines.add(engine);
             if (closed) {
                 engine.close();

@@ -96,7 +96,8 @@ class AsyncTimeoutIT {
         }
     }
 
-    private static void await(CountDownLatch latch) {
+    /** Waits for {@code latch} up to the bound (in a call's work: it fails the call if never released). */
+    static void await(CountDownLatch latch) {
         try {
             if (!latch.await(BOUND.toSeconds(), TimeUnit.SECONDS)) {
                 throw new IllegalStateException("never released");
@@ -107,7 +108,7 @@ class AsyncTimeoutIT {
         }
     }
 
-    private static void sleep(long millis) {
+    static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {

@@ -18,11 +18,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.elibrary.DatabaseUnavailableException;
 import org.elibrary.LibraryClosedException;
 import org.elibrary.LibraryException;
 import org.elibrary.LibraryOverloadedException;
+import org.elibrary.SelfDeadlockException;
 
 /**
  * Runs blocking calls for one Library off the caller's thread, with bounded concurrency, a bounded queue,
@@ -82,6 +85,14 @@ import org.elibrary.LibraryOverloadedException;
  * server, is sent on another thread, one at a time per call and with a growing pause, and a call still not
  * unwound 2 s after its cancel has its connection aborted: see {@link CancellationHandle#cancel}); it starts
  * with the first call that needs it and retires after {@link AsyncThreads#KEEP_ALIVE_SECONDS} idle seconds.
+ * A call whose work waits for another call's future is not parked out of the cancel's reach: it looks for its
+ * cancel every tick while it waits, and then gives up (see {@link CallFuture}).
+ *
+ * <p><b>Waits that could never end.</b> With a {@linkplain Builder#writeConnection write connection} (SQLite), a
+ * thread whose transaction holds that connection and that waits for a write, which needs it, would wait forever
+ * (the write's clock starts only when it runs; the waiting call's timeout cannot end a join). So such a wait
+ * fails the write at once instead ({@link #refuseWaitForHeldWriter}); it is looked for only when a wait would
+ * block, so calls and quick joins pay nothing for it.
  *
  * <p><b>Cancellation.</b> {@code future.cancel(...)} before the call started means it never runs; after, its
  * statements are cancelled as on a timeout (whether it committed is then unknown to the caller). Any other
@@ -116,6 +127,13 @@ public final class AsyncEngine implements AutoCloseable {
     static final String CANCELLED_BY_CALLER = "cancelled by the caller";
     /** Why a call whose future the caller completed otherwise (orTimeout, complete, ...) was cancelled. */
     static final String COMPLETED_BY_CALLER = "its future was completed by the caller (orTimeout, complete, ...)";
+    /** Why a write awaited by a thread that holds the write connection it needs was cancelled. */
+    static final String AWAITED_BY_WRITER = "awaited by the thread holding the write connection it needs";
+    /** What a thread that waits for a write while it holds the write connection is told. */
+    static final String SELF_DEADLOCK = "this thread holds the SQLite write connection in a transaction and waits "
+            + "for another write call of the same library, which needs that connection: it would wait forever. "
+            + "That call was cancelled (it never runs) and the transaction rolls back. Inside a transaction use the "
+            + "transaction's repositories (tx.users()), or compose the call with thenCompose instead of join()";
 
     private static final int NEW = 0;
     private static final int RUNNING = 1;
@@ -130,6 +148,12 @@ public final class AsyncEngine implements AutoCloseable {
     private final long holdLimitNanos;
     private final Executor executor;
     private final ExecutorService ownedExecutor;
+    /**
+     * Whether the calling thread holds the write connection that calls of the write lane need, and how to make
+     * its transaction roll back; null when no single connection serves all writes (see refuseWaitForHeldWriter).
+     */
+    private final BooleanSupplier writerHeldHere;
+    private final Consumer<LibraryException> rollbackOnlyHere;
     private final Set<Thread> ownedThreads = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /**
      * Calls handed to a caller's executor and not started yet: close() fails them when it gives up, as that
@@ -172,6 +196,8 @@ public final class AsyncEngine implements AutoCloseable {
         this.defaultTimeout = builder.defaultTimeout;
         this.closeTimeout = builder.closeTimeout;
         this.holdLimitNanos = builder.holdLimit.toNanos();
+        this.writerHeldHere = builder.writerHeldHere;
+        this.rollbackOnlyHere = builder.rollbackOnlyHere;
         if (builder.executor == null) {
             this.ownedExecutor = AsyncThreads.newExecutor(builder.virtualThreads, ownedThreads);
             this.executor = ownedExecutor;
@@ -443,6 +469,28 @@ public final class AsyncEngine implements AutoCloseable {
     void handOnHeldBy(Thread waiter, Task<?> task) {
         if (task.holder == waiter && task.claim()) {
             dispatch(task);
+        }
+    }
+
+    /**
+     * A caller on this thread is about to wait for {@code awaited} (called by {@link CallFuture} only when the wait
+     * would block, never per call). If the call is an unfinished write and this thread holds, in a transaction,
+     * the one write connection every write needs, the wait could never end: the write would queue (or wait in the
+     * pool) for the connection the waiting thread keeps until it stops waiting, and the call's clock, and a
+     * timeout of the waiting call, cannot end a thread parked in join(). So the call fails at once with
+     * {@link SelfDeadlockException}, is cancelled (it never runs, or is stopped in its wait for the connection:
+     * it cannot have written anything), and the transaction can only roll back, so that nothing of the unit it
+     * was part of is half-written. Costs a field comparison, and for a write a ThreadLocal lookup.
+     */
+    void refuseWaitForHeldWriter(Task<?> awaited) {
+        if (awaited.lane != writeLane || writeLane == readLane || writerHeldHere == null
+                || awaited.future.isDone() || !writerHeldHere.getAsBoolean()) {
+            return;
+        }
+        SelfDeadlockException deadlock = new SelfDeadlockException(SELF_DEADLOCK);
+        if (awaited.future.fail(deadlock)) { // else it finished meanwhile, on its own failure
+            rollbackOnlyHere.accept(deadlock);
+            onCancelled(awaited, AWAITED_BY_WRITER);
         }
     }
 
@@ -1135,8 +1183,22 @@ public final class AsyncEngine implements AutoCloseable {
         private Executor executor;
         private boolean virtualThreads = true;
         private Duration holdLimit = Duration.ofMillis(TICK_MILLIS);
+        private BooleanSupplier writerHeldHere;
+        private Consumer<LibraryException> rollbackOnlyHere;
 
         private Builder() {
+        }
+
+        /**
+         * One connection serves every write (SQLite's writer behind a separate write lane): {@code heldHere} says
+         * whether a transaction open on the calling thread holds it (it must be cheap), and
+         * {@code rollbackOnlyHere} makes that transaction roll back with the given reason whatever its callback
+         * does. A thread that holds it and waits for a write then fails at once instead of waiting forever.
+         */
+        public Builder writeConnection(BooleanSupplier heldHere, Consumer<LibraryException> rollbackOnlyHere) {
+            this.writerHeldHere = Objects.requireNonNull(heldHere, "heldHere");
+            this.rollbackOnlyHere = Objects.requireNonNull(rollbackOnlyHere, "rollbackOnlyHere");
+            return this;
         }
 
         /** Calls of the read lane that may run at once (the reader connections). */

@@ -2,9 +2,11 @@ package org.elibrary.internal.async;
 
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.elibrary.DatabaseUnavailableException;
 
 /**
  * The future of one engine call (or of a stage that depends on one): a plain {@link CompletableFuture} that
@@ -25,21 +27,41 @@ import java.util.concurrent.TimeoutException;
  * callers spin at once ({@link AsyncEngine#tryStartJoinSpin()}). Stages made from this future
  * ({@code thenApply}, ...) are futures of this class too, so {@code future.thenApply(f).join()} waits the same
  * way; cancelling one of them does not cancel the call (as with any CompletableFuture).
+ *
+ * <p><b>Waits that cannot end by themselves.</b> Only once a wait would block (the future is not done), two
+ * cases are looked for, at the cost of a ThreadLocal lookup or two: a thread holding the SQLite write connection
+ * in a transaction that waits for a write fails it at once ({@link AsyncEngine#refuseWaitForHeldWriter}); and a
+ * thread running a call (its work waits) waits in slices, giving up once that call is cancelled (its timeout,
+ * a close), as nothing else would ever wake it.
  */
 final class CallFuture<T> extends CompletableFuture<T> {
     /** Spin-loop iterations between two {@code Thread.yield()}s. */
     private static final int YIELD_EVERY = 64;
 
+    /** While a call waits for another, how often it looks whether it was itself cancelled (see awaitUnlessCancelled). */
+    private static final long CANCEL_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(AsyncEngine.TICK_MILLIS);
+
     private final AsyncEngine engine;
     /** The call this future is the result of; null for a dependent stage. Set once before it is published. */
     private AsyncEngine.Task<T> task;
+    /**
+     * The call whose completion this future waits for: its own, or for a dependent stage the call of the future
+     * it was made from ({@code call.thenApply(f)}); null when unknown. Read only by a wait that would block.
+     */
+    private AsyncEngine.Task<?> awaited;
 
     CallFuture(AsyncEngine engine) {
         this.engine = engine;
     }
 
+    private CallFuture(AsyncEngine engine, AsyncEngine.Task<?> awaited) {
+        this.engine = engine;
+        this.awaited = awaited;
+    }
+
     void bind(AsyncEngine.Task<T> call) {
         this.task = call;
+        this.awaited = call;
     }
 
     @Override
@@ -105,22 +127,46 @@ final class CallFuture<T> extends CompletableFuture<T> {
 
     @Override
     public T join() {
-        handOnIfHeldHere();
-        awaitBriefly();
+        if (!isDone()) {
+            beforeWaiting();
+            awaitBriefly();
+            awaitUnlessCancelled(false, 0, false);
+        }
         return super.join();
     }
 
     @Override
     public T get() throws InterruptedException, ExecutionException {
-        handOnIfHeldHere();
-        awaitBriefly();
+        if (!isDone()) {
+            beforeWaiting();
+            awaitBriefly();
+            awaitUnlessCancelled(false, 0, true);
+        }
         return super.get();
     }
 
     @Override
     public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
-        handOnIfHeldHere();
+        if (!isDone()) {
+            long deadline = System.nanoTime() + unit.toNanos(timeout);
+            beforeWaiting();
+            awaitUnlessCancelled(true, deadline, true);
+            return super.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        }
         return super.get(timeout, unit);
+    }
+
+    /**
+     * The caller is about to wait for this unfinished future. Only here, never per call, the engine looks at what
+     * the waiting thread holds: a wait for a write the thread's own transaction blocks fails at once (see
+     * {@link AsyncEngine#refuseWaitForHeldWriter}); a call held for this thread goes to another one.
+     */
+    private void beforeWaiting() {
+        AsyncEngine.Task<?> call = awaited;
+        if (call != null) {
+            engine.refuseWaitForHeldWriter(call);
+        }
+        handOnIfHeldHere();
     }
 
     /** A stage on an engine thread submitted this call and now waits for it: the call must not wait for it. */
@@ -131,9 +177,68 @@ final class CallFuture<T> extends CompletableFuture<T> {
         }
     }
 
+    /**
+     * When the waiting thread runs a call of an engine (an {@code inTransaction} callback): waits until this future
+     * is done, or (if {@code timed}) until {@code deadline} ({@link System#nanoTime()}), or until that call is
+     * cancelled (its timeout, a close), whichever comes first. A plain {@code join()} would stay parked through
+     * the cancel, which interrupts only statements and waits for a connection: the waiting call could never
+     * unwind, its timeout fire, nor its future complete. It gives up then with {@link #gaveUp}, after cancelling
+     * the call it waited for (its transaction rolls back, so the call it submitted must not commit behind it).
+     * Elsewhere it returns at once, and the caller waits as CompletableFuture does; so it does after a timed wait's
+     * deadline, or an interrupt of an {@code interruptible} wait (kept), to report them as CompletableFuture does.
+     */
+    private void awaitUnlessCancelled(boolean timed, long deadline, boolean interruptible) {
+        if (isDone() || CancellationHandle.current() == null) {
+            return;
+        }
+        boolean interrupted = false;
+        try {
+            while (!isDone()) {
+                if (CancellationHandle.isCurrentCancelled()) {
+                    throw gaveUp();
+                }
+                long slice = CANCEL_POLL_NANOS;
+                if (timed) {
+                    long remaining = deadline - System.nanoTime();
+                    if (remaining <= 0) {
+                        return;
+                    }
+                    slice = Math.min(slice, remaining);
+                }
+                try {
+                    super.get(slice, TimeUnit.NANOSECONDS);
+                } catch (TimeoutException | ExecutionException | CancellationException e) {
+                    // not done yet, or done: the loop looks again, and the caller reports the outcome
+                } catch (InterruptedException e) {
+                    // kept for the caller: get() then throws it; join() is not interruptible and waits on
+                    interrupted = true;
+                    if (interruptible) {
+                        return;
+                    }
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** The waiting call was cancelled: the call it waited for is cancelled too, and the wait fails. */
+    private CompletionException gaveUp() {
+        AsyncEngine.Task<?> call = awaited;
+        if (call != null) {
+            call.future.cancel(false);
+        }
+        return new CompletionException(new DatabaseUnavailableException("the call was cancelled ("
+                + CancellationHandle.current().reason() + ") while it waited for another asynchronous call; that call "
+                + "was cancelled too"));
+    }
+
     @Override
     public <U> CompletableFuture<U> newIncompleteFuture() {
-        return new CallFuture<>(engine);
+        // a dependent stage waits for the same call as this future does
+        return new CallFuture<>(engine, awaited);
     }
 
     /** Spins until done or for the engine's spin budget, whichever comes first; never throws. */

@@ -143,9 +143,23 @@ public final class Sessions {
         closed = true;
     }
 
-    /** Whether a transaction of this library is open on the calling thread. */
+    /**
+     * Whether a transaction of this library is open on the calling thread (it holds a writer connection: on
+     * SQLite with the library's own pool, the one that every write needs).
+     */
     public boolean inTransactionHere() {
         return current.get() != null;
+    }
+
+    /**
+     * Makes the transaction open on the calling thread, if any, roll back with {@code cause} (rethrown by its
+     * commit) whatever its callback does: for a failure that leaves the unit half done, as a database error does.
+     */
+    public void rollbackOnlyHere(LibraryException cause) {
+        UnitOfWork uow = current.get();
+        if (uow != null) {
+            uow.rollbackOnly(cause);
+        }
     }
 
     /**
