@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.elibrary.domain.User;
+import org.elibrary.testing.Sleep;
 import org.elibrary.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,7 +38,7 @@ class AsyncTimeoutIT {
             CountDownLatch queuedStarted = new CountDownLatch(1);
             CompletableFuture<User> queued = library.async().withTimeout(Duration.ofSeconds(1)).inTransaction(tx -> {
                 queuedStarted.countDown();
-                sleep(300);
+                Sleep.millis(300);
                 return tx.users().create("patient");
             });
             Thread.sleep(1500);
@@ -79,15 +80,6 @@ class AsyncTimeoutIT {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted: the call was cut short", e);
         }
     }
 }
