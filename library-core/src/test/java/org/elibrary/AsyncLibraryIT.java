@@ -35,6 +35,7 @@ import org.elibrary.domain.CatalogCounts;
 import org.elibrary.domain.NewBook;
 import org.elibrary.domain.NewComment;
 import org.elibrary.domain.User;
+import org.elibrary.testing.Sleep;
 import org.elibrary.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -369,7 +370,7 @@ class AsyncLibraryIT {
                     library.inTransaction(tx -> {
                         tx.authors().create("Contested");
                         holding.countDown();
-                        sleep(800);
+                        Sleep.millis(800);
                         throw new IllegalStateException("roll back on purpose");
                     });
                 } catch (IllegalStateException expected) {
@@ -390,15 +391,6 @@ class AsyncLibraryIT {
             Thread.sleep(1000);
             assertThat(library.authors().findByName("Contested")).isEmpty();
             assertThat(library.authors().count()).isEqualTo(1);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.elibrary.testing.Sleep;
 import org.elibrary.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -126,7 +127,7 @@ class AsyncSelfDeadlockIT {
             Throwable failure = assertTimeoutPreemptively(QUICK, () -> catchThrowable(() -> library.inTransaction(tx -> {
                 tx.users().create("e1");
                 CompletableFuture<?> inner = async.users().create("e2");
-                AsyncTimeoutIT.sleep(200); // the inner write has started: it waits in the pool for the writer connection
+                Sleep.millis(200); // the inner write has started: it waits in the pool for the writer connection
                 return inner.join();
             })));
 

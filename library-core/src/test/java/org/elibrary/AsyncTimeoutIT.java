@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.elibrary.domain.User;
+import org.elibrary.testing.Sleep;
 import org.elibrary.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,7 +38,7 @@ class AsyncTimeoutIT {
             CountDownLatch queuedStarted = new CountDownLatch(1);
             CompletableFuture<User> queued = library.async().withTimeout(Duration.ofSeconds(1)).inTransaction(tx -> {
                 queuedStarted.countDown();
-                sleep(300);
+                Sleep.millis(300);
                 return tx.users().create("patient");
             });
             Thread.sleep(1500);
@@ -64,7 +65,7 @@ class AsyncTimeoutIT {
                 try {
                     return tx.users().create("taken");
                 } catch (DuplicateException e) {
-                    sleep(600); // still unwinding when the timeout fires
+                    Sleep.millis(600); // still unwinding when the timeout fires
                     throw e;
                 }
             });
@@ -105,15 +106,6 @@ class AsyncTimeoutIT {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
-        }
-    }
-
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted: the call was cut short", e);
         }
     }
 }

@@ -26,6 +26,7 @@ import org.elibrary.domain.Book;
 import org.elibrary.domain.BookWithAuthors;
 import org.elibrary.domain.NewBook;
 import org.elibrary.domain.User;
+import org.elibrary.testing.Sleep;
 import org.elibrary.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -354,7 +355,7 @@ class ConcurrencyIT {
         CountDownLatch started = new CountDownLatch(1);
         CompletableFuture<T> call = async.write(() -> {
             started.countDown();
-            sleep(millis);
+            Sleep.millis(millis);
             return last.get();
         });
         await(started);
@@ -376,7 +377,7 @@ class ConcurrencyIT {
                     () -> library.books().create("accepted before close"));
             Thread closer = new Thread(library::close, "closer");
             closer.start();
-            sleep(300);
+            Sleep.millis(300);
             assertThat(closer.isAlive()).as("close() waits for the accepted call").isTrue();
             assertThat(catchThrowable(() -> first.authors().create(late.get(0)).get(10, TimeUnit.SECONDS)))
                     .hasCauseInstanceOf(LibraryClosedException.class);
@@ -405,7 +406,7 @@ class ConcurrencyIT {
                 () -> library.authors().create("accepted before close"));
         Thread first = new Thread(library::close, "first-closer");
         first.start();
-        sleep(100);
+        Sleep.millis(100);
         library.close(); // a shutdown hook, say, while the application's own close() runs
         boolean acceptedDone = accepted.isDone();
         first.join(30_000);
@@ -422,15 +423,6 @@ class ConcurrencyIT {
             }
         }
         return names;
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     private static void await(CountDownLatch latch) {

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.elibrary.testing.Sleep;
 
 /**
  * A small application run in a JVM of its own by {@link OneDriverIT}, on a classpath without the other
@@ -89,12 +90,7 @@ public final class OneDriverApp {
     private static long slowCount(Transaction tx) {
         for (int i = 0; i < 50; i++) {
             tx.authors().count();
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
-            }
+            Sleep.millis(100);
         }
         return tx.authors().count();
     }

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.IntFunction;
 import javax.sql.DataSource;
 import org.elibrary.Backend;
 import org.elibrary.LibrarySettings;
@@ -126,7 +127,7 @@ final class JdbcImpl implements BenchImpl {
      */
     static JdbcImpl open(Backend backend, String jdbcUrl, LibrarySettings defaults) {
         Map<String, Object> settings = new LinkedHashMap<>();
-        int readers = defaults.maxPoolSize();
+        int readers = defaults.poolSize();
         if (backend == Backend.SQLITE) {
             SQLiteConfig writerConfig = sqliteConfig(defaults);
             writerConfig.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
@@ -260,11 +261,7 @@ final class JdbcImpl implements BenchImpl {
     public void insertAuthors(Workload workload, int from, int to) {
         write(unit -> {
             if (backend == Backend.POSTGRESQL) {
-                String[] names = new String[to - from];
-                for (int i = from; i < to; i++) {
-                    names[i - from] = workload.authorName(i);
-                }
-                unit.insertArrays(INSERT_AUTHORS_POSTGRESQL, names);
+                unit.insertArrays(INSERT_AUTHORS_POSTGRESQL, texts(from, to, workload::authorName));
                 return null;
             }
             Rows insert = unit.multiRows(INSERT_AUTHOR, to - from);
@@ -310,11 +307,7 @@ final class JdbcImpl implements BenchImpl {
     }
 
     private static void insertBooksPostgres(Unit unit, Workload workload, int from, int to) throws SQLException {
-        String[] titles = new String[to - from];
-        for (int i = from; i < to; i++) {
-            titles[i - from] = workload.bookTitle(i);
-        }
-        unit.insertArrays(INSERT_BOOKS_POSTGRESQL, titles);
+        unit.insertArrays(INSERT_BOOKS_POSTGRESQL, texts(from, to, workload::bookTitle));
         // ids are the rows' numbers + 1 on a fresh database (the spec's convention, checked after import)
         int[][] authorRows = authorRows(workload, from, to);
         int links = 0;
@@ -333,6 +326,19 @@ final class JdbcImpl implements BenchImpl {
         unit.insertArrays(INSERT_LINKS_POSTGRESQL, authorIds, bookIds);
     }
 
+    /**
+     * The texts of rows {@code from} (inclusive) to {@code to}, as the one array of a PostgreSQL import's column.
+     * An {@code IntFunction} takes the row as an int: nothing is boxed or copied, a row costs its text and one
+     * interface call.
+     */
+    private static String[] texts(int from, int to, IntFunction<String> text) {
+        String[] texts = new String[to - from];
+        for (int i = from; i < to; i++) {
+            texts[i - from] = text.apply(i);
+        }
+        return texts;
+    }
+
     /** Each book's author rows, computed once: the links' count is their total. */
     private static int[][] authorRows(Workload workload, int from, int to) {
         int[][] authorRows = new int[to - from][];
@@ -346,11 +352,7 @@ final class JdbcImpl implements BenchImpl {
     public void insertUsers(Workload workload, int from, int to) {
         write(unit -> {
             if (backend == Backend.POSTGRESQL) {
-                String[] usernames = new String[to - from];
-                for (int i = from; i < to; i++) {
-                    usernames[i - from] = workload.username(i);
-                }
-                unit.insertArrays(INSERT_USERS_POSTGRESQL, usernames);
+                unit.insertArrays(INSERT_USERS_POSTGRESQL, texts(from, to, workload::username));
                 return null;
             }
             Rows insert = unit.batch(INSERT_USER);
