@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.elibrary.Backend;
 import org.elibrary.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
@@ -70,7 +71,7 @@ class LibraryCliIT {
         // Missing authors are created with the book.
         Map<String, Object> chairs = ok("--url", url, "--json", "book", "add", "Двенадцать стульев",
                 "--author", "Илья Ильф", "--author", "Евгений Петров").json();
-        assertThat(chairs.get("authors")).asList().containsExactlyInAnyOrder("Илья Ильф", "Евгений Петров");
+        assertThat(chairs.get("authors")).asInstanceOf(InstanceOfAssertFactories.LIST).containsExactlyInAnyOrder("Илья Ильф", "Евгений Петров");
         assertThat(ok("--url", url, "--json", "author", "list").jsonLines())
                 .extracting(a -> a.get("name"))
                 .containsExactlyInAnyOrder("Лев Толстой", "Илья Ильф", "Евгений Петров");
@@ -83,7 +84,7 @@ class LibraryCliIT {
         Map<String, Object> shown = ok("--url", url, "--json", "book", "show", String.valueOf(warId)).json();
         assertThat(shown).containsEntry("id", warId).containsEntry("title", "Война и мир")
                 .containsEntry("authors", List.of("Лев Толстой"));
-        assertThat(shown.get("comments")).asList().hasSize(1);
+        assertThat(shown.get("comments")).asInstanceOf(InstanceOfAssertFactories.LIST).hasSize(1);
         @SuppressWarnings("unchecked")
         Map<String, Object> shownComment = ((List<Map<String, Object>>) shown.get("comments")).get(0);
         assertThat(shownComment).containsEntry("id", comment.get("id"))
@@ -347,7 +348,7 @@ class LibraryCliIT {
         assertThat(before).containsEntry("state", "EMPTY").containsEntry("version", null)
                 .containsEntry("backend", backend.name().toLowerCase(java.util.Locale.ROOT))
                 .containsEntry("app_title", "Default");
-        assertThat(before.get("pending")).asList().isNotEmpty();
+        assertThat(before.get("pending")).asInstanceOf(InstanceOfAssertFactories.LIST).isNotEmpty();
 
         Map<String, Object> migrated = ok("--url", url, "--json", "migrate").json();
         assertThat(migrated.get("applied")).isEqualTo(before.get("pending"));
@@ -378,7 +379,7 @@ class LibraryCliIT {
         // The Python app's rows are there, and found by the Unicode search the migrations added.
         assertThat(ok("--url", url, "--json", "book", "list", "--search", "ВОЙНА").jsonLines())
                 .extracting(b -> b.get("title")).containsExactly("Война и мир");
-        assertThat(ok("--url", url, "--json", "book", "show", "1").json().get("comments")).asList().hasSize(1);
+        assertThat(ok("--url", url, "--json", "book", "show", "1").json().get("comments")).asInstanceOf(InstanceOfAssertFactories.LIST).hasSize(1);
     }
 
     @Test
