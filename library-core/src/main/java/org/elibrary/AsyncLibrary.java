@@ -57,8 +57,9 @@ import org.elibrary.internal.session.Validation;
  *       back. A call that had already failed on its own (a duplicate, its work's own exception) when its
  *       timeout fired fails with that failure, not as timed out;</li>
  *   <li>{@link LibraryClosedException} when the library was closed before the call could run or finish;</li>
- *   <li>{@link SelfDeadlockException} at once, without running the call, for a write awaited on SQLite by a thread
- *       inside a transaction of the library (see Transactions).</li>
+ *   <li>{@link SelfDeadlockException} without running the call, for a write awaited on SQLite by a thread
+ *       inside a transaction of the library: at once, or after about a second for a wait through a future the
+ *       library did not make (see Transactions).</li>
  * </ul>
  * The one failure that does not mean nothing was committed: a {@link DatabaseUnavailableException} whose
  * message says the outcome is unknown, when the connection broke (or was closed on a timeout) while the
@@ -87,7 +88,16 @@ import org.elibrary.internal.session.Validation;
  * ({@code join()}, {@code get()}, with or without a timeout, on the call's future or on a stage made from it)
  * for an asynchronous write of the same library, the wait could never end, so that write fails at once with
  * {@link SelfDeadlockException}, whatever the timeouts, and never runs, and the transaction can only roll back
- * (its commit throws the same exception if the callback catches it): nothing of either is committed. Waiting
+ * (its commit throws the same exception if the callback catches it): nothing of either is committed. A wait the
+ * library cannot see into, through a future it did not make ({@code CompletableFuture.allOf(...)},
+ * {@code anyOf(...)}) or a {@code thenCompose} stage whose function returns the write, is found by the library's
+ * timeout watcher instead: once the thread has waited on a future for a second while writes it made (or that a
+ * {@code thenCompose} it set up made) wait for its transaction, those of them that anything depends on fail the
+ * same way, and the transaction can only roll back. So a transaction that waits over a second on a future for
+ * something else, while a write it made and attached a stage to waits behind it, is taken for such a wait too;
+ * a write made and not waited for runs after the transaction. Not found: a write made by another thread (an
+ * executor's task) and awaited through a future of that thread; such a wait ends only when the write's timeout
+ * fires, or, behind an asynchronous transaction, when the library closes. Waiting
  * there for an asynchronous read works (reads use the reader pool); on PostgreSQL an asynchronous write runs on
  * another connection of the pool and is not refused, but it is not part of the transaction either, and with all
  * connections held by waiting transactions the wait ends only when a timeout fires. To run calls one
@@ -277,8 +287,7 @@ public final class AsyncLibrary {
                     .executor(executor);
             if (database.serialisesWrites()) {
                 // a transaction open on a thread holds the one writer: that thread must not wait for a write
-                Sessions sessions = library.sessions();
-                builder.writeConnection(sessions::inTransactionHere, sessions::rollbackOnlyHere);
+                builder.writeConnection(new WriteConnection(library.sessions()));
             }
             AsyncEngine engine = builder.build();
             engines.add(engine);
@@ -337,6 +346,34 @@ public final class AsyncLibrary {
 
         private synchronized List<AsyncEngine> snapshot() {
             return new ArrayList<>(engines);
+        }
+    }
+
+    /** The library's one SQLite writer connection, as the engine sees it: the transactions that hold it. */
+    private record WriteConnection(Sessions sessions) implements AsyncEngine.WriteConnection {
+        @Override
+        public boolean heldHere() {
+            return sessions.inTransactionHere();
+        }
+
+        @Override
+        public void rollbackOnlyHere(LibraryException cause) {
+            sessions.rollbackOnlyHere(cause);
+        }
+
+        @Override
+        public Object transaction() {
+            return sessions.writerTransaction();
+        }
+
+        @Override
+        public Thread thread(Object transaction) {
+            return Sessions.thread(transaction);
+        }
+
+        @Override
+        public void rollbackOnly(Object transaction, LibraryException cause) {
+            sessions.rollbackOnly(transaction, cause);
         }
     }
 }

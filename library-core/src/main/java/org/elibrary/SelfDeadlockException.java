@@ -6,7 +6,9 @@ package org.elibrary;
  * one write connection, and waited for another write call of the same library, which needs that connection.
  * A programming error, not an outage: retrying the same code fails the same way.
  *
- * <p>It is reported at once, as the failure of the awaited call: that call is cancelled and never runs (its
+ * <p>It is reported at once (for a wait through a future the library did not make, such as
+ * {@code CompletableFuture.allOf(...)}, once the thread has waited for about a second: see
+ * {@link AsyncLibrary}, Transactions), as the failure of the awaited call: that call is cancelled and never runs (its
  * future fails with this exception, so {@code join()} throws it as the cause of a
  * {@link java.util.concurrent.CompletionException}, {@code get()} of an
  * {@link java.util.concurrent.ExecutionException}), and the waiting thread's transaction can only roll back

@@ -70,7 +70,8 @@ class AsyncSelfDeadlockIT {
         }
     }
 
-    private static Library open(String url) {
+    /** A library on {@code url} whose statement timeout (so each inner write's wait) is far beyond every bound. */
+    static Library open(String url) {
         return Library.open(LibrarySettings.builder().databaseUrl(url)
                 .set(LibrarySettings.DATABASE_STATEMENT_TIMEOUT, SLOW).build());
     }
@@ -270,7 +271,7 @@ class AsyncSelfDeadlockIT {
     }
 
     /** The SelfDeadlockException in the cause chain of {@code failure}. */
-    private static SelfDeadlockException selfDeadlock(Throwable failure) {
+    static SelfDeadlockException selfDeadlock(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof SelfDeadlockException e) {
                 return e;

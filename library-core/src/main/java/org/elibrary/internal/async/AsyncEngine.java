@@ -1,5 +1,7 @@
 package org.elibrary.internal.async;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -18,8 +20,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.elibrary.DatabaseUnavailableException;
 import org.elibrary.LibraryClosedException;
@@ -92,7 +92,12 @@ import org.elibrary.SelfDeadlockException;
  * thread whose transaction holds that connection and that waits for a write, which needs it, would wait forever
  * (the write's clock starts only when it runs; the waiting call's timeout cannot end a join). So such a wait
  * fails the write at once instead ({@link #refuseWaitForHeldWriter}); it is looked for only when a wait would
- * block, so calls and quick joins pay nothing for it.
+ * block, so calls and quick joins pay nothing for it. A wait through a future the engine did not make
+ * ({@code CompletableFuture.allOf}, {@code anyOf}), or through a stage of a call that has finished
+ * ({@code thenCompose}), is invisible there; the sweeper looks for it instead, while a transaction holds the write
+ * connection and writes made for its thread wait for it ({@link #findIndirectSelfDeadlock}). What a call costs for
+ * it: each call records the thread it was made for ({@link Task#madeBy}), and a {@code thenCompose} re-attributes
+ * the call its function returns to the thread that set it up.
  *
  * <p><b>Cancellation.</b> {@code future.cancel(...)} before the call started means it never runs; after, its
  * statements are cancelled as on a timeout (whether it committed is then unknown to the caller). Any other
@@ -129,6 +134,20 @@ public final class AsyncEngine implements AutoCloseable {
     static final String COMPLETED_BY_CALLER = "its future was completed by the caller (orTimeout, complete, ...)";
     /** Why a write awaited by a thread that holds the write connection it needs was cancelled. */
     static final String AWAITED_BY_WRITER = "awaited by the thread holding the write connection it needs";
+    /**
+     * What a thread told by the sweeper (see findIndirectSelfDeadlock) is told: the thread's name, the grace in ms.
+     */
+    static final String INDIRECT_SELF_DEADLOCK = "thread '%s' holds the SQLite write connection in a transaction and "
+            + "has waited on a future for over %d ms while this write call, which it made and which needs that "
+            + "connection, waited for that transaction to end: a wait the library cannot see into "
+            + "(CompletableFuture.allOf, anyOf, a thenCompose stage) that would never end. This call was cancelled (it "
+            + "never runs) and the transaction rolls back. Inside a transaction use the transaction's repositories "
+            + "(tx.users()); outside one, compose the calls instead of waiting";
+    /**
+     * How long the sweeper sees a thread that holds the write connection wait on a future, while writes it made
+     * wait for its transaction, before it takes that for a wait on them (see findIndirectSelfDeadlock).
+     */
+    static final long INDIRECT_WAIT_GRACE_MILLIS = 1000;
     /** What a thread that waits for a write while it holds the write connection is told. */
     static final String SELF_DEADLOCK = "this thread holds the SQLite write connection in a transaction and waits "
             + "for another write call of the same library, which needs that connection: it would wait forever. "
@@ -152,8 +171,15 @@ public final class AsyncEngine implements AutoCloseable {
      * Whether the calling thread holds the write connection that calls of the write lane need, and how to make
      * its transaction roll back; null when no single connection serves all writes (see refuseWaitForHeldWriter).
      */
-    private final BooleanSupplier writerHeldHere;
-    private final Consumer<LibraryException> rollbackOnlyHere;
+    private final WriteConnection writeConnection;
+    /**
+     * The sweeper's view of a wait it cannot see into (see findIndirectSelfDeadlock): the transaction whose thread
+     * was seen waiting on a future while writes it made waited behind it, since when, and how many ticks in a row
+     * it was then seen not waiting; sweeper only.
+     */
+    private Object stalledTransaction;
+    private long stalledSince;
+    private int stalledMisses;
     private final Set<Thread> ownedThreads = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /**
      * Calls handed to a caller's executor and not started yet: close() fails them when it gives up, as that
@@ -196,8 +222,7 @@ public final class AsyncEngine implements AutoCloseable {
         this.defaultTimeout = builder.defaultTimeout;
         this.closeTimeout = builder.closeTimeout;
         this.holdLimitNanos = builder.holdLimit.toNanos();
-        this.writerHeldHere = builder.writerHeldHere;
-        this.rollbackOnlyHere = builder.rollbackOnlyHere;
+        this.writeConnection = builder.writeConnection;
         if (builder.executor == null) {
             this.ownedExecutor = AsyncThreads.newExecutor(builder.virtualThreads, ownedThreads);
             this.executor = ownedExecutor;
@@ -271,6 +296,9 @@ public final class AsyncEngine implements AutoCloseable {
                 lane.queue.addLast(task);
                 queued++;
                 start = false;
+                if (writeConnection != null) {
+                    startSweeperIfNeeded(); // a write queued behind a transaction that may wait for it
+                }
             } else {
                 return refuseOverloaded(future);
             }
@@ -483,15 +511,144 @@ public final class AsyncEngine implements AutoCloseable {
      * was part of is half-written. Costs a field comparison, and for a write a ThreadLocal lookup.
      */
     void refuseWaitForHeldWriter(Task<?> awaited) {
-        if (awaited.lane != writeLane || writeLane == readLane || writerHeldHere == null
-                || awaited.future.isDone() || !writerHeldHere.getAsBoolean()) {
+        if (awaited.lane != writeLane || writeLane == readLane || writeConnection == null
+                || awaited.future.isDone() || !writeConnection.heldHere()) {
             return;
         }
         SelfDeadlockException deadlock = new SelfDeadlockException(SELF_DEADLOCK);
         if (awaited.future.fail(deadlock)) { // else it finished meanwhile, on its own failure
-            rollbackOnlyHere.accept(deadlock);
+            writeConnection.rollbackOnlyHere(deadlock);
             onCancelled(awaited, AWAITED_BY_WRITER);
         }
+    }
+
+    /**
+     * With the lock held, on the sweeper: looks for a wait that {@link #refuseWaitForHeldWriter} cannot see, a
+     * thread that holds the write connection in a transaction and waits on a future the library did not make
+     * ({@code CompletableFuture.allOf(...)}, {@code anyOf(...)}), or on a stage of a call that has finished
+     * ({@code thenCompose}), for writes it made, which wait for that very transaction (queued behind it, or in the
+     * pool for its connection). Such writes can never run while it waits; the thread may be waiting for them, which
+     * the library cannot tell for sure (the dependents of a CompletableFuture are private to the JDK). So: once the
+     * thread has waited on a CompletableFuture for {@link #INDIRECT_WAIT_GRACE_MILLIS} ms in a row, with no other
+     * call of its own unfinished (a read it may be waiting for), its waiting writes that something depends on (a
+     * wait on one always does) fail with {@link SelfDeadlockException} into {@code refused}, and its transaction can
+     * only roll back. A write nothing depends on (made and not waited for) runs after the transaction, as before.
+     * Whether there is something to watch.
+     */
+    private boolean findIndirectSelfDeadlock(long now, List<Task<?>> refused) {
+        Object transaction = writeConnection.transaction();
+        Thread holder = transaction == null ? null : writeConnection.thread(transaction);
+        List<Task<?>> blocked = holder == null ? null : blockedBehind(holder);
+        if (blocked == null) {
+            stalledTransaction = null;
+            return false;
+        }
+        if (!waitsOnAFuture(holder)) {
+            if (++stalledMisses >= 2) { // one look between two timed waits (a call's wait in slices) is no end
+                stalledTransaction = null;
+            }
+            return true;
+        }
+        stalledMisses = 0;
+        if (stalledTransaction != transaction) {
+            stalledTransaction = transaction;
+            stalledSince = now;
+            return true;
+        }
+        if (now - stalledSince < TimeUnit.MILLISECONDS.toNanos(INDIRECT_WAIT_GRACE_MILLIS)) {
+            return true;
+        }
+        stalledTransaction = null;
+        for (Task<?> task : blocked) {
+            if (task.future.getNumberOfDependents() > 0) {
+                refused.add(task);
+            }
+        }
+        return true;
+    }
+
+    /**
+     * With the lock held: the unfinished writes that {@code holder} made (see {@link Task#madeBy}), which wait for
+     * its transaction (queued, held, or running and waiting for the connection); null when there are none, or when
+     * it has a read unfinished, which it may be waiting for.
+     */
+    private List<Task<?>> blockedBehind(Thread holder) {
+        List<Task<?>> blocked = new ArrayList<>();
+        for (Task<?> task : running) {
+            // a running write of its own waits in the pool for the connection; one that does not is the very call
+            // that holds it (an asynchronous transaction that the holder made, and now runs)
+            if (task.madeBy() == holder && (task.lane != writeLane || task.handle.isAcquiring())
+                    && !collectWrite(task, blocked)) {
+                return null;
+            }
+        }
+        for (Task<?> task : held) {
+            if (task.claimed == 0 && task.madeBy() == holder && !collectWrite(task, blocked)) {
+                return null;
+            }
+        }
+        for (Lane lane : lanes()) {
+            for (Task<?> task : lane.queue) {
+                if (task.madeBy() == holder && !collectWrite(task, blocked)) {
+                    return null;
+                }
+            }
+        }
+        return blocked.isEmpty() ? null : blocked;
+    }
+
+    /** Adds {@code task} to {@code writes} if it is an unfinished write; false if it is a read. */
+    private boolean collectWrite(Task<?> task, List<Task<?>> writes) {
+        if (task.lane != writeLane) {
+            return false;
+        }
+        if (!task.future.isDone()) {
+            writes.add(task);
+        }
+        return true;
+    }
+
+    /**
+     * Whether {@code thread} is parked in a wait for a CompletableFuture ({@code join()}, {@code get()}): what the
+     * JDK parks it on then is a waiter object of CompletableFuture's own.
+     */
+    private static boolean waitsOnAFuture(Thread thread) {
+        Thread.State state = thread.getState();
+        if (state != Thread.State.WAITING && state != Thread.State.TIMED_WAITING) {
+            return false;
+        }
+        Object blocker = LockSupport.getBlocker(thread);
+        return blocker != null && blocker.getClass().getEnclosingClass() == CompletableFuture.class;
+    }
+
+    /**
+     * On the sweeper: a write that {@code holder}'s transaction blocks, and which it seems to wait for (see
+     * findIndirectSelfDeadlock), fails; the transaction is doomed first, so that the thread, once woken by that
+     * failure, cannot commit what it did before it.
+     */
+    private void refuseIndirectWait(Task<?> task, Object transaction, Thread holder) {
+        SelfDeadlockException deadlock = new SelfDeadlockException(String.format(INDIRECT_SELF_DEADLOCK,
+                holder.getName(), INDIRECT_WAIT_GRACE_MILLIS));
+        if (task.future.isDone()) {
+            return;
+        }
+        writeConnection.rollbackOnly(transaction, deadlock);
+        if (task.future.fail(deadlock)) {
+            onCancelled(task, AWAITED_BY_WRITER);
+        }
+    }
+
+    /** Whether the sweeper looks for waits it cannot see into, so that calls must say whom they were made for. */
+    boolean watchesIndirectWaits() {
+        return writeConnection != null;
+    }
+
+    /**
+     * A call returned by the function of a {@code thenCompose} that {@code composer} set up (called by
+     * {@link CallFuture}): it is made for that thread, which may wait for it through the composed stage.
+     */
+    void madeFor(Task<?> call, Thread composer) {
+        MADE_FOR.setRelease(call, composer);
     }
 
     private void done() {
@@ -553,6 +710,8 @@ public final class AsyncEngine implements AutoCloseable {
                     task.deadline = System.nanoTime() + task.timeout.toNanos();
                     task.limited = true;
                     startSweeperIfNeeded();
+                } else if (writeConnection != null) {
+                    startSweeperIfNeeded(); // it may wait for a transaction that waits for it
                 }
                 running.add(task);
                 started++;
@@ -692,7 +851,9 @@ public final class AsyncEngine implements AutoCloseable {
         long busySince = System.nanoTime();
         List<Task<?>> due = new ArrayList<>();
         List<Task<?>> rescued = new ArrayList<>();
+        List<Task<?>> refused = new ArrayList<>();
         while (true) {
+            Object stalled = null;
             lock.lock();
             try {
                 long now = System.nanoTime();
@@ -725,6 +886,10 @@ public final class AsyncEngine implements AutoCloseable {
                         }
                     }
                 }
+                if (writeConnection != null) {
+                    stalled = stalledTransaction;
+                    watching |= findIndirectSelfDeadlock(now, refused);
+                }
                 if (watching || started != lastStarted) {
                     busySince = now;
                     lastStarted = started;
@@ -745,6 +910,13 @@ public final class AsyncEngine implements AutoCloseable {
                 rescue(next);
             }
             rescued.clear();
+            if (!refused.isEmpty()) {
+                Thread holder = writeConnection.thread(stalled);
+                for (Task<?> task : refused) {
+                    refuseIndirectWait(task, stalled, holder);
+                }
+                refused.clear();
+            }
             LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS));
         }
     }
@@ -1131,6 +1303,17 @@ public final class AsyncEngine implements AutoCloseable {
         }
     }
 
+    private static final VarHandle MADE_FOR;
+
+    static {
+        try {
+            MADE_FOR = MethodHandles.privateLookupIn(Task.class, MethodHandles.lookup())
+                    .findVarHandle(Task.class, "madeFor", Thread.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     @SuppressWarnings("rawtypes")
     private static final java.util.concurrent.atomic.AtomicIntegerFieldUpdater<Task> CLAIMED =
             java.util.concurrent.atomic.AtomicIntegerFieldUpdater.newUpdater(Task.class, "claimed");
@@ -1141,6 +1324,12 @@ public final class AsyncEngine implements AutoCloseable {
         final Duration timeout;
         final CallFuture<T> future;
         final long submitted = System.nanoTime();
+        /**
+         * The thread the call was made for: the one that made it, or the one that set up the thenCompose whose
+         * function made it (see madeFor; written with a release store). Read by the sweeper only.
+         */
+        @SuppressWarnings("unused") // through MADE_FOR
+        private Thread madeFor = Thread.currentThread();
         final CancellationHandle handle = new CancellationHandle();
         final AtomicInteger state = new AtomicInteger(NEW);
         /** Whether the call has a time limit, and when it ends (System.nanoTime()); set under the lock. */
@@ -1162,6 +1351,10 @@ public final class AsyncEngine implements AutoCloseable {
         /** The thread that holds this call, or null if it was dispatched; set under the lock, before publication. */
         volatile Thread holder;
 
+        Thread madeBy() {
+            return (Thread) MADE_FOR.getAcquire(this);
+        }
+
         /** Whether the caller (the holding thread, or the sweeper) is the one that runs this held call. */
         boolean claim() {
             return CLAIMED.compareAndSet(this, 0, 1);
@@ -1171,6 +1364,24 @@ public final class AsyncEngine implements AutoCloseable {
         public void run() {
             runFrom(this);
         }
+    }
+
+    /** The one connection that serves every write (SQLite's writer), as far as the engine needs to know it. */
+    public interface WriteConnection {
+        /** Whether a transaction open on the calling thread holds it; cheap (asked only by a wait that would block). */
+        boolean heldHere();
+
+        /** Makes the transaction open on the calling thread roll back with {@code cause}, whatever its callback does. */
+        void rollbackOnlyHere(LibraryException cause);
+
+        /** The transaction that holds it now, or null; asked by the sweeper, which may see it a moment late. */
+        Object transaction();
+
+        /** The thread running {@code transaction}. */
+        Thread thread(Object transaction);
+
+        /** Makes {@code transaction} roll back with {@code cause} (from another thread), if it is still open. */
+        void rollbackOnly(Object transaction, LibraryException cause);
     }
 
     /** The engine's sizes and collaborators; validated once in {@link #build()}. */
@@ -1183,21 +1394,17 @@ public final class AsyncEngine implements AutoCloseable {
         private Executor executor;
         private boolean virtualThreads = true;
         private Duration holdLimit = Duration.ofMillis(TICK_MILLIS);
-        private BooleanSupplier writerHeldHere;
-        private Consumer<LibraryException> rollbackOnlyHere;
+        private WriteConnection writeConnection;
 
         private Builder() {
         }
 
         /**
-         * One connection serves every write (SQLite's writer behind a separate write lane): {@code heldHere} says
-         * whether a transaction open on the calling thread holds it (it must be cheap), and
-         * {@code rollbackOnlyHere} makes that transaction roll back with the given reason whatever its callback
-         * does. A thread that holds it and waits for a write then fails at once instead of waiting forever.
+         * One connection serves every write (SQLite's writer behind a separate write lane): a thread whose
+         * transaction holds it and that waits for a write then fails instead of waiting forever.
          */
-        public Builder writeConnection(BooleanSupplier heldHere, Consumer<LibraryException> rollbackOnlyHere) {
-            this.writerHeldHere = Objects.requireNonNull(heldHere, "heldHere");
-            this.rollbackOnlyHere = Objects.requireNonNull(rollbackOnlyHere, "rollbackOnlyHere");
+        public Builder writeConnection(WriteConnection connection) {
+            this.writeConnection = Objects.requireNonNull(connection, "connection");
             return this;
         }
 

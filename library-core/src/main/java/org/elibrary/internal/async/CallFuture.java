@@ -2,10 +2,13 @@ package org.elibrary.internal.async;
 
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.elibrary.DatabaseUnavailableException;
 
 /**
@@ -32,7 +35,9 @@ import org.elibrary.DatabaseUnavailableException;
  * cases are looked for, at the cost of a ThreadLocal lookup or two: a thread holding the SQLite write connection
  * in a transaction that waits for a write fails it at once ({@link AsyncEngine#refuseWaitForHeldWriter}); and a
  * thread running a call (its work waits) waits in slices, giving up once that call is cancelled (its timeout,
- * a close), as nothing else would ever wake it.
+ * a close), as nothing else would ever wake it. A wait on a stage whose call has finished (a {@code thenCompose}
+ * waiting for the call its function returned) is the sweeper's to find ({@link AsyncEngine}); for it,
+ * {@code thenCompose} here attributes that call to the thread that set the stage up.
  */
 final class CallFuture<T> extends CompletableFuture<T> {
     /** Spin-loop iterations between two {@code Thread.yield()}s. */
@@ -233,6 +238,43 @@ final class CallFuture<T> extends CompletableFuture<T> {
         return new CompletionException(new DatabaseUnavailableException("the call was cancelled ("
                 + CancellationHandle.current().reason() + ") while it waited for another asynchronous call; that call "
                 + "was cancelled too"));
+    }
+
+    /*
+     * thenCompose: the call the function returns is made for the thread that set the stage up (the sweeper looks for
+     * a transaction's thread that waits on a stage for writes made for it; see AsyncEngine.findIndirectSelfDeadlock),
+     * not for the thread that happened to run the function (the one that completed this future).
+     */
+
+    @Override
+    public <U> CompletableFuture<U> thenCompose(Function<? super T, ? extends CompletionStage<U>> fn) {
+        return super.thenCompose(madeForThisThread(fn));
+    }
+
+    @Override
+    public <U> CompletableFuture<U> thenComposeAsync(Function<? super T, ? extends CompletionStage<U>> fn) {
+        return super.thenComposeAsync(madeForThisThread(fn));
+    }
+
+    @Override
+    public <U> CompletableFuture<U> thenComposeAsync(Function<? super T, ? extends CompletionStage<U>> fn,
+                                                     Executor executor) {
+        return super.thenComposeAsync(madeForThisThread(fn), executor);
+    }
+
+    private <U> Function<? super T, ? extends CompletionStage<U>> madeForThisThread(
+            Function<? super T, ? extends CompletionStage<U>> fn) {
+        if (fn == null || !engine.watchesIndirectWaits()) {
+            return fn; // PostgreSQL: nothing to attribute (and a null function fails as CompletableFuture's does)
+        }
+        Thread composer = Thread.currentThread();
+        return value -> {
+            CompletionStage<U> next = fn.apply(value);
+            if (next instanceof CallFuture<?> call && call.awaited != null) {
+                call.engine.madeFor(call.awaited, composer);
+            }
+            return next;
+        };
     }
 
     @Override

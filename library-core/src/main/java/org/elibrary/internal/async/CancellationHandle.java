@@ -281,6 +281,16 @@ public final class CancellationHandle {
         }
     }
 
+    /** Whether the call is waiting for a pooled connection now. */
+    boolean isAcquiring() {
+        lock.lock();
+        try {
+            return acquiring != null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     boolean isFinished() {
         lock.lock();
         try {

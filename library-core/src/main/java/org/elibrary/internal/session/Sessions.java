@@ -1,5 +1,7 @@
 package org.elibrary.internal.session;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
@@ -53,6 +55,23 @@ public final class Sessions {
     private static final String COMMIT = "COMMIT";
 
     private final ThreadLocal<UnitOfWork> current = new ThreadLocal<>();
+    /**
+     * On the library's own SQLite pool, whose one writer connection serves one transaction at a time: the caller's
+     * transaction holding it, or null; written with release stores by that transaction's thread, read by the async
+     * engine's sweeper (see {@link #writerTransaction}).
+     */
+    @SuppressWarnings("unused") // through WRITER_TRANSACTION
+    private UnitOfWork writerTransaction;
+    private static final VarHandle WRITER_TRANSACTION;
+
+    static {
+        try {
+            WRITER_TRANSACTION = MethodHandles.lookup()
+                    .findVarHandle(Sessions.class, "writerTransaction", UnitOfWork.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
     private volatile boolean closed;
     /** Once closed: whether the calling thread runs a call accepted before, whose units may still begin. */
     private volatile BooleanSupplier accepted = () -> false;
@@ -163,6 +182,28 @@ public final class Sessions {
     }
 
     /**
+     * The caller's transaction ({@code inTransaction}) that holds the library's one SQLite writer connection now,
+     * or null; for another thread, which may see it a moment late. Always null on PostgreSQL and on a caller's pool,
+     * where no single connection serves every write.
+     */
+    public Object writerTransaction() {
+        return WRITER_TRANSACTION.getAcquire(this);
+    }
+
+    /** The thread running {@code transaction}, one of {@link #writerTransaction()}. */
+    public static Thread thread(Object transaction) {
+        return ((UnitOfWork) transaction).owner();
+    }
+
+    /**
+     * Makes {@code transaction}, one of {@link #writerTransaction()}, roll back with {@code cause} whatever its
+     * callback does: from a thread other than its own, which may be parked meanwhile. Nothing once it has ended.
+     */
+    public void rollbackOnly(Object transaction, LibraryException cause) {
+        ((UnitOfWork) transaction).rollbackOnlyFromElsewhere(cause);
+    }
+
+    /**
      * Refuses further calls, then waits up to {@code grace} for the units of work already running (a caller's
      * transaction included) to end; the caller closes the database afterwards, which fails what still runs.
      * A transaction open on the closing thread itself is not waited for.
@@ -269,6 +310,8 @@ public final class Sessions {
         boolean rolledBack = true;
         /** Whether the commit has been sent: after that, a broken connection leaves its outcome unknown. */
         boolean commitSent;
+        /** Whether this unit is published as the writer's transaction (see writerTransaction). */
+        boolean published;
 
         Lease(boolean transactional) {
             this.transactional = transactional;
@@ -330,6 +373,11 @@ public final class Sessions {
         lease.uow = new UnitOfWork(backend, connection, lease.statements);
         if (lease.transactional) {
             current.set(lease.uow);
+            if (callersTransaction && source == database.writer() && database.writesThroughOneConnection()) {
+                // a release store, no fence: the one writer connection passes from holder to holder through the pool
+                WRITER_TRANSACTION.setRelease(this, lease.uow);
+                lease.published = true;
+            }
         }
     }
 
@@ -393,6 +441,9 @@ public final class Sessions {
     private void end(Lease lease) {
         if (lease.transactional) {
             current.remove();
+        }
+        if (lease.published) {
+            WRITER_TRANSACTION.setRelease(this, null); // before the connection goes back to the pool
         }
         if (lease.uow != null) {
             lease.uow.end();

@@ -22,6 +22,8 @@ public final class UnitOfWork {
     private final Thread owner;
     private volatile boolean active = true;
     private LibraryException rollbackCause;
+    /** Set by another thread (see {@link #rollbackOnlyFromElsewhere}); never cleared by a savepoint's rollback. */
+    private volatile LibraryException doomedElsewhere;
     private int savepoints;
     // Values being written, so that a duplicate on SQLite (whose message has no value) names it.
     private Map<String, String> uniqueValues;
@@ -179,7 +181,18 @@ public final class UnitOfWork {
     }
 
     LibraryException rollbackCause() {
-        return rollbackCause;
+        LibraryException cause = rollbackCause;
+        return cause != null ? cause : doomedElsewhere;
+    }
+
+    /**
+     * {@link #rollbackOnly} from a thread other than the owner (which may be parked meanwhile): the whole
+     * transaction rolls back, whatever a savepoint's rollback undoes.
+     */
+    void rollbackOnlyFromElsewhere(LibraryException cause) {
+        if (doomedElsewhere == null) {
+            doomedElsewhere = cause;
+        }
     }
 
     void rollbackOnly(LibraryException cause) {
