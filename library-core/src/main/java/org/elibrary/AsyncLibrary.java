@@ -54,7 +54,8 @@ import org.elibrary.internal.session.Validation;
  *       taking the call (whatever it throws, which is the exception's cause);</li>
  *   <li>{@link DatabaseUnavailableException} ("statement timed out after 30s") when the call ran longer than
  *       its {@linkplain #timeout() timeout}: its running statement was cancelled and its transaction rolled
- *       back. A call that had already failed on its own (a duplicate, its work's own exception) when its
+ *       back. A call that had already failed on its own (a duplicate, its work's own exception, an outage such as
+ *       a lock held by another program past {@code SQLITE_BUSY_TIMEOUT}) when its
  *       timeout fired fails with that failure, not as timed out;</li>
  *   <li>{@link LibraryClosedException} when the library was closed before the call could run or finish;</li>
  *   <li>{@link SelfDeadlockException} without running the call, for a write awaited on SQLite by a thread

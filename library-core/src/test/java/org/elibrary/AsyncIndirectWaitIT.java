@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * another call (review 19's closing note): on SQLite it fails fast with {@link SelfDeadlockException} and nothing
  * of the unit is written, where before it waited until the library closed (async transaction, allOf), the waiting
  * call's timeout, or the inner write's statement timeout with a message about a failed connection. On PostgreSQL
- * the same code goes on working.
+ * the same code goes on working. Also: a genuine outage when a call's timeout fires is reported as itself.
  *
  * <p>Every scenario is bounded: what must fail fast by {@link #FAST}, far below the timeouts in force (the
  * statement timeout of {@link AsyncSelfDeadlockIT#open}, 120 s, the async transaction's own {@link #OWN_TIMEOUT}).
@@ -145,6 +145,38 @@ class AsyncIndirectWaitIT {
             assertThat(count).isZero(); // another connection: "o" is not committed yet
             assertThat(later).succeedsWithin(BOUND).isEqualTo("f");
             assertThat(library.users().count()).isEqualTo(2);
+        }
+    }
+
+    /**
+     * A call whose own work failed with a genuine DatabaseUnavailableException (here: another Library on the same
+     * file could not get its lock) and that is still unwinding when its timeout fires fails with that failure, not
+     * as timed out: the timeout did not cause it.
+     */
+    @Test
+    void aGenuineOutageWhenTheTimeoutFiresIsReportedAsItself() {
+        String url = TestDatabases.newSqliteUrl();
+        try (Library library = open(url);
+             Library other = Library.open(LibrarySettings.builder().databaseUrl(url)
+                     .sqliteBusyTimeout(Duration.ofMillis(200)).build())) {
+            CompletableFuture<Object> call = library.async().withTimeout(Duration.ofSeconds(1)).inTransaction(tx -> {
+                tx.users().create("holds the lock");
+                try {
+                    return other.users().create("locked out");
+                } catch (DatabaseUnavailableException genuine) {
+                    Sleep.millis(1500); // the call's timeout fires while it unwinds
+                    throw genuine;
+                }
+            });
+
+            Throwable failure = assertTimeoutPreemptively(QUICK, () -> catchThrowable(
+                    () -> call.get(QUICK.toSeconds(), TimeUnit.SECONDS)));
+
+            assertThat(failure).isInstanceOf(ExecutionException.class)
+                    .cause().isInstanceOf(DatabaseUnavailableException.class)
+                    .hasMessageContaining("SQLITE_BUSY_TIMEOUT (200ms)")
+                    .hasMessageNotContaining("timed out after");
+            assertThat(library.users().count()).isZero();
         }
     }
 

@@ -75,7 +75,8 @@ import org.elibrary.SelfDeadlockException;
  * unwinds, and its future fails with {@link DatabaseUnavailableException}; the future is completed only when
  * the call has actually finished, so a failed future never hides a later commit, and a call that committed
  * just as its time ran out completes normally. Likewise a call that failed on its own (a failure a cancel
- * cannot cause: see causedByCancel) fails with that failure, even when its timeout fired while it unwound.
+ * cannot cause: see causedByCancel; or an outage met before the cancel, see
+ * {@link CancellationHandle#failedOnItsOwn}) fails with that failure, even when its timeout fired while it unwound.
  * Deadlines are watched by one sweeper thread
  * ({@code elibrary-async-timeouts}) that looks at every running call every {@link #TICK_MILLIS} ms while there
  * are calls (so a timeout fires up to a tick late, and a call with a short timeout is not missed behind one
@@ -951,9 +952,9 @@ public final class AsyncEngine implements AutoCloseable {
             return new DatabaseUnavailableException(what + " while the call's commit was under way: whether it was "
                     + "committed is unknown; check before retrying it", failure);
         }
-        if (!causedByCancel(failure)) {
-            // the call failed on its own (a duplicate, its own exception), before the cancel could stop anything:
-            // its real failure, not the timeout that fired while it unwound
+        if (!causedByCancel(failure) || handle.isOwnFailure(failure)) {
+            // the call failed on its own (a duplicate, its own exception, an outage it met before the cancel), before
+            // the cancel could stop anything: its real failure, not the timeout that fired while it unwound
             return own(failure);
         }
         if (reason.equals(timedOut)) {

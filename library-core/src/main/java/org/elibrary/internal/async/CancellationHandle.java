@@ -17,6 +17,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import com.zaxxer.hikari.pool.ProxyConnection;
+import org.elibrary.DatabaseUnavailableException;
 import org.elibrary.internal.db.Drivers;
 import org.postgresql.PGConnection;
 import org.postgresql.jdbc.PgConnection;
@@ -59,6 +60,8 @@ public final class CancellationHandle {
     /** Not before this (System.nanoTime()) is the next cancel request sent, and the pause after it; lock. */
     private long nextSignal;
     private long signalPause;
+    /** The call's last failure of its own, before any cancel; set and read on its thread (see failedOnItsOwn). */
+    private Throwable ownFailure;
     /** Set and read on the call's own thread (see {@link #outcomeUnknown()}). */
     private boolean outcomeUnknown;
     /** The call's PostgreSQL connections were aborted, and whether that is still on its way; guarded by lock. */
@@ -93,6 +96,33 @@ public final class CancellationHandle {
         if (handle != null) {
             handle.outcomeUnknown = true;
         }
+    }
+
+    /**
+     * A unit of work of the asynchronous call running on this thread (if any) failed with {@code failure}: if the
+     * call was not cancelled by then, the failure is its own (a cancel sets its reason before it touches anything),
+     * even when its timeout fires while the call unwinds; returns {@code failure}. Only database unavailability is
+     * kept, the one failure a cancel also causes (see AsyncEngine.translate).
+     */
+    public static RuntimeException failedOnItsOwn(RuntimeException failure) {
+        if (failure instanceof DatabaseUnavailableException) {
+            CancellationHandle handle = CURRENT.get();
+            if (handle != null && handle.reason == null) {
+                handle.ownFailure = failure;
+            }
+        }
+        return failure;
+    }
+
+    /** Whether {@code failure} is, or was caused by, a failure of the call's own (see {@link #failedOnItsOwn}). */
+    boolean isOwnFailure(Throwable failure) {
+        Throwable own = ownFailure;
+        for (Throwable t = failure; own != null && t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t == own) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** See {@link #outcomeUnknown()}; read on the call's own thread once it has returned. */

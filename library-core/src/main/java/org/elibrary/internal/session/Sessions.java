@@ -256,7 +256,7 @@ public final class Sessions {
                 // PostgreSQL has aborted the transaction), so the whole transaction must roll back.
                 uow.rollbackOnly(e);
             }
-            throw translated;
+            throw CancellationHandle.failedOnItsOwn(translated);
         }
     }
 
@@ -286,7 +286,7 @@ public final class Sessions {
             }
             return result;
         } catch (Throwable t) {
-            throw failed(lease, t);
+            throw CancellationHandle.failedOnItsOwn(failed(lease, t));
         } finally {
             end(lease);
             running.decrement();
