@@ -108,6 +108,20 @@ public final class AsyncUserRepository {
     }
 
     /**
+     * Keyset pagination by the username itself: up to {@code limit} (1 to 1000) users whose username sorts
+     * after {@code afterUsername}, in the order of {@link #listAfter}; that user may have been deleted meanwhile.
+     *
+     * <p>Asynchronous {@link UserRepository#listAfterUsername(String, int)}.
+     *
+     * @param afterUsername the username of the last user of the previous page, under the rules of a username
+     * @param limit         the most users to return, 1 to 1000
+     * @return a future of up to {@code limit} users by username, after {@code afterUsername}
+     */
+    public CompletableFuture<List<User>> listAfterUsername(String afterUsername, int limit) {
+        return async.read(() -> sync.listAfterUsername(afterUsername, limit));
+    }
+
+    /**
      * Offset pagination ordered by username, with the total; {@code limit} 1 to 1000.
      *
      * <p>Asynchronous {@link UserRepository#page(int, int)}.

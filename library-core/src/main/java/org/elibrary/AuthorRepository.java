@@ -30,7 +30,7 @@ public final class AuthorRepository {
     static final NewRows.Table<Author, AuthorMapper> AUTHORS = new NewRows.Table<>(AuthorMapper.class,
             "author.name", Author::new, Author::id, Author::name, AuthorMapper::selectByName);
     private static final KeysetPage<AuthorMapper> AFTER = new KeysetPage<>(AuthorMapper.class, "author",
-            AuthorMapper::selectById);
+            AuthorMapper::selectById, "afterName", Validation.NAME_MAX);
     private static final OffsetPage<AuthorMapper, CountedRow, Author> PAGE = new OffsetPage<>(AuthorMapper.class,
             AuthorMapper::selectPage, AuthorMapper::count, OffsetPage.eachRow(Author::new));
 
@@ -166,6 +166,20 @@ public final class AuthorRepository {
     }
 
     /**
+     * Keyset pagination by the name itself: up to {@code limit} (1 to 1000) authors whose name sorts after
+     * {@code afterName}, in the order of {@link #listAfter}. Pass the name of the last author received; unlike
+     * {@link #listAfter}, that author may have been deleted or renamed meanwhile: the list goes on after the
+     * name (the first page is {@code listAfter(0, limit)}).
+     *
+     * @param afterName the name of the last author of the previous page, under the rules of a name
+     * @param limit     the most authors to return, 1 to 1000
+     * @return up to {@code limit} authors by name, after {@code afterName}; empty after the last one
+     */
+    public List<Author> listAfterName(String afterName, int limit) {
+        return AFTER.afterKey(sessions, bound, afterName, limit, AuthorMapper::selectAfterName);
+    }
+
+    /**
      * Offset pagination ordered by name, with the total number of authors. {@code limit} is 1 to 1000.
      *
      * @param offset how many authors (by name) to skip, 0 or more
@@ -209,6 +223,21 @@ public final class AuthorRepository {
                 (authors, q) -> q.afterId() == 0
                         ? (q.fts() ? authors.searchByName(q) : authors.searchByShortName(q))
                         : (q.fts() ? authors.searchByNameAfter(q) : authors.searchByShortNameAfter(q)));
+    }
+
+    /**
+     * The next page of {@link #search} by the name itself: up to {@code limit} (1 to 1000) matching authors
+     * whose name sorts after {@code afterName}, in the order of {@link #searchAfter}. Pass the name of the last
+     * author received; it may have been deleted or renamed meanwhile (no {@link NotFoundException}).
+     *
+     * @param query     the text to look for, under the rules of a name (not blank, at most 100 characters)
+     * @param afterName the name of the last author of the previous page, under the rules of a name
+     * @param limit     the most authors to return, 1 to 1000
+     * @return up to {@code limit} matching authors by name, after {@code afterName}; empty after the last one
+     */
+    public List<Author> searchAfterName(String query, String afterName, int limit) {
+        return AFTER.searchAfterKey(sessions, bound, query, Validation.NAME_MAX, afterName, limit,
+                (authors, q) -> q.fts() ? authors.searchByNameAfterName(q) : authors.searchByShortNameAfterName(q));
     }
 
     /** {@return the number of authors} */

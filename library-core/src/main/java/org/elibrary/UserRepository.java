@@ -25,7 +25,7 @@ public final class UserRepository {
     private static final NewRows.Table<User, UserMapper> USERS = new NewRows.Table<>(UserMapper.class,
             "user.username", User::new, User::id, User::username, UserMapper::selectByUsername);
     private static final KeysetPage<UserMapper> AFTER = new KeysetPage<>(UserMapper.class, "user",
-            UserMapper::selectById);
+            UserMapper::selectById, "afterUsername", Validation.USERNAME_MAX);
     private static final OffsetPage<UserMapper, CountedRow, User> PAGE = new OffsetPage<>(UserMapper.class,
             UserMapper::selectPage, UserMapper::count, OffsetPage.eachRow(User::new));
 
@@ -145,6 +145,20 @@ public final class UserRepository {
             UserMapper mapper = uow.mapper(UserMapper.class);
             return AFTER.checked(mapper.selectAfter(afterId, limit), mapper, afterId);
         });
+    }
+
+    /**
+     * Keyset pagination by the username itself: up to {@code limit} (1 to 1000) users whose username sorts
+     * after {@code afterUsername}, in the order of {@link #listAfter}. Pass the username of the last user
+     * received; unlike {@link #listAfter}, that user may have been deleted or renamed meanwhile (the first page
+     * is {@code listAfter(0, limit)}).
+     *
+     * @param afterUsername the username of the last user of the previous page, under the rules of a username
+     * @param limit         the most users to return, 1 to 1000
+     * @return up to {@code limit} users by username, after {@code afterUsername}; empty after the last one
+     */
+    public List<User> listAfterUsername(String afterUsername, int limit) {
+        return AFTER.afterKey(sessions, bound, afterUsername, limit, UserMapper::selectAfterUsername);
     }
 
     /**

@@ -20,6 +20,9 @@ public interface UserMapper extends NamedRowMapper<User> {
 
     List<User> selectAfter(long afterId, int limit);
 
+    /** The users after the username {@code afterKey} (whether a user still has it or not), in selectAfter's order. */
+    List<User> selectAfterUsername(String afterKey, int limit);
+
     List<CountedRow> selectPage(int offset, int limit);
 
     long count();
