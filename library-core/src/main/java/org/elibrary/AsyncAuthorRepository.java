@@ -49,6 +49,20 @@ public final class AsyncAuthorRepository {
     }
 
     /**
+     * The authors of these names, creating those that do not exist yet, in one transaction, all or none; in the
+     * order of {@code names}, a repeated name answered with the same author.
+     *
+     * <p>Asynchronous {@link AuthorRepository#findOrCreateAll(List)}.
+     *
+     * @param names the names, none null, each under the rules of a name; may be empty
+     * @return a future of the authors, in the order of {@code names}
+     */
+    public CompletableFuture<List<Author>> findOrCreateAll(List<String> names) {
+        List<String> given = AsyncLibrary.snapshot(names);
+        return async.write(() -> sync.findOrCreateAll(given));
+    }
+
+    /**
      * Asynchronous {@link AuthorRepository#findById(long)}.
      *
      * @param id the author's id, positive

@@ -45,6 +45,20 @@ public final class AsyncUserRepository {
     }
 
     /**
+     * The users of these usernames, creating those that do not exist yet, in one transaction, all or none; in
+     * the order of {@code usernames}, a repeated username answered with the same user.
+     *
+     * <p>Asynchronous {@link UserRepository#findOrCreateAll(List)}.
+     *
+     * @param usernames the usernames, none null, each under the rules of a username; may be empty
+     * @return a future of the users, in the order of {@code usernames}
+     */
+    public CompletableFuture<List<User>> findOrCreateAll(List<String> usernames) {
+        List<String> given = AsyncLibrary.snapshot(usernames);
+        return async.write(() -> sync.findOrCreateAll(given));
+    }
+
+    /**
      * Asynchronous {@link UserRepository#findById(long)}.
      *
      * @param id the user's id, positive

@@ -29,6 +29,8 @@ import org.elibrary.internal.session.Validation;
 public final class AuthorRepository {
     static final NewRows.Table<Author, AuthorMapper> AUTHORS = new NewRows.Table<>(AuthorMapper.class,
             "author.name", Author::new, Author::id, Author::name, AuthorMapper::selectByName);
+    static final NewRows.Reused<Author, AuthorMapper> REUSED = new NewRows.Reused<>(AUTHORS,
+            AuthorMapper::selectByNames, AuthorMapper::insertMissing);
     private static final KeysetPage<AuthorMapper> AFTER = new KeysetPage<>(AuthorMapper.class, "author",
             AuthorMapper::selectById, "afterName", Validation.NAME_MAX);
     private static final OffsetPage<AuthorMapper, CountedRow, Author> PAGE = new OffsetPage<>(AuthorMapper.class,
@@ -74,6 +76,22 @@ public final class AuthorRepository {
             return new ArrayList<>();
         }
         return sessions.write(bound, uow -> NewRows.insertAll(uow, AUTHORS, names));
+    }
+
+    /**
+     * The authors of these names, creating those that do not exist yet, in one transaction, all or none: the
+     * way to import by name. A name may be given more than once, and is answered with the same author each
+     * time. Safe against a concurrent call creating the same new name: both get the one author (on PostgreSQL
+     * the insert skips a name just taken and reads it; on SQLite writers take turns). Inside a transaction of
+     * yours, a call that failed in the database leaves it able only to roll back.
+     *
+     * @param names the names, none null, each under the rules of a name; may be empty
+     * @return the authors, in the order of {@code names} (one per element, repeated for a repeated name)
+     * @throws InvalidInputException if a name breaks a rule ({@link InvalidInputException#index()} says which);
+     *                               nothing is written
+     */
+    public List<Author> findOrCreateAll(List<String> names) {
+        return NewRows.findOrCreateAll(sessions, bound, REUSED, Validation.NAME_MAX, "names", names);
     }
 
     /**

@@ -117,19 +117,9 @@ public final class BookRepository {
             names.add(Validation.text("author.name", name, Validation.NAME_MAX));
         }
         return sessions.write(bound, uow -> {
-            AuthorMapper authors = uow.mapper(AuthorMapper.class);
             BookMapper books = uow.mapper(BookMapper.class);
-            List<Author> linked = new ArrayList<>(names.size());
-            if (!names.isEmpty()) {
-                Set<String> missing = new LinkedHashSet<>(names);
-                for (Author existing : authors.selectByNames(Bulk.of(new ArrayList<>(names)))) {
-                    linked.add(existing);
-                    missing.remove(existing.name());
-                }
-                if (!missing.isEmpty()) {
-                    linked.addAll(createMissingAuthors(uow, authors, new ArrayList<>(missing)));
-                }
-            }
+            List<Author> linked = names.isEmpty() ? new ArrayList<>()
+                    : new ArrayList<>(NewRows.findOrCreate(uow, AuthorRepository.REUSED, new ArrayList<>(names)).values());
             uow.writing("book.title", title);
             long bookId = books.insert(title);
             if (!linked.isEmpty()) {
@@ -147,26 +137,6 @@ public final class BookRepository {
             // PostgreSQL's collation.
             return Assemble.booksWithAuthors(books.selectWithAuthors(bookId)).get(0);
         });
-    }
-
-    /**
-     * The authors of {@code names}, none of which existed when read: created, or on PostgreSQL those a
-     * concurrent call created since (SQLite's write transactions hold the database's one write lock from their
-     * first read, so nobody can create one in between).
-     */
-    private static List<Author> createMissingAuthors(UnitOfWork uow, AuthorMapper authors, List<String> names) {
-        if (uow.backend() == Backend.SQLITE) {
-            return NewRows.insert(uow, AuthorRepository.AUTHORS, names);
-        }
-        List<Author> created = new ArrayList<>(authors.insertMissing(Bulk.of(names)));
-        if (created.size() < names.size()) {
-            Set<String> takenMeanwhile = new LinkedHashSet<>(names);
-            for (Author author : created) {
-                takenMeanwhile.remove(author.name());
-            }
-            created.addAll(authors.selectByNames(Bulk.of(new ArrayList<>(takenMeanwhile))));
-        }
-        return created;
     }
 
     /**

@@ -24,6 +24,8 @@ import org.elibrary.internal.session.Validation;
 public final class UserRepository {
     private static final NewRows.Table<User, UserMapper> USERS = new NewRows.Table<>(UserMapper.class,
             "user.username", User::new, User::id, User::username, UserMapper::selectByUsername);
+    private static final NewRows.Reused<User, UserMapper> REUSED = new NewRows.Reused<>(USERS,
+            UserMapper::selectByUsernames, UserMapper::insertMissing);
     private static final KeysetPage<UserMapper> AFTER = new KeysetPage<>(UserMapper.class, "user",
             UserMapper::selectById, "afterUsername", Validation.USERNAME_MAX);
     private static final OffsetPage<UserMapper, CountedRow, User> PAGE = new OffsetPage<>(UserMapper.class,
@@ -69,6 +71,20 @@ public final class UserRepository {
             return new ArrayList<>();
         }
         return sessions.write(bound, uow -> NewRows.insertAll(uow, USERS, usernames));
+    }
+
+    /**
+     * The users of these usernames, creating those that do not exist yet, in one transaction, all or none. A
+     * username may be given more than once, and is answered with the same user each time. Safe against a
+     * concurrent call creating the same new username, as {@link AuthorRepository#findOrCreateAll}.
+     *
+     * @param usernames the usernames, none null, each under the rules of a username; may be empty
+     * @return the users, in the order of {@code usernames} (one per element, repeated for a repeated username)
+     * @throws InvalidInputException if a username breaks a rule ({@link InvalidInputException#index()} says
+     *                               which); nothing is written
+     */
+    public List<User> findOrCreateAll(List<String> usernames) {
+        return NewRows.findOrCreateAll(sessions, bound, REUSED, Validation.USERNAME_MAX, "usernames", usernames);
     }
 
     /**

@@ -106,6 +106,72 @@ class CatalogIT {
 
     @ParameterizedTest
     @EnumSource(Backend.class)
+    void findOrCreateAllAnswersEveryNameInOrderCreatingOnlyTheNewOnes(Backend backend) {
+        withLibrary(backend, library -> {
+            AuthorRepository authors = library.authors();
+            Author tolstoy = authors.create("Толстой");
+            List<Author> found = authors.findOrCreateAll(List.of("Пушкин", "Толстой", "Гоголь", "Пушкин", "толстой"));
+            assertThat(found).extracting(Author::name).containsExactly("Пушкин", "Толстой", "Гоголь", "Пушкин", "толстой");
+            assertThat(found.get(1)).isEqualTo(tolstoy);
+            assertThat(found.get(3)).isEqualTo(found.get(0));
+            assertThat(authors.count()).isEqualTo(4);
+            found.forEach(author -> assertThat(authors.findById(author.id())).contains(author));
+            assertThat(authors.findOrCreateAll(List.of("Гоголь", "Толстой"))).containsExactly(found.get(2), tolstoy);
+            assertThat(library.async().authors().findOrCreateAll(List.of("Чехов", "Гоголь")).join())
+                    .extracting(Author::name).containsExactly("Чехов", "Гоголь");
+            assertThat(authors.count()).isEqualTo(5);
+            assertThat(authors.findOrCreateAll(List.of())).isEmpty();
+
+            // more than a chunk of new names, each given twice, between names that exist
+            List<String> many = new ArrayList<>();
+            for (int i = 0; i < 2500; i++) {
+                many.add(i % 100 == 0 ? "Толстой" : "Автор " + (i % 1250));
+            }
+            List<Author> manyFound = authors.findOrCreateAll(many);
+            assertThat(manyFound).extracting(Author::name).isEqualTo(many);
+            assertThat(manyFound.get(1)).isEqualTo(manyFound.get(1251));
+            assertThat(manyFound.get(0)).isEqualTo(tolstoy);
+            assertThat(authors.count()).isEqualTo(5 + 1250);
+            assertThat(authors.findByName("Автор 1249")).contains(manyFound.get(1249));
+
+            // inside a transaction: what it created is rolled back with it
+            assertThatThrownBy(() -> library.useTransaction(tx -> {
+                assertThat(tx.authors().findOrCreateAll(List.of("Временный", "Толстой"))).element(1).isEqualTo(tolstoy);
+                throw new IllegalStateException("roll back");
+            })).hasMessage("roll back");
+            assertThat(authors.findByName("Временный")).isEmpty();
+
+            UserRepository users = library.users();
+            User anna = users.create("anna");
+            List<User> readers = users.findOrCreateAll(List.of("bob", "anna", "Анна", "bob"));
+            assertThat(readers).extracting(User::username).containsExactly("bob", "anna", "Анна", "bob");
+            assertThat(readers.get(1)).isEqualTo(anna);
+            assertThat(readers.get(3)).isEqualTo(readers.get(0));
+            assertThat(library.async().users().findOrCreateAll(List.of("Анна", "bob")).join())
+                    .containsExactly(readers.get(2), readers.get(0));
+            assertThat(users.count()).isEqualTo(3);
+
+            // a bad element is named by its index, and nothing is written
+            InvalidInputException e = failsUnchanged(library, InvalidInputException.class,
+                    () -> authors.findOrCreateAll(List.of("Новый", "Толстой", "я".repeat(101))));
+            assertThat(e).hasMessage("author.name of names[2]: must be at most 100 characters");
+            assertThat(e.index()).hasValue(2);
+            e = failsUnchanged(library, InvalidInputException.class,
+                    () -> authors.findOrCreateAll(Arrays.asList("Новый", null)));
+            assertThat(e).hasMessage("author.name of names[1]: is required");
+            e = failsUnchanged(library, InvalidInputException.class, () -> authors.findOrCreateAll(null));
+            assertThat(e.field()).isEqualTo("names");
+            e = failsUnchanged(library, InvalidInputException.class,
+                    () -> users.findOrCreateAll(List.of("new", "anna", " ")));
+            assertThat(e).hasMessage("user.username of usernames[2]: must not be blank");
+            assertThat(e.index()).hasValue(2);
+            e = failsUnchanged(library, InvalidInputException.class, () -> users.findOrCreateAll(List.of("u".repeat(51))));
+            assertThat(e).hasMessage("user.username of usernames[0]: must be at most 50 characters");
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
     void authorDetailsAndDeleteKeepsBooks(Backend backend) {
         withLibrary(backend, library -> {
             BookWithAuthors war = library.books().createWithAuthors("War and Peace", List.of("Tolstoy"));

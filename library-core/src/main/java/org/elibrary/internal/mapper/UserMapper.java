@@ -10,6 +10,13 @@ public interface UserMapper extends NamedRowMapper<User> {
 
     User selectByUsername(String username);
 
+    /** The users among these usernames, in no particular order. */
+    List<User> selectByUsernames(Bulk usernames);
+
+    /** As {@link AuthorMapper#insertMissing}. */
+    @OnlyOn("postgresql")
+    List<User> insertMissing(Bulk usernames);
+
     int updateUsername(long id, String username);
 
     /** Deletes the user with their comments; returns 1, or 0 when there was no such user. */

@@ -414,6 +414,8 @@ final class MapperOracle {
                 m -> Arrays.asList(m.selectByUsername("Анна"), m.selectByUsername("АННА"))));
         cases.add(of("users after", UserMapper.class,
                 m -> List.of(m.selectAfter(0, 2), m.selectAfter(1, 10), m.selectAfter(999, 10))));
+        cases.add(of("users by usernames", UserMapper.class,
+                m -> m.selectByUsernames(Bulk.of(List.of("Анна", "carol", "nobody", "ANNA")))));
         cases.add(of("users after username", UserMapper.class,
                 m -> List.of(m.selectAfterUsername("anna", 10), m.selectAfterUsername("Б", 1), m.selectAfterUsername("я", 10))));
         cases.add(of("user pages", UserMapper.class,
@@ -502,6 +504,8 @@ final class MapperOracle {
         if (backend == Backend.POSTGRESQL) {
             cases.add(of("insert missing authors", AuthorMapper.class,
                     m -> m.insertMissing(Bulk.of(List.of("Толстой", "Гоголь", "anon", "Чехов")))));
+            cases.add(of("insert missing users", UserMapper.class,
+                    m -> m.insertMissing(Bulk.of(List.of("carol", "Ёж", "Анна", "dave")))));
         } else {
             cases.add(of("insert author rows with ids", AuthorMapper.class,
                     m -> List.of(m.insertRowWithId(10, "Гоголь"), m.insertRowWithId(11, "Chekhov"))));
