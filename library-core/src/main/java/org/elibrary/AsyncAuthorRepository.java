@@ -49,6 +49,20 @@ public final class AsyncAuthorRepository {
     }
 
     /**
+     * The authors of these names, creating those that do not exist yet, in one transaction, all or none; in the
+     * order of {@code names}, a repeated name answered with the same author.
+     *
+     * <p>Asynchronous {@link AuthorRepository#findOrCreateAll(List)}.
+     *
+     * @param names the names, none null, each under the rules of a name; may be empty
+     * @return a future of the authors, in the order of {@code names}
+     */
+    public CompletableFuture<List<Author>> findOrCreateAll(List<String> names) {
+        List<String> given = AsyncLibrary.snapshot(names);
+        return async.write(() -> sync.findOrCreateAll(given));
+    }
+
+    /**
      * Asynchronous {@link AuthorRepository#findById(long)}.
      *
      * @param id the author's id, positive
@@ -128,6 +142,20 @@ public final class AsyncAuthorRepository {
     }
 
     /**
+     * Keyset pagination by the name itself: up to {@code limit} (1 to 1000) authors whose name sorts after
+     * {@code afterName}, in the order of {@link #listAfter}; that author may have been deleted meanwhile.
+     *
+     * <p>Asynchronous {@link AuthorRepository#listAfterName(String, int)}.
+     *
+     * @param afterName the name of the last author of the previous page, under the rules of a name
+     * @param limit     the most authors to return, 1 to 1000
+     * @return a future of up to {@code limit} authors by name, after {@code afterName}; empty after the last one
+     */
+    public CompletableFuture<List<Author>> listAfterName(String afterName, int limit) {
+        return async.read(() -> sync.listAfterName(afterName, limit));
+    }
+
+    /**
      * Offset pagination ordered by name, with the total number of authors. {@code limit} is 1 to 1000.
      *
      * <p>Asynchronous {@link AuthorRepository#page(int, int)}.
@@ -174,6 +202,21 @@ public final class AsyncAuthorRepository {
      */
     public CompletableFuture<List<Author>> searchAfter(String query, long afterId, int limit) {
         return async.read(() -> sync.searchAfter(query, afterId, limit));
+    }
+
+    /**
+     * The next page of {@link #search} by the name itself: up to {@code limit} (1 to 1000) matching authors
+     * whose name sorts after {@code afterName}; that author may have been deleted meanwhile.
+     *
+     * <p>Asynchronous {@link AuthorRepository#searchAfterName(String, String, int)}.
+     *
+     * @param query     the text to look for, under the rules of a name (not blank, at most 100 characters)
+     * @param afterName the name of the last author of the previous page, under the rules of a name
+     * @param limit     the most authors to return, 1 to 1000
+     * @return a future of up to {@code limit} matching authors by name, after {@code afterName}
+     */
+    public CompletableFuture<List<Author>> searchAfterName(String query, String afterName, int limit) {
+        return async.read(() -> sync.searchAfterName(query, afterName, limit));
     }
 
     /**

@@ -211,6 +211,21 @@ public final class AsyncBookRepository {
     }
 
     /**
+     * Keyset pagination by the title itself: up to {@code limit} (1 to 1000) books whose title sorts after
+     * {@code afterTitle}, each with its authors, in the order of {@link #listAfter}; that book may have been
+     * deleted meanwhile.
+     *
+     * <p>Asynchronous {@link BookRepository#listAfterTitle(String, int)}.
+     *
+     * @param afterTitle the title of the last book of the previous page, under the rules of a title
+     * @param limit      the most books to return, 1 to 1000
+     * @return a future of up to {@code limit} books by title, after {@code afterTitle}, each with its authors
+     */
+    public CompletableFuture<List<BookWithAuthors>> listAfterTitle(String afterTitle, int limit) {
+        return async.read(() -> sync.listAfterTitle(afterTitle, limit));
+    }
+
+    /**
      * Offset pagination ordered by title, each book with its authors, with the total number of books.
      *
      * <p>Asynchronous {@link BookRepository#page(int, int)}.
@@ -257,6 +272,21 @@ public final class AsyncBookRepository {
      */
     public CompletableFuture<List<BookWithAuthors>> searchByTitleAfter(String query, long afterId, int limit) {
         return async.read(() -> sync.searchByTitleAfter(query, afterId, limit));
+    }
+
+    /**
+     * The next page of {@link #searchByTitle} by the title itself: matching books whose title sorts after
+     * {@code afterTitle}; that book may have been deleted meanwhile.
+     *
+     * <p>Asynchronous {@link BookRepository#searchByTitleAfterTitle(String, String, int)}.
+     *
+     * @param query      the text to look for, under the rules of a title (not blank, at most 150 characters)
+     * @param afterTitle the title of the last book of the previous page, under the rules of a title
+     * @param limit      the most books to return, 1 to 1000
+     * @return a future of up to {@code limit} matching books by title, after {@code afterTitle}
+     */
+    public CompletableFuture<List<BookWithAuthors>> searchByTitleAfterTitle(String query, String afterTitle, int limit) {
+        return async.read(() -> sync.searchByTitleAfterTitle(query, afterTitle, limit));
     }
 
     /**
@@ -308,6 +338,21 @@ public final class AsyncBookRepository {
      */
     public CompletableFuture<List<BookWithAuthors>> searchByAuthorAfter(String query, long afterId, int limit) {
         return async.read(() -> sync.searchByAuthorAfter(query, afterId, limit));
+    }
+
+    /**
+     * The next page of {@link #searchByAuthor} by the title itself: those books whose title sorts after
+     * {@code afterTitle}; that book may have been deleted meanwhile.
+     *
+     * <p>Asynchronous {@link BookRepository#searchByAuthorAfterTitle(String, String, int)}.
+     *
+     * @param query      the text to look for in the authors' names, under the rules of a name
+     * @param afterTitle the title of the last book of the previous page, under the rules of a title
+     * @param limit      the most books to return, 1 to 1000
+     * @return a future of up to {@code limit} matching books by title, after {@code afterTitle}
+     */
+    public CompletableFuture<List<BookWithAuthors>> searchByAuthorAfterTitle(String query, String afterTitle, int limit) {
+        return async.read(() -> sync.searchByAuthorAfterTitle(query, afterTitle, limit));
     }
 
     /**

@@ -45,6 +45,20 @@ public final class AsyncUserRepository {
     }
 
     /**
+     * The users of these usernames, creating those that do not exist yet, in one transaction, all or none; in
+     * the order of {@code usernames}, a repeated username answered with the same user.
+     *
+     * <p>Asynchronous {@link UserRepository#findOrCreateAll(List)}.
+     *
+     * @param usernames the usernames, none null, each under the rules of a username; may be empty
+     * @return a future of the users, in the order of {@code usernames}
+     */
+    public CompletableFuture<List<User>> findOrCreateAll(List<String> usernames) {
+        List<String> given = AsyncLibrary.snapshot(usernames);
+        return async.write(() -> sync.findOrCreateAll(given));
+    }
+
+    /**
      * Asynchronous {@link UserRepository#findById(long)}.
      *
      * @param id the user's id, positive
@@ -105,6 +119,20 @@ public final class AsyncUserRepository {
      */
     public CompletableFuture<List<User>> listAfter(long afterId, int limit) {
         return async.read(() -> sync.listAfter(afterId, limit));
+    }
+
+    /**
+     * Keyset pagination by the username itself: up to {@code limit} (1 to 1000) users whose username sorts
+     * after {@code afterUsername}, in the order of {@link #listAfter}; that user may have been deleted meanwhile.
+     *
+     * <p>Asynchronous {@link UserRepository#listAfterUsername(String, int)}.
+     *
+     * @param afterUsername the username of the last user of the previous page, under the rules of a username
+     * @param limit         the most users to return, 1 to 1000
+     * @return a future of up to {@code limit} users by username, after {@code afterUsername}
+     */
+    public CompletableFuture<List<User>> listAfterUsername(String afterUsername, int limit) {
+        return async.read(() -> sync.listAfterUsername(afterUsername, limit));
     }
 
     /**

@@ -29,8 +29,10 @@ import org.elibrary.internal.session.Validation;
 public final class AuthorRepository {
     static final NewRows.Table<Author, AuthorMapper> AUTHORS = new NewRows.Table<>(AuthorMapper.class,
             "author.name", Author::new, Author::id, Author::name, AuthorMapper::selectByName);
+    static final NewRows.Reused<Author, AuthorMapper> REUSED = new NewRows.Reused<>(AUTHORS,
+            AuthorMapper::selectByNames, AuthorMapper::insertMissing);
     private static final KeysetPage<AuthorMapper> AFTER = new KeysetPage<>(AuthorMapper.class, "author",
-            AuthorMapper::selectById);
+            AuthorMapper::selectById, "afterName", Validation.NAME_MAX);
     private static final OffsetPage<AuthorMapper, CountedRow, Author> PAGE = new OffsetPage<>(AuthorMapper.class,
             AuthorMapper::selectPage, AuthorMapper::count, OffsetPage.eachRow(Author::new));
 
@@ -74,6 +76,22 @@ public final class AuthorRepository {
             return new ArrayList<>();
         }
         return sessions.write(bound, uow -> NewRows.insertAll(uow, AUTHORS, names));
+    }
+
+    /**
+     * The authors of these names, creating those that do not exist yet, in one transaction, all or none: the
+     * way to import by name. A name may be given more than once, and is answered with the same author each
+     * time. Safe against a concurrent call creating the same new name: both get the one author (on PostgreSQL
+     * the insert skips a name just taken and reads it; on SQLite writers take turns). Inside a transaction of
+     * yours, a call that failed in the database leaves it able only to roll back.
+     *
+     * @param names the names, none null, each under the rules of a name; may be empty
+     * @return the authors, in the order of {@code names} (one per element, repeated for a repeated name)
+     * @throws InvalidInputException if a name breaks a rule ({@link InvalidInputException#index()} says which);
+     *                               nothing is written
+     */
+    public List<Author> findOrCreateAll(List<String> names) {
+        return NewRows.findOrCreateAll(sessions, bound, REUSED, Validation.NAME_MAX, "names", names);
     }
 
     /**
@@ -166,6 +184,20 @@ public final class AuthorRepository {
     }
 
     /**
+     * Keyset pagination by the name itself: up to {@code limit} (1 to 1000) authors whose name sorts after
+     * {@code afterName}, in the order of {@link #listAfter}. Pass the name of the last author received; unlike
+     * {@link #listAfter}, that author may have been deleted or renamed meanwhile: the list goes on after the
+     * name (the first page is {@code listAfter(0, limit)}).
+     *
+     * @param afterName the name of the last author of the previous page, under the rules of a name
+     * @param limit     the most authors to return, 1 to 1000
+     * @return up to {@code limit} authors by name, after {@code afterName}; empty after the last one
+     */
+    public List<Author> listAfterName(String afterName, int limit) {
+        return AFTER.afterKey(sessions, bound, afterName, limit, AuthorMapper::selectAfterName);
+    }
+
+    /**
      * Offset pagination ordered by name, with the total number of authors. {@code limit} is 1 to 1000.
      *
      * @param offset how many authors (by name) to skip, 0 or more
@@ -209,6 +241,21 @@ public final class AuthorRepository {
                 (authors, q) -> q.afterId() == 0
                         ? (q.fts() ? authors.searchByName(q) : authors.searchByShortName(q))
                         : (q.fts() ? authors.searchByNameAfter(q) : authors.searchByShortNameAfter(q)));
+    }
+
+    /**
+     * The next page of {@link #search} by the name itself: up to {@code limit} (1 to 1000) matching authors
+     * whose name sorts after {@code afterName}, in the order of {@link #searchAfter}. Pass the name of the last
+     * author received; it may have been deleted or renamed meanwhile (no {@link NotFoundException}).
+     *
+     * @param query     the text to look for, under the rules of a name (not blank, at most 100 characters)
+     * @param afterName the name of the last author of the previous page, under the rules of a name
+     * @param limit     the most authors to return, 1 to 1000
+     * @return up to {@code limit} matching authors by name, after {@code afterName}; empty after the last one
+     */
+    public List<Author> searchAfterName(String query, String afterName, int limit) {
+        return AFTER.searchAfterKey(sessions, bound, query, Validation.NAME_MAX, afterName, limit,
+                (authors, q) -> q.fts() ? authors.searchByNameAfterName(q) : authors.searchByShortNameAfterName(q));
     }
 
     /** {@return the number of authors} */

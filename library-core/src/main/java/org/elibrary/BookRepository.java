@@ -41,7 +41,7 @@ public final class BookRepository {
     private static final NewRows.Table<Book, BookMapper> BOOKS = new NewRows.Table<>(BookMapper.class,
             "book.title", Book::new, Book::id, Book::title, BookMapper::selectByTitle);
     private static final KeysetPage<BookMapper> AFTER = new KeysetPage<>(BookMapper.class, "book",
-            BookMapper::selectById);
+            BookMapper::selectById, "afterTitle", Validation.TITLE_MAX);
     private static final OffsetPage<BookMapper, BookAuthorRow, BookWithAuthors> PAGE = new OffsetPage<>(
             BookMapper.class, BookMapper::selectPage, BookMapper::count, Assemble::booksWithAuthors);
 
@@ -117,19 +117,9 @@ public final class BookRepository {
             names.add(Validation.text("author.name", name, Validation.NAME_MAX));
         }
         return sessions.write(bound, uow -> {
-            AuthorMapper authors = uow.mapper(AuthorMapper.class);
             BookMapper books = uow.mapper(BookMapper.class);
-            List<Author> linked = new ArrayList<>(names.size());
-            if (!names.isEmpty()) {
-                Set<String> missing = new LinkedHashSet<>(names);
-                for (Author existing : authors.selectByNames(Bulk.of(new ArrayList<>(names)))) {
-                    linked.add(existing);
-                    missing.remove(existing.name());
-                }
-                if (!missing.isEmpty()) {
-                    linked.addAll(createMissingAuthors(uow, authors, new ArrayList<>(missing)));
-                }
-            }
+            List<Author> linked = names.isEmpty() ? new ArrayList<>()
+                    : new ArrayList<>(NewRows.findOrCreate(uow, AuthorRepository.REUSED, new ArrayList<>(names)).values());
             uow.writing("book.title", title);
             long bookId = books.insert(title);
             if (!linked.isEmpty()) {
@@ -147,26 +137,6 @@ public final class BookRepository {
             // PostgreSQL's collation.
             return Assemble.booksWithAuthors(books.selectWithAuthors(bookId)).get(0);
         });
-    }
-
-    /**
-     * The authors of {@code names}, none of which existed when read: created, or on PostgreSQL those a
-     * concurrent call created since (SQLite's write transactions hold the database's one write lock from their
-     * first read, so nobody can create one in between).
-     */
-    private static List<Author> createMissingAuthors(UnitOfWork uow, AuthorMapper authors, List<String> names) {
-        if (uow.backend() == Backend.SQLITE) {
-            return NewRows.insert(uow, AuthorRepository.AUTHORS, names);
-        }
-        List<Author> created = new ArrayList<>(authors.insertMissing(Bulk.of(names)));
-        if (created.size() < names.size()) {
-            Set<String> takenMeanwhile = new LinkedHashSet<>(names);
-            for (Author author : created) {
-                takenMeanwhile.remove(author.name());
-            }
-            created.addAll(authors.selectByNames(Bulk.of(new ArrayList<>(takenMeanwhile))));
-        }
-        return created;
     }
 
     /**
@@ -381,6 +351,22 @@ public final class BookRepository {
     }
 
     /**
+     * Keyset pagination by the title itself: up to {@code limit} (1 to 1000) books whose title sorts after
+     * {@code afterTitle}, each with its authors, in the order of {@link #listAfter}. Pass the title of the last
+     * book received; unlike {@link #listAfter}, that book may have been deleted or renamed meanwhile: the list
+     * goes on after the title (the first page is {@code listAfter(0, limit)}).
+     *
+     * @param afterTitle the title of the last book of the previous page, under the rules of a title
+     * @param limit      the most books to return, 1 to 1000
+     * @return up to {@code limit} books by title, after {@code afterTitle}, each with its authors by name; empty
+     *         after the last one
+     */
+    public List<BookWithAuthors> listAfterTitle(String afterTitle, int limit) {
+        return AFTER.afterKey(sessions, bound, afterTitle, limit,
+                (books, key, size) -> Assemble.booksWithAuthors(books.selectAfterTitle(key, size)));
+    }
+
+    /**
      * Offset pagination ordered by title, each book with its authors, with the total number of books.
      *
      * @param offset how many books (by title) to skip, 0 or more
@@ -425,6 +411,24 @@ public final class BookRepository {
                 (books, q) -> Assemble.booksWithAuthors(q.afterId() == 0
                         ? (q.fts() ? books.searchByTitle(q) : books.searchByShortTitle(q))
                         : (q.fts() ? books.searchByTitleAfter(q) : books.searchByShortTitleAfter(q))));
+    }
+
+    /**
+     * The next page of {@link #searchByTitle} by the title itself: up to {@code limit} (1 to 1000) matching
+     * books whose title sorts after {@code afterTitle}, each with its authors, in the order of
+     * {@link #searchByTitleAfter}. Pass the title of the last book received; it may have been deleted or
+     * renamed meanwhile (no {@link NotFoundException}).
+     *
+     * @param query      the text to look for, under the rules of a title (not blank, at most 150 characters)
+     * @param afterTitle the title of the last book of the previous page, under the rules of a title
+     * @param limit      the most books to return, 1 to 1000
+     * @return up to {@code limit} matching books by title, after {@code afterTitle}, each with its authors by
+     *         name; empty after the last one
+     */
+    public List<BookWithAuthors> searchByTitleAfterTitle(String query, String afterTitle, int limit) {
+        return AFTER.searchAfterKey(sessions, bound, query, Validation.TITLE_MAX, afterTitle, limit,
+                (books, q) -> Assemble.booksWithAuthors(
+                        q.fts() ? books.searchByTitleAfterTitle(q) : books.searchByShortTitleAfterTitle(q)));
     }
 
     /**
@@ -473,6 +477,25 @@ public final class BookRepository {
                 (books, q) -> Assemble.booksWithAuthors(q.afterId() == 0
                         ? (q.fts() ? books.searchByAuthor(q) : books.searchByShortAuthor(q))
                         : (q.fts() ? books.searchByAuthorAfter(q) : books.searchByShortAuthorAfter(q))));
+    }
+
+    /**
+     * The next page of {@link #searchByAuthor} by the title itself: up to {@code limit} (1 to 1000) of those
+     * books whose title sorts after {@code afterTitle}, each with all its authors, in the order of
+     * {@link #searchByAuthorAfter}. Pass the title of the last book received; it may have been deleted or
+     * renamed meanwhile (no {@link NotFoundException}).
+     *
+     * @param query      the text to look for in the authors' names, under the rules of a name (not blank, at
+     *                   most 100 characters)
+     * @param afterTitle the title of the last book of the previous page, under the rules of a title
+     * @param limit      the most books to return, 1 to 1000
+     * @return up to {@code limit} matching books by title, after {@code afterTitle}, each once and with all its
+     *         authors by name; empty after the last one
+     */
+    public List<BookWithAuthors> searchByAuthorAfterTitle(String query, String afterTitle, int limit) {
+        return AFTER.searchAfterKey(sessions, bound, query, Validation.NAME_MAX, afterTitle, limit,
+                (books, q) -> Assemble.booksWithAuthors(
+                        q.fts() ? books.searchByAuthorAfterTitle(q) : books.searchByShortAuthorAfterTitle(q)));
     }
 
     /** {@return the number of books} */

@@ -2,6 +2,7 @@ package org.elibrary;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
@@ -9,6 +10,7 @@ import java.util.function.Function;
 import java.util.function.ToLongFunction;
 import org.elibrary.internal.mapper.Bulk;
 import org.elibrary.internal.mapper.NamedRowMapper;
+import org.elibrary.internal.session.Sessions;
 import org.elibrary.internal.session.SqlErrors;
 import org.elibrary.internal.session.UnitOfWork;
 import org.elibrary.internal.session.Validation;
@@ -36,6 +38,17 @@ final class NewRows {
                                                  BiFunction<M, String, T> find) {
     }
 
+    /**
+     * What {@code findOrCreateAll} needs beyond {@link Table}: the rows among some texts, and on PostgreSQL the
+     * insert of those texts that skips any a row holds or a concurrent transaction has just taken.
+     */
+    record Reused<T, M extends NamedRowMapper<T>>(Table<T, M> table, BiFunction<M, Bulk, List<T>> selectAll,
+                                                 BiFunction<M, Bulk, List<T>> insertMissing) {
+    }
+
+    /** Rounds of insert-and-read before a find-or-create gives up on texts whose rows keep vanishing. */
+    private static final int FIND_OR_CREATE_ROUNDS = 8;
+
     private NewRows() {
     }
 
@@ -44,8 +57,21 @@ final class NewRows {
      * field's rules, none given twice.
      */
     static void checkTexts(Table<?, ?> table, int max, String list, List<String> texts) {
+        check(table, max, list, texts, false);
+    }
+
+    /**
+     * Checks a bulk call's {@code texts} as {@link #checkTexts} does, but a text may be given more than once;
+     * returns each text once, in the order of its first appearance.
+     */
+    static List<String> distinctTexts(Table<?, ?> table, int max, String list, List<String> texts) {
+        return new ArrayList<>(check(table, max, list, texts, true).keySet());
+    }
+
+    private static Map<String, Integer> check(Table<?, ?> table, int max, String list, List<String> texts,
+                                              boolean repeats) {
         Validation.required(list, texts);
-        Map<String, Integer> seen = new HashMap<>(texts.size() * 2);
+        Map<String, Integer> seen = repeats ? new LinkedHashMap<>(texts.size() * 2) : new HashMap<>(texts.size() * 2);
         int index = 0;
         for (String text : texts) {
             try {
@@ -54,11 +80,85 @@ final class NewRows {
                 throw new InvalidInputException(e, list, index);
             }
             Integer first = seen.putIfAbsent(text, index);
-            if (first != null) {
+            if (first != null && !repeats) {
                 throw new DuplicateException(table.field(), text, list, first, index);
             }
             index++;
         }
+        return seen;
+    }
+
+    /**
+     * The rows of {@code texts} (the argument {@code list}; a text may repeat), found or created in one write
+     * transaction, in the order of the texts.
+     */
+    static <T, M extends NamedRowMapper<T>> List<T> findOrCreateAll(Sessions sessions, UnitOfWork bound,
+                                                                    Reused<T, M> reused, int max, String list,
+                                                                    List<String> texts) {
+        List<String> distinct = distinctTexts(reused.table(), max, list, texts);
+        if (distinct.isEmpty()) {
+            return new ArrayList<>();
+        }
+        return sessions.write(bound, uow -> {
+            Map<String, T> byText = findOrCreate(uow, reused, distinct);
+            List<T> rows = new ArrayList<>(texts.size());
+            for (String text : texts) {
+                rows.add(byText.get(text));
+            }
+            return rows;
+        });
+    }
+
+    /**
+     * The rows of {@code texts} (each given once), found or created, by text. On SQLite the write transaction
+     * holds the database's one write lock from its first read, so no text can be taken between the read and
+     * the insert. On PostgreSQL one can: the insert skips it (ON CONFLICT waits for the transaction that took
+     * it), and, that transaction committed, the next read (READ COMMITTED) finds it.
+     */
+    static <T, M extends NamedRowMapper<T>> Map<String, T> findOrCreate(UnitOfWork uow, Reused<T, M> reused,
+                                                                        List<String> texts) {
+        Table<T, M> table = reused.table();
+        M mapper = uow.mapper(table.mapper());
+        Map<String, T> rows = new HashMap<>(texts.size() * 2);
+        List<String> missing = found(rows, table, reused.selectAll().apply(mapper, Bulk.of(texts)), texts);
+        if (missing.isEmpty()) {
+            return rows;
+        }
+        if (uow.backend() == Backend.SQLITE) {
+            found(rows, table, insertAll(uow, table, missing), missing);
+            return rows;
+        }
+        // in one order whatever the caller's: two calls inserting the same new texts in opposite orders would
+        // each wait for a row the other holds, and PostgreSQL ends one as a deadlock
+        missing.sort(null);
+        for (int round = 0; round < FIND_OR_CREATE_ROUNDS; round++) {
+            missing = found(rows, table, reused.insertMissing().apply(mapper, Bulk.of(missing)), missing);
+            if (missing.isEmpty()) {
+                return rows;
+            }
+            // taken by a concurrent transaction since the first read; gone again when this read misses it
+            missing = found(rows, table, reused.selectAll().apply(mapper, Bulk.of(missing)), missing);
+            if (missing.isEmpty()) {
+                return rows;
+            }
+        }
+        String field = table.field();
+        throw new NotFoundException(field.substring(0, field.indexOf('.')),
+                field.substring(field.indexOf('.') + 1) + "=" + missing.get(0));
+    }
+
+    /** Adds {@code rows} to {@code byText}; returns those of {@code wanted} still without a row. */
+    private static <T> List<String> found(Map<String, T> byText, Table<T, ?> table, List<T> rows, List<String> wanted) {
+        for (T row : rows) {
+            byText.put(table.text().apply(row), row);
+        }
+        List<String> missing = new ArrayList<>();
+        for (String text : wanted) {
+            if (!byText.containsKey(text)) {
+                missing.add(text);
+            }
+        }
+        return missing;
     }
 
     /** Whether an id is past PostgreSQL's {@code INTEGER} columns. */

@@ -24,8 +24,10 @@ import org.elibrary.internal.session.Validation;
 public final class UserRepository {
     private static final NewRows.Table<User, UserMapper> USERS = new NewRows.Table<>(UserMapper.class,
             "user.username", User::new, User::id, User::username, UserMapper::selectByUsername);
+    private static final NewRows.Reused<User, UserMapper> REUSED = new NewRows.Reused<>(USERS,
+            UserMapper::selectByUsernames, UserMapper::insertMissing);
     private static final KeysetPage<UserMapper> AFTER = new KeysetPage<>(UserMapper.class, "user",
-            UserMapper::selectById);
+            UserMapper::selectById, "afterUsername", Validation.USERNAME_MAX);
     private static final OffsetPage<UserMapper, CountedRow, User> PAGE = new OffsetPage<>(UserMapper.class,
             UserMapper::selectPage, UserMapper::count, OffsetPage.eachRow(User::new));
 
@@ -69,6 +71,20 @@ public final class UserRepository {
             return new ArrayList<>();
         }
         return sessions.write(bound, uow -> NewRows.insertAll(uow, USERS, usernames));
+    }
+
+    /**
+     * The users of these usernames, creating those that do not exist yet, in one transaction, all or none. A
+     * username may be given more than once, and is answered with the same user each time. Safe against a
+     * concurrent call creating the same new username, as {@link AuthorRepository#findOrCreateAll}.
+     *
+     * @param usernames the usernames, none null, each under the rules of a username; may be empty
+     * @return the users, in the order of {@code usernames} (one per element, repeated for a repeated username)
+     * @throws InvalidInputException if a username breaks a rule ({@link InvalidInputException#index()} says
+     *                               which); nothing is written
+     */
+    public List<User> findOrCreateAll(List<String> usernames) {
+        return NewRows.findOrCreateAll(sessions, bound, REUSED, Validation.USERNAME_MAX, "usernames", usernames);
     }
 
     /**
@@ -145,6 +161,20 @@ public final class UserRepository {
             UserMapper mapper = uow.mapper(UserMapper.class);
             return AFTER.checked(mapper.selectAfter(afterId, limit), mapper, afterId);
         });
+    }
+
+    /**
+     * Keyset pagination by the username itself: up to {@code limit} (1 to 1000) users whose username sorts
+     * after {@code afterUsername}, in the order of {@link #listAfter}. Pass the username of the last user
+     * received; unlike {@link #listAfter}, that user may have been deleted or renamed meanwhile (the first page
+     * is {@code listAfter(0, limit)}).
+     *
+     * @param afterUsername the username of the last user of the previous page, under the rules of a username
+     * @param limit         the most users to return, 1 to 1000
+     * @return up to {@code limit} users by username, after {@code afterUsername}; empty after the last one
+     */
+    public List<User> listAfterUsername(String afterUsername, int limit) {
+        return AFTER.afterKey(sessions, bound, afterUsername, limit, UserMapper::selectAfterUsername);
     }
 
     /**

@@ -8,8 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.LongFunction;
 import java.util.function.ToLongFunction;
 import org.elibrary.domain.Author;
@@ -25,6 +27,7 @@ import org.elibrary.domain.NewComment;
 import org.elibrary.domain.Page;
 import org.elibrary.domain.User;
 import org.elibrary.testing.TestDatabases;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -98,6 +101,72 @@ class CatalogIT {
                     () -> authors.createAll(List.of("Carl", "Dora", "Carl")));
             assertThat(dup).hasMessage("author.name 'Carl' is given twice, in names[0] and names[2]");
             assertThat(authors.findByName("Carl")).isEmpty();
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void findOrCreateAllAnswersEveryNameInOrderCreatingOnlyTheNewOnes(Backend backend) {
+        withLibrary(backend, library -> {
+            AuthorRepository authors = library.authors();
+            Author tolstoy = authors.create("Толстой");
+            List<Author> found = authors.findOrCreateAll(List.of("Пушкин", "Толстой", "Гоголь", "Пушкин", "толстой"));
+            assertThat(found).extracting(Author::name).containsExactly("Пушкин", "Толстой", "Гоголь", "Пушкин", "толстой");
+            assertThat(found.get(1)).isEqualTo(tolstoy);
+            assertThat(found.get(3)).isEqualTo(found.get(0));
+            assertThat(authors.count()).isEqualTo(4);
+            found.forEach(author -> assertThat(authors.findById(author.id())).contains(author));
+            assertThat(authors.findOrCreateAll(List.of("Гоголь", "Толстой"))).containsExactly(found.get(2), tolstoy);
+            assertThat(library.async().authors().findOrCreateAll(List.of("Чехов", "Гоголь")).join())
+                    .extracting(Author::name).containsExactly("Чехов", "Гоголь");
+            assertThat(authors.count()).isEqualTo(5);
+            assertThat(authors.findOrCreateAll(List.of())).isEmpty();
+
+            // more than a chunk of new names, each given twice, between names that exist
+            List<String> many = new ArrayList<>();
+            for (int i = 0; i < 2500; i++) {
+                many.add(i % 100 == 0 ? "Толстой" : "Автор " + (i % 1250));
+            }
+            List<Author> manyFound = authors.findOrCreateAll(many);
+            assertThat(manyFound).extracting(Author::name).isEqualTo(many);
+            assertThat(manyFound.get(1)).isEqualTo(manyFound.get(1251));
+            assertThat(manyFound.get(0)).isEqualTo(tolstoy);
+            assertThat(authors.count()).isEqualTo(5 + 1250);
+            assertThat(authors.findByName("Автор 1249")).contains(manyFound.get(1249));
+
+            // inside a transaction: what it created is rolled back with it
+            assertThatThrownBy(() -> library.useTransaction(tx -> {
+                assertThat(tx.authors().findOrCreateAll(List.of("Временный", "Толстой"))).element(1).isEqualTo(tolstoy);
+                throw new IllegalStateException("roll back");
+            })).hasMessage("roll back");
+            assertThat(authors.findByName("Временный")).isEmpty();
+
+            UserRepository users = library.users();
+            User anna = users.create("anna");
+            List<User> readers = users.findOrCreateAll(List.of("bob", "anna", "Анна", "bob"));
+            assertThat(readers).extracting(User::username).containsExactly("bob", "anna", "Анна", "bob");
+            assertThat(readers.get(1)).isEqualTo(anna);
+            assertThat(readers.get(3)).isEqualTo(readers.get(0));
+            assertThat(library.async().users().findOrCreateAll(List.of("Анна", "bob")).join())
+                    .containsExactly(readers.get(2), readers.get(0));
+            assertThat(users.count()).isEqualTo(3);
+
+            // a bad element is named by its index, and nothing is written
+            InvalidInputException e = failsUnchanged(library, InvalidInputException.class,
+                    () -> authors.findOrCreateAll(List.of("Новый", "Толстой", "я".repeat(101))));
+            assertThat(e).hasMessage("author.name of names[2]: must be at most 100 characters");
+            assertThat(e.index()).hasValue(2);
+            e = failsUnchanged(library, InvalidInputException.class,
+                    () -> authors.findOrCreateAll(Arrays.asList("Новый", null)));
+            assertThat(e).hasMessage("author.name of names[1]: is required");
+            e = failsUnchanged(library, InvalidInputException.class, () -> authors.findOrCreateAll(null));
+            assertThat(e.field()).isEqualTo("names");
+            e = failsUnchanged(library, InvalidInputException.class,
+                    () -> users.findOrCreateAll(List.of("new", "anna", " ")));
+            assertThat(e).hasMessage("user.username of usernames[2]: must not be blank");
+            assertThat(e.index()).hasValue(2);
+            e = failsUnchanged(library, InvalidInputException.class, () -> users.findOrCreateAll(List.of("u".repeat(51))));
+            assertThat(e).hasMessage("user.username of usernames[0]: must be at most 50 characters");
         });
     }
 
@@ -400,6 +469,167 @@ class CatalogIT {
         });
     }
 
+    /**
+     * Keys whose order differs between code points and a linguistic collation: mixed case, Cyrillic with
+     * Ё (outside А-я in code points), accents, digits, punctuation, other scripts and a character beyond the
+     * BMP. Short enough for usernames.
+     */
+    static final List<String> MIXED_KEYS = List.of("apple", "Apple", "APPLE", "banana", "Banana", "Ёлка", "ёлка",
+            "Елка", "елка", "Жук", "жук", "Яблоко", "яблоко", "Zebra", "zebra", "éclair", "Eclair", "eclair",
+            "10 days", "9 days", "a-b", "ab", "a b", "Ω", "中文", "😀 smile", "Ёж и ёлка", "ЖУК-АПЕЛЬСИН");
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void keysetByKeyGivesTheSequenceOfTheKeysetById(Backend backend) {
+        withLibrary(backend, library -> assertPagingByKeyFollowsPagingById(library, MIXED_KEYS));
+    }
+
+    /**
+     * The test databases collate in code-point order (C.UTF-8), as SQLite does; a database of a linguistic
+     * collation orders case and Cyrillic otherwise, and a key bound as a parameter must follow it there too.
+     */
+    @Test
+    void keysetByKeyFollowsALinguisticCollationOnPostgres() {
+        String url = TestDatabases.newPostgresUrl(
+                "ENCODING 'UTF8' LOCALE 'C.UTF-8' LOCALE_PROVIDER icu ICU_LOCALE 'ru-RU' TEMPLATE template0");
+        try (Library library = Library.open(LibrarySettings.builder().databaseUrl(url).build())) {
+            List<String> ordered = assertPagingByKeyFollowsPagingById(library, MIXED_KEYS);
+            List<String> codePoints = MIXED_KEYS.stream().sorted(Comparator.comparing(CatalogIT::codePoints,
+                    Arrays::compare)).toList();
+            assertThat(ordered).as("ordered by the database's collation, not by code points").isNotEqualTo(codePoints);
+            assertThat(ordered.indexOf("Apple")).isEqualTo(ordered.indexOf("apple") + 1);
+        }
+    }
+
+    private static int[] codePoints(String text) {
+        return text.codePoints().toArray();
+    }
+
+    /**
+     * Fills the catalog with books, authors and users named {@code keys} (book i by author i), then checks that
+     * every list and search paged after the last row's key gives exactly what paging after its id gives (the
+     * whole list, in the ORDER BY of one statement), and that a page after a row deleted meanwhile goes on after
+     * its key where paging by id fails. Returns the books' titles in the database's order.
+     */
+    static List<String> assertPagingByKeyFollowsPagingById(Library library, List<String> keys) {
+        List<Author> authors = library.authors().createAll(keys);
+        library.books().createAll(authors.stream().map(a -> new NewBook(a.name(), List.of(a.id()))).toList());
+        library.users().createAll(keys);
+        BookRepository books = library.books();
+        AuthorRepository byName = library.authors();
+        List<BookWithAuthors> all = books.listAfter(0, 1000);
+        assertThat(titles(all)).containsExactlyInAnyOrderElementsOf(keys);
+        assertThat(byName.listAfter(0, 1000)).extracting(Author::name).isEqualTo(titles(all));
+        assertThat(library.users().listAfter(0, 1000)).extracting(User::username).isEqualTo(titles(all));
+        for (int size : new int[] {1, 4}) {
+            assertThat(pagedByKey(books.listAfter(0, size), key -> books.listAfterTitle(key, size), BookWithAuthors::title))
+                    .isEqualTo(paged(after -> books.listAfter(after, size), BookWithAuthors::id)).isEqualTo(all);
+            assertThat(pagedByKey(byName.listAfter(0, size), key -> byName.listAfterName(key, size), Author::name))
+                    .isEqualTo(paged(after -> byName.listAfter(after, size), Author::id)).hasSize(keys.size());
+            UserRepository users = library.users();
+            assertThat(pagedByKey(users.listAfter(0, size), key -> users.listAfterUsername(key, size), User::username))
+                    .isEqualTo(paged(after -> users.listAfter(after, size), User::id)).hasSize(keys.size());
+            for (String query : List.of("a", "APP", "ёл", "ЁЛКА", "жук", "e")) {
+                assertThat(pagedByKey(books.searchByTitle(query, size),
+                        key -> books.searchByTitleAfterTitle(query, key, size), BookWithAuthors::title))
+                        .as("books by title %s", query).isEqualTo(pagedByTitle(library, query, size)).isNotEmpty();
+                assertThat(pagedByKey(books.searchByAuthor(query, size),
+                        key -> books.searchByAuthorAfterTitle(query, key, size), BookWithAuthors::title))
+                        .as("books by author %s", query).isEqualTo(pagedByAuthor(library, query, size)).isNotEmpty();
+                assertThat(pagedByKey(byName.search(query, size),
+                        key -> byName.searchAfterName(query, key, size), Author::name))
+                        .as("authors %s", query).isEqualTo(paged(after -> byName.searchAfter(query, after, size), Author::id))
+                        .isNotEmpty();
+            }
+        }
+
+        // another client deletes the last row of a page: by id the next page fails, by key it goes on
+        BookWithAuthors last = all.get(4);
+        assertThat(books.delete(last.id())).isTrue();
+        assertThatThrownBy(() -> books.listAfter(last.id(), 5)).isInstanceOf(NotFoundException.class);
+        assertThat(books.listAfterTitle(last.title(), 5)).isEqualTo(all.subList(5, 10));
+        assertThat(library.async().books().listAfterTitle(last.title(), 5).join()).isEqualTo(all.subList(5, 10));
+        List<BookWithAuthors> matching = books.searchByTitle("a", 1000);
+        BookWithAuthors lastMatch = matching.get(1);
+        List<BookWithAuthors> expected = matching.subList(2, Math.min(matching.size(), 5));
+        assertThat(books.delete(lastMatch.id())).isTrue();
+        assertThatThrownBy(() -> books.searchByTitleAfter("a", lastMatch.id(), 3)).isInstanceOf(NotFoundException.class);
+        assertThat(books.searchByTitleAfterTitle("a", lastMatch.title(), 3)).isEqualTo(expected);
+        assertThat(library.async().books().searchByTitleAfterTitle("a", lastMatch.title(), 3).join()).isEqualTo(expected);
+        List<BookWithAuthors> byAuthor = books.searchByAuthor("a", 1000);
+        assertThat(books.searchByAuthorAfterTitle("a", lastMatch.title(), 1000))
+                .isEqualTo(byAuthor.stream().filter(b -> titles(matching).indexOf(b.title()) > 1).toList())
+                .isEqualTo(library.async().books().searchByAuthorAfterTitle("a", lastMatch.title(), 1000).join());
+        Author gone = byName.listAfter(0, 3).get(2);
+        List<Author> afterGone = byName.listAfter(gone.id(), 3);
+        List<Author> afterGoneMatching = byName.searchAfter("a", gone.id(), 3);
+        assertThat(byName.delete(gone.id())).isTrue();
+        assertThat(byName.listAfterName(gone.name(), 3)).isEqualTo(afterGone)
+                .isEqualTo(library.async().authors().listAfterName(gone.name(), 3).join());
+        assertThat(byName.searchAfterName("a", gone.name(), 3)).isEqualTo(afterGoneMatching)
+                .isEqualTo(library.async().authors().searchAfterName("a", gone.name(), 3).join());
+        User goneUser = library.users().listAfter(0, 2).get(1);
+        List<User> afterGoneUser = library.users().listAfter(goneUser.id(), 2);
+        assertThat(library.users().delete(goneUser.id())).isTrue();
+        assertThatThrownBy(() -> library.users().listAfter(goneUser.id(), 2)).isInstanceOf(NotFoundException.class);
+        assertThat(library.users().listAfterUsername(goneUser.username(), 2)).isEqualTo(afterGoneUser)
+                .isEqualTo(library.async().users().listAfterUsername(goneUser.username(), 2).join());
+        // a key no row ever had: the rows after it; after the last key, nothing
+        assertThat(books.listAfterTitle(all.get(all.size() - 1).title(), 10)).isEmpty();
+        return titles(all);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void keysetByKeyValidatesTheKeyAsItsColumn(Backend backend) {
+        withLibrary(backend, library -> {
+            library.books().create("B");
+            InvalidInputException e = failsUnchanged(library, InvalidInputException.class,
+                    () -> library.books().listAfterTitle(null, 10));
+            assertThat(e).hasMessage("afterTitle: is required");
+            e = failsUnchanged(library, InvalidInputException.class, () -> library.books().listAfterTitle(" ", 10));
+            assertThat(e).hasMessage("afterTitle: must not be blank");
+            e = failsUnchanged(library, InvalidInputException.class,
+                    () -> library.books().listAfterTitle("x".repeat(151), 10));
+            assertThat(e).hasMessage("afterTitle: must be at most 150 characters");
+            assertThat(library.books().listAfterTitle("x".repeat(150), 10)).isEmpty();
+            e = failsUnchanged(library, InvalidInputException.class, () -> library.books().listAfterTitle("A", 0));
+            assertThat(e.field()).isEqualTo("limit");
+            e = failsUnchanged(library, InvalidInputException.class,
+                    () -> library.books().searchByTitleAfterTitle("b", "a\0b", 10));
+            assertThat(e).hasMessage("afterTitle: must not contain the NUL character");
+            e = failsUnchanged(library, InvalidInputException.class,
+                    () -> library.books().searchByAuthorAfterTitle("b", "", 10));
+            assertThat(e.field()).isEqualTo("afterTitle");
+            e = failsUnchanged(library, InvalidInputException.class,
+                    () -> library.books().searchByTitleAfterTitle(" ", "a", 10));
+            assertThat(e.field()).isEqualTo("query");
+            e = failsUnchanged(library, InvalidInputException.class,
+                    () -> library.authors().listAfterName("я".repeat(101), 10));
+            assertThat(e).hasMessage("afterName: must be at most 100 characters");
+            e = failsUnchanged(library, InvalidInputException.class,
+                    () -> library.authors().searchAfterName("я", null, 10));
+            assertThat(e).hasMessage("afterName: is required");
+            e = failsUnchanged(library, InvalidInputException.class,
+                    () -> library.users().listAfterUsername("u".repeat(51), 10));
+            assertThat(e).hasMessage("afterUsername: must be at most 50 characters");
+            assertThat(catchThrowableOfType(() -> library.async().users().listAfterUsername("\t", 10).join(),
+                    java.util.concurrent.CompletionException.class)).hasCauseInstanceOf(InvalidInputException.class);
+        });
+    }
+
+    /** Every row, page by page: the first page given, each next one after the key of the last row received. */
+    static <T> List<T> pagedByKey(List<T> firstPage, Function<String, List<T>> pageAfter, Function<T, String> key) {
+        List<T> all = new ArrayList<>();
+        List<T> page = firstPage;
+        while (!page.isEmpty()) {
+            all.addAll(page);
+            assertThat(all).as("a keyset that does not move on").hasSizeLessThan(1000);
+            page = pageAfter.apply(key.apply(page.get(page.size() - 1)));
+        }
+        return all;
+    }
+
     // ---------------------------------------------------------------- search
 
     @ParameterizedTest
@@ -536,7 +766,7 @@ class CatalogIT {
         return paged(after -> library.books().searchByAuthorAfter(query, after, pageSize), BookWithAuthors::id);
     }
 
-    private static <T> List<T> paged(LongFunction<List<T>> pageAfter, ToLongFunction<T> id) {
+    static <T> List<T> paged(LongFunction<List<T>> pageAfter, ToLongFunction<T> id) {
         List<T> all = new ArrayList<>();
         List<T> page = pageAfter.apply(0);
         while (!page.isEmpty()) {

@@ -90,7 +90,7 @@ class DeleteRaceIT {
      */
     private static void deleteWhileAnotherTransactionInserts(String url, String insertSql, long[] ids,
                                                              Supplier<Boolean> delete) throws Exception {
-        try (Connection other = inOpenTransaction(url, insertSql, ids)) {
+        try (Connection other = inOpenTransaction(url, insertSql, ids[0], ids[1])) {
             CompletableFuture<Boolean> deleted = CompletableFuture.supplyAsync(delete);
             awaitLockWait(url, Duration.ofSeconds(10));
             assertThat(deleted).as("the delete waits for the open transaction").isNotDone();
@@ -99,13 +99,13 @@ class DeleteRaceIT {
         }
     }
 
-    /** Another session's transaction that has run {@code insertSql} with these ids and not committed yet. */
-    private static Connection inOpenTransaction(String url, String insertSql, long... ids) throws SQLException {
+    /** Another session's transaction that has run {@code insertSql} with these values and not committed yet. */
+    static Connection inOpenTransaction(String url, String insertSql, Object... values) throws SQLException {
         Connection other = DriverManager.getConnection(url);
         try (PreparedStatement insert = other.prepareStatement(insertSql)) {
             other.setAutoCommit(false);
-            for (int i = 0; i < ids.length; i++) {
-                insert.setLong(i + 1, ids[i]);
+            for (int i = 0; i < values.length; i++) {
+                insert.setObject(i + 1, values[i]);
             }
             insert.executeUpdate();
             return other;
@@ -116,7 +116,7 @@ class DeleteRaceIT {
     }
 
     /** Waits until some session of this database waits for a lock (the library's delete). */
-    private static void awaitLockWait(String url, Duration bound) throws SQLException, InterruptedException {
+    static void awaitLockWait(String url, Duration bound) throws SQLException, InterruptedException {
         long deadline = System.nanoTime() + bound.toNanos();
         try (Connection monitor = DriverManager.getConnection(url);
              PreparedStatement waiting = monitor.prepareStatement("SELECT count(*) FROM pg_stat_activity"

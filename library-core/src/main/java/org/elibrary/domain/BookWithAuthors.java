@@ -26,4 +26,9 @@ public record BookWithAuthors(Book book, List<Author> authors) {
     public long id() {
         return book.id();
     }
+
+    /** {@return the book's title} For use as the keyset of the next page by title ({@code listAfterTitle}). */
+    public String title() {
+        return book.title();
+    }
 }

@@ -32,6 +32,9 @@ public interface AuthorMapper extends NamedRowMapper<Author> {
 
     List<Author> selectAfter(long afterId, int limit);
 
+    /** The authors after the name {@code afterKey} (whether an author still has it or not), in selectAfter's order. */
+    List<Author> selectAfterName(String afterKey, int limit);
+
     List<CountedRow> selectPage(int offset, int limit);
 
     List<Author> searchByName(SearchQuery query);
@@ -44,6 +47,12 @@ public interface AuthorMapper extends NamedRowMapper<Author> {
 
     /** {@link #searchByNameAfter} for a query too short for the trigram index. */
     List<Author> searchByShortNameAfter(SearchQuery query);
+
+    /** The page of {@link #searchByName} after the name {@link SearchQuery#afterKey()}. */
+    List<Author> searchByNameAfterName(SearchQuery query);
+
+    /** {@link #searchByNameAfterName} for a query too short for the trigram index. */
+    List<Author> searchByShortNameAfterName(SearchQuery query);
 
     List<AuthorBookRow> selectDetails(long id);
 

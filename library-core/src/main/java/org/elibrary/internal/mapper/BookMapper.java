@@ -37,6 +37,9 @@ public interface BookMapper extends NamedRowMapper<Book> {
 
     List<BookAuthorRow> selectAfter(long afterId, int limit);
 
+    /** The books after the title {@code afterKey} (whether a book still has it or not), in selectAfter's order. */
+    List<BookAuthorRow> selectAfterTitle(String afterKey, int limit);
+
     List<BookAuthorRow> selectPage(int offset, int limit);
 
     List<BookAuthorRow> searchByTitle(SearchQuery query);
@@ -65,6 +68,18 @@ public interface BookMapper extends NamedRowMapper<Book> {
 
     /** {@link #searchByAuthorAfter} for a query too short for the trigram index. */
     List<BookAuthorRow> searchByShortAuthorAfter(SearchQuery query);
+
+    /** The page of {@link #searchByTitle} after the title {@link SearchQuery#afterKey()}. */
+    List<BookAuthorRow> searchByTitleAfterTitle(SearchQuery query);
+
+    /** {@link #searchByTitleAfterTitle} for a query too short for the trigram index. */
+    List<BookAuthorRow> searchByShortTitleAfterTitle(SearchQuery query);
+
+    /** The page of {@link #searchByAuthor} after the title {@link SearchQuery#afterKey()}. */
+    List<BookAuthorRow> searchByAuthorAfterTitle(SearchQuery query);
+
+    /** {@link #searchByAuthorAfterTitle} for a query too short for the trigram index. */
+    List<BookAuthorRow> searchByShortAuthorAfterTitle(SearchQuery query);
 
     long count();
 }

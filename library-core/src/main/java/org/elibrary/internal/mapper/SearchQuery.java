@@ -3,10 +3,12 @@ package org.elibrary.internal.mapper;
 /**
  * A substring query prepared for both backends: an FTS5 trigram phrase (SQLite, 3 or more characters),
  * a case-folded needle for the short-query scan (SQLite, 1-2 characters) and an escaped LIKE pattern
- * (PostgreSQL). {@code %}, {@code _} and {@code \} in the query are literal in all three. {@code afterId} is
- * the keyset of a page after the first (the id of the last row of the previous page), 0 for the first page.
+ * (PostgreSQL). {@code %}, {@code _} and {@code \} in the query are literal in all three. The keyset of a page
+ * after the first is either {@code afterId} (the id of the last row of the previous page; 0 for none) or
+ * {@code afterKey} (that row's sort key, its title or name; null for none).
  */
-public record SearchQuery(String phrase, String folded, String pattern, boolean fts, long afterId, int limit) {
+public record SearchQuery(String phrase, String folded, String pattern, boolean fts, long afterId, String afterKey,
+                          int limit) {
     /**
      * Turkish letters Unicode's simple case folding (the trigram index's) leaves as they are, where lower-casing
      * the upper case would make both {@code i}.
@@ -18,6 +20,15 @@ public record SearchQuery(String phrase, String folded, String pattern, boolean 
     public static final int TRIGRAM = 3;
 
     public static SearchQuery of(String query, long afterId, int limit) {
+        return of(query, afterId, null, limit);
+    }
+
+    /** The page of {@code query} after the row whose sort key is {@code afterKey}. */
+    public static SearchQuery ofKey(String query, String afterKey, int limit) {
+        return of(query, 0, afterKey, limit);
+    }
+
+    private static SearchQuery of(String query, long afterId, String afterKey, int limit) {
         String phrase = '"' + query.replace("\"", "\"\"") + '"';
         StringBuilder like = new StringBuilder(query.length() + 8).append('%');
         for (int i = 0; i < query.length(); i++) {
@@ -29,7 +40,7 @@ public record SearchQuery(String phrase, String folded, String pattern, boolean 
         }
         like.append('%');
         boolean fts = query.codePointCount(0, query.length()) >= TRIGRAM;
-        return new SearchQuery(phrase, fold(query), like.toString(), fts, afterId, limit);
+        return new SearchQuery(phrase, fold(query), like.toString(), fts, afterId, afterKey, limit);
     }
 
     /**

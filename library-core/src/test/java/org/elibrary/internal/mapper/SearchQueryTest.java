@@ -44,6 +44,12 @@ class SearchQueryTest {
     void theKeysetAndTheLimitAreCarriedForTheStatements() {
         SearchQuery page = SearchQuery.of("мир", 42, 20);
         assertThat(page.afterId()).isEqualTo(42);
+        assertThat(page.afterKey()).isNull();
         assertThat(page.limit()).isEqualTo(20);
+        SearchQuery byKey = SearchQuery.ofKey("мир", "Война и мир", 20);
+        assertThat(byKey.afterKey()).isEqualTo("Война и мир");
+        assertThat(byKey.afterId()).isZero();
+        assertThat(byKey.pattern()).isEqualTo(page.pattern());
+        assertThat(byKey.limit()).isEqualTo(20);
     }
 }

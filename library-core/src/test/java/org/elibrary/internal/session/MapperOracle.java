@@ -345,6 +345,8 @@ final class MapperOracle {
         cases.add(of("authors by no ids", AuthorMapper.class, m -> m.selectByIds(Bulk.of(List.of(99L)))));
         cases.add(of("authors after", AuthorMapper.class,
                 m -> List.of(m.selectAfter(0, 2), m.selectAfter(3, 10), m.selectAfter(0, 100), m.selectAfter(999, 5))));
+        cases.add(of("authors after name", AuthorMapper.class, m -> List.of(m.selectAfterName("Anon", 10),
+                m.selectAfterName("Б", 10), m.selectAfterName("Булгаков", 2), m.selectAfterName("ёж", 5))));
         cases.add(of("author pages", AuthorMapper.class,
                 m -> List.of(m.selectPage(0, 2), m.selectPage(2, 10), m.selectPage(100, 10))));
         cases.add(search("authors by name search", AuthorMapper.class, AuthorMapper::searchByName,
@@ -355,6 +357,11 @@ final class MapperOracle {
                 SearchQuery.of("ano", 3, 10), SearchQuery.of("ano", 999, 10)));
         cases.add(search("authors by short name search after", AuthorMapper.class, AuthorMapper::searchByShortNameAfter,
                 SearchQuery.of("о", 1, 10), SearchQuery.of("а", 999, 10)));
+        cases.add(search("authors by name search after name", AuthorMapper.class, AuthorMapper::searchByNameAfterName,
+                SearchQuery.ofKey("ano", "Anon", 10), SearchQuery.ofKey("улг", "A", 10)));
+        cases.add(search("authors by short name search after name", AuthorMapper.class,
+                AuthorMapper::searchByShortNameAfterName, SearchQuery.ofKey("о", "Булгаков", 10),
+                SearchQuery.ofKey("а", "я", 10)));
         cases.add(of("author details", AuthorMapper.class,
                 m -> List.of(m.selectDetails(1), m.selectDetails(4), m.selectDetails(999))));
         cases.add(of("author count", AuthorMapper.class, AuthorMapper::count));
@@ -369,6 +376,8 @@ final class MapperOracle {
                 m -> List.of(m.selectWithAuthors(1), m.selectWithAuthors(5), m.selectWithAuthors(999))));
         cases.add(of("books after", BookMapper.class,
                 m -> List.of(m.selectAfter(0, 3), m.selectAfter(2, 100), m.selectAfter(999, 5))));
+        cases.add(of("books after title", BookMapper.class, m -> List.of(m.selectAfterTitle("Anna Karenina", 100),
+                m.selectAfterTitle("Война", 3), m.selectAfterTitle("ё", 5))));
         cases.add(of("book pages", BookMapper.class,
                 m -> List.of(m.selectPage(0, 2), m.selectPage(3, 100), m.selectPage(50, 10))));
         cases.add(search("books by title search", BookMapper.class, BookMapper::searchByTitle,
@@ -390,6 +399,14 @@ final class MapperOracle {
                 SearchQuery.of("булг", 4, 10)));
         cases.add(search("books by short author search after", BookMapper.class, BookMapper::searchByShortAuthorAfter,
                 SearchQuery.of("an", 3, 10)));
+        cases.add(search("books by title search after title", BookMapper.class, BookMapper::searchByTitleAfterTitle,
+                SearchQuery.ofKey("мас", "Master", 10), SearchQuery.ofKey("мас", "я", 10)));
+        cases.add(search("books by short title search after title", BookMapper.class,
+                BookMapper::searchByShortTitleAfterTitle, SearchQuery.ofKey("а", "Anna Karenina", 10)));
+        cases.add(search("books by author search after title", BookMapper.class, BookMapper::searchByAuthorAfterTitle,
+                SearchQuery.ofKey("булг", "Белая", 10)));
+        cases.add(search("books by short author search after title", BookMapper.class,
+                BookMapper::searchByShortAuthorAfterTitle, SearchQuery.ofKey("an", "Anna", 10)));
         cases.add(of("book count", BookMapper.class, BookMapper::count));
 
         cases.add(of("users by id", UserMapper.class, m -> Arrays.asList(m.selectById(2), m.selectById(999))));
@@ -397,6 +414,10 @@ final class MapperOracle {
                 m -> Arrays.asList(m.selectByUsername("Анна"), m.selectByUsername("АННА"))));
         cases.add(of("users after", UserMapper.class,
                 m -> List.of(m.selectAfter(0, 2), m.selectAfter(1, 10), m.selectAfter(999, 10))));
+        cases.add(of("users by usernames", UserMapper.class,
+                m -> m.selectByUsernames(Bulk.of(List.of("Анна", "carol", "nobody", "ANNA")))));
+        cases.add(of("users after username", UserMapper.class,
+                m -> List.of(m.selectAfterUsername("anna", 10), m.selectAfterUsername("Б", 1), m.selectAfterUsername("я", 10))));
         cases.add(of("user pages", UserMapper.class,
                 m -> List.of(m.selectPage(0, 3), m.selectPage(3, 3), m.selectPage(9, 3))));
         cases.add(of("user count", UserMapper.class, UserMapper::count));
@@ -483,6 +504,8 @@ final class MapperOracle {
         if (backend == Backend.POSTGRESQL) {
             cases.add(of("insert missing authors", AuthorMapper.class,
                     m -> m.insertMissing(Bulk.of(List.of("Толстой", "Гоголь", "anon", "Чехов")))));
+            cases.add(of("insert missing users", UserMapper.class,
+                    m -> m.insertMissing(Bulk.of(List.of("carol", "Ёж", "Анна", "dave")))));
         } else {
             cases.add(of("insert author rows with ids", AuthorMapper.class,
                     m -> List.of(m.insertRowWithId(10, "Гоголь"), m.insertRowWithId(11, "Chekhov"))));

@@ -59,9 +59,9 @@ final class AuthorCommand {
         }
 
         private void each(Library library, Consumer<Author> action) {
-            Pager.PageQuery<Author> pages = search == null ? library.authors()::listAfter
-                    : (afterId, size) -> library.authors().searchAfter(search, afterId, size);
-            new Pager<>(limit, after, Author::id, pages).forEach(action);
+            Pager.Pages<Author> pages = search == null ? Pager.Pages.authors(library.authors())
+                    : Pager.Pages.authorsByName(library.authors(), search);
+            new Pager<>(limit, after, pages).forEach(action);
         }
     }
 }

@@ -8,7 +8,6 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.elibrary.Library;
 import org.elibrary.NotFoundException;
-import org.elibrary.domain.Author;
 import org.elibrary.domain.BookDetails;
 import org.elibrary.domain.BookWithAuthors;
 import picocli.CommandLine.Command;
@@ -95,10 +94,10 @@ final class BookCommand {
         }
 
         private void each(Library library, Consumer<BookWithAuthors> action) {
-            Pager.PageQuery<BookWithAuthors> pages;
+            Pager.Pages<BookWithAuthors> pages;
             Predicate<BookWithAuthors> byAuthor = null;
             if (search != null) {
-                pages = (afterId, size) -> library.books().searchByTitleAfter(search, afterId, size);
+                pages = Pager.Pages.booksByTitle(library.books(), search);
                 if (author != null) {
                     // Both filters: the title matches, narrowed to those by an author --author alone would find.
                     // The library's matching decides, not String.toLowerCase: that one turns a word-final Σ
@@ -107,18 +106,17 @@ final class BookCommand {
                     byAuthor = book -> book.authors().stream().anyMatch(a -> authorIds.contains(a.id()));
                 }
             } else if (author != null) {
-                pages = (afterId, size) -> library.books().searchByAuthorAfter(author, afterId, size);
+                pages = Pager.Pages.booksByAuthor(library.books(), author);
             } else {
-                pages = library.books()::listAfter;
+                pages = Pager.Pages.books(library.books());
             }
-            new Pager<>(limit, after, BookWithAuthors::id, pages, byAuthor).forEach(action);
+            new Pager<>(limit, after, pages, byAuthor).forEach(action);
         }
 
         /** The ids of every author the library's author search finds for {@code query}, all pages of it. */
         private static Set<Long> authorIds(Library library, String query) {
             Set<Long> ids = new HashSet<>();
-            new Pager<>(null, null, Author::id, (afterId, size) -> library.authors().searchAfter(query, afterId, size))
-                    .forEach(a -> ids.add(a.id()));
+            new Pager<>(null, null, Pager.Pages.authorsByName(library.authors(), query)).forEach(a -> ids.add(a.id()));
             return ids;
         }
     }

@@ -13,10 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import org.elibrary.Library;
-import org.elibrary.domain.Author;
 import org.elibrary.domain.BookComment;
-import org.elibrary.domain.BookWithAuthors;
-import org.elibrary.domain.User;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -157,7 +154,7 @@ final class ExportCommand extends CatalogCommand {
     static long export(Library library, Writer target, Progress progress) {
         long[] rows = {0};
         try (JsonLines lines = new JsonLines(target)) {
-            new Pager<User>(null, null, User::id, library.users()::listAfter).forEach(user -> {
+            new Pager<>(null, null, Pager.Pages.users(library.users())).forEach(user -> {
                 lines.write(json -> {
                     json.writeStringField("type", "user");
                     Render.user(json, user);
@@ -165,7 +162,7 @@ final class ExportCommand extends CatalogCommand {
                 rows[0]++;
                 progress.tick();
             });
-            new Pager<Author>(null, null, Author::id, library.authors()::listAfter).forEach(author -> {
+            new Pager<>(null, null, Pager.Pages.authors(library.authors())).forEach(author -> {
                 lines.write(json -> {
                     json.writeStringField("type", "author");
                     Render.author(json, author);
@@ -173,7 +170,7 @@ final class ExportCommand extends CatalogCommand {
                 rows[0]++;
                 progress.tick();
             });
-            new Pager<BookWithAuthors>(null, null, BookWithAuthors::id, library.books()::listAfter).forEach(book -> {
+            new Pager<>(null, null, Pager.Pages.books(library.books())).forEach(book -> {
                 lines.write(json -> {
                     json.writeStringField("type", "book");
                     Render.book(json, book);

@@ -8,6 +8,7 @@ import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.LongStream;
 import org.elibrary.ConfigurationException;
 import org.elibrary.DatabaseUnavailableException;
@@ -50,43 +51,54 @@ class OutputTest {
     }
 
     @Test
-    void pagerWalksPagesAfterTheLastIdAndStopsAtTheLimit() {
+    void pagerWalksTheFirstPageAfterAnIdThenPagesAfterTheLastKeyAndStopsAtTheLimit() {
         List<Long> ids = LongStream.rangeClosed(1, 1234).boxed().toList();
+        List<String> fetched = new ArrayList<>();
         List<Long> seen = new ArrayList<>();
-        new Pager<Long>(null, 10L, Long::longValue, (after, limit) -> ids.stream()
-                .filter(id -> id > after).limit(limit).toList()).forEach(seen::add);
+        new Pager<>(null, 10L, pages(ids, fetched)).forEach(seen::add);
         assertThat(seen).hasSize(1224).startsWith(11L).endsWith(1234L).doesNotHaveDuplicates();
+        assertThat(fetched).containsExactly("after id 10", "after key 00000510", "after key 00001010");
 
         List<Long> limited = new ArrayList<>();
-        new Pager<Long>(700, null, Long::longValue, (after, limit) -> ids.stream()
-                .filter(id -> id > after).limit(limit).toList()).forEach(limited::add);
+        new Pager<>(700, null, pages(ids, new ArrayList<>())).forEach(limited::add);
         assertThat(limited).hasSize(700).endsWith(700L);
 
-        assertThatThrownBy(() -> new Pager<Long>(0, null, Long::longValue, (a, l) -> List.of()))
+        assertThatThrownBy(() -> new Pager<>(0, null, pages(ids, new ArrayList<>())))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("limit");
     }
 
     @Test
     void aFilteredPagerCountsOnlyTheRowsThatPassAndMovesPastTheOthers() {
         List<Long> ids = LongStream.rangeClosed(1, 1234).boxed().toList();
-        List<Integer> pageSizes = new ArrayList<>();
-        Pager.PageQuery<Long> pages = (after, limit) -> {
-            pageSizes.add(limit);
-            assertThat(pageSizes).as("pages fetched: the keyset must move on").hasSizeLessThan(10);
-            return ids.stream().filter(id -> id > after).limit(limit).toList();
-        };
+        List<String> fetched = new ArrayList<>();
         List<Long> even = new ArrayList<>();
-        new Pager<>(600, 10L, Long::longValue, pages, id -> id % 2 == 0).forEach(even::add);
-        // 600 even ids after 10: 12 .. 1210, over three pages (the filter halves each page)
+        new Pager<>(600, 10L, pages(ids, fetched), id -> id % 2 == 0).forEach(even::add);
+        // 600 even ids after 10: 12 .. 1210, over three whole pages (the filter halves each page)
         assertThat(even).hasSize(600).startsWith(12L, 14L).endsWith(1210L);
-        assertThat(pageSizes).containsOnly(Pager.PAGE_SIZE).hasSize(3);
+        assertThat(fetched).containsExactly("after id 10", "after key 00000510", "after key 00001010");
 
         // whole pages that nothing passes: the keyset still moves past them
-        pageSizes.clear();
+        fetched.clear();
         List<Long> late = new ArrayList<>();
-        new Pager<>(null, null, Long::longValue, pages, id -> id > 1100 && id % 50 == 0).forEach(late::add);
+        new Pager<>(null, null, pages(ids, fetched), id -> id > 1100 && id % 50 == 0).forEach(late::add);
         assertThat(late).containsExactly(1150L, 1200L);
-        assertThat(pageSizes).hasSize(3);
+        assertThat(fetched).hasSize(3);
+    }
+
+    /**
+     * {@code ids} as a keyset-paginated list whose key is the id zero-padded (so keys sort as the ids); each
+     * page fetched adds what it was after, and fails the test if the keyset does not move on.
+     */
+    private static Pager.Pages<Long> pages(List<Long> ids, List<String> fetched) {
+        Function<Long, String> key = id -> "%08d".formatted(id);
+        return new Pager.Pages<>((afterId, limit) -> {
+            fetched.add("after id " + afterId);
+            return ids.stream().filter(id -> id > afterId).limit(limit).toList();
+        }, (afterKey, limit) -> {
+            fetched.add("after key " + afterKey);
+            assertThat(fetched).as("pages fetched: the keyset must move on").hasSizeLessThan(10);
+            return ids.stream().filter(id -> key.apply(id).compareTo(afterKey) > 0).limit(limit).toList();
+        }, key);
     }
 
     @Test
