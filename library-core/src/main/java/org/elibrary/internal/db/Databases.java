@@ -23,7 +23,6 @@ import org.elibrary.LibraryException;
 import org.elibrary.LibrarySettings;
 import org.elibrary.internal.config.DatabaseUrl;
 import org.elibrary.internal.config.SettingsAccess;
-import org.elibrary.internal.schema.PostgresChecks;
 import org.elibrary.internal.schema.RequiredSchema;
 import org.elibrary.internal.schema.SchemaMigrator;
 import org.sqlite.SQLiteConfig;
@@ -87,15 +86,18 @@ public final class Databases {
         return settings.backend() == Backend.SQLITE ? openSqlite(settings, url) : openPostgres(settings, url);
     }
 
-    /** Wraps a caller's DataSource (never closed by the library), migrating first when asked. */
+    /**
+     * Wraps a caller's DataSource (never closed by the library), migrating first when asked; else checking
+     * the schema version as an open by settings that does not migrate ({@link RequiredSchema}).
+     */
     public static Database borrow(DataSource dataSource, Backend backend, boolean migrate, int concurrency) {
         if (concurrency < 1) {
             throw new ConfigurationException("concurrency must be at least 1, was " + concurrency);
         }
         if (migrate) {
             SchemaMigrator.migrate(dataSource, backend);
-        } else if (backend == Backend.POSTGRESQL) {
-            PostgresChecks.requireUtf8(dataSource, null); // migrate checks it itself
+        } else {
+            RequiredSchema.checkBorrowed(dataSource, backend); // on PostgreSQL the encoding too, as migrate does
         }
         return Database.borrow(dataSource, backend, concurrency);
     }
