@@ -295,9 +295,13 @@ public final class Databases {
         }
     }
 
-    private static boolean isReadOnlyRefusal(Exception failure) {
-        Throwable sql = failure instanceof SQLException ? failure : failure.getCause();
-        return sql != null && SqliteCodes.primary(SqliteCodes.of(sql)) == SqliteCodes.READONLY;
+    private static boolean isReadOnlyRefusal(Throwable failure) {
+        for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
+            if (SqliteCodes.primary(SqliteCodes.of(t)) == SqliteCodes.READONLY) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
