@@ -134,7 +134,10 @@ public final class Library implements AutoCloseable {
 
     /**
      * Opens the library on a caller's {@code DataSource} (never closed by the library); {@code migrate} false
-     * uses the schema as it is. PostgreSQL statements and every asynchronous call get
+     * uses the schema as it is, after the check an open by settings makes without migrating (one query on the
+     * migration history): a schema behind the library's (no history, or an older version) is refused, one
+     * ahead of it opens with a warning, and a PostgreSQL database's encoding is still checked. PostgreSQL
+     * statements and every asynchronous call get
      * {@link LibrarySettings#DEFAULT_STATEMENT_TIMEOUT}; synchronous SQLite calls have no limit. On PostgreSQL
      * the pool's own session settings apply, its transaction isolation included: the library's calls are
      * written for READ COMMITTED (a stricter default makes some concurrent calls fail). On SQLite,
@@ -143,7 +146,8 @@ public final class Library implements AutoCloseable {
      * runs as many calls at once as a {@code HikariDataSource} has connections, and at most
      * 10 on any other pool, whose size the library cannot read.
      *
-     * @throws ConfigurationException       as {@link #open(DataSource)}
+     * @throws ConfigurationException       as {@link #open(DataSource)}, or (not migrating) if the schema is behind
+     *                                      the library's
      * @throws ForeignKeyViolationException as {@link #open(DataSource)}, when migrating
      * @throws DatabaseUnavailableException as {@link #open(DataSource)}
      */

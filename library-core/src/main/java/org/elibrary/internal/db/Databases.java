@@ -18,11 +18,11 @@ import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.elibrary.Backend;
 import org.elibrary.ConfigurationException;
+import org.elibrary.DatabaseUnavailableException;
 import org.elibrary.LibraryException;
 import org.elibrary.LibrarySettings;
 import org.elibrary.internal.config.DatabaseUrl;
 import org.elibrary.internal.config.SettingsAccess;
-import org.elibrary.internal.schema.PostgresChecks;
 import org.elibrary.internal.schema.RequiredSchema;
 import org.elibrary.internal.schema.SchemaMigrator;
 import org.sqlite.SQLiteConfig;
@@ -52,10 +52,12 @@ import org.sqlite.SQLiteDataSource;
  *
  * <p>When {@link LibrarySettings#migrateOnOpen()} is set, the schema is migrated from one connection before
  * the pools open, under an exclusive lock on {@code <file>.migrate-lock} so that several processes opening
- * one new file at once migrate it one after the other. Migration and inspection connections leave the
- * journal mode as the file has it (only the Library's pools switch it to WAL), and whether anything needs
- * migrating is first asked on a read-only connection: a database that is up to date, or is refused, is not
- * written to, and no lock file is created for it.
+ * one new file at once migrate it one after the other; an opener waits for another's migration as long as
+ * it takes, up to {@link MigrationLock#MAX_WAIT}. Migration and inspection connections leave the journal mode
+ * as the file has it; a Library's open switches a file to WAL once, under the same lock, before its pools
+ * open. Whether anything needs migrating is first asked on a read-only connection (a read-write one when a
+ * process killed while writing left a journal to roll back): a database that is up to date, or is refused,
+ * is not written to, and no lock file is created for it.
  *
  * <h2>PostgreSQL</h2>
  * One HikariCP pool serves both reads and writes, with pgjdbc's {@code reWriteBatchedInserts=true}, its
@@ -84,15 +86,18 @@ public final class Databases {
         return settings.backend() == Backend.SQLITE ? openSqlite(settings, url) : openPostgres(settings, url);
     }
 
-    /** Wraps a caller's DataSource (never closed by the library), migrating first when asked. */
+    /**
+     * Wraps a caller's DataSource (never closed by the library), migrating first when asked; else checking
+     * the schema version as an open by settings that does not migrate ({@link RequiredSchema}).
+     */
     public static Database borrow(DataSource dataSource, Backend backend, boolean migrate, int concurrency) {
         if (concurrency < 1) {
             throw new ConfigurationException("concurrency must be at least 1, was " + concurrency);
         }
         if (migrate) {
             SchemaMigrator.migrate(dataSource, backend);
-        } else if (backend == Backend.POSTGRESQL) {
-            PostgresChecks.requireUtf8(dataSource, null); // migrate checks it itself
+        } else {
+            RequiredSchema.checkBorrowed(dataSource, backend); // on PostgreSQL the encoding too, as migrate does
         }
         return Database.borrow(dataSource, backend, concurrency);
     }
@@ -227,6 +232,9 @@ public final class Databases {
             if (settings.migrateOnOpen()) {
                 migrateSqlite(settings, jdbcUrl, file, holder);
             }
+            if (!url.inMemory()) {
+                switchToWal(settings, jdbcUrl, file, url.displayUrl());
+            }
             HikariDataSource writer = sqlitePool("elibrary-sqlite-writer", 1, settings,
                     sqlitePoolSource(settings, jdbcUrl, SQLiteConfig.TransactionMode.IMMEDIATE, !url.inMemory()));
             resources.add(0, writer);
@@ -235,8 +243,8 @@ public final class Databases {
             resources.add(0, reader);
             verifySqlitePragmas(writer, settings, url.inMemory(), SQLiteConfig.TransactionMode.IMMEDIATE);
             verifySqlitePragmas(reader, settings, url.inMemory(), SQLiteConfig.TransactionMode.DEFERRED);
-            if (!settings.migrateOnOpen()) {
-                RequiredSchema.check(reader, Backend.SQLITE, url.displayUrl());
+            if (!settings.migrateOnOpen() && url.inMemory()) {
+                RequiredSchema.check(reader, Backend.SQLITE, url.displayUrl()); // a file's was checked before WAL
             }
             return new Database(Backend.SQLITE, writer, reader, settings.poolSize(), closeAll(resources));
         } catch (Exception e) {
@@ -256,7 +264,7 @@ public final class Databases {
                     + " is a directory, not a SQLite file");
         }
         if (writes && (Files.exists(file) ? !Files.isWritable(file) : !Files.isWritable(directory))) {
-            throw new org.elibrary.DatabaseUnavailableException("SQLite database " + file + " cannot be written: "
+            throw new DatabaseUnavailableException("SQLite database " + file + " cannot be written: "
                     + (Files.exists(file) ? "the file is read-only" : "the directory " + directory + " is read-only"));
         }
     }
@@ -273,11 +281,72 @@ public final class Databases {
                 if (SchemaMigrator.isUpToDate(new SingleConnectionDataSource(reader), Backend.SQLITE)) {
                     return;
                 }
+            } catch (SQLException | LibraryException e) {
+                // A read-only connection cannot roll back the hot journal of a process killed while writing
+                // (SQLITE_READONLY_ROLLBACK): the read-write connection below does, as any writer must.
+                if (!isReadOnlyRefusal(e)) {
+                    throw e;
+                }
             }
         }
         try (Connection connection = sqliteDataSource(settings, jdbcUrl, SQLiteConfig.TransactionMode.IMMEDIATE,
                 false).getConnection()) {
             SchemaMigrator.migrate(new SingleConnectionDataSource(connection), Backend.SQLITE, settings.displayUrl());
+        }
+    }
+
+    private static boolean isReadOnlyRefusal(Throwable failure) {
+        for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
+            if (SqliteCodes.primary(SqliteCodes.of(t)) == SqliteCodes.READONLY) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Puts the file in WAL mode, under the migration lock, before the pools open. Each pool connection asks
+     * for WAL too, but on a file still in its rollback journal (new, or migrated separately) that is a write
+     * which SQLite refuses at once with SQLITE_BUSY, without a busy wait, while another connection holds a
+     * write transaction: another opener migrating, or finding under the lock that there is nothing to
+     * migrate. Under the lock this waits for such openers as long as they migrate ({@link MigrationLock});
+     * another program's write transaction (not under the lock) is waited for up to the busy timeout.
+     * Without migrating, the schema version is checked first: a refused file is left as it is.
+     */
+    private static void switchToWal(LibrarySettings settings, String jdbcUrl, Path file, String display)
+            throws SQLException {
+        try (Connection connection = sqliteDataSource(settings, jdbcUrl, SQLiteConfig.TransactionMode.DEFERRED,
+                false).getConnection(); Statement statement = connection.createStatement()) {
+            if (!settings.migrateOnOpen()) {
+                RequiredSchema.check(new SingleConnectionDataSource(connection), Backend.SQLITE, display);
+            }
+            if (journalMode(statement).equals("wal")) {
+                return; // every open but the first: no lock
+            }
+            try (MigrationLock lock = MigrationLock.acquire(file)) {
+                long deadline = System.nanoTime() + settings.sqliteBusyTimeout().toNanos();
+                for (long pause = 1; ; pause = Math.min(pause * 2, 50)) {
+                    try {
+                        statement.execute("PRAGMA journal_mode = WAL");
+                        return;
+                    } catch (SQLException e) {
+                        if (SqliteCodes.primary(SqliteCodes.of(e)) != SqliteCodes.BUSY
+                                || System.nanoTime() - deadline > 0) {
+                            throw e;
+                        }
+                    }
+                    Thread.sleep(pause);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DatabaseUnavailableException("interrupted while opening SQLite database " + display, e);
+            }
+        }
+    }
+
+    private static String journalMode(Statement statement) throws SQLException {
+        try (ResultSet rs = statement.executeQuery("PRAGMA journal_mode")) {
+            return rs.next() ? rs.getString(1).toLowerCase(Locale.ROOT) : "";
         }
     }
 

@@ -7,10 +7,13 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.elibrary.DatabaseUnavailableException;
+import org.elibrary.internal.config.SettingValues;
 
 /**
  * Serialises migrations of one SQLite file across threads and processes. Flyway takes no lock on SQLite, so
@@ -18,8 +21,21 @@ import org.elibrary.DatabaseUnavailableException;
  * exclusive OS lock on {@code <file>.migrate-lock} beside the database (held only while migrating), plus an
  * in-JVM lock because the OS lock is per process. The lock file is left in place: deleting it would let a
  * waiting process lock the old, unlinked file while a newcomer locks a new one.
+ *
+ * <p>A thread waits for the lock as long as the holder migrates, up to {@link #MAX_WAIT}: not the busy
+ * timeout, which bounds one statement's wait for another connection's transaction, while a migration (an
+ * adoption of a large catalog building its indexes) may take minutes. The bound is there for a holder that
+ * never ends (a stopped process); the waiter then fails with {@link DatabaseUnavailableException}.
  */
 public final class MigrationLock implements AutoCloseable {
+    /**
+     * The longest a thread waits for another thread or process migrating the same file: far beyond any
+     * migration of the library's schema (seconds for a new file on a loaded machine, about a minute for an
+     * adoption of millions of rows), short enough that a process stuck while holding the lock is reported.
+     */
+    public static final Duration MAX_WAIT = Duration.ofMinutes(10);
+    /** The longest pause between two attempts at the OS lock: what a waiter may lag behind the release. */
+    private static final long MAX_PAUSE_MILLIS = 20;
     private static final ConcurrentMap<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
 
     private final ReentrantLock threadLock;
@@ -38,11 +54,19 @@ public final class MigrationLock implements AutoCloseable {
     }
 
     /**
-     * Blocks until this thread holds the migration lock of the database file. Re-entrant: a thread that
-     * already holds it gets a nested lock whose close leaves the outer one in force.
+     * Blocks until this thread holds the migration lock of the database file, for {@link #MAX_WAIT} at most.
+     * Re-entrant: a thread that already holds it gets a nested lock whose close leaves the outer one in force.
+     *
+     * @throws DatabaseUnavailableException if another thread or process held it for longer, or this thread
+     *                                      was interrupted while waiting
      */
     public static MigrationLock acquire(Path databaseFile) {
-        return acquire(databaseFile, true);
+        return acquire(databaseFile, true, MAX_WAIT);
+    }
+
+    /** As {@link #acquire(Path)}, waiting {@code maxWait} at most. */
+    static MigrationLock acquire(Path databaseFile, Duration maxWait) {
+        return acquire(databaseFile, true, maxWait);
     }
 
     /**
@@ -52,13 +76,22 @@ public final class MigrationLock implements AutoCloseable {
      * database, which it then sees before or after each of its transactions.
      */
     public static MigrationLock acquireIfPresent(Path databaseFile) {
-        return acquire(databaseFile, false);
+        return acquire(databaseFile, false, MAX_WAIT);
     }
 
-    private static MigrationLock acquire(Path databaseFile, boolean create) {
+    private static MigrationLock acquire(Path databaseFile, boolean create, Duration maxWait) {
         Path lockFile = lockFileOf(canonical(databaseFile));
+        long deadline = System.nanoTime() + maxWait.toNanos();
         ReentrantLock threadLock = IN_PROCESS.computeIfAbsent(lockFile, p -> new ReentrantLock());
-        threadLock.lock();
+        try {
+            if (!threadLock.tryLock(maxWait.toNanos(), TimeUnit.NANOSECONDS)) {
+                throw heldTooLong(databaseFile, lockFile, "another thread of this process", maxWait);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DatabaseUnavailableException("interrupted while waiting for the migration of "
+                    + databaseFile + " by another thread", e);
+        }
         if (threadLock.getHoldCount() > 1) {
             return new MigrationLock(threadLock, null, null);
         }
@@ -69,7 +102,10 @@ public final class MigrationLock implements AutoCloseable {
             }
             channel = create ? FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)
                     : FileChannel.open(lockFile, StandardOpenOption.WRITE);
-            FileLock fileLock = channel.lock();
+            FileLock fileLock = lockWithin(channel, deadline, lockFile);
+            if (fileLock == null) {
+                throw heldTooLong(databaseFile, lockFile, "another process", maxWait);
+            }
             return new MigrationLock(threadLock, channel, fileLock);
         } catch (IOException | RuntimeException e) {
             closeQuietly(channel);
@@ -77,9 +113,42 @@ public final class MigrationLock implements AutoCloseable {
                 return new MigrationLock(threadLock, null, null);
             }
             threadLock.unlock();
+            if (e instanceof DatabaseUnavailableException unavailable) {
+                throw unavailable;
+            }
             throw new DatabaseUnavailableException("cannot lock " + lockFile + " to migrate " + databaseFile
                     + ": " + e, e);
         }
+    }
+
+    /**
+     * The OS lock, tried again after short pauses until the deadline; null when it did not come. Polled
+     * rather than waited for with {@code lock()}, which has no timeout.
+     */
+    private static FileLock lockWithin(FileChannel channel, long deadline, Path lockFile) throws IOException {
+        long pause = 1;
+        while (true) {
+            FileLock lock = channel.tryLock();
+            long remaining = deadline - System.nanoTime();
+            if (lock != null || remaining <= 0) {
+                return lock;
+            }
+            try {
+                Thread.sleep(Math.min(pause, TimeUnit.NANOSECONDS.toMillis(remaining) + 1));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DatabaseUnavailableException("interrupted while waiting for " + lockFile + " to be unlocked",
+                        e);
+            }
+            pause = Math.min(pause * 2, MAX_PAUSE_MILLIS);
+        }
+    }
+
+    private static DatabaseUnavailableException heldTooLong(Path databaseFile, Path lockFile, String holder,
+                                                            Duration maxWait) {
+        return new DatabaseUnavailableException(holder + " has been migrating " + databaseFile + " for longer than "
+                + SettingValues.format(maxWait) + " (it holds " + lockFile + "); if no migration is running, a stopped "
+                + "process holds the lock: end it and open again");
     }
 
     private static Path canonical(Path databaseFile) {

@@ -16,7 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The check of a database opened without migrating ({@code DATABASE_MIGRATE_ON_OPEN=false}): is its schema
+ * The check of a database opened without migrating ({@code DATABASE_MIGRATE_ON_OPEN=false}, or a caller's
+ * data source opened with {@code Library.open(dataSource, false)}): is its schema
  * at the version the library's SQL needs? One query on the migration history and no Flyway scan: the check
  * runs on every such open, and the migrations need not even be on the classpath then. Without it a schema
  * behind the library (never adopted, or an older library's V1 and V2 only) opened and failed only at the
@@ -29,6 +30,8 @@ public final class RequiredSchema {
     private static final Logger LOG = LoggerFactory.getLogger(RequiredSchema.class);
     private static final String HOW = "run the migrations (Migrations.from(settings).migrate(), or the CLI's "
             + "migrate), or set " + LibrarySettings.DATABASE_MIGRATE_ON_OPEN + "=true";
+    private static final String HOW_BORROWED = "run the migrations (Migrations.from(dataSource).migrate(), or the "
+            + "CLI's migrate), or open it with Library.open(dataSource), which migrates";
     private static final String UNDEFINED_TABLE = "42P01";
     private static final String INSUFFICIENT_PRIVILEGE = "42501";
 
@@ -43,17 +46,35 @@ public final class RequiredSchema {
      * @throws ConfigurationException if the database has no migration history, or an older schema version
      */
     public static void check(DataSource dataSource, Backend backend, String display) {
+        check(dataSource, backend, display, HOW);
+    }
+
+    /**
+     * As {@link #check(DataSource, Backend, String)}, for a caller's data source opened without migrating
+     * ({@code Library.open(dataSource, false)}): the database is named by its connection's URL, and the
+     * advice is the data source's way to migrate.
+     */
+    public static void checkBorrowed(DataSource dataSource, Backend backend) {
+        check(dataSource, backend, null, HOW_BORROWED);
+    }
+
+    private static void check(DataSource dataSource, Backend backend, String displayName, String how) {
+        String display = displayName != null ? displayName : "the given DataSource";
         try (Connection connection = dataSource.getConnection()) {
+            if (displayName == null) {
+                display = SchemaMigrator.describe(connection);
+            }
             if (backend == Backend.POSTGRESQL) {
                 PostgresChecks.requireUtf8(connection, display);
             }
-            check(connection, backend, display);
+            check(connection, backend, display, how);
         } catch (SQLException e) {
             throw ConnectionErrors.translate("reaching", display, e, null);
         }
     }
 
-    private static void check(Connection connection, Backend backend, String display) throws SQLException {
+    private static void check(Connection connection, Backend backend, String display, String how)
+            throws SQLException {
         String current = null;
         try (Statement statement = connection.createStatement();
              ResultSet rs = statement.executeQuery("SELECT version FROM " + SchemaMigrator.HISTORY_TABLE
@@ -78,12 +99,12 @@ public final class RequiredSchema {
         if (current == null) {
             throw new ConfigurationException(display + " has no migration history (" + SchemaMigrator.HISTORY_TABLE
                     + "): it is empty, or the Python app's and not yet adopted, and this library needs schema "
-                    + "version " + VERSION + "; " + HOW);
+                    + "version " + VERSION + "; " + how);
         }
         int comparison = compare(current, VERSION);
         if (comparison < 0) {
             throw new ConfigurationException("the schema of " + display + " is at version " + current
-                    + " and this library needs version " + VERSION + "; " + HOW);
+                    + " and this library needs version " + VERSION + "; " + how);
         }
         if (comparison > 0) {
             LOG.warn("the schema of {} is at version {}, newer than this library's {} (a newer library version "

@@ -665,7 +665,7 @@ public final class SchemaMigrator {
 
     /**
      * The refusals of migrate (and of baseline, which refuses an empty database too), checked on SQLite
-     * before the lock is taken: a refused file is not touched, not even by creating its lock file. A
+     * before the lock is created: a refused file is not touched, not even by creating its lock file. A
      * FOREIGN verdict stands only if there is still no history table: another process adopting the database
      * at the same moment could have shown this one its V2 indexes but not yet its history in one listing.
      */
@@ -687,7 +687,8 @@ public final class SchemaMigrator {
 
     /**
      * Runs the work on one connection under the migration lock. {@code refusals} null means the work only
-     * reads: on SQLite it then takes the lock only if the lock file exists, and never creates it.
+     * reads: on SQLite it then takes the lock only if the lock file exists, and never creates it. The refusals
+     * are read the same way, so that a refused file gets no lock file.
      */
     private static <T> T locked(DataSource dataSource, Backend backend, String displayName, Work<Void> refusals,
                                 Work<T> work) {
@@ -711,7 +712,11 @@ public final class SchemaMigrator {
                         return work.run(connection, display);
                     }
                 }
-                refusals.run(connection, display);
+                // Under the lock if its file exists (it does once a migration has begun): reading while another
+                // opener migrates would wait for it only as long as the busy timeout.
+                try (MigrationLock lock = MigrationLock.acquireIfPresent(file.get())) {
+                    refusals.run(connection, display);
+                }
                 try (MigrationLock lock = MigrationLock.acquire(file.get())) {
                     return work.run(connection, display);
                 }

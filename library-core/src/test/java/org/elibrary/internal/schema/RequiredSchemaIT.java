@@ -92,6 +92,43 @@ class RequiredSchemaIT {
         }
     }
 
+    // A caller's DataSource opened with migrate false: the same check, advice in the DataSource's terms.
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aCallersDataSourceOverANeverMigratedDatabaseIsRefusedAtOpen(Backend backend) {
+        DataSource dataSource = dataSource(backend, newDatabase(backend));
+        assertThatThrownBy(() -> Library.open(dataSource, false))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("has no migration history (flyway_schema_history): it is empty, or the Python "
+                        + "app's and not yet adopted, and this library needs schema version 3; run the migrations "
+                        + "(Migrations.from(dataSource).migrate(), or the CLI's migrate), or open it with "
+                        + "Library.open(dataSource), which migrates");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aCallersDataSourceOverAV1OnlySchemaIsRefusedAtOpenNamingBothVersions(Backend backend) {
+        String url = newDatabase(backend);
+        flyway(backend, url).target("1").load().migrate();
+        assertThatThrownBy(() -> Library.open(dataSource(backend, url), false))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("the schema of jdbc:" + backend.name().toLowerCase(Locale.ROOT) + ":")
+                .hasMessageContaining("is at version 1 and this library needs version 3; run the migrations "
+                        + "(Migrations.from(dataSource).migrate(), or the CLI's migrate), or open it with "
+                        + "Library.open(dataSource), which migrates");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aCallersDataSourceOverACurrentSchemaOpens(Backend backend) throws Exception {
+        DataSource dataSource = dataSource(backend, newDatabase(backend));
+        SchemaMigrator.migrate(dataSource, backend);
+        try (Library library = Library.open(dataSource, false)) {
+            assertThat(library.books().searchByTitle("мир", 10)).isEmpty();
+        }
+    }
+
     private static String newDatabase(Backend backend) {
         if (backend == Backend.SQLITE) {
             Path file = TestDatabases.newSqliteFile();
