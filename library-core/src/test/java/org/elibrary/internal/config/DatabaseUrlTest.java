@@ -219,7 +219,13 @@ class DatabaseUrlTest {
                 "postgresql://db.example:1/lib?password=p@S3cret/PW&user=a@corp",
                 "jdbc:postgresql://db.example:1/lib?user=a@corp&password=p@S3cret/PW",
                 "jdbc:postgresql://db.example:1/lib?user=anna&password=S3cretPW&sslpassword=S3cretPW",
-                "jdbc:postgresql://db.example:1/lib/x?password=S3cretPW");
+                "jdbc:postgresql://db.example:1/lib/x?password=S3cretPW",
+                "jdbc:postgresql://anna:pa?S3cretPW@db.example/lib",
+                "jdbc:postgresql://anna:pa/x?S3cretPW@db.example/lib",
+                "a/b:S3cretPW@db.example/lib",
+                "postgresql://a/b:S3cretPW@db.example/lib",
+                "postgresql+asyncpg://a/b:pa?S3cretPW@db.example/lib",
+                "postgresql://anna:pw@db.example/lib?password=p@S3cretPW");
     }
 
     @ParameterizedTest
@@ -238,6 +244,18 @@ class DatabaseUrlTest {
     @Test
     void pgjdbcLogsNothing() {
         // Driver.parseURL logs an unparseable URL whole, password included, at WARNING.
+        List<String> logged = pgjdbcLogDuring(() -> {
+            for (String url : List.of("jdbc:postgresql://anna:S3cretPW@db.example/lib",
+                    "jdbc:postgresql://db.example:S3cretPW/lib", "jdbc:postgresql://db.example?password=S3cretPW",
+                    "jdbc:postgresql://db.example/lib?password=S3cretPW%zz")) {
+                assertThatThrownBy(() -> DatabaseUrl.parse(url, CWD)).isInstanceOf(IllegalArgumentException.class);
+            }
+        });
+        assertThat(logged).isEmpty();
+    }
+
+    /** What pgjdbc logs, at any level, while {@code action} runs. */
+    static List<String> pgjdbcLogDuring(Runnable action) {
         Logger logger = Logger.getLogger("org.postgresql");
         Level level = logger.getLevel();
         List<String> logged = new ArrayList<>();
@@ -258,16 +276,12 @@ class DatabaseUrlTest {
         logger.setLevel(Level.ALL);
         logger.addHandler(capture);
         try {
-            for (String url : List.of("jdbc:postgresql://anna:S3cretPW@db.example/lib",
-                    "jdbc:postgresql://db.example:S3cretPW/lib", "jdbc:postgresql://db.example?password=S3cretPW",
-                    "jdbc:postgresql://db.example/lib?password=S3cretPW%zz")) {
-                assertThatThrownBy(() -> DatabaseUrl.parse(url, CWD)).isInstanceOf(IllegalArgumentException.class);
-            }
+            action.run();
         } finally {
             logger.removeHandler(capture);
             logger.setLevel(level);
         }
-        assertThat(logged).isEmpty();
+        return logged;
     }
 
     @ParameterizedTest
