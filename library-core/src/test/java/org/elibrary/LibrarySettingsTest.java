@@ -228,6 +228,22 @@ class LibrarySettingsTest {
         assertNoPartOf("p%40ss%2Fw:rd%231", encoded.toString());
     }
 
+    /**
+     * An '@' in the query of a URL without user info that reads as well as user info, as SQLAlchemy reads it
+     * (user {@code h}, password {@code 5432/lib?x=me}, host {@code work}): refused, not silently sent to
+     * {@code work}; written with {@code %40} it is the database {@code lib} at {@code h:5432}.
+     */
+    @Test
+    void anAtInTheQueryThatReadsAsUserInfoIsRefused() {
+        assertThatThrownBy(() -> isolated().databaseUrl("postgresql://h:5432/lib?x=me@work").build())
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("DATABASE_URL (set in code) 'postgresql://h:***@work' is ambiguous")
+                .hasMessageContaining("Write '@' as %40 in query values");
+        LibrarySettings encoded = isolated().databaseUrl("postgresql://h:5432/lib?application_name=me%40work").build();
+        assertThat(encoded.jdbcUrl()).isEqualTo("jdbc:postgresql://h:5432/lib?ApplicationName=me%40work");
+        assertThat(encoded.databaseUser()).isEmpty();
+    }
+
     static Stream<Arguments> invalidValues() {
         return Stream.of(
                 // key, value, fragment of the message

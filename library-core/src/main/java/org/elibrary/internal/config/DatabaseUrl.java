@@ -31,7 +31,8 @@ import org.elibrary.internal.db.Drivers;
  *       {@code postgresql+psycopg2://} … {@code user:password@host:port/database?params}: user info is read as
  *       SQLAlchemy reads it (the password may hold raw {@code / ? # :}, and a raw {@code @} that no {@code /},
  *       {@code ?} or {@code #} follows: other URLs with an {@code @} after the user info's are refused as
- *       ambiguous, {@code @} is {@code %40} there), credentials are percent-decoded
+ *       ambiguous, {@code @} is {@code %40} there, and so are URLs whose {@code @} in the query could as well
+ *       end user info: {@code postgresql://h:5432/lib?x=me@work}), credentials are percent-decoded
  *       ({@code %} not followed by two hex digits stays as it is) and kept out of the JDBC URL (passed as driver
  *       properties), query parameters pass through, with the libpq/asyncpg spellings {@code ssl},
  *       {@code connect_timeout} and {@code application_name} renamed to pgjdbc's. {@code host} and
@@ -165,22 +166,26 @@ public final class DatabaseUrl {
         // the ':' of a port, and the '@' in pgjdbc's query ("jdbc:postgresql://h:5432/d?user=a@corp"): no user info
         int query = url.indexOf('?', from);
         if (slashes && colon < firstOf(url, from, '/', '?')
-                && readsAsServer(url.substring(from, query < 0 ? url.length() : query))) {
+                && readsAsServer(url.substring(from, query < 0 ? url.length() : query), true)) {
             return null;
         }
         return new int[] {colon + 1, lastAt};
     }
 
     /**
-     * Whether the part of a {@code jdbc:postgresql://} URL before its query is {@code host[:port][,…]/database}
-     * as pgjdbc takes it, with no {@code @}: its {@code :} is a port's, and an {@code @} after it is in the query.
+     * Whether {@code server}, the part of a URL after {@code //} and before its query, is
+     * {@code host[:port][,…][/database]} with valid hosts and ports and no {@code @}: its {@code :} is then a
+     * port's.
+     *
+     * @param needsDatabase whether the {@code /} is required, as pgjdbc requires it
      */
-    private static boolean readsAsServer(String server) {
+    private static boolean readsAsServer(String server, boolean needsDatabase) {
         int slash = server.indexOf('/');
-        if (server.indexOf('@') >= 0 || slash < 0 || server.indexOf('/', slash + 1) >= 0) {
+        if (server.indexOf('@') >= 0 || (slash < 0 && needsDatabase)
+                || (slash >= 0 && server.indexOf('/', slash + 1) >= 0)) {
             return false;
         }
-        for (String hostPort : server.substring(0, slash).split(",", -1)) {
+        for (String hostPort : (slash < 0 ? server : server.substring(0, slash)).split(",", -1)) {
             if (!hostPort.isEmpty() && hostPortProblem(hostPort, hostPort) != null) {
                 return false;
             }
@@ -276,6 +281,19 @@ public final class DatabaseUrl {
         int at = afterSlashes.indexOf('@', query);
         int colon = afterSlashes.indexOf(':');
         if (at >= 0 && colon >= 0 && colon < at) {
+            throw ambiguousAt(display);
+        }
+    }
+
+    /**
+     * Refuses user info that reads as well as a URL without it whose query (or fragment) holds the {@code @}:
+     * {@code postgresql://h:5432/lib?x=me@work} is user {@code h} with password {@code 5432/lib?x=me} at host
+     * {@code work} (as SQLAlchemy reads it) as much as database {@code lib} at {@code h:5432}. The password
+     * {@code pa/ss} of {@code u:pa/ss@h/db} has no such second reading ({@code u:pa} is no host and port).
+     */
+    private static void refuseQueryAtReadAsUserInfo(String afterSlashes, String display) {
+        int query = firstOf(afterSlashes, 0, '?', '#');
+        if (afterSlashes.indexOf('@', query) >= 0 && readsAsServer(afterSlashes.substring(0, query), false)) {
             throw ambiguousAt(display);
         }
     }
@@ -414,6 +432,7 @@ public final class DatabaseUrl {
         int[] passwordSpan = passwordSpan(afterSlashes, 0);
         if (passwordSpan != null) {
             requireUnambiguous(afterSlashes, afterSlashes.indexOf('@', passwordSpan[0]), display);
+            refuseQueryAtReadAsUserInfo(afterSlashes, display);
             user = afterSlashes.substring(0, passwordSpan[0] - 1);
             password = percentDecode(afterSlashes.substring(passwordSpan[0], passwordSpan[1]));
             hostsStart = passwordSpan[1] + 1;
