@@ -244,6 +244,28 @@ class LibrarySettingsTest {
         assertThat(encoded.databaseUser()).isEmpty();
     }
 
+    /** The public rule a program uses on text it prints: a driver's message, a command line's stray argument. */
+    @Test
+    void maskPasswordsTakesEveryFormOfThePasswordOutOfText() {
+        String url = "postgresql+asyncpg://anna:p%40ss w/rd@127.0.0.1:1/lib";
+        assertThat(LibrarySettings.maskPasswords("login as anna with p@ss w/rd (p%40ss+w%2Frd) failed", url))
+                .isEqualTo("login as anna with *** (***) failed");
+        assertThat(LibrarySettings.maskPasswords("URL " + url + " refused", url))
+                .isEqualTo("URL postgresql+asyncpg://anna:***@127.0.0.1:1/lib refused");
+        // without the URL: any URL in the text, however malformed, and password parameters
+        assertThat(LibrarySettings.maskPasswords("Unknown options: '--ur', 'a/b:s3cret@h/db', "
+                + "'jdbc:postgresql://anna:pa?s3cret@h/db', (postgresql://a/b:s3cret@h/db) "
+                + "jdbc:postgresql://h:5432/db?user=a@corp&password=s3cret password%3Ds3cret", null))
+                .isEqualTo("Unknown options: '--ur', 'a/b:***@h/db', 'jdbc:postgresql://anna:***@h/db', "
+                        + "(postgresql://a/b:***@h/db) jdbc:postgresql://h:5432/db?user=a@corp&password=*** "
+                        + "password%3D***");
+        assertThat(LibrarySettings.maskPasswords("Connection to 127.0.0.1:1 refused", url))
+                .isEqualTo("Connection to 127.0.0.1:1 refused");
+        assertThat(LibrarySettings.maskPasswords(null, url)).isNull();
+        assertThat(LibrarySettings.maskPasswords("sqlite:////srv/anna:x@corp/a.db", "sqlite:///./library.db"))
+                .isEqualTo("sqlite:////srv/anna:x@corp/a.db");
+    }
+
     static Stream<Arguments> invalidValues() {
         return Stream.of(
                 // key, value, fragment of the message

@@ -1,6 +1,7 @@
 package org.elibrary.internal.config;
 
 import java.io.ByteArrayOutputStream;
+import java.net.URLEncoder;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.InvalidPathException;
@@ -49,6 +50,10 @@ public final class DatabaseUrl {
     private static final Pattern SCHEME_AND_SLASHES =
             Pattern.compile("^(?:[Jj][Dd][Bb][Cc]:)?[A-Za-z][A-Za-z0-9+.\\-]*://");
     private static final Pattern QUERY_PASSWORD = Pattern.compile("(?i)([?&;](?:ssl)?password=)([^&;]*)");
+    /** A password parameter in free text, where a driver may repeat it outside a URL or encoded. */
+    private static final Pattern PASSWORD_IN_TEXT = Pattern.compile("(?i)(password(?:=|%3D))([^&\\s\"',;)]*)");
+    /** A word of free text: quotes or brackets before it, then what may be a URL. */
+    private static final Pattern WORD = Pattern.compile("([\"'(<\\[]*)([^\\s\"'(<\\[]\\S*)");
     /** Query parameters the SQLAlchemy URL of a Python app may carry that mean nothing to sqlite-jdbc. */
     private static final Set<String> IGNORED_SQLITE_OPTIONS = Set.of("check_same_thread");
     /** pgjdbc reads these (any case) as the server's address, overriding the URL's authority. */
@@ -138,6 +143,68 @@ public final class DatabaseUrl {
     }
 
     /**
+     * {@code text} with passwords taken out: every word of it that holds a URL masked as {@link #mask} masks
+     * it, {@code password=} and {@code sslpassword=} (also {@code password%3D}) values, and the password of
+     * {@code url}, wherever it appears, as the URL writes it, percent-decoded and percent-encoded.
+     *
+     * @param text the text, or null
+     * @param url  a URL whose password may be in the text, parsed or not, or null
+     */
+    public static String maskIn(String text, String url) {
+        if (text == null) {
+            return null;
+        }
+        // all found in the text as given, then replaced at once: replacing one first could cut another short
+        List<int[]> spans = new ArrayList<>();
+        Matcher word = WORD.matcher(text);
+        while (word.find()) {
+            int[] password = suspectedPassword(word.group(2));
+            if (password != null) {
+                spans.add(new int[] {word.start(2) + password[0], word.start(2) + password[1]});
+            }
+            addValues(QUERY_PASSWORD, word.group(2), word.start(2), spans);
+        }
+        addValues(PASSWORD_IN_TEXT, text, 0, spans);
+        for (String secret : secrets(url)) {
+            for (int i = text.indexOf(secret); i >= 0; i = text.indexOf(secret, i + 1)) {
+                spans.add(new int[] {i, i + secret.length()});
+            }
+        }
+        return replaced(text, spans);
+    }
+
+    /** The password of {@code url} in every form a message may repeat it. */
+    private static List<String> secrets(String url) {
+        List<String> passwords = new ArrayList<>();
+        if (url != null) {
+            String trimmed = url.strip();
+            int[] span = suspectedPassword(trimmed);
+            // The password may start after any ':' of the span (a URL without "//" has it start at the scheme's:
+            // "postgresql:anna:pw@h") and end at any '@' (the last may be a query value's: "…@h/db?x=me@work").
+            for (int start = span == null ? -1 : span[0]; start >= 0; ) {
+                for (int end = trimmed.indexOf('@', start); end >= 0 && end <= span[1];
+                     end = trimmed.indexOf('@', end + 1)) {
+                    passwords.add(trimmed.substring(start, end));
+                }
+                int colon = trimmed.indexOf(':', start);
+                start = colon >= 0 && colon < span[1] ? colon + 1 : -1;
+            }
+            Matcher parameter = QUERY_PASSWORD.matcher(trimmed);
+            while (parameter.find()) {
+                passwords.add(parameter.group(2));
+            }
+        }
+        List<String> secrets = new ArrayList<>();
+        for (String password : passwords) {
+            String decoded = percentDecode(password);
+            String encoded = URLEncoder.encode(decoded, StandardCharsets.UTF_8);
+            secrets.addAll(List.of(password, decoded, encoded, encoded.replace("+", "%20")));
+        }
+        secrets.removeIf(String::isEmpty);
+        return secrets;
+    }
+
+    /**
      * Where {@link #mask} suspects a password in user info, {@code [start, end)}, or null: from the first
      * {@code :} after the scheme (and its {@code //}) to the last {@code @}. A password may hold any of
      * {@code : / ? # @}, and a user name that holds a {@code /} or {@code ?} is malformed but no less followed
@@ -202,10 +269,20 @@ public final class DatabaseUrl {
         if (password != null) {
             spans.add(password);
         }
-        Matcher parameter = QUERY_PASSWORD.matcher(url);
-        while (parameter.find()) {
-            spans.add(new int[] {parameter.start(2), parameter.end(2)});
+        addValues(QUERY_PASSWORD, url, 0, spans);
+        return replaced(url, spans);
+    }
+
+    /** Where the values (group 2) of {@code parameter} lie in {@code text}, shifted by {@code offset}. */
+    private static void addValues(Pattern parameter, String text, int offset, List<int[]> spans) {
+        Matcher value = parameter.matcher(text);
+        while (value.find()) {
+            spans.add(new int[] {offset + value.start(2), offset + value.end(2)});
         }
+    }
+
+    /** {@code text} with each span, {@code [start, end)}, replaced by {@code ***}; overlapping ones as one. */
+    private static String replaced(String text, List<int[]> spans) {
         spans.sort(Comparator.comparingInt(span -> span[0]));
         StringBuilder out = new StringBuilder();
         int shown = 0;
@@ -215,10 +292,10 @@ public final class DatabaseUrl {
             for (i++; i < spans.size() && spans.get(i)[0] <= end; i++) {
                 end = Math.max(end, spans.get(i)[1]);
             }
-            out.append(url, shown, start).append("***");
+            out.append(text, shown, start).append("***");
             shown = end;
         }
-        return out.append(url, shown, url.length()).toString();
+        return out.append(text, shown, text.length()).toString();
     }
 
     /**

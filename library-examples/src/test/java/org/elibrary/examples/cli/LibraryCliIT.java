@@ -320,6 +320,12 @@ class LibraryCliIT {
         Cli.Result ambiguous = fails(2, "--ur", "postgresql://reader:p@s3cret/x#1@127.0.0.1:1/library", "book", "list");
         assertThat(ambiguous.err()).as(ambiguous.toString()).contains("reader:***@127.0.0.1:1/library")
                 .doesNotContain("s3cret");
+        // a user name with a '/', no scheme, user info in a JDBC URL after a '?'
+        for (String url : List.of("a/b:s3cret@127.0.0.1:1/library", "postgresql+asyncpg://a/b:s3cret@127.0.0.1:1/library",
+                "jdbc:postgresql://reader:pa?s3cret@127.0.0.1:1/library")) {
+            Cli.Result malformed = fails(2, "--ur", url, "book", "list");
+            assertThat(malformed.err()).as(malformed.toString()).contains("Unknown option").doesNotContain("s3cret");
+        }
         // given right, the library refuses it, as a configuration error that shows none of the password
         Cli.Result refused = fails(4, "--url", "postgresql://reader:p@s3cret/x#1@127.0.0.1:1/library", "book", "list");
         assertThat(refused.err()).as(refused.toString()).contains("reader:***@127.0.0.1:1/library' is ambiguous")
