@@ -270,6 +270,24 @@ public final class LibrarySettings {
     }
 
     /**
+     * Takes database passwords out of text a program is about to print or log: a driver's, a pool's or a
+     * command-line parser's message may repeat the URL it was given, or the password alone. Replaced by
+     * {@code ***}: the password of {@code databaseUrl} wherever it appears, as the URL writes it, percent-decoded
+     * and percent-encoded; and in any URL the text holds, the password of its user info and its
+     * {@code password=} and {@code sslpassword=} parameters, by the rules of {@link #displayUrl()}, also for a
+     * URL that would not parse (there, everything from the first {@code :} after the scheme to the last
+     * {@code @}).
+     *
+     * @param text        the text, or null
+     * @param databaseUrl a URL in any form {@value #DATABASE_URL} takes (it need not parse) whose password to
+     *                    take out, or null to mask only the passwords of the URLs in the text
+     * @return the text with every form of the password replaced by {@code ***}; null for null
+     */
+    public static String maskPasswords(String text, String databaseUrl) {
+        return DatabaseUrl.maskIn(text, databaseUrl);
+    }
+
+    /**
      * {@return {@value #DATABASE_URL} as given, with any password replaced by {@code ***}} Safe to print or
      * log.
      */

@@ -228,6 +228,44 @@ class LibrarySettingsTest {
         assertNoPartOf("p%40ss%2Fw:rd%231", encoded.toString());
     }
 
+    /**
+     * An '@' in the query of a URL without user info that reads as well as user info, as SQLAlchemy reads it
+     * (user {@code h}, password {@code 5432/lib?x=me}, host {@code work}): refused, not silently sent to
+     * {@code work}; written with {@code %40} it is the database {@code lib} at {@code h:5432}.
+     */
+    @Test
+    void anAtInTheQueryThatReadsAsUserInfoIsRefused() {
+        assertThatThrownBy(() -> isolated().databaseUrl("postgresql://h:5432/lib?x=me@work").build())
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("DATABASE_URL (set in code) 'postgresql://h:***@work' is ambiguous")
+                .hasMessageContaining("Write '@' as %40 in query values");
+        LibrarySettings encoded = isolated().databaseUrl("postgresql://h:5432/lib?application_name=me%40work").build();
+        assertThat(encoded.jdbcUrl()).isEqualTo("jdbc:postgresql://h:5432/lib?ApplicationName=me%40work");
+        assertThat(encoded.databaseUser()).isEmpty();
+    }
+
+    /** The public rule a program uses on text it prints: a driver's message, a command line's stray argument. */
+    @Test
+    void maskPasswordsTakesEveryFormOfThePasswordOutOfText() {
+        String url = "postgresql+asyncpg://anna:p%40ss w/rd@127.0.0.1:1/lib";
+        assertThat(LibrarySettings.maskPasswords("login as anna with p@ss w/rd (p%40ss+w%2Frd) failed", url))
+                .isEqualTo("login as anna with *** (***) failed");
+        assertThat(LibrarySettings.maskPasswords("URL " + url + " refused", url))
+                .isEqualTo("URL postgresql+asyncpg://anna:***@127.0.0.1:1/lib refused");
+        // without the URL: any URL in the text, however malformed, and password parameters
+        assertThat(LibrarySettings.maskPasswords("Unknown options: '--ur', 'a/b:s3cret@h/db', "
+                + "'jdbc:postgresql://anna:pa?s3cret@h/db', (postgresql://a/b:s3cret@h/db) "
+                + "jdbc:postgresql://h:5432/db?user=a@corp&password=s3cret password%3Ds3cret", null))
+                .isEqualTo("Unknown options: '--ur', 'a/b:***@h/db', 'jdbc:postgresql://anna:***@h/db', "
+                        + "(postgresql://a/b:***@h/db) jdbc:postgresql://h:5432/db?user=a@corp&password=*** "
+                        + "password%3D***");
+        assertThat(LibrarySettings.maskPasswords("Connection to 127.0.0.1:1 refused", url))
+                .isEqualTo("Connection to 127.0.0.1:1 refused");
+        assertThat(LibrarySettings.maskPasswords(null, url)).isNull();
+        assertThat(LibrarySettings.maskPasswords("sqlite:////srv/anna:x@corp/a.db", "sqlite:///./library.db"))
+                .isEqualTo("sqlite:////srv/anna:x@corp/a.db");
+    }
+
     static Stream<Arguments> invalidValues() {
         return Stream.of(
                 // key, value, fragment of the message

@@ -11,6 +11,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URLEncoder;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,6 +31,7 @@ import org.elibrary.LibraryException;
 import org.elibrary.LibrarySettings;
 import org.elibrary.testing.ChildJvm;
 import org.elibrary.testing.ReadOnlyPath;
+import org.elibrary.testing.SecretAssertions;
 import org.elibrary.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
 
@@ -63,6 +65,36 @@ class SettingsFailureIT {
         try (Library library = Library.open(settings("jdbc:postgresql://127.0.0.1:" + port + "/" + database
                 + "?user=" + ROLE + "&password=" + RIGHT_PASSWORD))) {
             assertThat(library.authors().count()).isZero();
+        }
+    }
+
+    /**
+     * Wrong passwords of many shapes (raw {@code / ? # : @ %} between two markers, and percent-encoded), in every
+     * URL form that takes one: each open fails on the password alone, and no part of it is in the failure.
+     */
+    @Test
+    void aWrongPasswordOfAnyShapeIsNotInTheFailure() throws Exception {
+        String database = passwordProtectedDatabase();
+        int port = embeddedPort();
+        String marker = "Zq7ä";
+        for (String separator : List.of("", "/", "?", "#", ":", "@", "%", "/?#:", "%40", "%2F%3F")) {
+            String password = marker + separator + marker;
+            String encoded = URLEncoder.encode(password, StandardCharsets.UTF_8);
+            List<String> urls = new ArrayList<>(List.of(
+                    "jdbc:postgresql://127.0.0.1:" + port + "/" + database + "?user=" + ROLE + "&password=" + encoded,
+                    "postgresql+asyncpg://" + ROLE + ":" + encoded + "@127.0.0.1:" + port + "/" + database));
+            if (!separator.contains("@") && !separator.equals("%")) {
+                urls.add("postgresql://" + ROLE + ":" + password + "@127.0.0.1:" + port + "/" + database);
+            }
+            for (String url : urls) {
+                LibraryException error = failsClearly(settings(url), ConfigurationException.class);
+                assertThat(error.getMessage()).as(url).containsIgnoringCase("authentication");
+                for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                    SecretAssertions.assertNoPartOf(password, String.valueOf(t.getMessage()));
+                    SecretAssertions.assertNoPartOf(encoded, t.toString());
+                    assertThat(t.toString()).as(url).doesNotContain("Zq").doesNotContain("ä");
+                }
+            }
         }
     }
 

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Command-line parsing, without a database. */
 class MigrationsCommandTest {
@@ -59,7 +60,15 @@ class MigrationsCommandTest {
                 Arguments.of(new String[] {url}, "unknown command 'postgresql://anna:***@db.example/lib'"),
                 // a raw '@' in the password with '/' and '#' after it: the library would refuse the URL
                 Arguments.of(new String[] {"migrate", "postgresql://anna:p@s3cret/x#1@db.example/lib"},
-                        "unexpected argument 'postgresql://anna:***@db.example/lib'"));
+                        "unexpected argument 'postgresql://anna:***@db.example/lib'"),
+                // a user name with a '/' (the password then shows no user info's shape), no scheme, or a JDBC
+                // URL with user info after a '?'
+                Arguments.of(new String[] {"migrate", "a/b:s3cret@db.example/lib"},
+                        "unexpected argument 'a/b:***@db.example/lib'"),
+                Arguments.of(new String[] {"migrate", "postgresql+asyncpg://a/b:s3cret@db.example/lib"},
+                        "unexpected argument 'postgresql+asyncpg://a/b:***@db.example/lib'"),
+                Arguments.of(new String[] {"migrate", "jdbc:postgresql://anna:pa?s3cret@db.example/lib"},
+                        "unexpected argument 'jdbc:postgresql://anna:***@db.example/lib'"));
     }
 
     @ParameterizedTest
@@ -86,6 +95,15 @@ class MigrationsCommandTest {
     void badUrlIsAConfigurationErrorWithoutThePassword() {
         assertThat(run("migrate", "--url", "mysql://anna:hunter2@h/db")).isEqualTo(MigrationsCommand.UNAVAILABLE);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown scheme 'mysql'").doesNotContain("hunter2");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a/b:hunter2@h/db", "postgresql://a/b:hunter2@h/db", "postgresql+asyncpg://a/b:hunter2@h/db",
+            "jdbc:postgresql://anna:pa?hunter2@h/db", "postgresql://a/b:pa?hunter2@h/db"})
+    void aMalformedUrlIsAConfigurationErrorWithoutThePassword(String url) {
+        assertThat(run("migrate", "--url", url)).isEqualTo(MigrationsCommand.UNAVAILABLE);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("DATABASE_URL").contains(":***@")
+                .doesNotContain("hunter2");
     }
 
     @Test

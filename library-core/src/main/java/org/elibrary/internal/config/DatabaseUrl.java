@@ -1,11 +1,13 @@
 package org.elibrary.internal.config;
 
 import java.io.ByteArrayOutputStream;
+import java.net.URLEncoder;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -30,14 +32,17 @@ import org.elibrary.internal.db.Drivers;
  *       {@code postgresql+psycopg2://} … {@code user:password@host:port/database?params}: user info is read as
  *       SQLAlchemy reads it (the password may hold raw {@code / ? # :}, and a raw {@code @} that no {@code /},
  *       {@code ?} or {@code #} follows: other URLs with an {@code @} after the user info's are refused as
- *       ambiguous, {@code @} is {@code %40} there), credentials are percent-decoded
+ *       ambiguous, {@code @} is {@code %40} there, and so are URLs whose {@code @} in the query could as well
+ *       end user info: {@code postgresql://h:5432/lib?x=me@work}), credentials are percent-decoded
  *       ({@code %} not followed by two hex digits stays as it is) and kept out of the JDBC URL (passed as driver
  *       properties), query parameters pass through, with the libpq/asyncpg spellings {@code ssl},
  *       {@code connect_timeout} and {@code application_name} renamed to pgjdbc's. {@code host} and
  *       {@code port} parameters (asyncpg's unix-domain socket or host list) are refused: the hosts belong in
  *       the authority, {@code host1:5432,host2:5433}.</li>
  * </ul>
- * The password is never part of {@link #toString()}, {@link #displayUrl()} or an exception message.
+ * The password is never part of {@link #toString()}, {@link #displayUrl()} or an exception message: a URL that
+ * parses shows exactly the password it holds masked; one that does not is shown with anything that may be a
+ * password masked ({@link #mask}), and its messages quote no part of it that the mask hid.
  */
 public final class DatabaseUrl {
     private static final Pattern SCHEME = Pattern.compile("^([A-Za-z][A-Za-z0-9+.\\-]*):");
@@ -45,6 +50,10 @@ public final class DatabaseUrl {
     private static final Pattern SCHEME_AND_SLASHES =
             Pattern.compile("^(?:[Jj][Dd][Bb][Cc]:)?[A-Za-z][A-Za-z0-9+.\\-]*://");
     private static final Pattern QUERY_PASSWORD = Pattern.compile("(?i)([?&;](?:ssl)?password=)([^&;]*)");
+    /** A password parameter in free text, where a driver may repeat it outside a URL or encoded. */
+    private static final Pattern PASSWORD_IN_TEXT = Pattern.compile("(?i)(password(?:=|%3D))([^&\\s\"',;)]*)");
+    /** A word of free text: quotes or brackets before it, then what may be a URL. */
+    private static final Pattern WORD = Pattern.compile("([\"'(<\\[]*)([^\\s\"'(<\\[]\\S*)");
     /** Query parameters the SQLAlchemy URL of a Python app may carry that mean nothing to sqlite-jdbc. */
     private static final Set<String> IGNORED_SQLITE_OPTIONS = Set.of("check_same_thread");
     /** pgjdbc reads these (any case) as the server's address, overriding the URL's authority. */
@@ -90,50 +99,203 @@ public final class DatabaseUrl {
                     + "sqlite:///./library.db, postgresql://user:password@host:5432/database or jdbc:sqlite:library.db");
         }
         String name = scheme.group(1).toLowerCase(Locale.ROOT);
+        // a URL that parsed is shown masked where it has a password, no more: a SQLite path may hold ':' and
+        // '@' that the mask for messages hides
         if (name.equals("jdbc")) {
-            return parseJdbc(trimmed, display, workingDirectory);
+            return parseJdbc(trimmed, display, workingDirectory).shown(trimmed.regionMatches(true, 0,
+                    "jdbc:sqlite:", 0, "jdbc:sqlite:".length()) ? masked(trimmed, null) : display);
         }
         String dialect = name.contains("+") ? name.substring(0, name.indexOf('+')) : name;
         String rest = trimmed.substring(scheme.end());
         switch (dialect) {
             case "sqlite":
                 requireDriver(Backend.SQLITE, display);
-                return parseSqlAlchemySqlite(rest, display, workingDirectory);
+                return parseSqlAlchemySqlite(rest, display, workingDirectory).shown(masked(trimmed, null));
             case "postgresql":
             case "postgres":
                 requireDriver(Backend.POSTGRESQL, display);
-                return parseSqlAlchemyPostgres(rest, display);
+                return parseSqlAlchemyPostgres(trimmed.substring(0, scheme.end()), rest, display);
             default:
                 throw unknownScheme(scheme.group(1), display);
         }
     }
 
+    private DatabaseUrl shown(String display) {
+        return new DatabaseUrl(backend, jdbcUrl, user, password, sqliteFile, inMemory, display);
+    }
+
     /**
-     * The URL with any password replaced by {@code ***}: in user info (whatever characters it holds, also in a
-     * malformed URL such as {@code user:password@host/db} without a scheme) and in {@code password=} and
-     * {@code sslpassword=} parameters.
+     * The URL with anything that may be a password replaced by {@code ***}, for a URL that may not parse (error
+     * messages, a command line's stray argument): in user info, whatever characters it holds and however
+     * malformed the URL ({@code user:password@host/db} without a scheme, {@code a/b:password@host}, a
+     * {@code jdbc:postgresql://} URL with user info), everything from the first {@code :} after the scheme up
+     * to the last {@code @}; and {@code password=} and {@code sslpassword=} parameters. Only a text that cannot
+     * hold user info is spared: the path of a SQLite URL, and a {@code jdbc:postgresql://} URL whose part before
+     * the query reads as {@code host:port/database} (pgjdbc has no user info: an {@code @} in its query, as in
+     * {@code user=a@corp}, ends none). A URL that parses is shown as {@link #displayUrl()}, which masks exactly
+     * the password it reads.
      */
     public static String mask(String url) {
         if (url == null) {
             return null;
         }
-        String masked = url;
-        // A SQLite path may hold ':' and '@' (/home/anna@corp/x.db) but never credentials.
-        if (!url.regionMatches(true, 0, "jdbc:sqlite:", 0, "jdbc:sqlite:".length())) {
-            Matcher scheme = SCHEME_AND_SLASHES.matcher(url);
-            int from = scheme.lookingAt() ? scheme.end() : 0;
-            int[] password = passwordSpan(url, from);
-            // pgjdbc's grammar has no user info: an '@' in the query (user=a@corp) ends none; one before the
-            // query is refused by parse, and shown masked up to the last '@'
-            if (password != null && url.regionMatches(true, 0, "jdbc:", 0, "jdbc:".length())
-                    && url.indexOf('@', password[0]) > firstOf(url, from, '?', '?')) {
-                password = null;
-            }
+        return masked(url, suspectedPassword(url));
+    }
+
+    /**
+     * {@code text} with passwords taken out: every word of it that holds a URL masked as {@link #mask} masks
+     * it, {@code password=} and {@code sslpassword=} (also {@code password%3D}) values, and the password of
+     * {@code url}, wherever it appears, as the URL writes it, percent-decoded and percent-encoded.
+     *
+     * @param text the text, or null
+     * @param url  a URL whose password may be in the text, parsed or not, or null
+     */
+    public static String maskIn(String text, String url) {
+        if (text == null) {
+            return null;
+        }
+        // all found in the text as given, then replaced at once: replacing one first could cut another short
+        List<int[]> spans = new ArrayList<>();
+        Matcher word = WORD.matcher(text);
+        while (word.find()) {
+            int[] password = suspectedPassword(word.group(2));
             if (password != null) {
-                masked = url.substring(0, password[0]) + "***" + url.substring(password[1]);
+                spans.add(new int[] {word.start(2) + password[0], word.start(2) + password[1]});
+            }
+            addValues(QUERY_PASSWORD, word.group(2), word.start(2), spans);
+        }
+        addValues(PASSWORD_IN_TEXT, text, 0, spans);
+        for (String secret : secrets(url)) {
+            for (int i = text.indexOf(secret); i >= 0; i = text.indexOf(secret, i + 1)) {
+                spans.add(new int[] {i, i + secret.length()});
             }
         }
-        return QUERY_PASSWORD.matcher(masked).replaceAll("$1***");
+        return replaced(text, spans);
+    }
+
+    /** The password of {@code url} in every form a message may repeat it. */
+    private static List<String> secrets(String url) {
+        List<String> passwords = new ArrayList<>();
+        if (url != null) {
+            String trimmed = url.strip();
+            int[] span = suspectedPassword(trimmed);
+            // The password may start after any ':' of the span (a URL without "//" has it start at the scheme's:
+            // "postgresql:anna:pw@h") and end at any '@' (the last may be a query value's: "…@h/db?x=me@work").
+            for (int start = span == null ? -1 : span[0]; start >= 0; ) {
+                for (int end = trimmed.indexOf('@', start); end >= 0 && end <= span[1];
+                     end = trimmed.indexOf('@', end + 1)) {
+                    passwords.add(trimmed.substring(start, end));
+                }
+                int colon = trimmed.indexOf(':', start);
+                start = colon >= 0 && colon < span[1] ? colon + 1 : -1;
+            }
+            Matcher parameter = QUERY_PASSWORD.matcher(trimmed);
+            while (parameter.find()) {
+                passwords.add(parameter.group(2));
+            }
+        }
+        List<String> secrets = new ArrayList<>();
+        for (String password : passwords) {
+            String decoded = percentDecode(password);
+            String encoded = URLEncoder.encode(decoded, StandardCharsets.UTF_8);
+            secrets.addAll(List.of(password, decoded, encoded, encoded.replace("+", "%20")));
+        }
+        secrets.removeIf(String::isEmpty);
+        return secrets;
+    }
+
+    /**
+     * Where {@link #mask} suspects a password in user info, {@code [start, end)}, or null: from the first
+     * {@code :} after the scheme (and its {@code //}) to the last {@code @}. A password may hold any of
+     * {@code : / ? # @}, and a user name that holds a {@code /} or {@code ?} is malformed but no less followed
+     * by a password.
+     */
+    private static int[] suspectedPassword(String url) {
+        if (url.regionMatches(true, 0, "jdbc:sqlite:", 0, "jdbc:sqlite:".length())) {
+            return null; // a path, which may hold ':' and '@' (/home/anna@corp/x.db), never credentials
+        }
+        boolean pgjdbc = url.regionMatches(true, 0, "jdbc:postgresql:", 0, "jdbc:postgresql:".length());
+        Matcher scheme = SCHEME_AND_SLASHES.matcher(url);
+        int from = pgjdbc ? "jdbc:postgresql:".length() : scheme.lookingAt() ? scheme.end() : 0;
+        boolean slashes = pgjdbc && url.startsWith("//", from);
+        if (slashes) {
+            from += 2;
+        }
+        if (from > 0 && url.regionMatches(true, 0, "sqlite", 0, "sqlite".length())
+                && (from == url.length() || url.charAt(from) == '/')) {
+            return null; // sqlite:///path: no host, so no user info; the path may hold ':' and '@'
+        }
+        int colon = url.indexOf(':', from);
+        int lastAt = url.lastIndexOf('@');
+        if (colon < 0 || lastAt < colon) {
+            return null;
+        }
+        // the ':' of a port, and the '@' in pgjdbc's query ("jdbc:postgresql://h:5432/d?user=a@corp"): no user info
+        int query = url.indexOf('?', from);
+        if (slashes && colon < firstOf(url, from, '/', '?')
+                && readsAsServer(url.substring(from, query < 0 ? url.length() : query), true)) {
+            return null;
+        }
+        return new int[] {colon + 1, lastAt};
+    }
+
+    /**
+     * Whether {@code server}, the part of a URL after {@code //} and before its query, is
+     * {@code host[:port][,…][/database]} with valid hosts and ports and no {@code @}: its {@code :} is then a
+     * port's.
+     *
+     * @param needsDatabase whether the {@code /} is required, as pgjdbc requires it
+     */
+    private static boolean readsAsServer(String server, boolean needsDatabase) {
+        int slash = server.indexOf('/');
+        if (server.indexOf('@') >= 0 || (slash < 0 && needsDatabase)
+                || (slash >= 0 && server.indexOf('/', slash + 1) >= 0)) {
+            return false;
+        }
+        for (String hostPort : (slash < 0 ? server : server.substring(0, slash)).split(",", -1)) {
+            if (!hostPort.isEmpty() && hostPortProblem(hostPort, hostPort) != null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * {@code url} with {@code password} ({@code [start, end)} in user info, or null) and the values of its
+     * {@code password=} and {@code sslpassword=} parameters each replaced by {@code ***}; overlapping ones as one.
+     */
+    private static String masked(String url, int[] password) {
+        List<int[]> spans = new ArrayList<>();
+        if (password != null) {
+            spans.add(password);
+        }
+        addValues(QUERY_PASSWORD, url, 0, spans);
+        return replaced(url, spans);
+    }
+
+    /** Where the values (group 2) of {@code parameter} lie in {@code text}, shifted by {@code offset}. */
+    private static void addValues(Pattern parameter, String text, int offset, List<int[]> spans) {
+        Matcher value = parameter.matcher(text);
+        while (value.find()) {
+            spans.add(new int[] {offset + value.start(2), offset + value.end(2)});
+        }
+    }
+
+    /** {@code text} with each span, {@code [start, end)}, replaced by {@code ***}; overlapping ones as one. */
+    private static String replaced(String text, List<int[]> spans) {
+        spans.sort(Comparator.comparingInt(span -> span[0]));
+        StringBuilder out = new StringBuilder();
+        int shown = 0;
+        for (int i = 0; i < spans.size(); ) {
+            int start = spans.get(i)[0];
+            int end = spans.get(i)[1];
+            for (i++; i < spans.size() && spans.get(i)[0] <= end; i++) {
+                end = Math.max(end, spans.get(i)[1]);
+            }
+            out.append(text, shown, start).append("***");
+            shown = end;
+        }
+        return out.append(text, shown, text.length()).toString();
     }
 
     /**
@@ -157,6 +319,14 @@ public final class DatabaseUrl {
     }
 
     /**
+     * {@code " 'part'"} when the masked URL {@code display} shows {@code part}, else nothing: a part of a URL
+     * that did not parse may lie where the mask hid a password (the "port" of {@code anna:pa/ss?x@host}).
+     */
+    private static String quoted(String part, String display) {
+        return display.contains(part) ? " '" + part + "'" : "";
+    }
+
+    /**
      * Refuses user info whose end cannot be told: an {@code @} after a {@code /}, {@code ?} or {@code #} that
      * follows the first {@code @} at {@code firstAt}. Both {@code anna:p@ss/w#1@host/db} (a password
      * {@code p@ss/w#1}) and {@code anna:pw@host/db?application_name=me@work} have that shape; SQLAlchemy ends the
@@ -174,6 +344,41 @@ public final class DatabaseUrl {
                         + "name and query values");
             }
         }
+    }
+
+    /**
+     * Refuses a URL read without user info whose query (or fragment) holds an {@code @} with a {@code :} before
+     * it: {@code a/b:pa?ss@host/db} is a password after a malformed user name as much as a database
+     * {@code b:pa} with a query {@code ss@host/db}, and read the second way every message would show the
+     * password. An {@code @} with no {@code :} before it ({@code postgresql://h/lib?user=a@corp}) ends no
+     * password.
+     */
+    private static void refuseAtAfterColon(String afterSlashes, String display) {
+        int query = firstOf(afterSlashes, 0, '?', '#');
+        int at = afterSlashes.indexOf('@', query);
+        int colon = afterSlashes.indexOf(':');
+        if (at >= 0 && colon >= 0 && colon < at) {
+            throw ambiguousAt(display);
+        }
+    }
+
+    /**
+     * Refuses user info that reads as well as a URL without it whose query (or fragment) holds the {@code @}:
+     * {@code postgresql://h:5432/lib?x=me@work} is user {@code h} with password {@code 5432/lib?x=me} at host
+     * {@code work} (as SQLAlchemy reads it) as much as database {@code lib} at {@code h:5432}. The password
+     * {@code pa/ss} of {@code u:pa/ss@h/db} has no such second reading ({@code u:pa} is no host and port).
+     */
+    private static void refuseQueryAtReadAsUserInfo(String afterSlashes, String display) {
+        int query = firstOf(afterSlashes, 0, '?', '#');
+        if (afterSlashes.indexOf('@', query) >= 0 && readsAsServer(afterSlashes.substring(0, query), false)) {
+            throw ambiguousAt(display);
+        }
+    }
+
+    private static IllegalArgumentException ambiguousAt(String display) {
+        return new IllegalArgumentException("'" + display + "' is ambiguous: the '@' in its query (or after its "
+                + "'#') could as well end user info, user:password@, so where a password would end cannot be told. "
+                + "Write '@' as %40 in query values (and '/', '?' and '#' in a password as %2F, %3F and %23)");
     }
 
     /** An application may leave out the driver of the database it does not use: not this one's. */
@@ -280,6 +485,7 @@ public final class DatabaseUrl {
             }
         }
         if (!refused.isEmpty()) {
+            refused.replaceAll(name -> display.contains(name) ? name : "…"); // a name the mask hid is not quoted
             throw new IllegalArgumentException("'" + display + "': query options are not supported in a "
                     + "SQLAlchemy SQLite URL (" + String.join(", ", refused) + "); they are the Python driver's. "
                     + "Use the library's settings (SQLITE_BUSY_TIMEOUT, …) or a jdbc:sqlite: URL for sqlite-jdbc's "
@@ -287,7 +493,11 @@ public final class DatabaseUrl {
         }
     }
 
-    private static DatabaseUrl parseSqlAlchemyPostgres(String rest, String display) {
+    /**
+     * @param scheme the URL up to {@code rest}, for the display of a URL that parses
+     * @param rest   the URL after its scheme's {@code :}
+     */
+    private static DatabaseUrl parseSqlAlchemyPostgres(String scheme, String rest, String display) {
         if (!rest.startsWith("//")) {
             throw new IllegalArgumentException("'" + display + "' is malformed: expected "
                     + "postgresql://user:password@host:port/database");
@@ -299,6 +509,7 @@ public final class DatabaseUrl {
         int[] passwordSpan = passwordSpan(afterSlashes, 0);
         if (passwordSpan != null) {
             requireUnambiguous(afterSlashes, afterSlashes.indexOf('@', passwordSpan[0]), display);
+            refuseQueryAtReadAsUserInfo(afterSlashes, display);
             user = afterSlashes.substring(0, passwordSpan[0] - 1);
             password = percentDecode(afterSlashes.substring(passwordSpan[0], passwordSpan[1]));
             hostsStart = passwordSpan[1] + 1;
@@ -308,6 +519,8 @@ public final class DatabaseUrl {
                 requireUnambiguous(afterSlashes, afterSlashes.indexOf('@'), display);
                 user = afterSlashes.substring(0, at);
                 hostsStart = at + 1;
+            } else {
+                refuseAtAfterColon(afterSlashes, display);
             }
         }
         user = user == null || user.isEmpty() ? null : percentDecode(user);
@@ -341,30 +554,38 @@ public final class DatabaseUrl {
                     + "%40");
         }
         if (database.contains("/")) {
-            throw new IllegalArgumentException("'" + display + "' is malformed: the database name '" + database
-                    + "' contains '/'");
+            throw new IllegalArgumentException("'" + display + "' is malformed: the database name"
+                    + quoted(database, display) + " contains '/'");
         }
         String jdbcQuery = translateQuery(query, display);
         String jdbc = "jdbc:postgresql://" + hosts + "/" + database + (jdbcQuery.isEmpty() ? "" : "?" + jdbcQuery);
         requireValidPgjdbcUrl(jdbc, display);
-        return new DatabaseUrl(Backend.POSTGRESQL, jdbc, user, password, null, false, display);
+        return new DatabaseUrl(Backend.POSTGRESQL, jdbc, user, password, null, false,
+                scheme + "//" + masked(afterSlashes, passwordSpan));
     }
 
     private static void validateHostPort(String hostPort, String display) {
+        String problem = hostPortProblem(hostPort, display);
+        if (problem != null) {
+            throw new IllegalArgumentException("'" + display + "' is malformed: " + problem);
+        }
+    }
+
+    /** What is wrong with one {@code host[:port]} of an authority, or null; parts quoted only as {@link #quoted}. */
+    private static String hostPortProblem(String hostPort, String display) {
         String host = hostPort;
         String port = null;
         if (hostPort.startsWith("[")) {
             int close = hostPort.indexOf(']');
             if (close < 0) {
-                throw new IllegalArgumentException("'" + display + "' is malformed: unclosed '[' in the host");
+                return "unclosed '[' in the host";
             }
             host = hostPort.substring(0, close + 1);
             String after = hostPort.substring(close + 1);
             if (after.startsWith(":")) {
                 port = after.substring(1);
             } else if (!after.isEmpty()) {
-                throw new IllegalArgumentException("'" + display + "' is malformed: unexpected '" + after
-                        + "' after the host");
+                return "unexpected text" + quoted(after, display) + " after the host";
             }
         } else {
             int colon = hostPort.lastIndexOf(':');
@@ -374,14 +595,14 @@ public final class DatabaseUrl {
             }
         }
         if (host.isEmpty() || !host.matches("[A-Za-z0-9._\\-\\[\\]:%]+")) {
-            throw new IllegalArgumentException("'" + display + "' is malformed: bad host '" + host + "'");
+            return "bad host" + quoted(host, display);
         }
         if (port != null) {
             if (!PORT.matcher(port).matches() || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535) {
-                throw new IllegalArgumentException("'" + display + "' is malformed: port '" + port
-                        + "' is not a number from 1 to 65535");
+                return "port" + quoted(port, display) + " is not a number from 1 to 65535";
             }
         }
+        return null;
     }
 
     private static String translateQuery(String query, String display) {
@@ -460,7 +681,9 @@ public final class DatabaseUrl {
         for (String pair : q < 0 ? new String[0] : rest.substring(q + 1).split("&")) {
             int eq = pair.indexOf('=');
             if (eq >= 0) {
-                requireValidEscapes(pair.substring(eq + 1), "the value of " + pair.substring(0, eq), display);
+                String key = pair.substring(0, eq);
+                requireValidEscapes(pair.substring(eq + 1),
+                        "the value of " + (display.contains(key) ? key : "a parameter"), display);
             }
         }
         Properties parsed = org.postgresql.Driver.parseURL(jdbc, null);

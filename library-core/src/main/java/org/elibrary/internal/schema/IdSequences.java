@@ -25,6 +25,24 @@ public final class IdSequences {
     private static final Logger LOG = LoggerFactory.getLogger(IdSequences.class);
     /** The tables whose id the database generates; the library never supplies one on PostgreSQL. */
     private static final List<String> TABLES = List.of("author", "book", "user", "comment");
+    /**
+     * Per table with rows and an id sequence, in {@link #TABLES}' order: its name, sequence, largest id, and the
+     * sequence's {@code last_value}, {@code is_called} and increment. Fixed table names, never user input.
+     */
+    private static final String BEHIND = "SELECT name, seq, max_id,"
+            + " (xpath('/row/last_value/text()', state))[1]::text::bigint,"
+            + " (xpath('/row/is_called/text()', state))[1]::text::boolean,"
+            + " (xpath('/row/seqincrement/text()', state))[1]::text::bigint"
+            + " FROM (SELECT ord, name, seq, max_id, query_to_xml(format('SELECT s.last_value, s.is_called,"
+            + " p.seqincrement FROM %s s, pg_sequence p WHERE p.seqrelid = %L::regclass', seq, seq),"
+            + " false, true, '') AS state"
+            + " FROM (SELECT ord, name, max_id, pg_get_serial_sequence(format('%I', name), 'id') AS seq"
+            + " FROM (VALUES (1, 'author', (SELECT max(id) FROM author)), (2, 'book', (SELECT max(id) FROM book)),"
+            + " (3, 'user', (SELECT max(id) FROM \"user\")), (4, 'comment', (SELECT max(id) FROM comment)))"
+            + " AS tables (ord, name, max_id)) AS named"
+            // OFFSET 0 keeps the subquery apart: query_to_xml runs once per sequence, not once per xpath
+            + " WHERE seq IS NOT NULL AND max_id IS NOT NULL OFFSET 0) AS sequences"
+            + " ORDER BY ord";
 
     /**
      * A sequence whose next value is not past its table's largest id.
@@ -108,38 +126,25 @@ public final class IdSequences {
         return moved;
     }
 
+    /**
+     * The sequences behind their tables' rows, in one statement: each table's largest id and sequence, and the
+     * sequence's state read from the sequence itself (its {@code last_value} and {@code is_called}, which
+     * {@code setval(…, false)} leaves unset, unlike {@code pg_sequences}) through {@code query_to_xml}, as a
+     * relation named by a value can only be read by a statement built at run time.
+     */
     static List<Behind> behind(Connection connection) throws SQLException {
         List<Behind> behind = new ArrayList<>();
-        for (String table : TABLES) {
-            String sequence;
-            Long maxId;
-            // Fixed table names, never user input.
-            try (PreparedStatement statement = connection.prepareStatement("SELECT pg_get_serial_sequence(?, 'id'), "
-                    + "(SELECT max(id) FROM " + quoted(table) + ")")) {
-                statement.setString(1, quoted(table));
-                try (ResultSet rs = statement.executeQuery()) {
-                    rs.next();
-                    sequence = rs.getString(1);
-                    maxId = rs.getObject(2) == null ? null : rs.getLong(2);
+        try (Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery(BEHIND)) {
+            while (rs.next()) {
+                String sequence = rs.getString(2);
+                long maxId = rs.getLong(3);
+                long last = rs.getLong(4);
+                long increment = rs.getLong(6);
+                long next = rs.getBoolean(5) ? last + increment : last;
+                if (increment > 0 && next <= maxId) {
+                    behind.add(new Behind(rs.getString(1), sequence, next, maxId));
                 }
-            }
-            if (sequence == null || maxId == null) {
-                continue; // no sequence to be behind, or no row to be behind of
-            }
-            long next;
-            long increment;
-            // the name comes quoted from pg_get_serial_sequence; a sequence is read like a one-row table
-            try (Statement statement = connection.createStatement();
-                 ResultSet rs = statement.executeQuery("SELECT s.last_value, s.is_called, p.seqincrement FROM "
-                         + sequence + " s, pg_sequence p WHERE p.seqrelid = '" + sequence.replace("'", "''")
-                         + "'::regclass")) {
-                rs.next();
-                long last = rs.getLong(1);
-                increment = rs.getLong(3);
-                next = rs.getBoolean(2) ? last + increment : last;
-            }
-            if (increment > 0 && next <= maxId) {
-                behind.add(new Behind(table, sequence, next, maxId));
             }
         }
         return behind;

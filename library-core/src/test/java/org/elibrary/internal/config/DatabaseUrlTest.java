@@ -97,6 +97,14 @@ class DatabaseUrlTest {
                 // A raw '@' that no '/', '?' or '#' follows; '@' written %40 after the user info.
                 Arguments.of("postgresql://anna:pa/s@s@h/lib", "jdbc:postgresql://h/lib", "anna", "pa/s@s",
                         "postgresql://anna:***@h/lib"),
+                Arguments.of("postgresql://u:pa/ss@h/db", "jdbc:postgresql://h/db", "u", "pa/ss",
+                        "postgresql://u:***@h/db"),
+                Arguments.of("postgresql://u:5432/ss@h:5432/db?x=1", "jdbc:postgresql://h:5432/db?x=1", "u",
+                        "5432/ss", "postgresql://u:***@h:5432/db?x=1"),
+                Arguments.of("postgresql://u:pa/ss@h", "jdbc:postgresql://h/", "u", "pa/ss", "postgresql://u:***@h"),
+                // an '@' in the query that no ':' comes before is no user info's
+                Arguments.of("postgresql://h/lib?user=a@corp", "jdbc:postgresql://h/lib?user=a@corp", null, null,
+                        "postgresql://h/lib?user=a@corp"),
                 Arguments.of("postgresql://anna:pw@h/d%40b?application_name=me%40work",
                         "jdbc:postgresql://h/d%40b?ApplicationName=me%40work", "anna", "pw",
                         "postgresql://anna:***@h/d%40b?application_name=me%40work"),
@@ -182,7 +190,19 @@ class DatabaseUrlTest {
                 Arguments.of("postgres://anna@h/d@b", "Write '@' as %40 in a password that also holds '/', '?' or "
                         + "'#', and in the database name and query values"),
                 Arguments.of("postgresql://h/d@b", "'postgresql://h/d@b' is malformed: write '@' in the database "
-                        + "name as %40"));
+                        + "name as %40"),
+                // No user info meant, but it reads as some: user 'h', password '5432/lib?x=me', host 'work' (as
+                // SQLAlchemy reads it), or database 'lib' with an '@' in the query
+                Arguments.of("postgresql://h:5432/lib?x=me@work", "'postgresql://h:***@work' is ambiguous: the '@' "
+                        + "in its query (or after its '#') could as well end user info, user:password@, so where a "
+                        + "password would end cannot be told. Write '@' as %40 in query values"),
+                Arguments.of("postgresql://h:5432?x=me@work", "'postgresql://h:***@work' is ambiguous"),
+                Arguments.of("postgresql+asyncpg://h1:5432,h2:5433/lib?user=a@corp", "'postgresql+asyncpg://h1:***@corp' is ambiguous"),
+                Arguments.of("postgresql://[::1]:5432/lib?x=me@work", "is ambiguous"),
+                Arguments.of("postgresql://h:5432/lib#x@work", "'postgresql://h:***@work' is ambiguous"),
+                // a ':' before an '@' in the query of a URL without user info: a user name with a '/'
+                Arguments.of("postgresql://a/b:pa?topsecret@h/db", "'postgresql://a/b:***@h/db' is ambiguous"),
+                Arguments.of("postgresql://h/lib?application_name=a:b@c", "Write '@' as %40 in query values"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -219,7 +239,13 @@ class DatabaseUrlTest {
                 "postgresql://db.example:1/lib?password=p@S3cret/PW&user=a@corp",
                 "jdbc:postgresql://db.example:1/lib?user=a@corp&password=p@S3cret/PW",
                 "jdbc:postgresql://db.example:1/lib?user=anna&password=S3cretPW&sslpassword=S3cretPW",
-                "jdbc:postgresql://db.example:1/lib/x?password=S3cretPW");
+                "jdbc:postgresql://db.example:1/lib/x?password=S3cretPW",
+                "jdbc:postgresql://anna:pa?S3cretPW@db.example/lib",
+                "jdbc:postgresql://anna:pa/x?S3cretPW@db.example/lib",
+                "a/b:S3cretPW@db.example/lib",
+                "postgresql://a/b:S3cretPW@db.example/lib",
+                "postgresql+asyncpg://a/b:pa?S3cretPW@db.example/lib",
+                "postgresql://anna:pw@db.example/lib?password=p@S3cretPW");
     }
 
     @ParameterizedTest
@@ -238,6 +264,18 @@ class DatabaseUrlTest {
     @Test
     void pgjdbcLogsNothing() {
         // Driver.parseURL logs an unparseable URL whole, password included, at WARNING.
+        List<String> logged = pgjdbcLogDuring(() -> {
+            for (String url : List.of("jdbc:postgresql://anna:S3cretPW@db.example/lib",
+                    "jdbc:postgresql://db.example:S3cretPW/lib", "jdbc:postgresql://db.example?password=S3cretPW",
+                    "jdbc:postgresql://db.example/lib?password=S3cretPW%zz")) {
+                assertThatThrownBy(() -> DatabaseUrl.parse(url, CWD)).isInstanceOf(IllegalArgumentException.class);
+            }
+        });
+        assertThat(logged).isEmpty();
+    }
+
+    /** What pgjdbc logs, at any level, while {@code action} runs. */
+    static List<String> pgjdbcLogDuring(Runnable action) {
         Logger logger = Logger.getLogger("org.postgresql");
         Level level = logger.getLevel();
         List<String> logged = new ArrayList<>();
@@ -258,16 +296,12 @@ class DatabaseUrlTest {
         logger.setLevel(Level.ALL);
         logger.addHandler(capture);
         try {
-            for (String url : List.of("jdbc:postgresql://anna:S3cretPW@db.example/lib",
-                    "jdbc:postgresql://db.example:S3cretPW/lib", "jdbc:postgresql://db.example?password=S3cretPW",
-                    "jdbc:postgresql://db.example/lib?password=S3cretPW%zz")) {
-                assertThatThrownBy(() -> DatabaseUrl.parse(url, CWD)).isInstanceOf(IllegalArgumentException.class);
-            }
+            action.run();
         } finally {
             logger.removeHandler(capture);
             logger.setLevel(level);
         }
-        assertThat(logged).isEmpty();
+        return logged;
     }
 
     @ParameterizedTest

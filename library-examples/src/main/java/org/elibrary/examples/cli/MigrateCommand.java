@@ -14,6 +14,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code migrate}: brings the schema up to date with the library's migrations: creates it in an empty
  * database, adopts a database the Python app made (after checking its foreign keys), applies what is pending.
+ * Prints what the adoption repaired besides (on PostgreSQL, id sequences left behind by rows with explicit ids),
+ * one line each, and in {@code --json} as {@code repairs}.
  */
 @Command(name = "migrate", description = "Apply pending migrations (adopts a database the Python app made).")
 final class MigrateCommand implements Callable<Integer> {
@@ -38,12 +40,20 @@ final class MigrateCommand implements Callable<Integer> {
                     }
                     json.writeEndArray();
                     json.writeBooleanField("adopted", report.adopted());
+                    json.writeArrayFieldStart("repairs");
+                    for (String repair : report.repairs()) {
+                        json.writeString(repair);
+                    }
+                    json.writeEndArray();
                 });
             }
             return ExitCodes.OK;
         }
         if (report.adopted()) {
             out.println("Adopted the Python app's database: checked its foreign keys and recorded it at V1.");
+        }
+        for (String repair : report.repairs()) {
+            out.println("  " + repair);
         }
         if (report.applied().isEmpty()) {
             out.println("Schema up to date at version " + report.versionAfter() + "; nothing applied.");

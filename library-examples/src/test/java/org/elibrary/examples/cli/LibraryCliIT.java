@@ -320,6 +320,12 @@ class LibraryCliIT {
         Cli.Result ambiguous = fails(2, "--ur", "postgresql://reader:p@s3cret/x#1@127.0.0.1:1/library", "book", "list");
         assertThat(ambiguous.err()).as(ambiguous.toString()).contains("reader:***@127.0.0.1:1/library")
                 .doesNotContain("s3cret");
+        // a user name with a '/', no scheme, user info in a JDBC URL after a '?'
+        for (String url : List.of("a/b:s3cret@127.0.0.1:1/library", "postgresql+asyncpg://a/b:s3cret@127.0.0.1:1/library",
+                "jdbc:postgresql://reader:pa?s3cret@127.0.0.1:1/library")) {
+            Cli.Result malformed = fails(2, "--ur", url, "book", "list");
+            assertThat(malformed.err()).as(malformed.toString()).contains("Unknown option").doesNotContain("s3cret");
+        }
         // given right, the library refuses it, as a configuration error that shows none of the password
         Cli.Result refused = fails(4, "--url", "postgresql://reader:p@s3cret/x#1@127.0.0.1:1/library", "book", "list");
         assertThat(refused.err()).as(refused.toString()).contains("reader:***@127.0.0.1:1/library' is ambiguous")
@@ -374,12 +380,30 @@ class LibraryCliIT {
                 "INSERT INTO comment (id, text, user_id, book_id) VALUES (1, 'Из Python', 1, 1)");
         assertThat(ok("--url", url, "--json", "info").json()).containsEntry("state", "PYTHON_APP_SCHEMA");
 
-        assertThat(ok("--url", url, "--json", "migrate").json()).containsEntry("adopted", true)
-                .containsEntry("state_before", "PYTHON_APP_SCHEMA");
+        Map<String, Object> migrated = ok("--url", url, "--json", "migrate").json();
+        assertThat(migrated).containsEntry("adopted", true).containsEntry("state_before", "PYTHON_APP_SCHEMA");
+        // the rows came with explicit ids: on PostgreSQL each table's id sequence was behind them, and moved
+        assertThat(migrated.get("repairs")).asInstanceOf(InstanceOfAssertFactories.LIST)
+                .hasSize(backend == Backend.POSTGRESQL ? 4 : 0)
+                .allSatisfy(repair -> assertThat(repair).asString().startsWith("moved the id sequence ")
+                        .contains(" from next value 1 to 2, past the largest id 1"));
         // The Python app's rows are there, and found by the Unicode search the migrations added.
         assertThat(ok("--url", url, "--json", "book", "list", "--search", "ВОЙНА").jsonLines())
                 .extracting(b -> b.get("title")).containsExactly("Война и мир");
         assertThat(ok("--url", url, "--json", "book", "show", "1").json().get("comments")).asInstanceOf(InstanceOfAssertFactories.LIST).hasSize(1);
+    }
+
+    /** The text output names each id sequence the adoption moved, one indented line each, as MigrationsCommand. */
+    @Test
+    void migrateSaysWhichIdSequencesTheAdoptionMoved() throws Exception {
+        String url = TestDatabases.newDatabaseUrl(Backend.POSTGRESQL);
+        PythonApp.createSchema(Backend.POSTGRESQL, url, "INSERT INTO book (id, title) VALUES (1, 'Emma'), (7, 'Persuasion')");
+
+        String out = ok("--url", url, "migrate").out();
+
+        assertThat(out.lines()).as(out).contains("  moved the id sequence public.book_id_seq of table book from next "
+                + "value 1 to 8, past the largest id 7 (rows had been inserted with explicit ids)");
+        assertThat(out).as(out).startsWith("Adopted the Python app's database").doesNotContain("author_id_seq");
     }
 
     @Test
