@@ -40,7 +40,11 @@ import org.sqlite.SQLiteDataSource;
  * On SQLite, {@link #info()} and {@link #validate()} read through a read-only connection (the file need
  * only be readable) and never create the lock file, and migrate and baseline check for their refusals
  * before they lock: a database they only look at, or refuse, is left byte for byte as it was (journal mode included). A migrate leaves the journal
- * mode as it found it; a {@code Library} opening the file switches it to WAL.
+ * mode as it found it; a {@code Library} opening the file switches it to WAL. The one exception: the hot journal
+ * that a process killed while writing the file left beside it is rolled back first, as any writer (and
+ * {@code Library.open}) opening the file does, so that they see the file as it was before that transaction;
+ * a file this process may not write cannot be rolled back and is a {@link DatabaseUnavailableException} that
+ * says so.
  * Verbs return immutable values and print nothing. Errors are the library's exceptions, never Flyway's:
  * {@link ConfigurationException} (foreign schema, a history that does not match, a wrong password, an
  * unknown database; on PostgreSQL also a database not in UTF8, and, before creating the schema, a schema that
@@ -131,7 +135,7 @@ public final class Migrations {
     }
 
     /**
-     * Where the database stands. Changes nothing.
+     * Where the database stands. Changes nothing (on SQLite, but for rolling back a killed writer's journal).
      *
      * @return its state, versions, history and pending migrations
      */
@@ -157,8 +161,9 @@ public final class Migrations {
     /**
      * Checks that every applied migration matches the library's (checksum, description) and none is pending,
      * and on PostgreSQL that no id sequence is behind its table's rows (rows inserted with explicit ids, after
-     * which every create fails until the problem's {@code SELECT setval(…)} is run). Changes nothing; an
-     * invalid database is a result, not an exception.
+     * which every create fails until the problem's {@code SELECT setval(…)} is run). Changes nothing (on
+     * SQLite, but for rolling back a killed writer's journal); an invalid database is a result, not an
+     * exception.
      *
      * @return whether the database is valid, its problems, and where it stands
      */

@@ -179,14 +179,18 @@ public final class Databases {
      * As {@link #migrationDataSource(LibrarySettings)}, for verbs that only read (info, validate): on SQLite
      * its connections are read-only, so that inspecting a file cannot change a byte of it, and the file need
      * not be writable (a backup copy, another user's file). The file must exist (opening read-only does not
-     * create it). On PostgreSQL it is a migration data source: the server has no read-only connection that
-     * would protect more than the verbs' own reading does.
+     * create it). The one write: the hot journal of a process killed while writing is rolled back first, as
+     * any writer opening the file does ({@link SqliteInspectionSource}; if this process may not write the file,
+     * getting a connection fails with {@link DatabaseUnavailableException}). On PostgreSQL it is a migration
+     * data source: the server has no read-only connection that would protect more than the verbs' own reading
+     * does.
      */
     public static DataSource inspectionDataSource(LibrarySettings settings) {
         DatabaseUrl url = SettingsAccess.databaseUrl(settings);
         if (settings.backend() == Backend.SQLITE) {
-            checkSqliteLocation(separateSqliteFile(url), url.displayUrl(), false);
-            return readOnlySqliteDataSource(settings, url.jdbcUrl());
+            Path file = separateSqliteFile(url);
+            checkSqliteLocation(file, url.displayUrl(), false);
+            return new SqliteInspectionSource(settings, url.jdbcUrl(), file);
         }
         return postgresMigrationDataSource(settings, url, postgresProperties(settings, url));
     }
@@ -347,6 +351,73 @@ public final class Databases {
     private static String journalMode(Statement statement) throws SQLException {
         try (ResultSet rs = statement.executeQuery("PRAGMA journal_mode")) {
             return rs.next() ? rs.getString(1).toLowerCase(Locale.ROOT) : "";
+        }
+    }
+
+    /**
+     * Read-only connections to a SQLite file for the verbs that only inspect it. A read-only connection cannot
+     * roll back the hot journal of a process killed while writing: its first read fails with
+     * SQLITE_READONLY_ROLLBACK. Each connection reads the header once; on that refusal a read-write connection
+     * reads it, which rolls the journal back as any writer opening the file does (Library.open too), and the
+     * read-only connection is opened again, on the file as it was before the killed transaction.
+     */
+    private static final class SqliteInspectionSource extends SQLiteDataSource {
+        private final LibrarySettings settings;
+        private final Path file;
+
+        SqliteInspectionSource(LibrarySettings settings, String jdbcUrl, Path file) {
+            super(sqliteConfig(settings, SQLiteConfig.TransactionMode.DEFERRED, false));
+            setUrl(jdbcUrl);
+            setReadOnly(true);
+            this.settings = settings;
+            this.file = file;
+        }
+
+        @Override
+        public SQLiteConnection getConnection(String username, String password) throws SQLException {
+            SQLiteConnection connection = null;
+            try {
+                connection = super.getConnection(username, password);
+                readHeader(connection);
+                return connection;
+            } catch (SQLException e) {
+                closeAfter(connection, e);
+                if (!isReadOnlyRefusal(e)) {
+                    throw e;
+                }
+            }
+            try (Connection writer = sqliteDataSource(settings, getUrl(), SQLiteConfig.TransactionMode.DEFERRED, false)
+                    .getConnection()) {
+                readHeader(writer);
+            } catch (SQLException e) {
+                // SQLite opens a file this process may not write read-only, without saying so
+                if (SqliteCodes.of(e) == SqliteCodes.READONLY_ROLLBACK) {
+                    throw new DatabaseUnavailableException("SQLite database " + file + " cannot be read: a process "
+                            + "stopped while writing it left its journal " + file.getFileName() + "-journal, which "
+                            + "must be rolled back first, and this process may not write the file or its folder; open "
+                            + "it once with write access (opening a Library or migrating rolls it back), and keep the "
+                            + "journal beside the file until then: without it the file is corrupt", e);
+                }
+                throw e;
+            }
+            return super.getConnection(username, password);
+        }
+
+        private static void readHeader(Connection connection) throws SQLException {
+            try (Statement statement = connection.createStatement();
+                 ResultSet rs = statement.executeQuery("PRAGMA schema_version")) {
+                rs.next();
+            }
+        }
+
+        private static void closeAfter(Connection connection, SQLException failure) {
+            if (connection != null) {
+                try {
+                    connection.close();
+                } catch (SQLException e) {
+                    failure.addSuppressed(e);
+                }
+            }
         }
     }
 

@@ -24,6 +24,7 @@ public final class SqliteCodes {
     public static final int CANTOPEN = 14;
     public static final int NOTADB = 26;
     // extended result codes
+    public static final int READONLY_ROLLBACK = 776;
     public static final int CONSTRAINT_FOREIGNKEY = 787;
     public static final int CONSTRAINT_PRIMARYKEY = 1555;
     public static final int CONSTRAINT_UNIQUE = 2067;

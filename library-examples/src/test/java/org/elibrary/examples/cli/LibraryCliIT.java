@@ -22,6 +22,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.elibrary.Backend;
+import org.elibrary.reliability.SqliteSpillingWriter;
 import org.elibrary.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -365,6 +366,20 @@ class LibraryCliIT {
                 .containsEntry("pending", List.of());
         assertThat(ok("--url", url, "migrate").out()).contains("nothing applied");
         assertThat(ok("--url", url, "info").out()).contains("managed", "pending", "none");
+    }
+
+    /** info reads through a read-only connection, which alone cannot roll back a killed writer's journal. */
+    @Test
+    void infoOnAFileAWriterKilledMidCommitLeftWithAHotJournal() throws Exception {
+        Path file = TestDatabases.newSqliteFile();
+        String url = "jdbc:sqlite:" + file;
+        ok("--url", url, "migrate");
+        SqliteSpillingWriter.killMidCommit(file);
+
+        assertThat(ok("--url", url, "--json", "info").json()).containsEntry("state", "MANAGED")
+                .containsEntry("pending", List.of());
+        assertThat(SqliteSpillingWriter.journal(file)).doesNotExist();
+        assertThat(ok("--url", url, "--json", "author", "list").jsonLines()).isEmpty();
     }
 
     @ParameterizedTest
