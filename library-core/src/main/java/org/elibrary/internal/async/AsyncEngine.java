@@ -623,19 +623,26 @@ public final class AsyncEngine implements AutoCloseable {
     }
 
     /**
-     * On the sweeper: a write that {@code holder}'s transaction blocks, and which it seems to wait for (see
-     * findIndirectSelfDeadlock), fails; the transaction is doomed first, so that the thread, once woken by that
-     * failure, cannot commit what it did before it.
+     * On the sweeper: the writes that {@code transaction}'s thread seems to wait for (see findIndirectSelfDeadlock)
+     * fail. The transaction is doomed first, so that the thread, once woken by a failure, cannot commit what it did
+     * before; and every write is stopped (taken off its queue, or its running call cancelled) before any of their
+     * futures fails: a failure wakes the thread (for {@code anyOf}, the first one ends its wait), and its rollback
+     * frees the connection that a write not yet stopped would take, and commit.
      */
-    private void refuseIndirectWait(Task<?> task, Object transaction, Thread holder) {
-        SelfDeadlockException deadlock = new SelfDeadlockException(String.format(INDIRECT_SELF_DEADLOCK,
-                holder.getName(), INDIRECT_WAIT_GRACE_MILLIS));
-        if (task.future.isDone()) {
-            return;
+    private void refuseIndirectWaits(List<Task<?>> writes, Object transaction) {
+        String message = String.format(INDIRECT_SELF_DEADLOCK, writeConnection.thread(transaction).getName(),
+                INDIRECT_WAIT_GRACE_MILLIS);
+        writeConnection.rollbackOnly(transaction, new SelfDeadlockException(message));
+        List<Task<?>> stopped = new ArrayList<>(writes.size());
+        for (Task<?> task : writes) {
+            if (!task.future.isDone()) {
+                task.refusal = new SelfDeadlockException(message); // also what a running one fails with
+                onCancelled(task, AWAITED_BY_WRITER);
+                stopped.add(task);
+            }
         }
-        writeConnection.rollbackOnly(transaction, deadlock);
-        if (task.future.fail(deadlock)) {
-            onCancelled(task, AWAITED_BY_WRITER);
+        for (Task<?> task : stopped) {
+            task.future.fail(task.refusal);
         }
     }
 
@@ -757,7 +764,7 @@ public final class AsyncEngine implements AutoCloseable {
             if (failure == null) {
                 task.future.settle(value);
             } else {
-                task.future.fail(translate(failure, task.handle, timedOut(task)));
+                task.future.fail(translate(failure, task.handle, timedOut(task), task.refusal));
             }
         } finally {
             COMPLETING.set(outer); // not remove(): see CancellationHandle.callWith
@@ -912,10 +919,7 @@ public final class AsyncEngine implements AutoCloseable {
             }
             rescued.clear();
             if (!refused.isEmpty()) {
-                Thread holder = writeConnection.thread(stalled);
-                for (Task<?> task : refused) {
-                    refuseIndirectWait(task, stalled, holder);
-                }
+                refuseIndirectWaits(refused, stalled);
                 refused.clear();
             }
             LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS));
@@ -941,7 +945,8 @@ public final class AsyncEngine implements AutoCloseable {
      * The exception that fails the future of a call whose work threw {@code failure}: the call's own failure, or
      * what its cancel (timeout, close) made of it.
      */
-    private static Throwable translate(Throwable failure, CancellationHandle handle, String timedOut) {
+    private static Throwable translate(Throwable failure, CancellationHandle handle, String timedOut,
+                                       SelfDeadlockException refusal) {
         String reason = handle.reason();
         if (reason == null) {
             return own(failure);
@@ -962,6 +967,9 @@ public final class AsyncEngine implements AutoCloseable {
         }
         if (reason.startsWith("the library closed")) {
             return new LibraryClosedException(reason, failure);
+        }
+        if (refusal != null && reason.equals(AWAITED_BY_WRITER)) {
+            return refusal; // stopped while it waited for the connection its awaiting transaction holds
         }
         return own(failure);
     }
@@ -1338,6 +1346,11 @@ public final class AsyncEngine implements AutoCloseable {
         long deadline;
         /** When the sweeper repeats the cancel of this call next; guarded by the lock. */
         long nextCancel;
+        /**
+         * What the call fails with when the sweeper stopped it as a write its transaction's thread waits for (see
+         * refuseIndirectWaits); set before the cancel.
+         */
+        volatile SelfDeadlockException refusal;
 
         Task(Lane lane, Supplier<T> work, Duration timeout, CallFuture<T> future) {
             this.lane = lane;
