@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.TreeSet;
 import org.elibrary.internal.config.DatabaseUrl;
 import org.elibrary.internal.config.DotEnv;
 import org.elibrary.internal.config.SettingValues;
@@ -201,7 +202,8 @@ public final class LibrarySettings {
         this.codeSourceName = codeSourceName;
         String rawUrl = values.get(DATABASE_URL);
         if (rawUrl == null) {
-            throw new ConfigurationException(DATABASE_URL + " is not set; settings were looked for in " + lookedIn);
+            throw new ConfigurationException(DATABASE_URL + " is not set" + misspelling(DATABASE_URL)
+                    + "; settings were looked for in " + lookedIn);
         }
         try {
             this.url = DatabaseUrl.parse(rawUrl, workingDirectory);
@@ -465,6 +467,51 @@ public final class LibrarySettings {
     private static final List<String> DEFAULTED_KEYS = List.of(APP_TITLE, DESCRIPTION, DATABASE_POOL_SIZE,
             DATABASE_CONNECTION_TIMEOUT, DATABASE_STATEMENT_TIMEOUT, DATABASE_MIGRATE_ON_OPEN, SQLITE_SYNCHRONOUS,
             SQLITE_BUSY_TIMEOUT, ASYNC_QUEUE_CAPACITY, ASYNC_CLOSE_TIMEOUT);
+
+    /**
+     * For a required key that is not set: the keys set that differ from it by one or two letters
+     * ({@code DATABSE_URL}, {@code DATABASE_ULR}), named with where they came from, never with their values; or
+     * nothing.
+     */
+    private String misspelling(String key) {
+        StringBuilder found = new StringBuilder();
+        for (String candidate : new TreeSet<>(values.keySet())) {
+            if (!candidate.equals(key) && editDistanceAtMostTwo(candidate, key)) {
+                found.append(found.length() == 0 ? "" : ", ").append(candidate).append(" (")
+                        .append(sourceText(candidate)).append(')');
+            }
+        }
+        return found.length() == 0 ? "" : " (misspelt? set: " + found + ")";
+    }
+
+    /** Whether {@code a} becomes {@code b} by at most two insertions, deletions, substitutions or swaps. */
+    static boolean editDistanceAtMostTwo(String a, String b) {
+        if (Math.abs(a.length() - b.length()) > 2) {
+            return false;
+        }
+        // optimal string alignment distance, rows of the dynamic programme
+        int[] before = new int[b.length() + 1];
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                current[j] = Math.min(Math.min(previous[j] + 1, current[j - 1] + 1), previous[j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    current[j] = Math.min(current[j], before[j - 2] + 1);
+                }
+            }
+            int[] oldest = before;
+            before = previous;
+            previous = current;
+            current = oldest;
+        }
+        return previous[b.length()] <= 2;
+    }
 
     private String sourceText(String key) {
         Source source = sources.get(key);

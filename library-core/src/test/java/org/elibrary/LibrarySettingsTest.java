@@ -160,6 +160,29 @@ class LibrarySettingsTest {
     }
 
     @Test
+    void aMisspeltUrlKeyIsNamedWithItsSourceButNotItsValue() throws Exception {
+        Files.writeString(dir.resolve(".env"), "DATABSE_URL=postgresql://anna:s3cret@host/db\n");
+        assertThatThrownBy(() -> isolated().environment(Map.of("DATABASE_ULR", "x", "DATA_DIR", "y"))
+                .systemProperties(Map.of()).withEnvironment().build())
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("DATABASE_URL is not set (misspelt? set: DATABASE_ULR (environment variable), "
+                        + "DATABSE_URL (.env file))")
+                .hasMessageNotContaining("DATA_DIR")
+                .hasMessageNotContaining("s3cret");
+        assertThatThrownBy(() -> isolated().environment(Map.of("PATH", "/bin")).systemProperties(Map.of()).build())
+                .hasMessageNotContaining("misspelt");
+    }
+
+    @Test
+    void editDistanceCountsTwoEditsAtMost() {
+        assertThat(LibrarySettings.editDistanceAtMostTwo("DATABSE_URL", "DATABASE_URL")).isTrue();
+        assertThat(LibrarySettings.editDistanceAtMostTwo("DATABASE_ULR", "DATABASE_URL")).isTrue();
+        assertThat(LibrarySettings.editDistanceAtMostTwo("DATABASE_URI", "DATABASE_URL")).isTrue();
+        assertThat(LibrarySettings.editDistanceAtMostTwo("DB_URL", "DATABASE_URL")).isFalse();
+        assertThat(LibrarySettings.editDistanceAtMostTwo("DATABASE_POOL_SIZE", "DATABASE_URL")).isFalse();
+    }
+
+    @Test
     void defaultDatabaseUrlIsUsedOnlyWhenNothingSetsIt() {
         LibrarySettings fallback = isolated().environment(Map.of()).defaultDatabaseUrl("sqlite:///library.db").build();
         assertThat(fallback.databaseUrlSource()).isEqualTo(Source.DEFAULT);
