@@ -31,9 +31,9 @@ class AsyncIndirectWaitIT {
     /**
      * How long a refused wait may take: the watcher's 1 s grace, and more when it counts the grace anew (it does
      * when it sees the thread not parked twice in a row, as between two of a call's timed waits; which of its
-     * conditions reset it in CI is not known). In CI on 2 cores refusals took 3.0 s and 4.4 s, against about
-     * 1.1 s usually; still far below the timeouts that ended such a wait before (the transaction's own 30 s, the
-     * statements' 120 s).
+     * conditions reset it is not known). On 2 cores a refusal took 3.0 s in CI and 4.4 s in a run under load,
+     * against about 1.1 s usually; still far below the timeouts that ended such a wait before (the transaction's
+     * own 30 s, the statements' 120 s).
      */
     private static final Duration FAST = Duration.ofSeconds(8);
     /** The bound of each scenario. */
