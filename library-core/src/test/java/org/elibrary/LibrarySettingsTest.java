@@ -183,6 +183,18 @@ class LibrarySettingsTest {
     }
 
     @Test
+    void theFallbackUrlIsNotUsedWhileAMisspeltUrlKeyIsSet() throws Exception {
+        Files.writeString(dir.resolve(".env"), "DATABSE_URL=postgresql://anna:s3cret@host/db\n");
+        assertThatThrownBy(() -> isolated().environment(Map.of()).systemProperties(Map.of()).withEnvironment()
+                .defaultDatabaseUrl("sqlite:///library.db").build())
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("DATABASE_URL is not set (misspelt? set: DATABSE_URL (.env file)); "
+                        + "the fallback URL is not used while a key like it is set")
+                .hasMessageNotContaining("s3cret");
+        assertThat(dir.resolve("library.db")).doesNotExist();
+    }
+
+    @Test
     void defaultDatabaseUrlIsUsedOnlyWhenNothingSetsIt() {
         LibrarySettings fallback = isolated().environment(Map.of()).defaultDatabaseUrl("sqlite:///library.db").build();
         assertThat(fallback.databaseUrlSource()).isEqualTo(Source.DEFAULT);

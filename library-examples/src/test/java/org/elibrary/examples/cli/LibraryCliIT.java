@@ -472,6 +472,20 @@ class LibraryCliIT {
         assertThat(Cli.runIn(Map.of(), folder, "--env-file", "missing.env", "info").exitCode()).isEqualTo(4);
     }
 
+    @Test
+    void aMisspeltDatabaseUrlIsAnErrorNotTheDefaultLibraryDb() throws IOException {
+        // It once migrated a new library.db beside the .env and exited 0, the fallback said only on stderr.
+        Path folder = tmp.toRealPath();
+        Files.writeString(folder.resolve(".env"), "DATABSE_URL=postgresql://app:s3cret@db.example/library\n",
+                StandardCharsets.UTF_8);
+        Cli.Result migrate = Cli.runIn(Map.of(), folder, "migrate");
+        assertThat(migrate.exitCode()).as(migrate.toString()).isEqualTo(4);
+        assertThat(migrate.err()).contains("DATABASE_URL is not set (misspelt? set: DATABSE_URL (.env file))")
+                .doesNotContain("s3cret");
+        assertThat(migrate.out()).isEmpty();
+        assertThat(folder.resolve("library.db")).doesNotExist();
+    }
+
     @ParameterizedTest
     @EnumSource(Backend.class)
     void exportThenImportReproducesTheCatalog(Backend backend) throws IOException {
