@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.elibrary.Backend;
+import org.elibrary.internal.schema.RequiredSchema;
+import org.flywaydb.core.api.MigrationVersion;
 
 /**
  * What {@link Migrations#migrate()} or {@link Migrations#baseline()} did.
@@ -55,6 +57,15 @@ public record MigrationReport(Backend backend, SchemaState stateBefore, Optional
     public MigrationReport(Backend backend, SchemaState stateBefore, Optional<String> versionBefore,
                            String versionAfter, List<Migration> applied, boolean adopted) {
         this(backend, stateBefore, versionBefore, versionAfter, applied, adopted, List.of());
+    }
+
+    /**
+     * {@return whether the schema is newer than this library's migrations: a newer library version migrated it}
+     * Nothing was applied then; see {@link SchemaInfo#ahead()}.
+     */
+    public boolean ahead() {
+        return MigrationVersion.fromVersion(versionAfter)
+                .isNewerThan(MigrationVersion.fromVersion(RequiredSchema.VERSION));
     }
 
     /** {@return whether the call changed the database} */

@@ -62,6 +62,31 @@ class MigrationsIT {
         assertThat(again.versionBefore()).contains("3");
     }
 
+    /** A history row as a newer library version would leave it: a V4 this library does not ship. */
+    static final String FUTURE_MIGRATION = "INSERT INTO flyway_schema_history (installed_rank, version, description, "
+            + "type, script, checksum, installed_by, execution_time, success) "
+            + "VALUES (4, '4', 'future thing', 'SQL', 'V4__future_thing.sql', 12345, 'newer', 5, true);";
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aSchemaMigratedByANewerLibraryIsValidButSaidToBeAhead(Backend backend) throws SQLException {
+        DataSource dataSource = Sql.newDatabase(backend);
+        Migrations migrations = Migrations.from(dataSource, backend);
+        assertThat(migrations.migrate().ahead()).isFalse();
+        assertThat(migrations.info().ahead()).isEmpty();
+
+        Sql.script(dataSource, FUTURE_MIGRATION);
+        SchemaInfo info = migrations.info();
+        assertThat(info.currentVersion()).contains("4");
+        assertThat(info.ahead()).extracting(Migration::version).containsExactly("4");
+        ValidationReport validation = migrations.validate();
+        assertThat(validation.valid()).isTrue();
+        assertThat(validation.info().ahead()).extracting(Migration::description).containsExactly("future thing");
+        MigrationReport report = migrations.migrate();
+        assertThat(report.changed()).isFalse();
+        assertThat(report.ahead()).isTrue();
+    }
+
     @ParameterizedTest
     @EnumSource(Backend.class)
     void fromADataSourceDetectsItsBackend(Backend backend) throws SQLException {
