@@ -181,7 +181,9 @@ public final class Migrations {
      * @throws ForeignKeyViolationException when rows break a foreign key; nothing is changed
      */
     public MigrationReport baseline() {
-        return report(SchemaMigrator.baseline(migrationSource.get(), backend, displayName));
+        // A SQLite file that does not exist is empty, and refused as such; connecting to it would create it.
+        DataSource source = sqliteFile != null && !Files.exists(sqliteFile) ? readingSource() : migrationSource.get();
+        return report(SchemaMigrator.baseline(source, backend, displayName));
     }
 
     @Override

@@ -111,6 +111,17 @@ class ReadOnlySqliteIT {
     }
 
     @Test
+    void baselineOfAFileThatDoesNotExistIsRefusedAndDoesNotCreateIt() throws Exception {
+        // It once left a new, empty file behind its refusal.
+        Path missing = TestDatabases.newSqliteFile().resolveSibling("typo.db");
+        assertThatThrownBy(migrations(missing)::baseline).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("is empty: there is nothing to baseline");
+        try (Stream<Path> files = Files.list(missing.getParent())) {
+            assertThat(files.map(path -> path.getFileName().toString())).noneMatch(name -> name.startsWith("typo"));
+        }
+    }
+
+    @Test
     void aMigratedFileInWalModeCanStillBeInspected() throws Exception {
         Path file = pythonFile();
         Migrations migrations = migrations(file);
