@@ -16,9 +16,9 @@ import org.flywaydb.core.api.MigrationVersion;
  * @param versionAfter  the schema version now
  * @param applied       the migrations this call applied, oldest first; empty when there was nothing to do
  * @param adopted       whether this call baselined a Python-app database at V1
- * @param repairs       what the adoption repaired besides, one sentence each: on PostgreSQL, an id sequence
- *                      that rows inserted with explicit ids had left behind, moved past its table's largest
- *                      id (from which value to which); empty otherwise
+ * @param repairs       what the adoption, or a migrate of a managed database, repaired besides, one sentence
+ *                      each: on PostgreSQL, an id sequence that rows inserted with explicit ids had left behind,
+ *                      moved past its table's largest id (from which value to which); empty otherwise
  */
 public record MigrationReport(Backend backend, SchemaState stateBefore, Optional<String> versionBefore,
                               String versionAfter, List<Migration> applied, boolean adopted, List<String> repairs) {

@@ -33,7 +33,8 @@ import org.sqlite.SQLiteDataSource;
  * {@code db/migration/postgresql}); V1 is exactly the schema the Python app creates. A database made by the
  * Python app is adopted: checked for rows that break a foreign key, baselined at V1 and brought up to date,
  * its data untouched; on PostgreSQL its id sequences are moved past ids that rows were inserted with
- * ({@link MigrationReport#repairs()}). A database holding some other schema is refused and never altered.
+ * ({@link MigrationReport#repairs()}), then and on any later migrate that finds one behind again. A database
+ * holding some other schema is refused and never altered.
  *
  * <p>Each verb opens one connection, works under a lock (a PostgreSQL advisory lock; on SQLite an exclusive
  * lock on {@code <file>.migrate-lock}) so that concurrent migrators wait for each other, and closes it.
