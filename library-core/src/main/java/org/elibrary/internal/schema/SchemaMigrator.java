@@ -378,8 +378,9 @@ public final class SchemaMigrator {
         for (Map.Entry<String, Set<String>> table : SEED_TABLES.entrySet()) {
             Set<String> columns = listColumns(connection, backend, table.getKey());
             if (!columns.equals(table.getValue())) {
+                // sorted on both sides, so that the difference shows ([id, title, year] against [id, title])
                 return new Classification(SchemaState.FOREIGN, "its table " + table.getKey() + " has columns "
-                        + columns + " where the library expects " + table.getValue());
+                        + new TreeSet<>(columns) + " where the library expects " + new TreeSet<>(table.getValue()));
             }
         }
         List<String> lacking = SeedConstraints.missing(connection, backend);
