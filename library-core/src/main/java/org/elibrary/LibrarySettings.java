@@ -273,6 +273,17 @@ public final class LibrarySettings {
     }
 
     /**
+     * As {@link #maskPasswords(String, String)} with these settings' {@value #DATABASE_URL}: takes its password
+     * (and any other URL's in the text) out of text a program is about to print or log.
+     *
+     * @param text the text, or null
+     * @return the text with every form of the password replaced by {@code ***}; null for null
+     */
+    public String maskPasswords(String text) {
+        return maskPasswords(text, values.get(DATABASE_URL));
+    }
+
+    /**
      * Takes database passwords out of text a program is about to print or log: a driver's, a pool's or a
      * command-line parser's message may repeat the URL it was given, or the password alone. Replaced by
      * {@code ***}: the password of {@code databaseUrl} wherever it appears, as the URL writes it, percent-decoded

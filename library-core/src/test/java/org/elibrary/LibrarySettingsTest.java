@@ -299,6 +299,10 @@ class LibrarySettingsTest {
         assertThat(LibrarySettings.maskPasswords(null, url)).isNull();
         assertThat(LibrarySettings.maskPasswords("sqlite:////srv/anna:x@corp/a.db", "sqlite:///./library.db"))
                 .isEqualTo("sqlite:////srv/anna:x@corp/a.db");
+        // the settings' own URL, without reading it back out of them
+        LibrarySettings settings = isolated().databaseUrl(url).build();
+        assertThat(settings.maskPasswords("login as anna with p@ss w/rd failed"))
+                .isEqualTo("login as anna with *** failed");
     }
 
     static Stream<Arguments> invalidValues() {
