@@ -124,7 +124,8 @@ public final class Migrations {
 
     /**
      * Brings the schema up to date: creates it in an empty database, adopts a Python-app database, applies
-     * pending migrations to a managed one. Does nothing (and says so) when up to date.
+     * pending migrations to a managed one. Does nothing (and says so) when up to date; an up-to-date SQLite
+     * file is only read then, so a read-only one, or one another process is writing to, is no error.
      *
      * @return what it did: the state and version before, the version now and the migrations applied
      * @throws ConfigurationException       for a foreign schema or a history that does not match the migrations
@@ -132,6 +133,17 @@ public final class Migrations {
      *                                      is changed
      */
     public MigrationReport migrate() {
+        if (sqliteFile != null && Files.exists(sqliteFile)) {
+            // Flyway's migrate takes SQLite's write lock even with nothing to apply: an up-to-date file is
+            // answered by reading, so that a read-only copy, or a file the application is writing to, is
+            // "nothing to apply" rather than an error or a wait for the lock.
+            ValidationOutcome current = SchemaMigrator.validate(readingSource(), backend, displayName);
+            if (current.valid()) {
+                SchemaStatus status = current.status();
+                return new MigrationReport(backend, state(status.state()), status.currentVersion(),
+                        status.currentVersion().orElseThrow(), List.of(), false, List.of());
+            }
+        }
         return report(SchemaMigrator.migrate(migrationSource.get(), backend, displayName));
     }
 

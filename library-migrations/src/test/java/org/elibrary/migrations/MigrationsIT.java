@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Locale;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -60,6 +63,28 @@ class MigrationsIT {
         MigrationReport again = migrations.migrate();
         assertThat(again.changed()).isFalse();
         assertThat(again.versionBefore()).contains("3");
+    }
+
+    /**
+     * A deploy step that runs migrate while the application writes: Flyway's migrate takes SQLite's write lock
+     * even with nothing to apply, so it waited out the busy timeout and failed with "database is locked". An
+     * up-to-date file is now answered by reading; a file with something pending still waits for the lock.
+     */
+    @Test
+    void migrateOfAnUpToDateSqliteFileNeedsNoWriteLock() throws Exception {
+        Path file = dir.resolve("busy.db");
+        Migrations migrations = Migrations.from(LibrarySettings.builder().databaseUrl("sqlite:///" + file)
+                .set(LibrarySettings.SQLITE_BUSY_TIMEOUT, "200ms").build());
+        migrations.migrate();
+        try (Connection writer = DriverManager.getConnection("jdbc:sqlite:" + file);
+             Statement statement = writer.createStatement()) {
+            statement.execute("BEGIN IMMEDIATE");
+            MigrationReport report = migrations.migrate();
+            assertThat(report.changed()).isFalse();
+            assertThat(report.versionBefore()).contains("3");
+            assertThat(report.versionAfter()).isEqualTo("3");
+            statement.execute("ROLLBACK");
+        }
     }
 
     /** A history row as a newer library version would leave it: a V4 this library does not ship. */
