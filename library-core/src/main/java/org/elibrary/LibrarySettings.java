@@ -195,7 +195,7 @@ public final class LibrarySettings {
     private final Duration closeTimeout;
 
     private LibrarySettings(Map<String, String> values, Map<String, Source> sources, String lookedIn,
-                            String codeSourceName, Path workingDirectory) {
+                            String codeSourceName, Path workingDirectory, boolean fallbackRefused) {
         this.values = values;
         this.sources = sources;
         this.lookedIn = lookedIn;
@@ -203,6 +203,7 @@ public final class LibrarySettings {
         String rawUrl = values.get(DATABASE_URL);
         if (rawUrl == null) {
             throw new ConfigurationException(DATABASE_URL + " is not set" + misspelling(DATABASE_URL)
+                    + (fallbackRefused ? "; the fallback URL is not used while a key like it is set" : "")
                     + "; settings were looked for in " + lookedIn);
         }
         try {
@@ -269,6 +270,17 @@ public final class LibrarySettings {
      */
     public String jdbcUrl() {
         return url.jdbcUrl();
+    }
+
+    /**
+     * As {@link #maskPasswords(String, String)} with these settings' {@value #DATABASE_URL}: takes its password
+     * (and any other URL's in the text) out of text a program is about to print or log.
+     *
+     * @param text the text, or null
+     * @return the text with every form of the password replaced by {@code ***}; null for null
+     */
+    public String maskPasswords(String text) {
+        return maskPasswords(text, values.get(DATABASE_URL));
     }
 
     /**
@@ -476,12 +488,16 @@ public final class LibrarySettings {
     private String misspelling(String key) {
         StringBuilder found = new StringBuilder();
         for (String candidate : new TreeSet<>(values.keySet())) {
-            if (!candidate.equals(key) && editDistanceAtMostTwo(candidate, key)) {
+            if (isMisspelling(candidate, key)) {
                 found.append(found.length() == 0 ? "" : ", ").append(candidate).append(" (")
                         .append(sourceText(candidate)).append(')');
             }
         }
         return found.length() == 0 ? "" : " (misspelt? set: " + found + ")";
+    }
+
+    private static boolean isMisspelling(String candidate, String key) {
+        return !candidate.equals(key) && editDistanceAtMostTwo(candidate, key);
     }
 
     /** Whether {@code a} becomes {@code b} by at most two insertions, deletions, substitutions or swaps. */
@@ -675,7 +691,9 @@ public final class LibrarySettings {
 
         /**
          * A URL to use when no source sets {@value #DATABASE_URL} (then {@link #databaseUrlSource()} is
-         * {@link Source#DEFAULT}); without it, a missing URL is an error.
+         * {@link Source#DEFAULT}); without it, a missing URL is an error. It is an error too, and the fallback
+         * not used, while a key one or two letters off {@value #DATABASE_URL} is set ({@code DATABSE_URL}):
+         * the message names that key and where it was set, never its value.
          *
          * @param url the fallback URL, in any form {@value #DATABASE_URL} takes; {@code null} for none
          * @return this builder
@@ -865,16 +883,22 @@ public final class LibrarySettings {
                 layer(merged, sources, systemProperties, Source.SYSTEM_PROPERTY);
             }
             layer(merged, sources, code, Source.CODE);
+            boolean fallbackRefused = false;
             if (!merged.containsKey(DATABASE_URL) && defaultDatabaseUrl != null) {
-                merged.put(DATABASE_URL, defaultDatabaseUrl);
-                sources.put(DATABASE_URL, Source.DEFAULT);
+                // A DATABSE_URL set beside a fallback is a typo far likelier than a wish for the fallback,
+                // which would quietly be a new, empty database.
+                fallbackRefused = merged.keySet().stream().anyMatch(key -> isMisspelling(key, DATABASE_URL));
+                if (!fallbackRefused) {
+                    merged.put(DATABASE_URL, defaultDatabaseUrl);
+                    sources.put(DATABASE_URL, Source.DEFAULT);
+                }
             }
             String lookedIn = String.join(", ", places);
             if (systemProperties == null && environment == null && file == null) {
                 lookedIn += " only (the builder reads the environment and .env only after withEnvironment())";
             }
             return new LibrarySettings(Collections.unmodifiableMap(merged), Collections.unmodifiableMap(sources),
-                    lookedIn, codeSourceName, directory);
+                    lookedIn, codeSourceName, directory, fallbackRefused);
         }
 
         private static void layer(Map<String, String> merged, Map<String, Source> sources,

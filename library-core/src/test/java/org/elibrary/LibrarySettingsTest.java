@@ -183,6 +183,18 @@ class LibrarySettingsTest {
     }
 
     @Test
+    void theFallbackUrlIsNotUsedWhileAMisspeltUrlKeyIsSet() throws Exception {
+        Files.writeString(dir.resolve(".env"), "DATABSE_URL=postgresql://anna:s3cret@host/db\n");
+        assertThatThrownBy(() -> isolated().environment(Map.of()).systemProperties(Map.of()).withEnvironment()
+                .defaultDatabaseUrl("sqlite:///library.db").build())
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("DATABASE_URL is not set (misspelt? set: DATABSE_URL (.env file)); "
+                        + "the fallback URL is not used while a key like it is set")
+                .hasMessageNotContaining("s3cret");
+        assertThat(dir.resolve("library.db")).doesNotExist();
+    }
+
+    @Test
     void defaultDatabaseUrlIsUsedOnlyWhenNothingSetsIt() {
         LibrarySettings fallback = isolated().environment(Map.of()).defaultDatabaseUrl("sqlite:///library.db").build();
         assertThat(fallback.databaseUrlSource()).isEqualTo(Source.DEFAULT);
@@ -287,6 +299,10 @@ class LibrarySettingsTest {
         assertThat(LibrarySettings.maskPasswords(null, url)).isNull();
         assertThat(LibrarySettings.maskPasswords("sqlite:////srv/anna:x@corp/a.db", "sqlite:///./library.db"))
                 .isEqualTo("sqlite:////srv/anna:x@corp/a.db");
+        // the settings' own URL, without reading it back out of them
+        LibrarySettings settings = isolated().databaseUrl(url).build();
+        assertThat(settings.maskPasswords("login as anna with p@ss w/rd failed"))
+                .isEqualTo("login as anna with *** failed");
     }
 
     static Stream<Arguments> invalidValues() {

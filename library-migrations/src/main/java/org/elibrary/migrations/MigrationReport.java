@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.elibrary.Backend;
+import org.elibrary.internal.schema.RequiredSchema;
+import org.flywaydb.core.api.MigrationVersion;
 
 /**
  * What {@link Migrations#migrate()} or {@link Migrations#baseline()} did.
@@ -14,9 +16,9 @@ import org.elibrary.Backend;
  * @param versionAfter  the schema version now
  * @param applied       the migrations this call applied, oldest first; empty when there was nothing to do
  * @param adopted       whether this call baselined a Python-app database at V1
- * @param repairs       what the adoption repaired besides, one sentence each: on PostgreSQL, an id sequence
- *                      that rows inserted with explicit ids had left behind, moved past its table's largest
- *                      id (from which value to which); empty otherwise
+ * @param repairs       what the adoption, or a migrate of a managed database, repaired besides, one sentence
+ *                      each: on PostgreSQL, an id sequence that rows inserted with explicit ids had left behind,
+ *                      moved past its table's largest id (from which value to which); empty otherwise
  */
 public record MigrationReport(Backend backend, SchemaState stateBefore, Optional<String> versionBefore,
                               String versionAfter, List<Migration> applied, boolean adopted, List<String> repairs) {
@@ -55,6 +57,15 @@ public record MigrationReport(Backend backend, SchemaState stateBefore, Optional
     public MigrationReport(Backend backend, SchemaState stateBefore, Optional<String> versionBefore,
                            String versionAfter, List<Migration> applied, boolean adopted) {
         this(backend, stateBefore, versionBefore, versionAfter, applied, adopted, List.of());
+    }
+
+    /**
+     * {@return whether the schema is newer than this library's migrations: a newer library version migrated it}
+     * Nothing was applied then; see {@link SchemaInfo#ahead()}.
+     */
+    public boolean ahead() {
+        return MigrationVersion.fromVersion(versionAfter)
+                .isNewerThan(MigrationVersion.fromVersion(RequiredSchema.VERSION));
     }
 
     /** {@return whether the call changed the database} */

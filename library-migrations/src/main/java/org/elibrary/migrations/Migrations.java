@@ -33,7 +33,8 @@ import org.sqlite.SQLiteDataSource;
  * {@code db/migration/postgresql}); V1 is exactly the schema the Python app creates. A database made by the
  * Python app is adopted: checked for rows that break a foreign key, baselined at V1 and brought up to date,
  * its data untouched; on PostgreSQL its id sequences are moved past ids that rows were inserted with
- * ({@link MigrationReport#repairs()}). A database holding some other schema is refused and never altered.
+ * ({@link MigrationReport#repairs()}), then and on any later migrate that finds one behind again. A database
+ * holding some other schema is refused and never altered.
  *
  * <p>Each verb opens one connection, works under a lock (a PostgreSQL advisory lock; on SQLite an exclusive
  * lock on {@code <file>.migrate-lock}) so that concurrent migrators wait for each other, and closes it.
@@ -123,7 +124,8 @@ public final class Migrations {
 
     /**
      * Brings the schema up to date: creates it in an empty database, adopts a Python-app database, applies
-     * pending migrations to a managed one. Does nothing (and says so) when up to date.
+     * pending migrations to a managed one. Does nothing (and says so) when up to date; an up-to-date SQLite
+     * file is only read then, so a read-only one, or one another process is writing to, is no error.
      *
      * @return what it did: the state and version before, the version now and the migrations applied
      * @throws ConfigurationException       for a foreign schema or a history that does not match the migrations
@@ -131,6 +133,17 @@ public final class Migrations {
      *                                      is changed
      */
     public MigrationReport migrate() {
+        if (sqliteFile != null && Files.exists(sqliteFile)) {
+            // Flyway's migrate takes SQLite's write lock even with nothing to apply: an up-to-date file is
+            // answered by reading, so that a read-only copy, or a file the application is writing to, is
+            // "nothing to apply" rather than an error or a wait for the lock.
+            ValidationOutcome current = SchemaMigrator.validate(readingSource(), backend, displayName);
+            if (current.valid()) {
+                SchemaStatus status = current.status();
+                return new MigrationReport(backend, state(status.state()), status.currentVersion(),
+                        status.currentVersion().orElseThrow(), List.of(), false, List.of());
+            }
+        }
         return report(SchemaMigrator.migrate(migrationSource.get(), backend, displayName));
     }
 
@@ -181,7 +194,9 @@ public final class Migrations {
      * @throws ForeignKeyViolationException when rows break a foreign key; nothing is changed
      */
     public MigrationReport baseline() {
-        return report(SchemaMigrator.baseline(migrationSource.get(), backend, displayName));
+        // A SQLite file that does not exist is empty, and refused as such; connecting to it would create it.
+        DataSource source = sqliteFile != null && !Files.exists(sqliteFile) ? readingSource() : migrationSource.get();
+        return report(SchemaMigrator.baseline(source, backend, displayName));
     }
 
     @Override

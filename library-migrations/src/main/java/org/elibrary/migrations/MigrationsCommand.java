@@ -9,11 +9,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.elibrary.ConfigurationException;
 import org.elibrary.ForeignKeyViolationException;
 import org.elibrary.LibraryException;
 import org.elibrary.LibrarySettings;
 import org.elibrary.internal.config.DatabaseUrl;
+import org.elibrary.internal.schema.RequiredSchema;
 
 /**
  * The migrations from the command line, with the same settings as the library (system properties,
@@ -249,7 +251,10 @@ public final class MigrationsCommand {
         }
         printRepairs(report);
         if (report.applied().isEmpty()) {
-            out.println("schema is up to date at version " + report.versionAfter() + "; nothing to apply");
+            out.println(report.ahead()
+                    ? "schema is at version " + report.versionAfter() + ", ahead of this library's migrations (latest "
+                            + RequiredSchema.VERSION + "): a newer library version migrated it; nothing to apply"
+                    : "schema is up to date at version " + report.versionAfter() + "; nothing to apply");
             return;
         }
         out.println("applied " + report.applied().size() + (report.applied().size() == 1 ? " migration:" : " migrations:"));
@@ -263,6 +268,9 @@ public final class MigrationsCommand {
         out.println("state: " + describe(info.state()));
         out.println("current version: " + info.currentVersion().orElse("none"));
         out.println("latest version: " + info.latestVersion());
+        if (!info.ahead().isEmpty()) {
+            out.println("ahead of this library (applied by a newer version): " + versions(info.ahead()));
+        }
         out.println("adopted from the Python app: " + (info.adopted() ? "yes" : "no"));
         out.println("applied:" + (info.applied().isEmpty() ? " none" : ""));
         for (Migration migration : info.applied()) {
@@ -277,8 +285,12 @@ public final class MigrationsCommand {
 
     private int printValidate(ValidationReport report) {
         if (report.valid()) {
+            List<Migration> ahead = report.info().ahead();
             out.println("valid: schema at version " + report.info().currentVersion().orElse("?")
-                    + " matches the library's migrations");
+                    + (ahead.isEmpty() ? " matches the library's migrations"
+                            : " is ahead of this library's migrations (latest " + report.info().latestVersion()
+                                    + "): " + versions(ahead) + " applied by a newer library version, which this "
+                                    + "one does not know; it opens the database with a warning"));
             return OK;
         }
         out.println("invalid:");
@@ -286,6 +298,11 @@ public final class MigrationsCommand {
             out.println("  " + problem);
         }
         return INVALID;
+    }
+
+    private static String versions(List<Migration> migrations) {
+        return migrations.stream().map(migration -> "V" + migration.version() + " " + migration.description())
+                .collect(Collectors.joining(", "));
     }
 
     private void printBaseline(MigrationReport report) {

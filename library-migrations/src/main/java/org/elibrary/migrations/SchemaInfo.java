@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.elibrary.Backend;
+import org.flywaydb.core.api.MigrationVersion;
 
 /**
  * Where a database stands against the library's migrations.
@@ -43,5 +44,17 @@ public record SchemaInfo(Backend backend, SchemaState state, Optional<String> cu
     /** {@return whether the database is managed and nothing is pending} */
     public boolean upToDate() {
         return state == SchemaState.MANAGED && pending.isEmpty();
+    }
+
+    /**
+     * {@return the applied migrations newer than {@link #latestVersion()}, oldest first: a newer library version
+     * applied them} Empty unless the schema is ahead of this library. Such a database is still
+     * {@linkplain Migrations#validate() valid} and opens with a warning (later migrations keep the older SQL
+     * working), but a deployment that rolls back to this library may want to know.
+     */
+    public List<Migration> ahead() {
+        MigrationVersion latest = MigrationVersion.fromVersion(latestVersion);
+        return applied.stream().filter(migration -> MigrationVersion.fromVersion(migration.version())
+                .isNewerThan(latest)).toList();
     }
 }

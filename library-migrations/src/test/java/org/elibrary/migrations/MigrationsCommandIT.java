@@ -72,6 +72,22 @@ class MigrationsCommandIT {
     }
 
     @Test
+    void aSchemaMigratedByANewerLibraryIsValidAndSaidToBeAhead() throws Exception {
+        // validate once said "matches the library's migrations" of a schema with a V4 this library does not know
+        assertThat(run("migrate", "--url", "sqlite:///./new.db")).isZero();
+        Sql.script(Sql.dataSource(Backend.SQLITE, "jdbc:sqlite:" + dir.resolve("new.db")), MigrationsIT.FUTURE_MIGRATION);
+
+        assertThat(run("validate", "--url", "sqlite:///./new.db")).isZero();
+        assertThat(out()).contains("valid: schema at version 4 is ahead of this library's migrations (latest 3): "
+                + "V4 future thing applied by a newer library version").doesNotContain("matches");
+        assertThat(run("migrate", "--url", "sqlite:///./new.db")).isZero();
+        assertThat(out()).contains("schema is at version 4, ahead of this library's migrations (latest 3)")
+                .doesNotContain("up to date");
+        assertThat(run("info", "--url", "sqlite:///./new.db")).isZero();
+        assertThat(out()).contains("ahead of this library (applied by a newer version): V4 future thing");
+    }
+
+    @Test
     void aNamedEnvFileMustExist() {
         Path typo = dir.resolve("prod.evn");
         assertThat(run("migrate", "--env-file", typo.toString(), "--url", "sqlite:///./library.db"))

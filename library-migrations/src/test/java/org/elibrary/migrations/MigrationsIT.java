@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Locale;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -60,6 +63,53 @@ class MigrationsIT {
         MigrationReport again = migrations.migrate();
         assertThat(again.changed()).isFalse();
         assertThat(again.versionBefore()).contains("3");
+    }
+
+    /**
+     * A deploy step that runs migrate while the application writes: Flyway's migrate takes SQLite's write lock
+     * even with nothing to apply, so it waited out the busy timeout and failed with "database is locked". An
+     * up-to-date file is now answered by reading; a file with something pending still waits for the lock.
+     */
+    @Test
+    void migrateOfAnUpToDateSqliteFileNeedsNoWriteLock() throws Exception {
+        Path file = dir.resolve("busy.db");
+        Migrations migrations = Migrations.from(LibrarySettings.builder().databaseUrl("sqlite:///" + file)
+                .set(LibrarySettings.SQLITE_BUSY_TIMEOUT, "200ms").build());
+        migrations.migrate();
+        try (Connection writer = DriverManager.getConnection("jdbc:sqlite:" + file);
+             Statement statement = writer.createStatement()) {
+            statement.execute("BEGIN IMMEDIATE");
+            MigrationReport report = migrations.migrate();
+            assertThat(report.changed()).isFalse();
+            assertThat(report.versionBefore()).contains("3");
+            assertThat(report.versionAfter()).isEqualTo("3");
+            statement.execute("ROLLBACK");
+        }
+    }
+
+    /** A history row as a newer library version would leave it: a V4 this library does not ship. */
+    static final String FUTURE_MIGRATION = "INSERT INTO flyway_schema_history (installed_rank, version, description, "
+            + "type, script, checksum, installed_by, execution_time, success) "
+            + "VALUES (4, '4', 'future thing', 'SQL', 'V4__future_thing.sql', 12345, 'newer', 5, true);";
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aSchemaMigratedByANewerLibraryIsValidButSaidToBeAhead(Backend backend) throws SQLException {
+        DataSource dataSource = Sql.newDatabase(backend);
+        Migrations migrations = Migrations.from(dataSource, backend);
+        assertThat(migrations.migrate().ahead()).isFalse();
+        assertThat(migrations.info().ahead()).isEmpty();
+
+        Sql.script(dataSource, FUTURE_MIGRATION);
+        SchemaInfo info = migrations.info();
+        assertThat(info.currentVersion()).contains("4");
+        assertThat(info.ahead()).extracting(Migration::version).containsExactly("4");
+        ValidationReport validation = migrations.validate();
+        assertThat(validation.valid()).isTrue();
+        assertThat(validation.info().ahead()).extracting(Migration::description).containsExactly("future thing");
+        MigrationReport report = migrations.migrate();
+        assertThat(report.changed()).isFalse();
+        assertThat(report.ahead()).isTrue();
     }
 
     @ParameterizedTest

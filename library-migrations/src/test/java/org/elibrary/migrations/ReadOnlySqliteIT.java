@@ -80,14 +80,21 @@ class ReadOnlySqliteIT {
             Migrations migrations = migrations(file);
             assertThat(migrations.info().upToDate()).isTrue();
             assertThat(migrations.validate().valid()).isTrue();
-            assertThatThrownBy(migrations::migrate).isInstanceOf(DatabaseUnavailableException.class)
-                    .hasMessageContaining("cannot be written: the file is read-only");
+            // up to date: nothing to apply, answered by reading (it was "cannot be written: the file is read-only")
+            assertThat(migrations.migrate().changed()).isFalse();
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             PrintStream printer = new PrintStream(out, true, StandardCharsets.UTF_8);
             assertThat(MigrationsCommand.run(printer, printer, "info", "--url", "sqlite:///" + file)).isZero();
             assertThat(out.toString(StandardCharsets.UTF_8)).contains("state: managed");
         }
         assertThat(Files.readAllBytes(file)).isEqualTo(bytes);
+
+        Path python = pythonFile();
+        try (ReadOnlyPath readOnly = ReadOnlyPath.make(python)) {
+            // something to apply: that needs to write
+            assertThatThrownBy(migrations(python)::migrate).isInstanceOf(DatabaseUnavailableException.class)
+                    .hasMessageContaining("cannot be written: the file is read-only");
+        }
     }
 
     @Test
@@ -107,6 +114,17 @@ class ReadOnlySqliteIT {
             assertThatThrownBy(() -> Databases.open(settings).close())
                     .isInstanceOfAny(ConfigurationException.class, ForeignKeyViolationException.class);
             assertThat(state(file)).as(file.toString()).isEqualTo(before).doesNotContain("migrate-lock");
+        }
+    }
+
+    @Test
+    void baselineOfAFileThatDoesNotExistIsRefusedAndDoesNotCreateIt() throws Exception {
+        // It once left a new, empty file behind its refusal.
+        Path missing = TestDatabases.newSqliteFile().resolveSibling("typo.db");
+        assertThatThrownBy(migrations(missing)::baseline).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("is empty: there is nothing to baseline");
+        try (Stream<Path> files = Files.list(missing.getParent())) {
+            assertThat(files.map(path -> path.getFileName().toString())).noneMatch(name -> name.startsWith("typo"));
         }
     }
 

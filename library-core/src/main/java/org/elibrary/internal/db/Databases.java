@@ -461,7 +461,8 @@ public final class Databases {
             config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         }
         config.setBusyTimeout((int) settings.sqliteBusyTimeout().toMillis());
-        config.setSynchronous(SQLiteConfig.SynchronousMode.valueOf(settings.sqliteSynchronous().name()));
+        // By name: sqlite-jdbc's SynchronousMode has no EXTRA, which SQLite has had since 3.12.
+        config.setPragma(SQLiteConfig.Pragma.SYNCHRONOUS, settings.sqliteSynchronous().name());
         config.setTransactionMode(mode);
         // The library reads new ids through RETURNING. With generated keys on, sqlite-jdbc matches the text of
         // every statement it executes (BEGIN and COMMIT too) against a regular expression, and after each

@@ -21,6 +21,7 @@ public final class SqliteCodes {
     public static final int IOERR = 10;
     public static final int CORRUPT = 11;
     public static final int FULL = 13;
+    public static final int CONSTRAINT = 19;
     public static final int CANTOPEN = 14;
     public static final int NOTADB = 26;
     // extended result codes

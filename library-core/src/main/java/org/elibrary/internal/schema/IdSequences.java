@@ -120,7 +120,7 @@ public final class IdSequences {
             String sentence = "moved the id sequence " + behind.sequence + " of table " + behind.table + " from next "
                     + "value " + behind.next + " to " + (behind.maxId + 1) + ", past the largest id " + behind.maxId
                     + " (rows had been inserted with explicit ids)";
-            LOG.info("adopting {}: {}", display, sentence);
+            LOG.info("{}: {}", display, sentence);
             moved.add(sentence);
         }
         return moved;

@@ -43,6 +43,8 @@ import org.flywaydb.core.api.output.MigrateOutput;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.flywaydb.core.api.output.ValidateOutput;
 import org.flywaydb.core.api.output.ValidateResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Brings a database to the schema this library needs, with the SQL migrations of library-migrations
@@ -78,6 +80,7 @@ import org.flywaydb.core.api.output.ValidateResult;
  * {@link ConfigurationException}.
  */
 public final class SchemaMigrator {
+    private static final Logger LOG = LoggerFactory.getLogger(SchemaMigrator.class);
     /** The Flyway history table (Flyway's default name). */
     public static final String HISTORY_TABLE = "flyway_schema_history";
     /** The version a database made by the Python app is baselined at. */
@@ -168,6 +171,9 @@ public final class SchemaMigrator {
                 result = flyway.migrate();
                 if (sequences != null && sequences.moved() != null) {
                     repairs = sequences.moved();
+                }
+                if (found.state == SchemaState.MANAGED && backend == Backend.POSTGRESQL) {
+                    repairs = catchUpSequencesIfBehind(connection, display);
                 }
             } catch (RuntimeException | SQLException e) {
                 if (found.state != SchemaState.MANAGED) {
@@ -372,8 +378,9 @@ public final class SchemaMigrator {
         for (Map.Entry<String, Set<String>> table : SEED_TABLES.entrySet()) {
             Set<String> columns = listColumns(connection, backend, table.getKey());
             if (!columns.equals(table.getValue())) {
+                // sorted on both sides, so that the difference shows ([id, title, year] against [id, title])
                 return new Classification(SchemaState.FOREIGN, "its table " + table.getKey() + " has columns "
-                        + columns + " where the library expects " + table.getValue());
+                        + new TreeSet<>(columns) + " where the library expects " + new TreeSet<>(table.getValue()));
             }
         }
         List<String> lacking = SeedConstraints.missing(connection, backend);
@@ -439,6 +446,22 @@ public final class SchemaMigrator {
         }
         clashing.sort(Comparator.naturalOrder());
         return clashing;
+    }
+
+    /**
+     * A managed database's sequences, caught up if a read finds one behind: the Python app (a fixture script, a
+     * copy) may have inserted rows with explicit ids since the adoption, after which every create in that table
+     * fails. The tables are locked only when a sequence is behind. A repair this role may not make leaves the
+     * database as it was, with a warning: the open goes on, and {@code validate} names the repair.
+     */
+    private static List<String> catchUpSequencesIfBehind(Connection connection, String display) {
+        try {
+            return IdSequences.behind(connection).isEmpty() ? List.of() : catchUpSequences(connection, display);
+        } catch (SQLException e) {
+            LOG.warn("{}: an id sequence is behind its table's rows and could not be moved ({}); creates in that "
+                    + "table fail until it is (validate names the command)", display, e.getMessage());
+            return List.of();
+        }
     }
 
     /**

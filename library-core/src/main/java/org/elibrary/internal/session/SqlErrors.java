@@ -131,6 +131,11 @@ public final class SqlErrors {
         if (primary == SqliteCodes.IOERR || primary == SqliteCodes.FULL || primary == SqliteCodes.CANTOPEN) {
             return new DatabaseUnavailableException("the SQLite database cannot be read or written: " + message, e);
         }
+        if (primary == SqliteCodes.CONSTRAINT) {
+            // unique and foreign keys are above: what is left (CHECK, NOT NULL, a trigger's RAISE) the library's
+            // schema does not have
+            return ruleAddedOutside(message, e);
+        }
         if (message.contains("no such table") || message.contains("no such column")) {
             return new ConfigurationException("the database does not have the library's schema (run the migrations): "
                     + message, e);
@@ -188,6 +193,13 @@ public final class SqlErrors {
                 return new DatabaseUnavailableException(said(e, server, state) + ": the database is read-only for "
                         + "now (a standby, a failover under way, or default_transaction_read_only is on); retry "
                         + "later, or point DATABASE_URL at the primary if this one is a replica", e);
+            case "23502":
+            case "23514":
+            case "23P01":
+            case "P0001":
+                // the library validates every value its schema constrains: NOT NULL, CHECK, EXCLUDE or a
+                // trigger's RAISE EXCEPTION come from rules added outside it
+                return ruleAddedOutside(said(e, server, state), e);
             case "22P05":
             case "22021":
                 return new ConfigurationException(said(e, server, state) + ": the database's encoding cannot store "
@@ -221,6 +233,16 @@ public final class SqlErrors {
                 + "table's rows: it gave the new row id " + id + ", which a row already has (rows inserted with "
                 + "explicit ids leave it behind), so nothing was written; bring it up to the table with "
                 + IdSequences.repairCommand(table), e);
+    }
+
+    /**
+     * A row the database refused by a rule the library's schema does not have (another application's migration
+     * added a constraint or trigger). Permanent for this row, so not an outage to retry; the fix is the
+     * schema's or the data's, which the library cannot tell apart.
+     */
+    private static ConfigurationException ruleAddedOutside(String said, SQLException e) {
+        return new ConfigurationException("the database refused the row by a rule the library's schema does not have "
+                + "(a constraint or trigger added outside the library): " + said + "; nothing was written", e);
     }
 
     /**

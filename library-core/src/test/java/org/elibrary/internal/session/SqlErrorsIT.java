@@ -80,6 +80,53 @@ class SqlErrorsIT {
         }
     }
 
+    /**
+     * The other application's migrations add rules of their own (a CHECK, a NOT NULL column, a trigger that
+     * raises): a row they refuse was a DatabaseUnavailableException ("retry later") for a failure no retry
+     * cures. It is a ConfigurationException with the database's words; nothing is written.
+     */
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aRowRefusedByARuleAddedOutsideTheLibraryIsAConfigurationErrorNotAnOutage(Backend backend) throws Exception {
+        String url = TestDatabases.newDatabaseUrl(backend);
+        LibrarySettings settings = LibrarySettings.builder().databaseUrl(url).build();
+        try (Library library = Library.open(settings)) {
+            String jdbcUrl = backend == Backend.SQLITE ? "jdbc:sqlite:" + settings.sqliteFile().orElseThrow() : url;
+            try (Connection connection = DriverManager.getConnection(jdbcUrl);
+                 Statement statement = connection.createStatement()) {
+                if (backend == Backend.SQLITE) {
+                    statement.execute("CREATE TRIGGER no_drafts BEFORE INSERT ON book WHEN NEW.title LIKE 'Draft%' "
+                            + "BEGIN SELECT RAISE(ABORT, 'drafts are not books'); END");
+                } else {
+                    statement.execute("ALTER TABLE book ADD CONSTRAINT no_drafts CHECK (title NOT LIKE 'Draft%')");
+                    statement.execute("ALTER TABLE \"user\" ADD COLUMN email text NOT NULL DEFAULT 'x'");
+                    statement.execute("ALTER TABLE \"user\" ALTER COLUMN email DROP DEFAULT");
+                    statement.execute("CREATE FUNCTION no_anonymous() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                            + "IF NEW.name = 'Anonymous' THEN RAISE EXCEPTION 'anonymous authors are not allowed'; "
+                            + "END IF; RETURN NEW; END $$");
+                    statement.execute("CREATE TRIGGER no_anonymous BEFORE INSERT ON author FOR EACH ROW "
+                            + "EXECUTE FUNCTION no_anonymous()");
+                }
+            }
+            String refused = "the database refused the row by a rule the library's schema does not have";
+            assertThatThrownBy(() -> library.books().create("Draft 1"))
+                    .isInstanceOf(ConfigurationException.class).hasMessageStartingWith(refused)
+                    .hasMessageContaining(backend == Backend.SQLITE ? "drafts are not books" : "\"no_drafts\"");
+            assertThatThrownBy(() -> library.async().books().create("Draft 2").join())
+                    .cause().isInstanceOf(ConfigurationException.class).hasMessageStartingWith(refused);
+            if (backend == Backend.POSTGRESQL) {
+                assertThatThrownBy(() -> library.users().create("anna"))
+                        .isInstanceOf(ConfigurationException.class).hasMessageStartingWith(refused)
+                        .hasMessageContaining("\"email\"", "23502");
+                assertThatThrownBy(() -> library.authors().create("Anonymous"))
+                        .isInstanceOf(ConfigurationException.class).hasMessageStartingWith(refused)
+                        .hasMessageContaining("anonymous authors are not allowed", "P0001");
+            }
+            assertThat(library.counts().book()).isZero();
+            assertThat(library.books().create("Book").title()).isEqualTo("Book");
+        }
+    }
+
     private static void execute(String url, String sql) throws SQLException {
         try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement();
              ResultSet ignored = statement.executeQuery(sql)) {

@@ -181,7 +181,7 @@ final class JdbcImpl implements BenchImpl {
     static SQLiteConfig sqliteConfig(LibrarySettings defaults) {
         SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-        config.setSynchronous(SQLiteConfig.SynchronousMode.valueOf(defaults.sqliteSynchronous().name()));
+        config.setPragma(SQLiteConfig.Pragma.SYNCHRONOUS, defaults.sqliteSynchronous().name());
         config.enforceForeignKeys(true);
         config.setBusyTimeout((int) defaults.sqliteBusyTimeout().toMillis());
         // as the library: ids come back through RETURNING, so no generated-keys bookkeeping per statement

@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
  * {@code migrate}: brings the schema up to date with the library's migrations: creates it in an empty
  * database, adopts a database the Python app made (after checking its foreign keys), applies what is pending.
  * Prints what the adoption repaired besides (on PostgreSQL, id sequences left behind by rows with explicit ids),
- * one line each, and in {@code --json} as {@code repairs}.
+ * one line each, and in {@code --json} as {@code repairs}; says when the schema is ahead of this library's
+ * migrations (a newer library version migrated it; {@code ahead} in {@code --json}).
  */
 @Command(name = "migrate", description = "Apply pending migrations (adopts a database the Python app made).")
 final class MigrateCommand implements Callable<Integer> {
@@ -40,6 +41,7 @@ final class MigrateCommand implements Callable<Integer> {
                     }
                     json.writeEndArray();
                     json.writeBooleanField("adopted", report.adopted());
+                    json.writeBooleanField("ahead", report.ahead());
                     json.writeArrayFieldStart("repairs");
                     for (String repair : report.repairs()) {
                         json.writeString(repair);
@@ -56,7 +58,10 @@ final class MigrateCommand implements Callable<Integer> {
             out.println("  " + repair);
         }
         if (report.applied().isEmpty()) {
-            out.println("Schema up to date at version " + report.versionAfter() + "; nothing applied.");
+            out.println(report.ahead()
+                    ? "Schema at version " + report.versionAfter() + ", ahead of this library's migrations: a newer "
+                            + "library version migrated it; nothing applied."
+                    : "Schema up to date at version " + report.versionAfter() + "; nothing applied.");
         } else {
             out.println("Applied " + report.applied().stream()
                     .map(m -> "V" + m.version() + " " + m.description())

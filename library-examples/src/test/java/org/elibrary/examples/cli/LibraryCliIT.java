@@ -396,7 +396,8 @@ class LibraryCliIT {
         assertThat(ok("--url", url, "--json", "info").json()).containsEntry("state", "PYTHON_APP_SCHEMA");
 
         Map<String, Object> migrated = ok("--url", url, "--json", "migrate").json();
-        assertThat(migrated).containsEntry("adopted", true).containsEntry("state_before", "PYTHON_APP_SCHEMA");
+        assertThat(migrated).containsEntry("adopted", true).containsEntry("state_before", "PYTHON_APP_SCHEMA")
+                .containsEntry("ahead", false);
         // the rows came with explicit ids: on PostgreSQL each table's id sequence was behind them, and moved
         assertThat(migrated.get("repairs")).asInstanceOf(InstanceOfAssertFactories.LIST)
                 .hasSize(backend == Backend.POSTGRESQL ? 4 : 0)
@@ -470,6 +471,20 @@ class LibraryCliIT {
         assertThat(Cli.runIn(Map.of(), folder, "--json", "--env-file", "other.env", "info").json())
                 .containsEntry("app_title", "Другая");
         assertThat(Cli.runIn(Map.of(), folder, "--env-file", "missing.env", "info").exitCode()).isEqualTo(4);
+    }
+
+    @Test
+    void aMisspeltDatabaseUrlIsAnErrorNotTheDefaultLibraryDb() throws IOException {
+        // It once migrated a new library.db beside the .env and exited 0, the fallback said only on stderr.
+        Path folder = tmp.toRealPath();
+        Files.writeString(folder.resolve(".env"), "DATABSE_URL=postgresql://app:s3cret@db.example/library\n",
+                StandardCharsets.UTF_8);
+        Cli.Result migrate = Cli.runIn(Map.of(), folder, "migrate");
+        assertThat(migrate.exitCode()).as(migrate.toString()).isEqualTo(4);
+        assertThat(migrate.err()).contains("DATABASE_URL is not set (misspelt? set: DATABSE_URL (.env file))")
+                .doesNotContain("s3cret");
+        assertThat(migrate.out()).isEmpty();
+        assertThat(folder.resolve("library.db")).doesNotExist();
     }
 
     @ParameterizedTest
