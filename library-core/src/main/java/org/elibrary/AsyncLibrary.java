@@ -108,7 +108,9 @@ import org.elibrary.internal.session.Validation;
  * calls on every view at once (later ones fail at once with {@link LibraryClosedException}), waits up to
  * {@link LibrarySettings#closeTimeout()} ({@code ASYNC_CLOSE_TIMEOUT}, 10 seconds by default, one deadline for
  * all views) for the calls already accepted, fails those still waiting and cancels those still running, stops
- * the threads, then closes the pools. Thread-safe.
+ * the threads, then closes the pools. Thread-safe. The library's threads are daemons: a program that never
+ * closes its library still exits when {@code main} returns, and a call it made then runs to its end only if a
+ * thread of the program still waits on its future (see {@link Library#close()}).
  */
 public final class AsyncLibrary {
     private final Library library;

@@ -273,6 +273,13 @@ public final class Library implements AutoCloseable {
      * committed. A close() while another thread closes returns once that close has finished (at once when made
      * inside a call, a dependent stage or a transaction of this library, which that close may be waiting for).
      * An interrupt of the closing thread does not cut this short; the thread keeps it.
+     *
+     * <p>Close before the JVM exits: the library adds no shutdown hook, and none of its threads keeps the JVM
+     * alive (they are daemons), so a program that returns from {@code main} without closing exits at once. An
+     * asynchronous call whose future a (non-daemon) thread of the program still waits on keeps running until it
+     * completes; one that nothing waits on, accepted but not finished, may be cut off by the exit: it is then
+     * committed whole or not at all (the database rolls back a transaction its process left unfinished), and
+     * nobody learns which. {@code close()} is what lets every accepted call finish.
      */
     @Override
     public void close() {

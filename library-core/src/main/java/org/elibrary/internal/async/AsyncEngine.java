@@ -838,7 +838,7 @@ public final class AsyncEngine implements AutoCloseable {
             return;
         }
         Thread thread = new Thread(this::sweep, AsyncThreads.THREAD_PREFIX + "timeouts");
-        // a daemon: it only watches calls, whose own (non-daemon) threads keep the JVM alive while they run
+        // a daemon, as the calls' threads are (see AsyncThreads): a forgotten Library must not hold the JVM
         thread.setDaemon(true);
         AsyncThreads.forgetExited(ownedThreads);
         ownedThreads.add(thread);

@@ -23,8 +23,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * on the thread that ran its call, so the caller's dependent stages ({@code thenApply}, ...) run there too,
  * and a fixed-size executor would let a slow stage hold back queued calls.
  *
- * <p>Platform threads are not daemons: a write in flight is finished (or times out) before the JVM exits,
- * and {@code Library.close()} shuts them down; if a caller forgets to close, idle threads still retire.
+ * <p>Every thread here is a daemon, as virtual threads always are, so a program that returns from main without
+ * closing its Library exits at once rather than after the idle threads' keep-alive, on any JDK (as with
+ * HikariCP's threads and {@code ForkJoinPool.commonPool()}). A caller waiting on a call's future keeps the JVM
+ * alive for it (the waiting thread is not a daemon); a call nobody waits for may be cut off by the exit, and
+ * the database rolls back what it had not committed. {@code Library.close()} lets accepted calls finish and
+ * shuts the threads down. No shutdown hook closes a forgotten Library: it would either wait for calls nobody
+ * waits on, delaying the very exit this avoids (up to the close timeout), or not wait and achieve nothing.
  */
 final class AsyncThreads {
     static final String THREAD_PREFIX = "elibrary-async-";
@@ -60,7 +65,7 @@ final class AsyncThreads {
         AtomicInteger counter = new AtomicInteger();
         ThreadFactory factory = recording(runnable -> {
             Thread thread = new Thread(runnable, THREAD_PREFIX + counter.incrementAndGet());
-            thread.setDaemon(false);
+            thread.setDaemon(true);
             return thread;
         }, started);
         return new WorkerPool(factory, TimeUnit.SECONDS.toNanos(KEEP_ALIVE_SECONDS),
