@@ -29,13 +29,15 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class AsyncIndirectWaitIT {
     /**
-     * How long a refused wait may take: the watcher's 1 s grace, and more when it counts the grace anew (it does
-     * when it sees the thread not parked twice in a row, as between two of a call's timed waits; which of its
-     * conditions reset it is not known). On 2 cores a refusal took 3.0 s in CI and 4.4 s in a run under load,
-     * against about 1.1 s usually; still far below the timeouts that ended such a wait before (the transaction's
-     * own 30 s, the statements' 120 s).
+     * How long a refused wait may take: the sweeper's 1 s grace, counted from its first look at the waiting thread
+     * (a tick after the wait began), one more tick, and the rollback, with room for a loaded machine. It holds
+     * because nothing counts the grace anew while the thread still waits: an async transaction's wait on a
+     * {@code thenCompose} stage is a call's wait in slices, and the sweeper sees it waiting between two slices too
+     * ({@code CallFuture.waitsInSlices}). Before, seen there at two looks in a row (the slices and the looks share
+     * the 10 ms tick), it counted the second anew: the one restart seen when refusals were traced under load, it
+     * made one take 2.0 s (and most likely the 3.0 s in CI and 4.4 s in a loaded run that had this bound at 8 s).
      */
-    private static final Duration FAST = Duration.ofSeconds(8);
+    private static final Duration FAST = Duration.ofSeconds(3);
     /** The bound of each scenario. */
     private static final Duration QUICK = Duration.ofSeconds(15);
     private static final Duration BOUND = Duration.ofSeconds(60);

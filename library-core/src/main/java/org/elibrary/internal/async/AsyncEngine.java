@@ -545,7 +545,8 @@ public final class AsyncEngine implements AutoCloseable {
             return false;
         }
         if (!waitsOnAFuture(holder)) {
-            if (++stalledMisses >= 2) { // one look between two timed waits (a call's wait in slices) is no end
+            // one look at it not parked (a spurious wake-up, a caller's own loop of timed waits) is no end of the wait
+            if (++stalledMisses >= 2) {
                 stalledTransaction = null;
             }
             return true;
@@ -610,10 +611,14 @@ public final class AsyncEngine implements AutoCloseable {
     }
 
     /**
-     * Whether {@code thread} is parked in a wait for a CompletableFuture ({@code join()}, {@code get()}): what the
-     * JDK parks it on then is a waiter object of CompletableFuture's own.
+     * Whether {@code thread} waits for a CompletableFuture ({@code join()}, {@code get()}): parked, and what the JDK
+     * parks it on then is a waiter object of CompletableFuture's own; or in a call's wait for a future of the
+     * engine's, which parks in slices and is still waiting between two of them ({@link CallFuture#waitsInSlices}).
      */
-    private static boolean waitsOnAFuture(Thread thread) {
+    static boolean waitsOnAFuture(Thread thread) {
+        if (CallFuture.waitsInSlices(thread)) {
+            return true;
+        }
         Thread.State state = thread.getState();
         if (state != Thread.State.WAITING && state != Thread.State.TIMED_WAITING) {
             return false;
