@@ -7,6 +7,7 @@ import static org.elibrary.AsyncSelfDeadlockIT.selfDeadlock;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -18,8 +19,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A thread inside a transaction that waits for async writes of the same library through a future the library did
- * not make ({@code CompletableFuture.allOf}, {@code anyOf}) or through a {@code thenCompose} stage whose source is
- * another call (review 19's closing note): on SQLite it fails fast with {@link SelfDeadlockException} and nothing
+ * not make ({@code CompletableFuture.allOf}, {@code anyOf}) or through a {@code thenCompose} (or
+ * {@code exceptionallyCompose}) stage whose source is another call (review 19's closing note): on SQLite it fails fast with {@link SelfDeadlockException} and nothing
  * of the unit is written, where before it waited until the library closed (async transaction, allOf), the waiting
  * call's timeout, or the inner write's statement timeout with a message about a failed connection. On PostgreSQL
  * the same code goes on working. Also: a genuine outage when a call's timeout fires is reported as itself.
@@ -46,9 +47,9 @@ class AsyncIndirectWaitIT {
 
     /** Ways to wait for the library's writes that the library's own futures do not see. */
     enum Indirect {
-        ALL_OF, ANY_OF, COMPOSE, COMPOSE_THEN_APPLY;
+        ALL_OF, ANY_OF, COMPOSE, COMPOSE_THEN_APPLY, EXCEPTIONALLY_COMPOSE, HANDLE_THEN_COMPOSE;
 
-        /** Makes two writes ({@code a}, {@code b}; COMPOSE only {@code a}) and waits for them as this says. */
+        /** Makes two writes ({@code a}, {@code b}; all but ALL_OF and ANY_OF only {@code a}) and waits as this says. */
         Object waitFor(AsyncLibrary async, String a, String b) {
             return switch (this) {
                 case ALL_OF -> CompletableFuture.allOf(async.users().create(a), async.users().create(b)).join();
@@ -56,6 +57,12 @@ class AsyncIndirectWaitIT {
                 case COMPOSE -> async.users().count().thenCompose(n -> async.users().create(a)).join().username();
                 case COMPOSE_THEN_APPLY -> async.users().count().thenCompose(n -> async.users().create(a))
                         .thenApply(user -> user.username()).join();
+                // find or create: the write is made by a function the failed lookup runs
+                case EXCEPTIONALLY_COMPOSE -> async.users().findByUsername(a).thenApply(Optional::orElseThrow)
+                        .exceptionallyCompose(missing -> async.users().create(a)).join().username();
+                case HANDLE_THEN_COMPOSE -> async.users().findByUsername(a)
+                        .handle((found, failure) -> async.users().create(a)).thenCompose(created -> created)
+                        .join().username();
             };
         }
 

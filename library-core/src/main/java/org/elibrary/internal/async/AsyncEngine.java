@@ -97,8 +97,8 @@ import org.elibrary.SelfDeadlockException;
  * ({@code CompletableFuture.allOf}, {@code anyOf}), or through a stage of a call that has finished
  * ({@code thenCompose}), is invisible there; the sweeper looks for it instead, while a transaction holds the write
  * connection and writes made for its thread wait for it ({@link #findIndirectSelfDeadlock}). What a call costs for
- * it: each call records the thread it was made for ({@link Task#madeBy}), and a {@code thenCompose} re-attributes
- * the call its function returns to the thread that set it up.
+ * it: each call records the thread it was made for ({@link Task#madeBy}), and a {@code thenCompose} (or
+ * {@code exceptionallyCompose}) re-attributes the call its function returns to the thread that set it up.
  *
  * <p><b>Cancellation.</b> {@code future.cancel(...)} before the call started means it never runs; after, its
  * statements are cancelled as on a timeout (whether it committed is then unknown to the caller). Any other
@@ -657,8 +657,9 @@ public final class AsyncEngine implements AutoCloseable {
     }
 
     /**
-     * A call returned by the function of a {@code thenCompose} that {@code composer} set up (called by
-     * {@link CallFuture}): it is made for that thread, which may wait for it through the composed stage.
+     * A call returned by the function of a {@code thenCompose} or {@code exceptionallyCompose} that {@code composer}
+     * set up (called by {@link CallFuture}): it is made for that thread, which may wait for it through the composed
+     * stage.
      */
     void madeFor(Task<?> call, Thread composer) {
         MADE_FOR.setRelease(call, composer);
@@ -1339,8 +1340,9 @@ public final class AsyncEngine implements AutoCloseable {
         final CallFuture<T> future;
         final long submitted = System.nanoTime();
         /**
-         * The thread the call was made for: the one that made it, or the one that set up the thenCompose whose
-         * function made it (see madeFor; written with a release store). Read by the sweeper only.
+         * The thread the call was made for: the one that made it, or the one that set up the thenCompose (or
+         * exceptionallyCompose) whose function made it (see madeFor; written with a release store). Read by the
+         * sweeper only.
          */
         @SuppressWarnings("unused") // through MADE_FOR
         private Thread madeFor = Thread.currentThread();

@@ -39,7 +39,8 @@ import org.elibrary.DatabaseUnavailableException;
  * thread running a call (its work waits) waits in slices, giving up once that call is cancelled (its timeout,
  * a close), as nothing else would ever wake it. A wait on a stage whose call has finished (a {@code thenCompose}
  * waiting for the call its function returned) is the sweeper's to find ({@link AsyncEngine}); for it,
- * {@code thenCompose} here attributes that call to the thread that set the stage up.
+ * {@code thenCompose} and {@code exceptionallyCompose} here attribute that call to the thread that set the stage
+ * up.
  */
 final class CallFuture<T> extends CompletableFuture<T> {
     /** Spin-loop iterations between two {@code Thread.yield()}s. */
@@ -263,9 +264,10 @@ final class CallFuture<T> extends CompletableFuture<T> {
     }
 
     /*
-     * thenCompose: the call the function returns is made for the thread that set the stage up (the sweeper looks for
-     * a transaction's thread that waits on a stage for writes made for it; see AsyncEngine.findIndirectSelfDeadlock),
-     * not for the thread that happened to run the function (the one that completed this future).
+     * thenCompose and exceptionallyCompose: the call the function returns is made for the thread that set the stage up
+     * (the sweeper looks for a transaction's thread that waits on a stage for writes made for it; see
+     * AsyncEngine.findIndirectSelfDeadlock), not for the thread that happened to run the function (the one that
+     * completed this future).
      */
 
     @Override
@@ -284,8 +286,24 @@ final class CallFuture<T> extends CompletableFuture<T> {
         return super.thenComposeAsync(madeForThisThread(fn), executor);
     }
 
-    private <U> Function<? super T, ? extends CompletionStage<U>> madeForThisThread(
-            Function<? super T, ? extends CompletionStage<U>> fn) {
+    @Override
+    public CompletableFuture<T> exceptionallyCompose(Function<Throwable, ? extends CompletionStage<T>> fn) {
+        return super.exceptionallyCompose(madeForThisThread(fn));
+    }
+
+    @Override
+    public CompletableFuture<T> exceptionallyComposeAsync(Function<Throwable, ? extends CompletionStage<T>> fn) {
+        return super.exceptionallyComposeAsync(madeForThisThread(fn));
+    }
+
+    @Override
+    public CompletableFuture<T> exceptionallyComposeAsync(Function<Throwable, ? extends CompletionStage<T>> fn,
+                                                          Executor executor) {
+        return super.exceptionallyComposeAsync(madeForThisThread(fn), executor);
+    }
+
+    private <X, U> Function<X, ? extends CompletionStage<U>> madeForThisThread(
+            Function<X, ? extends CompletionStage<U>> fn) {
         if (fn == null || !engine.watchesIndirectWaits()) {
             return fn; // PostgreSQL: nothing to attribute (and a null function fails as CompletableFuture's does)
         }
