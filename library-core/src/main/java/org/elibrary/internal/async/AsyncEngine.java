@@ -632,7 +632,9 @@ public final class AsyncEngine implements AutoCloseable {
      * fail. The transaction is doomed first, so that the thread, once woken by a failure, cannot commit what it did
      * before; and every write is stopped (taken off its queue, or its running call cancelled) before any of their
      * futures fails: a failure wakes the thread (for {@code anyOf}, the first one ends its wait), and its rollback
-     * frees the connection that a write not yet stopped would take, and commit.
+     * frees the connection that a write not yet stopped would take, and commit. The writes not started are stopped
+     * first: a running one, once cancelled, fails at once on its own thread, which then fails its future (waking the
+     * thread) and hands its permit to the next queued write, which would start there before the sweeper got to it.
      */
     private void refuseIndirectWaits(List<Task<?>> writes, Object transaction) {
         String message = String.format(INDIRECT_SELF_DEADLOCK, writeConnection.thread(transaction).getName(),
@@ -640,14 +642,26 @@ public final class AsyncEngine implements AutoCloseable {
         writeConnection.rollbackOnly(transaction, new SelfDeadlockException(message));
         List<Task<?>> stopped = new ArrayList<>(writes.size());
         for (Task<?> task : writes) {
-            if (!task.future.isDone()) {
-                task.refusal = new SelfDeadlockException(message); // also what a running one fails with
-                onCancelled(task, AWAITED_BY_WRITER);
-                stopped.add(task);
+            if (task.state.get() == NEW) { // one that starts meanwhile is cancelled by onCancelled instead
+                stop(task, message, stopped);
+            }
+        }
+        for (Task<?> task : writes) {
+            if (!stopped.contains(task)) {
+                stop(task, message, stopped);
             }
         }
         for (Task<?> task : stopped) {
             task.future.fail(task.refusal);
+        }
+    }
+
+    /** Stops an unfinished write refused by refuseIndirectWaits: it never runs, or its running call is cancelled. */
+    private void stop(Task<?> task, String message, List<Task<?>> stopped) {
+        if (!task.future.isDone()) {
+            task.refusal = new SelfDeadlockException(message); // also what a running one fails with
+            onCancelled(task, AWAITED_BY_WRITER);
+            stopped.add(task);
         }
     }
 
