@@ -91,10 +91,10 @@ import org.elibrary.internal.session.Validation;
  * {@link SelfDeadlockException}, whatever the timeouts, and never runs, and the transaction can only roll back
  * (its commit throws the same exception if the callback catches it): nothing of either is committed. A wait the
  * library cannot see into, through a future it did not make ({@code CompletableFuture.allOf(...)},
- * {@code anyOf(...)}) or a {@code thenCompose} stage whose function returns the write, is found by the library's
- * timeout watcher instead: once the thread has waited on a future for a second while writes it made (or that a
- * {@code thenCompose} it set up made) wait for its transaction, those of them that anything depends on fail the
- * same way, and the transaction can only roll back. So a transaction that waits over a second on a future for
+ * {@code anyOf(...)}) or a {@code thenCompose} (or {@code exceptionallyCompose}) stage whose function returns the
+ * write, is found by the library's timeout watcher instead: once the thread has waited on a future for a second
+ * while writes it made (or that such a function it set up made) wait for its transaction, those of them that
+ * anything depends on fail the same way, and the transaction can only roll back. So a transaction that waits over a second on a future for
  * something else, while a write it made and attached a stage to waits behind it, is taken for such a wait too;
  * a write made and not waited for runs after the transaction. Not found: a write made by another thread (an
  * executor's task) and awaited through a future of that thread; such a wait ends only when the write's timeout

@@ -97,8 +97,8 @@ import org.elibrary.SelfDeadlockException;
  * ({@code CompletableFuture.allOf}, {@code anyOf}), or through a stage of a call that has finished
  * ({@code thenCompose}), is invisible there; the sweeper looks for it instead, while a transaction holds the write
  * connection and writes made for its thread wait for it ({@link #findIndirectSelfDeadlock}). What a call costs for
- * it: each call records the thread it was made for ({@link Task#madeBy}), and a {@code thenCompose} re-attributes
- * the call its function returns to the thread that set it up.
+ * it: each call records the thread it was made for ({@link Task#madeBy}), and a {@code thenCompose} (or
+ * {@code exceptionallyCompose}) re-attributes the call its function returns to the thread that set it up.
  *
  * <p><b>Cancellation.</b> {@code future.cancel(...)} before the call started means it never runs; after, its
  * statements are cancelled as on a timeout (whether it committed is then unknown to the caller). Any other
@@ -545,7 +545,8 @@ public final class AsyncEngine implements AutoCloseable {
             return false;
         }
         if (!waitsOnAFuture(holder)) {
-            if (++stalledMisses >= 2) { // one look between two timed waits (a call's wait in slices) is no end
+            // one look at it not parked (a spurious wake-up, a caller's own loop of timed waits) is no end of the wait
+            if (++stalledMisses >= 2) {
                 stalledTransaction = null;
             }
             return true;
@@ -610,10 +611,14 @@ public final class AsyncEngine implements AutoCloseable {
     }
 
     /**
-     * Whether {@code thread} is parked in a wait for a CompletableFuture ({@code join()}, {@code get()}): what the
-     * JDK parks it on then is a waiter object of CompletableFuture's own.
+     * Whether {@code thread} waits for a CompletableFuture ({@code join()}, {@code get()}): parked, and what the JDK
+     * parks it on then is a waiter object of CompletableFuture's own; or in a call's wait for a future of the
+     * engine's, which parks in slices and is still waiting between two of them ({@link CallFuture#waitsInSlices}).
      */
-    private static boolean waitsOnAFuture(Thread thread) {
+    static boolean waitsOnAFuture(Thread thread) {
+        if (CallFuture.waitsInSlices(thread)) {
+            return true;
+        }
         Thread.State state = thread.getState();
         if (state != Thread.State.WAITING && state != Thread.State.TIMED_WAITING) {
             return false;
@@ -627,7 +632,9 @@ public final class AsyncEngine implements AutoCloseable {
      * fail. The transaction is doomed first, so that the thread, once woken by a failure, cannot commit what it did
      * before; and every write is stopped (taken off its queue, or its running call cancelled) before any of their
      * futures fails: a failure wakes the thread (for {@code anyOf}, the first one ends its wait), and its rollback
-     * frees the connection that a write not yet stopped would take, and commit.
+     * frees the connection that a write not yet stopped would take, and commit. The writes not started are stopped
+     * first: a running one, once cancelled, fails at once on its own thread, which then fails its future (waking the
+     * thread) and hands its permit to the next queued write, which would start there before the sweeper got to it.
      */
     private void refuseIndirectWaits(List<Task<?>> writes, Object transaction) {
         String message = String.format(INDIRECT_SELF_DEADLOCK, writeConnection.thread(transaction).getName(),
@@ -635,14 +642,26 @@ public final class AsyncEngine implements AutoCloseable {
         writeConnection.rollbackOnly(transaction, new SelfDeadlockException(message));
         List<Task<?>> stopped = new ArrayList<>(writes.size());
         for (Task<?> task : writes) {
-            if (!task.future.isDone()) {
-                task.refusal = new SelfDeadlockException(message); // also what a running one fails with
-                onCancelled(task, AWAITED_BY_WRITER);
-                stopped.add(task);
+            if (task.state.get() == NEW) { // one that starts meanwhile is cancelled by onCancelled instead
+                stop(task, message, stopped);
+            }
+        }
+        for (Task<?> task : writes) {
+            if (!stopped.contains(task)) {
+                stop(task, message, stopped);
             }
         }
         for (Task<?> task : stopped) {
             task.future.fail(task.refusal);
+        }
+    }
+
+    /** Stops an unfinished write refused by refuseIndirectWaits: it never runs, or its running call is cancelled. */
+    private void stop(Task<?> task, String message, List<Task<?>> stopped) {
+        if (!task.future.isDone()) {
+            task.refusal = new SelfDeadlockException(message); // also what a running one fails with
+            onCancelled(task, AWAITED_BY_WRITER);
+            stopped.add(task);
         }
     }
 
@@ -652,8 +671,9 @@ public final class AsyncEngine implements AutoCloseable {
     }
 
     /**
-     * A call returned by the function of a {@code thenCompose} that {@code composer} set up (called by
-     * {@link CallFuture}): it is made for that thread, which may wait for it through the composed stage.
+     * A call returned by the function of a {@code thenCompose} or {@code exceptionallyCompose} that {@code composer}
+     * set up (called by {@link CallFuture}): it is made for that thread, which may wait for it through the composed
+     * stage.
      */
     void madeFor(Task<?> call, Thread composer) {
         MADE_FOR.setRelease(call, composer);
@@ -1334,8 +1354,9 @@ public final class AsyncEngine implements AutoCloseable {
         final CallFuture<T> future;
         final long submitted = System.nanoTime();
         /**
-         * The thread the call was made for: the one that made it, or the one that set up the thenCompose whose
-         * function made it (see madeFor; written with a release store). Read by the sweeper only.
+         * The thread the call was made for: the one that made it, or the one that set up the thenCompose (or
+         * exceptionallyCompose) whose function made it (see madeFor; written with a release store). Read by the
+         * sweeper only.
          */
         @SuppressWarnings("unused") // through MADE_FOR
         private Thread madeFor = Thread.currentThread();

@@ -1,9 +1,11 @@
 package org.elibrary.internal.async;
 
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -37,7 +39,8 @@ import org.elibrary.DatabaseUnavailableException;
  * thread running a call (its work waits) waits in slices, giving up once that call is cancelled (its timeout,
  * a close), as nothing else would ever wake it. A wait on a stage whose call has finished (a {@code thenCompose}
  * waiting for the call its function returned) is the sweeper's to find ({@link AsyncEngine}); for it,
- * {@code thenCompose} here attributes that call to the thread that set the stage up.
+ * {@code thenCompose} and {@code exceptionallyCompose} here attribute that call to the thread that set the stage
+ * up.
  */
 final class CallFuture<T> extends CompletableFuture<T> {
     /** Spin-loop iterations between two {@code Thread.yield()}s. */
@@ -45,6 +48,15 @@ final class CallFuture<T> extends CompletableFuture<T> {
 
     /** While a call waits for another, how often it looks whether it was itself cancelled (see awaitUnlessCancelled). */
     private static final long CANCEL_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(AsyncEngine.TICK_MILLIS);
+
+    /**
+     * The threads in a wait of {@link #awaitUnlessCancelled}: a wait in slices, between two of which the thread is
+     * not parked, though it still waits. The sweeper asks ({@link #waitsInSlices}) so that it does not take such a
+     * moment for the end of the wait ({@link AsyncEngine#findIndirectSelfDeadlock}): under load the thread can be
+     * seen there at two looks in a row (the slices and the sweeper's looks have the same period), and then counted
+     * its grace anew every time. Only a wait that blocks anyway is entered here, never a call.
+     */
+    private static final Set<Thread> WAITING_IN_SLICES = ConcurrentHashMap.newKeySet();
 
     private final AsyncEngine engine;
     /** The call this future is the result of; null for a dependent stage. Set once before it is published. */
@@ -196,6 +208,9 @@ final class CallFuture<T> extends CompletableFuture<T> {
         if (isDone() || CancellationHandle.current() == null) {
             return;
         }
+        Thread self = Thread.currentThread();
+        // false in a wait nested in another (a caller's ForkJoinPool may run a call while its thread waits)
+        boolean entered = WAITING_IN_SLICES.add(self);
         boolean interrupted = false;
         try {
             while (!isDone()) {
@@ -223,10 +238,18 @@ final class CallFuture<T> extends CompletableFuture<T> {
                 }
             }
         } finally {
+            if (entered) {
+                WAITING_IN_SLICES.remove(self);
+            }
             if (interrupted) {
-                Thread.currentThread().interrupt();
+                self.interrupt();
             }
         }
+    }
+
+    /** Whether {@code thread} is in a wait of a call for a future of this class (parked or between two slices). */
+    static boolean waitsInSlices(Thread thread) {
+        return WAITING_IN_SLICES.contains(thread);
     }
 
     /** The waiting call was cancelled: the call it waited for is cancelled too, and the wait fails. */
@@ -241,9 +264,10 @@ final class CallFuture<T> extends CompletableFuture<T> {
     }
 
     /*
-     * thenCompose: the call the function returns is made for the thread that set the stage up (the sweeper looks for
-     * a transaction's thread that waits on a stage for writes made for it; see AsyncEngine.findIndirectSelfDeadlock),
-     * not for the thread that happened to run the function (the one that completed this future).
+     * thenCompose and exceptionallyCompose: the call the function returns is made for the thread that set the stage up
+     * (the sweeper looks for a transaction's thread that waits on a stage for writes made for it; see
+     * AsyncEngine.findIndirectSelfDeadlock), not for the thread that happened to run the function (the one that
+     * completed this future).
      */
 
     @Override
@@ -262,8 +286,24 @@ final class CallFuture<T> extends CompletableFuture<T> {
         return super.thenComposeAsync(madeForThisThread(fn), executor);
     }
 
-    private <U> Function<? super T, ? extends CompletionStage<U>> madeForThisThread(
-            Function<? super T, ? extends CompletionStage<U>> fn) {
+    @Override
+    public CompletableFuture<T> exceptionallyCompose(Function<Throwable, ? extends CompletionStage<T>> fn) {
+        return super.exceptionallyCompose(madeForThisThread(fn));
+    }
+
+    @Override
+    public CompletableFuture<T> exceptionallyComposeAsync(Function<Throwable, ? extends CompletionStage<T>> fn) {
+        return super.exceptionallyComposeAsync(madeForThisThread(fn));
+    }
+
+    @Override
+    public CompletableFuture<T> exceptionallyComposeAsync(Function<Throwable, ? extends CompletionStage<T>> fn,
+                                                          Executor executor) {
+        return super.exceptionallyComposeAsync(madeForThisThread(fn), executor);
+    }
+
+    private <X, U> Function<X, ? extends CompletionStage<U>> madeForThisThread(
+            Function<X, ? extends CompletionStage<U>> fn) {
         if (fn == null || !engine.watchesIndirectWaits()) {
             return fn; // PostgreSQL: nothing to attribute (and a null function fails as CompletableFuture's does)
         }

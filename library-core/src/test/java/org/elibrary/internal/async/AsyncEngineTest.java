@@ -499,6 +499,54 @@ class AsyncEngineTest {
     }
 
     @Test
+    void aCallWaitingForAnotherCallIsSeenWaitingAllAlongNotOnlyWhileParked() {
+        // A call's wait for a future parks in slices of a tick, to see its own cancel. The sweeper looks for a
+        // transaction's thread that has waited on a future for 1 s in a row (findIndirectSelfDeadlock); seen
+        // between two slices at two looks in a row, it counted that second anew, which under load put off the
+        // refusal of a thenCompose wait in an async transaction by seconds. Looked at as often as it can be here,
+        // the waiting thread must be seen waiting every time, and not once its wait is over.
+        AsyncEngine engine = engine(AsyncEngine.builder().readPermits(2).virtualThreads(false));
+        CountDownLatch gate = gate();
+        CompletableFuture<String> awaited = runningUntil(gate, engine);
+        AtomicReference<Thread> waiter = new AtomicReference<>();
+        CompletableFuture<String> waiting = engine.read(() -> deepIn(1000, () -> {
+            waiter.set(Thread.currentThread());
+            return awaited.join();
+        }), null);
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while ((waiter.get() == null || waiter.get().getState() != Thread.State.TIMED_WAITING)
+                && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        Thread thread = waiter.get();
+        assertThat(thread.getState()).isEqualTo(Thread.State.TIMED_WAITING);
+
+        long looks = 0;
+        long missed = 0;
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50 * AsyncEngine.TICK_MILLIS);
+        while (System.nanoTime() < end) {
+            looks++;
+            if (!AsyncEngine.waitsOnAFuture(thread)) {
+                missed++;
+            }
+        }
+        assertThat(missed).as("looks at the waiting thread that did not see it wait, of %d", looks).isZero();
+
+        gate.countDown();
+        assertThat(waiting).succeedsWithin(WAIT).isEqualTo("gated");
+        awaitOutstanding(engine, 0);
+        assertThat(AsyncEngine.waitsOnAFuture(thread)).isFalse(); // back in the pool, waiting for work
+    }
+
+    /**
+     * Runs {@code work} {@code depth} frames down: a wait there spends longer between two slices (the JDK fills in
+     * the stack of an exception at each), as one deep in a caller's stack does.
+     */
+    private static <T> T deepIn(int depth, Supplier<T> work) {
+        return depth == 0 ? work.get() : deepIn(depth - 1, work);
+    }
+
+    @Test
     void aLongChainOfCallsEachSubmittedFromThePreviousCompletionNeitherRecursesNorHops() {
         AsyncEngine engine = engine(AsyncEngine.builder().readPermits(1).holdLimit(Duration.ofMinutes(1)));
         int calls = 20_000;
