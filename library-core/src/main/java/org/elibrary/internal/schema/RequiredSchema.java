@@ -76,15 +76,8 @@ public final class RequiredSchema {
     private static void check(Connection connection, Backend backend, String display, String how)
             throws SQLException {
         String current = null;
-        try (Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT version FROM " + SchemaMigrator.HISTORY_TABLE
-                     + " WHERE success AND version IS NOT NULL")) {
-            while (rs.next()) {
-                String version = rs.getString(1);
-                if (current == null || compare(version, current) > 0) {
-                    current = version;
-                }
-            }
+        try {
+            current = highestApplied(connection);
         } catch (SQLException e) {
             if (INSUFFICIENT_PRIVILEGE.equals(e.getSQLState())) {
                 // a role that may use the catalog's tables but not read the history: its calls are what count
@@ -101,12 +94,38 @@ public final class RequiredSchema {
                     + "): it is empty, or the Python app's and not yet adopted, and this library needs schema "
                     + "version " + VERSION + "; " + how);
         }
-        int comparison = compare(current, VERSION);
-        if (comparison < 0) {
+        if (compare(current, VERSION) < 0) {
             throw new ConfigurationException("the schema of " + display + " is at version " + current
                     + " and this library needs version " + VERSION + "; " + how);
         }
-        if (comparison > 0) {
+        warnIfAhead(display, current);
+    }
+
+    /** {@return the highest version the migration history applied successfully, or null for none} */
+    static String highestApplied(Connection connection) throws SQLException {
+        String current = null;
+        try (Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT version FROM " + SchemaMigrator.HISTORY_TABLE
+                     + " WHERE success AND version IS NOT NULL")) {
+            while (rs.next()) {
+                String version = rs.getString(1);
+                if (current == null || compare(version, current) > 0) {
+                    current = version;
+                }
+            }
+        }
+        return current;
+    }
+
+    /**
+     * Warns when a schema at {@code current} is newer than this library's: a newer library version migrated it.
+     * Its migrations keep the older SQL working, so the open goes on, but a rollback of the application to this
+     * version should not go unnoticed. Said on every open, migrating or not.
+     *
+     * @param current the schema version, or null or empty for none
+     */
+    public static void warnIfAhead(String display, String current) {
+        if (current != null && !current.isEmpty() && compare(current, VERSION) > 0) {
             LOG.warn("the schema of {} is at version {}, newer than this library's {} (a newer library version "
                     + "migrated it); opening it", display, current, VERSION);
         }

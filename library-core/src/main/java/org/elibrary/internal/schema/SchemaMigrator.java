@@ -206,6 +206,7 @@ public final class SchemaMigrator {
                     ? Optional.ofNullable(emptyToNull(result.initialSchemaVersion)) : Optional.empty();
             String after = firstNonEmpty(result.targetSchemaVersion, result.initialSchemaVersion,
                     adopted ? SEED_VERSION : "");
+            RequiredSchema.warnIfAhead(display, after);
             return new MigrationOutcome(backend, found.state, before, after, applied, adopted, repairs);
         });
     }
@@ -221,8 +222,13 @@ public final class SchemaMigrator {
             if (classify(connection, backend).state != SchemaState.MANAGED) {
                 return false;
             }
-            // Flyway's validation fails on pending and failed migrations as well as on changed ones.
-            return flyway(connection, backend).validateWithResult().validationSuccessful;
+            // Flyway's validation fails on pending and failed migrations as well as on changed ones, and lets a
+            // newer library version's migrations pass (as migrate does), which warnIfAhead then says.
+            if (!flyway(connection, backend).validateWithResult().validationSuccessful) {
+                return false;
+            }
+            RequiredSchema.warnIfAhead(display, RequiredSchema.highestApplied(connection));
+            return true;
         });
     }
 

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -26,6 +23,7 @@ import org.elibrary.ConfigurationException;
 import org.elibrary.Library;
 import org.elibrary.LibrarySettings;
 import org.elibrary.domain.Book;
+import org.elibrary.testing.Stderr;
 import org.elibrary.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -136,11 +134,11 @@ class PostgresServerDefaultsIT {
     @Test
     void aUtf8DatabaseWithCtypeCOpensWithAWarningAboutSearch() throws Exception {
         String url = TestDatabases.newPostgresUrl("ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0");
-        String warnings = stderrOf(() -> Library.open(LibrarySettings.builder().databaseUrl(url).build()).close());
+        String warnings = Stderr.of(() -> Library.open(LibrarySettings.builder().databaseUrl(url).build()).close());
         assertThat(warnings).contains("has LC_CTYPE C").contains("folds ASCII letters only");
         // the test server's own databases fold Cyrillic: no warning there
         String fine = TestDatabases.newPostgresUrl();
-        assertThat(stderrOf(() -> Library.open(LibrarySettings.builder().databaseUrl(fine).build()).close()))
+        assertThat(Stderr.of(() -> Library.open(LibrarySettings.builder().databaseUrl(fine).build()).close()))
                 .doesNotContain("LC_CTYPE");
     }
 
@@ -196,20 +194,6 @@ class PostgresServerDefaultsIT {
                 .satisfies(e -> assertThat(e.getMessage()).contains(phrases).doesNotContain("\n"));
         // Flyway itself would retry creating its history table for ten seconds
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
-    }
-
-    private static String stderrOf(Runnable action) {
-        PrintStream original = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            action.run();
-        } finally {
-            System.setErr(original);
-        }
-        String text = captured.toString(StandardCharsets.UTF_8);
-        original.print(text);
-        return text;
     }
 
     private static String newRole() throws SQLException {

@@ -16,6 +16,7 @@ import org.elibrary.Backend;
 import org.elibrary.ConfigurationException;
 import org.elibrary.Library;
 import org.elibrary.LibrarySettings;
+import org.elibrary.testing.Stderr;
 import org.elibrary.testing.TestDatabases;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
@@ -87,9 +88,19 @@ class RequiredSchemaIT {
         execute(dataSource, "INSERT INTO flyway_schema_history (installed_rank, version, description, type, script, "
                 + "checksum, installed_by, execution_time, success) VALUES (99, '10', 'later', 'SQL', "
                 + "'V10__later.sql', 0, 'test', 0, " + (backend == Backend.SQLITE ? "1" : "true") + ")");
-        try (Library library = openWithoutMigrating(url)) {
-            assertThat(library.books().searchByTitle("мир", 10)).isEmpty();
-        }
+        String warning = "newer than this library's " + RequiredSchema.VERSION + " (a newer library version migrated it)";
+        assertThat(Stderr.of(() -> {
+            try (Library library = openWithoutMigrating(url)) {
+                assertThat(library.books().searchByTitle("мир", 10)).isEmpty();
+            }
+        })).contains(warning);
+        // opened migrating (the default) too: it once said nothing there
+        assertThat(Stderr.of(() -> {
+            try (Library library = Library.open(LibrarySettings.builder().databaseUrl(url).build())) {
+                assertThat(library.books().searchByTitle("мир", 10)).isEmpty();
+            }
+        })).contains(warning);
+        assertThat(Stderr.of(() -> SchemaMigrator.migrate(dataSource, backend))).contains(warning);
     }
 
     // A caller's DataSource opened with migrate false: the same check, advice in the DataSource's terms.
