@@ -12,7 +12,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code info}: backend, database, schema version, pending migrations, APP_TITLE. Changes nothing. */
+/**
+ * {@code info}: backend, database, schema version, pending migrations (and versions ahead of this library's), APP_TITLE.
+ * Changes nothing.
+ */
 @Command(name = "info", description = "Show the backend, schema version, pending migrations and APP_TITLE.")
 final class InfoCommand implements Callable<Integer> {
     @Spec
@@ -40,6 +43,11 @@ final class InfoCommand implements Callable<Integer> {
                     }
                     json.writeEndArray();
                     json.writeBooleanField("adopted", info.adopted());
+                    json.writeArrayFieldStart("ahead");
+                    for (Migration migration : info.ahead()) {
+                        json.writeString(migration.version());
+                    }
+                    json.writeEndArray();
                 });
             }
             return ExitCodes.OK;
@@ -49,7 +57,10 @@ final class InfoCommand implements Callable<Integer> {
         table.row("database", settings.displayUrl());
         table.row("APP_TITLE", settings.appTitle());
         table.row("schema", describe(info));
-        table.row("version", info.currentVersion().orElse("none") + " (latest " + info.latestVersion() + ")");
+        table.row("version", info.currentVersion().orElse("none") + " (latest " + info.latestVersion()
+                + (info.ahead().isEmpty() ? "" : "; ahead of this library: " + info.ahead().stream()
+                        .map(m -> "V" + m.version() + " " + m.description()).collect(Collectors.joining(", ")))
+                + ")");
         table.row("pending", info.pending().isEmpty() ? "none" : info.pending().stream()
                 .map(m -> "V" + m.version() + " " + m.description()).collect(Collectors.joining(", ")));
         table.printWithoutHeader(out);

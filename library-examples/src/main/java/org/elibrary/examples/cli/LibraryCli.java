@@ -37,6 +37,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
                 MigrateCommand.class,
                 InfoCommand.class,
+                ValidateCommand.class,
                 DemoCommand.class,
                 AuthorCommand.class,
                 BookCommand.class,

@@ -363,9 +363,26 @@ class LibraryCliIT {
 
         Map<String, Object> after = ok("--url", url, "--json", "info").json();
         assertThat(after).containsEntry("state", "MANAGED").containsEntry("version", before.get("latest_version"))
-                .containsEntry("pending", List.of());
+                .containsEntry("pending", List.of()).containsEntry("ahead", List.of());
         assertThat(ok("--url", url, "migrate").out()).contains("nothing applied");
         assertThat(ok("--url", url, "info").out()).contains("managed", "pending", "none");
+    }
+
+    /** validate, for a deploy step that gates on it: 0 when valid, 3 with the problems when not. */
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void validateBeforeAndAfterMigrate(Backend backend) {
+        String url = TestDatabases.newDatabaseUrl(backend);
+        assertThat(fails(3, "--url", url, "validate").out()).startsWith("Invalid:").contains("empty");
+        Map<String, Object> invalid = fails(3, "--url", url, "--json", "validate").json();
+        assertThat(invalid).containsEntry("valid", false).containsEntry("version", null)
+                .containsEntry("ahead", List.of());
+        assertThat(invalid.get("problems")).asInstanceOf(InstanceOfAssertFactories.LIST).hasSize(1);
+
+        ok("--url", url, "migrate");
+        assertThat(ok("--url", url, "validate").out()).startsWith("Valid: schema at version 3, as this library's");
+        assertThat(ok("--url", url, "--json", "validate").json()).containsEntry("valid", true)
+                .containsEntry("version", "3").containsEntry("latest_version", "3").containsEntry("problems", List.of());
     }
 
     /** info reads through a read-only connection, which alone cannot roll back a killed writer's journal. */

@@ -1,0 +1,62 @@
+package org.elibrary.examples.cli;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.elibrary.migrations.Migration;
+import org.elibrary.migrations.Migrations;
+import org.elibrary.migrations.ValidationReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code validate}: whether the schema matches the library's migrations with nothing pending (and on PostgreSQL
+ * no id sequence behind its rows), as a deploy step gates on it: exit 0 when valid, 3 with one line per problem
+ * when not. Says when the schema is ahead of this library's migrations (still valid). Changes nothing.
+ */
+@Command(name = "validate", description = "Check the schema against the library's migrations (exit 3 if invalid).")
+final class ValidateCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        LibraryCli cli = (LibraryCli) spec.root().userObject();
+        ValidationReport report = Migrations.from(cli.settings()).validate();
+        PrintWriter out = spec.commandLine().getOut();
+        if (cli.json) {
+            try (JsonLines lines = new JsonLines(out)) {
+                lines.write(json -> {
+                    json.writeBooleanField("valid", report.valid());
+                    json.writeStringField("version", report.info().currentVersion().orElse(null));
+                    json.writeStringField("latest_version", report.info().latestVersion());
+                    json.writeArrayFieldStart("problems");
+                    for (String problem : report.problems()) {
+                        json.writeString(problem);
+                    }
+                    json.writeEndArray();
+                    json.writeArrayFieldStart("ahead");
+                    for (Migration migration : report.info().ahead()) {
+                        json.writeString(migration.version());
+                    }
+                    json.writeEndArray();
+                });
+            }
+        } else if (report.valid()) {
+            out.println("Valid: schema at version " + report.info().currentVersion().orElse("?")
+                    + (report.info().ahead().isEmpty() ? ", as this library's migrations."
+                            : ", ahead of this library's migrations (latest " + report.info().latestVersion() + "): "
+                                    + report.info().ahead().stream().map(m -> "V" + m.version() + " " + m.description())
+                                            .collect(Collectors.joining(", "))
+                                    + " applied by a newer library version."));
+        } else {
+            out.println("Invalid:");
+            for (String problem : report.problems()) {
+                out.println("  " + problem);
+            }
+        }
+        out.flush();
+        return report.valid() ? ExitCodes.OK : ExitCodes.INVALID;
+    }
+}
