@@ -18,7 +18,7 @@ public final class ForeignKeyViolationException extends LibraryException {
 
     /**
      * Rows of {@code database} break foreign keys; the message names each child table, its column, the parent
-     * table and the number of rows.
+     * table and the number of rows, and gives the query that lists them.
      *
      * @param database   the database, as its masked URL
      * @param violations the number of offending rows per foreign key, keyed as
@@ -70,6 +70,23 @@ public final class ForeignKeyViolationException extends LibraryException {
                     .append(key.substring(arrow + 4));
             separator = "; ";
         }
-        return text.append(". Delete or repair those rows, then try again").toString();
+        text.append(". Delete or repair those rows, then try again; they are");
+        separator = " ";
+        for (String key : violations.keySet()) {
+            text.append(separator).append(offendingRows(key));
+            separator = "; ";
+        }
+        return text.toString();
+    }
+
+    /**
+     * The query that lists a foreign key's offending rows, for both databases (identifiers quoted: {@code user}
+     * is a reserved word in PostgreSQL); a NULL reference is none, as for the foreign key itself.
+     */
+    static String offendingRows(String key) {
+        int dot = key.indexOf('.');
+        int arrow = key.indexOf(" -> ");
+        return "SELECT * FROM \"" + key.substring(0, dot) + "\" WHERE \"" + key.substring(dot + 1, arrow)
+                + "\" NOT IN (SELECT \"id\" FROM \"" + key.substring(arrow + 4) + "\")";
     }
 }

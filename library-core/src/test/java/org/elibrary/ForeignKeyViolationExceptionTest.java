@@ -16,7 +16,9 @@ class ForeignKeyViolationExceptionTest {
         violations.put("comment.book_id -> book", 1L);
         ForeignKeyViolationException e = new ForeignKeyViolationException("sqlite:///./library.db", violations);
         assertThat(e.getMessage()).contains("comment: 2 rows with user_id referencing a missing user; "
-                + "comment: 1 row with book_id referencing a missing book");
+                + "comment: 1 row with book_id referencing a missing book")
+                .endsWith("; they are SELECT * FROM \"comment\" WHERE \"user_id\" NOT IN (SELECT \"id\" FROM "
+                        + "\"user\"); SELECT * FROM \"comment\" WHERE \"book_id\" NOT IN (SELECT \"id\" FROM \"book\")");
         assertThat(e.rowsByTable()).containsExactly(Map.entry("comment", 3L));
     }
 

@@ -200,6 +200,7 @@ class SchemaMigratorIT {
                     assertThat(e.rowsByTable()).containsOnly(Map.entry("author_book", 1L), Map.entry("comment", 2L));
                     assertThat(e.getMessage()).contains("comment: 2 rows with user_id referencing a missing user")
                             .contains("author_book: 1 row with book_id referencing a missing book");
+                    assertOffendingRowsQueries(dataSource, e);
                 });
         assertThat(hasHistory(dataSource, Backend.SQLITE)).isFalse();
         assertThat(count(dataSource, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name LIKE 'ix_%'"))
@@ -220,9 +221,27 @@ class SchemaMigratorIT {
             statement.execute("INSERT INTO comment (id, text, user_id, book_id) VALUES (5, 'orphan', 1, 404)");
         }
         assertThatThrownBy(() -> SchemaMigrator.migrate(dataSource, Backend.POSTGRESQL))
-                .isInstanceOfSatisfying(ForeignKeyViolationException.class,
-                        e -> assertThat(e.violations()).containsOnly(Map.entry("comment.book_id -> book", 1L)));
+                .isInstanceOfSatisfying(ForeignKeyViolationException.class, e -> {
+                    assertThat(e.violations()).containsOnly(Map.entry("comment.book_id -> book", 1L));
+                    assertOffendingRowsQueries(dataSource, e);
+                });
         assertThat(hasHistory(dataSource, Backend.POSTGRESQL)).isFalse();
+    }
+
+    /** The queries the message gives find exactly the rows it counts. */
+    private static void assertOffendingRowsQueries(DataSource dataSource, ForeignKeyViolationException e) {
+        String queries = e.getMessage().substring(e.getMessage().indexOf("; they are ") + "; they are ".length());
+        List<String> each = List.of(queries.split("; "));
+        assertThat(each).hasSameSizeAs(e.violations().keySet());
+        int i = 0;
+        for (long rows : e.violations().values()) {
+            try {
+                assertThat(count(dataSource, "SELECT count(*) FROM (" + each.get(i++) + ") AS offending"))
+                        .isEqualTo(rows);
+            } catch (SQLException failure) {
+                throw new AssertionError(failure);
+            }
+        }
     }
 
     @Test
