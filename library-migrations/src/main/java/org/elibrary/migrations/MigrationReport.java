@@ -5,7 +5,6 @@ import java.util.Objects;
 import java.util.Optional;
 import org.elibrary.Backend;
 import org.elibrary.internal.schema.RequiredSchema;
-import org.flywaydb.core.api.MigrationVersion;
 
 /**
  * What {@link Migrations#migrate()} or {@link Migrations#baseline()} did.
@@ -64,8 +63,7 @@ public record MigrationReport(Backend backend, SchemaState stateBefore, Optional
      * Nothing was applied then; see {@link SchemaInfo#ahead()}.
      */
     public boolean ahead() {
-        return MigrationVersion.fromVersion(versionAfter)
-                .isNewerThan(MigrationVersion.fromVersion(RequiredSchema.VERSION));
+        return RequiredSchema.isAhead(versionAfter);
     }
 
     /** {@return whether the call changed the database} */

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.elibrary.Backend;
-import org.flywaydb.core.api.MigrationVersion;
+import org.elibrary.internal.schema.RequiredSchema;
 
 /**
  * Where a database stands against the library's migrations.
@@ -53,8 +53,7 @@ public record SchemaInfo(Backend backend, SchemaState state, Optional<String> cu
      * working), but a deployment that rolls back to this library may want to know.
      */
     public List<Migration> ahead() {
-        MigrationVersion latest = MigrationVersion.fromVersion(latestVersion);
-        return applied.stream().filter(migration -> MigrationVersion.fromVersion(migration.version())
-                .isNewerThan(latest)).toList();
+        return applied.stream().filter(migration -> RequiredSchema.compare(migration.version(), latestVersion) > 0)
+                .toList();
     }
 }

@@ -125,17 +125,25 @@ public final class RequiredSchema {
      * @param current the schema version, or null or empty for none
      */
     public static void warnIfAhead(String display, String current) {
-        if (current != null && !current.isEmpty() && compare(current, VERSION) > 0) {
+        if (isAhead(current)) {
             LOG.warn("the schema of {} is at version {}, newer than this library's {} (a newer library version "
                     + "migrated it); opening it", display, current, VERSION);
         }
     }
 
     /**
+     * {@return whether a schema at {@code version} is newer than this library's: a newer library version migrated
+     * it} False for null or empty (no version).
+     */
+    public static boolean isAhead(String version) {
+        return version != null && !version.isEmpty() && compare(version, VERSION) > 0;
+    }
+
+    /**
      * Compares two versions as Flyway does (dot-separated numbers, 1.10 after 1.9), without loading Flyway,
      * whose classes cost about a hundred milliseconds on an open that does not migrate.
      */
-    static int compare(String a, String b) {
+    public static int compare(String a, String b) {
         List<BigInteger> left = parts(a);
         List<BigInteger> right = parts(b);
         for (int i = 0; i < Math.max(left.size(), right.size()); i++) {

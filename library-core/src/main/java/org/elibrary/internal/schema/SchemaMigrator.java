@@ -472,7 +472,7 @@ public final class SchemaMigrator {
 
     /**
      * {@link IdSequences#catchUp} in a transaction of its own, for an adoption that applies no migration (a
-     * baseline): there is no migrations' transaction to run it in.
+     * baseline) and for a managed database: there is no migrations' transaction to run it in.
      */
     private static List<String> catchUpSequences(Connection connection, String display) throws SQLException {
         connection.setAutoCommit(false);

@@ -3,9 +3,7 @@ package org.elibrary.examples.cli;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import org.elibrary.LibrarySettings;
-import org.elibrary.migrations.Migration;
 import org.elibrary.migrations.Migrations;
 import org.elibrary.migrations.SchemaInfo;
 import picocli.CommandLine.Command;
@@ -13,8 +11,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code info}: backend, database, schema version, pending migrations (and versions ahead of this library's), APP_TITLE.
- * Changes nothing.
+ * {@code info}: backend, database, schema version, pending migrations (and versions ahead of this library's),
+ * APP_TITLE. Changes nothing.
  */
 @Command(name = "info", description = "Show the backend, schema version, pending migrations and APP_TITLE.")
 final class InfoCommand implements Callable<Integer> {
@@ -37,17 +35,9 @@ final class InfoCommand implements Callable<Integer> {
                     json.writeStringField("state", info.state().name());
                     json.writeStringField("version", info.currentVersion().orElse(null));
                     json.writeStringField("latest_version", info.latestVersion());
-                    json.writeArrayFieldStart("pending");
-                    for (Migration migration : info.pending()) {
-                        json.writeString(migration.version());
-                    }
-                    json.writeEndArray();
+                    Render.versions(json, "pending", info.pending());
                     json.writeBooleanField("adopted", info.adopted());
-                    json.writeArrayFieldStart("ahead");
-                    for (Migration migration : info.ahead()) {
-                        json.writeString(migration.version());
-                    }
-                    json.writeEndArray();
+                    Render.versions(json, "ahead", info.ahead());
                 });
             }
             return ExitCodes.OK;
@@ -58,11 +48,8 @@ final class InfoCommand implements Callable<Integer> {
         table.row("APP_TITLE", settings.appTitle());
         table.row("schema", describe(info));
         table.row("version", info.currentVersion().orElse("none") + " (latest " + info.latestVersion()
-                + (info.ahead().isEmpty() ? "" : "; ahead of this library: " + info.ahead().stream()
-                        .map(m -> "V" + m.version() + " " + m.description()).collect(Collectors.joining(", ")))
-                + ")");
-        table.row("pending", info.pending().isEmpty() ? "none" : info.pending().stream()
-                .map(m -> "V" + m.version() + " " + m.description()).collect(Collectors.joining(", ")));
+                + (info.ahead().isEmpty() ? "" : "; ahead of this library: " + Render.migrations(info.ahead())) + ")");
+        table.row("pending", info.pending().isEmpty() ? "none" : Render.migrations(info.pending()));
         table.printWithoutHeader(out);
         return ExitCodes.OK;
     }

@@ -3,8 +3,6 @@ package org.elibrary.examples.cli;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
-import org.elibrary.migrations.Migration;
 import org.elibrary.migrations.MigrationReport;
 import org.elibrary.migrations.Migrations;
 import picocli.CommandLine.Command;
@@ -35,11 +33,7 @@ final class MigrateCommand implements Callable<Integer> {
                     json.writeStringField("state_before", report.stateBefore().name());
                     json.writeStringField("version_before", report.versionBefore().orElse(null));
                     json.writeStringField("version", report.versionAfter());
-                    json.writeArrayFieldStart("applied");
-                    for (Migration migration : report.applied()) {
-                        json.writeString(migration.version());
-                    }
-                    json.writeEndArray();
+                    Render.versions(json, "applied", report.applied());
                     json.writeBooleanField("adopted", report.adopted());
                     json.writeBooleanField("ahead", report.ahead());
                     json.writeArrayFieldStart("repairs");
@@ -63,9 +57,7 @@ final class MigrateCommand implements Callable<Integer> {
                             + "library version migrated it; nothing applied."
                     : "Schema up to date at version " + report.versionAfter() + "; nothing applied.");
         } else {
-            out.println("Applied " + report.applied().stream()
-                    .map(m -> "V" + m.version() + " " + m.description())
-                    .collect(Collectors.joining(", ")));
+            out.println("Applied " + Render.migrations(report.applied()));
             out.println("Schema now at version " + report.versionAfter() + ".");
         }
         out.flush();

@@ -10,10 +10,26 @@ import org.elibrary.domain.BookComment;
 import org.elibrary.domain.BookDetails;
 import org.elibrary.domain.BookWithAuthors;
 import org.elibrary.domain.User;
+import org.elibrary.migrations.Migration;
 
 /** How the catalog's records look on stdout: JSON fields for programs, aligned text for people. */
 final class Render {
     private Render() {
+    }
+
+    /** Migrations for people: {@code V2 foreign key indexes, V3 unicode search}. */
+    static String migrations(List<Migration> migrations) {
+        return migrations.stream().map(m -> "V" + m.version() + " " + m.description())
+                .collect(Collectors.joining(", "));
+    }
+
+    /** Migrations for programs: a field holding their versions, {@code "pending":["2","3"]}. */
+    static void versions(JsonGenerator json, String field, List<Migration> migrations) throws IOException {
+        json.writeArrayFieldStart(field);
+        for (Migration migration : migrations) {
+            json.writeString(migration.version());
+        }
+        json.writeEndArray();
     }
 
     static void author(JsonGenerator json, Author author) throws IOException {

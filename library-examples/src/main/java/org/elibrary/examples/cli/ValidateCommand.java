@@ -2,8 +2,6 @@ package org.elibrary.examples.cli;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
-import org.elibrary.migrations.Migration;
 import org.elibrary.migrations.Migrations;
 import org.elibrary.migrations.ValidationReport;
 import picocli.CommandLine.Command;
@@ -36,19 +34,14 @@ final class ValidateCommand implements Callable<Integer> {
                         json.writeString(problem);
                     }
                     json.writeEndArray();
-                    json.writeArrayFieldStart("ahead");
-                    for (Migration migration : report.info().ahead()) {
-                        json.writeString(migration.version());
-                    }
-                    json.writeEndArray();
+                    Render.versions(json, "ahead", report.info().ahead());
                 });
             }
         } else if (report.valid()) {
             out.println("Valid: schema at version " + report.info().currentVersion().orElse("?")
                     + (report.info().ahead().isEmpty() ? ", as this library's migrations."
                             : ", ahead of this library's migrations (latest " + report.info().latestVersion() + "): "
-                                    + report.info().ahead().stream().map(m -> "V" + m.version() + " " + m.description())
-                                            .collect(Collectors.joining(", "))
+                                    + Render.migrations(report.info().ahead())
                                     + " applied by a newer library version."));
         } else {
             out.println("Invalid:");
