@@ -26,6 +26,8 @@ import org.elibrary.internal.schema.RequiredSchema;
  * </pre>
  *
  * {@code --url} overrides {@code DATABASE_URL}; {@code --env-file} reads that file instead of {@code ./.env}.
+ * {@code validate} prints each problem on a line of its own, starting with its {@link ValidationReport.Kind} in
+ * brackets ({@code   [PENDING] V3 unicode search: …}); {@code info} names a failed migration with what to do.
  * Exit codes: {@value #OK} done (for {@code validate}: valid); {@value #USAGE} usage error;
  * {@value #INVALID} validation failed, or rows break a foreign key; {@value #UNAVAILABLE} configuration error
  * (missing or bad setting, foreign schema, mismatched history) or database unavailable.
@@ -271,6 +273,9 @@ public final class MigrationsCommand {
         if (!info.ahead().isEmpty()) {
             out.println("ahead of this library (applied by a newer version): " + versions(info.ahead()));
         }
+        for (String failure : info.failures()) {
+            out.println("failed: " + failure);
+        }
         out.println("adopted from the Python app: " + (info.adopted() ? "yes" : "no"));
         out.println("applied:" + (info.applied().isEmpty() ? " none" : ""));
         for (Migration migration : info.applied()) {
@@ -294,8 +299,8 @@ public final class MigrationsCommand {
             return OK;
         }
         out.println("invalid:");
-        for (String problem : report.problems()) {
-            out.println("  " + problem);
+        for (ValidationReport.Problem problem : report.problemDetails()) {
+            out.println("  [" + problem.kind() + "] " + problem.message());
         }
         return INVALID;
     }

@@ -17,6 +17,8 @@ import org.elibrary.ConfigurationException;
 import org.elibrary.LibrarySettings;
 import org.elibrary.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The command line, run in-process against real databases. */
@@ -85,6 +87,38 @@ class MigrationsCommandIT {
                 .doesNotContain("up to date");
         assertThat(run("info", "--url", "sqlite:///./new.db")).isZero();
         assertThat(out()).contains("ahead of this library (applied by a newer version): V4 future thing");
+    }
+
+    /**
+     * validate printed each problem as a sentence only, the same exit 3 for all; info showed a failed V3 as
+     * "current version: 3 … pending: none". Now each problem line starts with its kind, and info names the
+     * failed migration with what to do.
+     */
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void validateGivesEachProblemItsKindAndInfoNamesAFailedMigration(Backend backend) throws SQLException {
+        String url = TestDatabases.newDatabaseUrl(backend);
+        assertThat(run("validate", "--url", url)).isEqualTo(MigrationsCommand.INVALID);
+        assertThat(out().lines()).contains("  [EMPTY] the database is empty: run migrate to create the schema");
+
+        assertThat(run("migrate", "--url", url)).isZero();
+        DataSource dataSource = Sql.dataSource(backend, url);
+        Sql.script(dataSource, MigrationsIT.REMOVED_MIGRATION);
+        assertThat(run("validate", "--url", url)).isEqualTo(MigrationsCommand.INVALID);
+        assertThat(out().lines()).contains("  [MISSING] V2.5 removed thing: Detected applied migration not resolved "
+                + "locally: 2.5.");
+
+        Sql.script(dataSource, "DELETE FROM flyway_schema_history WHERE version = '2.5';\n" + MigrationsIT.FAILED_V3);
+        String failed = "V3 unicode search failed (its row in flyway_schema_history says so) and may be half applied; "
+                + "migrate refuses to run until you fix what made it fail, undo what it applied and delete that row "
+                + "(DELETE FROM flyway_schema_history WHERE version = '3' AND NOT success), then run migrate";
+        assertThat(run("info", "--url", url)).isZero();
+        assertThat(out().lines()).contains("current version: 3", "failed: " + failed)
+                .anySatisfy(line -> assertThat(line).startsWith("  V3 unicode search [Failed]"));
+        assertThat(run("validate", "--url", url)).isEqualTo(MigrationsCommand.INVALID);
+        assertThat(out().lines()).containsSubsequence("invalid:", "  [FAILED] " + failed);
+        assertThat(run("migrate", "--url", url)).isEqualTo(MigrationsCommand.UNAVAILABLE);
+        assertThat(err()).contains(failed);
     }
 
     @Test
