@@ -100,6 +100,10 @@ class MigrationsCommandIT {
         String url = TestDatabases.newDatabaseUrl(backend);
         assertThat(run("validate", "--url", url)).isEqualTo(MigrationsCommand.INVALID);
         assertThat(out().lines()).contains("  [EMPTY] the database is empty: run migrate to create the schema");
+        assertThat(run("validate", "--url", url, "--json")).isEqualTo(MigrationsCommand.INVALID);
+        assertThat(out()).isEqualTo("{\"valid\":false,\"version\":null,\"latest_version\":\"3\",\"problems\":[\"the "
+                + "database is empty: run migrate to create the schema\"],\"ahead\":[],\"problem_kinds\":[\"EMPTY\"]}"
+                + System.lineSeparator());
 
         assertThat(run("migrate", "--url", url)).isZero();
         DataSource dataSource = Sql.dataSource(backend, url);
@@ -117,8 +121,39 @@ class MigrationsCommandIT {
                 .anySatisfy(line -> assertThat(line).startsWith("  V3 unicode search [Failed]"));
         assertThat(run("validate", "--url", url)).isEqualTo(MigrationsCommand.INVALID);
         assertThat(out().lines()).containsSubsequence("invalid:", "  [FAILED] " + failed);
+        assertThat(run("--json", "validate", "--url", url)).isEqualTo(MigrationsCommand.INVALID);
+        assertThat(out()).contains("\"problems\":[\"" + failed + "\"]").contains("\"problem_kinds\":[\"FAILED\"]");
+        assertThat(run("info", "--json", "--url", url)).isZero();
+        assertThat(out()).contains("\"version\":\"3\"").contains("\"pending\":[]").contains("\"failed\":[\"3\"]");
         assertThat(run("migrate", "--url", url)).isEqualTo(MigrationsCommand.UNAVAILABLE);
         assertThat(err()).contains(failed);
+    }
+
+    /** {@code --json}: one object on one line per command, with library-cli.jar's field names, and nothing else. */
+    @Test
+    void jsonReportsOfEveryCommand() throws SQLException {
+        Path file = dir.resolve("python.db");
+        Sql.script(Sql.dataSource(Backend.SQLITE, "jdbc:sqlite:" + file), Sql.resource("reference/ddl-sqlite.sql"));
+        String url = "sqlite:///./python.db";
+        String n = System.lineSeparator();
+
+        assertThat(run("--json", "info", "--url", url)).isZero();
+        assertThat(out()).isEqualTo("{\"backend\":\"sqlite\",\"database\":\"" + url + "\",\"state\":\"PYTHON_APP_SCHEMA\","
+                + "\"version\":null,\"latest_version\":\"3\",\"pending\":[\"2\",\"3\"],\"adopted\":false,\"ahead\":[],"
+                + "\"failed\":[]}" + n);
+        assertThat(run("--json", "baseline", "--url", url)).isZero();
+        assertThat(out()).isEqualTo("{\"backend\":\"sqlite\",\"state_before\":\"PYTHON_APP_SCHEMA\",\"version_before\":null,"
+                + "\"version\":\"1\",\"applied\":[],\"adopted\":true,\"ahead\":false,\"repairs\":[]}" + n);
+        assertThat(run("--json", "validate", "--url", url)).isEqualTo(MigrationsCommand.INVALID);
+        assertThat(out()).startsWith("{\"valid\":false,\"version\":\"1\",\"latest_version\":\"3\",\"problems\":[\"V2 ")
+                .endsWith("],\"ahead\":[],\"problem_kinds\":[\"PENDING\",\"PENDING\"]}" + n);
+        assertThat(run("--json", "migrate", "--url", url)).isZero();
+        assertThat(out()).isEqualTo("{\"backend\":\"sqlite\",\"state_before\":\"MANAGED\",\"version_before\":\"1\","
+                + "\"version\":\"3\",\"applied\":[\"2\",\"3\"],\"adopted\":false,\"ahead\":false,\"repairs\":[]}" + n);
+        assertThat(run("--json", "validate", "--url", url)).isZero();
+        assertThat(out()).isEqualTo("{\"valid\":true,\"version\":\"3\",\"latest_version\":\"3\",\"problems\":[],"
+                + "\"ahead\":[],\"problem_kinds\":[]}" + n);
+        assertThat(err()).isEmpty();
     }
 
     @Test
