@@ -124,8 +124,8 @@ public record ValidationReport(boolean valid, List<String> problems, SchemaInfo 
          * The migration history records a migration that failed ({@link SchemaInfo#failed()}): its statements
          * may have run in part (on PostgreSQL a statement outside a transaction) or another tool left the row.
          * Migrate refuses. Fix what made it fail and undo what it did apply, then delete its row
-         * ({@code DELETE FROM flyway_schema_history WHERE NOT success}, what Flyway's {@code repair} does) and
-         * run {@link Migrations#migrate()}.
+         * ({@code DELETE FROM flyway_schema_history WHERE version = 'N' AND NOT success}, as the message gives it;
+         * Flyway's own {@code repair} deletes failed rows too) and run {@link Migrations#migrate()}.
          */
         FAILED,
         /**
