@@ -34,7 +34,8 @@ class MigrationsCommandTest {
                 Arguments.of(new String[] {"migrate", "--url"}, "option --url needs a value"),
                 Arguments.of(new String[] {"migrate", "--url", "--env-file", "x"}, "option --url needs a value"),
                 Arguments.of(new String[] {"migrate", "--env-file"}, "option --env-file needs a value"),
-                Arguments.of(new String[] {"migrate", "info"}, "unexpected argument 'info'"));
+                Arguments.of(new String[] {"migrate", "info"}, "unexpected argument 'info'"),
+                Arguments.of(new String[] {"validate", "--json=yes"}, "option --json takes no value"));
     }
 
     @ParameterizedTest
