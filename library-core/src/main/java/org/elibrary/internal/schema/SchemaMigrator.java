@@ -215,10 +215,11 @@ public final class SchemaMigrator {
      * Whether the database is managed, fully migrated and valid, found by reading only. Flyway's migrate()
      * writes even when nothing is pending, so on SQLite it needs the write lock; a Library opening an
      * up-to-date file while another process holds a write transaction asks this first, on a connection
-     * whose transactions are DEFERRED, and skips migrating.
+     * whose transactions are DEFERRED, and skips migrating. {@code displayName} (a masked URL, or null for the
+     * connection's own) names the database in the warning of a schema ahead, as migrate() does.
      */
-    public static boolean isUpToDate(DataSource dataSource, Backend backend) {
-        return locked(dataSource, backend, null, null, (connection, display) -> {
+    public static boolean isUpToDate(DataSource dataSource, Backend backend, String displayName) {
+        return locked(dataSource, backend, displayName, null, (connection, display) -> {
             if (classify(connection, backend).state != SchemaState.MANAGED) {
                 return false;
             }
