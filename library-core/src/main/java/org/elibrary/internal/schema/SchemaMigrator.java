@@ -27,9 +27,9 @@ import org.elibrary.ForeignKeyViolationException;
 import org.elibrary.LibraryException;
 import org.elibrary.internal.config.DatabaseUrl;
 import org.elibrary.internal.db.ConnectionErrors;
-import org.elibrary.internal.db.SqliteCodes;
 import org.elibrary.internal.db.MigrationLock;
 import org.elibrary.internal.db.SingleConnectionDataSource;
+import org.elibrary.internal.db.SqliteCodes;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.CoreErrorCode;
 import org.flywaydb.core.api.FlywayException;
@@ -862,6 +862,11 @@ public final class SchemaMigrator {
         if (sql != null && isUnavailable(sql)) {
             return ConnectionErrors.translate(LOCK_NOT_AVAILABLE.equals(sql.getSQLState()) ? "migrating" : "reaching",
                     display, sql, null);
+        }
+        if (sql != null && SqliteCodes.primary(SqliteCodes.of(sql)) == SqliteCodes.CORRUPT) {
+            // as at open and in later calls: no retry helps, and Flyway's wording says nothing of what to do
+            return new ConfigurationException("the schema of " + display + " could not be read: "
+                    + SqliteCodes.corrupt(null), failure);
         }
         if (failure instanceof FlywayValidateException) {
             return new ConfigurationException("the migration history of " + display + " does not match this "
