@@ -282,7 +282,8 @@ public final class Databases {
         // No lock here: SchemaMigrator takes it only once it knows it will write, and checks again under it.
         if (Files.exists(file)) {
             try (Connection reader = readOnlySqliteDataSource(settings, jdbcUrl).getConnection()) {
-                if (SchemaMigrator.isUpToDate(new SingleConnectionDataSource(reader), Backend.SQLITE)) {
+                if (SchemaMigrator.isUpToDate(new SingleConnectionDataSource(reader), Backend.SQLITE,
+                        settings.displayUrl())) {
                     return;
                 }
             } catch (SQLException | LibraryException e) {

@@ -27,9 +27,9 @@ import org.elibrary.ForeignKeyViolationException;
 import org.elibrary.LibraryException;
 import org.elibrary.internal.config.DatabaseUrl;
 import org.elibrary.internal.db.ConnectionErrors;
-import org.elibrary.internal.db.SqliteCodes;
 import org.elibrary.internal.db.MigrationLock;
 import org.elibrary.internal.db.SingleConnectionDataSource;
+import org.elibrary.internal.db.SqliteCodes;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.CoreErrorCode;
 import org.flywaydb.core.api.ErrorDetails;
@@ -217,10 +217,11 @@ public final class SchemaMigrator {
      * Whether the database is managed, fully migrated and valid, found by reading only. Flyway's migrate()
      * writes even when nothing is pending, so on SQLite it needs the write lock; a Library opening an
      * up-to-date file while another process holds a write transaction asks this first, on a connection
-     * whose transactions are DEFERRED, and skips migrating.
+     * whose transactions are DEFERRED, and skips migrating. {@code displayName} (a masked URL, or null for the
+     * connection's own) names the database in the warning of a schema ahead, as migrate() does.
      */
-    public static boolean isUpToDate(DataSource dataSource, Backend backend) {
-        return locked(dataSource, backend, null, null, (connection, display) -> {
+    public static boolean isUpToDate(DataSource dataSource, Backend backend, String displayName) {
+        return locked(dataSource, backend, displayName, null, (connection, display) -> {
             if (classify(connection, backend).state != SchemaState.MANAGED) {
                 return false;
             }
@@ -925,6 +926,11 @@ public final class SchemaMigrator {
         if (sql != null && isUnavailable(sql)) {
             return ConnectionErrors.translate(LOCK_NOT_AVAILABLE.equals(sql.getSQLState()) ? "migrating" : "reaching",
                     display, sql, null);
+        }
+        if (sql != null && SqliteCodes.primary(SqliteCodes.of(sql)) == SqliteCodes.CORRUPT) {
+            // as at open and in later calls: no retry helps, and Flyway's wording says nothing of what to do
+            return new ConfigurationException("the schema of " + display + " could not be read: "
+                    + SqliteCodes.corrupt(null), failure);
         }
         if (failure instanceof FlywayValidateException) {
             return new ConfigurationException("the migration history of " + display + " does not match this "

@@ -746,6 +746,25 @@ class LibraryCliIT {
     }
 
     @Test
+    void aBadImportOrExportFileIsRefusedBeforeTheDatabaseIsCreated() throws IOException {
+        Path database = TestDatabases.newSqliteFile();
+        String url = "sqlite:///" + database;
+        Path missing = tmp.resolve("nosuch.jsonl");
+        assertThat(fails(3, "--url", url, "import", missing.toString()).err().strip())
+                .isEqualTo("error: import file " + missing + " not found");
+        Path directory = Files.createDirectory(tmp.resolve("folder"));
+        assertThat(fails(3, "--url", url, "import", directory.toString()).err().strip())
+                .isEqualTo("error: import: " + directory + " is a directory");
+        Path missingFolder = tmp.resolve("nodir");
+        assertThat(fails(3, "--url", url, "export", missingFolder.resolve("x.jsonl").toString()).err().strip())
+                .isEqualTo("error: export: folder " + missingFolder + " does not exist");
+        assertThat(fails(3, "--url", url, "export", directory.toString()).err().strip())
+                .isEqualTo("error: export: " + directory + " is a directory");
+        // the open (which creates and migrates a SQLite file that does not exist) never happened
+        assertThat(database.getParent()).isEmptyDirectory();
+    }
+
+    @Test
     void anUnreadableImportFileIsNamedWithTheReason() throws IOException {
         Path file = unreadable(tmp.resolve("unread.jsonl"));
         assertThat(fails(3, "--url", TestDatabases.newSqliteUrl(), "import", file.toString()).err().strip())
