@@ -216,7 +216,7 @@ public final class MigrationsCommand {
             builder.envFile(named(invocation.envFile()));
         }
         if (invocation.url() != null) {
-            builder.databaseUrl(invocation.url());
+            builder.databaseUrl(invocation.url()).codeSourceName("--url");
         }
         return builder.build();
     }
