@@ -66,9 +66,12 @@ public record SchemaInfo(Backend backend, SchemaState state, Optional<String> cu
         this(backend, state, currentVersion, latestVersion, applied, pending, adopted, List.of());
     }
 
-    /** {@return whether the database is managed and nothing is pending} */
+    /**
+     * {@return whether the database is managed, nothing is pending and no migration is recorded as failed} (a
+     * failed one may be half applied, and {@link Migrations#migrate()} refuses such a history)
+     */
     public boolean upToDate() {
-        return state == SchemaState.MANAGED && pending.isEmpty();
+        return state == SchemaState.MANAGED && pending.isEmpty() && failed.isEmpty();
     }
 
     /**

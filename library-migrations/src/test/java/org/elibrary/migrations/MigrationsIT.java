@@ -361,6 +361,7 @@ class MigrationsIT {
 
         SchemaInfo info = migrations.info();
         assertThat(info.failed()).extracting(Migration::version).containsExactly("3");
+        assertThat(info.upToDate()).as("a failed migration may be half applied").isFalse();
         assertThat(info.failures()).containsExactly(sentence);
         ValidationReport report = migrations.validate();
         assertThat(report.valid()).isFalse();
@@ -375,5 +376,6 @@ class MigrationsIT {
         assertThat(migrations.validate().kinds()).containsExactly(Kind.PENDING);
         assertThat(migrations.migrate().applied()).extracting(Migration::version).containsExactly("3");
         assertThat(migrations.validate().valid()).isTrue();
+        assertThat(migrations.info().upToDate()).isTrue();
     }
 }

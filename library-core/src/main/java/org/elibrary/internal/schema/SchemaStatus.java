@@ -30,8 +30,8 @@ public record SchemaStatus(Backend backend, SchemaState state, Optional<String> 
         failed = List.copyOf(failed);
     }
 
-    /** Whether nothing is pending. */
+    /** Whether the database is managed, nothing is pending and no migration is recorded as failed. */
     public boolean upToDate() {
-        return state == SchemaState.MANAGED && pending.isEmpty();
+        return state == SchemaState.MANAGED && pending.isEmpty() && failed.isEmpty();
     }
 }
