@@ -122,7 +122,11 @@ public final class Library implements AutoCloseable {
      * @throws ConfigurationException       if the database is neither SQLite nor PostgreSQL, refuses the login or
      *                                      does not exist (a wrong password, an unknown role or database, a
      *                                      SQLite file in a directory that does not exist), is a PostgreSQL
-     *                                      database not in UTF8, or its schema is foreign or cannot be migrated
+     *                                      database not in UTF8, or its schema is foreign or cannot be migrated;
+     *                                      or if {@code dataSource} is Spring's
+     *                                      {@code TransactionAwareDataSourceProxy} (the library runs transactions
+     *                                      of its own, and would commit or end Spring's: pass the DataSource it
+     *                                      wraps)
      * @throws ForeignKeyViolationException if the database to adopt has rows that break a foreign key
      * @throws DatabaseUnavailableException if {@code dataSource} can give no connection for a reason retrying may
      *                                      fix (the server down or unreachable, too many connections, a file

@@ -111,9 +111,13 @@ public final class Migrations {
      * @param dataSource the caller's data source
      * @param backend    the database product behind it, as the caller knows it (not checked)
      * @return the migrations of that database
+     * @throws ConfigurationException if {@code dataSource} is Spring's {@code TransactionAwareDataSourceProxy},
+     *                                whose connection inside a Spring transaction is that transaction's: pass
+     *                                the DataSource it wraps
      */
     public static Migrations from(DataSource dataSource, Backend backend) {
         Objects.requireNonNull(dataSource, "dataSource");
+        Databases.refuseTransactionAware(dataSource);
         return new Migrations(() -> dataSource, dataSource, Objects.requireNonNull(backend, "backend"), null, null);
     }
 

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
 
 class MigrationsIT {
     @TempDir
@@ -133,6 +134,17 @@ class MigrationsIT {
                 .hasMessage("unsupported database product: H2 (supported: SQLite, PostgreSQL)");
         assertThat(Sql.count(h2, "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'PUBLIC'"))
                 .isZero();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void fromASpringTransactionAwareProxyIsRefusedUnchanged(Backend backend) throws SQLException {
+        DataSource dataSource = Sql.newDatabase(backend);
+        // its connection inside a Spring transaction is Spring's: migrating would commit that transaction
+        assertThatThrownBy(() -> Migrations.from(new TransactionAwareDataSourceProxy(dataSource), backend))
+                .isExactlyInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("the DataSource is a TransactionAwareDataSourceProxy");
+        assertThat(Migrations.from(dataSource).info().state()).isEqualTo(SchemaState.EMPTY);
     }
 
     @ParameterizedTest

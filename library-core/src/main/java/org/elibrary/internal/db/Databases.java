@@ -91,6 +91,7 @@ public final class Databases {
      * the schema version as an open by settings that does not migrate ({@link RequiredSchema}).
      */
     public static Database borrow(DataSource dataSource, Backend backend, boolean migrate, int concurrency) {
+        refuseTransactionAware(dataSource);
         if (concurrency < 1) {
             throw new ConfigurationException("concurrency must be at least 1, was " + concurrency);
         }
@@ -100,6 +101,25 @@ public final class Databases {
             RequiredSchema.checkBorrowed(dataSource, backend); // on PostgreSQL the encoding too, as migrate does
         }
         return Database.borrow(dataSource, backend, concurrency);
+    }
+
+    /**
+     * Refuses a {@code DataSource} that hands out the connection of the caller's framework transaction
+     * (Spring's {@code TransactionAwareDataSourceProxy}, found by class name: Spring need not be on the
+     * classpath). The library begins, commits and rolls back transactions of its own on the connections it
+     * gets, and on such a connection it would end the framework's transaction: commit what the framework
+     * means to roll back, and leave its connection in autocommit.
+     *
+     * @throws ConfigurationException if {@code dataSource} is such a proxy
+     */
+    public static void refuseTransactionAware(DataSource dataSource) {
+        for (Class<?> type = dataSource.getClass(); type != null; type = type.getSuperclass()) {
+            if (type.getName().equals("org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy")) {
+                throw new ConfigurationException("the DataSource is a " + type.getSimpleName() + ", which hands out "
+                        + "the connection of a Spring transaction: the library runs transactions of its own and "
+                        + "would commit or end Spring's; pass the DataSource it wraps (getTargetDataSource())");
+            }
+        }
     }
 
     /**
