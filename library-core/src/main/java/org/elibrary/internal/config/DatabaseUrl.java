@@ -36,7 +36,9 @@ import org.elibrary.internal.db.Drivers;
  *       end user info: {@code postgresql://h:5432/lib?x=me@work}), credentials are percent-decoded
  *       ({@code %} not followed by two hex digits stays as it is) and kept out of the JDBC URL (passed as driver
  *       properties), query parameters pass through, with the libpq/asyncpg spellings {@code ssl},
- *       {@code connect_timeout} and {@code application_name} renamed to pgjdbc's. {@code host} and
+ *       {@code connect_timeout} and {@code application_name} renamed to pgjdbc's, and asyncpg's statement cache
+ *       sizes ({@code prepared_statement_cache_size}, {@code statement_cache_size}) turned into
+ *       {@code prepareThreshold=0} when 0, dropped otherwise. {@code host} and
  *       {@code port} parameters (asyncpg's unix-domain socket or host list) are refused: the hosts belong in
  *       the authority, {@code host1:5432,host2:5433}.</li>
  * </ul>
@@ -58,6 +60,9 @@ public final class DatabaseUrl {
     private static final Set<String> IGNORED_SQLITE_OPTIONS = Set.of("check_same_thread");
     /** pgjdbc reads these (any case) as the server's address, overriding the URL's authority. */
     private static final Set<String> HOST_PARAMETERS = Set.of("host", "port", "pghost", "pgport");
+    /** SQLAlchemy's asyncpg dialect's and asyncpg's statement cache sizes: 0 turns named statements off. */
+    private static final Set<String> STATEMENT_CACHE_SIZES = Set.of("prepared_statement_cache_size",
+            "statement_cache_size");
     private static final Pattern PORT = Pattern.compile("[0-9]{1,5}");
     private static final String SSL_MODES = "|disable|allow|prefer|require|verify-ca|verify-full|";
 
@@ -610,6 +615,7 @@ public final class DatabaseUrl {
             return "";
         }
         StringBuilder out = new StringBuilder();
+        boolean unnamedStatements = false;
         for (String pair : query.split("&")) {
             if (pair.isEmpty()) {
                 continue;
@@ -622,6 +628,16 @@ public final class DatabaseUrl {
                         + "supported (asyncpg reads it as a unix-domain socket or a host list; the JDBC driver has "
                         + "no unix-domain sockets): write the host in the URL's authority, "
                         + "postgresql://user@host:5432/db, several as host1:5432,host2:5433");
+            }
+            if (STATEMENT_CACHE_SIZES.contains(key)) {
+                // asyncpg's statement cache, which SQLAlchemy's asyncpg dialect adds one of its own to: set to 0
+                // for a transaction pooler (PgBouncer), where named statements do not survive; pgjdbc's
+                // prepareThreshold=0 keeps its statements unnamed likewise. A size above 0 only bounds the
+                // Python driver's cache, and pgjdbc keeps its own (preparedStatementCacheQueries), so it is dropped
+                if (isZero(value)) {
+                    unnamedStatements = true;
+                }
+                continue;
             }
             switch (key) {
                 case "ssl":
@@ -646,7 +662,48 @@ public final class DatabaseUrl {
                 out.append('=').append(value);
             }
         }
+        if (unnamedStatements && !hasKey(out.toString(), "prepareThreshold")) {
+            out.append(out.length() > 0 ? "&" : "").append("prepareThreshold=0");
+        }
         return out.toString();
+    }
+
+    /** Whether an option's value is the number 0 ({@code 0}, {@code 00}), as Python's {@code int()} reads it. */
+    private static boolean isZero(String value) {
+        return value.strip().matches("[+-]?0+");
+    }
+
+    private static boolean hasKey(String query, String key) {
+        for (String pair : query.split("&")) {
+            if (pair.equals(key) || pair.startsWith(key + "=")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The query options of the PostgreSQL JDBC URL that the driver does not know (it ignores them without a
+     * word), in their order, each once: options of the Python app's driver in a shared {@code .env}, or a typo
+     * ({@code preparethreshold}: pgjdbc's names are case-sensitive). Empty for SQLite. Names only: a value may
+     * be a secret; a name that the masked URL hides is given as {@code …}.
+     */
+    public List<String> unknownOptions() {
+        if (backend != Backend.POSTGRESQL) {
+            return List.of();
+        }
+        int q = jdbcUrl.indexOf('?');
+        List<String> unknown = new ArrayList<>();
+        for (String pair : q < 0 ? new String[0] : jdbcUrl.substring(q + 1).split("&")) {
+            String key = pair.indexOf('=') < 0 ? pair : pair.substring(0, pair.indexOf('='));
+            if (!key.isEmpty() && org.postgresql.PGProperty.forName(key) == null) {
+                String named = displayUrl.contains(key) ? key : "…";
+                if (!unknown.contains(named)) {
+                    unknown.add(named);
+                }
+            }
+        }
+        return unknown;
     }
 
     /**

@@ -70,8 +70,19 @@ class DatabaseUrlTest {
                         "jdbc:postgresql://host:5432/db?sslmode=require", "user", "p@ss",
                         "postgresql+asyncpg://user:***@host:5432/db?sslmode=require"),
                 Arguments.of("postgresql+asyncpg://u:pw@host/db?ssl=require&prepared_statement_cache_size=0",
-                        "jdbc:postgresql://host/db?sslmode=require&prepared_statement_cache_size=0", "u", "pw",
+                        "jdbc:postgresql://host/db?sslmode=require&prepareThreshold=0", "u", "pw",
                         "postgresql+asyncpg://u:***@host/db?ssl=require&prepared_statement_cache_size=0"),
+                // asyncpg's statement cache off (for PgBouncer's transaction pooling): pgjdbc's named statements off;
+                // a size above 0 bounds only the Python driver's cache; an explicit prepareThreshold stands
+                Arguments.of("postgresql+asyncpg://u@host/db?statement_cache_size=0&prepared_statement_cache_size=00",
+                        "jdbc:postgresql://host/db?prepareThreshold=0", "u", null,
+                        "postgresql+asyncpg://u@host/db?statement_cache_size=0&prepared_statement_cache_size=00"),
+                Arguments.of("postgresql+asyncpg://u@host/db?prepared_statement_cache_size=100&x=1",
+                        "jdbc:postgresql://host/db?x=1", "u", null,
+                        "postgresql+asyncpg://u@host/db?prepared_statement_cache_size=100&x=1"),
+                Arguments.of("postgresql+asyncpg://u@host/db?prepareThreshold=3&statement_cache_size=0",
+                        "jdbc:postgresql://host/db?prepareThreshold=3", "u", null,
+                        "postgresql+asyncpg://u@host/db?prepareThreshold=3&statement_cache_size=0"),
                 Arguments.of("postgres://anna@localhost/lib", "jdbc:postgresql://localhost/lib", "anna", null,
                         "postgres://anna@localhost/lib"),
                 Arguments.of("postgresql+psycopg2://a%20b:x%3Ay%2Fz@[::1]:6543/lib?connect_timeout=5&application_name=app",
@@ -134,6 +145,23 @@ class DatabaseUrlTest {
         }
         assertThat(parsed.sqliteFile()).isEmpty();
         assertThat(parsed.inMemory()).isFalse();
+    }
+
+    /**
+     * Query options pgjdbc does not know: it ignores them without a word, so the open names them in a warning;
+     * the library's own translations, pgjdbc's names (case-sensitive) and the password's value are not named.
+     */
+    @Test
+    void optionsThePostgresDriverDoesNotKnowAreListedByNameOnly() {
+        assertThat(DatabaseUrl.parse("postgresql+asyncpg://u:pw@h/db?ssl=require&connect_timeout=5&application_name=a"
+                + "&prepared_statement_cache_size=0&statement_cache_size=100&bogus_param=1&command_timeout=60"
+                + "&preparethreshold=0&bogus_param=2&options=-c%20x%3Dy&targetServerType=primary", CWD).unknownOptions())
+                .containsExactly("bogus_param", "command_timeout", "preparethreshold");
+        assertThat(DatabaseUrl.parse("jdbc:postgresql://h/db?user=u&password=secret&prepared_statement_cache_size=0"
+                + "&sslmode=verify-full&flag", CWD).unknownOptions())
+                .containsExactly("prepared_statement_cache_size", "flag");
+        assertThat(DatabaseUrl.parse("postgresql://u:pw@h/db", CWD).unknownOptions()).isEmpty();
+        assertThat(DatabaseUrl.parse("jdbc:sqlite:/abs/x.db?journal_mode=WAL", CWD).unknownOptions()).isEmpty();
     }
 
     static Stream<Arguments> bad() {
