@@ -147,6 +147,32 @@ class PostgresDatabasesIT {
         assertThat(Stderr.of(() -> prepareThreshold(base + "ssl=disable&prepareThreshold=3"))).doesNotContain("WARN");
     }
 
+    /**
+     * The multi-host form SQLAlchemy parses for asyncpg ({@code @/db?host=h1:p1&host=h2:p2}) was refused, and
+     * libpq's {@code target_session_attrs} ignored (a standby-only URL opened on the primary). The hosts are
+     * tried in order (the first here has nothing listening) and the server type is pgjdbc's targetServerType.
+     */
+    @Test
+    void queryHostsAreTriedInOrderAndTargetSessionAttrsChoosesTheServer() throws Exception {
+        Properties server = org.postgresql.Driver.parseURL(TestDatabases.newPostgresUrl(), null);
+        String password = server.getProperty("password");
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        String base = "postgresql+asyncpg://" + server.getProperty("user") + (password == null ? "" : ":" + password)
+                + "@/" + server.getProperty("PGDBNAME") + "?host=127.0.0.1:" + closed + "&host="
+                + server.getProperty("PGHOST") + ":" + server.getProperty("PGPORT") + "&target_session_attrs=";
+        for (String primary : List.of("read-write", "primary", "any", "prefer-standby")) {
+            assertThat(prepareThreshold(base + primary)).as(primary).isEqualTo(5);
+        }
+        for (String standby : List.of("standby", "read-only")) {
+            assertThatThrownBy(() -> prepareThreshold(base + standby)).as(standby)
+                    .isInstanceOf(DatabaseUnavailableException.class)
+                    .hasMessageContaining("secondary");
+        }
+    }
+
     private static int prepareThreshold(String url) {
         try (Database opened = Databases.open(LibrarySettings.builder().databaseUrl(url).build());
              Connection connection = opened.reader().getConnection()) {
