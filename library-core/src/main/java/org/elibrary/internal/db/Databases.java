@@ -25,6 +25,8 @@ import org.elibrary.internal.config.DatabaseUrl;
 import org.elibrary.internal.config.SettingsAccess;
 import org.elibrary.internal.schema.RequiredSchema;
 import org.elibrary.internal.schema.SchemaMigrator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteConnection;
 import org.sqlite.SQLiteDataSource;
@@ -72,6 +74,7 @@ import org.sqlite.SQLiteDataSource;
  * or unreachable, or a file that cannot be opened: {@link org.elibrary.DatabaseUnavailableException}.
  */
 public final class Databases {
+    private static final Logger LOG = LoggerFactory.getLogger(Databases.class);
     /** pgjdbc's connect timeout cap: an unreachable server must not block opening for long. */
     static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** pgjdbc's bound on sending one cancel request (its default is 10 s); seconds, as pgjdbc takes it. */
@@ -541,6 +544,14 @@ public final class Databases {
     // ------------------------------------------------------------------------------------------ PostgreSQL
 
     private static Database openPostgres(LibrarySettings settings, DatabaseUrl url) {
+        List<String> unknown = url.unknownOptions();
+        if (!unknown.isEmpty()) {
+            // not refused: a .env shared with the Python app may hold options of its driver
+            LOG.warn("{}: the PostgreSQL JDBC driver does not know the query option{} {} and ignores {} (an option "
+                    + "of the Python app's driver is fine in a shared .env; pgjdbc's own names are case-sensitive)",
+                    LibrarySettings.DATABASE_URL, unknown.size() == 1 ? "" : "s", String.join(", ", unknown),
+                    unknown.size() == 1 ? "it" : "them");
+        }
         Properties properties = postgresProperties(settings, url);
         String secret = url.password().orElse(null);
         if (settings.migrateOnOpen()) {

@@ -424,6 +424,11 @@ public final class Sessions {
             }
         }
         RuntimeException translated = SqlErrors.translate(t, backend, lease.uow);
+        if (lease.commitSent && translated instanceof LibraryException library && SqlErrors.answeredWithError(t)) {
+            // the server refused the COMMIT over a connection that stayed up (a transaction pooler's lost prepared
+            // statement, say): known not committed, though the rollback after it may have failed as well
+            return SqlErrors.notCommitted(library, t);
+        }
         if (lease.commitSent && !rolledBack && translated instanceof DatabaseUnavailableException) {
             // the COMMIT may have reached the server, which may have committed before the connection broke
             CancellationHandle.outcomeUnknown();
