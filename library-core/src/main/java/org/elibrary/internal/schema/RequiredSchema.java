@@ -34,8 +34,7 @@ public final class RequiredSchema {
             + "CLI's migrate), or open it with Library.open(dataSource), which migrates";
     private static final String HOW_READ_ONLY = "a library open read-only (" + LibrarySettings.DATABASE_READ_ONLY
             + "=true) does not migrate: a writer must migrate the database first (Migrations.from(settings).migrate(), "
-            + "or the CLI's migrate, with write access and without " + LibrarySettings.DATABASE_READ_ONLY
-            + "; on PostgreSQL on the primary, not a standby)";
+            + "or the CLI's migrate, with write access; on PostgreSQL on the primary, not a standby)";
     private static final String UNDEFINED_TABLE = "42P01";
     private static final String INSUFFICIENT_PRIVILEGE = "42501";
 
