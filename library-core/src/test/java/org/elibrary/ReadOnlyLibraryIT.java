@@ -28,6 +28,7 @@ import org.elibrary.internal.db.Databases;
 import org.elibrary.internal.schema.SchemaMigrator;
 import org.elibrary.reliability.SqliteSpillingWriter;
 import org.elibrary.testing.ReadOnlyPath;
+import org.elibrary.testing.Stderr;
 import org.elibrary.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -182,6 +183,31 @@ class ReadOnlyLibraryIT {
         assertThat(rows(url, backend)).isEmpty();
     }
 
+    /** The same version check as an open without migrating: a schema behind is refused, one ahead opens. */
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aSchemaBehindIsRefusedAndOneAheadOpensWithAWarning(Backend backend) throws Exception {
+        String url = catalog(backend);
+        String success = backend == Backend.SQLITE ? "1" : "true";
+        execute(url, "UPDATE flyway_schema_history SET success = " + (backend == Backend.SQLITE ? "0" : "false")
+                + " WHERE version = '3'");
+        assertThatThrownBy(() -> Library.open(readOnly(url)))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("is at version 2 and this library needs version 3; a library open read-only "
+                        + "(DATABASE_READ_ONLY=true) does not migrate");
+        execute(url, "UPDATE flyway_schema_history SET success = " + success + " WHERE version = '3'");
+        execute(url, "INSERT INTO flyway_schema_history (installed_rank, version, description, type, script, "
+                + "checksum, installed_by, execution_time, success) VALUES (99, '10', 'later', 'SQL', "
+                + "'V10__later.sql', 0, 'test', 0, " + success + ")");
+        Map<String, String> before = rows(url, backend);
+        assertThat(Stderr.of(() -> {
+            try (Library library = Library.open(readOnly(url))) {
+                assertThat(library.books().searchByTitle("мир", 10)).hasSize(1);
+            }
+        })).contains("is at version 10, newer than this library's 3");
+        assertThat(rows(url, backend)).isEqualTo(before);
+    }
+
     @Test
     void aSqliteFileThatDoesNotExistIsNotCreated() throws Exception {
         Path file = TestDatabases.newSqliteFile();
@@ -295,6 +321,13 @@ class ReadOnlyLibraryIT {
 
         static Repos of(Transaction tx) {
             return new Repos(tx.authors(), tx.books(), tx.users(), tx.comments());
+        }
+    }
+
+    private static void execute(String url, String sql) throws Exception {
+        try (Connection connection = java.sql.DriverManager.getConnection(url);
+             Statement statement = connection.createStatement()) {
+            statement.execute(sql);
         }
     }
 
