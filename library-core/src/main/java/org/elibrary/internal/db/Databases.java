@@ -310,9 +310,6 @@ public final class Databases {
                         + "rolls it back), and keep the journal beside the file until then: without it the file is "
                         + "corrupt", e);
             }
-            if (e instanceof LibraryException library) {
-                throw library;
-            }
             throw ConnectionErrors.translate("opening SQLite database", display, unwrapPoolFailure(e), null);
         }
     }
