@@ -504,7 +504,8 @@ public final class DatabaseUrl {
             throw new IllegalArgumentException("'" + display + "': query options are not supported in a "
                     + "SQLAlchemy SQLite URL (" + String.join(", ", refused) + "); they are the Python driver's. "
                     + "Use the library's settings (SQLITE_BUSY_TIMEOUT, …) or a jdbc:sqlite: URL for sqlite-jdbc's "
-                    + "options");
+                    + "options" + (refused.contains("mode") ? "; to only read the file, name it without options and "
+                    + "set DATABASE_READ_ONLY=true" : ""));
         }
     }
 

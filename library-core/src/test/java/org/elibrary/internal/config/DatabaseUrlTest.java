@@ -222,7 +222,10 @@ class DatabaseUrlTest {
                 Arguments.of("postgresql://anna:topsecret@host:abc/db", "port 'abc'"),
                 Arguments.of("sqlite+aiosqlite:///./py.db?mode=ro", "query options are not supported in a SQLAlchemy SQLite URL (mode)"),
                 Arguments.of("sqlite:///file:ro.db?mode=ro&uri=true&check_same_thread=false",
-                        "query options are not supported in a SQLAlchemy SQLite URL (mode, uri)"),
+                        "query options are not supported in a SQLAlchemy SQLite URL (mode, uri); they are the Python "
+                        + "driver's. Use the library's settings (SQLITE_BUSY_TIMEOUT, …) or a jdbc:sqlite: URL for "
+                        + "sqlite-jdbc's options; to only read the file, name it without options and set "
+                        + "DATABASE_READ_ONLY=true"),
                 Arguments.of("sqlite:////abs/path.db?timeout=20", "(timeout)"),
                 Arguments.of("postgresql+asyncpg://anna:topsecret@/lib?host=/var/run/postgresql", "query parameter "
                         + "host= is not supported here (asyncpg reads a path as a unix-domain socket"),
