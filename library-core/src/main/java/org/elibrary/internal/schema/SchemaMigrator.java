@@ -139,6 +139,8 @@ public final class SchemaMigrator {
         return locked(dataSource, backend, displayName, refusals(backend, false), (connection, display) -> {
             if (backend == Backend.POSTGRESQL) {
                 PostgresChecks.requireUtf8(connection, display);
+            } else {
+                SqliteChecks.requireFeatures(connection, display);
             }
             Classification found = classify(connection, backend);
             FailedMigration failed = new FailedMigration();
@@ -304,6 +306,8 @@ public final class SchemaMigrator {
         return locked(dataSource, backend, displayName, refusals(backend, true), (connection, display) -> {
             if (backend == Backend.POSTGRESQL) {
                 PostgresChecks.requireUtf8(connection, display);
+            } else {
+                SqliteChecks.requireFeatures(connection, display);
             }
             Classification found = classify(connection, backend);
             Flyway flyway = flyway(connection, backend);
