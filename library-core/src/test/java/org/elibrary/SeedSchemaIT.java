@@ -10,12 +10,12 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import java.util.Locale;
 import javax.sql.DataSource;
 import org.elibrary.domain.Author;
 import org.elibrary.domain.BookWithAuthors;
 import org.elibrary.domain.CatalogCounts;
 import org.elibrary.domain.User;
+import org.elibrary.internal.schema.SchemaMigrator;
 import org.elibrary.testing.TestDatabases;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -80,7 +80,7 @@ class SeedSchemaIT {
             postgres.setURL(url);
             dataSource = postgres;
         }
-        String resource = "db/migration/" + backend.name().toLowerCase(Locale.ROOT) + "/V1__seed_schema.sql";
+        String resource = SchemaMigrator.scripts(backend) + "/V1__seed_schema.sql";
         String ddl;
         try (InputStream in = SeedSchemaIT.class.getClassLoader().getResourceAsStream(resource)) {
             ddl = new String(in.readAllBytes(), StandardCharsets.UTF_8);

@@ -29,10 +29,10 @@ import org.sqlite.SQLiteDataSource;
  * MigrationReport report = Migrations.from(LibrarySettings.fromEnvironment()).migrate();
  * }</pre>
  *
- * <p>The migrations are Flyway SQL scripts in this jar ({@code db/migration/sqlite},
- * {@code db/migration/postgresql}); V1 is exactly the schema the Python app creates. A database made by the
- * Python app is adopted: checked for rows that break a foreign key, baselined at V1 and brought up to date,
- * its data untouched; on PostgreSQL its id sequences are moved past ids that rows were inserted with
+ * <p>The migrations are Flyway SQL scripts in this jar ({@code org/elibrary/migrations/sql/sqlite},
+ * {@code org/elibrary/migrations/sql/postgresql}); V1 is exactly the schema the Python app creates. A database
+ * made by the Python app is adopted: checked for rows that break a foreign key, baselined at V1 and brought up to
+ * date, its data untouched; on PostgreSQL its id sequences are moved past ids that rows were inserted with
  * ({@link MigrationReport#repairs()}), then and on any later migrate that finds one behind again. A database
  * holding some other schema is refused and never altered.
  *

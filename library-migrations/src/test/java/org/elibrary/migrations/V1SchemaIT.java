@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import javax.sql.DataSource;
 import org.elibrary.Backend;
+import org.elibrary.internal.schema.SchemaMigrator;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -26,7 +27,7 @@ class V1SchemaIT {
     void v1ScriptIsTheReferenceDdlVerbatim(Backend backend) {
         String folder = backend.name().toLowerCase(Locale.ROOT);
         String reference = Sql.resource("reference/ddl-" + folder + ".sql");
-        String v1 = Sql.resource("db/migration/" + folder + "/V1__seed_schema.sql");
+        String v1 = Sql.resource(SchemaMigrator.scripts(backend) + "/V1__seed_schema.sql");
         String withoutHeader = v1.replaceFirst("\\A(--[^\\n]*\\n)+\\n", "");
         assertThat(withoutHeader).isEqualTo(reference);
     }
@@ -39,7 +40,8 @@ class V1SchemaIT {
         Sql.script(reference, Sql.resource("reference/ddl-" + folder + ".sql"));
 
         DataSource ours = Sql.newDatabase(backend);
-        Flyway.configure().dataSource(ours).locations("classpath:db/migration/" + folder).target("1").load().migrate();
+        Flyway.configure().dataSource(ours).locations("classpath:" + SchemaMigrator.scripts(backend)).target("1").load()
+                .migrate();
 
         List<String> expected = catalog(reference, backend);
         List<String> actual = catalog(ours, backend);

@@ -21,6 +21,13 @@ public final class FlywayLogs implements LogCreator {
     public Log createLogger(Class<?> type) {
         Logger logger = LoggerFactory.getLogger(type);
         return new Log() {
+            // abstract in Flyway 11 (the line Spring Boot 3.5 and 4.0 manage), a default method in 13: without
+            // it Flyway 11 fails the first migrate with AbstractMethodError
+            @Override
+            public boolean isDebugEnabled() {
+                return logger.isDebugEnabled();
+            }
+
             @Override
             public void debug(String message) {
                 logger.debug(message);

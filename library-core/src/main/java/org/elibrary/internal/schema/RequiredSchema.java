@@ -77,6 +77,8 @@ public final class RequiredSchema {
             }
             if (backend == Backend.POSTGRESQL) {
                 PostgresChecks.requireUtf8(connection, display);
+            } else {
+                SqliteChecks.requireFeatures(connection, display);
             }
             check(connection, backend, display, how);
         } catch (SQLException e) {

@@ -49,7 +49,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Brings a database to the schema this library needs, with the SQL migrations of library-migrations
- * ({@code classpath:db/migration/sqlite} or {@code …/postgresql}), and tells where a database stands.
+ * ({@code classpath:org/elibrary/migrations/sql/sqlite} or {@code …/postgresql}, see {@link #scripts}), and
+ * tells where a database stands.
  *
  * <p>Before anything is changed the database is classified ({@link SchemaState}): an empty database is
  * migrated from V1; the Python app's five tables without a migration history are adopted (checked for rows
@@ -139,6 +140,8 @@ public final class SchemaMigrator {
         return locked(dataSource, backend, displayName, refusals(backend, false), (connection, display) -> {
             if (backend == Backend.POSTGRESQL) {
                 PostgresChecks.requireUtf8(connection, display);
+            } else {
+                SqliteChecks.requireFeatures(connection, display);
             }
             Classification found = classify(connection, backend);
             FailedMigration failed = new FailedMigration();
@@ -304,6 +307,8 @@ public final class SchemaMigrator {
         return locked(dataSource, backend, displayName, refusals(backend, true), (connection, display) -> {
             if (backend == Backend.POSTGRESQL) {
                 PostgresChecks.requireUtf8(connection, display);
+            } else {
+                SqliteChecks.requireFeatures(connection, display);
             }
             Classification found = classify(connection, backend);
             Flyway flyway = flyway(connection, backend);
@@ -901,12 +906,20 @@ public final class SchemaMigrator {
                 .load();
     }
 
+    /**
+     * {@return the classpath folder of the backend's migration scripts in library-migrations} Not
+     * {@code db/migration}: Spring Boot's own Flyway scans that (recursively) and found two V1s there.
+     */
+    public static String scripts(Backend backend) {
+        return "org/elibrary/migrations/sql/" + backend.name().toLowerCase(Locale.ROOT);
+    }
+
     private static String location(Backend backend) {
-        return "classpath:db/migration/" + backend.name().toLowerCase(Locale.ROOT);
+        return "classpath:" + scripts(backend);
     }
 
     private static void requireMigrationsOnClasspath(Backend backend) {
-        String resource = "db/migration/" + backend.name().toLowerCase(Locale.ROOT) + "/V1__seed_schema.sql";
+        String resource = scripts(backend) + "/V1__seed_schema.sql";
         if (SchemaMigrator.class.getClassLoader().getResource(resource) == null) {
             throw new ConfigurationException("the schema migrations are not on the classpath (" + resource
                     + " is missing): add the dependency org.elibrary:library-migrations, or set "

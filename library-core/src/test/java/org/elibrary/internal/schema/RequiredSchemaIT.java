@@ -162,7 +162,7 @@ class RequiredSchemaIT {
 
     private static FluentConfiguration flyway(Backend backend, String url) {
         return Flyway.configure().dataSource(dataSource(backend, url))
-                .locations("classpath:db/migration/" + backend.name().toLowerCase(Locale.ROOT))
+                .locations("classpath:" + SchemaMigrator.scripts(backend))
                 .table(SchemaMigrator.HISTORY_TABLE);
     }
 }

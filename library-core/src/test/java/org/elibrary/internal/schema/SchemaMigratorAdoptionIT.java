@@ -71,7 +71,7 @@ class SchemaMigratorAdoptionIT {
     void everyNameALaterMigrationCreatesIsReserved(Backend backend) throws IOException {
         Pattern created = Pattern.compile("(?i)CREATE\\s+(?:UNIQUE\\s+)?(?:VIRTUAL\\s+)?"
                 + "(?:TABLE|INDEX|TRIGGER|VIEW|SEQUENCE)\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?\"?(\\w+)");
-        String location = "db/migration/" + backend.name().toLowerCase(Locale.ROOT);
+        String location = SchemaMigrator.scripts(backend);
         int names = 0;
         for (MigrationInfo migration : Flyway.configure().dataSource("jdbc:sqlite::memory:", null, null)
                 .locations("classpath:" + location).load().info().all()) {

@@ -13,7 +13,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -53,7 +52,7 @@ class SchemaMigratorIT {
 
     /** The DDL the Python app emits (V1 is byte for byte the seed DDL; library-migrations tests that). */
     static String seedDdl(Backend backend) throws IOException {
-        String resource = "db/migration/" + backend.name().toLowerCase(Locale.ROOT) + "/V1__seed_schema.sql";
+        String resource = SchemaMigrator.scripts(backend) + "/V1__seed_schema.sql";
         try (InputStream in = SchemaMigratorIT.class.getClassLoader().getResourceAsStream(resource)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
@@ -444,7 +443,8 @@ class SchemaMigratorIT {
         SQLiteDataSource dataSource = new SQLiteDataSource();
         dataSource.setUrl(TestDatabases.newSqliteUrl());
         assertThat(SchemaMigrator.isUpToDate(dataSource, Backend.SQLITE, null)).isFalse();
-        org.flywaydb.core.Flyway.configure().dataSource(dataSource).locations("classpath:db/migration/sqlite")
+        org.flywaydb.core.Flyway.configure().dataSource(dataSource)
+                .locations("classpath:" + SchemaMigrator.scripts(Backend.SQLITE))
                 .target("1").load().migrate();
         assertThat(SchemaMigrator.isUpToDate(dataSource, Backend.SQLITE, null)).isFalse();
 

@@ -6,8 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
-import java.util.Locale;
 import org.elibrary.Backend;
+import org.elibrary.internal.schema.SchemaMigrator;
 
 /** A database as the Python app leaves it: its five tables (the V1 DDL), some rows, no migration history. */
 final class PythonApp {
@@ -32,7 +32,7 @@ final class PythonApp {
     }
 
     private static String v1(Backend backend) throws IOException {
-        String resource = "db/migration/" + backend.name().toLowerCase(Locale.ROOT) + "/V1__seed_schema.sql";
+        String resource = SchemaMigrator.scripts(backend) + "/V1__seed_schema.sql";
         try (InputStream in = PythonApp.class.getClassLoader().getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException(resource + " is not on the test classpath");
