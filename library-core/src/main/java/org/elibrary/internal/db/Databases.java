@@ -62,8 +62,8 @@ import org.sqlite.SQLiteDataSource;
  * <h2>PostgreSQL</h2>
  * One HikariCP pool serves both reads and writes, with pgjdbc's {@code reWriteBatchedInserts=true}, its
  * transactions READ COMMITTED whatever the server's default. The schema is migrated first through a plain
- * driver connection (Flyway's advisory lock serialises concurrent migrators). A database whose encoding is
- * not UTF8 is refused before anything is written. Opening fails fast: one connection attempt, bounded by
+ * driver connection, under SchemaMigrator's advisory lock, which serialises concurrent migrators, held on a
+ * second one. A database whose encoding is not UTF8 is refused before anything is written. Opening fails fast: one connection attempt, bounded by
  * the connect timeout.
  *
  * <h2>Errors</h2>
@@ -579,16 +579,23 @@ public final class Databases {
      */
     private static DataSource postgresMigrationDataSource(LibrarySettings settings, DatabaseUrl url,
                                                           Properties properties) {
-        List<String> init = new ArrayList<>();
-        init.add("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED");
+        List<String> timeouts = new ArrayList<>();
         if (!urlOptionsSet(url, "statement_timeout")) {
-            init.add("SET statement_timeout = 0");
+            timeouts.add("statement_timeout = 0");
         }
         long millis = settings.statementTimeout().toMillis();
         if (millis > 0 && !urlOptionsSet(url, "lock_timeout")) {
-            init.add("SET lock_timeout = " + millis);
+            timeouts.add("lock_timeout = " + millis);
         }
-        return new DriverDataSource(new org.postgresql.Driver(), url.jdbcUrl(), properties, String.join("; ", init));
+        List<String> init = new ArrayList<>();
+        init.add("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED");
+        StringBuilder local = new StringBuilder();
+        for (String timeout : timeouts) {
+            init.add("SET " + timeout);
+            local.append("SET LOCAL ").append(timeout).append("; ");
+        }
+        return new DriverDataSource(new org.postgresql.Driver(), url.jdbcUrl(), properties, String.join("; ", init),
+                local.toString());
     }
 
     /**

@@ -8,26 +8,26 @@ import java.sql.Statement;
 import java.util.Properties;
 
 /** A new physical connection per call, straight from the driver: used to migrate before the pool opens. */
-final class DriverDataSource extends PlainDataSource {
+final class DriverDataSource extends PlainDataSource implements MigrationConnections {
     private final Driver driver;
     private final String url;
     private final Properties properties;
-    /** Run on each new connection, or null. */
+    /** Run on each new connection of {@link #getConnection()}, or null. */
     private final String initSql;
+    /** {@link #localSettingsSql()}. */
+    private final String localSql;
 
-    DriverDataSource(Driver driver, String url, Properties properties, String initSql) {
+    DriverDataSource(Driver driver, String url, Properties properties, String initSql, String localSql) {
         this.driver = driver;
         this.url = url;
         this.properties = properties;
         this.initSql = initSql;
+        this.localSql = localSql;
     }
 
     @Override
     public Connection getConnection() throws SQLException {
-        Connection connection = driver.connect(url, properties);
-        if (connection == null) {
-            throw new SQLException("the driver does not accept the URL", "08001");
-        }
+        Connection connection = getConnectionWithoutSettings();
         if (initSql != null) {
             try (Statement statement = connection.createStatement()) {
                 statement.execute(initSql);
@@ -37,6 +37,20 @@ final class DriverDataSource extends PlainDataSource {
             }
         }
         return connection;
+    }
+
+    @Override
+    public Connection getConnectionWithoutSettings() throws SQLException {
+        Connection connection = driver.connect(url, properties);
+        if (connection == null) {
+            throw new SQLException("the driver does not accept the URL", "08001");
+        }
+        return connection;
+    }
+
+    @Override
+    public String localSettingsSql() {
+        return localSql;
     }
 
     @Override

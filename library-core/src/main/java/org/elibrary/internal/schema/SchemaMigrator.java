@@ -28,6 +28,7 @@ import org.elibrary.LibraryException;
 import org.elibrary.internal.config.DatabaseUrl;
 import org.elibrary.internal.db.ConnectionErrors;
 import org.elibrary.internal.db.SqliteCodes;
+import org.elibrary.internal.db.MigrationConnections;
 import org.elibrary.internal.db.MigrationLock;
 import org.elibrary.internal.db.SingleConnectionDataSource;
 import org.flywaydb.core.Flyway;
@@ -73,7 +74,8 @@ import org.slf4j.LoggerFactory;
  * adopted at V1 (or has an empty history), which the next migrate completes.
  *
  * <p>Everything runs on one connection under a lock, so concurrent migrators see each other's result
- * rather than a half-made schema: on PostgreSQL a session advisory lock, on SQLite (where Flyway takes no
+ * rather than a half-made schema: on PostgreSQL a transaction advisory lock held on a second connection (a
+ * session advisory lock on the one connection of a caller's data source), on SQLite (where Flyway takes no
  * lock) an exclusive lock on {@code <file>.migrate-lock} beside the database file. Flyway's own exceptions
  * never escape: failures to connect become {@link org.elibrary.DatabaseUnavailableException} (or
  * {@link ConfigurationException} for a wrong password or unknown database), everything else
@@ -750,22 +752,96 @@ public final class SchemaMigrator {
                     return work.run(connection, display);
                 }
             }
-            try (Statement statement = connection.createStatement()) {
-                statement.execute("SELECT pg_advisory_lock(" + ADVISORY_LOCK_KEY + ")");
+            if (dataSource instanceof MigrationConnections own) {
+                try (Connection lock = own.getConnectionWithoutSettings()) {
+                    holdTransactionLock(lock, own.localSettingsSql());
+                    try {
+                        return work.run(connection, display);
+                    } finally {
+                        try {
+                            lock.rollback();
+                        } catch (SQLException ignored) {
+                            // closing the connection ends the transaction, and the lock with it
+                        }
+                    }
+                }
             }
+            takeSessionLock(connection, display);
             try {
                 return work.run(connection, display);
             } finally {
-                try (Statement statement = connection.createStatement()) {
-                    statement.execute("SELECT pg_advisory_unlock(" + ADVISORY_LOCK_KEY + ")");
-                } catch (SQLException ignored) {
-                    // the lock goes with the session; closing the connection releases it
-                }
+                releaseSessionLock(connection, display);
             }
         } catch (LibraryException e) {
             throw e;
         } catch (SQLException | RuntimeException e) {
             throw translate(e, display, null);
+        }
+    }
+
+    /**
+     * Takes the migration lock as a transaction lock in a transaction left open on {@code lock}, a connection
+     * of its own: rolled back when the work is done, or ended by the server when the process dies. A session
+     * lock taken through a transaction pooler stays with a server connection that goes on to serve other
+     * clients, and the unlock may reach another one; a transaction holds its server connection until it ends.
+     * The settings are transaction-local for the same reason: the wait is bounded by the migration's
+     * {@code lock_timeout}, and a database's {@code idle_in_transaction_session_timeout} must not end the
+     * transaction, and the lock, while the migration runs on the other connection.
+     */
+    private static void holdTransactionLock(Connection lock, String localSettings) throws SQLException {
+        lock.setAutoCommit(false);
+        try (Statement statement = lock.createStatement()) {
+            statement.execute(localSettings + "SET LOCAL idle_in_transaction_session_timeout = 0");
+            statement.execute("SELECT pg_advisory_xact_lock(" + ADVISORY_LOCK_KEY + ")");
+        }
+    }
+
+    /**
+     * A caller's data source (whose pool may hold one connection): the lock is a session lock on the work's
+     * own connection. Refused when the next statement finds another server connection, as behind a
+     * transaction pooler: the lock would outlive the migration there, blocking every later one.
+     */
+    private static void takeSessionLock(Connection connection, String display) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SELECT pg_advisory_lock(" + ADVISORY_LOCK_KEY + ")");
+        }
+        if (!holdsSessionLock(connection)) {
+            // best effort: the pooler may hand the server connection that holds it to one of these statements
+            for (int attempt = 0; attempt < 10 && !unlock(connection); attempt++) {
+                Thread.onSpinWait();
+            }
+            throw new ConfigurationException("the migration lock taken on " + display + " is held by another "
+                    + "server connection than the next statement ran on: the data source goes through a "
+                    + "transaction pooler (PgBouncer's pool_mode=transaction), which cannot keep a session lock; "
+                    + "migrate through a direct or session-pooled URL");
+        }
+    }
+
+    private static void releaseSessionLock(Connection connection, String display) {
+        try {
+            if (!unlock(connection)) {
+                LOG.warn("{}: the migration lock was not released: this connection's server session no longer "
+                        + "holds it (a transaction pooler?); later migrations wait for it until the server "
+                        + "connection that holds it ends (see pg_locks, locktype advisory)", display);
+            }
+        } catch (SQLException ignored) {
+            // the lock goes with the session; closing the connection releases it
+        }
+    }
+
+    private static boolean holdsSessionLock(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = "
+                     + "'advisory' AND pid = pg_backend_pid() AND granted AND objsubid = 1 AND classid = "
+                     + (ADVISORY_LOCK_KEY >>> 32) + " AND objid = " + (ADVISORY_LOCK_KEY & 0xFFFFFFFFL) + ")")) {
+            return rs.next() && rs.getBoolean(1);
+        }
+    }
+
+    private static boolean unlock(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT pg_advisory_unlock(" + ADVISORY_LOCK_KEY + ")")) {
+            return rs.next() && rs.getBoolean(1);
         }
     }
 
