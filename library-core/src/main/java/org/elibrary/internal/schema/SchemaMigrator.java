@@ -154,6 +154,10 @@ public final class SchemaMigrator {
             if (found.state != SchemaState.MANAGED && backend == Backend.POSTGRESQL) {
                 PostgresChecks.requireHistoryCanBeCreated(connection, display);
             }
+            if (found.state == SchemaState.MANAGED && backend == Backend.POSTGRESQL) {
+                PostgresChecks.requireHistoryReadable(connection, display, "set DATABASE_MIGRATE_ON_OPEN=false "
+                        + "in the application and migrate as the schema's owner");
+            }
             MigrateResult result;
             try {
                 if (found.state == SchemaState.UNMANAGED_SEED) {
@@ -242,7 +246,8 @@ public final class SchemaMigrator {
     /** As {@link #status(DataSource, Backend)}, naming the database in messages as {@code displayName} (a masked URL). */
     public static SchemaStatus status(DataSource dataSource, Backend backend, String displayName) {
         return locked(dataSource, backend, displayName, null, (connection, display) ->
-                status(connection, backend, classify(connection, backend), flyway(connection, backend)));
+                status(connection, backend, classifyReadable(connection, backend, display),
+                        flyway(connection, backend)));
     }
 
     /**
@@ -256,7 +261,7 @@ public final class SchemaMigrator {
     /** As {@link #validate(DataSource, Backend)}, naming the database in messages as {@code displayName} (a masked URL). */
     public static ValidationOutcome validate(DataSource dataSource, Backend backend, String displayName) {
         return locked(dataSource, backend, displayName, null, (connection, display) -> {
-            Classification found = classify(connection, backend);
+            Classification found = classifyReadable(connection, backend, display);
             Flyway flyway = flyway(connection, backend);
             SchemaStatus status = status(connection, backend, found, flyway);
             List<String> problems = new ArrayList<>();
@@ -405,6 +410,16 @@ public final class SchemaMigrator {
         return new Classification(SchemaState.UNMANAGED_SEED, "the Python app's schema");
     }
 
+    /** For info and validate: {@link #classify}, refusing a managed database whose history the user may not read. */
+    private static Classification classifyReadable(Connection connection, Backend backend, String display)
+            throws SQLException {
+        Classification found = classify(connection, backend);
+        if (found.state == SchemaState.MANAGED && backend == Backend.POSTGRESQL) {
+            PostgresChecks.requireHistoryReadable(connection, display, "inspect it as the schema's owner");
+        }
+        return found;
+    }
+
     /** A name a later migration creates: exactly, or (for SQLite's FTS5 objects) as a prefix. */
     record ReservedName(String name, boolean isPrefix, String version) {
         static ReservedName exact(String name, String version) {
@@ -527,7 +542,10 @@ public final class SchemaMigrator {
     private static Set<String> listTables(Connection connection, Backend backend) throws SQLException {
         String sql = backend == Backend.SQLITE
                 ? "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
-                : "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()";
+                // from the catalog: information_schema shows only the tables the user has a privilege on, and
+                // a role that may not read the history would see a managed database as a foreign or empty one
+                : "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                        + "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'v', 'f')";
         Set<String> names = new TreeSet<>();
         try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
             while (rs.next()) {
@@ -540,8 +558,9 @@ public final class SchemaMigrator {
     private static Set<String> listColumns(Connection connection, Backend backend, String table) throws SQLException {
         String sql = backend == Backend.SQLITE
                 ? "SELECT name FROM pragma_table_info(?)"
-                : "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
-                        + "AND table_name = ?";
+                : "SELECT a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+                        + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() "
+                        + "AND c.relname = ? AND a.attnum > 0 AND NOT a.attisdropped";
         Set<String> names = new TreeSet<>();
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, table);
