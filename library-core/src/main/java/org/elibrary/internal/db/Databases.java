@@ -561,7 +561,9 @@ public final class Databases {
                     throw e;
                 }
             }
-            return new Database(Backend.POSTGRESQL, pool, pool, settings.poolSize(), pool, statementTimeout != null);
+            // with 0 there is nothing to time, on either side
+            return new Database(Backend.POSTGRESQL, pool, pool, settings.poolSize(), pool,
+                    statementTimeout != null && settings.statementTimeout().toMillis() > 0);
         } catch (RuntimeException e) {
             throw ConnectionErrors.translate("opening PostgreSQL database", url.displayUrl(), unwrapPoolFailure(e),
                     secret);
@@ -611,16 +613,14 @@ public final class Databases {
 
     /**
      * The SQL that makes the server stop statements running past {@code DATABASE_STATEMENT_TIMEOUT} on each
-     * pool connection, once when it is opened; null when there is no timeout, or when the URL's {@code options}
-     * set {@code statement_timeout} themselves (theirs stands). The server's own timer replaces pgjdbc's
+     * pool connection, once when it is opened; {@code 0} (no limit) is set too, or a database's or role's
+     * default {@code statement_timeout} would apply instead. Null when the URL's {@code options} set
+     * {@code statement_timeout} themselves (theirs stands). The server's own timer replaces pgjdbc's
      * per-statement one, which woke pgjdbc's timer thread on every execution. Migrations use connections of
      * their own, without it: building an index may take long.
      */
     static String statementTimeoutSql(LibrarySettings settings, DatabaseUrl url) {
-        long millis = settings.statementTimeout().toMillis();
-        if (millis <= 0) {
-            return null;
-        }
+        long millis = Math.max(0, settings.statementTimeout().toMillis());
         return urlOptionsSet(url, "statement_timeout") ? null : "SET statement_timeout = " + millis;
     }
 

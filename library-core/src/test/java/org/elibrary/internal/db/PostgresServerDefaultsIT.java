@@ -109,6 +109,26 @@ class PostgresServerDefaultsIT {
         }
     }
 
+    /**
+     * DATABASE_STATEMENT_TIMEOUT=0s is "no limit": the pool sent no SET for it, so a database's default
+     * statement_timeout applied to every call (a timeout in the URL's options still stands: PostgresDatabasesIT).
+     */
+    @Test
+    void noStatementTimeoutMeansNoneWhateverTheDatabaseSets() throws Exception {
+        String url = TestDatabases.newPostgresUrl();
+        Databases.open(LibrarySettings.builder().databaseUrl(url).build()).close(); // migrated before the default
+        admin("ALTER DATABASE " + databaseName(url) + " SET statement_timeout = '1ms'");
+        LibrarySettings settings = LibrarySettings.builder().databaseUrl(url).statementTimeout(Duration.ZERO).build();
+        try (Database database = Databases.open(settings);
+             Connection connection = database.writer().getConnection()) {
+            assertThat(show(connection, "statement_timeout")).isEqualTo("0");
+        }
+        try (Library library = Library.open(settings)) {
+            assertThat(library.books().createWithAuthors("Война и мир", List.of("Лев Толстой")).title())
+                    .isEqualTo("Война и мир");
+        }
+    }
+
     @Test
     void aDatabaseNotInUtf8IsRefusedAndLeftUnchanged() throws Exception {
         String url = TestDatabases.newPostgresUrl("ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0");
