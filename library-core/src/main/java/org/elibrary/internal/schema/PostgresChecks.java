@@ -103,28 +103,41 @@ public final class PostgresChecks {
      * database is read-only, or the user may not create tables in the schema.
      */
     static void requireHistoryCanBeCreated(Connection connection, String display) throws SQLException {
+        requireSchema(connection, display);
         try (Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT current_schema(), current_setting('search_path'), "
+             ResultSet rs = statement.executeQuery("SELECT current_schema(), "
                      + "current_setting('transaction_read_only'), has_schema_privilege(current_schema(), 'CREATE'), "
                      + "quote_ident(current_schema()), quote_ident(current_user)")) {
             rs.next();
             String schema = rs.getString(1);
-            if (schema == null) {
-                String named = firstSchema(rs.getString(2));
-                throw new ConfigurationException((named == null ? "no schema is on the search_path of " + display
-                        : "schema " + named + " of " + display + " does not exist")
-                        + ": create it first (CREATE SCHEMA), or fix currentSchema/search_path in DATABASE_URL");
-            }
-            if ("on".equals(rs.getString(3))) {
+            if ("on".equals(rs.getString(2))) {
                 throw new ConfigurationException("database " + display + " is read-only (a standby, or "
                         + "default_transaction_read_only is on), so its schema cannot be created: migrate on the "
                         + "primary");
             }
-            if (!rs.getBoolean(4)) {
-                throw new ConfigurationException("user " + rs.getString(6) + " may not create tables in schema "
+            if (!rs.getBoolean(3)) {
+                throw new ConfigurationException("user " + rs.getString(5) + " may not create tables in schema "
                         + schema + " of " + display + ": run the migrations as the schema's owner (migrate with "
-                        + "another DATABASE_URL), or have the owner GRANT CREATE ON SCHEMA " + rs.getString(5)
-                        + " TO " + rs.getString(6));
+                        + "another DATABASE_URL), or have the owner GRANT CREATE ON SCHEMA " + rs.getString(4)
+                        + " TO " + rs.getString(5));
+            }
+        }
+    }
+
+    /**
+     * Refuses a connection whose schema ({@code currentSchema}/{@code search_path}) does not exist: the library
+     * does not create schemas, as a mistyped name would otherwise come up as a new, empty catalog. Checked
+     * before classifying, so that info and validate do not call it an empty database that migrate creates.
+     */
+    static void requireSchema(Connection connection, String display) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT current_schema() IS NULL, current_setting('search_path')")) {
+            rs.next();
+            if (rs.getBoolean(1)) {
+                String named = firstSchema(rs.getString(2));
+                throw new ConfigurationException((named == null ? "no schema is on the search_path of " + display
+                        : "schema " + named + " of " + display + " does not exist")
+                        + ": create it first (CREATE SCHEMA), or fix currentSchema/search_path in DATABASE_URL");
             }
         }
     }

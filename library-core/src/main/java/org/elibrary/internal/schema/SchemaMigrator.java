@@ -410,9 +410,15 @@ public final class SchemaMigrator {
         return new Classification(SchemaState.UNMANAGED_SEED, "the Python app's schema");
     }
 
-    /** For info and validate: {@link #classify}, refusing a managed database whose history the user may not read. */
+    /**
+     * For info and validate: {@link #classify}, refusing as migrate does a schema that does not exist and a
+     * managed database whose history the user may not read.
+     */
     private static Classification classifyReadable(Connection connection, Backend backend, String display)
             throws SQLException {
+        if (backend == Backend.POSTGRESQL) {
+            PostgresChecks.requireSchema(connection, display);
+        }
         Classification found = classify(connection, backend);
         if (found.state == SchemaState.MANAGED && backend == Backend.POSTGRESQL) {
             PostgresChecks.requireHistoryReadable(connection, display, "inspect it as the schema's owner");

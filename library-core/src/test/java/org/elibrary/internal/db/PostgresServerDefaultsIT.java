@@ -19,10 +19,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.elibrary.Backend;
 import org.elibrary.ConfigurationException;
 import org.elibrary.Library;
 import org.elibrary.LibrarySettings;
 import org.elibrary.domain.Book;
+import org.elibrary.internal.schema.SchemaMigrator;
 import org.elibrary.testing.Stderr;
 import org.elibrary.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
@@ -184,8 +188,16 @@ class PostgresServerDefaultsIT {
     @Test
     void aSchemaThatDoesNotExistIsRefusedNotCreated() throws Exception {
         String url = TestDatabases.newPostgresUrl();
-        assertRefusedAtOnce(url + (url.contains("?") ? "&" : "?") + "currentSchema=nosuch",
-                "schema nosuch of", "does not exist: create it first");
+        String nosuch = url + (url.contains("?") ? "&" : "?") + "currentSchema=nosuch";
+        assertRefusedAtOnce(nosuch, "schema nosuch of", "does not exist: create it first");
+        // info and validate say the same, rather than "empty (migrate creates it)"
+        DataSource inspection = Databases.inspectionDataSource(LibrarySettings.builder().databaseUrl(nosuch).build());
+        for (ThrowingCallable inspect : List.<ThrowingCallable>of(
+                () -> SchemaMigrator.status(inspection, Backend.POSTGRESQL),
+                () -> SchemaMigrator.validate(inspection, Backend.POSTGRESQL))) {
+            assertThatThrownBy(inspect).isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining("schema nosuch of").hasMessageContaining("does not exist: create it first");
+        }
         try (Connection connection = DriverManager.getConnection(url);
              Statement statement = connection.createStatement();
              ResultSet rs = statement.executeQuery("SELECT count(*) FROM pg_namespace WHERE nspname = 'nosuch'")) {
