@@ -577,26 +577,24 @@ public final class Databases {
      * A migration waiting for a lock that another session holds (the Python app's open transaction) would
      * otherwise wait for as long as that session keeps it, and every query on the table would queue behind
      * the waiting migration. The URL's {@code options} may set {@code lock_timeout} or {@code statement_timeout}
-     * themselves; theirs stand, as on the pool's connections.
+     * themselves; theirs stand, as on the pool's connections. Set as startup options, never with {@code SET}
+     * ({@link DriverDataSource}): nothing of the migration stays on a transaction pooler's server connection.
      */
     private static DataSource postgresMigrationDataSource(LibrarySettings settings, DatabaseUrl url,
                                                           Properties properties) {
-        List<String> timeouts = new ArrayList<>();
+        // as startup options (see DriverDataSource), and as the same statements for one transaction
+        StringBuilder options = new StringBuilder("-c default_transaction_isolation=read\\ committed");
+        StringBuilder local = new StringBuilder("SET TRANSACTION ISOLATION LEVEL READ COMMITTED; ");
         if (!urlOptionsSet(url, "statement_timeout")) {
-            timeouts.add("statement_timeout = 0");
+            options.append(" -c statement_timeout=0");
+            local.append("SET LOCAL statement_timeout = 0; ");
         }
         long millis = settings.statementTimeout().toMillis();
         if (millis > 0 && !urlOptionsSet(url, "lock_timeout")) {
-            timeouts.add("lock_timeout = " + millis);
+            options.append(" -c lock_timeout=").append(millis);
+            local.append("SET LOCAL lock_timeout = ").append(millis).append("; ");
         }
-        List<String> init = new ArrayList<>();
-        init.add("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED");
-        StringBuilder local = new StringBuilder();
-        for (String timeout : timeouts) {
-            init.add("SET " + timeout);
-            local.append("SET LOCAL ").append(timeout).append("; ");
-        }
-        return new DriverDataSource(new org.postgresql.Driver(), url.jdbcUrl(), properties, String.join("; ", init),
+        return new DriverDataSource(new org.postgresql.Driver(), url.jdbcUrl(), properties, options.toString(),
                 local.toString());
     }
 

@@ -31,6 +31,7 @@ import org.elibrary.internal.db.SqliteCodes;
 import org.elibrary.internal.db.MigrationConnections;
 import org.elibrary.internal.db.MigrationLock;
 import org.elibrary.internal.db.SingleConnectionDataSource;
+import org.elibrary.internal.db.TransactionSettings;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.CoreErrorCode;
 import org.flywaydb.core.api.FlywayException;
@@ -792,7 +793,10 @@ public final class SchemaMigrator {
                 try (Connection lock = own.getConnectionWithoutSettings()) {
                     holdTransactionLock(lock, own.localSettingsSql());
                     try {
-                        return work.run(connection, display);
+                        // the settings again for each transaction: the connection has them only if a pooler
+                        // did not refuse them as startup options
+                        return work.run(own.localSettingsSql().isEmpty() ? connection
+                                : TransactionSettings.wrap(connection, own.localSettingsSql()), display);
                     } finally {
                         try {
                             lock.rollback();

@@ -104,12 +104,17 @@ class PostgresServerDefaultsIT {
         LibrarySettings settings = LibrarySettings.builder().databaseUrl(asRole).build();
         try (Connection connection = Databases.migrationDataSource(settings).getConnection()) {
             assertThat(show(connection, "statement_timeout")).isEqualTo("0");
+            // startup options, not SET: through a transaction pooler a SET stayed on a server connection that
+            // went on to serve other clients
+            assertThat(settingSources(connection)).isEqualTo("client client client");
         }
-        // one given in the URL's own options stands, as its lock_timeout does
+        // one given in the URL's own options stands, as its lock_timeout does; the library's others are added
         String withOptions = asRole + "&options=-c%20statement_timeout%3D7s";
         try (Connection connection = Databases.migrationDataSource(LibrarySettings.builder()
                 .databaseUrl(withOptions).build()).getConnection()) {
             assertThat(show(connection, "statement_timeout")).isEqualTo("7s");
+            assertThat(show(connection, "lock_timeout")).isEqualTo("30s");
+            assertThat(show(connection, "transaction_isolation")).isEqualTo("read committed");
         }
     }
 
@@ -264,6 +269,16 @@ class PostgresServerDefaultsIT {
                      + "WHERE table_schema NOT IN ('pg_catalog', 'information_schema')")) {
             rs.next();
             return rs.getInt(1);
+        }
+    }
+
+    /** Where the migration's three settings come from: "client" for startup options, "session" for SET. */
+    private static String settingSources(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(
+                "SELECT string_agg(source, ' ' ORDER BY name) FROM pg_settings WHERE name IN "
+                        + "('default_transaction_isolation', 'lock_timeout', 'statement_timeout')")) {
+            rs.next();
+            return rs.getString(1);
         }
     }
 
