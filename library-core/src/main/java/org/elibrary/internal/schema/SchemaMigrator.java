@@ -839,27 +839,31 @@ public final class SchemaMigrator {
     /**
      * A caller's data source (whose pool may hold one connection): the lock is a session lock on the work's
      * own connection. Refused when the next statement finds another server connection, as behind a
-     * transaction pooler: the lock would outlive the migration there, blocking every later one.
+     * transaction pooler: the lock would outlive the migration there, blocking every later one. The lock taken
+     * is then given back if a statement reaches its server connection again within a second; if none does, the
+     * message names that server process.
      */
     private static void takeSessionLock(Connection connection, String display) throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            statement.execute("SELECT pg_advisory_lock(" + ADVISORY_LOCK_KEY + ")");
+        long holder;
+        try (Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT pg_backend_pid(), pg_advisory_lock(" + ADVISORY_LOCK_KEY
+                     + ")")) {
+            rs.next();
+            holder = rs.getLong(1);
         }
         if (!holdsSessionLock(connection)) {
-            // best effort: the pooler may hand the server connection that holds it to one of these statements
-            for (int attempt = 0; attempt < 10 && !unlock(connection); attempt++) {
-                Thread.onSpinWait();
-            }
             throw new ConfigurationException("the migration lock taken on " + display + " is held by another "
                     + "server connection than the next statement ran on: the data source goes through a "
                     + "transaction pooler (PgBouncer's pool_mode=transaction), which cannot keep a session lock; "
-                    + "migrate through a direct or session-pooled URL");
+                    + "migrate through a direct or session-pooled URL" + (unlockWithin(connection) ? ""
+                    : ". The lock stays with server process " + holder + " until its connection ends: later "
+                    + "migrations wait for it (SELECT pg_terminate_backend(" + holder + ") ends it)"));
         }
     }
 
     private static void releaseSessionLock(Connection connection, String display) {
         try {
-            if (!unlock(connection)) {
+            if (!unlockWithin(connection)) {
                 LOG.warn("{}: the migration lock was not released: this connection's server session no longer "
                         + "holds it (a transaction pooler?); later migrations wait for it until the server "
                         + "connection that holds it ends (see pg_locks, locktype advisory)", display);
@@ -867,6 +871,22 @@ public final class SchemaMigrator {
         } catch (SQLException ignored) {
             // the lock goes with the session; closing the connection releases it
         }
+    }
+
+    /** Unlocks, asking again for a second while the statements reach a server connection that does not hold it. */
+    private static boolean unlockWithin(Connection connection) throws SQLException {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            if (unlock(connection)) {
+                return true;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
     }
 
     private static boolean holdsSessionLock(Connection connection) throws SQLException {

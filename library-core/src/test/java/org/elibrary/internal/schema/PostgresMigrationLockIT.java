@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.elibrary.internal.schema.SchemaMigratorIT.dataSource;
 
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -11,8 +12,10 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.elibrary.Backend;
+import org.elibrary.ConfigurationException;
 import org.elibrary.DatabaseUnavailableException;
 import org.elibrary.LibrarySettings;
 import org.elibrary.internal.db.Databases;
@@ -87,6 +90,45 @@ class PostgresMigrationLockIT {
         }
         Databases.open(settings).close();
         assertThat(holders(url)).isZero();
+    }
+
+    /**
+     * A caller's data source keeps the session lock on its one connection (its pool may have no other). Behind
+     * a transaction pooler, whose consecutive statements may reach different server connections (here: two,
+     * in turn), the lock outlived the migration; now the migration is refused and the lock given back.
+     */
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // without the refusal: a wait for the lock
+    void aCallersDataSourceBehindATransactionPoolerIsRefusedAndLeavesNoLock() throws Exception {
+        String url = TestDatabases.newPostgresUrl();
+        DataSource direct = dataSource(Backend.POSTGRESQL, url);
+        DataSource pooled = (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+                    if (!method.getName().equals("getConnection")) {
+                        return method.invoke(direct, args);
+                    }
+                    Connection[] servers = {direct.getConnection(), direct.getConnection()};
+                    AtomicInteger next = new AtomicInteger();
+                    return Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class},
+                            (connection, call, callArgs) -> {
+                                switch (call.getName()) {
+                                    case "createStatement":
+                                        return servers[next.getAndIncrement() % 2].createStatement();
+                                    case "close":
+                                        servers[0].close();
+                                        servers[1].close();
+                                        return null;
+                                    default:
+                                        return call.invoke(servers[0], callArgs);
+                                }
+                            });
+                });
+        assertThatThrownBy(() -> SchemaMigrator.migrate(pooled, Backend.POSTGRESQL))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("is held by another server connection than the next statement ran on")
+                .hasMessageEndingWith("migrate through a direct or session-pooled URL");
+        assertThat(holders(url)).isZero();
+        assertThat(SchemaMigrator.migrate(direct, Backend.POSTGRESQL).versionAfter()).isEqualTo("3");
     }
 
     private static long holders(String url) throws SQLException {
