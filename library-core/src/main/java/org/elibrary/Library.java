@@ -94,15 +94,18 @@ public final class Library implements AutoCloseable {
      * migrating, the migration history's version is checked (one query): a database behind the library's
      * schema (no history, or an older version) is refused, one ahead of it (migrated by a newer library
      * version) opens with a warning; a SQLite file that does not exist is refused, not created, and a
-     * PostgreSQL database's encoding is still checked.
+     * PostgreSQL database's encoding is still checked. With {@link LibrarySettings#readOnly()} it never migrates
+     * (the same check, by reading), its connections are read-only, and every write call throws
+     * {@link ConfigurationException} before it reaches the database (once its arguments have passed the checks
+     * that need no database); reads, and transactions that only read, work as usual.
      *
      * @throws ConfigurationException       if the settings are unusable, the PostgreSQL database is not in UTF8,
      *                                      the schema is foreign or cannot be migrated, or (not migrating) the
      *                                      SQLite file does not exist or the schema is behind the library's
      * @throws ForeignKeyViolationException if the database to adopt (made by the Python app) has rows that
      *                                      break a foreign key; nothing was changed
-     * @throws DatabaseUnavailableException if the database cannot be reached, or another process kept it
-     *                                      locked while migrating
+     * @throws DatabaseUnavailableException if the database cannot be reached, another process kept it locked
+     *                                      while migrating, or the SQLite file cannot be written (unless read-only)
      */
     public static Library open(LibrarySettings settings) {
         Objects.requireNonNull(settings, "settings");
@@ -122,7 +125,11 @@ public final class Library implements AutoCloseable {
      * @throws ConfigurationException       if the database is neither SQLite nor PostgreSQL, refuses the login or
      *                                      does not exist (a wrong password, an unknown role or database, a
      *                                      SQLite file in a directory that does not exist), is a PostgreSQL
-     *                                      database not in UTF8, or its schema is foreign or cannot be migrated
+     *                                      database not in UTF8, or its schema is foreign or cannot be migrated;
+     *                                      or if {@code dataSource} is Spring's
+     *                                      {@code TransactionAwareDataSourceProxy} (the library runs transactions
+     *                                      of its own, and would commit or end Spring's: pass the DataSource it
+     *                                      wraps)
      * @throws ForeignKeyViolationException if the database to adopt has rows that break a foreign key
      * @throws DatabaseUnavailableException if {@code dataSource} can give no connection for a reason retrying may
      *                                      fix (the server down or unreachable, too many connections, a file

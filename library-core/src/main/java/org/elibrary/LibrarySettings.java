@@ -31,7 +31,7 @@ import org.elibrary.internal.config.SettingsAccess;
  *       working directory; percent-encoded credentials are decoded.</li>
  *   <li>{@value #APP_TITLE}, {@value #DESCRIPTION}: free text.</li>
  *   <li>{@value #DATABASE_POOL_SIZE}, {@value #DATABASE_CONNECTION_TIMEOUT}, {@value #DATABASE_STATEMENT_TIMEOUT},
- *       {@value #DATABASE_MIGRATE_ON_OPEN}, {@value #SQLITE_SYNCHRONOUS}, {@value #SQLITE_BUSY_TIMEOUT},
+ *       {@value #DATABASE_MIGRATE_ON_OPEN}, {@value #DATABASE_READ_ONLY}, {@value #SQLITE_SYNCHRONOUS}, {@value #SQLITE_BUSY_TIMEOUT},
  *       {@value #ASYNC_QUEUE_CAPACITY}, {@value #ASYNC_CLOSE_TIMEOUT}.</li>
  * </ul>
  * Durations need a unit: {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}, or ISO-8601 {@code PT30S}; a bare
@@ -71,6 +71,12 @@ public final class LibrarySettings {
     public static final String DATABASE_STATEMENT_TIMEOUT = "DATABASE_STATEMENT_TIMEOUT";
     /** Whether opening a Library first brings the schema up to date. */
     public static final String DATABASE_MIGRATE_ON_OPEN = "DATABASE_MIGRATE_ON_OPEN";
+    /**
+     * Whether a Library only reads: it neither migrates nor writes, on SQLite its connections are read-only (a
+     * file it may not write opens), on PostgreSQL its sessions (a hot standby opens), and every write call is
+     * refused with {@link ConfigurationException} before it reaches the database.
+     */
+    public static final String DATABASE_READ_ONLY = "DATABASE_READ_ONLY";
     /** SQLite's {@code PRAGMA synchronous}: {@code FULL}, {@code NORMAL}, {@code OFF} or {@code EXTRA}. */
     public static final String SQLITE_SYNCHRONOUS = "SQLITE_SYNCHRONOUS";
     /** How long a SQLite connection waits for a lock held by another connection or process. */
@@ -120,6 +126,8 @@ public final class LibrarySettings {
     public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(30);
     /** Migrating on open keeps a new or older database usable without a separate step. */
     public static final boolean DEFAULT_MIGRATE_ON_OPEN = true;
+    /** A Library writes unless told it may only read. */
+    public static final boolean DEFAULT_READ_ONLY = false;
     /**
      * {@code FULL}: a committed transaction survives a power loss or an operating-system crash, not only a
      * crash of the application. {@code NORMAL} in WAL mode is faster and still never corrupts the file, but
@@ -189,6 +197,7 @@ public final class LibrarySettings {
     private final Duration connectionTimeout;
     private final Duration statementTimeout;
     private final boolean migrateOnOpen;
+    private final boolean readOnly;
     private final SqliteSynchronous sqliteSynchronous;
     private final Duration sqliteBusyTimeout;
     private final int asyncQueueCapacity;
@@ -222,6 +231,7 @@ public final class LibrarySettings {
         }
         this.statementTimeout = duration(DATABASE_STATEMENT_TIMEOUT, DEFAULT_STATEMENT_TIMEOUT);
         this.migrateOnOpen = bool(DATABASE_MIGRATE_ON_OPEN, DEFAULT_MIGRATE_ON_OPEN);
+        this.readOnly = bool(DATABASE_READ_ONLY, DEFAULT_READ_ONLY);
         this.sqliteSynchronous = synchronous();
         this.sqliteBusyTimeout = duration(SQLITE_BUSY_TIMEOUT, DEFAULT_SQLITE_BUSY_TIMEOUT);
         this.asyncQueueCapacity = integer(ASYNC_QUEUE_CAPACITY, DEFAULT_ASYNC_QUEUE_CAPACITY, 1, Integer.MAX_VALUE);
@@ -393,6 +403,15 @@ public final class LibrarySettings {
     }
 
     /**
+     * {@return {@value #DATABASE_READ_ONLY}: whether a Library opened with these settings only reads} Such a
+     * Library does not migrate, whatever {@link #migrateOnOpen()} says: it opens a database whose schema is up
+     * to date (or ahead), and refuses every write call with {@link ConfigurationException}.
+     */
+    public boolean readOnly() {
+        return readOnly;
+    }
+
+    /**
      * The pool size: on PostgreSQL the connections of the one pool; on SQLite those of the reader pool, writes
      * going through one more connection of their own.
      *
@@ -470,6 +489,7 @@ public final class LibrarySettings {
                 + ", connectionTimeout=" + SettingValues.format(connectionTimeout)
                 + ", statementTimeout=" + SettingValues.format(statementTimeout)
                 + ", migrateOnOpen=" + migrateOnOpen
+                + (readOnly ? ", readOnly=true" : "")
                 + (backend() == Backend.SQLITE ? ", sqliteSynchronous=" + sqliteSynchronous
                         + ", sqliteBusyTimeout=" + SettingValues.format(sqliteBusyTimeout) : "")
                 + ", asyncQueueCapacity=" + asyncQueueCapacity
@@ -477,8 +497,8 @@ public final class LibrarySettings {
     }
 
     private static final List<String> DEFAULTED_KEYS = List.of(APP_TITLE, DESCRIPTION, DATABASE_POOL_SIZE,
-            DATABASE_CONNECTION_TIMEOUT, DATABASE_STATEMENT_TIMEOUT, DATABASE_MIGRATE_ON_OPEN, SQLITE_SYNCHRONOUS,
-            SQLITE_BUSY_TIMEOUT, ASYNC_QUEUE_CAPACITY, ASYNC_CLOSE_TIMEOUT);
+            DATABASE_CONNECTION_TIMEOUT, DATABASE_STATEMENT_TIMEOUT, DATABASE_MIGRATE_ON_OPEN, DATABASE_READ_ONLY,
+            SQLITE_SYNCHRONOUS, SQLITE_BUSY_TIMEOUT, ASYNC_QUEUE_CAPACITY, ASYNC_CLOSE_TIMEOUT);
 
     /**
      * For a required key that is not set: the keys set that differ from it by one or two letters
@@ -813,6 +833,17 @@ public final class LibrarySettings {
          */
         public Builder migrateOnOpen(boolean migrate) {
             return set(DATABASE_MIGRATE_ON_OPEN, Boolean.toString(migrate));
+        }
+
+        /**
+         * {@value #DATABASE_READ_ONLY}: whether a Library opened with these settings only reads (see
+         * {@link LibrarySettings#readOnly()}).
+         *
+         * @param readOnly whether to open read-only
+         * @return this builder
+         */
+        public Builder readOnly(boolean readOnly) {
+            return set(DATABASE_READ_ONLY, Boolean.toString(readOnly));
         }
 
         /**

@@ -43,6 +43,8 @@ class LibrarySettingsTest {
         assertThat(settings.connectionTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(settings.statementTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(settings.migrateOnOpen()).isTrue();
+        assertThat(settings.readOnly()).isFalse();
+        assertThat(settings.source("DATABASE_READ_ONLY")).contains(Source.DEFAULT);
         assertThat(settings.sqliteSynchronous()).isEqualTo(SqliteSynchronous.FULL);
         assertThat(settings.sqliteBusyTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(settings.asyncQueueCapacity()).isEqualTo(1000);
@@ -65,7 +67,7 @@ class LibrarySettingsTest {
         LibrarySettings settings = isolated().databaseUrl("sqlite://")
                 .appTitle("T").description("D").poolSize(7)
                 .connectionTimeout(Duration.ofMillis(500)).statementTimeout(Duration.ZERO)
-                .migrateOnOpen(false).sqliteSynchronous(SqliteSynchronous.NORMAL)
+                .migrateOnOpen(false).readOnly(true).sqliteSynchronous(SqliteSynchronous.NORMAL)
                 .sqliteBusyTimeout(Duration.ofMinutes(2)).asyncQueueCapacity(5).closeTimeout(Duration.ofMillis(1500))
                 .set("EXTRA_KEY", "x").build();
         assertThat(settings.inMemory()).isTrue();
@@ -75,6 +77,8 @@ class LibrarySettingsTest {
         assertThat(settings.connectionTimeout()).isEqualTo(Duration.ofMillis(500));
         assertThat(settings.statementTimeout()).isEqualTo(Duration.ZERO);
         assertThat(settings.migrateOnOpen()).isFalse();
+        assertThat(settings.readOnly()).isTrue();
+        assertThat(settings.toString()).contains("readOnly=true");
         assertThat(settings.sqliteSynchronous()).isEqualTo(SqliteSynchronous.NORMAL);
         assertThat(settings.sqliteBusyTimeout()).isEqualTo(Duration.ofMinutes(2));
         assertThat(settings.asyncQueueCapacity()).isEqualTo(5);
@@ -329,6 +333,7 @@ class LibrarySettingsTest {
                 Arguments.of("SQLITE_BUSY_TIMEOUT", "25d", "not a duration"),
                 Arguments.of("SQLITE_BUSY_TIMEOUT", "P25D", "must be at most 2147483647ms"),
                 Arguments.of("DATABASE_MIGRATE_ON_OPEN", "maybe", "not a boolean"),
+                Arguments.of("DATABASE_READ_ONLY", "ro", "not a boolean"),
                 Arguments.of("SQLITE_SYNCHRONOUS", "FAST", "FULL, NORMAL, OFF, EXTRA"),
                 Arguments.of("ASYNC_QUEUE_CAPACITY", "0", "whole number"));
     }
@@ -392,6 +397,8 @@ class LibrarySettingsTest {
 
     @Test
     void booleansAcceptPydanticSpellings() {
+        assertThat(isolated().databaseUrl("sqlite://").environment(Map.of("database_read_only", "yes")).build()
+                .readOnly()).isTrue();
         assertThat(isolated().databaseUrl("sqlite://").set(LibrarySettings.DATABASE_MIGRATE_ON_OPEN, "no").build()
                 .migrateOnOpen()).isFalse();
         assertThat(isolated().databaseUrl("sqlite://").set(LibrarySettings.DATABASE_MIGRATE_ON_OPEN, "TRUE").build()

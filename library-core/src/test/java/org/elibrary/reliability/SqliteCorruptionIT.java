@@ -42,22 +42,7 @@ class SqliteCorruptionIT {
     @Test
     void anOverwrittenTablePageFailsTheCallsThatReadItAsCorrupt() throws Exception {
         Path file = libraryFile();
-        long rootPage;
-        long pageSize;
-        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
-             Statement statement = connection.createStatement();
-             ResultSet root = statement.executeQuery("SELECT rootpage, (SELECT page_size FROM pragma_page_size) "
-                     + "FROM sqlite_master WHERE type = 'table' AND name = 'book'")) {
-            assertThat(root.next()).isTrue();
-            rootPage = root.getLong(1);
-            pageSize = root.getLong(2);
-        }
-        byte[] garbage = new byte[(int) pageSize];
-        new Random(42).nextBytes(garbage);
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-            raf.seek((rootPage - 1) * pageSize);
-            raf.write(garbage);
-        }
+        overwriteRootPage(file, "book");
         // the schema's pages are intact: it opens, and the calls that read the book table fail
         try (Library library = Library.open(settings(file))) {
             Throwable error = catchThrowable(() -> {
@@ -71,6 +56,41 @@ class SqliteCorruptionIT {
                     .hasMessage("the database file " + file + " is corrupt (the disk image is malformed): PRAGMA "
                             + "integrity_check tells what is damaged; restore the file from a backup (a damaged "
                             + "full-text search index alone can be rebuilt with FTS5's 'rebuild' command)");
+        }
+    }
+
+    @Test
+    void anOverwrittenMigrationHistoryIsRefusedAtOpenAsCorrupt() throws Exception {
+        Path file = libraryFile();
+        overwriteRootPage(file, "flyway_schema_history");
+        // named as DATABASE_URL gives it, with what to do: not Flyway's "Error while retrieving the list of
+        // applied migrations" and the driver's [SQLITE_CORRUPT]
+        String url = "sqlite:///" + file;
+        Throwable error = catchThrowable(() -> Library.open(LibrarySettings.builder().databaseUrl(url).build()).close());
+        assertThat(error).isExactlyInstanceOf(ConfigurationException.class)
+                .hasMessage("the schema of " + url + " could not be read: the database file is corrupt (the disk "
+                        + "image is malformed): PRAGMA integrity_check tells what is damaged; restore the file from "
+                        + "a backup (a damaged full-text search index alone can be rebuilt with FTS5's 'rebuild' "
+                        + "command)");
+    }
+
+    /** Overwrites the first page of {@code table}'s b-tree with random bytes, as a damaged disk might. */
+    private static void overwriteRootPage(Path file, String table) throws Exception {
+        long rootPage;
+        long pageSize;
+        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
+             Statement statement = connection.createStatement();
+             ResultSet root = statement.executeQuery("SELECT rootpage, (SELECT page_size FROM pragma_page_size) "
+                     + "FROM sqlite_master WHERE type = 'table' AND name = '" + table + "'")) {
+            assertThat(root.next()).isTrue();
+            rootPage = root.getLong(1);
+            pageSize = root.getLong(2);
+        }
+        byte[] garbage = new byte[(int) pageSize];
+        new Random(42).nextBytes(garbage);
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.seek((rootPage - 1) * pageSize);
+            raf.write(garbage);
         }
     }
 

@@ -111,9 +111,13 @@ public final class Migrations {
      * @param dataSource the caller's data source
      * @param backend    the database product behind it, as the caller knows it (not checked)
      * @return the migrations of that database
+     * @throws ConfigurationException if {@code dataSource} is Spring's {@code TransactionAwareDataSourceProxy},
+     *                                whose connection inside a Spring transaction is that transaction's: pass
+     *                                the DataSource it wraps
      */
     public static Migrations from(DataSource dataSource, Backend backend) {
         Objects.requireNonNull(dataSource, "dataSource");
+        Databases.refuseTransactionAware(dataSource);
         return new Migrations(() -> dataSource, dataSource, Objects.requireNonNull(backend, "backend"), null, null);
     }
 
@@ -182,7 +186,9 @@ public final class Migrations {
      */
     public ValidationReport validate() {
         ValidationOutcome outcome = SchemaMigrator.validate(readingSource(), backend, displayName);
-        return new ValidationReport(outcome.valid(), outcome.problems(), info(outcome.status()));
+        return ValidationReport.of(outcome.valid(), outcome.details().stream()
+                .map(problem -> new ValidationReport.Problem(kind(problem.kind()), problem.message())).toList(),
+                info(outcome.status()));
     }
 
     /**
@@ -211,13 +217,29 @@ public final class Migrations {
 
     private static SchemaInfo info(SchemaStatus status) {
         return new SchemaInfo(status.backend(), state(status.state()), status.currentVersion(), status.latestVersion(),
-                migrations(status.applied()), migrations(status.pending()), status.adopted());
+                migrations(status.applied()), migrations(status.pending()), status.adopted(),
+                migrations(status.failed()));
     }
 
     private static List<Migration> migrations(List<MigrationStep> steps) {
         return steps.stream()
                 .map(step -> new Migration(step.version(), step.description(), step.state(), step.installedOn()))
                 .collect(Collectors.toList());
+    }
+
+    /** Exhaustive, without a default: a kind added to the engine fails compilation here until it is mapped. */
+    private static ValidationReport.Kind kind(ValidationOutcome.Kind kind) {
+        return switch (kind) {
+            case EMPTY -> ValidationReport.Kind.EMPTY;
+            case NOT_ADOPTED -> ValidationReport.Kind.NOT_ADOPTED;
+            case FOREIGN_SCHEMA -> ValidationReport.Kind.FOREIGN_SCHEMA;
+            case PENDING -> ValidationReport.Kind.PENDING;
+            case CHANGED -> ValidationReport.Kind.CHANGED;
+            case FAILED -> ValidationReport.Kind.FAILED;
+            case MISSING -> ValidationReport.Kind.MISSING;
+            case SEQUENCE_BEHIND -> ValidationReport.Kind.SEQUENCE_BEHIND;
+            case OTHER -> ValidationReport.Kind.OTHER;
+        };
     }
 
     /** Exhaustive, without a default: a state added to the engine fails compilation here until it is mapped. */

@@ -22,10 +22,14 @@ import org.elibrary.internal.schema.RequiredSchema;
  * environment, {@code .env}):
  *
  * <pre>
- * java -cp … org.elibrary.migrations.MigrationsCommand migrate|info|validate|baseline [--url URL] [--env-file PATH]
+ * java -cp … org.elibrary.migrations.MigrationsCommand migrate|info|validate|baseline [--url URL] [--env-file PATH] [--json]
  * </pre>
  *
- * {@code --url} overrides {@code DATABASE_URL}; {@code --env-file} reads that file instead of {@code ./.env}.
+ * {@code --url} overrides {@code DATABASE_URL}; {@code --env-file} reads that file instead of {@code ./.env};
+ * {@code --json} prints the report as one JSON object on one line instead (the fields of {@code library-cli.jar}'s
+ * {@code --json} for the same command), and no {@code database:} line; errors stay text on stderr.
+ * {@code validate} prints each problem on a line of its own, starting with its {@link ValidationReport.Kind} in
+ * brackets ({@code   [PENDING] V3 unicode search: …}); {@code info} names a failed migration with what to do.
  * Exit codes: {@value #OK} done (for {@code validate}: valid); {@value #USAGE} usage error;
  * {@value #INVALID} validation failed, or rows break a foreign key; {@value #UNAVAILABLE} configuration error
  * (missing or bad setting, foreign schema, mismatched history) or database unavailable.
@@ -41,7 +45,7 @@ public final class MigrationsCommand {
     public static final int UNAVAILABLE = 4;
 
     static final String USAGE_TEXT = String.join(System.lineSeparator(),
-            "Usage: MigrationsCommand <command> [--url URL] [--env-file PATH]",
+            "Usage: MigrationsCommand <command> [--url URL] [--env-file PATH] [--json]",
             "",
             "Commands:",
             "  migrate    create or update the schema (adopts a database made by the Python app)",
@@ -52,6 +56,7 @@ public final class MigrationsCommand {
             "Options:",
             "  --url URL        the database (overrides DATABASE_URL), e.g. sqlite:///./library.db",
             "  --env-file PATH  the .env file to read (default: ./.env)",
+            "  --json           print the report as one JSON object on one line",
             "  -h, --help       show this help",
             "",
             "Exit codes: 0 ok, 2 usage, 3 invalid, 4 configuration error or database unavailable");
@@ -109,6 +114,9 @@ public final class MigrationsCommand {
         try {
             LibrarySettings settings = settings(invocation);
             Migrations migrations = Migrations.from(settings);
+            if (invocation.json()) {
+                return dispatchJson(invocation.command(), migrations, settings.displayUrl());
+            }
             out.println("database: " + settings.displayUrl() + " (" + settings.backend().name().toLowerCase(Locale.ROOT)
                     + ")");
             return dispatch(invocation.command(), migrations);
@@ -132,7 +140,7 @@ public final class MigrationsCommand {
     }
 
     /** A known command; {@code url} and {@code envFile} are null when not given. */
-    private record Invocation(String command, String url, Path envFile) implements Request {
+    private record Invocation(String command, String url, Path envFile, boolean json) implements Request {
     }
 
     /**
@@ -143,6 +151,7 @@ public final class MigrationsCommand {
         String command = null;
         String url = null;
         Path envFile = null;
+        boolean json = false;
         for (int i = 0; i < args.size(); i++) {
             String arg = Objects.requireNonNull(args.get(i));
             String value = null;
@@ -156,6 +165,12 @@ public final class MigrationsCommand {
                 case "-h":
                 case "--help":
                     return new Help();
+                case "--json":
+                    if (value != null) {
+                        return new UsageError("option --json takes no value");
+                    }
+                    json = true;
+                    break;
                 case "--url":
                 case "--env-file":
                     if (value == null) {
@@ -192,7 +207,7 @@ public final class MigrationsCommand {
         if (!COMMANDS.contains(command)) {
             return new UsageError("unknown command '" + DatabaseUrl.mask(command) + "'");
         }
-        return new Invocation(command, url, envFile);
+        return new Invocation(command, url, envFile, json);
     }
 
     private LibrarySettings settings(Invocation invocation) {
@@ -201,7 +216,7 @@ public final class MigrationsCommand {
             builder.envFile(named(invocation.envFile()));
         }
         if (invocation.url() != null) {
-            builder.databaseUrl(invocation.url());
+            builder.databaseUrl(invocation.url()).codeSourceName("--url");
         }
         return builder.build();
     }
@@ -220,6 +235,47 @@ public final class MigrationsCommand {
                 printBaseline(migrations.baseline());
                 return OK;
         }
+    }
+
+    /** {@code --json}: one object per command, with the field names of {@code library-cli.jar --json}. */
+    private int dispatchJson(String command, Migrations migrations, String database) {
+        switch (command) {
+            case "migrate":
+                out.println(json(migrations.migrate()));
+                return OK;
+            case "info":
+                SchemaInfo info = migrations.info();
+                out.println(new JsonLine().field("backend", info.backend().name().toLowerCase(Locale.ROOT))
+                        .field("database", database).field("state", info.state().name())
+                        .field("version", info.currentVersion().orElse(null))
+                        .field("latest_version", info.latestVersion()).field("pending", versionsOf(info.pending()))
+                        .field("adopted", info.adopted()).field("ahead", versionsOf(info.ahead()))
+                        .field("failed", versionsOf(info.failed())));
+                return OK;
+            case "validate":
+                ValidationReport report = migrations.validate();
+                out.println(new JsonLine().field("valid", report.valid())
+                        .field("version", report.info().currentVersion().orElse(null))
+                        .field("latest_version", report.info().latestVersion()).field("problems", report.problems())
+                        .field("ahead", versionsOf(report.info().ahead()))
+                        .field("problem_kinds", report.kinds().stream().map(Enum::name).toList()));
+                return report.valid() ? OK : INVALID;
+            default:
+                out.println(json(migrations.baseline()));
+                return OK;
+        }
+    }
+
+    private static JsonLine json(MigrationReport report) {
+        return new JsonLine().field("backend", report.backend().name().toLowerCase(Locale.ROOT))
+                .field("state_before", report.stateBefore().name())
+                .field("version_before", report.versionBefore().orElse(null)).field("version", report.versionAfter())
+                .field("applied", versionsOf(report.applied())).field("adopted", report.adopted())
+                .field("ahead", report.ahead()).field("repairs", report.repairs());
+    }
+
+    private static List<String> versionsOf(List<Migration> migrations) {
+        return migrations.stream().map(Migration::version).toList();
     }
 
     /**
@@ -271,6 +327,9 @@ public final class MigrationsCommand {
         if (!info.ahead().isEmpty()) {
             out.println("ahead of this library (applied by a newer version): " + versions(info.ahead()));
         }
+        for (String failure : info.failures()) {
+            out.println("failed: " + failure);
+        }
         out.println("adopted from the Python app: " + (info.adopted() ? "yes" : "no"));
         out.println("applied:" + (info.applied().isEmpty() ? " none" : ""));
         for (Migration migration : info.applied()) {
@@ -294,8 +353,8 @@ public final class MigrationsCommand {
             return OK;
         }
         out.println("invalid:");
-        for (String problem : report.problems()) {
-            out.println("  " + problem);
+        for (ValidationReport.Problem problem : report.problemDetails()) {
+            out.println("  [" + problem.kind() + "] " + problem.message());
         }
         return INVALID;
     }

@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.elibrary.Backend;
 import org.elibrary.internal.schema.RequiredSchema;
+import org.elibrary.internal.schema.SchemaMigrator;
 
 /**
  * Where a database stands against the library's migrations.
@@ -17,9 +18,13 @@ import org.elibrary.internal.schema.RequiredSchema;
  * @param applied        the history, oldest first; an adopted database's starts with a {@code Baseline} at V1
  * @param pending        what {@link Migrations#migrate()} would apply, oldest first (empty for a foreign schema)
  * @param adopted        whether the database was made by the Python app and baselined
+ * @param failed         the migrations of {@code applied} that the history records as failed, oldest first;
+ *                       empty normally. {@link Migrations#migrate()} refuses while there is one, and
+ *                       {@link Migrations#validate()} reports it ({@link ValidationReport.Kind#FAILED}, which says
+ *                       what to do); {@code currentVersion} counts it as applied, as the history does
  */
 public record SchemaInfo(Backend backend, SchemaState state, Optional<String> currentVersion, String latestVersion,
-                         List<Migration> applied, List<Migration> pending, boolean adopted) {
+                         List<Migration> applied, List<Migration> pending, boolean adopted, List<Migration> failed) {
     /**
      * Checks the components and keeps unmodifiable copies of the lists.
      *
@@ -30,6 +35,7 @@ public record SchemaInfo(Backend backend, SchemaState state, Optional<String> cu
      * @param applied        the history, oldest first
      * @param pending        what {@link Migrations#migrate()} would apply, oldest first
      * @param adopted        whether the database was made by the Python app and baselined
+     * @param failed         the applied migrations the history records as failed, oldest first
      * @throws NullPointerException if a component is null, or an element of a list is
      */
     public SchemaInfo {
@@ -39,11 +45,44 @@ public record SchemaInfo(Backend backend, SchemaState state, Optional<String> cu
         Objects.requireNonNull(latestVersion, "latestVersion");
         applied = List.copyOf(applied);
         pending = List.copyOf(pending);
+        failed = List.copyOf(failed);
     }
 
-    /** {@return whether the database is managed and nothing is pending} */
+    /**
+     * Where a database stands, without failed migrations (the constructor of the versions before
+     * {@code failed}).
+     *
+     * @param backend        the database product
+     * @param state          what the database holds
+     * @param currentVersion the schema version, when there is one
+     * @param latestVersion  the newest migration this library ships
+     * @param applied        the history, oldest first
+     * @param pending        what {@link Migrations#migrate()} would apply, oldest first
+     * @param adopted        whether the database was made by the Python app and baselined
+     * @throws NullPointerException if a component is null, or an element of a list is
+     */
+    public SchemaInfo(Backend backend, SchemaState state, Optional<String> currentVersion, String latestVersion,
+                      List<Migration> applied, List<Migration> pending, boolean adopted) {
+        this(backend, state, currentVersion, latestVersion, applied, pending, adopted, List.of());
+    }
+
+    /**
+     * {@return whether the database is managed, nothing is pending and no migration is recorded as failed} (a
+     * failed one may be half applied, and {@link Migrations#migrate()} refuses such a history)
+     */
     public boolean upToDate() {
-        return state == SchemaState.MANAGED && pending.isEmpty();
+        return state == SchemaState.MANAGED && pending.isEmpty() && failed.isEmpty();
+    }
+
+    /**
+     * {@return for each {@linkplain #failed() failed} migration, oldest first, a sentence that says it failed and
+     * what to do: fix the cause, undo what it applied, delete its row from {@code flyway_schema_history}, run
+     * {@link Migrations#migrate()}} Empty normally. The same sentence is {@link Migrations#validate()}'s problem
+     * of kind {@link ValidationReport.Kind#FAILED}.
+     */
+    public List<String> failures() {
+        return failed.stream().map(migration -> SchemaMigrator.failed(migration.version(), migration.description()))
+                .toList();
     }
 
     /**

@@ -16,7 +16,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class LaterMigrationsIT {
 
-    private static DataSource migrated(Backend backend) {
+    /** A new database (a SQLite file, or one on the embedded PostgreSQL) migrated to the latest version. */
+    static DataSource migrated(Backend backend) {
         DataSource dataSource = Sql.newDatabase(backend);
         Migrations.from(dataSource, backend).migrate();
         return dataSource;

@@ -17,6 +17,8 @@ import org.elibrary.ConfigurationException;
 import org.elibrary.LibrarySettings;
 import org.elibrary.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The command line, run in-process against real databases. */
@@ -85,6 +87,73 @@ class MigrationsCommandIT {
                 .doesNotContain("up to date");
         assertThat(run("info", "--url", "sqlite:///./new.db")).isZero();
         assertThat(out()).contains("ahead of this library (applied by a newer version): V4 future thing");
+    }
+
+    /**
+     * validate printed each problem as a sentence only, the same exit 3 for all; info showed a failed V3 as
+     * "current version: 3 … pending: none". Now each problem line starts with its kind, and info names the
+     * failed migration with what to do.
+     */
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void validateGivesEachProblemItsKindAndInfoNamesAFailedMigration(Backend backend) throws SQLException {
+        String url = TestDatabases.newDatabaseUrl(backend);
+        assertThat(run("validate", "--url", url)).isEqualTo(MigrationsCommand.INVALID);
+        assertThat(out().lines()).contains("  [EMPTY] the database is empty: run migrate to create the schema");
+        assertThat(run("validate", "--url", url, "--json")).isEqualTo(MigrationsCommand.INVALID);
+        assertThat(out()).isEqualTo("{\"valid\":false,\"version\":null,\"latest_version\":\"3\",\"problems\":[\"the "
+                + "database is empty: run migrate to create the schema\"],\"ahead\":[],\"problem_kinds\":[\"EMPTY\"]}"
+                + System.lineSeparator());
+
+        assertThat(run("migrate", "--url", url)).isZero();
+        DataSource dataSource = Sql.dataSource(backend, url);
+        Sql.script(dataSource, MigrationsIT.REMOVED_MIGRATION);
+        assertThat(run("validate", "--url", url)).isEqualTo(MigrationsCommand.INVALID);
+        assertThat(out().lines()).contains("  [MISSING] V2.5 removed thing: Detected applied migration not resolved "
+                + "locally: 2.5.");
+
+        Sql.script(dataSource, "DELETE FROM flyway_schema_history WHERE version = '2.5';\n" + MigrationsIT.FAILED_V3);
+        String failed = "V3 unicode search failed (its row in flyway_schema_history says so) and may be half applied; "
+                + "migrate refuses to run until you fix what made it fail, undo what it applied and delete that row "
+                + "(DELETE FROM flyway_schema_history WHERE version = '3' AND NOT success), then run migrate";
+        assertThat(run("info", "--url", url)).isZero();
+        assertThat(out().lines()).contains("current version: 3", "failed: " + failed)
+                .anySatisfy(line -> assertThat(line).startsWith("  V3 unicode search [Failed]"));
+        assertThat(run("validate", "--url", url)).isEqualTo(MigrationsCommand.INVALID);
+        assertThat(out().lines()).containsSubsequence("invalid:", "  [FAILED] " + failed);
+        assertThat(run("--json", "validate", "--url", url)).isEqualTo(MigrationsCommand.INVALID);
+        assertThat(out()).contains("\"problems\":[\"" + failed + "\"]").contains("\"problem_kinds\":[\"FAILED\"]");
+        assertThat(run("info", "--json", "--url", url)).isZero();
+        assertThat(out()).contains("\"version\":\"3\"").contains("\"pending\":[]").contains("\"failed\":[\"3\"]");
+        assertThat(run("migrate", "--url", url)).isEqualTo(MigrationsCommand.UNAVAILABLE);
+        assertThat(err()).contains(failed);
+    }
+
+    /** {@code --json}: one object on one line per command, with library-cli.jar's field names, and nothing else. */
+    @Test
+    void jsonReportsOfEveryCommand() throws SQLException {
+        Path file = dir.resolve("python.db");
+        Sql.script(Sql.dataSource(Backend.SQLITE, "jdbc:sqlite:" + file), Sql.resource("reference/ddl-sqlite.sql"));
+        String url = "sqlite:///./python.db";
+        String n = System.lineSeparator();
+
+        assertThat(run("--json", "info", "--url", url)).isZero();
+        assertThat(out()).isEqualTo("{\"backend\":\"sqlite\",\"database\":\"" + url + "\",\"state\":\"PYTHON_APP_SCHEMA\","
+                + "\"version\":null,\"latest_version\":\"3\",\"pending\":[\"2\",\"3\"],\"adopted\":false,\"ahead\":[],"
+                + "\"failed\":[]}" + n);
+        assertThat(run("--json", "baseline", "--url", url)).isZero();
+        assertThat(out()).isEqualTo("{\"backend\":\"sqlite\",\"state_before\":\"PYTHON_APP_SCHEMA\",\"version_before\":null,"
+                + "\"version\":\"1\",\"applied\":[],\"adopted\":true,\"ahead\":false,\"repairs\":[]}" + n);
+        assertThat(run("--json", "validate", "--url", url)).isEqualTo(MigrationsCommand.INVALID);
+        assertThat(out()).startsWith("{\"valid\":false,\"version\":\"1\",\"latest_version\":\"3\",\"problems\":[\"V2 ")
+                .endsWith("],\"ahead\":[],\"problem_kinds\":[\"PENDING\",\"PENDING\"]}" + n);
+        assertThat(run("--json", "migrate", "--url", url)).isZero();
+        assertThat(out()).isEqualTo("{\"backend\":\"sqlite\",\"state_before\":\"MANAGED\",\"version_before\":\"1\","
+                + "\"version\":\"3\",\"applied\":[\"2\",\"3\"],\"adopted\":false,\"ahead\":false,\"repairs\":[]}" + n);
+        assertThat(run("--json", "validate", "--url", url)).isZero();
+        assertThat(out()).isEqualTo("{\"valid\":true,\"version\":\"3\",\"latest_version\":\"3\",\"problems\":[],"
+                + "\"ahead\":[],\"problem_kinds\":[]}" + n);
+        assertThat(err()).isEmpty();
     }
 
     @Test

@@ -18,12 +18,14 @@ import org.elibrary.Backend;
 import org.elibrary.ConfigurationException;
 import org.elibrary.ForeignKeyViolationException;
 import org.elibrary.LibrarySettings;
+import org.elibrary.migrations.ValidationReport.Kind;
 import org.elibrary.testing.TestDatabases;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
 
 class MigrationsIT {
     @TempDir
@@ -139,6 +141,17 @@ class MigrationsIT {
 
     @ParameterizedTest
     @EnumSource(Backend.class)
+    void fromASpringTransactionAwareProxyIsRefusedUnchanged(Backend backend) throws SQLException {
+        DataSource dataSource = Sql.newDatabase(backend);
+        // its connection inside a Spring transaction is Spring's: migrating would commit that transaction
+        assertThatThrownBy(() -> Migrations.from(new TransactionAwareDataSourceProxy(dataSource), backend))
+                .isExactlyInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("the DataSource is a TransactionAwareDataSourceProxy");
+        assertThat(Migrations.from(dataSource).info().state()).isEqualTo(SchemaState.EMPTY);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
     void pythonAppDatabaseIsAdoptedThroughTheApi(Backend backend) throws SQLException {
         DataSource dataSource = Sql.newDatabase(backend);
         Sql.script(dataSource, seed(backend));
@@ -193,6 +206,7 @@ class MigrationsIT {
         assertThat(validation.problems()).containsExactly("the id sequence public.book_id_seq of table book is behind "
                 + "its rows (next value 8, largest id 20), so inserting a row fails with a duplicate id: run "
                 + "SELECT setval(pg_get_serial_sequence('book','id'), (SELECT max(id) FROM book))");
+        assertThat(validation.kinds()).containsExactly(Kind.SEQUENCE_BEHIND);
         Sql.strings(dataSource, "SELECT setval(pg_get_serial_sequence('book','id'), (SELECT max(id) FROM book))");
         assertThat(migrations.validate().valid()).isTrue();
     }
@@ -292,5 +306,114 @@ class MigrationsIT {
         assertThat(report.problems()).hasSize(1).first().asString().contains("V3");
         assertThatThrownBy(migrations::migrate).isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("does not match");
+    }
+
+    // --------------------------------------------------------------------------------- kinds of problem
+
+    /** A history row for a migration this library does not ship, older than its latest: "Missing" to Flyway. */
+    static final String REMOVED_MIGRATION = "INSERT INTO flyway_schema_history (installed_rank, version, "
+            + "description, type, script, checksum, installed_by, execution_time, success) "
+            + "VALUES (4, '2.5', 'removed thing', 'SQL', 'V2_5__removed_thing.sql', 12345, 'someone', 5, true);";
+    /**
+     * What a failed V3 leaves: its row with success = false. Flyway writes one when a migration that runs
+     * outside a transaction fails (on PostgreSQL, say, CREATE INDEX CONCURRENTLY), or another tool left it;
+     * the library's own migrations run in one transaction, so the test marks the row as such a failure would.
+     */
+    static final String FAILED_V3 = "UPDATE flyway_schema_history SET success = false WHERE version = '3';";
+    /** What V3 creates, dropped again: the undo the advice for a failed V3 asks for. */
+    static String undoV3(Backend backend) {
+        if (backend == Backend.POSTGRESQL) {
+            return "DROP INDEX ix_book_title_lower_trgm;\nDROP INDEX ix_author_name_lower_trgm;";
+        }
+        StringBuilder script = new StringBuilder();
+        for (String table : new String[] {"book_title_search", "author_name_search"}) {
+            for (String event : new String[] {"insert", "delete", "update"}) {
+                script.append("DROP TRIGGER ").append(table).append("_after_").append(event).append(";\n");
+            }
+            script.append("DROP TABLE ").append(table).append(";\n");
+        }
+        return script.toString();
+    }
+
+    /**
+     * Each kind of problem, made for real on both databases: a deploy step tells "run migrate" from what a
+     * person must look at by its kind, where it had only sentences (Flyway's words, some of them).
+     */
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void everyProblemHasItsKind(Backend backend) throws SQLException {
+        DataSource empty = Sql.newDatabase(backend);
+        assertThat(Migrations.from(empty, backend).validate().kinds()).containsExactly(Kind.EMPTY);
+
+        DataSource python = Sql.newDatabase(backend);
+        Sql.script(python, seed(backend));
+        Migrations adopting = Migrations.from(python, backend);
+        assertThat(adopting.validate().kinds()).containsExactly(Kind.NOT_ADOPTED);
+        adopting.baseline();
+        ValidationReport pending = adopting.validate();
+        assertThat(pending.kinds()).containsExactly(Kind.PENDING, Kind.PENDING);
+        assertThat(pending.problemDetails()).extracting(ValidationReport.Problem::message)
+                .containsExactlyElementsOf(pending.problems())
+                .satisfiesExactly(v2 -> assertThat(v2).startsWith("V2 "), v3 -> assertThat(v3).startsWith("V3 "));
+
+        DataSource foreign = Sql.newDatabase(backend);
+        Sql.script(foreign, "CREATE TABLE invoices (id INTEGER PRIMARY KEY);");
+        ValidationReport refused = Migrations.from(foreign, backend).validate();
+        assertThat(refused.kinds()).containsExactly(Kind.FOREIGN_SCHEMA);
+        assertThat(refused.problems()).singleElement().asString().contains("invoices");
+
+        DataSource edited = LaterMigrationsIT.migrated(backend);
+        Sql.script(edited, "UPDATE flyway_schema_history SET checksum = 1 WHERE version = '2';");
+        ValidationReport changed = Migrations.from(edited, backend).validate();
+        assertThat(changed.kinds()).containsExactly(Kind.CHANGED);
+        assertThat(changed.problems()).singleElement().asString().startsWith("V2 foreign key indexes: ")
+                .contains("checksum");
+
+        DataSource removed = LaterMigrationsIT.migrated(backend);
+        Sql.script(removed, REMOVED_MIGRATION);
+        ValidationReport missing = Migrations.from(removed, backend).validate();
+        assertThat(missing.kinds()).containsExactly(Kind.MISSING);
+        assertThat(missing.problems()).singleElement().asString().startsWith("V2.5 removed thing: ");
+
+        // ahead is no problem: a newer library's V4
+        DataSource newer = LaterMigrationsIT.migrated(backend);
+        Sql.script(newer, FUTURE_MIGRATION);
+        assertThat(Migrations.from(newer, backend).validate().problemDetails()).isEmpty();
+    }
+
+    /**
+     * A failed migration in the history showed as "current version 3, pending none" in info, and validate said
+     * only Flyway's "Detected failed migration to version 3 (unicode search)." (its advice, for Flyway's own
+     * command line, cut off). Now info names it with what to do, validate gives it the kind FAILED and the same
+     * sentence, and the advice, followed, gives a valid database.
+     */
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aFailedMigrationIsNamedWithWhatToDo(Backend backend) throws SQLException {
+        DataSource dataSource = LaterMigrationsIT.migrated(backend);
+        Migrations migrations = Migrations.from(dataSource, backend);
+        Sql.script(dataSource, FAILED_V3);
+        String sentence = "V3 unicode search failed (its row in flyway_schema_history says so) and may be half "
+                + "applied; migrate refuses to run until you fix what made it fail, undo what it applied and delete "
+                + "that row (DELETE FROM flyway_schema_history WHERE version = '3' AND NOT success), then run migrate";
+
+        SchemaInfo info = migrations.info();
+        assertThat(info.failed()).extracting(Migration::version).containsExactly("3");
+        assertThat(info.upToDate()).as("a failed migration may be half applied").isFalse();
+        assertThat(info.failures()).containsExactly(sentence);
+        ValidationReport report = migrations.validate();
+        assertThat(report.valid()).isFalse();
+        assertThat(report.kinds()).containsExactly(Kind.FAILED);
+        assertThat(report.problems()).containsExactly(sentence);
+        assertThatThrownBy(migrations::migrate).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining(sentence);
+
+        Sql.script(dataSource, undoV3(backend));
+        Sql.script(dataSource, "DELETE FROM flyway_schema_history WHERE version = '3' AND NOT success;");
+        assertThat(migrations.info().failed()).isEmpty();
+        assertThat(migrations.validate().kinds()).containsExactly(Kind.PENDING);
+        assertThat(migrations.migrate().applied()).extracting(Migration::version).containsExactly("3");
+        assertThat(migrations.validate().valid()).isTrue();
+        assertThat(migrations.info().upToDate()).isTrue();
     }
 }

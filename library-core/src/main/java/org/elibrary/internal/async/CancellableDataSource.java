@@ -35,7 +35,7 @@ public final class CancellableDataSource implements DataSource {
         DataSource reader = database.reader() == database.writer()
                 ? writer : new CancellableDataSource(database.reader());
         return new Database(database.backend(), writer, reader, database.readConcurrency(), database,
-                database.serverTimesStatements());
+                database.serverTimesStatements(), database.readOnly());
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
@@ -36,9 +37,13 @@ import org.elibrary.internal.db.Drivers;
  *       end user info: {@code postgresql://h:5432/lib?x=me@work}), credentials are percent-decoded
  *       ({@code %} not followed by two hex digits stays as it is) and kept out of the JDBC URL (passed as driver
  *       properties), query parameters pass through, with the libpq/asyncpg spellings {@code ssl},
- *       {@code connect_timeout} and {@code application_name} renamed to pgjdbc's. {@code host} and
- *       {@code port} parameters (asyncpg's unix-domain socket or host list) are refused: the hosts belong in
- *       the authority, {@code host1:5432,host2:5433}.</li>
+ *       {@code connect_timeout} and {@code application_name} renamed to pgjdbc's, and asyncpg's statement cache
+ *       sizes ({@code prepared_statement_cache_size}, {@code statement_cache_size}) turned into
+ *       {@code prepareThreshold=0} when 0, dropped otherwise, and libpq's {@code target_session_attrs} into
+ *       pgjdbc's {@code targetServerType}. Several hosts: {@code host1:5432,host2:5433} in the authority, or, for
+ *       a URL without a host of its own, the query's {@code host=}/{@code port=} as SQLAlchemy reads them
+ *       ({@code hostsFromQuery}); a unix-domain socket and a host both in the authority and in the query are
+ *       refused.</li>
  * </ul>
  * The password is never part of {@link #toString()}, {@link #displayUrl()} or an exception message: a URL that
  * parses shows exactly the password it holds masked; one that does not is shown with anything that may be a
@@ -58,6 +63,16 @@ public final class DatabaseUrl {
     private static final Set<String> IGNORED_SQLITE_OPTIONS = Set.of("check_same_thread");
     /** pgjdbc reads these (any case) as the server's address, overriding the URL's authority. */
     private static final Set<String> HOST_PARAMETERS = Set.of("host", "port", "pghost", "pgport");
+    /**
+     * libpq's {@code target_session_attrs} (asyncpg's too) as pgjdbc's {@code targetServerType}: pgjdbc's primary
+     * is a server that accepts writes, its secondary one that does not.
+     */
+    private static final Map<String, String> TARGET_SERVER_TYPES = Map.of("any", "any", "read-write", "primary",
+            "primary", "primary", "read-only", "secondary", "standby", "secondary", "prefer-standby",
+            "preferSecondary");
+    /** SQLAlchemy's asyncpg dialect's and asyncpg's statement cache sizes: 0 turns named statements off. */
+    private static final Set<String> STATEMENT_CACHE_SIZES = Set.of("prepared_statement_cache_size",
+            "statement_cache_size");
     private static final Pattern PORT = Pattern.compile("[0-9]{1,5}");
     private static final String SSL_MODES = "|disable|allow|prefer|require|verify-ca|verify-full|";
 
@@ -489,7 +504,8 @@ public final class DatabaseUrl {
             throw new IllegalArgumentException("'" + display + "': query options are not supported in a "
                     + "SQLAlchemy SQLite URL (" + String.join(", ", refused) + "); they are the Python driver's. "
                     + "Use the library's settings (SQLITE_BUSY_TIMEOUT, …) or a jdbc:sqlite: URL for sqlite-jdbc's "
-                    + "options");
+                    + "options" + (refused.contains("mode") ? "; to only read the file, name it without options and "
+                    + "set DATABASE_READ_ONLY=true" : ""));
         }
     }
 
@@ -532,18 +548,23 @@ public final class DatabaseUrl {
         int authorityEnd = firstOf(afterUserInfo, 0, '/', '?');
         String hosts = afterUserInfo.substring(0, authorityEnd);
         String pathAndQuery = afterUserInfo.substring(authorityEnd);
-        if (hosts.isEmpty()) {
-            hosts = "localhost";
-        }
-        for (String hostPort : hosts.split(",", -1)) {
-            validateHostPort(hostPort, display);
-        }
         String database = "";
         String query = "";
         int q = pathAndQuery.indexOf('?');
         String path = q < 0 ? pathAndQuery : pathAndQuery.substring(0, q);
         if (q >= 0) {
             query = pathAndQuery.substring(q + 1);
+        }
+        String[] fromQuery = hostsFromQuery(query, !hosts.isEmpty(), display);
+        if (fromQuery != null) {
+            hosts = fromQuery[0];
+            query = fromQuery[1];
+        }
+        if (hosts.isEmpty()) {
+            hosts = "localhost";
+        }
+        for (String hostPort : hosts.split(",", -1)) {
+            validateHostPort(hostPort, display);
         }
         if (path.startsWith("/")) {
             database = path.substring(1);
@@ -605,11 +626,98 @@ public final class DatabaseUrl {
         return null;
     }
 
+    /**
+     * The hosts that the query's {@code host=} and {@code port=} parameters give, as SQLAlchemy's PostgreSQL
+     * dialects read them for a URL without a host of its own (the only multi-host form SQLAlchemy parses for
+     * asyncpg), and the query without them; null when the query has neither. Two forms, not to be mixed:
+     * {@code host=h1:p1&host=h2:p2} (a port may be left out: 5432), and one {@code host=h1,h2} with at most one
+     * {@code port=p1,p2} that pairs with it entry by entry. Refused: these parameters beside a host in the URL,
+     * {@code pghost}/{@code pgport}, a unix-domain socket ({@code host=/run/postgresql}, which pgjdbc cannot
+     * reach), and anything else whose hosts or ports would have to be guessed.
+     *
+     * @param urlHasHost whether the URL's authority names a host
+     */
+    private static String[] hostsFromQuery(String query, boolean urlHasHost, String display) {
+        List<String> hostValues = new ArrayList<>();
+        List<String> portValues = new ArrayList<>();
+        StringBuilder rest = new StringBuilder();
+        for (String pair : query.isEmpty() ? new String[0] : query.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = eq < 0 ? pair : pair.substring(0, eq);
+            String lower = key.toLowerCase(Locale.ROOT);
+            if (!HOST_PARAMETERS.contains(lower)) {
+                rest.append(rest.length() > 0 ? "&" : "").append(pair);
+                continue;
+            }
+            String value = eq < 0 ? "" : percentDecode(pair.substring(eq + 1));
+            if (!key.equals("host") && !key.equals("port") || urlHasHost) {
+                throw hostParameterRefused(key, display, urlHasHost ? "beside the host in the URL, which of them "
+                        + "is meant cannot be told" : "only host= and port= (lower case) name servers");
+            }
+            if (value.startsWith("/") || value.contains(",/")) {
+                throw hostParameterRefused(key, display, "asyncpg reads a path as a unix-domain socket, which the "
+                        + "JDBC driver cannot reach");
+            }
+            (key.equals("host") ? hostValues : portValues).add(value);
+        }
+        if (hostValues.isEmpty() && portValues.isEmpty()) {
+            return null;
+        }
+        List<String> hostPorts = new ArrayList<>();
+        if (portValues.isEmpty()) {
+            // host=h1:p1&host=h2:p2, or one host=h1,h2 (each on the default port)
+            boolean commaList = hostValues.size() == 1 && hostValues.get(0).contains(",");
+            for (String value : hostValues) {
+                for (String hostPort : commaList ? value.split(",", -1) : new String[] {value}) {
+                    if (hostPort.contains(",") || (commaList && hostPort.contains(":"))) {
+                        throw hostParameterRefused("host", display, "write host=h1:p1&host=h2:p2, or "
+                                + "host=h1,h2&port=p1,p2, not a mix of the two");
+                    }
+                    hostPorts.add(hostPort);
+                }
+            }
+        } else {
+            // host=h1,h2&port=p1,p2: as many ports as hosts, paired in order (SQLAlchemy refuses other counts)
+            if (hostValues.size() != 1 || portValues.size() != 1) {
+                throw hostParameterRefused("port", display, "it pairs only with one host=h1,h2 list, port=p1,p2");
+            }
+            String[] hostList = hostValues.get(0).split(",", -1);
+            String[] portList = portValues.get(0).split(",", -1);
+            if (hostList.length != portList.length) {
+                throw hostParameterRefused("port", display, "it gives " + portList.length + " port(s) for "
+                        + hostList.length + " host(s); give one per host, in the same order");
+            }
+            for (int i = 0; i < hostList.length; i++) {
+                if (hostList[i].contains(":")) {
+                    throw hostParameterRefused("host", display, "write host=h1:p1&host=h2:p2, or "
+                            + "host=h1,h2&port=p1,p2, not a mix of the two");
+                }
+                hostPorts.add(portList[i].isEmpty() ? hostList[i] : hostList[i] + ":" + portList[i]);
+            }
+        }
+        for (String hostPort : hostPorts) {
+            if (hostPort.isEmpty() || hostPort.startsWith(":") || hostPort.startsWith("[")) {
+                // SQLAlchemy splits each at ':', so an IPv6 address cannot be written here
+                throw hostParameterRefused("host", display, "each host= needs a host name or IPv4 address, "
+                        + "host=db1:5432 (an IPv6 address goes in the URL's authority, [::1]:5432)");
+            }
+        }
+        return new String[] {String.join(",", hostPorts), rest.toString()};
+    }
+
+    private static IllegalArgumentException hostParameterRefused(String key, String display, String why) {
+        return new IllegalArgumentException("'" + display + "': the query parameter " + key + "= is not "
+                + "supported here (" + why + "): write the hosts in the URL's authority, "
+                + "postgresql://user@host1:5432,host2:5433/db, or, for a URL without a host, as SQLAlchemy reads "
+                + "them, postgresql://user@/db?host=host1:5432&host=host2:5433");
+    }
+
     private static String translateQuery(String query, String display) {
         if (query.isEmpty()) {
             return "";
         }
         StringBuilder out = new StringBuilder();
+        boolean unnamedStatements = false;
         for (String pair : query.split("&")) {
             if (pair.isEmpty()) {
                 continue;
@@ -617,11 +725,28 @@ public final class DatabaseUrl {
             int eq = pair.indexOf('=');
             String key = eq < 0 ? pair : pair.substring(0, eq);
             String value = eq < 0 ? "" : pair.substring(eq + 1);
-            if (HOST_PARAMETERS.contains(key.toLowerCase(Locale.ROOT))) {
-                throw new IllegalArgumentException("'" + display + "': the query parameter " + key + "= is not "
-                        + "supported (asyncpg reads it as a unix-domain socket or a host list; the JDBC driver has "
-                        + "no unix-domain sockets): write the host in the URL's authority, "
-                        + "postgresql://user@host:5432/db, several as host1:5432,host2:5433");
+            if (STATEMENT_CACHE_SIZES.contains(key)) {
+                // asyncpg's statement cache, which SQLAlchemy's asyncpg dialect adds one of its own to: set to 0
+                // for a transaction pooler (PgBouncer), where named statements do not survive; pgjdbc's
+                // prepareThreshold=0 keeps its statements unnamed likewise. A size above 0 only bounds the
+                // Python driver's cache, and pgjdbc keeps its own (preparedStatementCacheQueries), so it is dropped
+                if (isZero(value)) {
+                    unnamedStatements = true;
+                }
+                continue;
+            }
+            if (key.equals("target_session_attrs")) {
+                // libpq's and asyncpg's choice of server among the hosts; an explicit targetServerType stands
+                String type = TARGET_SERVER_TYPES.get(value);
+                if (type == null) {
+                    throw new IllegalArgumentException("'" + display + "': target_session_attrs" + quoted(value, display)
+                            + " is not one of any, read-write, primary, read-only, standby, prefer-standby");
+                }
+                if (hasKey(query, "targetServerType")) {
+                    continue;
+                }
+                key = "targetServerType";
+                value = type;
             }
             switch (key) {
                 case "ssl":
@@ -646,7 +771,48 @@ public final class DatabaseUrl {
                 out.append('=').append(value);
             }
         }
+        if (unnamedStatements && !hasKey(out.toString(), "prepareThreshold")) {
+            out.append(out.length() > 0 ? "&" : "").append("prepareThreshold=0");
+        }
         return out.toString();
+    }
+
+    /** Whether an option's value is the number 0 ({@code 0}, {@code 00}), as Python's {@code int()} reads it. */
+    private static boolean isZero(String value) {
+        return value.strip().matches("[+-]?0+");
+    }
+
+    private static boolean hasKey(String query, String key) {
+        for (String pair : query.split("&")) {
+            if (pair.equals(key) || pair.startsWith(key + "=")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The query options of the PostgreSQL JDBC URL that the driver does not know (it ignores them without a
+     * word), in their order, each once: options of the Python app's driver in a shared {@code .env}, or a typo
+     * ({@code preparethreshold}: pgjdbc's names are case-sensitive). Empty for SQLite. Names only: a value may
+     * be a secret; a name that the masked URL hides is given as {@code …}.
+     */
+    public List<String> unknownOptions() {
+        if (backend != Backend.POSTGRESQL) {
+            return List.of();
+        }
+        int q = jdbcUrl.indexOf('?');
+        List<String> unknown = new ArrayList<>();
+        for (String pair : q < 0 ? new String[0] : jdbcUrl.substring(q + 1).split("&")) {
+            String key = pair.indexOf('=') < 0 ? pair : pair.substring(0, pair.indexOf('='));
+            if (!key.isEmpty() && org.postgresql.PGProperty.forName(key) == null) {
+                String named = displayUrl.contains(key) ? key : "…";
+                if (!unknown.contains(named)) {
+                    unknown.add(named);
+                }
+            }
+        }
+        return unknown;
     }
 
     /**

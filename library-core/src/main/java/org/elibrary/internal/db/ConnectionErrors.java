@@ -2,8 +2,11 @@ package org.elibrary.internal.db;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.net.URLDecoder;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.cert.CertPathBuilderException;
 import java.sql.SQLException;
 import javax.net.ssl.SSLException;
 import org.elibrary.ConfigurationException;
@@ -70,6 +73,14 @@ public final class ConnectionErrors {
                     + scrub(unknownHost, secret) + "; check the host in " + LibrarySettings.DATABASE_URL
                     + ", or the DNS" + (state == null ? "" : " (SQLState " + state + ")"), cause);
         }
+        if (sslSetupFailed(failure) && causedBy(failure, CertPathBuilderException.class)) {
+            // the JDK's "PKIX path building failed: …SunCertPathBuilderException: unable to find valid
+            // certification path to requested target" says this in its own terms, which the cause keeps
+            return new ConfigurationException(what + " " + displayUrl + " failed: the server's certificate is not "
+                    + "signed by a CA in " + trustedCas(displayUrl) + "; give the CA that signed it, or check that "
+                    + LibrarySettings.DATABASE_URL + " names the right server"
+                    + (state == null ? "" : " (SQLState " + state + ")"), cause);
+        }
         if (("08004".equals(state) && !detail.startsWith(SCRAM_CUT_SHORT)) || sslSetupFailed(failure)) {
             // the server refused the connection for how it was asked (no password for SCRAM, SSL it does not
             // offer), or the client's SSL setup is unusable: asking again fails the same way
@@ -109,6 +120,50 @@ public final class ConnectionErrors {
             }
         }
         return setup;
+    }
+
+    /**
+     * Where pgjdbc looked for the CA certificates that sign the server's, as the URL shown says: its
+     * {@code sslrootcert} (a name shared by libpq, asyncpg and pgjdbc, so both URL forms carry it as is), else
+     * pgjdbc's default file; or the SSL factory the URL names instead, whose trust pgjdbc does not choose.
+     */
+    static String trustedCas(String displayUrl) {
+        String factory = parameter(displayUrl, "sslfactory");
+        if (factory != null && !factory.equals("org.postgresql.ssl.LibPQFactory")) {
+            return "what sslfactory=" + factory + " trusts";
+        }
+        String rootCert = parameter(displayUrl, "sslrootcert");
+        if (rootCert != null) {
+            return "sslrootcert=" + rootCert;
+        }
+        // pgjdbc's LibPQFactory default, as libpq's
+        String folder = System.getProperty("os.name", "").startsWith("Windows")
+                ? System.getenv("APPDATA") + "\\postgresql\\" : System.getProperty("user.home") + "/.postgresql/";
+        return "the default sslrootcert, " + folder + "root.crt (no sslrootcert= in the URL)";
+    }
+
+    /** The percent-decoded value of a query parameter of the URL, or null. */
+    private static String parameter(String url, String name) {
+        int query = url.indexOf('?');
+        for (String pair : query < 0 ? new String[0] : url.substring(query + 1).split("&")) {
+            if (pair.startsWith(name + "=")) {
+                try {
+                    return URLDecoder.decode(pair.substring(name.length() + 1), StandardCharsets.UTF_8);
+                } catch (IllegalArgumentException badEscape) {
+                    return pair.substring(name.length() + 1);
+                }
+            }
+        }
+        return null;
+    }
+
+    private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The host name of an {@link UnknownHostException} among the causes of {@code failure}, else null. */

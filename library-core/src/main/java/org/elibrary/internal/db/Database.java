@@ -12,6 +12,9 @@ import org.elibrary.Backend;
  * (its transactions begin IMMEDIATE), while {@link #reader()} serves concurrent readers under WAL. On
  * PostgreSQL both are the same pool.
  *
+ * <p>A read-only database ({@code DATABASE_READ_ONLY}) has no writer of its own: {@link #writer()} is its
+ * reader pool, and {@link #readOnly()} tells the library to refuse every write call before it takes a connection.
+ *
  * <p>Its connections are ready to use when it is made ({@link Databases} opens the pools with their settings,
  * after migrating when asked), and {@link #close()} closes only what the library opened, never a caller's
  * data source.
@@ -23,6 +26,7 @@ public final class Database implements AutoCloseable {
     private final int readConcurrency;
     private final AutoCloseable resources;
     private final boolean serverTimesStatements;
+    private final boolean readOnly;
 
     public Database(Backend backend, DataSource writer, DataSource reader, int readConcurrency,
                     AutoCloseable resources) {
@@ -36,6 +40,16 @@ public final class Database implements AutoCloseable {
      */
     public Database(Backend backend, DataSource writer, DataSource reader, int readConcurrency,
                     AutoCloseable resources, boolean serverTimesStatements) {
+        this(backend, writer, reader, readConcurrency, resources, serverTimesStatements, false);
+    }
+
+    /**
+     * @param readOnly whether the library may only read this database ({@code DATABASE_READ_ONLY}): its
+     *                 connections are read-only, and write calls are refused before they take one
+     */
+    public Database(Backend backend, DataSource writer, DataSource reader, int readConcurrency,
+                    AutoCloseable resources, boolean serverTimesStatements, boolean readOnly) {
+        this.readOnly = readOnly;
         this.backend = Objects.requireNonNull(backend, "backend");
         this.writer = Objects.requireNonNull(writer, "writer");
         this.reader = Objects.requireNonNull(reader, "reader");
@@ -73,9 +87,17 @@ public final class Database implements AutoCloseable {
         return serverTimesStatements;
     }
 
-    /** Whether writes must be serialised by the library (SQLite allows one writer at a time). */
+    /** Whether the library may only read: every write call is refused before it reaches the database. */
+    public boolean readOnly() {
+        return readOnly;
+    }
+
+    /**
+     * Whether writes must be serialised by the library (SQLite allows one writer at a time); not on a read-only
+     * database, which has no writes to serialise (its write calls are refused, as reads are run).
+     */
     public boolean serialisesWrites() {
-        return backend == Backend.SQLITE;
+        return backend == Backend.SQLITE && !readOnly;
     }
 
     /**

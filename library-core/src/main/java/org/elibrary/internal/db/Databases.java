@@ -25,6 +25,8 @@ import org.elibrary.internal.config.DatabaseUrl;
 import org.elibrary.internal.config.SettingsAccess;
 import org.elibrary.internal.schema.RequiredSchema;
 import org.elibrary.internal.schema.SchemaMigrator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteConnection;
 import org.sqlite.SQLiteDataSource;
@@ -59,12 +61,19 @@ import org.sqlite.SQLiteDataSource;
  * process killed while writing left a journal to roll back): a database that is up to date, or is refused,
  * is not written to, and no lock file is created for it.
  *
+ * <p>Read-only ({@link LibrarySettings#readOnly()}): no writer, no migration, no switch to WAL; one pool of
+ * read-only connections ({@code SQLITE_OPEN_READONLY}) serves reads and the caller's transactions, and the schema
+ * version is checked by reading. The file must exist, and need not be writable; a file in WAL mode needs its
+ * {@code -wal} and {@code -shm} beside it or a folder where SQLite may create them, as any reader does.
+ *
  * <h2>PostgreSQL</h2>
  * One HikariCP pool serves both reads and writes, with pgjdbc's {@code reWriteBatchedInserts=true}, its
  * transactions READ COMMITTED whatever the server's default. The schema is migrated first through a plain
- * driver connection, under SchemaMigrator's advisory lock, which serialises concurrent migrators, held on a
- * second one. A database whose encoding is not UTF8 is refused before anything is written. Opening fails fast: one connection attempt, bounded by
- * the connect timeout.
+ * driver connection, under SchemaMigrator's advisory lock (which serialises concurrent migrators), held on a
+ * second one. A database whose encoding is not UTF8 is refused before anything is written. Opening fails fast:
+ * one connection attempt, bounded by the connect timeout. Read-only: no migration, the pool's connections
+ * read-only (HikariCP's {@code setReadOnly}, with pgjdbc's {@code readOnlyMode=always}, so that statements in
+ * autocommit run read-only too), and the schema version checked by reading; a hot standby opens.
  *
  * <h2>Errors</h2>
  * A missing directory, a path that is a directory or a file that is not a SQLite database, a wrong password,
@@ -72,6 +81,7 @@ import org.sqlite.SQLiteDataSource;
  * or unreachable, or a file that cannot be opened: {@link org.elibrary.DatabaseUnavailableException}.
  */
 public final class Databases {
+    private static final Logger LOG = LoggerFactory.getLogger(Databases.class);
     /** pgjdbc's connect timeout cap: an unreachable server must not block opening for long. */
     static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** pgjdbc's bound on sending one cancel request (its default is 10 s); seconds, as pgjdbc takes it. */
@@ -91,6 +101,7 @@ public final class Databases {
      * the schema version as an open by settings that does not migrate ({@link RequiredSchema}).
      */
     public static Database borrow(DataSource dataSource, Backend backend, boolean migrate, int concurrency) {
+        refuseTransactionAware(dataSource);
         if (concurrency < 1) {
             throw new ConfigurationException("concurrency must be at least 1, was " + concurrency);
         }
@@ -100,6 +111,25 @@ public final class Databases {
             RequiredSchema.checkBorrowed(dataSource, backend); // on PostgreSQL the encoding too, as migrate does
         }
         return Database.borrow(dataSource, backend, concurrency);
+    }
+
+    /**
+     * Refuses a {@code DataSource} that hands out the connection of the caller's framework transaction
+     * (Spring's {@code TransactionAwareDataSourceProxy}, found by class name: Spring need not be on the
+     * classpath). The library begins, commits and rolls back transactions of its own on the connections it
+     * gets, and on such a connection it would end the framework's transaction: commit what the framework
+     * means to roll back, and leave its connection in autocommit.
+     *
+     * @throws ConfigurationException if {@code dataSource} is such a proxy
+     */
+    public static void refuseTransactionAware(DataSource dataSource) {
+        for (Class<?> type = dataSource.getClass(); type != null; type = type.getSuperclass()) {
+            if (type.getName().equals("org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy")) {
+                throw new ConfigurationException("the DataSource is a " + type.getSimpleName() + ", which hands out "
+                        + "the connection of a Spring transaction: the library runs transactions of its own and "
+                        + "would commit or end Spring's; pass the DataSource it wraps (getTargetDataSource())");
+            }
+        }
     }
 
     /**
@@ -207,12 +237,16 @@ public final class Databases {
     // ---------------------------------------------------------------------------------------------- SQLite
 
     private static Database openSqlite(LibrarySettings settings, DatabaseUrl url) {
+        if (settings.readOnly()) {
+            return openSqliteReadOnly(settings, url);
+        }
         String jdbcUrl;
         Path file = url.sqliteFile().orElse(null);
         if (url.inMemory()) {
             jdbcUrl = "jdbc:sqlite:file:/elibrary-" + UUID.randomUUID() + "?vfs=memdb";
         } else {
-            checkSqliteLocation(file, url.displayUrl(), true);
+            checkSqliteLocation(file, url.displayUrl(), true, "; set " + LibrarySettings.DATABASE_READ_ONLY
+                    + "=true to open it for reading");
             if (!settings.migrateOnOpen() && !Files.exists(file)) {
                 // SQLite would create an empty file, and the first call would fail on a missing table; a
                 // mistyped path would leave a stray database behind
@@ -245,8 +279,8 @@ public final class Databases {
             HikariDataSource reader = sqlitePool("elibrary-sqlite-reader", settings.poolSize(), settings,
                     sqlitePoolSource(settings, jdbcUrl, SQLiteConfig.TransactionMode.DEFERRED, !url.inMemory()));
             resources.add(0, reader);
-            verifySqlitePragmas(writer, settings, url.inMemory(), SQLiteConfig.TransactionMode.IMMEDIATE);
-            verifySqlitePragmas(reader, settings, url.inMemory(), SQLiteConfig.TransactionMode.DEFERRED);
+            verifySqlitePragmas(writer, settings, !url.inMemory(), SQLiteConfig.TransactionMode.IMMEDIATE);
+            verifySqlitePragmas(reader, settings, !url.inMemory(), SQLiteConfig.TransactionMode.DEFERRED);
             if (!settings.migrateOnOpen() && url.inMemory()) {
                 RequiredSchema.check(reader, Backend.SQLITE, url.displayUrl()); // a file's was checked before WAL
             }
@@ -257,7 +291,67 @@ public final class Databases {
         }
     }
 
+    /**
+     * A SQLite file opened read-only ({@link LibrarySettings#readOnly()}): one pool of read-only connections,
+     * nothing migrated, the journal mode left as the file has it, the schema version checked by reading.
+     */
+    private static Database openSqliteReadOnly(LibrarySettings settings, DatabaseUrl url) {
+        String display = url.displayUrl();
+        if (url.inMemory()) {
+            throw new ConfigurationException(LibrarySettings.DATABASE_URL + " " + display + " is an in-memory "
+                    + "database, new and empty at each open: with " + LibrarySettings.DATABASE_READ_ONLY + "=true "
+                    + "there is nothing to read; point " + LibrarySettings.DATABASE_URL + " at a SQLite file");
+        }
+        Path file = url.sqliteFile().orElseThrow();
+        checkSqliteLocation(file, display, false);
+        if (!Files.exists(file)) {
+            throw new ConfigurationException("the SQLite database file " + file + " does not exist; with "
+                    + LibrarySettings.DATABASE_READ_ONLY + "=true the library does not create it: correct "
+                    + LibrarySettings.DATABASE_URL + " " + display + ", or create and migrate it with write access "
+                    + "first");
+        }
+        HikariDataSource reader = null;
+        try {
+            SQLiteConfig config = sqliteConfig(settings, SQLiteConfig.TransactionMode.DEFERRED, false);
+            config.setReadOnly(true);
+            SQLiteDataSource source = SqliteBusyWait.dataSource(config, settings.sqliteBusyTimeout().toMillis());
+            source.setUrl(url.jdbcUrl());
+            reader = sqlitePool("elibrary-sqlite-reader", settings.poolSize(), settings, source, true);
+            verifySqlitePragmas(reader, settings, false, SQLiteConfig.TransactionMode.DEFERRED);
+            RequiredSchema.checkReadOnly(reader, Backend.SQLITE, display);
+            // the one pool serves the caller's transactions too; write calls never get a connection
+            return new Database(Backend.SQLITE, reader, reader, settings.poolSize(), reader, false, true);
+        } catch (Exception e) {
+            if (reader != null) {
+                reader.close();
+            }
+            if (hasCode(e, SqliteCodes.READONLY_ROLLBACK)) {
+                throw new DatabaseUnavailableException("SQLite database " + file + " cannot be read: a process "
+                        + "stopped while writing it left its journal " + file.getFileName() + "-journal, which must "
+                        + "be rolled back first, and a library open read-only (" + LibrarySettings.DATABASE_READ_ONLY
+                        + "=true) does not write; open it once with write access (opening a Library or migrating "
+                        + "rolls it back), and keep the journal beside the file until then: without it the file is "
+                        + "corrupt", e);
+            }
+            throw ConnectionErrors.translate("opening SQLite database", display, unwrapPoolFailure(e), null);
+        }
+    }
+
+    private static boolean hasCode(Throwable failure, int code) {
+        for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
+            if (SqliteCodes.of(t) == code) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static void checkSqliteLocation(Path file, String display, boolean writes) {
+        checkSqliteLocation(file, display, writes, "");
+    }
+
+    /** @param readOnlyAdvice appended to the refusal of an existing file that cannot be written */
+    private static void checkSqliteLocation(Path file, String display, boolean writes, String readOnlyAdvice) {
         Path directory = file.getParent();
         if (directory == null || !Files.isDirectory(directory)) {
             throw new ConfigurationException(LibrarySettings.DATABASE_URL + " " + display + ": the directory "
@@ -269,7 +363,8 @@ public final class Databases {
         }
         if (writes && (Files.exists(file) ? !Files.isWritable(file) : !Files.isWritable(directory))) {
             throw new DatabaseUnavailableException("SQLite database " + file + " cannot be written: "
-                    + (Files.exists(file) ? "the file is read-only" : "the directory " + directory + " is read-only"));
+                    + (Files.exists(file) ? "the file is read-only" + readOnlyAdvice
+                    : "the directory " + directory + " is read-only"));
         }
     }
 
@@ -282,7 +377,8 @@ public final class Databases {
         // No lock here: SchemaMigrator takes it only once it knows it will write, and checks again under it.
         if (Files.exists(file)) {
             try (Connection reader = readOnlySqliteDataSource(settings, jdbcUrl).getConnection()) {
-                if (SchemaMigrator.isUpToDate(new SingleConnectionDataSource(reader), Backend.SQLITE)) {
+                if (SchemaMigrator.isUpToDate(new SingleConnectionDataSource(reader), Backend.SQLITE,
+                        settings.displayUrl())) {
                     return;
                 }
             } catch (SQLException | LibraryException e) {
@@ -472,7 +568,17 @@ public final class Databases {
     }
 
     private static HikariDataSource sqlitePool(String name, int size, LibrarySettings settings, DataSource source) {
+        return sqlitePool(name, size, settings, source, false);
+    }
+
+    /**
+     * @param readOnly whether {@code source}'s connections are read-only: HikariCP sets each connection's flag to
+     *                 the pool's, which sqlite-jdbc refuses to change once the connection is open
+     */
+    private static HikariDataSource sqlitePool(String name, int size, LibrarySettings settings, DataSource source,
+                                               boolean readOnly) {
         HikariConfig config = new HikariConfig();
+        config.setReadOnly(readOnly);
         config.setPoolName(name);
         config.setDataSource(source);
         config.setMaximumPoolSize(size);
@@ -483,11 +589,11 @@ public final class Databases {
         return new HikariDataSource(config);
     }
 
-    private static void verifySqlitePragmas(DataSource pool, LibrarySettings settings, boolean inMemory,
+    private static void verifySqlitePragmas(DataSource pool, LibrarySettings settings, boolean wal,
                                             SQLiteConfig.TransactionMode mode) throws SQLException {
         try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
             expect(statement, "foreign_keys", "1");
-            if (!inMemory) {
+            if (wal) {
                 expect(statement, "journal_mode", "wal");
             }
             // the busy handler replaced the busy timeout (which now reads 0), with the same total wait
@@ -520,9 +626,24 @@ public final class Databases {
     // ------------------------------------------------------------------------------------------ PostgreSQL
 
     private static Database openPostgres(LibrarySettings settings, DatabaseUrl url) {
+        List<String> unknown = url.unknownOptions();
+        if (!unknown.isEmpty()) {
+            // not refused: a .env shared with the Python app may hold options of its driver
+            LOG.warn("{}: the PostgreSQL JDBC driver does not know the query option{} {} and ignores {} (an option "
+                    + "of the Python app's driver is fine in a shared .env; pgjdbc's own names are case-sensitive)",
+                    LibrarySettings.DATABASE_URL, unknown.size() == 1 ? "" : "s", String.join(", ", unknown),
+                    unknown.size() == 1 ? "it" : "them");
+        }
         Properties properties = postgresProperties(settings, url);
         String secret = url.password().orElse(null);
-        if (settings.migrateOnOpen()) {
+        boolean readOnly = settings.readOnly();
+        Properties fromUrl = org.postgresql.Driver.parseURL(url.jdbcUrl(), null);
+        if (readOnly && (fromUrl == null || fromUrl.getProperty("readOnlyMode") == null)) {
+            // pgjdbc's default (transaction) makes only explicit transactions read-only; the library's reads run
+            // in autocommit
+            properties.setProperty("readOnlyMode", "always");
+        }
+        if (settings.migrateOnOpen() && !readOnly) {
             try {
                 SchemaMigrator.migrate(postgresMigrationDataSource(settings, url, properties), Backend.POSTGRESQL,
                         url.displayUrl());
@@ -545,17 +666,22 @@ public final class Databases {
         // READ COMMITTED; a database's or role's default_transaction_isolation of serializable would make
         // some of them fail with a serialization conflict under concurrent use.
         config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+        config.setReadOnly(readOnly);
         String statementTimeout = statementTimeoutSql(settings, url);
         if (statementTimeout != null) {
             config.setConnectionInitSql(statementTimeout);
         }
         try {
             HikariDataSource pool = new HikariDataSource(config);
-            if (!settings.migrateOnOpen()) {
+            if (!settings.migrateOnOpen() || readOnly) {
                 // migrating checks them itself; here on the pool's first connection, not one more beside it (a
                 // role at its connection limit would see the closed one's server process for a moment)
                 try {
-                    RequiredSchema.check(pool, Backend.POSTGRESQL, url.displayUrl());
+                    if (readOnly) {
+                        RequiredSchema.checkReadOnly(pool, Backend.POSTGRESQL, url.displayUrl());
+                    } else {
+                        RequiredSchema.check(pool, Backend.POSTGRESQL, url.displayUrl());
+                    }
                 } catch (RuntimeException e) {
                     pool.close();
                     throw e;
@@ -563,7 +689,7 @@ public final class Databases {
             }
             // with 0 there is nothing to time, on either side
             return new Database(Backend.POSTGRESQL, pool, pool, settings.poolSize(), pool,
-                    statementTimeout != null && settings.statementTimeout().toMillis() > 0);
+                    statementTimeout != null && settings.statementTimeout().toMillis() > 0, readOnly);
         } catch (RuntimeException e) {
             throw ConnectionErrors.translate("opening PostgreSQL database", url.displayUrl(), unwrapPoolFailure(e),
                     secret);

@@ -32,6 +32,9 @@ public final class RequiredSchema {
             + "migrate), or set " + LibrarySettings.DATABASE_MIGRATE_ON_OPEN + "=true";
     private static final String HOW_BORROWED = "run the migrations (Migrations.from(dataSource).migrate(), or the "
             + "CLI's migrate), or open it with Library.open(dataSource), which migrates";
+    private static final String HOW_READ_ONLY = "a library open read-only (" + LibrarySettings.DATABASE_READ_ONLY
+            + "=true) does not migrate: a writer must migrate the database first (Migrations.from(settings).migrate(), "
+            + "or the CLI's migrate, with write access; on PostgreSQL on the primary, not a standby)";
     private static final String UNDEFINED_TABLE = "42P01";
     private static final String INSUFFICIENT_PRIVILEGE = "42501";
 
@@ -47,6 +50,14 @@ public final class RequiredSchema {
      */
     public static void check(DataSource dataSource, Backend backend, String display) {
         check(dataSource, backend, display, HOW);
+    }
+
+    /**
+     * As {@link #check(DataSource, Backend, String)}, for a library open read-only ({@code DATABASE_READ_ONLY}),
+     * which cannot migrate: the advice is to have a writer migrate the database first.
+     */
+    public static void checkReadOnly(DataSource dataSource, Backend backend, String display) {
+        check(dataSource, backend, display, HOW_READ_ONLY);
     }
 
     /**

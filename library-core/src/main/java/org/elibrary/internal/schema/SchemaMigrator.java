@@ -27,13 +27,14 @@ import org.elibrary.ForeignKeyViolationException;
 import org.elibrary.LibraryException;
 import org.elibrary.internal.config.DatabaseUrl;
 import org.elibrary.internal.db.ConnectionErrors;
-import org.elibrary.internal.db.SqliteCodes;
 import org.elibrary.internal.db.MigrationConnections;
 import org.elibrary.internal.db.MigrationLock;
 import org.elibrary.internal.db.SingleConnectionDataSource;
+import org.elibrary.internal.db.SqliteCodes;
 import org.elibrary.internal.db.TransactionSettings;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.CoreErrorCode;
+import org.flywaydb.core.api.ErrorDetails;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationInfoService;
@@ -189,7 +190,8 @@ public final class SchemaMigrator {
                 if (e instanceof FlywayValidateException) {
                     // Flyway's message carries Flyway-CLI advice (repair, -ignoreMigrationPatterns); say it our way.
                     throw new ConfigurationException("the migration history of " + display + " does not match "
-                            + "this library's migrations: " + String.join("; ", validationProblems(flyway)), e);
+                            + "this library's migrations: " + String.join("; ", validationProblems(flyway).stream()
+                            .map(ValidationOutcome.Problem::message).toList()), e);
                 }
                 throw translate(e, display, failed.migration());
             }
@@ -222,10 +224,11 @@ public final class SchemaMigrator {
      * Whether the database is managed, fully migrated and valid, found by reading only. Flyway's migrate()
      * writes even when nothing is pending, so on SQLite it needs the write lock; a Library opening an
      * up-to-date file while another process holds a write transaction asks this first, on a connection
-     * whose transactions are DEFERRED, and skips migrating.
+     * whose transactions are DEFERRED, and skips migrating. {@code displayName} (a masked URL, or null for the
+     * connection's own) names the database in the warning of a schema ahead, as migrate() does.
      */
-    public static boolean isUpToDate(DataSource dataSource, Backend backend) {
-        return locked(dataSource, backend, null, null, (connection, display) -> {
+    public static boolean isUpToDate(DataSource dataSource, Backend backend, String displayName) {
+        return locked(dataSource, backend, displayName, null, (connection, display) -> {
             if (classify(connection, backend).state != SchemaState.MANAGED) {
                 return false;
             }
@@ -265,22 +268,27 @@ public final class SchemaMigrator {
             Classification found = classifyReadable(connection, backend, display);
             Flyway flyway = flyway(connection, backend);
             SchemaStatus status = status(connection, backend, found, flyway);
-            List<String> problems = new ArrayList<>();
+            List<ValidationOutcome.Problem> problems = new ArrayList<>();
             switch (found.state) {
                 case EMPTY:
-                    problems.add("the database is empty: run migrate to create the schema");
+                    problems.add(new ValidationOutcome.Problem(ValidationOutcome.Kind.EMPTY,
+                            "the database is empty: run migrate to create the schema"));
                     break;
                 case UNMANAGED_SEED:
-                    problems.add("the database has the Python app's tables but no migration history: run migrate "
-                            + "(or baseline) to adopt it");
+                    problems.add(new ValidationOutcome.Problem(ValidationOutcome.Kind.NOT_ADOPTED,
+                            "the database has the Python app's tables but no migration history: run migrate "
+                            + "(or baseline) to adopt it"));
                     break;
                 case FOREIGN:
-                    problems.add(found.description);
+                    problems.add(new ValidationOutcome.Problem(ValidationOutcome.Kind.FOREIGN_SCHEMA,
+                            found.description));
                     break;
                 default:
                     problems.addAll(validationProblems(flyway));
                     if (backend == Backend.POSTGRESQL) {
-                        problems.addAll(IdSequences.problems(connection));
+                        for (String behind : IdSequences.problems(connection)) {
+                            problems.add(new ValidationOutcome.Problem(ValidationOutcome.Kind.SEQUENCE_BEHIND, behind));
+                        }
                     }
                     break;
             }
@@ -337,22 +345,71 @@ public final class SchemaMigrator {
         });
     }
 
-    /** What Flyway's validation finds wrong, one phrase per migration; empty when valid. */
-    private static List<String> validationProblems(Flyway flyway) {
+    /** What Flyway's validation finds wrong, one phrase per migration with its kind; empty when valid. */
+    private static List<ValidationOutcome.Problem> validationProblems(Flyway flyway) {
         ValidateResult result = flyway.validateWithResult();
-        List<String> problems = new ArrayList<>();
+        List<ValidationOutcome.Problem> problems = new ArrayList<>();
         if (!result.validationSuccessful) {
             for (ValidateOutput invalid : result.invalidMigrations) {
-                problems.add((invalid.version == null || invalid.version.isEmpty() ? ""
-                        : "V" + invalid.version + " " + invalid.description + ": ")
-                        + (invalid.errorDetails == null ? "invalid" : oneLine(invalid.errorDetails.errorMessage)));
+                ValidationOutcome.Kind kind = kind(invalid.errorDetails);
+                if (kind == ValidationOutcome.Kind.FAILED && invalid.version != null && !invalid.version.isEmpty()) {
+                    // Flyway's sentence ends in advice for its command line (repair), which oneLine drops.
+                    problems.add(new ValidationOutcome.Problem(kind, failed(invalid.version, invalid.description)));
+                    continue;
+                }
+                problems.add(new ValidationOutcome.Problem(kind,
+                        (invalid.version == null || invalid.version.isEmpty() ? ""
+                                : "V" + invalid.version + " " + invalid.description + ": ")
+                        + (invalid.errorDetails == null ? "invalid" : oneLine(invalid.errorDetails.errorMessage))));
             }
             if (problems.isEmpty()) {
-                problems.add(result.errorDetails == null ? "validation failed"
-                        : oneLine(result.errorDetails.errorMessage));
+                problems.add(new ValidationOutcome.Problem(kind(result.errorDetails), result.errorDetails == null
+                        ? "validation failed" : oneLine(result.errorDetails.errorMessage)));
             }
         }
         return problems;
+    }
+
+    /**
+     * A migration the history records as failed, and what to do, in one sentence: for validate's problem and
+     * for info. Only its row stops migrate, but a failed migration (on PostgreSQL, statements outside a
+     * transaction; or another tool's) may have applied part of its changes, which the next attempt would trip
+     * over.
+     */
+    public static String failed(String version, String description) {
+        return "V" + version + " " + description + " failed (its row in " + HISTORY_TABLE + " says so) and may be "
+                + "half applied; migrate refuses to run until you fix what made it fail, undo what it applied and "
+                + "delete that row (DELETE FROM " + HISTORY_TABLE + " WHERE version = '" + version.replace("'", "''")
+                + "' AND NOT success), then run migrate";
+    }
+
+    /**
+     * The kind of one of Flyway's validation errors, from its public error code (its messages are worded for
+     * Flyway's command line and change between releases).
+     */
+    private static ValidationOutcome.Kind kind(ErrorDetails details) {
+        if (details == null || !(details.errorCode instanceof CoreErrorCode code)) {
+            return ValidationOutcome.Kind.OTHER;
+        }
+        switch (code) {
+            case RESOLVED_VERSIONED_MIGRATION_NOT_APPLIED:
+            case RESOLVED_REPEATABLE_MIGRATION_NOT_APPLIED:
+            case OUTDATED_REPEATABLE_MIGRATION:
+                return ValidationOutcome.Kind.PENDING;
+            case CHECKSUM_MISMATCH:
+            case DESCRIPTION_MISMATCH:
+            case TYPE_MISMATCH:
+                return ValidationOutcome.Kind.CHANGED;
+            case FAILED_VERSIONED_MIGRATION:
+            case FAILED_REPEATABLE_MIGRATION:
+            case FAILED_BASELINE_MIGRATION:
+                return ValidationOutcome.Kind.FAILED;
+            case APPLIED_VERSIONED_MIGRATION_NOT_RESOLVED:
+            case APPLIED_REPEATABLE_MIGRATION_NOT_RESOLVED:
+                return ValidationOutcome.Kind.MISSING;
+            default:
+                return ValidationOutcome.Kind.OTHER;
+        }
     }
 
     /** A Flyway message on one line, without its advice for the Flyway command line (repair, -X, patterns). */
@@ -664,6 +721,7 @@ public final class SchemaMigrator {
         List<MigrationStep> resolved = new ArrayList<>();
         List<MigrationStep> applied = new ArrayList<>();
         List<MigrationStep> pending = new ArrayList<>();
+        List<MigrationStep> failed = new ArrayList<>();
         boolean adopted = false;
         for (MigrationInfo migration : info.all()) {
             if (migration.getVersion() == null) {
@@ -676,6 +734,9 @@ public final class SchemaMigrator {
             if (migration.getState().isApplied() || migration.getType().isBaseline()) {
                 applied.add(step);
                 adopted |= migration.getType().isBaseline();
+                if (migration.getState().isFailed()) {
+                    failed.add(step);
+                }
             }
         }
         for (MigrationInfo migration : info.pending()) {
@@ -685,17 +746,21 @@ public final class SchemaMigrator {
                 .max(Comparator.naturalOrder()).map(MigrationVersion::getVersion).orElse("");
         switch (found.state) {
             case MANAGED:
-                return new SchemaStatus(backend, found.state, currentVersion(info), latest, applied, pending, adopted);
+                return new SchemaStatus(backend, found.state, currentVersion(info), latest, applied, pending, adopted,
+                        failed);
             case UNMANAGED_SEED:
                 List<MigrationStep> afterSeed = resolved.stream()
                         .filter(step -> MigrationVersion.fromVersion(step.version())
                                 .isNewerThan(MigrationVersion.fromVersion(SEED_VERSION)))
                         .collect(Collectors.toList());
-                return new SchemaStatus(backend, found.state, Optional.empty(), latest, List.of(), afterSeed, false);
+                return new SchemaStatus(backend, found.state, Optional.empty(), latest, List.of(), afterSeed, false,
+                        List.of());
             case EMPTY:
-                return new SchemaStatus(backend, found.state, Optional.empty(), latest, List.of(), resolved, false);
+                return new SchemaStatus(backend, found.state, Optional.empty(), latest, List.of(), resolved, false,
+                        List.of());
             default:
-                return new SchemaStatus(backend, found.state, Optional.empty(), latest, List.of(), List.of(), false);
+                return new SchemaStatus(backend, found.state, Optional.empty(), latest, List.of(), List.of(), false,
+                        List.of());
         }
     }
 
@@ -997,6 +1062,11 @@ public final class SchemaMigrator {
         if (sql != null && isUnavailable(sql)) {
             return ConnectionErrors.translate(LOCK_NOT_AVAILABLE.equals(sql.getSQLState()) ? "migrating" : "reaching",
                     display, sql, null);
+        }
+        if (sql != null && SqliteCodes.primary(SqliteCodes.of(sql)) == SqliteCodes.CORRUPT) {
+            // as at open and in later calls: no retry helps, and Flyway's wording says nothing of what to do
+            return new ConfigurationException("the schema of " + display + " could not be read: "
+                    + SqliteCodes.corrupt(null), failure);
         }
         if (failure instanceof FlywayValidateException) {
             return new ConfigurationException("the migration history of " + display + " does not match this "

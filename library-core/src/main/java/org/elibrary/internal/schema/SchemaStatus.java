@@ -14,9 +14,12 @@ import org.elibrary.Backend;
  * @param applied        the history, oldest first (a baseline row for an adopted database)
  * @param pending        migrations a migrate would apply, oldest first
  * @param adopted        whether the history starts with a baseline (the database was made by the Python app)
+ * @param failed         the applied migrations the history records as failed, oldest first: migrate refuses
+ *                       until their rows are removed
  */
 public record SchemaStatus(Backend backend, SchemaState state, Optional<String> currentVersion, String latestVersion,
-                           List<MigrationStep> applied, List<MigrationStep> pending, boolean adopted) {
+                           List<MigrationStep> applied, List<MigrationStep> pending, boolean adopted,
+                           List<MigrationStep> failed) {
     public SchemaStatus {
         Objects.requireNonNull(backend, "backend");
         Objects.requireNonNull(state, "state");
@@ -24,10 +27,11 @@ public record SchemaStatus(Backend backend, SchemaState state, Optional<String> 
         Objects.requireNonNull(latestVersion, "latestVersion");
         applied = List.copyOf(applied);
         pending = List.copyOf(pending);
+        failed = List.copyOf(failed);
     }
 
-    /** Whether nothing is pending. */
+    /** Whether the database is managed, nothing is pending and no migration is recorded as failed. */
     public boolean upToDate() {
-        return state == SchemaState.MANAGED && pending.isEmpty();
+        return state == SchemaState.MANAGED && pending.isEmpty() && failed.isEmpty();
     }
 }

@@ -2,6 +2,7 @@ package org.elibrary.internal.session;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.lang.reflect.Modifier;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
@@ -15,9 +16,11 @@ import javax.sql.DataSource;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.ProxyConnection;
 import org.elibrary.Backend;
+import org.elibrary.ConfigurationException;
 import org.elibrary.DatabaseUnavailableException;
 import org.elibrary.LibraryClosedException;
 import org.elibrary.LibraryException;
+import org.elibrary.LibrarySettings;
 import org.elibrary.internal.async.CancellationHandle;
 import org.elibrary.internal.db.Database;
 import org.postgresql.jdbc.PgConnection;
@@ -37,6 +40,10 @@ import org.sqlite.SQLiteConnection;
  *       {@code transaction} runs in a SAVEPOINT.</li>
  * </ul>
  *
+ * <p>On a read-only database ({@code DATABASE_READ_ONLY}) {@link #write} is refused here, the one place every
+ * write passes, before it takes a connection or joins a transaction; {@link #transaction} runs on a reader
+ * connection (the database's {@link Database#writer()} is its reader pool), so a transaction that only reads works.
+ *
  * <p>The async facade runs these methods on its own threads; it cancels a timed-out call through the
  * connections it hands out ({@code CancellableDataSource}). On PostgreSQL every statement is also bounded by
  * the configured statement timeout: by the server on the library's own pool ({@code statement_timeout}),
@@ -48,6 +55,8 @@ public final class Sessions {
     public interface Work<T> {
         T run(UnitOfWork uow) throws SQLException;
     }
+
+    private static final String API_PACKAGE = "org.elibrary";
 
     private final Database database;
     private final Backend backend;
@@ -233,6 +242,9 @@ public final class Sessions {
     }
 
     private <T> T run(UnitOfWork bound, boolean write, Work<T> work) {
+        if (write && database.readOnly()) {
+            throw readOnlyRefusal();
+        }
         UnitOfWork joined = bound != null ? usable(bound) : current.get();
         if (joined != null) {
             return joined(joined, work); // part of a transaction already accepted, even while closing
@@ -424,6 +436,11 @@ public final class Sessions {
             }
         }
         RuntimeException translated = SqlErrors.translate(t, backend, lease.uow);
+        if (lease.commitSent && translated instanceof LibraryException library && SqlErrors.answeredWithError(t)) {
+            // the server refused the COMMIT over a connection that stayed up (a transaction pooler's lost prepared
+            // statement, say): known not committed, though the rollback after it may have failed as well
+            return SqlErrors.notCommitted(library, t);
+        }
         if (lease.commitSent && !rolledBack && translated instanceof DatabaseUnavailableException) {
             // the COMMIT may have reached the server, which may have committed before the connection broke
             CancellationHandle.outcomeUnknown();
@@ -572,6 +589,23 @@ public final class Sessions {
             uow.rollbackOnly(closing);
             throw closing;
         }
+    }
+
+    /**
+     * The refusal of a write on a read-only database, naming the public call that asked for it: the first frame
+     * of a public class of the API package ({@code BookRepository.create}). Found on the stack rather than passed
+     * by each of the repositories' write calls, as only a refusal needs it.
+     */
+    private static ConfigurationException readOnlyRefusal() {
+        String operation = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).walk(frames -> frames
+                .filter(frame -> API_PACKAGE.equals(frame.getDeclaringClass().getPackageName())
+                        && Modifier.isPublic(frame.getDeclaringClass().getModifiers())
+                        && !frame.getMethodName().startsWith("lambda$"))
+                .findFirst()
+                .map(frame -> frame.getDeclaringClass().getSimpleName() + "." + frame.getMethodName())
+                .orElse("a write"));
+        return new ConfigurationException("the library is open read-only (" + LibrarySettings.DATABASE_READ_ONLY
+                + "=true): " + operation + " is refused; nothing was written");
     }
 
     private void ensureOpen() {

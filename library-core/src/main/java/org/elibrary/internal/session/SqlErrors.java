@@ -24,6 +24,9 @@ import org.postgresql.util.ServerErrorMessage;
  * on both backends: PostgreSQL SQLStates and SQLite extended result codes map to the same classes.
  */
 public final class SqlErrors {
+    /** The severity of an error that ends the statement, not the connection (FATAL) or the server (PANIC). */
+    private static final String ERROR = "ERROR";
+
     private SqlErrors() {
     }
 
@@ -200,6 +203,17 @@ public final class SqlErrors {
                 // the library validates every value its schema constrains: NOT NULL, CHECK, EXCLUDE or a
                 // trigger's RAISE EXCEPTION come from rules added outside it
                 return ruleAddedOutside(said(e, server, state), e);
+            case "42P05":
+            case "26000":
+                // "prepared statement "S_1" already exists" / "… does not exist": the driver's server-side
+                // prepared statements (from a statement's fifth run on) met a server connection that is not the
+                // one they were prepared on
+                return transactionPooler(said(e, server, state), e);
+            case "08P01":
+                if (bindMismatch(server)) {
+                    return transactionPooler(said(e, server, state), e);
+                }
+                break;
             case "22P05":
             case "22021":
                 return new ConfigurationException(said(e, server, state) + ": the database's encoding cannot store "
@@ -215,6 +229,73 @@ public final class SqlErrors {
             return new DatabaseUnavailableException("the database is unavailable: " + said(e, server, state), e);
         }
         return new DatabaseUnavailableException("database error: " + said(e, server, state), e);
+    }
+
+    /**
+     * Whether a protocol violation is the server refusing to bind a prepared statement to what the driver sent:
+     * "bind message has 2 result formats but query has 5 columns", "bind message supplies 2 parameters, but
+     * prepared statement "S_3" requires 1". pgjdbc binds the statements it prepared with matching counts, so the
+     * name meant another statement on this server connection: a pooler that shares server connections. Told by
+     * the server's routine (the message is translated with lc_messages); a pooler's own 08P01 (PgBouncer's
+     * "query_wait_timeout", say) names no routine, and pgjdbc's own connection failures carry no server message.
+     */
+    private static boolean bindMismatch(ServerErrorMessage server) {
+        return server != null && (ERROR.equals(server.getSeverity()) && ("exec_bind_message".equals(server.getRoutine())
+                || "PortalSetResultFormat".equals(server.getRoutine())));
+    }
+
+    /**
+     * The driver's prepared statements lost behind a pooler that hands each transaction another server connection
+     * (PgBouncer's pool_mode = transaction). Permanent until the URL changes: retrying meets the same statement
+     * names on other connections.
+     */
+    private static ConfigurationException transactionPooler(String said, SQLException e) {
+        return new ConfigurationException(said + ": the connection goes through a pooler in transaction mode "
+                + "(PgBouncer's pool_mode = transaction, for one), which does not keep the driver's prepared "
+                + "statements; add prepareThreshold=0 to a jdbc:postgresql: DATABASE_URL or "
+                + "prepared_statement_cache_size=0 to a SQLAlchemy one, or use session pooling", e);
+    }
+
+    /**
+     * Whether the server answered the statement behind {@code failure} with an ERROR, over a connection that
+     * stayed up, rather than the connection breaking (or a FATAL error ending it). Severity is read as the
+     * server sends it, in its lc_messages language: on a server that does not say "ERROR" this answers false,
+     * the cautious side for a commit.
+     */
+    public static boolean answeredWithError(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof LibraryException && t != failure) {
+                return false;
+            }
+            if (t instanceof SQLException sql) {
+                ServerErrorMessage server = Drivers.POSTGRESQL && sql instanceof PSQLException p
+                        ? p.getServerErrorMessage() : null;
+                return server != null && ERROR.equals(server.getSeverity());
+            }
+        }
+        return false;
+    }
+
+    /**
+     * {@code translated}, the translation of a commit the server answered with an ERROR, saying that nothing was
+     * committed and what the server said: PostgreSQL rolls back a transaction whose COMMIT fails with an ERROR
+     * (a transaction that had failed, a deferred check, a COMMIT that could not be parsed or bound), so the
+     * outcome is known even when the rollback after it failed too.
+     */
+    public static LibraryException notCommitted(LibraryException translated, Throwable failure) {
+        SQLException sql = findSqlException(failure);
+        String said = sql == null ? "" : said(sql, Drivers.POSTGRESQL && sql instanceof PSQLException p
+                ? p.getServerErrorMessage() : null, String.valueOf(sql.getSQLState()));
+        String message = "the database answered the commit with an error, so nothing of the call was committed: "
+                + translated.getMessage() + (said.isEmpty() || translated.getMessage().contains(said) ? ""
+                : " (" + said + ")");
+        if (translated instanceof ConfigurationException) {
+            return new ConfigurationException(message, translated);
+        }
+        if (translated instanceof DatabaseUnavailableException) {
+            return new DatabaseUnavailableException(message, translated);
+        }
+        return translated; // a duplicate, a missing row: never taken for committed
     }
 
     /**

@@ -70,8 +70,19 @@ class DatabaseUrlTest {
                         "jdbc:postgresql://host:5432/db?sslmode=require", "user", "p@ss",
                         "postgresql+asyncpg://user:***@host:5432/db?sslmode=require"),
                 Arguments.of("postgresql+asyncpg://u:pw@host/db?ssl=require&prepared_statement_cache_size=0",
-                        "jdbc:postgresql://host/db?sslmode=require&prepared_statement_cache_size=0", "u", "pw",
+                        "jdbc:postgresql://host/db?sslmode=require&prepareThreshold=0", "u", "pw",
                         "postgresql+asyncpg://u:***@host/db?ssl=require&prepared_statement_cache_size=0"),
+                // asyncpg's statement cache off (for PgBouncer's transaction pooling): pgjdbc's named statements off;
+                // a size above 0 bounds only the Python driver's cache; an explicit prepareThreshold stands
+                Arguments.of("postgresql+asyncpg://u@host/db?statement_cache_size=0&prepared_statement_cache_size=00",
+                        "jdbc:postgresql://host/db?prepareThreshold=0", "u", null,
+                        "postgresql+asyncpg://u@host/db?statement_cache_size=0&prepared_statement_cache_size=00"),
+                Arguments.of("postgresql+asyncpg://u@host/db?prepared_statement_cache_size=100&x=1",
+                        "jdbc:postgresql://host/db?x=1", "u", null,
+                        "postgresql+asyncpg://u@host/db?prepared_statement_cache_size=100&x=1"),
+                Arguments.of("postgresql+asyncpg://u@host/db?prepareThreshold=3&statement_cache_size=0",
+                        "jdbc:postgresql://host/db?prepareThreshold=3", "u", null,
+                        "postgresql+asyncpg://u@host/db?prepareThreshold=3&statement_cache_size=0"),
                 Arguments.of("postgres://anna@localhost/lib", "jdbc:postgresql://localhost/lib", "anna", null,
                         "postgres://anna@localhost/lib"),
                 Arguments.of("postgresql+psycopg2://a%20b:x%3Ay%2Fz@[::1]:6543/lib?connect_timeout=5&application_name=app",
@@ -81,6 +92,42 @@ class DatabaseUrlTest {
                 Arguments.of("postgresql://h1:5432,h2:5433/lib?targetServerType=primary",
                         "jdbc:postgresql://h1:5432,h2:5433/lib?targetServerType=primary", null, null,
                         "postgresql://h1:5432,h2:5433/lib?targetServerType=primary"),
+                // the hosts of a URL without a host of its own in the query, as SQLAlchemy reads them (its only
+                // multi-host form for asyncpg); target_session_attrs as pgjdbc's targetServerType
+                Arguments.of("postgresql+asyncpg://u:pw@/db?host=h1:5432&host=h2:5433&ssl=require",
+                        "jdbc:postgresql://h1:5432,h2:5433/db?sslmode=require", "u", "pw",
+                        "postgresql+asyncpg://u:***@/db?host=h1:5432&host=h2:5433&ssl=require"),
+                Arguments.of("postgresql://u@/db?host=h1,h2&port=5432,5433", "jdbc:postgresql://h1:5432,h2:5433/db",
+                        "u", null, "postgresql://u@/db?host=h1,h2&port=5432,5433"),
+                Arguments.of("postgresql://u@/db?host=h1,h2&port=,5433", "jdbc:postgresql://h1,h2:5433/db", "u", null,
+                        "postgresql://u@/db?host=h1,h2&port=,5433"),
+                Arguments.of("postgresql://u@/db?host=h1&x=1&host=10.0.0.2:6432", "jdbc:postgresql://h1,10.0.0.2:6432/db?x=1",
+                        "u", null, "postgresql://u@/db?host=h1&x=1&host=10.0.0.2:6432"),
+                Arguments.of("postgresql:///db?host=db.example", "jdbc:postgresql://db.example/db", null, null,
+                        "postgresql:///db?host=db.example"),
+                Arguments.of("postgresql://u@/db?host=db.example&port=6432", "jdbc:postgresql://db.example:6432/db",
+                        "u", null, "postgresql://u@/db?host=db.example&port=6432"),
+                Arguments.of("postgresql+asyncpg://u@/db?host=a:1&host=b:2&target_session_attrs=read-write",
+                        "jdbc:postgresql://a:1,b:2/db?targetServerType=primary", "u", null,
+                        "postgresql+asyncpg://u@/db?host=a:1&host=b:2&target_session_attrs=read-write"),
+                Arguments.of("postgresql://h1,h2/db?target_session_attrs=primary",
+                        "jdbc:postgresql://h1,h2/db?targetServerType=primary", null, null,
+                        "postgresql://h1,h2/db?target_session_attrs=primary"),
+                Arguments.of("postgresql://h1,h2/db?target_session_attrs=standby",
+                        "jdbc:postgresql://h1,h2/db?targetServerType=secondary", null, null,
+                        "postgresql://h1,h2/db?target_session_attrs=standby"),
+                Arguments.of("postgresql://h1,h2/db?target_session_attrs=read-only",
+                        "jdbc:postgresql://h1,h2/db?targetServerType=secondary", null, null,
+                        "postgresql://h1,h2/db?target_session_attrs=read-only"),
+                Arguments.of("postgresql://h1,h2/db?target_session_attrs=prefer-standby",
+                        "jdbc:postgresql://h1,h2/db?targetServerType=preferSecondary", null, null,
+                        "postgresql://h1,h2/db?target_session_attrs=prefer-standby"),
+                Arguments.of("postgresql://h1,h2/db?target_session_attrs=any",
+                        "jdbc:postgresql://h1,h2/db?targetServerType=any", null, null,
+                        "postgresql://h1,h2/db?target_session_attrs=any"),
+                Arguments.of("postgresql://h1,h2/db?targetServerType=preferPrimary&target_session_attrs=primary",
+                        "jdbc:postgresql://h1,h2/db?targetServerType=preferPrimary", null, null,
+                        "postgresql://h1,h2/db?targetServerType=preferPrimary&target_session_attrs=primary"),
                 Arguments.of("postgresql://u:pä%C3%9F+@h/db", "jdbc:postgresql://h/db", "u", "päß+",
                         "postgresql://u:***@h/db"),
                 Arguments.of("jdbc:postgresql://localhost:5432/lib?user=anna&password=secret",
@@ -136,6 +183,27 @@ class DatabaseUrlTest {
         assertThat(parsed.inMemory()).isFalse();
     }
 
+    /**
+     * Query options pgjdbc does not know: it ignores them without a word, so the open names them in a warning;
+     * the library's own translations, pgjdbc's names (case-sensitive) and the password's value are not named.
+     */
+    @Test
+    void optionsThePostgresDriverDoesNotKnowAreListedByNameOnly() {
+        assertThat(DatabaseUrl.parse("postgresql+asyncpg://u:pw@h/db?ssl=require&connect_timeout=5&application_name=a"
+                + "&prepared_statement_cache_size=0&statement_cache_size=100&bogus_param=1&command_timeout=60"
+                + "&preparethreshold=0&bogus_param=2&options=-c%20x%3Dy&targetServerType=primary", CWD).unknownOptions())
+                .containsExactly("bogus_param", "command_timeout", "preparethreshold");
+        assertThat(DatabaseUrl.parse("jdbc:postgresql://h/db?user=u&password=secret&prepared_statement_cache_size=0"
+                + "&sslmode=verify-full&flag", CWD).unknownOptions())
+                .containsExactly("prepared_statement_cache_size", "flag");
+        assertThat(DatabaseUrl.parse("postgresql://u:pw@h/db", CWD).unknownOptions()).isEmpty();
+        assertThat(DatabaseUrl.parse("postgresql://u:pw@/db?host=a&host=b&target_session_attrs=standby", CWD)
+                .unknownOptions()).isEmpty();
+        assertThat(DatabaseUrl.parse("jdbc:postgresql://a,b/db?target_session_attrs=standby", CWD).unknownOptions())
+                .containsExactly("target_session_attrs");
+        assertThat(DatabaseUrl.parse("jdbc:sqlite:/abs/x.db?journal_mode=WAL", CWD).unknownOptions()).isEmpty();
+    }
+
     static Stream<Arguments> bad() {
         return Stream.of(
                 // url, a fragment the message must contain
@@ -154,10 +222,35 @@ class DatabaseUrlTest {
                 Arguments.of("postgresql://anna:topsecret@host:abc/db", "port 'abc'"),
                 Arguments.of("sqlite+aiosqlite:///./py.db?mode=ro", "query options are not supported in a SQLAlchemy SQLite URL (mode)"),
                 Arguments.of("sqlite:///file:ro.db?mode=ro&uri=true&check_same_thread=false",
-                        "query options are not supported in a SQLAlchemy SQLite URL (mode, uri)"),
+                        "query options are not supported in a SQLAlchemy SQLite URL (mode, uri); they are the Python "
+                        + "driver's. Use the library's settings (SQLITE_BUSY_TIMEOUT, …) or a jdbc:sqlite: URL for "
+                        + "sqlite-jdbc's options; to only read the file, name it without options and set "
+                        + "DATABASE_READ_ONLY=true"),
                 Arguments.of("sqlite:////abs/path.db?timeout=20", "(timeout)"),
-                Arguments.of("postgresql+asyncpg://anna:topsecret@/lib?host=/var/run/postgresql", "query parameter host="),
-                Arguments.of("postgresql+asyncpg://anna:topsecret@/lib?host=h1:5432&host=h2:5433", "unix-domain"),
+                Arguments.of("postgresql+asyncpg://anna:topsecret@/lib?host=/var/run/postgresql", "query parameter "
+                        + "host= is not supported here (asyncpg reads a path as a unix-domain socket"),
+                Arguments.of("postgresql+asyncpg://anna:topsecret@/lib?host=h1:5432&host=/tmp", "unix-domain socket"),
+                Arguments.of("postgresql+asyncpg://anna:topsecret@h0/lib?host=h1:5432&host=h2:5433",
+                        "the query parameter host= is not supported here (beside the host in the URL, which of them "
+                                + "is meant cannot be told): write the hosts in the URL's authority, "
+                                + "postgresql://user@host1:5432,host2:5433/db, or, for a URL without a host, as "
+                                + "SQLAlchemy reads them, postgresql://user@/db?host=host1:5432&host=host2:5433"),
+                Arguments.of("postgresql+asyncpg://anna:topsecret@/lib?host=h1:5432&port=5433", "not a mix of the two"),
+                Arguments.of("postgresql+asyncpg://anna:topsecret@/lib?host=h1,h2:5433", "not a mix of the two"),
+                Arguments.of("postgresql+asyncpg://anna:topsecret@/lib?host=h1,h2&host=h3", "not a mix of the two"),
+                Arguments.of("postgresql+asyncpg://anna:topsecret@/lib?host=h1,h2&port=5432",
+                        "it gives 1 port(s) for 2 host(s)"),
+                Arguments.of("postgresql+asyncpg://anna:topsecret@/lib?host=h1&host=h2&port=1,2",
+                        "query parameter port= is not supported here (it pairs only with one host=h1,h2 list"),
+                Arguments.of("postgresql+asyncpg://anna:topsecret@/lib?port=5433", "it pairs only with one host="),
+                Arguments.of("postgresql+asyncpg://anna:topsecret@/lib?host=h1&port=1&port=2", "it pairs only with"),
+                Arguments.of("postgresql+asyncpg://anna:topsecret@/lib?host=[::1]:5432", "an IPv6 address goes in"),
+                Arguments.of("postgresql+asyncpg://anna:topsecret@/lib?host=h1&host=", "needs a host name"),
+                Arguments.of("postgresql+asyncpg://anna:topsecret@/lib?host=h1:99999", "port '99999'"),
+                Arguments.of("postgresql+asyncpg://anna:topsecret@/lib?pghost=h1", "query parameter pghost="),
+                Arguments.of("postgresql+asyncpg://anna:topsecret@/lib?host=h1&target_session_attrs=master",
+                        "target_session_attrs 'master' is not one of any, read-write, primary, read-only, standby, "
+                                + "prefer-standby"),
                 Arguments.of("postgresql://anna:topsecret@h/lib?Port=5433", "query parameter Port="),
                 Arguments.of("postgresql://anna:topsecret@h/lib?application_name=%zz", "has a '%' that is not followed by two hex digits"),
                 Arguments.of("jdbc:postgresql://anna:topsecret@db.example/lib", "no user info"),

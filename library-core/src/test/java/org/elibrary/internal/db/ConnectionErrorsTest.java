@@ -36,6 +36,37 @@ class ConnectionErrorsTest {
                 null)).isInstanceOf(ConfigurationException.class);
     }
 
+    /**
+     * sslmode=verify-full with a CA that did not sign the server's certificate: the message was the JDK's "SSL
+     * error: PKIX path building failed: sun.security.provider.certpath.SunCertPathBuilderException: unable to
+     * find valid certification path to requested target". It says which CA file was used instead.
+     */
+    @Test
+    void aServerCertificateNoTrustedCaSignedNamesTheCaFile() {
+        SSLHandshakeException untrusted = new SSLHandshakeException("PKIX path building failed: "
+                + "sun.security.provider.certpath.SunCertPathBuilderException: unable to find valid certification "
+                + "path to requested target");
+        untrusted.initCause(new CertPathBuilderException("unable to find valid certification path to requested "
+                + "target"));
+        PSQLException failure = new PSQLException("SSL error: " + untrusted.getMessage(), PSQLState.CONNECTION_FAILURE,
+                untrusted);
+        String url = "postgresql+asyncpg://app:***@db/library?ssl=verify-full&sslrootcert=/etc/my%20certs/ca.crt";
+        assertThat(ConnectionErrors.translate("opening", url, failure, "s3cret"))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("opening " + url + " failed: the server's certificate is not signed by a CA in "
+                        + "sslrootcert=/etc/my certs/ca.crt; give the CA that signed it, or check that DATABASE_URL "
+                        + "names the right server (SQLState 08006)");
+        assertThat(ConnectionErrors.translate("opening", URL + "?sslmode=verify-ca", failure, null))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("not signed by a CA in the default sslrootcert, "
+                        + System.getProperty("user.home") + "/.postgresql/root.crt (no sslrootcert= in the URL)")
+                .hasMessageNotContaining("PKIX").hasCause(failure);
+        assertThat(ConnectionErrors.translate("opening", URL + "?sslmode=verify-full&sslfactory=org.postgresql.ssl"
+                + ".DefaultJavaSSLFactory&sslrootcert=/ignored.crt", failure, null))
+                .hasMessageContaining("not signed by a CA in what sslfactory=org.postgresql.ssl.DefaultJavaSSLFactory "
+                        + "trusts;");
+    }
+
     @Test
     void anSslHandshakeCutShortByTheNetworkIsAnOutage() {
         SSLHandshakeException cut = new SSLHandshakeException("Remote host terminated the handshake");

@@ -20,6 +20,7 @@ import org.elibrary.ConfigurationException;
 import org.elibrary.DatabaseUnavailableException;
 import org.elibrary.Library;
 import org.elibrary.LibrarySettings;
+import org.elibrary.testing.Stderr;
 import org.elibrary.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -111,6 +112,73 @@ class PostgresDatabasesIT {
              ResultSet rs = statement.executeQuery("SELECT current_user")) {
             rs.next();
             assertThat(rs.getString(1)).isEqualTo(ROLE);
+        }
+    }
+
+    /**
+     * The Python app's shared .env turns asyncpg's statement caches off for PgBouncer's transaction pooling
+     * ({@code prepared_statement_cache_size=0}, {@code statement_cache_size=0}): that was passed to pgjdbc, which
+     * ignored it, and kept naming statements. Now pgjdbc's prepareThreshold is 0; a size above 0 changes nothing.
+     * Options pgjdbc does not know were ignored without a word; one WARN at open names them, not their values,
+     * and the open goes on (the Python app may need them).
+     */
+    @Test
+    void asyncpgStatementCacheSizeZeroTurnsNamedStatementsOffAndUnknownOptionsAreNamedInOneWarning() throws Exception {
+        Properties server = org.postgresql.Driver.parseURL(TestDatabases.newPostgresUrl(), null);
+        String password = server.getProperty("password");
+        String base = "postgresql+asyncpg://" + server.getProperty("user") + (password == null ? "" : ":" + password)
+                + "@" + server.getProperty("PGHOST") + ":" + server.getProperty("PGPORT") + "/"
+                + server.getProperty("PGDBNAME") + "?";
+        assertThat(prepareThreshold(base + "prepared_statement_cache_size=0")).isZero();
+        assertThat(prepareThreshold(base + "statement_cache_size=0&ssl=disable")).isZero();
+        assertThat(prepareThreshold(base + "prepared_statement_cache_size=100")).isEqualTo(5);
+
+        String[] threshold = new String[1];
+        String warned = Stderr.of(() -> threshold[0] = String.valueOf(prepareThreshold(base
+                + "prepared_statement_cache_size=0&bogus_param=hidden-1&command_timeout=hidden-2&PrepareThreshold=7")));
+        assertThat(threshold[0]).isEqualTo("0");
+        assertThat(warned).containsOnlyOnce("WARN").contains("WARN org.elibrary.internal.db.Databases - DATABASE_URL: "
+                + "the PostgreSQL JDBC driver does not know the query options bogus_param, command_timeout, "
+                + "PrepareThreshold and ignores them").doesNotContain("hidden-");
+        // a jdbc: URL passes as it is (no mapping) and is warned about alike
+        String jdbc = TestDatabases.newPostgresUrl() + "&bogus_param=1";
+        assertThat(Stderr.of(() -> prepareThreshold(jdbc))).containsOnlyOnce("WARN")
+                .contains("does not know the query option bogus_param and ignores it");
+        assertThat(Stderr.of(() -> prepareThreshold(base + "ssl=disable&prepareThreshold=3"))).doesNotContain("WARN");
+    }
+
+    /**
+     * The multi-host form SQLAlchemy parses for asyncpg ({@code @/db?host=h1:p1&host=h2:p2}) was refused, and
+     * libpq's {@code target_session_attrs} ignored (a standby-only URL opened on the primary). The hosts are
+     * tried in order (the first here has nothing listening) and the server type is pgjdbc's targetServerType.
+     */
+    @Test
+    void queryHostsAreTriedInOrderAndTargetSessionAttrsChoosesTheServer() throws Exception {
+        Properties server = org.postgresql.Driver.parseURL(TestDatabases.newPostgresUrl(), null);
+        String password = server.getProperty("password");
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        String base = "postgresql+asyncpg://" + server.getProperty("user") + (password == null ? "" : ":" + password)
+                + "@/" + server.getProperty("PGDBNAME") + "?host=127.0.0.1:" + closed + "&host="
+                + server.getProperty("PGHOST") + ":" + server.getProperty("PGPORT") + "&target_session_attrs=";
+        for (String primary : List.of("read-write", "primary", "any", "prefer-standby")) {
+            assertThat(prepareThreshold(base + primary)).as(primary).isEqualTo(5);
+        }
+        for (String standby : List.of("standby", "read-only")) {
+            assertThatThrownBy(() -> prepareThreshold(base + standby)).as(standby)
+                    .isInstanceOf(DatabaseUnavailableException.class)
+                    .hasMessageContaining("secondary");
+        }
+    }
+
+    private static int prepareThreshold(String url) {
+        try (Database opened = Databases.open(LibrarySettings.builder().databaseUrl(url).build());
+             Connection connection = opened.reader().getConnection()) {
+            return connection.unwrap(PgConnection.class).getPrepareThreshold();
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError(e);
         }
     }
 

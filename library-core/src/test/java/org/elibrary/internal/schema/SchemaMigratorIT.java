@@ -443,13 +443,13 @@ class SchemaMigratorIT {
     void upToDateOnlyWhenNothingIsPending() {
         SQLiteDataSource dataSource = new SQLiteDataSource();
         dataSource.setUrl(TestDatabases.newSqliteUrl());
-        assertThat(SchemaMigrator.isUpToDate(dataSource, Backend.SQLITE)).isFalse();
+        assertThat(SchemaMigrator.isUpToDate(dataSource, Backend.SQLITE, null)).isFalse();
         org.flywaydb.core.Flyway.configure().dataSource(dataSource).locations("classpath:db/migration/sqlite")
                 .target("1").load().migrate();
-        assertThat(SchemaMigrator.isUpToDate(dataSource, Backend.SQLITE)).isFalse();
+        assertThat(SchemaMigrator.isUpToDate(dataSource, Backend.SQLITE, null)).isFalse();
 
         SchemaMigrator.migrate(dataSource, Backend.SQLITE);
 
-        assertThat(SchemaMigrator.isUpToDate(dataSource, Backend.SQLITE)).isTrue();
+        assertThat(SchemaMigrator.isUpToDate(dataSource, Backend.SQLITE, null)).isTrue();
     }
 }

@@ -18,6 +18,7 @@ import org.elibrary.LibrarySettings;
 import org.elibrary.internal.db.Databases;
 import org.elibrary.internal.schema.SchemaMigrator;
 import org.elibrary.testing.TestDatabases;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -124,6 +125,58 @@ class SqlErrorsIT {
             }
             assertThat(library.counts().book()).isZero();
             assertThat(library.books().create("Book").title()).isEqualTo("Book");
+        }
+    }
+
+    /**
+     * What PgBouncer's transaction pooling does to pgjdbc's named prepared statements, done on one server
+     * connection by triggers the driver does not see: statement names taken by another client's statements
+     * (42P05 at the commit, whose rollback fails the same way) and statements deallocated (26000). These were
+     * DatabaseUnavailableExceptions, the first "the connection failed while the commit was under way: whether the
+     * call was committed is unknown"; they are ConfigurationExceptions saying what to add to the URL, a refused
+     * commit says nothing was committed, and nothing was.
+     */
+    @Test
+    void preparedStatementsLostAsBehindATransactionPoolerAreAConfigurationErrorAndNotCommitted() throws Exception {
+        String url = TestDatabases.newPostgresUrl();
+        LibrarySettings settings = LibrarySettings.builder().databaseUrl(url).poolSize(1).build();
+        try (Library library = Library.open(settings)) {
+            try (Connection connection = DriverManager.getConnection(url);
+                 Statement statement = connection.createStatement()) {
+                // another client's statements under the names pgjdbc gives its own next: S_1, S_2, …
+                statement.execute("CREATE FUNCTION squat() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                        + "FOR i IN 1..100 LOOP IF NOT EXISTS (SELECT FROM pg_prepared_statements WHERE name = 'S_' "
+                        + "|| i) THEN EXECUTE format('PREPARE %I AS SELECT 1', 'S_' || i); END IF; END LOOP; "
+                        + "RETURN NEW; END $$");
+                statement.execute("CREATE TRIGGER squat AFTER INSERT ON author FOR EACH ROW WHEN (NEW.name LIKE "
+                        + "'squat%') EXECUTE FUNCTION squat()");
+                // another server connection, without the statements pgjdbc prepared
+                statement.execute("CREATE FUNCTION forget() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                        + "EXECUTE 'DEALLOCATE ALL'; RETURN NEW; END $$");
+                statement.execute("CREATE TRIGGER forget AFTER INSERT ON author FOR EACH ROW WHEN (NEW.name LIKE "
+                        + "'forget%') EXECUTE FUNCTION forget()");
+            }
+            String pooler = "the connection goes through a pooler in transaction mode (PgBouncer's pool_mode = "
+                    + "transaction, for one), which does not keep the driver's prepared statements; add "
+                    + "prepareThreshold=0 to a jdbc:postgresql: DATABASE_URL or prepared_statement_cache_size=0 to a "
+                    + "SQLAlchemy one, or use session pooling";
+            String notCommitted = "the database answered the commit with an error, so nothing of the call was "
+                    + "committed: ";
+            // the pool's one connection has not committed yet: pgjdbc prepares COMMIT (as S_1) at the first
+            assertThatThrownBy(() -> library.authors().create("squat"))
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessage(notCommitted + "prepared statement \"S_1\" already exists (SQLState 42P05): " + pooler);
+            // the connection was dropped; on the next, a statement run often enough to be prepared by name
+            for (int i = 0; i < 6; i++) {
+                library.authors().create("warm " + i);
+            }
+            assertThatThrownBy(() -> library.authors().create("forget"))
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageStartingWith(notCommitted + "prepared statement \"S_")
+                    .hasMessageEndingWith("\" does not exist (SQLState 26000): " + pooler);
+            assertThat(library.authors().search("squat", 10)).isEmpty();
+            assertThat(library.authors().search("forget", 10)).isEmpty();
+            assertThat(library.counts().author()).isEqualTo(6);
         }
     }
 

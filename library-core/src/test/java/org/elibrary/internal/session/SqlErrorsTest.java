@@ -10,6 +10,7 @@ import org.elibrary.ConfigurationException;
 import org.elibrary.DatabaseUnavailableException;
 import org.elibrary.DuplicateException;
 import org.elibrary.InvalidInputException;
+import org.elibrary.LibraryException;
 import org.elibrary.NotFoundException;
 import org.junit.jupiter.api.Test;
 import org.postgresql.util.PSQLException;
@@ -150,6 +151,75 @@ class SqlErrorsTest {
                     .hasMessageContaining("has no equivalent in encoding \"LATIN1\" (SQLState " + state + ")")
                     .hasMessageContaining("the library needs a UTF8 database");
         }
+    }
+
+    /**
+     * Behind PgBouncer's transaction pooling without prepareThreshold=0, pgjdbc's named statements meet other
+     * server connections: these were DatabaseUnavailableExceptions ("database error: …", retry later), which
+     * retrying never fixes.
+     */
+    @Test
+    void preparedStatementsLostBehindATransactionPoolerAreAConfigurationErrorSayingWhatToAdd() {
+        String[][] refusals = {
+            {"42P05", "prepared statement \"S_1\" already exists", "exec_parse_message"},
+            {"26000", "prepared statement \"S_115\" does not exist", "FetchPreparedStatement"},
+            {"08P01", "bind message has 2 result formats but query has 5 columns", "PortalSetResultFormat"},
+            {"08P01", "bind message supplies 2 parameters, but prepared statement \"S_3\" requires 1",
+                "exec_bind_message"},
+        };
+        for (String[] refusal : refusals) {
+            PSQLException e = new PSQLException(new ServerErrorMessage("SERROR\0VERROR\0C" + refusal[0] + "\0M"
+                    + refusal[1] + "\0Dsecret detail\0R" + refusal[2] + "\0"));
+            assertThat(SqlErrors.translate(e, Backend.POSTGRESQL, null))
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessage(refusal[1] + " (SQLState " + refusal[0] + "): the connection goes through a pooler "
+                            + "in transaction mode (PgBouncer's pool_mode = transaction, for one), which does not "
+                            + "keep the driver's prepared statements; add prepareThreshold=0 to a jdbc:postgresql: "
+                            + "DATABASE_URL or prepared_statement_cache_size=0 to a SQLAlchemy one, or use session "
+                            + "pooling")
+                    .hasCause(e);
+        }
+        // other protocol violations stay outages: a pooler's own (no routine), a FATAL one that ends the connection
+        ServerErrorMessage pooler = new ServerErrorMessage("SERROR\0C08P01\0Mquery_wait_timeout\0");
+        assertThat(SqlErrors.translate(new PSQLException(pooler), Backend.POSTGRESQL, null))
+                .isInstanceOf(DatabaseUnavailableException.class)
+                .hasMessage("the database is unavailable: query_wait_timeout (SQLState 08P01)");
+        ServerErrorMessage fatal = new ServerErrorMessage("SFATAL\0C08P01\0Minvalid frontend message type 0\0"
+                + "RSocketBackend\0");
+        assertThat(SqlErrors.translate(new PSQLException(fatal), Backend.POSTGRESQL, null))
+                .isInstanceOf(DatabaseUnavailableException.class);
+    }
+
+    /**
+     * A commit the server answered with an ERROR is known not committed, whatever became of the rollback after
+     * it: it used to be "whether the call was committed is unknown". A FATAL error or a broken connection is
+     * not an answer.
+     */
+    @Test
+    void aCommitTheServerAnsweredWithAnErrorSaysNothingWasCommittedAndWhatTheServerSaid() {
+        PSQLException squatted = new PSQLException(new ServerErrorMessage(
+                "SERROR\0C42P05\0Mprepared statement \"S_1\" already exists\0Rexec_parse_message\0"));
+        assertThat(SqlErrors.answeredWithError(new PersistenceException(squatted))).isTrue();
+        LibraryException translated = SqlErrors.translate(squatted, Backend.POSTGRESQL, null);
+        assertThat(SqlErrors.notCommitted(translated, squatted))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("the database answered the commit with an error, so nothing of the call was "
+                        + "committed: prepared statement \"S_1\" already exists (SQLState 42P05): the connection goes "
+                        + "through a pooler in transaction mode")
+                .hasMessageEndingWith("or use session pooling")
+                .hasCause(translated);
+        PSQLException conflict = new PSQLException(new ServerErrorMessage("SERROR\0C40001\0Mcould not serialize "
+                + "access due to read/write dependencies among transactions\0Dsecret detail\0"));
+        assertThat(SqlErrors.notCommitted(SqlErrors.translate(conflict, Backend.POSTGRESQL, null), conflict))
+                .isInstanceOf(DatabaseUnavailableException.class)
+                .hasMessage("the database answered the commit with an error, so nothing of the call was committed: "
+                        + "transaction conflicted with another one; retry it (could not serialize access due to "
+                        + "read/write dependencies among transactions (SQLState 40001))");
+        assertThat(SqlErrors.answeredWithError(new PSQLException(new ServerErrorMessage(
+                "SFATAL\0C57P01\0Mterminating connection due to administrator command\0")))).isFalse();
+        assertThat(SqlErrors.answeredWithError(new PSQLException("An I/O error occurred while sending to the "
+                + "backend.", null))).isFalse();
+        assertThat(SqlErrors.answeredWithError(new SQLException("database is locked", "SQLITE_BUSY"))).isFalse();
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import org.elibrary.Library;
+import org.elibrary.LibrarySettings;
 import org.elibrary.domain.BookComment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -42,6 +43,16 @@ final class ExportCommand extends CatalogCommand {
     /** Linux's own limit on links followed in one path lookup. */
     private static final int MAX_LINKS = 40;
 
+    /** Where FILE is written, checked before the open (which would create a SQLite file that does not exist). */
+    private Path target;
+
+    @Override
+    void beforeOpen(LibrarySettings settings) {
+        if (file != null) {
+            target = writableTarget();
+        }
+    }
+
     @Override
     void run(Library library) {
         if (file == null) {
@@ -52,7 +63,6 @@ final class ExportCommand extends CatalogCommand {
             }
             return;
         }
-        Path target = writableTarget();
         long rows;
         try {
             rows = Files.exists(target) && !Files.isRegularFile(target) ? writeInPlace(library, target)

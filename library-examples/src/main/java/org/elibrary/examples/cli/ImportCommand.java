@@ -20,6 +20,7 @@ import org.elibrary.DuplicateException;
 import org.elibrary.InvalidInputException;
 import org.elibrary.Library;
 import org.elibrary.LibraryException;
+import org.elibrary.LibrarySettings;
 import org.elibrary.NotFoundException;
 import org.elibrary.Transaction;
 import org.elibrary.domain.NewBook;
@@ -43,14 +44,22 @@ final class ImportCommand extends CatalogCommand {
     record Imported(long users, long authors, long books, long comments) {
     }
 
+    /** Before the open, which would create and migrate a SQLite file that does not exist yet. */
     @Override
-    void run(Library library) {
+    void beforeOpen(LibrarySettings settings) {
         if (Files.isDirectory(file)) {
             throw new CliInputException("import: " + file + " is a directory");
         }
         if (!Files.exists(file)) {
             throw new CliInputException("import file " + file + " not found");
         }
+        if (!Files.isReadable(file)) {
+            throw new CliInputException("cannot read " + file + ": permission denied");
+        }
+    }
+
+    @Override
+    void run(Library library) {
         Progress progress = new Progress(cli().interactive() ? cli().stderr() : null, "imported");
         Imported imported = library.inTransaction(tx -> replay(tx, progress));
         progress.done();

@@ -11,8 +11,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code info}: backend, database, schema version, pending migrations (and versions ahead of this library's),
- * APP_TITLE. Changes nothing.
+ * {@code info}: backend, database, schema version, pending migrations (and versions ahead of this library's, and
+ * a failed migration with what to do: {@code failed} in {@code --json}), APP_TITLE. Changes nothing.
  */
 @Command(name = "info", description = "Show the backend, schema version, pending migrations and APP_TITLE.")
 final class InfoCommand implements Callable<Integer> {
@@ -38,6 +38,7 @@ final class InfoCommand implements Callable<Integer> {
                     Render.versions(json, "pending", info.pending());
                     json.writeBooleanField("adopted", info.adopted());
                     Render.versions(json, "ahead", info.ahead());
+                    Render.versions(json, "failed", info.failed());
                 });
             }
             return ExitCodes.OK;
@@ -49,6 +50,9 @@ final class InfoCommand implements Callable<Integer> {
         table.row("schema", describe(info));
         table.row("version", info.currentVersion().orElse("none") + " (latest " + info.latestVersion()
                 + (info.ahead().isEmpty() ? "" : "; ahead of this library: " + Render.migrations(info.ahead())) + ")");
+        for (String failure : info.failures()) {
+            table.row("failed", failure);
+        }
         table.row("pending", info.pending().isEmpty() ? "none" : Render.migrations(info.pending()));
         table.printWithoutHeader(out);
         return ExitCodes.OK;

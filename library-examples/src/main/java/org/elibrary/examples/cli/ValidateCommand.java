@@ -11,7 +11,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code validate}: whether the schema matches the library's migrations with nothing pending (and on PostgreSQL
  * no id sequence behind its rows), as a deploy step gates on it: exit 0 when valid, 3 with one line per problem
- * when not. Says when the schema is ahead of this library's migrations (still valid). Changes nothing.
+ * when not, each with its kind ({@code [PENDING]}, {@code [FAILED]}, …; in {@code --json} the array
+ * {@code problem_kinds}, parallel to {@code problems}). Says when the schema is ahead of this library's
+ * migrations (still valid). Changes nothing.
  */
 @Command(name = "validate", description = "Check the schema against the library's migrations (exit 3 if invalid).")
 final class ValidateCommand implements Callable<Integer> {
@@ -35,6 +37,11 @@ final class ValidateCommand implements Callable<Integer> {
                     }
                     json.writeEndArray();
                     Render.versions(json, "ahead", report.info().ahead());
+                    json.writeArrayFieldStart("problem_kinds");
+                    for (ValidationReport.Kind kind : report.kinds()) {
+                        json.writeString(kind.name());
+                    }
+                    json.writeEndArray();
                 });
             }
         } else if (report.valid()) {
@@ -45,8 +52,8 @@ final class ValidateCommand implements Callable<Integer> {
                                     + " applied by a newer library version."));
         } else {
             out.println("Invalid:");
-            for (String problem : report.problems()) {
-                out.println("  " + problem);
+            for (ValidationReport.Problem problem : report.problemDetails()) {
+                out.println("  [" + problem.kind() + "] " + problem.message());
             }
         }
         out.flush();

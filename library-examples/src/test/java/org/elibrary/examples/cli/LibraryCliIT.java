@@ -9,6 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -22,6 +26,8 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.elibrary.Backend;
+import org.elibrary.LibrarySettings;
+import org.elibrary.migrations.Migrations;
 import org.elibrary.reliability.SqliteSpillingWriter;
 import org.elibrary.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
@@ -385,6 +391,93 @@ class LibraryCliIT {
                 .containsEntry("version", "3").containsEntry("latest_version", "3").containsEntry("problems", List.of());
     }
 
+    /** Runs statements on the database, as another program (the Python app, a DBA, another tool) would. */
+    private static void sql(String url, String... statements) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
+            for (String sql : statements) {
+                statement.execute(sql);
+            }
+        }
+    }
+
+    private static String migrated(Backend backend) {
+        String url = TestDatabases.newDatabaseUrl(backend);
+        ok("--url", url, "migrate");
+        return url;
+    }
+
+    /** {@code --json validate} of the database: invalid (exit 3), with as many kinds as problems. */
+    private static Map<String, Object> invalid(String url) {
+        Map<String, Object> report = fails(3, "--url", url, "--json", "validate").json();
+        assertThat(report).containsEntry("valid", false).containsKeys("version", "latest_version", "ahead");
+        assertThat(report.get("problem_kinds")).asInstanceOf(InstanceOfAssertFactories.LIST)
+                .hasSameSizeAs((List<?>) report.get("problems"));
+        return report;
+    }
+
+    /**
+     * A deploy step could not tell "run migrate" from an edited migration, a failed one or a database that is
+     * not the library's: {@code validate} exits 3 for all, with sentences. {@code --json} now has
+     * {@code problem_kinds}, parallel to {@code problems}, each kind made here for real.
+     */
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void validateGivesTheKindOfEachProblem(Backend backend) throws Exception {
+        assertThat(invalid(TestDatabases.newDatabaseUrl(backend))).containsEntry("problem_kinds", List.of("EMPTY"));
+
+        String python = TestDatabases.newDatabaseUrl(backend);
+        PythonApp.createSchema(backend, python, "INSERT INTO book (id, title) VALUES (1, 'Emma')");
+        assertThat(invalid(python)).containsEntry("problem_kinds", List.of("NOT_ADOPTED"));
+        Migrations.from(LibrarySettings.builder().databaseUrl(python).build()).baseline();
+        assertThat(invalid(python)).containsEntry("problem_kinds", List.of("PENDING", "PENDING"));
+
+        String foreign = TestDatabases.newDatabaseUrl(backend);
+        sql(foreign, "CREATE TABLE invoices (id INTEGER PRIMARY KEY)");
+        assertThat(invalid(foreign)).containsEntry("problem_kinds", List.of("FOREIGN_SCHEMA"));
+
+        String edited = migrated(backend);
+        sql(edited, "UPDATE flyway_schema_history SET checksum = 1 WHERE version = '2'");
+        assertThat(invalid(edited)).containsEntry("problem_kinds", List.of("CHANGED"));
+
+        String removed = migrated(backend);
+        sql(removed, "INSERT INTO flyway_schema_history (installed_rank, version, description, type, script, "
+                + "checksum, installed_by, execution_time, success) VALUES (4, '2.5', 'removed thing', 'SQL', "
+                + "'V2_5__removed_thing.sql', 12345, 'someone', 5, true)");
+        assertThat(invalid(removed)).containsEntry("problem_kinds", List.of("MISSING"));
+
+        String explicitIds = migrated(backend);
+        sql(explicitIds, "INSERT INTO book (id, title) VALUES (20, 'Sanditon')");
+        if (backend == Backend.POSTGRESQL) {
+            assertThat(invalid(explicitIds)).containsEntry("problem_kinds", List.of("SEQUENCE_BEHIND"));
+        } else {
+            assertThat(ok("--url", explicitIds, "--json", "validate").json()).containsEntry("problem_kinds", List.of());
+        }
+    }
+
+    /**
+     * A failed migration in the history (a row with success = false, as Flyway leaves a failed migration that
+     * ran outside a transaction) showed in info as version 3 with nothing pending. Now info names it, with what
+     * to do, and {@code --json} lists its version under {@code failed}; validate gives it the kind FAILED.
+     */
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void infoAndValidateNameAFailedMigration(Backend backend) throws Exception {
+        String url = migrated(backend);
+        assertThat(ok("--url", url, "--json", "info").json()).containsEntry("failed", List.of());
+        sql(url, "UPDATE flyway_schema_history SET success = false WHERE version = '3'");
+        String failed = "V3 unicode search failed (its row in flyway_schema_history says so) and may be half applied; "
+                + "migrate refuses to run until you fix what made it fail, undo what it applied and delete that row "
+                + "(DELETE FROM flyway_schema_history WHERE version = '3' AND NOT success), then run migrate";
+
+        assertThat(ok("--url", url, "--json", "info").json()).containsEntry("failed", List.of("3"))
+                .containsEntry("version", "3").containsEntry("pending", List.of());
+        assertThat(ok("--url", url, "info").out().lines()).anySatisfy(line -> assertThat(line)
+                .matches("failed +\\Q" + failed + "\\E"));
+        Map<String, Object> report = invalid(url);
+        assertThat(report).containsEntry("problem_kinds", List.of("FAILED")).containsEntry("problems", List.of(failed));
+        assertThat(fails(3, "--url", url, "validate").out().lines()).containsExactly("Invalid:", "  [FAILED] " + failed);
+    }
+
     /** info reads through a read-only connection, which alone cannot roll back a killed writer's journal. */
     @Test
     void infoOnAFileAWriterKilledMidCommitLeftWithAHotJournal() throws Exception {
@@ -650,6 +743,25 @@ class LibraryCliIT {
         assertThat(fails(3, "--url", url, "import", directory.toString()).err().strip())
                 .isEqualTo("error: import: " + directory + " is a directory");
         assertThat(counts(url)).isEmpty();
+    }
+
+    @Test
+    void aBadImportOrExportFileIsRefusedBeforeTheDatabaseIsCreated() throws IOException {
+        Path database = TestDatabases.newSqliteFile();
+        String url = "sqlite:///" + database;
+        Path missing = tmp.resolve("nosuch.jsonl");
+        assertThat(fails(3, "--url", url, "import", missing.toString()).err().strip())
+                .isEqualTo("error: import file " + missing + " not found");
+        Path directory = Files.createDirectory(tmp.resolve("folder"));
+        assertThat(fails(3, "--url", url, "import", directory.toString()).err().strip())
+                .isEqualTo("error: import: " + directory + " is a directory");
+        Path missingFolder = tmp.resolve("nodir");
+        assertThat(fails(3, "--url", url, "export", missingFolder.resolve("x.jsonl").toString()).err().strip())
+                .isEqualTo("error: export: folder " + missingFolder + " does not exist");
+        assertThat(fails(3, "--url", url, "export", directory.toString()).err().strip())
+                .isEqualTo("error: export: " + directory + " is a directory");
+        // the open (which creates and migrates a SQLite file that does not exist) never happened
+        assertThat(database.getParent()).isEmptyDirectory();
     }
 
     @Test
