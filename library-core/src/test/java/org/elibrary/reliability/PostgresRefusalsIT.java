@@ -1,6 +1,7 @@
 package org.elibrary.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -15,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.elibrary.Backend;
 import org.elibrary.ConfigurationException;
 import org.elibrary.DatabaseUnavailableException;
 import org.elibrary.Library;
@@ -22,8 +24,11 @@ import org.elibrary.LibraryException;
 import org.elibrary.LibrarySettings;
 import org.elibrary.domain.Book;
 import org.elibrary.domain.CatalogCounts;
+import org.elibrary.internal.schema.SchemaMigrator;
+import org.elibrary.testing.Stderr;
 import org.elibrary.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * A PostgreSQL server that refuses a write for good (a role that may only read, a read-only database) or
@@ -43,6 +48,98 @@ class PostgresRefusalsIT {
             refused(library, ConfigurationException.class, "permission denied for table ",
                     " (SQLState 42501): the database role " + role + " may not read or write that table");
         }
+    }
+
+    /**
+     * A role that may use the library's tables but not read the migration history: migrate-on-open saw no
+     * history (information_schema hides what the role has no privilege on) and called the managed schema
+     * foreign, "rename or drop" its V2 index. Now told the grant, or to open without migrating.
+     */
+    @Test
+    void aRoleThatMayNotReadTheHistoryIsToldTheGrantNotToDropIndexes() throws Exception {
+        String url = migratedDatabase();
+        String role = "elib_nohist_" + ProcessHandle.current().pid();
+        admin(url, "CREATE ROLE " + role + " LOGIN",
+                "GRANT SELECT, INSERT, UPDATE, DELETE ON author, book, \"user\", author_book, comment TO " + role,
+                "GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO " + role);
+        String grants = refusedForPrivileges(asUser(url, role), role);
+        assertThat(grants).isEqualTo("GRANT SELECT ON flyway_schema_history TO " + role);
+        // without migrating, the role opens and works
+        try (Library library = Library.open(LibrarySettings.builder().databaseUrl(asUser(url, role))
+                .migrateOnOpen(false).build())) {
+            assertThat(library.books().create("Анна Каренина").title()).isEqualTo("Анна Каренина");
+        }
+        admin(url, grants);
+        try (Library library = Library.open(settings(asUser(url, role)))) {
+            assertThat(library.books().searchByTitle("война", 10)).hasSize(1);
+        }
+    }
+
+    /**
+     * A role with no grants on a managed, up-to-date database saw an empty one and was told to get CREATE on
+     * the schema. Now told every grant its calls need; given them, it opens and writes.
+     */
+    @Test
+    void aRoleWithoutTableGrantsIsToldEachGrantItsCallsNeed() throws Exception {
+        String url = migratedDatabase();
+        String role = "elib_nogrant_" + ProcessHandle.current().pid();
+        admin(url, "CREATE ROLE " + role + " LOGIN");
+        String grants = refusedForPrivileges(asUser(url, role), role);
+        assertThat(grants).isEqualTo("GRANT SELECT ON flyway_schema_history TO " + role
+                + "; GRANT SELECT, INSERT, UPDATE, DELETE ON author, book, \"user\", author_book, comment TO " + role
+                + "; GRANT USAGE ON SEQUENCE public.author_id_seq, public.book_id_seq, public.user_id_seq, "
+                + "public.comment_id_seq TO " + role);
+        // info and validate (Migrations) say the same, with their own alternative
+        PGSimpleDataSource asRole = new PGSimpleDataSource();
+        asRole.setURL(asUser(url, role));
+        assertThatThrownBy(() -> SchemaMigrator.status(asRole, Backend.POSTGRESQL))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("may not read the migration history")
+                .hasMessageEndingWith("or inspect it as the schema's owner");
+        admin(url, grants.split("; "));
+        try (Library library = Library.open(settings(asUser(url, role)))) {
+            library.books().createWithAuthors("Анна Каренина", List.of("Лев Толстой"));
+            library.users().create("anna");
+            assertThat(library.counts().book()).isEqualTo(2);
+        }
+    }
+
+    /**
+     * An open that could not read the id sequences said one "is behind its table's rows and could not be
+     * moved" when none was: now it says it could not check, at INFO. A sequence really behind that the role may
+     * not move is still a warning.
+     */
+    @Test
+    void aSequenceTheRoleCannotReadIsNotCalledBehind() throws Exception {
+        String url = migratedDatabase();
+        String role = "elib_noseq_" + ProcessHandle.current().pid();
+        admin(url, "CREATE ROLE " + role + " LOGIN", "GRANT SELECT ON ALL TABLES IN SCHEMA public TO " + role);
+        String log = Stderr.of(() -> Library.open(settings(asUser(url, role))).close());
+        assertThat(log).contains("INFO").contains(": could not check whether an id sequence is behind its table's "
+                        + "rows (ERROR: permission denied for sequence author_id_seq); validate checks it as a user "
+                        + "who may read the tables and their sequences")
+                .doesNotContain("could not be moved");
+
+        admin(url, "GRANT SELECT ON ALL SEQUENCES IN SCHEMA public TO " + role,
+                "INSERT INTO author (id, name) VALUES (100, 'Чехов')");
+        log = Stderr.of(() -> Library.open(settings(asUser(url, role))).close());
+        assertThat(log).contains("WARN").contains(": an id sequence is behind its table's rows and could not be "
+                + "moved (ERROR: permission denied for ").doesNotContain("could not check", "Where:");
+    }
+
+    /** Opening (migrating) as the role is refused with the grants to make; {@return those grants} */
+    private static String refusedForPrivileges(String url, String role) {
+        Throwable error = catchThrowable(() -> Library.open(settings(url)).close());
+        assertThat(error).isExactlyInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("user " + role + " may not read the migration history flyway_schema_history "
+                        + "in schema public of ")
+                .hasMessageContaining("(SQLState 42501): have the schema's owner GRANT SELECT ON flyway_schema_history")
+                .hasMessageEndingWith(", or set DATABASE_MIGRATE_ON_OPEN=false in the application and migrate as "
+                        + "the schema's owner")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n", "not the library's", "CREATE ON SCHEMA"));
+        String message = error.getMessage();
+        int start = message.indexOf("have the schema's owner ") + "have the schema's owner ".length();
+        return message.substring(start, message.lastIndexOf(", or set "));
     }
 
     /**

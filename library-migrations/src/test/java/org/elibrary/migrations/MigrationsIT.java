@@ -6,11 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import javax.sql.DataSource;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.elibrary.Backend;
 import org.elibrary.ConfigurationException;
 import org.elibrary.ForeignKeyViolationException;
@@ -236,6 +239,29 @@ class MigrationsIT {
                 ? "SELECT count(*) FROM sqlite_master"
                 : "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()"))
                 .containsExactly("1");
+    }
+
+    /**
+     * A currentSchema that does not exist: info said "empty (migrate creates it)" and validate "run migrate",
+     * which then refused the schema. All three now refuse it alike, and nothing is created.
+     */
+    @Test
+    void aPostgresSchemaThatDoesNotExistIsRefusedByEveryVerb() throws SQLException {
+        String url = TestDatabases.newPostgresUrl();
+        Migrations migrations = Migrations.from(LibrarySettings.builder()
+                .databaseUrl(url + (url.contains("?") ? "&" : "?") + "currentSchema=nope").build());
+        for (ThrowingCallable verb : List.<ThrowingCallable>of(migrations::info, migrations::validate,
+                migrations::migrate)) {
+            assertThatThrownBy(verb).isInstanceOf(ConfigurationException.class)
+                    .hasMessageStartingWith("schema nope of ")
+                    .hasMessageEndingWith(" does not exist: create it first (CREATE SCHEMA), or fix "
+                            + "currentSchema/search_path in DATABASE_URL");
+        }
+        try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT count(*) FROM pg_namespace WHERE nspname = 'nope'")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isZero();
+        }
     }
 
     @Test

@@ -69,11 +69,11 @@ import org.sqlite.SQLiteDataSource;
  * <h2>PostgreSQL</h2>
  * One HikariCP pool serves both reads and writes, with pgjdbc's {@code reWriteBatchedInserts=true}, its
  * transactions READ COMMITTED whatever the server's default. The schema is migrated first through a plain
- * driver connection (Flyway's advisory lock serialises concurrent migrators). A database whose encoding is
- * not UTF8 is refused before anything is written. Opening fails fast: one connection attempt, bounded by
- * the connect timeout. Read-only: no migration, the pool's connections read-only (HikariCP's
- * {@code setReadOnly}, with pgjdbc's {@code readOnlyMode=always}, so that statements in autocommit run read-only
- * too), and the schema version checked by reading; a hot standby opens.
+ * driver connection, under SchemaMigrator's advisory lock (which serialises concurrent migrators), held on a
+ * second one. A database whose encoding is not UTF8 is refused before anything is written. Opening fails fast:
+ * one connection attempt, bounded by the connect timeout. Read-only: no migration, the pool's connections
+ * read-only (HikariCP's {@code setReadOnly}, with pgjdbc's {@code readOnlyMode=always}, so that statements in
+ * autocommit run read-only too), and the schema version checked by reading; a hot standby opens.
  *
  * <h2>Errors</h2>
  * A missing directory, a path that is a directory or a file that is not a SQLite database, a wrong password,
@@ -687,8 +687,9 @@ public final class Databases {
                     throw e;
                 }
             }
-            return new Database(Backend.POSTGRESQL, pool, pool, settings.poolSize(), pool, statementTimeout != null,
-                    readOnly);
+            // with 0 there is nothing to time, on either side
+            return new Database(Backend.POSTGRESQL, pool, pool, settings.poolSize(), pool,
+                    statementTimeout != null && settings.statementTimeout().toMillis() > 0, readOnly);
         } catch (RuntimeException e) {
             throw ConnectionErrors.translate("opening PostgreSQL database", url.displayUrl(), unwrapPoolFailure(e),
                     secret);
@@ -702,20 +703,25 @@ public final class Databases {
      * A migration waiting for a lock that another session holds (the Python app's open transaction) would
      * otherwise wait for as long as that session keeps it, and every query on the table would queue behind
      * the waiting migration. The URL's {@code options} may set {@code lock_timeout} or {@code statement_timeout}
-     * themselves; theirs stand, as on the pool's connections.
+     * themselves; theirs stand, as on the pool's connections. Set as startup options, never with {@code SET}
+     * ({@link DriverDataSource}): nothing of the migration stays on a transaction pooler's server connection.
      */
     private static DataSource postgresMigrationDataSource(LibrarySettings settings, DatabaseUrl url,
                                                           Properties properties) {
-        List<String> init = new ArrayList<>();
-        init.add("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED");
+        // as startup options (see DriverDataSource), and as the same statements for one transaction
+        StringBuilder options = new StringBuilder("-c default_transaction_isolation=read\\ committed");
+        StringBuilder local = new StringBuilder("SET TRANSACTION ISOLATION LEVEL READ COMMITTED; ");
         if (!urlOptionsSet(url, "statement_timeout")) {
-            init.add("SET statement_timeout = 0");
+            options.append(" -c statement_timeout=0");
+            local.append("SET LOCAL statement_timeout = 0; ");
         }
         long millis = settings.statementTimeout().toMillis();
         if (millis > 0 && !urlOptionsSet(url, "lock_timeout")) {
-            init.add("SET lock_timeout = " + millis);
+            options.append(" -c lock_timeout=").append(millis);
+            local.append("SET LOCAL lock_timeout = ").append(millis).append("; ");
         }
-        return new DriverDataSource(new org.postgresql.Driver(), url.jdbcUrl(), properties, String.join("; ", init));
+        return new DriverDataSource(new org.postgresql.Driver(), url.jdbcUrl(), properties, options.toString(),
+                local.toString());
     }
 
     /**
@@ -731,16 +737,14 @@ public final class Databases {
 
     /**
      * The SQL that makes the server stop statements running past {@code DATABASE_STATEMENT_TIMEOUT} on each
-     * pool connection, once when it is opened; null when there is no timeout, or when the URL's {@code options}
-     * set {@code statement_timeout} themselves (theirs stands). The server's own timer replaces pgjdbc's
+     * pool connection, once when it is opened; {@code 0} (no limit) is set too, or a database's or role's
+     * default {@code statement_timeout} would apply instead. Null when the URL's {@code options} set
+     * {@code statement_timeout} themselves (theirs stands). The server's own timer replaces pgjdbc's
      * per-statement one, which woke pgjdbc's timer thread on every execution. Migrations use connections of
      * their own, without it: building an index may take long.
      */
     static String statementTimeoutSql(LibrarySettings settings, DatabaseUrl url) {
-        long millis = settings.statementTimeout().toMillis();
-        if (millis <= 0) {
-            return null;
-        }
+        long millis = Math.max(0, settings.statementTimeout().toMillis());
         return urlOptionsSet(url, "statement_timeout") ? null : "SET statement_timeout = " + millis;
     }
 

@@ -4,39 +4,82 @@ import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
-import java.sql.Statement;
 import java.util.Properties;
 
-/** A new physical connection per call, straight from the driver: used to migrate before the pool opens. */
-final class DriverDataSource extends PlainDataSource {
+/**
+ * A new physical connection per call, straight from the driver: the PostgreSQL migration connections, used
+ * before the pool opens. Their settings are startup options ({@code -c name=value} in pgjdbc's
+ * {@code options}, after the URL's own), never {@code SET}: a session setting made through a transaction
+ * pooler (PgBouncer's pool_mode=transaction) stays on the server connection that ran it, for that connection's
+ * next clients, while a startup option is either the server's own for this one session, or refused or ignored
+ * by the pooler. A pooler that refuses it (PgBouncer without {@code ignore_startup_parameters = options}) gets
+ * connections without it; the migration then makes the settings transaction-local
+ * ({@link #localSettingsSql()}).
+ */
+final class DriverDataSource extends PlainDataSource implements MigrationConnections {
+    /** PgBouncer's refusal of a startup parameter it does not know. */
+    private static final String REFUSED_OPTIONS = "unsupported startup parameter: options";
+
     private final Driver driver;
     private final String url;
-    private final Properties properties;
-    /** Run on each new connection, or null. */
-    private final String initSql;
+    private final Properties plain;
+    private final Properties withSettings;
+    private final String localSql;
+    /** Set once a connection was refused for its startup options: later ones are asked for without them. */
+    private volatile boolean optionsRefused;
 
-    DriverDataSource(Driver driver, String url, Properties properties, String initSql) {
+    /**
+     * @param options    the settings as startup options ({@code -c statement_timeout=0 …}), or empty
+     * @param localSql   the same as {@code SET LOCAL …; } statements
+     */
+    DriverDataSource(Driver driver, String jdbcUrl, Properties properties, String options, String localSql) {
         this.driver = driver;
-        this.url = url;
-        this.properties = properties;
-        this.initSql = initSql;
+        // the URL's parameters would override the properties' options: they go to the properties instead
+        int query = jdbcUrl.indexOf('?');
+        this.url = query < 0 ? jdbcUrl : jdbcUrl.substring(0, query);
+        Properties merged = org.postgresql.Driver.parseURL(jdbcUrl, properties);
+        this.plain = merged != null ? merged : properties;
+        this.withSettings = new Properties();
+        this.withSettings.putAll(plain);
+        if (!options.isEmpty()) {
+            String own = plain.getProperty("options");
+            withSettings.setProperty("options", own == null || own.isBlank() ? options : own + " " + options);
+        }
+        this.localSql = localSql;
     }
 
     @Override
     public Connection getConnection() throws SQLException {
+        if (optionsRefused || withSettings.equals(plain)) {
+            return getConnectionWithoutSettings();
+        }
+        try {
+            return connect(withSettings);
+        } catch (SQLException e) {
+            if (!String.valueOf(e.getMessage()).contains(REFUSED_OPTIONS)) {
+                throw e;
+            }
+            optionsRefused = true;
+            return getConnectionWithoutSettings();
+        }
+    }
+
+    @Override
+    public Connection getConnectionWithoutSettings() throws SQLException {
+        return connect(plain);
+    }
+
+    private Connection connect(Properties properties) throws SQLException {
         Connection connection = driver.connect(url, properties);
         if (connection == null) {
             throw new SQLException("the driver does not accept the URL", "08001");
         }
-        if (initSql != null) {
-            try (Statement statement = connection.createStatement()) {
-                statement.execute(initSql);
-            } catch (SQLException e) {
-                connection.close();
-                throw e;
-            }
-        }
         return connection;
+    }
+
+    @Override
+    public String localSettingsSql() {
+        return localSql;
     }
 
     @Override

@@ -4,8 +4,12 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.elibrary.ConfigurationException;
 import org.elibrary.internal.db.ConnectionErrors;
@@ -18,6 +22,25 @@ import org.slf4j.LoggerFactory;
  */
 public final class PostgresChecks {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresChecks.class);
+
+    /**
+     * Per table of the library that the user lacks a privilege on which its calls need, the privileges it
+     * lacks: author_book rows are only inserted and deleted; a row the library locks ({@code FOR UPDATE})
+     * needs UPDATE.
+     */
+    private static final String MISSING_TABLE_PRIVILEGES = "SELECT t.name, string_agg(p.privilege, ', ' ORDER BY "
+            + "p.ord) FROM (VALUES (1, 'author'), (2, 'book'), (3, 'user'), (4, 'author_book'), (5, 'comment')) "
+            + "AS t (ord, name) CROSS JOIN (VALUES (1, 'SELECT'), (2, 'INSERT'), (3, 'UPDATE'), (4, 'DELETE')) "
+            + "AS p (ord, privilege) WHERE to_regclass(format('%I.%I', current_schema(), t.name)) IS NOT NULL "
+            + "AND NOT (t.name = 'author_book' AND p.privilege = 'UPDATE') "
+            + "AND NOT has_table_privilege(to_regclass(format('%I.%I', current_schema(), t.name)), p.privilege) "
+            + "GROUP BY t.ord, t.name ORDER BY t.ord";
+    /** The id sequences (inserts take their default ids from them) the user may not use. */
+    private static final String MISSING_SEQUENCE_USAGE = "SELECT seq FROM (SELECT ord, "
+            + "pg_get_serial_sequence(format('%I.%I', current_schema(), name), 'id') AS seq FROM (VALUES (1, "
+            + "'author'), (2, 'book'), (3, 'user'), (4, 'comment')) AS t (ord, name) WHERE "
+            + "to_regclass(format('%I.%I', current_schema(), name)) IS NOT NULL) AS s "
+            + "WHERE seq IS NOT NULL AND NOT has_sequence_privilege(seq, 'USAGE') ORDER BY ord";
 
     private PostgresChecks() {
     }
@@ -80,30 +103,105 @@ public final class PostgresChecks {
      * database is read-only, or the user may not create tables in the schema.
      */
     static void requireHistoryCanBeCreated(Connection connection, String display) throws SQLException {
+        requireSchema(connection, display);
         try (Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT current_schema(), current_setting('search_path'), "
+             ResultSet rs = statement.executeQuery("SELECT current_schema(), "
                      + "current_setting('transaction_read_only'), has_schema_privilege(current_schema(), 'CREATE'), "
                      + "quote_ident(current_schema()), quote_ident(current_user)")) {
             rs.next();
             String schema = rs.getString(1);
-            if (schema == null) {
+            if ("on".equals(rs.getString(2))) {
+                throw new ConfigurationException("database " + display + " is read-only (a standby, or "
+                        + "default_transaction_read_only is on), so its schema cannot be created: migrate on the "
+                        + "primary");
+            }
+            if (!rs.getBoolean(3)) {
+                throw new ConfigurationException("user " + rs.getString(5) + " may not create tables in schema "
+                        + schema + " of " + display + ": run the migrations as the schema's owner (migrate with "
+                        + "another DATABASE_URL), or have the owner GRANT CREATE ON SCHEMA " + rs.getString(4)
+                        + " TO " + rs.getString(5));
+            }
+        }
+    }
+
+    /**
+     * Refuses a connection whose schema ({@code currentSchema}/{@code search_path}) does not exist: the library
+     * does not create schemas, as a mistyped name would otherwise come up as a new, empty catalog. Checked
+     * before classifying, so that info and validate do not call it an empty database that migrate creates.
+     */
+    static void requireSchema(Connection connection, String display) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT current_schema() IS NULL, current_setting('search_path')")) {
+            rs.next();
+            if (rs.getBoolean(1)) {
                 String named = firstSchema(rs.getString(2));
                 throw new ConfigurationException((named == null ? "no schema is on the search_path of " + display
                         : "schema " + named + " of " + display + " does not exist")
                         + ": create it first (CREATE SCHEMA), or fix currentSchema/search_path in DATABASE_URL");
             }
-            if ("on".equals(rs.getString(3))) {
-                throw new ConfigurationException("database " + display + " is read-only (a standby, or "
-                        + "default_transaction_read_only is on), so its schema cannot be created: migrate on the "
-                        + "primary");
+        }
+    }
+
+    /**
+     * Before Flyway reads the history of a managed database: a user who may not read it would get Flyway's
+     * "permission denied" on many lines, and (before the tables were listed from the catalog) a managed
+     * database looked foreign or empty to such a user. The refusal names, too, the privileges on the library's
+     * tables and id sequences that the user lacks and its calls need (a role with no grants at all).
+     *
+     * @param alternative what the user can do instead of the grants, after ", or "
+     */
+    static void requireHistoryReadable(Connection connection, String display, String alternative)
+            throws SQLException {
+        String user;
+        String schema;
+        try (Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT has_table_privilege(format('%I.%I', current_schema(), '"
+                     + SchemaMigrator.HISTORY_TABLE + "'), 'SELECT'), quote_ident(current_user), "
+                     + "quote_ident(current_schema())")) {
+            rs.next();
+            if (rs.getBoolean(1)) {
+                return;
             }
-            if (!rs.getBoolean(4)) {
-                throw new ConfigurationException("user " + rs.getString(6) + " may not create tables in schema "
-                        + schema + " of " + display + ": run the migrations as the schema's owner (migrate with "
-                        + "another DATABASE_URL), or have the owner GRANT CREATE ON SCHEMA " + rs.getString(5)
-                        + " TO " + rs.getString(6));
+            user = rs.getString(2);
+            schema = rs.getString(3);
+        }
+        String prefix = schema.equals("public") ? "" : schema + ".";
+        List<String> tables = new ArrayList<>();
+        Set<String> privileges = new LinkedHashSet<>();
+        List<String> lacking = new ArrayList<>();
+        try (Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery(MISSING_TABLE_PRIVILEGES)) {
+            while (rs.next()) {
+                String table = rs.getString(1).equals("user") ? "\"user\"" : rs.getString(1);
+                tables.add(prefix + table);
+                privileges.addAll(List.of(rs.getString(2).split(", ")));
+                lacking.add(rs.getString(2) + " on " + table);
             }
         }
+        List<String> sequences = new ArrayList<>();
+        try (Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery(MISSING_SEQUENCE_USAGE)) {
+            while (rs.next()) {
+                sequences.add(rs.getString(1));
+            }
+        }
+        if (!sequences.isEmpty()) {
+            lacking.add("USAGE on " + String.join(", ", sequences));
+        }
+        StringBuilder grants = new StringBuilder("GRANT SELECT ON " + prefix + SchemaMigrator.HISTORY_TABLE + " TO "
+                + user);
+        if (!tables.isEmpty()) {
+            grants.append("; GRANT ").append(String.join(", ", privileges)).append(" ON ")
+                    .append(String.join(", ", tables)).append(" TO ").append(user);
+        }
+        if (!sequences.isEmpty()) {
+            grants.append("; GRANT USAGE ON SEQUENCE ").append(String.join(", ", sequences)).append(" TO ")
+                    .append(user);
+        }
+        throw new ConfigurationException("user " + user + " may not read the migration history "
+                + SchemaMigrator.HISTORY_TABLE + " in schema " + schema + " of " + display
+                + (lacking.isEmpty() ? "" : ", and lacks what the library's calls need: " + String.join("; ", lacking))
+                + " (SQLState 42501): have the schema's owner " + grants + ", or " + alternative);
     }
 
     /** The first schema of a search_path other than {@code "$user"} (as Flyway picks it), or null. */

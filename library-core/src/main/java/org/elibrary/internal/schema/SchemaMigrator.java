@@ -27,9 +27,11 @@ import org.elibrary.ForeignKeyViolationException;
 import org.elibrary.LibraryException;
 import org.elibrary.internal.config.DatabaseUrl;
 import org.elibrary.internal.db.ConnectionErrors;
+import org.elibrary.internal.db.MigrationConnections;
 import org.elibrary.internal.db.MigrationLock;
 import org.elibrary.internal.db.SingleConnectionDataSource;
 import org.elibrary.internal.db.SqliteCodes;
+import org.elibrary.internal.db.TransactionSettings;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.CoreErrorCode;
 import org.flywaydb.core.api.ErrorDetails;
@@ -75,7 +77,8 @@ import org.slf4j.LoggerFactory;
  * adopted at V1 (or has an empty history), which the next migrate completes.
  *
  * <p>Everything runs on one connection under a lock, so concurrent migrators see each other's result
- * rather than a half-made schema: on PostgreSQL a session advisory lock, on SQLite (where Flyway takes no
+ * rather than a half-made schema: on PostgreSQL a transaction advisory lock held on a second connection (a
+ * session advisory lock on the one connection of a caller's data source), on SQLite (where Flyway takes no
  * lock) an exclusive lock on {@code <file>.migrate-lock} beside the database file. Flyway's own exceptions
  * never escape: failures to connect become {@link org.elibrary.DatabaseUnavailableException} (or
  * {@link ConfigurationException} for a wrong password or unknown database), everything else
@@ -155,6 +158,10 @@ public final class SchemaMigrator {
             }
             if (found.state != SchemaState.MANAGED && backend == Backend.POSTGRESQL) {
                 PostgresChecks.requireHistoryCanBeCreated(connection, display);
+            }
+            if (found.state == SchemaState.MANAGED && backend == Backend.POSTGRESQL) {
+                PostgresChecks.requireHistoryReadable(connection, display, "set DATABASE_MIGRATE_ON_OPEN=false "
+                        + "in the application and migrate as the schema's owner");
             }
             MigrateResult result;
             try {
@@ -246,7 +253,8 @@ public final class SchemaMigrator {
     /** As {@link #status(DataSource, Backend)}, naming the database in messages as {@code displayName} (a masked URL). */
     public static SchemaStatus status(DataSource dataSource, Backend backend, String displayName) {
         return locked(dataSource, backend, displayName, null, (connection, display) ->
-                status(connection, backend, classify(connection, backend), flyway(connection, backend)));
+                status(connection, backend, classifyReadable(connection, backend, display),
+                        flyway(connection, backend)));
     }
 
     /**
@@ -260,7 +268,7 @@ public final class SchemaMigrator {
     /** As {@link #validate(DataSource, Backend)}, naming the database in messages as {@code displayName} (a masked URL). */
     public static ValidationOutcome validate(DataSource dataSource, Backend backend, String displayName) {
         return locked(dataSource, backend, displayName, null, (connection, display) -> {
-            Classification found = classify(connection, backend);
+            Classification found = classifyReadable(connection, backend, display);
             Flyway flyway = flyway(connection, backend);
             SchemaStatus status = status(connection, backend, found, flyway);
             List<ValidationOutcome.Problem> problems = new ArrayList<>();
@@ -465,6 +473,22 @@ public final class SchemaMigrator {
         return new Classification(SchemaState.UNMANAGED_SEED, "the Python app's schema");
     }
 
+    /**
+     * For info and validate: {@link #classify}, refusing as migrate does a schema that does not exist and a
+     * managed database whose history the user may not read.
+     */
+    private static Classification classifyReadable(Connection connection, Backend backend, String display)
+            throws SQLException {
+        if (backend == Backend.POSTGRESQL) {
+            PostgresChecks.requireSchema(connection, display);
+        }
+        Classification found = classify(connection, backend);
+        if (found.state == SchemaState.MANAGED && backend == Backend.POSTGRESQL) {
+            PostgresChecks.requireHistoryReadable(connection, display, "inspect it as the schema's owner");
+        }
+        return found;
+    }
+
     /** A name a later migration creates: exactly, or (for SQLite's FTS5 objects) as a prefix. */
     record ReservedName(String name, boolean isPrefix, String version) {
         static ReservedName exact(String name, String version) {
@@ -520,14 +544,25 @@ public final class SchemaMigrator {
      * A managed database's sequences, caught up if a read finds one behind: the Python app (a fixture script, a
      * copy) may have inserted rows with explicit ids since the adoption, after which every create in that table
      * fails. The tables are locked only when a sequence is behind. A repair this role may not make leaves the
-     * database as it was, with a warning: the open goes on, and {@code validate} names the repair.
+     * database as it was, with a warning: the open goes on, and {@code validate} names the repair. A role that
+     * may not read the tables or their sequences (one that only reads the catalog, or has USAGE but not SELECT
+     * on the sequences) cannot tell whether one is behind: said at INFO, as nothing is known to be wrong.
      */
     private static List<String> catchUpSequencesIfBehind(Connection connection, String display) {
         try {
-            return IdSequences.behind(connection).isEmpty() ? List.of() : catchUpSequences(connection, display);
+            if (IdSequences.behind(connection).isEmpty()) {
+                return List.of();
+            }
+        } catch (SQLException e) {
+            LOG.info("{}: could not check whether an id sequence is behind its table's rows ({}); validate checks "
+                    + "it as a user who may read the tables and their sequences", display, firstLine(e.getMessage()));
+            return List.of();
+        }
+        try {
+            return catchUpSequences(connection, display);
         } catch (SQLException e) {
             LOG.warn("{}: an id sequence is behind its table's rows and could not be moved ({}); creates in that "
-                    + "table fail until it is (validate names the command)", display, e.getMessage());
+                    + "table fail until it is (validate names the command)", display, firstLine(e.getMessage()));
             return List.of();
         }
     }
@@ -587,7 +622,10 @@ public final class SchemaMigrator {
     private static Set<String> listTables(Connection connection, Backend backend) throws SQLException {
         String sql = backend == Backend.SQLITE
                 ? "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
-                : "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()";
+                // from the catalog: information_schema shows only the tables the user has a privilege on, and
+                // a role that may not read the history would see a managed database as a foreign or empty one
+                : "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                        + "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'v', 'f')";
         Set<String> names = new TreeSet<>();
         try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
             while (rs.next()) {
@@ -600,8 +638,9 @@ public final class SchemaMigrator {
     private static Set<String> listColumns(Connection connection, Backend backend, String table) throws SQLException {
         String sql = backend == Backend.SQLITE
                 ? "SELECT name FROM pragma_table_info(?)"
-                : "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
-                        + "AND table_name = ?";
+                : "SELECT a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+                        + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() "
+                        + "AND c.relname = ? AND a.attnum > 0 AND NOT a.attisdropped";
         Set<String> names = new TreeSet<>();
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, table);
@@ -820,22 +859,119 @@ public final class SchemaMigrator {
                     return work.run(connection, display);
                 }
             }
-            try (Statement statement = connection.createStatement()) {
-                statement.execute("SELECT pg_advisory_lock(" + ADVISORY_LOCK_KEY + ")");
+            if (dataSource instanceof MigrationConnections own) {
+                try (Connection lock = own.getConnectionWithoutSettings()) {
+                    holdTransactionLock(lock, own.localSettingsSql());
+                    try {
+                        // the settings again for each transaction: the connection has them only if a pooler
+                        // did not refuse them as startup options
+                        return work.run(own.localSettingsSql().isEmpty() ? connection
+                                : TransactionSettings.wrap(connection, own.localSettingsSql()), display);
+                    } finally {
+                        try {
+                            lock.rollback();
+                        } catch (SQLException ignored) {
+                            // closing the connection ends the transaction, and the lock with it
+                        }
+                    }
+                }
             }
+            takeSessionLock(connection, display);
             try {
                 return work.run(connection, display);
             } finally {
-                try (Statement statement = connection.createStatement()) {
-                    statement.execute("SELECT pg_advisory_unlock(" + ADVISORY_LOCK_KEY + ")");
-                } catch (SQLException ignored) {
-                    // the lock goes with the session; closing the connection releases it
-                }
+                releaseSessionLock(connection, display);
             }
         } catch (LibraryException e) {
             throw e;
         } catch (SQLException | RuntimeException e) {
             throw translate(e, display, null);
+        }
+    }
+
+    /**
+     * Takes the migration lock as a transaction lock in a transaction left open on {@code lock}, a connection
+     * of its own: rolled back when the work is done, or ended by the server when the process dies. A session
+     * lock taken through a transaction pooler stays with a server connection that goes on to serve other
+     * clients, and the unlock may reach another one; a transaction holds its server connection until it ends.
+     * The settings are transaction-local for the same reason: the wait is bounded by the migration's
+     * {@code lock_timeout}, and a database's {@code idle_in_transaction_session_timeout} must not end the
+     * transaction, and the lock, while the migration runs on the other connection.
+     */
+    private static void holdTransactionLock(Connection lock, String localSettings) throws SQLException {
+        lock.setAutoCommit(false);
+        try (Statement statement = lock.createStatement()) {
+            statement.execute(localSettings + "SET LOCAL idle_in_transaction_session_timeout = 0");
+            statement.execute("SELECT pg_advisory_xact_lock(" + ADVISORY_LOCK_KEY + ")");
+        }
+    }
+
+    /**
+     * A caller's data source (whose pool may hold one connection): the lock is a session lock on the work's
+     * own connection. Refused when the next statement finds another server connection, as behind a
+     * transaction pooler: the lock would outlive the migration there, blocking every later one. The lock taken
+     * is then given back if a statement reaches its server connection again within a second; if none does, the
+     * message names that server process.
+     */
+    private static void takeSessionLock(Connection connection, String display) throws SQLException {
+        long holder;
+        try (Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT pg_backend_pid(), pg_advisory_lock(" + ADVISORY_LOCK_KEY
+                     + ")")) {
+            rs.next();
+            holder = rs.getLong(1);
+        }
+        if (!holdsSessionLock(connection)) {
+            throw new ConfigurationException("the migration lock taken on " + display + " is held by another "
+                    + "server connection than the next statement ran on: the data source goes through a "
+                    + "transaction pooler (PgBouncer's pool_mode=transaction), which cannot keep a session lock; "
+                    + "migrate through a direct or session-pooled URL" + (unlockWithin(connection) ? ""
+                    : ". The lock stays with server process " + holder + " until its connection ends: later "
+                    + "migrations wait for it (SELECT pg_terminate_backend(" + holder + ") ends it)"));
+        }
+    }
+
+    private static void releaseSessionLock(Connection connection, String display) {
+        try {
+            if (!unlockWithin(connection)) {
+                LOG.warn("{}: the migration lock was not released: this connection's server session no longer "
+                        + "holds it (a transaction pooler?); later migrations wait for it until the server "
+                        + "connection that holds it ends (see pg_locks, locktype advisory)", display);
+            }
+        } catch (SQLException ignored) {
+            // the lock goes with the session; closing the connection releases it
+        }
+    }
+
+    /** Unlocks, asking again for a second while the statements reach a server connection that does not hold it. */
+    private static boolean unlockWithin(Connection connection) throws SQLException {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            if (unlock(connection)) {
+                return true;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
+    }
+
+    private static boolean holdsSessionLock(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = "
+                     + "'advisory' AND pid = pg_backend_pid() AND granted AND objsubid = 1 AND classid = "
+                     + (ADVISORY_LOCK_KEY >>> 32) + " AND objid = " + (ADVISORY_LOCK_KEY & 0xFFFFFFFFL) + ")")) {
+            return rs.next() && rs.getBoolean(1);
+        }
+    }
+
+    private static boolean unlock(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT pg_advisory_unlock(" + ADVISORY_LOCK_KEY + ")")) {
+            return rs.next() && rs.getBoolean(1);
         }
     }
 

@@ -19,10 +19,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.elibrary.Backend;
 import org.elibrary.ConfigurationException;
 import org.elibrary.Library;
 import org.elibrary.LibrarySettings;
 import org.elibrary.domain.Book;
+import org.elibrary.internal.schema.SchemaMigrator;
 import org.elibrary.testing.Stderr;
 import org.elibrary.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
@@ -100,12 +104,37 @@ class PostgresServerDefaultsIT {
         LibrarySettings settings = LibrarySettings.builder().databaseUrl(asRole).build();
         try (Connection connection = Databases.migrationDataSource(settings).getConnection()) {
             assertThat(show(connection, "statement_timeout")).isEqualTo("0");
+            // startup options, not SET: through a transaction pooler a SET stayed on a server connection that
+            // went on to serve other clients
+            assertThat(settingSources(connection)).isEqualTo("client client client");
         }
-        // one given in the URL's own options stands, as its lock_timeout does
+        // one given in the URL's own options stands, as its lock_timeout does; the library's others are added
         String withOptions = asRole + "&options=-c%20statement_timeout%3D7s";
         try (Connection connection = Databases.migrationDataSource(LibrarySettings.builder()
                 .databaseUrl(withOptions).build()).getConnection()) {
             assertThat(show(connection, "statement_timeout")).isEqualTo("7s");
+            assertThat(show(connection, "lock_timeout")).isEqualTo("30s");
+            assertThat(show(connection, "transaction_isolation")).isEqualTo("read committed");
+        }
+    }
+
+    /**
+     * DATABASE_STATEMENT_TIMEOUT=0s is "no limit": the pool sent no SET for it, so a database's default
+     * statement_timeout applied to every call (a timeout in the URL's options still stands: PostgresDatabasesIT).
+     */
+    @Test
+    void noStatementTimeoutMeansNoneWhateverTheDatabaseSets() throws Exception {
+        String url = TestDatabases.newPostgresUrl();
+        Databases.open(LibrarySettings.builder().databaseUrl(url).build()).close(); // migrated before the default
+        admin("ALTER DATABASE " + databaseName(url) + " SET statement_timeout = '1ms'");
+        LibrarySettings settings = LibrarySettings.builder().databaseUrl(url).statementTimeout(Duration.ZERO).build();
+        try (Database database = Databases.open(settings);
+             Connection connection = database.writer().getConnection()) {
+            assertThat(show(connection, "statement_timeout")).isEqualTo("0");
+        }
+        try (Library library = Library.open(settings)) {
+            assertThat(library.books().createWithAuthors("Война и мир", List.of("Лев Толстой")).title())
+                    .isEqualTo("Война и мир");
         }
     }
 
@@ -164,8 +193,16 @@ class PostgresServerDefaultsIT {
     @Test
     void aSchemaThatDoesNotExistIsRefusedNotCreated() throws Exception {
         String url = TestDatabases.newPostgresUrl();
-        assertRefusedAtOnce(url + (url.contains("?") ? "&" : "?") + "currentSchema=nosuch",
-                "schema nosuch of", "does not exist: create it first");
+        String nosuch = url + (url.contains("?") ? "&" : "?") + "currentSchema=nosuch";
+        assertRefusedAtOnce(nosuch, "schema nosuch of", "does not exist: create it first");
+        // info and validate say the same, rather than "empty (migrate creates it)"
+        DataSource inspection = Databases.inspectionDataSource(LibrarySettings.builder().databaseUrl(nosuch).build());
+        for (ThrowingCallable inspect : List.<ThrowingCallable>of(
+                () -> SchemaMigrator.status(inspection, Backend.POSTGRESQL),
+                () -> SchemaMigrator.validate(inspection, Backend.POSTGRESQL))) {
+            assertThatThrownBy(inspect).isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining("schema nosuch of").hasMessageContaining("does not exist: create it first");
+        }
         try (Connection connection = DriverManager.getConnection(url);
              Statement statement = connection.createStatement();
              ResultSet rs = statement.executeQuery("SELECT count(*) FROM pg_namespace WHERE nspname = 'nosuch'")) {
@@ -232,6 +269,16 @@ class PostgresServerDefaultsIT {
                      + "WHERE table_schema NOT IN ('pg_catalog', 'information_schema')")) {
             rs.next();
             return rs.getInt(1);
+        }
+    }
+
+    /** Where the migration's three settings come from: "client" for startup options, "session" for SET. */
+    private static String settingSources(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(
+                "SELECT string_agg(source, ' ' ORDER BY name) FROM pg_settings WHERE name IN "
+                        + "('default_transaction_isolation', 'lock_timeout', 'statement_timeout')")) {
+            rs.next();
+            return rs.getString(1);
         }
     }
 

@@ -29,9 +29,11 @@ import org.elibrary.DatabaseUnavailableException;
 import org.elibrary.Library;
 import org.elibrary.LibrarySettings;
 import org.elibrary.internal.db.Databases;
+import org.elibrary.internal.db.MigrationConnections;
 import org.elibrary.testing.TestDatabases;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -163,6 +165,48 @@ class SchemaMigratorAdoptionIT {
         // Once the transaction has ended, the next open adopts the database.
         Databases.open(settings).close();
         assertThat(SchemaMigrator.status(dataSource, backend).state()).isEqualTo(SchemaState.MANAGED);
+    }
+
+    /**
+     * Where a pooler refused the migration's settings as startup options (PgBouncer without
+     * ignore_startup_parameters = options), its connections come without them: each transaction of the
+     * migration begins with them instead (SET LOCAL), so an adoption waiting for the Python app's lock still
+     * gives up after the lock timeout, and nothing of it stays on a pooled server connection.
+     */
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a socket read ignores interrupts
+    void withoutStartupOptionsTheMigrationsTransactionsStillWaitOnlyTheLockTimeout() throws Exception {
+        String url = TestDatabases.newPostgresUrl();
+        DataSource dataSource = dataSource(Backend.POSTGRESQL, url);
+        execute(dataSource, seedDdl(Backend.POSTGRESQL));
+        insertPythonAppData(dataSource);
+        String before = snapshot(dataSource, Backend.POSTGRESQL);
+        DataSource refused = (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {MigrationConnections.class}, (proxy, method, args) -> {
+                    switch (method.getName()) {
+                        case "localSettingsSql":
+                            return "SET TRANSACTION ISOLATION LEVEL READ COMMITTED; SET LOCAL statement_timeout = 0; "
+                                    + "SET LOCAL lock_timeout = 1000; ";
+                        case "getConnection", "getConnectionWithoutSettings":
+                            return dataSource.getConnection();
+                        default:
+                            try {
+                                return method.invoke(dataSource, args);
+                            } catch (InvocationTargetException e) {
+                                throw e.getCause();
+                            }
+                    }
+                });
+        try (Connection python = dataSource.getConnection(); Statement statement = python.createStatement()) {
+            python.setAutoCommit(false);
+            statement.execute("UPDATE comment SET text = text WHERE id = 1");
+            assertThatThrownBy(() -> SchemaMigrator.migrate(refused, Backend.POSTGRESQL))
+                    .isInstanceOf(DatabaseUnavailableException.class)
+                    .hasMessageContaining("another session holds a lock");
+            python.rollback();
+        }
+        assertThat(snapshot(dataSource, Backend.POSTGRESQL)).isEqualTo(before);
+        assertThat(SchemaMigrator.migrate(refused, Backend.POSTGRESQL).adopted()).isTrue();
     }
 
     // ----------------------------------------------------------------------------- keys the library relies on
