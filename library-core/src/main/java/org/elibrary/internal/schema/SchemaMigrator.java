@@ -232,6 +232,10 @@ public final class SchemaMigrator {
      */
     public static boolean isUpToDate(DataSource dataSource, Backend backend, String displayName) {
         return locked(dataSource, backend, displayName, null, (connection, display) -> {
+            if (backend == Backend.SQLITE) {
+                // an up-to-date file opens without migrating: the driver's SQLite is checked here, or not at all
+                SqliteChecks.requireFeatures(connection, display);
+            }
             if (classify(connection, backend).state != SchemaState.MANAGED) {
                 return false;
             }

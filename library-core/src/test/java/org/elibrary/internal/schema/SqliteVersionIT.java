@@ -35,6 +35,30 @@ class SqliteVersionIT {
 
     @Test
     void anOlderDriverIsRefusedAtOpenNamingTheVersionNeeded() throws Exception {
+        String output = openWithTheOldDriver(TestDatabases.newSqliteFile());
+        assertRefused(output);
+        assertThat(output).as("nothing created").containsAnyOf("tables: 0", "tables: no file");
+    }
+
+    @Test
+    void anOlderDriverIsRefusedOnAFileAlreadyUpToDate() throws Exception {
+        // an up-to-date file is checked by reading only (no migration): the check must run there too
+        Path file = TestDatabases.newSqliteFile();
+        Library.open(LibrarySettings.builder().databaseUrl("jdbc:sqlite:" + file).build()).close();
+        assertRefused(openWithTheOldDriver(file));
+    }
+
+    private static void assertRefused(String output) {
+        assertThat(output).as(output)
+                .contains("refused: org.elibrary.ConfigurationException: the SQLite library of ")
+                .contains("is 3.50.3 (sqlite-jdbc 3.50.3.0), which lacks the jsonb_each table-valued function")
+                .contains("put sqlite-jdbc 3.51.0.0 or later on the classpath")
+                .contains("<sqlite-jdbc.version>")
+                .doesNotContain("opened and wrote");
+    }
+
+    /** Runs OldSqliteApp on {@code file} in a JVM whose sqlite-jdbc is {@link #OLD_DRIVER}; its output. */
+    private static String openWithTheOldDriver(Path file) throws Exception {
         assertThat(OLD_DRIVER).exists();
         String[] entries = System.getProperty("java.class.path").split(File.pathSeparator);
         String classpath = Arrays.stream(entries)
@@ -42,19 +66,10 @@ class SqliteVersionIT {
                         ? OLD_DRIVER.toAbsolutePath().toString() : entry)
                 .collect(Collectors.joining(File.pathSeparator));
         assertThat(classpath).contains(OLD_DRIVER.toAbsolutePath().toString());
-        Path file = TestDatabases.newSqliteFile();
-
         Process child = ChildJvm.onClasspath(classpath, OldSqliteApp.class, List.of("-Xmx128m"), file.toString())
                 .redirectErrorStream(true).start();
         String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(child.waitFor(120, TimeUnit.SECONDS)).isTrue();
-
-        assertThat(output).as(output)
-                .contains("refused: org.elibrary.ConfigurationException: the SQLite library of ")
-                .contains("is 3.50.3 (sqlite-jdbc 3.50.3.0), which lacks the jsonb_each table-valued function")
-                .contains("put sqlite-jdbc 3.51.0.0 or later on the classpath")
-                .contains("<sqlite-jdbc.version>")
-                .doesNotContain("opened and wrote");
-        assertThat(output).as("nothing created").containsAnyOf("tables: 0", "tables: no file");
+        return output;
     }
 }
