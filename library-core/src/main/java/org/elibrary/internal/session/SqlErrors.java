@@ -258,7 +258,8 @@ public final class SqlErrors {
 
     /**
      * Whether the server answered the statement behind {@code failure} with an ERROR, over a connection that
-     * stayed up, rather than the connection breaking (or a FATAL error ending it). Severity is read as the
+     * stayed up, rather than the connection breaking (or a FATAL error ending it, or a pooler's or operator's
+     * ERROR of class 08 or 57P saying the server connection went away). Severity is read as the
      * server sends it, in its lc_messages language: on a server that does not say "ERROR" this answers false,
      * the cautious side for a commit.
      */
@@ -270,7 +271,14 @@ public final class SqlErrors {
             if (t instanceof SQLException sql) {
                 ServerErrorMessage server = Drivers.POSTGRESQL && sql instanceof PSQLException p
                         ? p.getServerErrorMessage() : null;
-                return server != null && ERROR.equals(server.getSeverity());
+                if (server == null || !ERROR.equals(server.getSeverity())) {
+                    return false;
+                }
+                // A connection exception or an operator intervention is no answer to the COMMIT, whatever its
+                // severity: a pooler (PgBouncer before level_fatal) sends "server conn crashed?" as an ERROR 08P01
+                // after the server may have committed. The server's own bind error is an answer (bindMismatch).
+                String state = server.getSQLState();
+                return state == null || !(state.startsWith("08") || state.startsWith("57P")) || bindMismatch(server);
             }
         }
         return false;

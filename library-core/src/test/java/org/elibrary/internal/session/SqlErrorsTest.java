@@ -220,6 +220,16 @@ class SqlErrorsTest {
         assertThat(SqlErrors.answeredWithError(new PSQLException("An I/O error occurred while sending to the "
                 + "backend.", null))).isFalse();
         assertThat(SqlErrors.answeredWithError(new SQLException("database is locked", "SQLITE_BUSY"))).isFalse();
+        // a pooler's word for a server connection that went away mid-COMMIT (PgBouncer sends it as an ERROR):
+        // the server may have committed
+        assertThat(SqlErrors.answeredWithError(new PSQLException(new ServerErrorMessage(
+                "SERROR\0C08P01\0Mserver conn crashed?\0")))).isFalse();
+        assertThat(SqlErrors.answeredWithError(new PSQLException(new ServerErrorMessage(
+                "SERROR\0C57P01\0Mterminating connection due to administrator command\0")))).isFalse();
+        // the server's own bind error is an answer
+        assertThat(SqlErrors.answeredWithError(new PSQLException(new ServerErrorMessage(
+                "SERROR\0C08P01\0Mbind message has 2 result formats but query has 5 columns\0"
+                        + "Rexec_bind_message\0")))).isTrue();
     }
 
     @Test
