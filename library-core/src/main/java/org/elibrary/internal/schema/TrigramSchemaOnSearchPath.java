@@ -15,7 +15,8 @@ import org.flywaydb.core.api.callback.Event;
  * does nothing when the extension already lives in a schema off the search_path (an administrator's
  * {@code extensions} schema, or another schema the library migrated in the same database). Before each
  * migration, after Flyway has set the search_path to the schema it migrates, that schema of the extension is
- * appended to it; Flyway restores the connection's own search_path afterwards.
+ * appended to it for the migration's transaction only (set_config's is_local): a session setting would stay on
+ * a transaction pooler's server connection for its next clients.
  */
 final class TrigramSchemaOnSearchPath implements Callback {
     private static final String OFF_THE_PATH = "SELECT n.nspname, has_schema_privilege(n.oid, 'USAGE'), current_user "
@@ -51,7 +52,7 @@ final class TrigramSchemaOnSearchPath implements Callback {
                 }
             }
             try (PreparedStatement statement = connection.prepareStatement(
-                    "SELECT set_config('search_path', current_setting('search_path') || ', ' || quote_ident(?), false)")) {
+                    "SELECT set_config('search_path', current_setting('search_path') || ', ' || quote_ident(?), true)")) {
                 statement.setString(1, schema);
                 statement.execute();
             }
