@@ -714,12 +714,16 @@ public final class Databases {
      * the waiting migration. The URL's {@code options} may set {@code lock_timeout} or {@code statement_timeout}
      * themselves; theirs stand, as on the pool's connections. Set as startup options, never with {@code SET}
      * ({@link DriverDataSource}): nothing of the migration stays on a transaction pooler's server connection.
+     * A migrating open uses two server connections at once: the migration's and the one holding its lock.
      */
     private static DataSource postgresMigrationDataSource(LibrarySettings settings, DatabaseUrl url,
                                                           Properties properties) {
         // as startup options (see DriverDataSource), and as the same statements for one transaction
         StringBuilder options = new StringBuilder("-c default_transaction_isolation=read\\ committed");
-        StringBuilder local = new StringBuilder("SET TRANSACTION ISOLATION LEVEL READ COMMITTED; ");
+        // idle_in_transaction_session_timeout: the migration's connections wait in a transaction, the lock's for
+        // the whole migration, the work's between Flyway's transactions (each begins right after the last ends)
+        StringBuilder local = new StringBuilder("SET TRANSACTION ISOLATION LEVEL READ COMMITTED; "
+                + "SET LOCAL idle_in_transaction_session_timeout = 0; ");
         if (!urlOptionsSet(url, "statement_timeout")) {
             options.append(" -c statement_timeout=0");
             local.append("SET LOCAL statement_timeout = 0; ");

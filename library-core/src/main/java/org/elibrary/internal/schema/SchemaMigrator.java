@@ -896,12 +896,13 @@ public final class SchemaMigrator {
      * clients, and the unlock may reach another one; a transaction holds its server connection until it ends.
      * The settings are transaction-local for the same reason: the wait is bounded by the migration's
      * {@code lock_timeout}, and a database's {@code idle_in_transaction_session_timeout} must not end the
-     * transaction, and the lock, while the migration runs on the other connection.
+     * transaction, and the lock, while the migration runs on the other connection ({@code localSettings} sets
+     * it to 0, as for each of the migration's transactions).
      */
     private static void holdTransactionLock(Connection lock, String localSettings) throws SQLException {
         lock.setAutoCommit(false);
         try (Statement statement = lock.createStatement()) {
-            statement.execute(localSettings + "SET LOCAL idle_in_transaction_session_timeout = 0");
+            statement.execute(localSettings);
             statement.execute("SELECT pg_advisory_xact_lock(" + ADVISORY_LOCK_KEY + ")");
         }
     }
