@@ -29,7 +29,7 @@ final class DriverDataSource extends PlainDataSource implements MigrationConnect
     private volatile boolean optionsRefused;
 
     /**
-     * @param options    the settings as startup options ({@code -c statement_timeout=0 …}), or empty
+     * @param options    the settings as startup options ({@code -c statement_timeout=0 …})
      * @param localSql   the same as {@code SET LOCAL …; } statements
      */
     DriverDataSource(Driver driver, String jdbcUrl, Properties properties, String options, String localSql) {
@@ -63,7 +63,7 @@ final class DriverDataSource extends PlainDataSource implements MigrationConnect
 
     @Override
     public Connection getConnection() throws SQLException {
-        if (optionsRefused || withSettings.equals(plain)) {
+        if (optionsRefused) {
             return getConnectionWithoutSettings();
         }
         try {

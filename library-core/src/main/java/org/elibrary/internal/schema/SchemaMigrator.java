@@ -866,8 +866,7 @@ public final class SchemaMigrator {
                     try {
                         // the settings again for each transaction: the connection has them only if a pooler
                         // did not refuse them as startup options
-                        return work.run(own.localSettingsSql().isEmpty() ? connection
-                                : TransactionSettings.wrap(connection, own.localSettingsSql()), display);
+                        return work.run(TransactionSettings.wrap(connection, own.localSettingsSql()), display);
                     } finally {
                         try {
                             lock.rollback();
