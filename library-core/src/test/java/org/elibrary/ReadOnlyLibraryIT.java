@@ -158,6 +158,13 @@ class ReadOnlyLibraryIT {
                     assertThat(rs.next()).isTrue();
                     assertThat(rs.getString(1)).isEqualTo("on");
                 }
+                // a startup option, for this session alone: a SET (pgjdbc's readOnlyMode=always) would stay on a
+                // transaction pooler's server connection for its next client
+                try (ResultSet rs = statement.executeQuery("SELECT setting, source FROM pg_settings "
+                        + "WHERE name = 'default_transaction_read_only'")) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getString(1) + " " + rs.getString(2)).isEqualTo("on client");
+                }
             }
             assertThatThrownBy(() -> statement.executeUpdate("INSERT INTO author (name) VALUES ('x')"))
                     .hasMessageContaining(backend == Backend.SQLITE ? "SQLITE_READONLY" : "read-only");

@@ -72,8 +72,9 @@ import org.sqlite.SQLiteDataSource;
  * driver connection, under SchemaMigrator's advisory lock (which serialises concurrent migrators), held on a
  * second one. A database whose encoding is not UTF8 is refused before anything is written. Opening fails fast:
  * one connection attempt, bounded by the connect timeout. Read-only: no migration, the pool's connections
- * read-only (HikariCP's {@code setReadOnly}, with pgjdbc's {@code readOnlyMode=always}, so that statements in
- * autocommit run read-only too), and the schema version checked by reading; a hot standby opens.
+ * read-only on the server (the startup option {@code -c default_transaction_read_only=on}, so that statements
+ * in autocommit run read-only too, and no {@code SET} stays on a transaction pooler's server connection), and
+ * the schema version checked by reading; a hot standby opens.
  *
  * <h2>Errors</h2>
  * A missing directory, a path that is a directory or a file that is not a SQLite database, a wrong password,
@@ -86,6 +87,8 @@ public final class Databases {
     static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** pgjdbc's bound on sending one cancel request (its default is 10 s); seconds, as pgjdbc takes it. */
     static final Duration CANCEL_SIGNAL_TIMEOUT = Duration.ofSeconds(2);
+    /** The startup option of a read-only open's PostgreSQL connections. */
+    static final String READ_ONLY_OPTION = "-c default_transaction_read_only=on";
 
     private Databases() {
     }
@@ -637,12 +640,6 @@ public final class Databases {
         Properties properties = postgresProperties(settings, url);
         String secret = url.password().orElse(null);
         boolean readOnly = settings.readOnly();
-        Properties fromUrl = org.postgresql.Driver.parseURL(url.jdbcUrl(), null);
-        if (readOnly && (fromUrl == null || fromUrl.getProperty("readOnlyMode") == null)) {
-            // pgjdbc's default (transaction) makes only explicit transactions read-only; the library's reads run
-            // in autocommit
-            properties.setProperty("readOnlyMode", "always");
-        }
         if (settings.migrateOnOpen() && !readOnly) {
             try {
                 SchemaMigrator.migrate(postgresMigrationDataSource(settings, url, properties), Backend.POSTGRESQL,
@@ -654,8 +651,20 @@ public final class Databases {
         HikariConfig config = new HikariConfig();
         config.setPoolName("elibrary-postgresql");
         config.setDriverClassName(org.postgresql.Driver.class.getName());
-        config.setJdbcUrl(url.jdbcUrl());
-        config.setDataSourceProperties(properties);
+        if (readOnly) {
+            // The server makes every transaction read-only, autocommit too, for this session alone: a startup
+            // option, after the URL's own. pgjdbc's readOnlyMode=always would run SET SESSION CHARACTERISTICS
+            // AS TRANSACTION READ ONLY, which a transaction pooler leaves on its server connection for the
+            // next client; with readOnlyMode=transaction, setReadOnly only marks the connection (and begins
+            // explicit transactions READ ONLY). The URL's query would override the properties: it goes into them.
+            config.setJdbcUrl(DriverDataSource.withoutQuery(url.jdbcUrl()));
+            Properties merged = DriverDataSource.withOptions(url.jdbcUrl(), properties, READ_ONLY_OPTION);
+            merged.setProperty("readOnlyMode", "transaction");
+            config.setDataSourceProperties(merged);
+        } else {
+            config.setJdbcUrl(url.jdbcUrl());
+            config.setDataSourceProperties(properties);
+        }
         config.setMaximumPoolSize(settings.poolSize());
         // A few warm connections; the pool grows to the maximum under load and shrinks when idle.
         config.setMinimumIdle(Math.min(2, settings.poolSize()));
@@ -705,12 +714,16 @@ public final class Databases {
      * the waiting migration. The URL's {@code options} may set {@code lock_timeout} or {@code statement_timeout}
      * themselves; theirs stand, as on the pool's connections. Set as startup options, never with {@code SET}
      * ({@link DriverDataSource}): nothing of the migration stays on a transaction pooler's server connection.
+     * A migrating open uses two server connections at once: the migration's and the one holding its lock.
      */
     private static DataSource postgresMigrationDataSource(LibrarySettings settings, DatabaseUrl url,
                                                           Properties properties) {
         // as startup options (see DriverDataSource), and as the same statements for one transaction
         StringBuilder options = new StringBuilder("-c default_transaction_isolation=read\\ committed");
-        StringBuilder local = new StringBuilder("SET TRANSACTION ISOLATION LEVEL READ COMMITTED; ");
+        // idle_in_transaction_session_timeout: the migration's connections wait in a transaction, the lock's for
+        // the whole migration, the work's between Flyway's transactions (each begins right after the last ends)
+        StringBuilder local = new StringBuilder("SET TRANSACTION ISOLATION LEVEL READ COMMITTED; "
+                + "SET LOCAL idle_in_transaction_session_timeout = 0; ");
         if (!urlOptionsSet(url, "statement_timeout")) {
             options.append(" -c statement_timeout=0");
             local.append("SET LOCAL statement_timeout = 0; ");

@@ -29,28 +29,41 @@ final class DriverDataSource extends PlainDataSource implements MigrationConnect
     private volatile boolean optionsRefused;
 
     /**
-     * @param options    the settings as startup options ({@code -c statement_timeout=0 …}), or empty
+     * @param options    the settings as startup options ({@code -c statement_timeout=0 …})
      * @param localSql   the same as {@code SET LOCAL …; } statements
      */
     DriverDataSource(Driver driver, String jdbcUrl, Properties properties, String options, String localSql) {
         this.driver = driver;
-        // the URL's parameters would override the properties' options: they go to the properties instead
-        int query = jdbcUrl.indexOf('?');
-        this.url = query < 0 ? jdbcUrl : jdbcUrl.substring(0, query);
-        Properties merged = org.postgresql.Driver.parseURL(jdbcUrl, properties);
-        this.plain = merged != null ? merged : properties;
-        this.withSettings = new Properties();
-        this.withSettings.putAll(plain);
-        if (!options.isEmpty()) {
-            String own = plain.getProperty("options");
-            withSettings.setProperty("options", own == null || own.isBlank() ? options : own + " " + options);
-        }
+        this.url = withoutQuery(jdbcUrl);
+        this.plain = withOptions(jdbcUrl, properties, "");
+        this.withSettings = withOptions(jdbcUrl, properties, options);
         this.localSql = localSql;
+    }
+
+    /** {@code jdbcUrl} without its query, whose parameters would override the properties' (see withOptions). */
+    static String withoutQuery(String jdbcUrl) {
+        int query = jdbcUrl.indexOf('?');
+        return query < 0 ? jdbcUrl : jdbcUrl.substring(0, query);
+    }
+
+    /**
+     * {@code properties} with the parameters of {@code jdbcUrl}'s query, and {@code options} (startup options,
+     * {@code -c name=value …}, or empty) after the URL's own {@code options}: for {@link #withoutQuery}.
+     */
+    static Properties withOptions(String jdbcUrl, Properties properties, String options) {
+        Properties parsed = org.postgresql.Driver.parseURL(jdbcUrl, properties);
+        Properties merged = new Properties();
+        merged.putAll(parsed != null ? parsed : properties);
+        if (!options.isEmpty()) {
+            String own = merged.getProperty("options");
+            merged.setProperty("options", own == null || own.isBlank() ? options : own + " " + options);
+        }
+        return merged;
     }
 
     @Override
     public Connection getConnection() throws SQLException {
-        if (optionsRefused || withSettings.equals(plain)) {
+        if (optionsRefused) {
             return getConnectionWithoutSettings();
         }
         try {

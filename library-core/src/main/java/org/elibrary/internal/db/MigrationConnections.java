@@ -18,7 +18,7 @@ public interface MigrationConnections extends DataSource {
 
     /**
      * The migration's settings as statements for the start of a transaction ({@code SET TRANSACTION …},
-     * {@code SET LOCAL …}), each ended by "; "; empty when none.
+     * {@code SET LOCAL …}), each ended by "; ".
      */
     String localSettingsSql();
 }

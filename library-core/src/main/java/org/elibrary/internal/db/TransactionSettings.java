@@ -8,8 +8,9 @@ import java.sql.Statement;
 /**
  * A connection that begins each of its transactions with the same {@code SET LOCAL …} statements: when it
  * leaves autocommit, and again after each commit or rollback that leaves it in a transaction. For the
- * migration's connection where a pooler refused the settings as startup options ({@link DriverDataSource}):
- * a transaction's settings end with it, and a pooler keeps a transaction on one server connection. Flyway's
+ * migration's connection, always: where a pooler refused the settings as startup options
+ * ({@link DriverDataSource}) these are its only ones; a transaction's settings end with it, and a pooler
+ * keeps a transaction on one server connection. Flyway's
  * transactions (the migrations', the history's) and the library's own get them alike.
  */
 public final class TransactionSettings {

@@ -6,10 +6,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import javax.sql.DataSource;
 import org.elibrary.ConfigurationException;
 import org.elibrary.internal.db.ConnectionErrors;
@@ -166,15 +164,15 @@ public final class PostgresChecks {
             schema = rs.getString(3);
         }
         String prefix = schema.equals("public") ? "" : schema + ".";
-        List<String> tables = new ArrayList<>();
-        Set<String> privileges = new LinkedHashSet<>();
+        // one GRANT per table, of that table's own missing privileges (author_book never needs UPDATE), in
+        // the tables' order
+        List<String> tableGrants = new ArrayList<>();
         List<String> lacking = new ArrayList<>();
         try (Statement statement = connection.createStatement();
              ResultSet rs = statement.executeQuery(MISSING_TABLE_PRIVILEGES)) {
             while (rs.next()) {
                 String table = rs.getString(1).equals("user") ? "\"user\"" : rs.getString(1);
-                tables.add(prefix + table);
-                privileges.addAll(List.of(rs.getString(2).split(", ")));
+                tableGrants.add("GRANT " + rs.getString(2) + " ON " + prefix + table + " TO " + user);
                 lacking.add(rs.getString(2) + " on " + table);
             }
         }
@@ -190,9 +188,8 @@ public final class PostgresChecks {
         }
         StringBuilder grants = new StringBuilder("GRANT SELECT ON " + prefix + SchemaMigrator.HISTORY_TABLE + " TO "
                 + user);
-        if (!tables.isEmpty()) {
-            grants.append("; GRANT ").append(String.join(", ", privileges)).append(" ON ")
-                    .append(String.join(", ", tables)).append(" TO ").append(user);
+        for (String tableGrant : tableGrants) {
+            grants.append("; ").append(tableGrant);
         }
         if (!sequences.isEmpty()) {
             grants.append("; GRANT USAGE ON SEQUENCE ").append(String.join(", ", sequences)).append(" TO ")

@@ -25,6 +25,7 @@ import org.elibrary.Backend;
 import org.elibrary.ConfigurationException;
 import org.elibrary.ForeignKeyViolationException;
 import org.elibrary.LibraryException;
+import org.elibrary.LibrarySettings;
 import org.elibrary.internal.config.DatabaseUrl;
 import org.elibrary.internal.db.ConnectionErrors;
 import org.elibrary.internal.db.MigrationConnections;
@@ -869,8 +870,7 @@ public final class SchemaMigrator {
                     try {
                         // the settings again for each transaction: the connection has them only if a pooler
                         // did not refuse them as startup options
-                        return work.run(own.localSettingsSql().isEmpty() ? connection
-                                : TransactionSettings.wrap(connection, own.localSettingsSql()), display);
+                        return work.run(TransactionSettings.wrap(connection, own.localSettingsSql()), display);
                     } finally {
                         try {
                             lock.rollback();
@@ -900,12 +900,13 @@ public final class SchemaMigrator {
      * clients, and the unlock may reach another one; a transaction holds its server connection until it ends.
      * The settings are transaction-local for the same reason: the wait is bounded by the migration's
      * {@code lock_timeout}, and a database's {@code idle_in_transaction_session_timeout} must not end the
-     * transaction, and the lock, while the migration runs on the other connection.
+     * transaction, and the lock, while the migration runs on the other connection ({@code localSettings} sets
+     * it to 0, as for each of the migration's transactions).
      */
     private static void holdTransactionLock(Connection lock, String localSettings) throws SQLException {
         lock.setAutoCommit(false);
         try (Statement statement = lock.createStatement()) {
-            statement.execute(localSettings + "SET LOCAL idle_in_transaction_session_timeout = 0");
+            statement.execute(localSettings);
             statement.execute("SELECT pg_advisory_xact_lock(" + ADVISORY_LOCK_KEY + ")");
         }
     }
@@ -915,23 +916,73 @@ public final class SchemaMigrator {
      * own connection. Refused when the next statement finds another server connection, as behind a
      * transaction pooler: the lock would outlive the migration there, blocking every later one. The lock taken
      * is then given back if a statement reaches its server connection again within a second; if none does, the
-     * message names that server process.
+     * message names that server process. Best effort: a pooler may lend the same server connection twice in a
+     * row. The wait for the lock is bounded ({@link #lockSessionLock}), so that a lock left behind cannot make
+     * a later migration wait forever.
      */
     private static void takeSessionLock(Connection connection, String display) throws SQLException {
-        long holder;
-        try (Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT pg_backend_pid(), pg_advisory_lock(" + ADVISORY_LOCK_KEY
-                     + ")")) {
-            rs.next();
-            holder = rs.getLong(1);
+        long holder = lockSessionLock(connection);
+        boolean held = false;
+        boolean released = false;
+        try {
+            held = holdsSessionLock(connection);
+        } finally {
+            if (!held) {
+                // also when the check itself failed: the lock must not stay behind
+                released = giveBack(connection);
+            }
         }
-        if (!holdsSessionLock(connection)) {
+        if (!held) {
+            String left = released ? "" : ". The lock stays with server process " + holder + " until its "
+                    + "connection ends: later migrations wait for it (SELECT pg_terminate_backend(" + holder
+                    + ") ends it)";
             throw new ConfigurationException("the migration lock taken on " + display + " is held by another "
                     + "server connection than the next statement ran on: the data source goes through a "
                     + "transaction pooler (PgBouncer's pool_mode=transaction), which cannot keep a session lock; "
-                    + "migrate through a direct or session-pooled URL" + (unlockWithin(connection) ? ""
-                    : ". The lock stays with server process " + holder + " until its connection ends: later "
-                    + "migrations wait for it (SELECT pg_terminate_backend(" + holder + ") ends it)"));
+                    + "migrate through a direct or session-pooled URL" + left);
+        }
+    }
+
+    /**
+     * Takes the session lock, waiting at most the connection's {@code lock_timeout}, or the default
+     * {@code DATABASE_STATEMENT_TIMEOUT} where that is 0 (then 55P03, as for the library's own connections).
+     * The bound is {@code SET LOCAL}, in a transaction of its own: nothing stays on the caller's connection; a
+     * session lock outlives the transaction it was taken in.
+     *
+     * @return the server process that took it
+     */
+    private static long lockSessionLock(Connection connection) throws SQLException {
+        connection.setAutoCommit(false);
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SELECT set_config('lock_timeout', '"
+                    + LibrarySettings.DEFAULT_STATEMENT_TIMEOUT.toMillis() + "', true) "
+                    + "WHERE current_setting('lock_timeout') IN ('0', '0ms')");
+            long holder;
+            try (ResultSet rs = statement.executeQuery("SELECT pg_backend_pid(), pg_advisory_lock("
+                    + ADVISORY_LOCK_KEY + ")")) {
+                rs.next();
+                holder = rs.getLong(1);
+            }
+            connection.commit();
+            return holder;
+        } catch (SQLException | RuntimeException e) {
+            try {
+                connection.rollback();
+            } catch (SQLException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
+        }
+    }
+
+    /** {@link #unlockWithin}, false when it fails: the caller reports the failure it is already handling. */
+    private static boolean giveBack(Connection connection) {
+        try {
+            return unlockWithin(connection);
+        } catch (SQLException | RuntimeException e) {
+            return false;
         }
     }
 

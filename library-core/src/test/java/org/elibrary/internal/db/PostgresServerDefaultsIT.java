@@ -119,6 +119,22 @@ class PostgresServerDefaultsIT {
     }
 
     /**
+     * Between Flyway's transactions the migration's connection is already in the next one (its settings begin
+     * each): a database's idle_in_transaction_session_timeout ended that connection, and the migration with it.
+     */
+    @Test
+    void migrationsRunWhateverIdleInTransactionTimeoutTheDatabaseSets() throws Exception {
+        String url = TestDatabases.newPostgresUrl();
+        admin("ALTER DATABASE " + databaseName(url) + " SET idle_in_transaction_session_timeout = '1ms'");
+        Databases.open(LibrarySettings.builder().databaseUrl(url).build()).close();
+        try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT max(version::int) FROM flyway_schema_history")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(3);
+        }
+    }
+
+    /**
      * DATABASE_STATEMENT_TIMEOUT=0s is "no limit": the pool sent no SET for it, so a database's default
      * statement_timeout applied to every call (a timeout in the URL's options still stands: PostgresDatabasesIT).
      */

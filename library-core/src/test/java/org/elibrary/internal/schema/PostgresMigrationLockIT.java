@@ -19,6 +19,7 @@ import org.elibrary.ConfigurationException;
 import org.elibrary.DatabaseUnavailableException;
 import org.elibrary.LibrarySettings;
 import org.elibrary.internal.db.Databases;
+import org.elibrary.internal.db.SingleConnectionDataSource;
 import org.elibrary.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -89,6 +90,37 @@ class PostgresMigrationLockIT {
             other.rollback();
         }
         Databases.open(settings).close();
+        assertThat(holders(url)).isZero();
+    }
+
+    /**
+     * A caller's data source waits for the session lock at most its connection's lock_timeout, or the default
+     * DATABASE_STATEMENT_TIMEOUT (30 s) where that is 0: a lock left behind (on a pooler's server connection)
+     * made it wait for ever. The bound is transaction-local: the caller's session keeps its own lock_timeout.
+     */
+    @Test
+    @Timeout(value = 90, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // without the bound: a wait for ever
+    void aCallersDataSourceWaitsForTheLockAtMostTheDefaultStatementTimeout() throws Exception {
+        String url = TestDatabases.newPostgresUrl();
+        DataSource admin = dataSource(Backend.POSTGRESQL, url);
+        try (Connection other = admin.getConnection(); Statement statement = other.createStatement();
+             Connection callers = admin.getConnection()) {
+            statement.execute("SELECT pg_advisory_lock(" + SchemaMigrator.ADVISORY_LOCK_KEY + ")");
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> SchemaMigrator.migrate(new SingleConnectionDataSource(callers),
+                    Backend.POSTGRESQL))
+                    .isInstanceOf(DatabaseUnavailableException.class)
+                    .hasMessageContaining("another session holds a lock").hasMessageContaining("55P03");
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .isBetween(LibrarySettings.DEFAULT_STATEMENT_TIMEOUT, Duration.ofSeconds(60));
+            try (Statement own = callers.createStatement(); ResultSet rs = own.executeQuery("SHOW lock_timeout")) {
+                rs.next();
+                assertThat(rs.getString(1)).isEqualTo("0");
+            }
+            statement.execute("SELECT pg_advisory_unlock(" + SchemaMigrator.ADVISORY_LOCK_KEY + ")");
+            assertThat(SchemaMigrator.migrate(new SingleConnectionDataSource(callers), Backend.POSTGRESQL)
+                    .versionAfter()).isEqualTo("3");
+        }
         assertThat(holders(url)).isZero();
     }
 
