@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.function.IntPredicate;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.elibrary.Backend;
@@ -328,7 +329,7 @@ public final class Databases {
             if (reader != null) {
                 reader.close();
             }
-            if (hasCode(e, SqliteCodes.READONLY_ROLLBACK)) {
+            if (hasCode(e, code -> code == SqliteCodes.READONLY_ROLLBACK)) {
                 throw new DatabaseUnavailableException("SQLite database " + file + " cannot be read: a process "
                         + "stopped while writing it left its journal " + file.getFileName() + "-journal, which must "
                         + "be rolled back first, and a library open read-only (" + LibrarySettings.DATABASE_READ_ONLY
@@ -340,9 +341,10 @@ public final class Databases {
         }
     }
 
-    private static boolean hasCode(Throwable failure, int code) {
+    /** Whether {@code failure} or one of its causes is a SQLite error whose extended result code is one of {@code codes}. */
+    private static boolean hasCode(Throwable failure, IntPredicate codes) {
         for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
-            if (SqliteCodes.of(t) == code) {
+            if (codes.test(SqliteCodes.of(t))) {
                 return true;
             }
         }
@@ -399,12 +401,7 @@ public final class Databases {
     }
 
     private static boolean isReadOnlyRefusal(Throwable failure) {
-        for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
-            if (SqliteCodes.primary(SqliteCodes.of(t)) == SqliteCodes.READONLY) {
-                return true;
-            }
-        }
-        return false;
+        return hasCode(failure, code -> SqliteCodes.primary(code) == SqliteCodes.READONLY);
     }
 
     /**

@@ -148,8 +148,7 @@ public final class SqlErrors {
 
     private static LibraryException postgres(SQLException e, UnitOfWork uow) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
-        ServerErrorMessage server = Drivers.POSTGRESQL && e instanceof PSQLException p ? p.getServerErrorMessage()
-                : null;
+        ServerErrorMessage server = server(e);
         switch (state) {
             case "23505": {
                 String[] key = postgresKey(server);
@@ -231,6 +230,11 @@ public final class SqlErrors {
         return new DatabaseUnavailableException("database error: " + said(e, server, state), e);
     }
 
+    /** The server's error fields of a pgjdbc exception; null for any other (and without pgjdbc on the classpath). */
+    private static ServerErrorMessage server(SQLException e) {
+        return Drivers.POSTGRESQL && e instanceof PSQLException p ? p.getServerErrorMessage() : null;
+    }
+
     /**
      * Whether a protocol violation is the server refusing to bind a prepared statement to what the driver sent:
      * "bind message has 2 result formats but query has 5 columns", "bind message supplies 2 parameters, but
@@ -269,8 +273,7 @@ public final class SqlErrors {
                 return false;
             }
             if (t instanceof SQLException sql) {
-                ServerErrorMessage server = Drivers.POSTGRESQL && sql instanceof PSQLException p
-                        ? p.getServerErrorMessage() : null;
+                ServerErrorMessage server = server(sql);
                 if (server == null || !ERROR.equals(server.getSeverity())) {
                     return false;
                 }
@@ -292,8 +295,7 @@ public final class SqlErrors {
      */
     public static LibraryException notCommitted(LibraryException translated, Throwable failure) {
         SQLException sql = findSqlException(failure);
-        String said = sql == null ? "" : said(sql, Drivers.POSTGRESQL && sql instanceof PSQLException p
-                ? p.getServerErrorMessage() : null, String.valueOf(sql.getSQLState()));
+        String said = sql == null ? "" : said(sql, server(sql), String.valueOf(sql.getSQLState()));
         String message = "the database answered the commit with an error, so nothing of the call was committed: "
                 + translated.getMessage() + (said.isEmpty() || translated.getMessage().contains(said) ? ""
                 : " (" + said + ")");
