@@ -626,6 +626,10 @@ public final class DatabaseUrl {
         return null;
     }
 
+    /** The refusal's reason for host parameters that mix the two forms hostsFromQuery reads. */
+    private static final String MIXED_HOST_FORMS = "write host=h1:p1&host=h2:p2, or host=h1,h2&port=p1,p2, not a "
+            + "mix of the two";
+
     /**
      * The hosts that the query's {@code host=} and {@code port=} parameters give, as SQLAlchemy's PostgreSQL
      * dialects read them for a URL without a host of its own (the only multi-host form SQLAlchemy parses for
@@ -670,8 +674,7 @@ public final class DatabaseUrl {
             for (String value : hostValues) {
                 for (String hostPort : commaList ? value.split(",", -1) : new String[] {value}) {
                     if (hostPort.contains(",") || (commaList && hostPort.contains(":"))) {
-                        throw hostParameterRefused("host", display, "write host=h1:p1&host=h2:p2, or "
-                                + "host=h1,h2&port=p1,p2, not a mix of the two");
+                        throw hostParameterRefused("host", display, MIXED_HOST_FORMS);
                     }
                     hostPorts.add(hostPort);
                 }
@@ -689,8 +692,7 @@ public final class DatabaseUrl {
             }
             for (int i = 0; i < hostList.length; i++) {
                 if (hostList[i].contains(":")) {
-                    throw hostParameterRefused("host", display, "write host=h1:p1&host=h2:p2, or "
-                            + "host=h1,h2&port=p1,p2, not a mix of the two");
+                    throw hostParameterRefused("host", display, MIXED_HOST_FORMS);
                 }
                 hostPorts.add(portList[i].isEmpty() ? hostList[i] : hostList[i] + ":" + portList[i]);
             }
