@@ -442,7 +442,9 @@ public final class Library implements AutoCloseable {
          * gets the driver's query timeout instead (whole seconds, rounded up; pgjdbc then cancels the statement,
          * and the call fails with {@link DatabaseUnavailableException}). A {@code statement_timeout} that the
          * pool's connections have themselves (a role's or database's default) still applies beside it, with
-         * {@link Duration#ZERO} too.
+         * {@link Duration#ZERO} too. As with settings, it also bounds how long a PostgreSQL migration at
+         * {@link #open()} waits for the migration lock that another migrator holds (where the connection's own
+         * {@code lock_timeout} is 0; {@link DatabaseUnavailableException} then).
          *
          * @param timeout from zero to {@link LibrarySettings#MAX_DURATION}, not null
          * @return this builder
@@ -529,7 +531,7 @@ public final class Library implements AutoCloseable {
             int concurrency = dataSource instanceof HikariDataSource hikari
                     ? hikari.getMaximumPoolSize() : DEFAULT_BORROWED_CONCURRENCY;
             Database database = Databases.borrow(dataSource, backend, !Boolean.FALSE.equals(migrate), readOnly,
-                    concurrency);
+                    statementTimeout, concurrency);
             return new Library(database, null, statementTimeout, asyncQueueCapacity, asyncCloseTimeout,
                     "readOnly(true)");
         }
