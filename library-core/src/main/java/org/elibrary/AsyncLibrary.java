@@ -50,8 +50,9 @@ import org.elibrary.internal.session.Validation;
  * <ul>
  *   <li>{@link LibraryOverloadedException} at once, without running the call, when the bounded queue of
  *       waiting calls is full ({@link LibrarySettings#asyncQueueCapacity()}, {@code ASYNC_QUEUE_CAPACITY}, 1000
- *       by default, or {@link Library.Builder#asyncQueueCapacity(int)}), or when the executor of a view made by {@link Library#async(Executor)} throws instead of
- *       taking the call (whatever it throws, which is the exception's cause);</li>
+ *       by default, or {@link Library.Builder#asyncQueueCapacity(int)}), or when the executor of a view made by
+ *       {@link Library#async(Executor)} throws instead of taking the call (whatever it throws, which is the
+ *       exception's cause);</li>
  *   <li>{@link DatabaseUnavailableException} ("statement timed out after 30s") when the call ran longer than
  *       its {@linkplain #timeout() timeout}: its running statement was cancelled and its transaction rolled
  *       back. A call that had already failed on its own (a duplicate, its work's own exception, an outage such as
@@ -108,10 +109,11 @@ import org.elibrary.internal.session.Validation;
  * <p><b>Lifecycle.</b> The view lives as long as its {@code Library}. {@link Library#close()} stops accepting
  * calls on every view at once (later ones fail at once with {@link LibraryClosedException}), waits up to
  * {@link LibrarySettings#closeTimeout()} ({@code ASYNC_CLOSE_TIMEOUT}, 10 seconds by default, or
- * {@link Library.Builder#asyncCloseTimeout(Duration)}; one deadline for all views) for the calls already accepted, fails those still waiting and cancels those still running, stops
- * the threads, then closes the pools. Thread-safe. The library's threads are daemons: a program that never
- * closes its library still exits when {@code main} returns, and a call it made then runs to its end only if a
- * thread of the program still waits on its future (see {@link Library#close()}).
+ * {@link Library.Builder#asyncCloseTimeout(Duration)}; one deadline for all views) for the calls already
+ * accepted, fails those still waiting and cancels those still running, stops the threads, then closes the pools.
+ * Thread-safe. The library's threads are daemons: a program that never closes its library still exits when
+ * {@code main} returns, and a call it made then runs to its end only if a thread of the program still waits on
+ * its future (see {@link Library#close()}).
  */
 public final class AsyncLibrary {
     private final Library library;

@@ -498,7 +498,7 @@ public final class Library implements AutoCloseable {
          * {@link ConfigurationException} before it reaches the database (once its arguments have passed the
          * checks that need no database); reads, and transactions that only read, work as usual. Unlike an open by
          * settings, the library changes nothing on the caller's connections: for the database's own refusal too,
-         * give it a read-only pool (HikariCP's {@code readOnly}) or a role that may only read. Together with an
+         * give it read-only connections (opened read-only, or a role that may only read). Together with an
          * explicit {@link #migrate(boolean) migrate(true)}, {@link #open()} refuses to open.
          *
          * @param readOnly whether to open read-only

@@ -58,7 +58,8 @@ class StatementTimeoutIT {
              Statement statement = admin.createStatement()) {
             statement.execute("CREATE FUNCTION slow_insert() RETURNS trigger LANGUAGE plpgsql AS "
                     + "$$ BEGIN PERFORM pg_sleep(30); RETURN NEW; END $$");
-            statement.execute("CREATE TRIGGER slow BEFORE INSERT ON author FOR EACH ROW EXECUTE FUNCTION slow_insert()");
+            statement.execute("CREATE TRIGGER slow BEFORE INSERT ON author FOR EACH ROW "
+                    + "EXECUTE FUNCTION slow_insert()");
 
             long start = System.nanoTime();
             assertThatThrownBy(() -> library.authors().create("slow sync"))
