@@ -116,6 +116,7 @@ class ReadOnlyLibraryIT {
         try (HikariDataSource pool = TestDatabases.pool(url, 2);
              Library library = Library.builder(pool).readOnly(true).open()) {
             assertThat(library.database().readOnly()).isTrue();
+            assertThat(library.settings()).isEmpty();
             assertThat(library.books().searchByTitle("МИР", 10)).hasSize(1);
             assertThat(library.async().counts().join()).isEqualTo(new CatalogCounts(1, 1, 1, 1, 1));
             thenEveryWriteIsRefused(library, "the library is open read-only (readOnly(true)): ");
