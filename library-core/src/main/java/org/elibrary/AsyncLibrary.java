@@ -50,8 +50,9 @@ import org.elibrary.internal.session.Validation;
  * <ul>
  *   <li>{@link LibraryOverloadedException} at once, without running the call, when the bounded queue of
  *       waiting calls is full ({@link LibrarySettings#asyncQueueCapacity()}, {@code ASYNC_QUEUE_CAPACITY}, 1000
- *       by default), or when the executor of a view made by {@link Library#async(Executor)} throws instead of
- *       taking the call (whatever it throws, which is the exception's cause);</li>
+ *       by default, or {@link Library.Builder#asyncQueueCapacity(int)}), or when the executor of a view made by
+ *       {@link Library#async(Executor)} throws instead of taking the call (whatever it throws, which is the
+ *       exception's cause);</li>
  *   <li>{@link DatabaseUnavailableException} ("statement timed out after 30s") when the call ran longer than
  *       its {@linkplain #timeout() timeout}: its running statement was cancelled and its transaction rolled
  *       back. A call that had already failed on its own (a duplicate, its work's own exception, an outage such as
@@ -67,7 +68,8 @@ import org.elibrary.internal.session.Validation;
  * commit was on its way; the server may have committed it.
  *
  * <p><b>Timeouts.</b> Each call gets {@link #timeout()}: {@link LibrarySettings#statementTimeout()}
- * ({@code DATABASE_STATEMENT_TIMEOUT}, 30 seconds by default, {@code 0s} for none), or the one of a view made
+ * ({@code DATABASE_STATEMENT_TIMEOUT}, 30 seconds by default, {@code 0s} for none; on a caller's
+ * {@code DataSource} {@link Library.Builder#statementTimeout(Duration)}), or the one of a view made
  * by {@link #withTimeout(Duration)}. The clock starts when the call starts running, not while it waits in the
  * queue, and covers all of it (waiting for a connection, every statement, the commit, and any wait of its work
  * for another asynchronous call: when it expires there, that wait fails, the call it waited for is cancelled, and
@@ -106,11 +108,12 @@ import org.elibrary.internal.session.Validation;
  *
  * <p><b>Lifecycle.</b> The view lives as long as its {@code Library}. {@link Library#close()} stops accepting
  * calls on every view at once (later ones fail at once with {@link LibraryClosedException}), waits up to
- * {@link LibrarySettings#closeTimeout()} ({@code ASYNC_CLOSE_TIMEOUT}, 10 seconds by default, one deadline for
- * all views) for the calls already accepted, fails those still waiting and cancels those still running, stops
- * the threads, then closes the pools. Thread-safe. The library's threads are daemons: a program that never
- * closes its library still exits when {@code main} returns, and a call it made then runs to its end only if a
- * thread of the program still waits on its future (see {@link Library#close()}).
+ * {@link LibrarySettings#closeTimeout()} ({@code ASYNC_CLOSE_TIMEOUT}, 10 seconds by default, or
+ * {@link Library.Builder#asyncCloseTimeout(Duration)}; one deadline for all views) for the calls already
+ * accepted, fails those still waiting and cancels those still running, stops the threads, then closes the pools.
+ * Thread-safe. The library's threads are daemons: a program that never closes its library still exits when
+ * {@code main} returns, and a call it made then runs to its end only if a thread of the program still waits on
+ * its future (see {@link Library#close()}).
  */
 public final class AsyncLibrary {
     private final Library library;
@@ -252,16 +255,19 @@ public final class AsyncLibrary {
     static final class Views {
         private final Library library;
         private final Database database;
-        private final LibrarySettings settings;
+        private final int queueCapacity;
+        private final Duration closeTimeout;
         private final Duration statementTimeout;
         private final List<AsyncEngine> engines = new ArrayList<>();
         private AsyncLibrary standard;
         private boolean closed;
 
-        Views(Library library, Database database, LibrarySettings settings, Duration statementTimeout) {
+        Views(Library library, Database database, int queueCapacity, Duration closeTimeout,
+              Duration statementTimeout) {
             this.library = library;
             this.database = database;
-            this.settings = settings;
+            this.queueCapacity = queueCapacity;
+            this.closeTimeout = closeTimeout;
             this.statementTimeout = statementTimeout;
         }
 
@@ -283,8 +289,7 @@ public final class AsyncLibrary {
             AsyncEngine.Builder builder = AsyncEngine.builder()
                     .readPermits(Math.max(1, database.readConcurrency()))
                     .writePermits(database.serialisesWrites() ? 1 : 0)
-                    .queueCapacity(settings == null
-                            ? LibrarySettings.DEFAULT_ASYNC_QUEUE_CAPACITY : settings.asyncQueueCapacity())
+                    .queueCapacity(queueCapacity)
                     .closeTimeout(closeTimeout())
                     .defaultTimeout(statementTimeout)
                     .executor(executor);
@@ -300,9 +305,9 @@ public final class AsyncLibrary {
             return new AsyncLibrary(library, engine, statementTimeout);
         }
 
-        /** How long a close waits for accepted calls ({@code ASYNC_CLOSE_TIMEOUT}); the default without settings. */
+        /** How long a close waits for accepted calls ({@code ASYNC_CLOSE_TIMEOUT}, or the builder's). */
         Duration closeTimeout() {
-            return settings == null ? LibrarySettings.DEFAULT_ASYNC_CLOSE_TIMEOUT : settings.closeTimeout();
+            return closeTimeout;
         }
 
         /**

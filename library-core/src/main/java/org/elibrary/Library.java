@@ -12,6 +12,7 @@ import java.util.function.Function;
 import javax.sql.DataSource;
 import org.elibrary.domain.CatalogCounts;
 import org.elibrary.internal.async.CancellableDataSource;
+import org.elibrary.internal.config.SettingValues;
 import org.elibrary.internal.config.SettingsAccess;
 import org.elibrary.internal.db.Database;
 import org.elibrary.internal.db.Databases;
@@ -66,7 +67,11 @@ public final class Library implements AutoCloseable {
     /** Counted down when the first close() has finished; later ones wait for it. */
     private final CountDownLatch closeDone = new CountDownLatch(1);
 
-    private Library(Database database, LibrarySettings settings, Duration statementTimeout) {
+    /**
+     * @param readOnlySwitch what made a read-only database read-only, as the refusal of a write names it
+     */
+    private Library(Database database, LibrarySettings settings, Duration statementTimeout, int asyncQueueCapacity,
+                    Duration asyncCloseTimeout, String readOnlySwitch) {
         // connections of asynchronous calls become cancellable (timeouts); synchronous calls are untouched
         this.database = CancellableDataSource.wrap(database);
         this.settings = settings;
@@ -75,12 +80,14 @@ public final class Library implements AutoCloseable {
         // its timer thread on every execution: a thread switch per statement).
         boolean ownsPools = settings != null;
         this.sessions = new Sessions(this.database, database.serverTimesStatements() ? null : statementTimeout,
-                ownsPools, ownsPools ? SettingsAccess.databaseUrl(settings).password().orElse(null) : null);
+                ownsPools, ownsPools ? SettingsAccess.databaseUrl(settings).password().orElse(null) : null,
+                readOnlySwitch);
         this.authors = new AuthorRepository(sessions, null);
         this.books = new BookRepository(sessions, null);
         this.users = new UserRepository(sessions, null);
         this.comments = new CommentRepository(sessions, null);
-        this.asyncViews = new AsyncLibrary.Views(this, this.database, settings, statementTimeout);
+        this.asyncViews = new AsyncLibrary.Views(this, this.database, asyncQueueCapacity, asyncCloseTimeout,
+                statementTimeout);
     }
 
     /** Opens the library configured by the environment ({@link LibrarySettings#fromEnvironment()}). */
@@ -112,7 +119,8 @@ public final class Library implements AutoCloseable {
         Objects.requireNonNull(settings, "settings");
         Database database = Databases.open(settings);
         try {
-            return new Library(database, settings, settings.statementTimeout());
+            return new Library(database, settings, settings.statementTimeout(), settings.asyncQueueCapacity(),
+                    settings.closeTimeout(), LibrarySettings.DATABASE_READ_ONLY + "=true");
         } catch (RuntimeException e) {
             database.close();
             throw e;
@@ -121,7 +129,8 @@ public final class Library implements AutoCloseable {
 
     /**
      * Opens the library on a caller's {@code DataSource} (never closed by the library), migrating the schema
-     * first. The backend is detected from the database product name.
+     * first, with the defaults of {@link LibrarySettings} for the statement timeout and the async queue;
+     * {@link #builder(DataSource)} sets them. The backend is detected from the database product name.
      *
      * @throws ConfigurationException       if the database is neither SQLite nor PostgreSQL, refuses the login or
      *                                      does not exist (a wrong password, an unknown role or database, a
@@ -137,7 +146,7 @@ public final class Library implements AutoCloseable {
      *                                      that cannot be opened)
      */
     public static Library open(DataSource dataSource) {
-        return open(dataSource, true);
+        return builder(dataSource).open();
     }
 
     /**
@@ -146,7 +155,8 @@ public final class Library implements AutoCloseable {
      * migration history): a schema behind the library's (no history, or an older version) is refused, one
      * ahead of it opens with a warning, and a PostgreSQL database's encoding is still checked. PostgreSQL
      * statements and every asynchronous call get
-     * {@link LibrarySettings#DEFAULT_STATEMENT_TIMEOUT}; synchronous SQLite calls have no limit. On PostgreSQL
+     * {@link LibrarySettings#DEFAULT_STATEMENT_TIMEOUT} ({@link Builder#statementTimeout(Duration)} sets another);
+     * synchronous SQLite calls have no limit. On PostgreSQL
      * the pool's own session settings apply, its transaction isolation included: the library's calls are
      * written for READ COMMITTED (a stricter default makes some concurrent calls fail). On SQLite,
      * the caller's data source should enforce foreign keys and use WAL; writes then share the caller's pool
@@ -160,12 +170,29 @@ public final class Library implements AutoCloseable {
      * @throws DatabaseUnavailableException as {@link #open(DataSource)}
      */
     public static Library open(DataSource dataSource, boolean migrate) {
-        Objects.requireNonNull(dataSource, "dataSource");
-        Backend backend = Databases.detectBackend(dataSource);
-        int concurrency = dataSource instanceof HikariDataSource hikari
-                ? hikari.getMaximumPoolSize() : DEFAULT_BORROWED_CONCURRENCY;
-        Database database = Databases.borrow(dataSource, backend, migrate, concurrency);
-        return new Library(database, null, LibrarySettings.DEFAULT_STATEMENT_TIMEOUT);
+        return builder(dataSource).migrate(migrate).open();
+    }
+
+    /**
+     * A builder that opens the library on a caller's {@code DataSource} (never closed by the library) with
+     * options that {@link LibrarySettings} carries only for a database it connects to itself: for an application
+     * whose framework owns the pool (Spring Boot's {@code DataSource}).
+     *
+     * <pre>{@code
+     * Library library = Library.builder(dataSource)
+     *         .statementTimeout(Duration.ofSeconds(5))
+     *         .asyncQueueCapacity(500)
+     *         .readOnly(true)
+     *         .open();
+     * }</pre>
+     *
+     * Without options, {@code open()} is {@link #open(DataSource)}.
+     *
+     * @param dataSource the caller's data source, not null
+     * @return a new builder with the defaults of {@link LibrarySettings}
+     */
+    public static Builder builder(DataSource dataSource) {
+        return new Builder(Objects.requireNonNull(dataSource, "dataSource"));
     }
 
     /** {@return which database product this library talks to} */
@@ -371,5 +398,166 @@ public final class Library implements AutoCloseable {
 
     static CatalogCounts counts(Sessions sessions, UnitOfWork bound) {
         return sessions.read(bound, uow -> uow.mapper(CatalogMapper.class).selectCounts());
+    }
+
+    /**
+     * Opens a {@link Library} on a caller's {@code DataSource}; made by {@link Library#builder(DataSource)}. Each
+     * option has the default and the range of the {@link LibrarySettings} key named on it; a value out of that
+     * range is refused by the method that sets it, with {@link ConfigurationException} naming the method, the key
+     * and the rule. Not thread-safe; {@link #open()} may be called more than once, each time opening a library.
+     */
+    public static final class Builder {
+        private final DataSource dataSource;
+        /** Null while not set: then true, unless read-only. */
+        private Boolean migrate;
+        private Duration statementTimeout = LibrarySettings.DEFAULT_STATEMENT_TIMEOUT;
+        private int asyncQueueCapacity = LibrarySettings.DEFAULT_ASYNC_QUEUE_CAPACITY;
+        private Duration asyncCloseTimeout = LibrarySettings.DEFAULT_ASYNC_CLOSE_TIMEOUT;
+        private boolean readOnly = LibrarySettings.DEFAULT_READ_ONLY;
+
+        private Builder(DataSource dataSource) {
+            this.dataSource = dataSource;
+        }
+
+        /**
+         * Whether {@link #open()} first brings the schema up to date (default true, as
+         * {@link LibrarySettings#DATABASE_MIGRATE_ON_OPEN}). With false the schema is used as it is, after the
+         * check {@link Library#open(DataSource, boolean)} describes: a schema behind the library's is refused.
+         *
+         * @param migrate whether to migrate on open
+         * @return this builder
+         */
+        public Builder migrate(boolean migrate) {
+            this.migrate = migrate;
+            return this;
+        }
+
+        /**
+         * The longest a PostgreSQL statement or an asynchronous call (the whole call) may run, as
+         * {@value LibrarySettings#DATABASE_STATEMENT_TIMEOUT} (default
+         * {@link LibrarySettings#DEFAULT_STATEMENT_TIMEOUT}); {@link Duration#ZERO} for no limit. A synchronous
+         * SQLite call has no limit, as with settings. On a caller's PostgreSQL pool the library cannot give the
+         * connections the server's {@code statement_timeout}, which an open by settings sets on its own pool (a
+         * startup option, or a {@code SET} that would stay on the caller's connections): each of its statements
+         * gets the driver's query timeout instead (whole seconds, rounded up; pgjdbc then cancels the statement,
+         * and the call fails with {@link DatabaseUnavailableException}). A {@code statement_timeout} that the
+         * pool's connections have themselves (a role's or database's default) still applies beside it, with
+         * {@link Duration#ZERO} too. As with settings, it also bounds how long a PostgreSQL migration at
+         * {@link #open()} waits for the migration lock that another migrator holds (where the connection's own
+         * {@code lock_timeout} is 0; {@link DatabaseUnavailableException} then).
+         *
+         * @param timeout from zero to {@link LibrarySettings#MAX_DURATION}, not null
+         * @return this builder
+         * @throws ConfigurationException if {@code timeout} is negative or longer than
+         *                                {@link LibrarySettings#MAX_DURATION}
+         */
+        public Builder statementTimeout(Duration timeout) {
+            this.statementTimeout = duration("statementTimeout", LibrarySettings.DATABASE_STATEMENT_TIMEOUT,
+                    Objects.requireNonNull(timeout, "timeout"));
+            return this;
+        }
+
+        /**
+         * How many asynchronous calls may wait for a connection before new ones are refused with
+         * {@link LibraryOverloadedException}, as {@value LibrarySettings#ASYNC_QUEUE_CAPACITY} (default
+         * {@link LibrarySettings#DEFAULT_ASYNC_QUEUE_CAPACITY}).
+         *
+         * @param capacity at least 1
+         * @return this builder
+         * @throws ConfigurationException if {@code capacity} is below 1
+         */
+        public Builder asyncQueueCapacity(int capacity) {
+            try {
+                this.asyncQueueCapacity = SettingValues.integer(Integer.toString(capacity),
+                        LibrarySettings.MIN_ASYNC_QUEUE_CAPACITY, Integer.MAX_VALUE);
+            } catch (IllegalArgumentException e) {
+                throw invalid("asyncQueueCapacity", LibrarySettings.ASYNC_QUEUE_CAPACITY, e);
+            }
+            return this;
+        }
+
+        /**
+         * How long {@link Library#close()} waits for the calls already accepted, as
+         * {@value LibrarySettings#ASYNC_CLOSE_TIMEOUT} (default {@link LibrarySettings#DEFAULT_ASYNC_CLOSE_TIMEOUT}).
+         *
+         * @param timeout from zero to {@link LibrarySettings#MAX_DURATION}, not null
+         * @return this builder
+         * @throws ConfigurationException if {@code timeout} is negative or longer than
+         *                                {@link LibrarySettings#MAX_DURATION}
+         */
+        public Builder asyncCloseTimeout(Duration timeout) {
+            this.asyncCloseTimeout = duration("asyncCloseTimeout", LibrarySettings.ASYNC_CLOSE_TIMEOUT,
+                    Objects.requireNonNull(timeout, "timeout"));
+            return this;
+        }
+
+        /**
+         * Whether the library only reads, as {@value LibrarySettings#DATABASE_READ_ONLY} (default false): it does
+         * not migrate, the schema must be up to date (or ahead: a schema behind the library's is refused at
+         * {@link #open()}), and every write call, synchronous or asynchronous, is refused with
+         * {@link ConfigurationException} before it reaches the database (once its arguments have passed the
+         * checks that need no database); reads, and transactions that only read, work as usual. Unlike an open by
+         * settings, the library changes nothing on the caller's connections: for the database's own refusal too,
+         * give it read-only connections (opened read-only, or a role that may only read). Together with an
+         * explicit {@link #migrate(boolean) migrate(true)}, {@link #open()} refuses to open.
+         *
+         * @param readOnly whether to open read-only
+         * @return this builder
+         */
+        public Builder readOnly(boolean readOnly) {
+            this.readOnly = readOnly;
+            return this;
+        }
+
+        /**
+         * Opens the library on the data source with these options: as {@link Library#open(DataSource, boolean)}
+         * describes (the backend detected, the schema migrated or checked), then with this builder's statement
+         * timeout, async queue capacity, close timeout and read-only mode. {@link Library#settings()} is empty.
+         *
+         * @return the open library
+         * @throws ConfigurationException       as {@link Library#open(DataSource)}; if {@link #readOnly(boolean)
+         *                                      readOnly(true)} was set with {@link #migrate(boolean) migrate(true)};
+         *                                      or, not migrating, if the schema is behind the library's
+         * @throws ForeignKeyViolationException as {@link Library#open(DataSource)}, when migrating
+         * @throws DatabaseUnavailableException as {@link Library#open(DataSource)}
+         */
+        public Library open() {
+            if (readOnly && Boolean.TRUE.equals(migrate)) {
+                throw new ConfigurationException("readOnly(true) and migrate(true) contradict each other: a library "
+                        + "open read-only never migrates; drop migrate(true), or migrate first with write access "
+                        + "(Migrations.from(dataSource).migrate(), or a Library that may write)");
+            }
+            Backend backend = Databases.detectBackend(dataSource);
+            int concurrency = dataSource instanceof HikariDataSource hikari
+                    ? hikari.getMaximumPoolSize() : DEFAULT_BORROWED_CONCURRENCY;
+            Database database = Databases.borrow(dataSource, backend, !Boolean.FALSE.equals(migrate), readOnly,
+                    statementTimeout, concurrency);
+            return new Library(database, null, statementTimeout, asyncQueueCapacity, asyncCloseTimeout,
+                    "readOnly(true)");
+        }
+
+        /** The options, never the data source's own text (a URL it prints may hold a password). */
+        @Override
+        public String toString() {
+            return "Library.Builder[dataSource=" + dataSource.getClass().getName()
+                    + ", migrate=" + (migrate != null ? migrate : !readOnly)
+                    + ", statementTimeout=" + SettingValues.format(statementTimeout)
+                    + ", asyncQueueCapacity=" + asyncQueueCapacity
+                    + ", asyncCloseTimeout=" + SettingValues.format(asyncCloseTimeout)
+                    + ", readOnly=" + readOnly + "]";
+        }
+
+        /** A duration checked as the settings check {@code key}'s. */
+        private static Duration duration(String method, String key, Duration value) {
+            try {
+                return SettingValues.boundedDuration(SettingValues.format(value));
+            } catch (IllegalArgumentException e) {
+                throw invalid(method, key, e);
+            }
+        }
+
+        private static ConfigurationException invalid(String method, String key, IllegalArgumentException e) {
+            return new ConfigurationException(method + " (as " + key + ") " + e.getMessage());
+        }
     }
 }

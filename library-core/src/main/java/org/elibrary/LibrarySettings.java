@@ -138,6 +138,8 @@ public final class LibrarySettings {
     public static final Duration DEFAULT_SQLITE_BUSY_TIMEOUT = Duration.ofSeconds(5);
     /** Enough to absorb bursts; beyond it, callers get an immediate error instead of unbounded memory. */
     public static final int DEFAULT_ASYNC_QUEUE_CAPACITY = 1000;
+    /** The smallest {@value #ASYNC_QUEUE_CAPACITY}: a queue that holds no call would refuse every wait. */
+    static final int MIN_ASYNC_QUEUE_CAPACITY = 1;
     /** Long enough for running statements to finish, bounded so a shutdown cannot hang. */
     public static final Duration DEFAULT_ASYNC_CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
@@ -234,7 +236,8 @@ public final class LibrarySettings {
         this.readOnly = bool(DATABASE_READ_ONLY, DEFAULT_READ_ONLY);
         this.sqliteSynchronous = synchronous();
         this.sqliteBusyTimeout = duration(SQLITE_BUSY_TIMEOUT, DEFAULT_SQLITE_BUSY_TIMEOUT);
-        this.asyncQueueCapacity = integer(ASYNC_QUEUE_CAPACITY, DEFAULT_ASYNC_QUEUE_CAPACITY, 1, Integer.MAX_VALUE);
+        this.asyncQueueCapacity = integer(ASYNC_QUEUE_CAPACITY, DEFAULT_ASYNC_QUEUE_CAPACITY,
+                MIN_ASYNC_QUEUE_CAPACITY, Integer.MAX_VALUE);
         this.closeTimeout = duration(ASYNC_CLOSE_TIMEOUT, DEFAULT_ASYNC_CLOSE_TIMEOUT);
     }
 
@@ -579,17 +582,11 @@ public final class LibrarySettings {
         if (text == null) {
             return defaultValue;
         }
-        Duration duration;
         try {
-            duration = SettingValues.duration(text);
+            return SettingValues.boundedDuration(text);
         } catch (IllegalArgumentException e) {
             throw invalid(key, e.getMessage());
         }
-        if (duration.compareTo(MAX_DURATION) > 0) {
-            throw invalid(key, "'" + text + "' is too long: must be at most " + MAX_DURATION.toMillis()
-                    + "ms (about 24.8 days)");
-        }
-        return duration;
     }
 
     private boolean bool(String key, boolean defaultValue) {

@@ -3,6 +3,7 @@ package org.elibrary;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -399,19 +400,8 @@ class AsyncLibraryIT {
     void aWriteCancelledBeforeItStartsNeverRuns(Backend backend) throws InterruptedException {
         try (Library library = open(TestDatabases.newDatabaseUrl(backend))) {
             AsyncLibrary async = library.async();
-            // occupy every permit of the write lane (1 on SQLite, the pool on PostgreSQL) without a connection
-            int permits = library.database().serialisesWrites() ? 1 : library.database().readConcurrency();
             CountDownLatch gate = new CountDownLatch(1);
-            CountDownLatch started = new CountDownLatch(permits);
-            List<CompletableFuture<Object>> blockers = new ArrayList<>();
-            for (int i = 0; i < permits; i++) {
-                blockers.add(async.write(() -> {
-                    started.countDown();
-                    await(gate);
-                    return null;
-                }));
-            }
-            assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+            List<CompletableFuture<Object>> blockers = occupyTheWriteLane(library, gate);
             CompletableFuture<User> ghost = async.users().create("ghost");
 
             assertThat(ghost.cancel(true)).isTrue();
@@ -607,37 +597,62 @@ class AsyncLibraryIT {
         LibrarySettings settings = LibrarySettings.builder().databaseUrl(TestDatabases.newDatabaseUrl(backend))
                 .set(LibrarySettings.ASYNC_QUEUE_CAPACITY, "2").build();
         try (Library library = Library.open(settings)) {
-            AsyncLibrary async = library.async();
-            int permits = library.database().serialisesWrites() ? 1 : library.database().readConcurrency();
-            CountDownLatch gate = new CountDownLatch(1);
-            CountDownLatch started = new CountDownLatch(permits);
-            List<CompletableFuture<Object>> blockers = new ArrayList<>();
-            for (int i = 0; i < permits; i++) {
-                blockers.add(async.write(() -> {
-                    started.countDown();
-                    await(gate);
-                    return null;
-                }));
-            }
-            assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
-            CompletableFuture<User> first = async.users().create("queued-1");
-            CompletableFuture<User> second = async.users().create("queued-2");
-
-            CompletableFuture<User> refused = async.users().create("refused");
-
-            assertThat(refused).isCompletedExceptionally();
-            assertThat(refused).failsWithin(Duration.ZERO).withThrowableThat()
-                    .havingCause().isInstanceOf(LibraryOverloadedException.class)
-                    .withMessageContaining("queue is full").withMessageContaining("capacity 2")
-                    .satisfies(e -> assertThat(((LibraryOverloadedException) e).queueCapacity())
-                            .isEqualTo(2));
-            gate.countDown();
-            assertThat(first).succeedsWithin(BOUND);
-            assertThat(second).succeedsWithin(BOUND);
-            blockers.forEach(blocker -> assertThat(blocker).succeedsWithin(BOUND));
-            assertThat(library.users().findByUsername("refused")).isEmpty();
-            assertThat(async.users().create("after-the-rush")).succeedsWithin(BOUND);
+            thenTheThirdQueuedCallIsRefused(library);
         }
+    }
+
+    /** On a caller's pool the builder bounds the queue as ASYNC_QUEUE_CAPACITY does (else 1000 would wait). */
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void onACallersDataSourceTheBuildersQueueCapacityBoundsTheQueue(Backend backend) throws InterruptedException {
+        try (HikariDataSource pool = TestDatabases.pool(TestDatabases.newDatabaseUrl(backend), 2);
+             Library library = Library.builder(pool).asyncQueueCapacity(2).open()) {
+            thenTheThirdQueuedCallIsRefused(library);
+        }
+    }
+
+    /** With every permit taken and a queue capacity of 2: two calls wait, the third fails at once. */
+    private static void thenTheThirdQueuedCallIsRefused(Library library) throws InterruptedException {
+        AsyncLibrary async = library.async();
+        CountDownLatch gate = new CountDownLatch(1);
+        List<CompletableFuture<Object>> blockers = occupyTheWriteLane(library, gate);
+        CompletableFuture<User> first = async.users().create("queued-1");
+        CompletableFuture<User> second = async.users().create("queued-2");
+
+        CompletableFuture<User> refused = async.users().create("refused");
+
+        assertThat(refused).isCompletedExceptionally();
+        assertThat(refused).failsWithin(Duration.ZERO).withThrowableThat()
+                .havingCause().isInstanceOf(LibraryOverloadedException.class)
+                .withMessageContaining("queue is full").withMessageContaining("capacity 2")
+                .satisfies(e -> assertThat(((LibraryOverloadedException) e).queueCapacity())
+                        .isEqualTo(2));
+        gate.countDown();
+        assertThat(first).succeedsWithin(BOUND);
+        assertThat(second).succeedsWithin(BOUND);
+        blockers.forEach(blocker -> assertThat(blocker).succeedsWithin(BOUND));
+        assertThat(library.users().findByUsername("refused")).isEmpty();
+        assertThat(async.users().create("after-the-rush")).succeedsWithin(BOUND);
+    }
+
+    /**
+     * Occupies every permit of the write lane (1 on SQLite, the pool on PostgreSQL) without a connection, until
+     * {@code gate} opens; returns once all of them run.
+     */
+    private static List<CompletableFuture<Object>> occupyTheWriteLane(Library library, CountDownLatch gate)
+            throws InterruptedException {
+        int permits = library.database().serialisesWrites() ? 1 : library.database().readConcurrency();
+        CountDownLatch started = new CountDownLatch(permits);
+        List<CompletableFuture<Object>> blockers = new ArrayList<>();
+        for (int i = 0; i < permits; i++) {
+            blockers.add(library.async().write(() -> {
+                started.countDown();
+                await(gate);
+                return null;
+            }));
+        }
+        assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+        return blockers;
     }
 
     @ParameterizedTest
@@ -649,7 +664,26 @@ class AsyncLibraryIT {
                 .set(LibrarySettings.ASYNC_CLOSE_TIMEOUT, "500ms")
                 .set(LibrarySettings.DATABASE_STATEMENT_TIMEOUT, "0s") // no limit: only close can stop it
                 .build();
-        Library library = Library.open(settings);
+        thenClosePastItsTimeoutCancelsTheLongCall(Library.open(settings), url, backend);
+    }
+
+    /** On a caller's pool the builder's close timeout and statement timeout act as the settings' do. */
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void onACallersDataSourceTheBuildersCloseTimeoutBoundsTheClose(Backend backend) throws InterruptedException {
+        String url = TestDatabases.newDatabaseUrl(backend);
+        try (HikariDataSource pool = TestDatabases.pool(url, 2)) {
+            thenClosePastItsTimeoutCancelsTheLongCall(Library.builder(pool).asyncCloseTimeout(Duration.ofMillis(500))
+                    .statementTimeout(Duration.ZERO).open(), url, backend);
+        }
+    }
+
+    /**
+     * A library whose close timeout is 500 ms and whose calls have no time limit: its close cancels a call
+     * running a long statement after 500 ms (not the 10 s default), and nothing of that call is committed.
+     */
+    private static void thenClosePastItsTimeoutCancelsTheLongCall(Library library, String url, Backend backend)
+            throws InterruptedException {
         AsyncLibrary async = library.async();
         assertThat(async.timeout()).isZero();
         CountDownLatch running = new CountDownLatch(1);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -39,6 +40,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * depend on file permissions, which root ignores): reads work, every write call, synchronous or asynchronous, is
  * refused with one ConfigurationException and the database is unchanged, the connections themselves are
  * read-only, and a database that was never migrated is refused. A SQLite file this process may not write opens.
+ * {@code Library.builder(dataSource).readOnly(true)} refuses the same writes on a caller's pool.
  */
 class ReadOnlyLibraryIT {
     private static final String REFUSED = "the library is open read-only (DATABASE_READ_ONLY=true): ";
@@ -97,48 +99,89 @@ class ReadOnlyLibraryIT {
         String url = catalog(backend);
         Map<String, String> rowsBefore = rows(url, backend);
         try (Library library = Library.open(readOnly(url))) {
-            long book = library.books().findByTitle("Война и мир").orElseThrow().id();
-            long author = library.authors().findByName("Лев Толстой").orElseThrow().id();
-            long user = library.users().findByUsername("anna").orElseThrow().id();
-            long comment = library.comments().listForUser(user).get(0).id();
-            CatalogCounts before = library.counts();
-            Map<String, Consumer<Repos>> writes = writes(book, author, user, comment);
-            for (Map.Entry<String, Consumer<Repos>> write : writes.entrySet()) {
-                Throwable sync = catchThrowable(() -> write.getValue().accept(Repos.of(library)));
-                assertThat(sync).as(write.getKey()).isInstanceOf(ConfigurationException.class)
-                        .hasMessage(REFUSED + write.getKey() + " is refused; nothing was written");
-                // inside a transaction (the handle's repositories), which may go on reading after the refusal
-                Throwable inTransaction = catchThrowable(() -> library.useTransaction(tx -> {
-                    Throwable refused = catchThrowable(() -> write.getValue().accept(Repos.of(tx)));
-                    assertThat(refused).as(write.getKey()).isInstanceOf(ConfigurationException.class);
-                    assertThat(tx.counts()).isEqualTo(before);
-                    throw (ConfigurationException) refused;
-                }));
-                assertThat(inTransaction).as(write.getKey()).hasMessageStartingWith(REFUSED + write.getKey());
-            }
-            // asynchronous: the future fails with the same exception; the engine gives back what the call took
-            for (Map.Entry<String, Function<AsyncLibrary, CompletableFuture<?>>> write
-                    : asyncWrites(book, author, user, comment).entrySet()) {
-                Throwable failure = catchThrowable(() -> write.getValue().apply(library.async()).join());
-                assertThat(failure).as(write.getKey()).isInstanceOf(CompletionException.class);
-                assertThat(failure.getCause()).as(write.getKey()).isInstanceOf(ConfigurationException.class)
-                        .hasMessage(REFUSED + write.getKey() + " is refused; nothing was written");
-            }
-            assertThat(catchThrowable(() -> library.async().inTransaction(tx -> tx.books().create("новая")).join())
-                    .getCause()).isInstanceOf(ConfigurationException.class)
-                    .hasMessageStartingWith(REFUSED + "BookRepository.create ");
-            // more refused calls than the pool has connections, at once: none is kept
-            List<CompletableFuture<Book>> many = new ArrayList<>();
-            for (int i = 0; i < 50; i++) {
-                many.add(library.async().books().create("n" + i));
-            }
-            for (CompletableFuture<Book> call : many) {
-                assertThat(catchThrowable(call::join)).hasCauseInstanceOf(ConfigurationException.class);
-            }
-            assertThat(library.async().counts().join()).isEqualTo(before);
-            assertThat(library.counts()).isEqualTo(before);
+            thenEveryWriteIsRefused(library, REFUSED);
         }
         assertThat(rows(url, backend)).isEqualTo(rowsBefore);
+    }
+
+    /**
+     * {@code Library.builder(dataSource).readOnly(true)}: on a caller's pool, whose connections may write, every
+     * write call is refused all the same, naming the builder's switch; reads work, and the database is unchanged.
+     */
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void onACallersDataSourceEveryWriteIsRefusedAndNothingChanges(Backend backend) throws Exception {
+        String url = catalog(backend);
+        Map<String, String> rowsBefore = rows(url, backend);
+        try (HikariDataSource pool = TestDatabases.pool(url, 2);
+             Library library = Library.builder(pool).readOnly(true).open()) {
+            assertThat(library.database().readOnly()).isTrue();
+            assertThat(library.settings()).isEmpty();
+            assertThat(library.books().searchByTitle("МИР", 10)).hasSize(1);
+            assertThat(library.async().counts().join()).isEqualTo(new CatalogCounts(1, 1, 1, 1, 1));
+            thenEveryWriteIsRefused(library, "the library is open read-only (readOnly(true)): ");
+        }
+        assertThat(rows(url, backend)).isEqualTo(rowsBefore);
+    }
+
+    /** Not migrated, not created, through a caller's pool too: refused with what to do, and left as it was. */
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void onACallersDataSourceANeverMigratedDatabaseIsRefusedClearly(Backend backend) throws Exception {
+        String url = TestDatabases.newDatabaseUrl(backend);
+        try (HikariDataSource pool = TestDatabases.pool(url, 2)) {
+            assertThatThrownBy(() -> Library.builder(pool).readOnly(true).open())
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining("has no migration history")
+                    .hasMessageContaining("a library open read-only (readOnly(true)) does not migrate: migrate the "
+                            + "database first with write access");
+            assertThatThrownBy(() -> Library.builder(pool).readOnly(true).migrate(false).open())
+                    .hasMessageContaining("has no migration history");
+        }
+        assertThat(rows(url, backend)).isEmpty();
+    }
+
+    private static void thenEveryWriteIsRefused(Library library, String refusedPrefix) {
+        long book = library.books().findByTitle("Война и мир").orElseThrow().id();
+        long author = library.authors().findByName("Лев Толстой").orElseThrow().id();
+        long user = library.users().findByUsername("anna").orElseThrow().id();
+        long comment = library.comments().listForUser(user).get(0).id();
+        CatalogCounts before = library.counts();
+        Map<String, Consumer<Repos>> writes = writes(book, author, user, comment);
+        for (Map.Entry<String, Consumer<Repos>> write : writes.entrySet()) {
+            Throwable sync = catchThrowable(() -> write.getValue().accept(Repos.of(library)));
+            assertThat(sync).as(write.getKey()).isInstanceOf(ConfigurationException.class)
+                    .hasMessage(refusedPrefix + write.getKey() + " is refused; nothing was written");
+            // inside a transaction (the handle's repositories), which may go on reading after the refusal
+            Throwable inTransaction = catchThrowable(() -> library.useTransaction(tx -> {
+                Throwable refused = catchThrowable(() -> write.getValue().accept(Repos.of(tx)));
+                assertThat(refused).as(write.getKey()).isInstanceOf(ConfigurationException.class);
+                assertThat(tx.counts()).isEqualTo(before);
+                throw (ConfigurationException) refused;
+            }));
+            assertThat(inTransaction).as(write.getKey()).hasMessageStartingWith(refusedPrefix + write.getKey());
+        }
+        // asynchronous: the future fails with the same exception; the engine gives back what the call took
+        for (Map.Entry<String, Function<AsyncLibrary, CompletableFuture<?>>> write
+                : asyncWrites(book, author, user, comment).entrySet()) {
+            Throwable failure = catchThrowable(() -> write.getValue().apply(library.async()).join());
+            assertThat(failure).as(write.getKey()).isInstanceOf(CompletionException.class);
+            assertThat(failure.getCause()).as(write.getKey()).isInstanceOf(ConfigurationException.class)
+                    .hasMessage(refusedPrefix + write.getKey() + " is refused; nothing was written");
+        }
+        assertThat(catchThrowable(() -> library.async().inTransaction(tx -> tx.books().create("новая")).join())
+                .getCause()).isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith(refusedPrefix + "BookRepository.create ");
+        // more refused calls than the pool has connections, at once: none is kept
+        List<CompletableFuture<Book>> many = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            many.add(library.async().books().create("n" + i));
+        }
+        for (CompletableFuture<Book> call : many) {
+            assertThat(catchThrowable(call::join)).hasCauseInstanceOf(ConfigurationException.class);
+        }
+        assertThat(library.async().counts().join()).isEqualTo(before);
+        assertThat(library.counts()).isEqualTo(before);
     }
 
     /** The setting itself, on a file this process may write: the connections cannot write either. */

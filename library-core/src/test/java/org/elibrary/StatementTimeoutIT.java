@@ -3,6 +3,7 @@ package org.elibrary;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -17,8 +18,9 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code DATABASE_STATEMENT_TIMEOUT} bounds synchronous PostgreSQL calls: on the library's own pool the server
  * stops the statement (no client-side timer per statement), the call fails with the typed error, and the
- * connection serves the next call. On SQLite an asynchronous call's timeout also ends its wait for another
- * connection's lock.
+ * connection serves the next call. On a caller's PostgreSQL pool {@code Library.builder(ds).statementTimeout}
+ * does the same through the driver's query timeout, leaving the pool's connections as they were. On SQLite an
+ * asynchronous call's timeout also ends its wait for another connection's lock.
  */
 class StatementTimeoutIT {
 
@@ -39,6 +41,46 @@ class StatementTimeoutIT {
             // the one pool connection is fine afterwards
             assertThat(library.authors().create("After The Timeout").name()).isEqualTo("After The Timeout");
             assertThat(library.authors().count()).isEqualTo(1);
+        }
+    }
+
+    /**
+     * A caller's pool gets no server-side {@code statement_timeout}: the builder's timeout stops the library's
+     * statements through the driver (a slow trigger makes the library's own INSERT the long statement), sync and
+     * async alike, and commits nothing of them. With the default of 30 s instead, each call would run 30 s.
+     */
+    @Test
+    void onACallersPostgresPoolTheBuildersTimeoutStopsALongStatementSyncAndAsync() throws Exception {
+        String url = TestDatabases.newPostgresUrl();
+        try (HikariDataSource pool = TestDatabases.pool(url, 2);
+             Library library = Library.builder(pool).statementTimeout(Duration.ofSeconds(1)).open();
+             Connection admin = DriverManager.getConnection(url);
+             Statement statement = admin.createStatement()) {
+            statement.execute("CREATE FUNCTION slow_insert() RETURNS trigger LANGUAGE plpgsql AS "
+                    + "$$ BEGIN PERFORM pg_sleep(30); RETURN NEW; END $$");
+            statement.execute("CREATE TRIGGER slow BEFORE INSERT ON author FOR EACH ROW "
+                    + "EXECUTE FUNCTION slow_insert()");
+
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> library.authors().create("slow sync"))
+                    .isInstanceOf(DatabaseUnavailableException.class).hasMessageContaining("timed out");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+
+            start = System.nanoTime();
+            assertThat(library.async().authors().create("slow async")).failsWithin(Duration.ofSeconds(60))
+                    .withThrowableThat().havingCause().isInstanceOf(DatabaseUnavailableException.class)
+                    .withMessageContaining("timed out");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+
+            statement.execute("DROP TRIGGER slow ON author");
+            assertThat(library.authors().create("after").name()).isEqualTo("after");
+            assertThat(library.authors().count()).isEqualTo(1);
+            // nothing was set on the caller's connections
+            try (Connection borrowed = pool.getConnection(); Statement show = borrowed.createStatement();
+                 ResultSet rows = show.executeQuery("SHOW statement_timeout")) {
+                assertThat(rows.next()).isTrue();
+                assertThat(rows.getString(1)).isEqualTo("0");
+            }
         }
     }
 

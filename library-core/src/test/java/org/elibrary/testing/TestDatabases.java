@@ -1,5 +1,7 @@
 package org.elibrary.testing;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -93,6 +95,17 @@ public final class TestDatabases {
             throw new IllegalStateException("cannot create test database " + name, e);
         }
         return withDatabase(adminUrl, name);
+    }
+
+    /**
+     * A caller's own HikariCP pool of {@code size} connections on {@code url}, as an application (Spring Boot's
+     * {@code DataSource}) hands it to {@code Library.open(dataSource)}; the caller closes it.
+     */
+    public static HikariDataSource pool(String url, int size) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        config.setMaximumPoolSize(size);
+        return new HikariDataSource(config);
     }
 
     /** The JDBC URL of the server's maintenance database, with credentials. */

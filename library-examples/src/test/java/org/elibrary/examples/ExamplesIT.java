@@ -66,6 +66,8 @@ class ExamplesIT {
     void bringYourOwnDataSource() throws Exception {
         assertThat(stdoutOf(() -> BringYourOwnDataSource.main(TestDatabases.newSqliteFile().toString())))
                 .contains("Backend detected: SQLITE", "author=1, book=1, authorBook=1",
+                        "Read-only library: 1 book(s)", "Write refused: the library is open read-only "
+                                + "(readOnly(true)): BookRepository.create is refused; nothing was written",
                         "Pool still open after the library closed: true");
     }
 

@@ -5,6 +5,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.elibrary.LibrarySettings;
 
 /**
  * Converts setting values from text. Every failure is an {@link IllegalArgumentException} whose message
@@ -59,6 +60,19 @@ public final class SettingValues {
             throw new IllegalArgumentException("'" + text + "' is negative");
         }
         throw new IllegalArgumentException("'" + text + "' is not a duration; expected " + DURATION_FORMS);
+    }
+
+    /**
+     * A duration as the duration settings take it: {@link #duration(String)}, and at most
+     * {@link LibrarySettings#MAX_DURATION}.
+     */
+    public static Duration boundedDuration(String text) {
+        Duration duration = duration(text);
+        if (duration.compareTo(LibrarySettings.MAX_DURATION) > 0) {
+            throw new IllegalArgumentException("'" + text + "' is too long: must be at most "
+                    + LibrarySettings.MAX_DURATION.toMillis() + "ms (about 24.8 days)");
+        }
+        return duration;
     }
 
     /** A whole number from {@code min} to {@code max}. */

@@ -58,9 +58,12 @@ public final class Database implements AutoCloseable {
         this.serverTimesStatements = serverTimesStatements;
     }
 
-    /** Wraps a caller's data source; {@link #close()} leaves it open. */
-    public static Database borrow(DataSource dataSource, Backend backend, int concurrency) {
-        return new Database(backend, dataSource, dataSource, concurrency, null);
+    /**
+     * Wraps a caller's data source; {@link #close()} leaves it open. Its statements are timed by the client
+     * (the library cannot set the server's timeout on connections it does not own).
+     */
+    public static Database borrow(DataSource dataSource, Backend backend, int concurrency, boolean readOnly) {
+        return new Database(backend, dataSource, dataSource, concurrency, null, false, readOnly);
     }
 
     public Backend backend() {

@@ -105,16 +105,30 @@ public final class Databases {
      * the schema version as an open by settings that does not migrate ({@link RequiredSchema}).
      */
     public static Database borrow(DataSource dataSource, Backend backend, boolean migrate, int concurrency) {
+        return borrow(dataSource, backend, migrate, false, LibrarySettings.DEFAULT_STATEMENT_TIMEOUT, concurrency);
+    }
+
+    /**
+     * As {@link #borrow(DataSource, Backend, boolean, int)}; {@code readOnly}: never migrating (whatever
+     * {@code migrate} says), the schema version checked as a read-only open by settings checks it, and every write
+     * call refused before it takes a connection. The caller's connections are used as they come: the library
+     * changes no setting of a pool it does not own. {@code statementTimeout} bounds a PostgreSQL migration's wait
+     * for the migration lock ({@link SchemaMigrator#migrate(DataSource, Backend, String, Duration)}).
+     */
+    public static Database borrow(DataSource dataSource, Backend backend, boolean migrate, boolean readOnly,
+                                  Duration statementTimeout, int concurrency) {
         refuseTransactionAware(dataSource);
         if (concurrency < 1) {
             throw new ConfigurationException("concurrency must be at least 1, was " + concurrency);
         }
-        if (migrate) {
-            SchemaMigrator.migrate(dataSource, backend);
+        if (readOnly) {
+            RequiredSchema.checkBorrowedReadOnly(dataSource, backend);
+        } else if (migrate) {
+            SchemaMigrator.migrate(dataSource, backend, null, statementTimeout);
         } else {
             RequiredSchema.checkBorrowed(dataSource, backend); // on PostgreSQL the encoding too, as migrate does
         }
-        return Database.borrow(dataSource, backend, concurrency);
+        return Database.borrow(dataSource, backend, concurrency, readOnly);
     }
 
     /**

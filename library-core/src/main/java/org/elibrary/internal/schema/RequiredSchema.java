@@ -35,6 +35,10 @@ public final class RequiredSchema {
     private static final String HOW_READ_ONLY = "a library open read-only (" + LibrarySettings.DATABASE_READ_ONLY
             + "=true) does not migrate: a writer must migrate the database first (Migrations.from(settings).migrate(), "
             + "or the CLI's migrate, with write access; on PostgreSQL on the primary, not a standby)";
+    private static final String HOW_BORROWED_READ_ONLY = "a library open read-only (readOnly(true)) does not "
+            + "migrate: migrate the database first with write access (Migrations.from(dataSource).migrate(), the "
+            + "CLI's migrate, or a Library.open(dataSource) that may write; on PostgreSQL on the primary, not a "
+            + "standby)";
     private static final String UNDEFINED_TABLE = "42P01";
     private static final String INSUFFICIENT_PRIVILEGE = "42501";
 
@@ -67,6 +71,14 @@ public final class RequiredSchema {
      */
     public static void checkBorrowed(DataSource dataSource, Backend backend) {
         check(dataSource, backend, null, HOW_BORROWED);
+    }
+
+    /**
+     * As {@link #checkBorrowed(DataSource, Backend)}, for a caller's data source opened read-only
+     * ({@code Library.builder(dataSource).readOnly(true)}), which cannot migrate.
+     */
+    public static void checkBorrowedReadOnly(DataSource dataSource, Backend backend) {
+        check(dataSource, backend, null, HOW_BORROWED_READ_ONLY);
     }
 
     private static void check(DataSource dataSource, Backend backend, String displayName, String how) {

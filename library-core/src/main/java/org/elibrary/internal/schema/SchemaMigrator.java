@@ -7,6 +7,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -141,7 +142,18 @@ public final class SchemaMigrator {
 
     /** As {@link #migrate(DataSource, Backend)}, naming the database in messages as {@code displayName} (a masked URL). */
     public static MigrationOutcome migrate(DataSource dataSource, Backend backend, String displayName) {
-        return locked(dataSource, backend, displayName, refusals(backend, false), (connection, display) -> {
+        return migrate(dataSource, backend, displayName, LibrarySettings.DEFAULT_STATEMENT_TIMEOUT);
+    }
+
+    /**
+     * As {@link #migrate(DataSource, Backend, String)}; on a caller's PostgreSQL data source the wait for the
+     * migration lock is bounded by {@code lockWait} where the connection's own {@code lock_timeout} is 0
+     * ({@link Duration#ZERO}: not bounded), as {@code DATABASE_STATEMENT_TIMEOUT} bounds it on the library's own
+     * migration connections.
+     */
+    public static MigrationOutcome migrate(DataSource dataSource, Backend backend, String displayName,
+                                           Duration lockWait) {
+        return locked(dataSource, backend, displayName, lockWait, refusals(backend, false), (connection, display) -> {
             if (backend == Backend.POSTGRESQL) {
                 PostgresChecks.requireUtf8(connection, display);
             } else {
@@ -835,6 +847,12 @@ public final class SchemaMigrator {
      */
     private static <T> T locked(DataSource dataSource, Backend backend, String displayName, Work<Void> refusals,
                                 Work<T> work) {
+        return locked(dataSource, backend, displayName, LibrarySettings.DEFAULT_STATEMENT_TIMEOUT, refusals, work);
+    }
+
+    /** @param lockWait the bound of a caller's data source's wait for the session lock ({@link #lockSessionLock}) */
+    private static <T> T locked(DataSource dataSource, Backend backend, String displayName, Duration lockWait,
+                                Work<Void> refusals, Work<T> work) {
         requireMigrationsOnClasspath(backend);
         String display = displayName != null ? displayName
                 : "(" + backend.name().toLowerCase(Locale.ROOT) + " database)";
@@ -880,7 +898,7 @@ public final class SchemaMigrator {
                     }
                 }
             }
-            takeSessionLock(connection, display);
+            takeSessionLock(connection, display, lockWait);
             try {
                 return work.run(connection, display);
             } finally {
@@ -920,8 +938,9 @@ public final class SchemaMigrator {
      * row. The wait for the lock is bounded ({@link #lockSessionLock}), so that a lock left behind cannot make
      * a later migration wait forever.
      */
-    private static void takeSessionLock(Connection connection, String display) throws SQLException {
-        long holder = lockSessionLock(connection);
+    private static void takeSessionLock(Connection connection, String display, Duration lockWait)
+            throws SQLException {
+        long holder = lockSessionLock(connection, lockWait);
         boolean held = false;
         boolean released = false;
         try {
@@ -944,19 +963,21 @@ public final class SchemaMigrator {
     }
 
     /**
-     * Takes the session lock, waiting at most the connection's {@code lock_timeout}, or the default
-     * {@code DATABASE_STATEMENT_TIMEOUT} where that is 0 (then 55P03, as for the library's own connections).
+     * Takes the session lock, waiting at most the connection's {@code lock_timeout}, or {@code lockWait} where
+     * that is 0 (then 55P03, as for the library's own connections): the default {@code DATABASE_STATEMENT_TIMEOUT},
+     * or {@code Library.builder(dataSource).statementTimeout}; {@link Duration#ZERO} leaves the wait unbounded.
      * The bound is {@code SET LOCAL}, in a transaction of its own: nothing stays on the caller's connection; a
      * session lock outlives the transaction it was taken in.
      *
      * @return the server process that took it
      */
-    private static long lockSessionLock(Connection connection) throws SQLException {
+    private static long lockSessionLock(Connection connection, Duration lockWait) throws SQLException {
         connection.setAutoCommit(false);
         try (Statement statement = connection.createStatement()) {
-            statement.execute("SELECT set_config('lock_timeout', '"
-                    + LibrarySettings.DEFAULT_STATEMENT_TIMEOUT.toMillis() + "', true) "
-                    + "WHERE current_setting('lock_timeout') IN ('0', '0ms')");
+            if (lockWait.toMillis() > 0) {
+                statement.execute("SELECT set_config('lock_timeout', '" + lockWait.toMillis() + "', true) "
+                        + "WHERE current_setting('lock_timeout') IN ('0', '0ms')");
+            }
             long holder;
             try (ResultSet rs = statement.executeQuery("SELECT pg_backend_pid(), pg_advisory_lock("
                     + ADVISORY_LOCK_KEY + ")")) {

@@ -100,13 +100,25 @@ public final class Sessions {
     /** The database password, kept out of the messages of failures to connect; may be null. */
     private final String secret;
 
+    /** How the refusal of a write on a read-only database names what made it read-only. */
+    private final String readOnlySwitch;
+
+    /** As the full constructor, for a database made read-only by {@code DATABASE_READ_ONLY=true}. */
+    public Sessions(Database database, Duration statementTimeout, boolean cacheStatements, String secret) {
+        this(database, statementTimeout, cacheStatements, secret, LibrarySettings.DATABASE_READ_ONLY + "=true");
+    }
+
     /**
      * @param cacheStatements keep prepared statements per physical connection (use it only on pools the
      *                        library owns, whose connections nobody else uses)
      * @param secret          the database password, if the library knows it, to scrub from messages
+     * @param readOnlySwitch  what made a read-only database read-only, as the refusal of a write names it
+     *                        ({@code DATABASE_READ_ONLY=true}, {@code readOnly(true)})
      */
-    public Sessions(Database database, Duration statementTimeout, boolean cacheStatements, String secret) {
+    public Sessions(Database database, Duration statementTimeout, boolean cacheStatements, String secret,
+                    String readOnlySwitch) {
         this.database = database;
+        this.readOnlySwitch = readOnlySwitch;
         this.secret = secret;
         this.backend = database.backend();
         this.mappers = new DirectMappers(CatalogConfiguration.create(backend, statementTimeout));
@@ -596,7 +608,7 @@ public final class Sessions {
      * of a public class of the API package ({@code BookRepository.create}). Found on the stack rather than passed
      * by each of the repositories' write calls, as only a refusal needs it.
      */
-    private static ConfigurationException readOnlyRefusal() {
+    private ConfigurationException readOnlyRefusal() {
         String operation = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).walk(frames -> frames
                 .filter(frame -> API_PACKAGE.equals(frame.getDeclaringClass().getPackageName())
                         && Modifier.isPublic(frame.getDeclaringClass().getModifiers())
@@ -604,8 +616,8 @@ public final class Sessions {
                 .findFirst()
                 .map(frame -> frame.getDeclaringClass().getSimpleName() + "." + frame.getMethodName())
                 .orElse("a write"));
-        return new ConfigurationException("the library is open read-only (" + LibrarySettings.DATABASE_READ_ONLY
-                + "=true): " + operation + " is refused; nothing was written");
+        return new ConfigurationException("the library is open read-only (" + readOnlySwitch + "): " + operation
+                + " is refused; nothing was written");
     }
 
     private void ensureOpen() {

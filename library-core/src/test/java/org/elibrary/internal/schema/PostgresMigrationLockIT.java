@@ -17,6 +17,7 @@ import javax.sql.DataSource;
 import org.elibrary.Backend;
 import org.elibrary.ConfigurationException;
 import org.elibrary.DatabaseUnavailableException;
+import org.elibrary.Library;
 import org.elibrary.LibrarySettings;
 import org.elibrary.internal.db.Databases;
 import org.elibrary.internal.db.SingleConnectionDataSource;
@@ -120,6 +121,30 @@ class PostgresMigrationLockIT {
             statement.execute("SELECT pg_advisory_unlock(" + SchemaMigrator.ADVISORY_LOCK_KEY + ")");
             assertThat(SchemaMigrator.migrate(new SingleConnectionDataSource(callers), Backend.POSTGRESQL)
                     .versionAfter()).isEqualTo("3");
+        }
+        assertThat(holders(url)).isZero();
+    }
+
+    /**
+     * {@code Library.builder(dataSource).statementTimeout} bounds that wait as {@code DATABASE_STATEMENT_TIMEOUT}
+     * bounds an open by settings: 1 s here, where the default would wait 30 s.
+     */
+    @Test
+    @Timeout(value = 90, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aCallersDataSourceOpenedByTheBuilderWaitsForTheLockAtMostItsStatementTimeout() throws Exception {
+        String url = TestDatabases.newPostgresUrl();
+        DataSource admin = dataSource(Backend.POSTGRESQL, url);
+        try (Connection other = admin.getConnection(); Statement statement = other.createStatement()) {
+            statement.execute("SELECT pg_advisory_lock(" + SchemaMigrator.ADVISORY_LOCK_KEY + ")");
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> Library.builder(admin).statementTimeout(Duration.ofSeconds(1)).open())
+                    .isInstanceOf(DatabaseUnavailableException.class)
+                    .hasMessageContaining("another session holds a lock").hasMessageContaining("55P03");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+            statement.execute("SELECT pg_advisory_unlock(" + SchemaMigrator.ADVISORY_LOCK_KEY + ")");
+        }
+        try (Library library = Library.builder(admin).statementTimeout(Duration.ofSeconds(1)).open()) {
+            assertThat(library.authors().count()).isZero();
         }
         assertThat(holders(url)).isZero();
     }
