@@ -217,6 +217,20 @@ class ReadOnlyLibraryIT {
         }
     }
 
+    /** Once closed, a read-only Library answers a write as it answers any call: it is closed. */
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aClosedReadOnlyLibrarySaysItIsClosed(Backend backend) {
+        String url = catalog(backend);
+        Library library = Library.open(readOnly(url));
+        AsyncLibrary async = library.async();
+        library.close();
+        assertThatThrownBy(() -> library.books().create("новая")).isInstanceOf(LibraryClosedException.class);
+        assertThatThrownBy(() -> library.books().findById(1)).isInstanceOf(LibraryClosedException.class);
+        assertThat(catchThrowable(() -> async.books().create("новая").join()))
+                .hasCauseInstanceOf(LibraryClosedException.class);
+    }
+
     /** Not migrated, not created: an empty database is refused with what to do, and left as it was. */
     @ParameterizedTest
     @EnumSource(Backend.class)

@@ -102,14 +102,8 @@ public final class Databases {
 
     /**
      * Wraps a caller's DataSource (never closed by the library), migrating first when asked; else checking
-     * the schema version as an open by settings that does not migrate ({@link RequiredSchema}).
-     */
-    public static Database borrow(DataSource dataSource, Backend backend, boolean migrate, int concurrency) {
-        return borrow(dataSource, backend, migrate, false, LibrarySettings.DEFAULT_STATEMENT_TIMEOUT, concurrency);
-    }
-
-    /**
-     * As {@link #borrow(DataSource, Backend, boolean, int)}; {@code readOnly}: never migrating (whatever
+     * the schema version as an open by settings that does not migrate ({@link RequiredSchema}). {@code readOnly}:
+     * never migrating (whatever
      * {@code migrate} says), the schema version checked as a read-only open by settings checks it, and every write
      * call refused before it takes a connection. The caller's connections are used as they come: the library
      * changes no setting of a pool it does not own. {@code statementTimeout} bounds a PostgreSQL migration's wait

@@ -20,7 +20,6 @@ import org.elibrary.ConfigurationException;
 import org.elibrary.DatabaseUnavailableException;
 import org.elibrary.LibraryClosedException;
 import org.elibrary.LibraryException;
-import org.elibrary.LibrarySettings;
 import org.elibrary.internal.async.CancellationHandle;
 import org.elibrary.internal.db.Database;
 import org.postgresql.jdbc.PgConnection;
@@ -102,11 +101,6 @@ public final class Sessions {
 
     /** How the refusal of a write on a read-only database names what made it read-only. */
     private final String readOnlySwitch;
-
-    /** As the full constructor, for a database made read-only by {@code DATABASE_READ_ONLY=true}. */
-    public Sessions(Database database, Duration statementTimeout, boolean cacheStatements, String secret) {
-        this(database, statementTimeout, cacheStatements, secret, LibrarySettings.DATABASE_READ_ONLY + "=true");
-    }
 
     /**
      * @param cacheStatements keep prepared statements per physical connection (use it only on pools the
@@ -255,6 +249,7 @@ public final class Sessions {
 
     private <T> T run(UnitOfWork bound, boolean write, Work<T> work) {
         if (write && database.readOnly()) {
+            ensureOpen(); // a closed library says so first, as it does to every other call
             throw readOnlyRefusal();
         }
         UnitOfWork joined = bound != null ? usable(bound) : current.get();

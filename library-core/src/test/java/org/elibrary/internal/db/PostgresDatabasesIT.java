@@ -311,7 +311,7 @@ class PostgresDatabasesIT {
         pool.setDataSource(dataSource);
         pool.setMaximumPoolSize(1); // one connection is enough to migrate
         try {
-            Database database = Databases.borrow(pool, Backend.POSTGRESQL, true, 1);
+            Database database = Databases.borrow(pool, Backend.POSTGRESQL, true, false, LibrarySettings.DEFAULT_STATEMENT_TIMEOUT, 1);
             database.close();
             assertThat(pool.isClosed()).isFalse();
             try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement();

@@ -315,7 +315,7 @@ class SqliteDatabasesIT {
         org.sqlite.SQLiteDataSource dataSource = new org.sqlite.SQLiteDataSource(config);
         dataSource.setUrl(TestDatabases.newSqliteUrl());
         try (Connection kept = dataSource.getConnection()) {
-            Database database = Databases.borrow(dataSource, Backend.SQLITE, true, 2);
+            Database database = Databases.borrow(dataSource, Backend.SQLITE, true, false, LibrarySettings.DEFAULT_STATEMENT_TIMEOUT, 2);
             assertThat(database.writer()).isSameAs(dataSource);
             assertThat(database.readConcurrency()).isEqualTo(2);
             database.close();
@@ -326,7 +326,7 @@ class SqliteDatabasesIT {
                 assertThat(rs.getInt(1)).isEqualTo(3);
             }
         }
-        assertThatThrownBy(() -> Databases.borrow(dataSource, Backend.SQLITE, false, 0))
+        assertThatThrownBy(() -> Databases.borrow(dataSource, Backend.SQLITE, false, false, LibrarySettings.DEFAULT_STATEMENT_TIMEOUT, 0))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("concurrency");
     }
 

@@ -33,7 +33,7 @@ class SessionsIT {
         String url = TestDatabases.newDatabaseUrl(backend);
         try (Database database = Databases.open(LibrarySettings.builder().databaseUrl(url).build())) {
             // as Library.open makes them for its own pools: statements cached, SQLite transactions as BEGIN/COMMIT
-            Sessions sessions = new Sessions(database, Duration.ofSeconds(30), true, null);
+            Sessions sessions = new Sessions(database, Duration.ofSeconds(30), true, null, "DATABASE_READ_ONLY=true");
             try {
                 for (int attempt = 1; attempt <= 3; attempt++) {
                     String lost = "lost" + attempt;
