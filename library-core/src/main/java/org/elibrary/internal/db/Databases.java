@@ -551,7 +551,14 @@ public final class Databases {
 
     private static SQLiteConfig sqliteConfig(LibrarySettings settings, SQLiteConfig.TransactionMode mode,
                                              boolean wal) {
-        SQLiteConfig config = new SQLiteConfig();
+        // The library reads new ids through RETURNING. With generated keys on, sqlite-jdbc matches the text of
+        // every statement it executes (BEGIN and COMMIT too) against a regular expression, and after each
+        // INSERT runs SELECT last_insert_rowid() as a statement of its own, compiled anew. Turned off by its
+        // property, not its setter: sqlite-jdbc 3.46.1.0 and older lack the setter, and such a driver, which
+        // ignores the property, must reach SqliteChecks (and pass it, from 3.39.2.0 on) rather than fail here.
+        Properties properties = new Properties();
+        properties.setProperty("jdbc.get_generated_keys", "false");
+        SQLiteConfig config = new SQLiteConfig(properties);
         config.enforceForeignKeys(true);
         if (wal) {
             config.setJournalMode(SQLiteConfig.JournalMode.WAL);
@@ -560,10 +567,6 @@ public final class Databases {
         // By name: sqlite-jdbc's SynchronousMode has no EXTRA, which SQLite has had since 3.12.
         config.setPragma(SQLiteConfig.Pragma.SYNCHRONOUS, settings.sqliteSynchronous().name());
         config.setTransactionMode(mode);
-        // The library reads new ids through RETURNING. With generated keys on, sqlite-jdbc matches the text of
-        // every statement it executes (BEGIN and COMMIT too) against a regular expression, and after each
-        // INSERT runs SELECT last_insert_rowid() as a statement of its own, compiled anew.
-        config.setGetGeneratedKeys(false);
         return config;
     }
 

@@ -101,6 +101,17 @@ class SqliteDatabasesIT {
         }
     }
 
+    @Test
+    void generatedKeysAreOffOnEveryConnection() throws Exception {
+        // set by property name (an older sqlite-jdbc has no setter): a misspelt name would leave them on
+        try (Database database = Databases.open(settings(TestDatabases.newSqliteUrl()).build());
+             Connection reader = database.reader().getConnection();
+             Connection writer = database.writer().getConnection()) {
+            assertThat(reader.unwrap(SQLiteConnection.class).getConnectionConfig().isGetGeneratedKeys()).isFalse();
+            assertThat(writer.unwrap(SQLiteConnection.class).getConnectionConfig().isGetGeneratedKeys()).isFalse();
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(SqliteSynchronous.class)
     void everySynchronousLevelOpensAndIsOnEveryConnection(SqliteSynchronous level) throws Exception {
