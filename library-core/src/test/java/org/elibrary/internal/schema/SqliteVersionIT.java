@@ -18,13 +18,13 @@ import org.junit.jupiter.api.Test;
 /**
  * The SQLite behind the driver is checked at open: the bundled one passes, and so does Spring Boot's (3.5.7
  * manages sqlite-jdbc 3.49.1.0, 4.0.7 3.50.3.0), whose SQLite lacked the {@code jsonb_each} the bulk statements
- * once used; a sqlite-jdbc whose SQLite lacks {@code ->>} (3.38.0) is refused before anything is written, where
- * its first bulk write would fail with a syntax error reported as a schema that was never migrated.
+ * once used; an older sqlite-jdbc, or one whose SQLite lacks {@code ->>} (3.38.0), is refused before anything is
+ * written, where its first bulk write would fail with a syntax error reported as a schema never migrated.
  */
 class SqliteVersionIT {
     /** Copied by the build (maven-dependency-plugin, pre-integration-test): Spring Boot 4.0.7's version. */
     private static final Path BOOT_DRIVER = Path.of("target", "old-sqlite-jdbc", "sqlite-jdbc-3.50.3.0.jar");
-    /** Copied likewise: the last sqlite-jdbc before the floor, with SQLite 3.36.0. */
+    /** Copied likewise: too old itself, and its SQLite (3.36.0) lacks {@code ->>}. */
     private static final Path TOO_OLD_DRIVER = Path.of("target", "old-sqlite-jdbc", "sqlite-jdbc-3.36.0.3.jar");
 
     @Test
@@ -63,7 +63,8 @@ class SqliteVersionIT {
         assertThat(output).as(output)
                 .contains("refused: org.elibrary.ConfigurationException: the SQLite library of ")
                 .contains("is 3.36.0 (sqlite-jdbc 3.36.0.3), which lacks the ->> operator (SQLite 3.38.0 or later")
-                .contains("put sqlite-jdbc 3.39.2.0 or later on the classpath")
+                .contains("; and sqlite-jdbc before 3.41.2.2 closes a query's result without rows")
+                .contains("put sqlite-jdbc 3.41.2.2 or later on the classpath")
                 .contains("<sqlite-jdbc.version>")
                 .doesNotContain("opened and wrote");
     }
