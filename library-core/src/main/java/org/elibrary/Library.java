@@ -107,7 +107,7 @@ public final class Library implements AutoCloseable {
      * that need no database); reads, and transactions that only read, work as usual.
      *
      * @throws ConfigurationException       if the settings are unusable, the PostgreSQL database is not in UTF8,
-     *                                      the SQLite library is older than 3.51.0 (sqlite-jdbc 3.51.0.0),
+     *                                      the SQLite library is older than 3.38.0 or sqlite-jdbc than 3.41.2.2,
      *                                      the schema is foreign or cannot be migrated, or (not migrating) the
      *                                      SQLite file does not exist or the schema is behind the library's
      * @throws ForeignKeyViolationException if the database to adopt (made by the Python app) has rows that
@@ -135,8 +135,9 @@ public final class Library implements AutoCloseable {
      * @throws ConfigurationException       if the database is neither SQLite nor PostgreSQL, refuses the login or
      *                                      does not exist (a wrong password, an unknown role or database, a
      *                                      SQLite file in a directory that does not exist), is a PostgreSQL
-     *                                      database not in UTF8, a SQLite library older than 3.51.0 (sqlite-jdbc
-     *                                      3.51.0.0), or its schema is foreign or cannot be migrated; or if
+     *                                      database not in UTF8, a SQLite library older than 3.38.0 or an
+     *                                      sqlite-jdbc older than 3.41.2.2, or its schema is foreign or cannot be
+     *                                      migrated; or if
      *                                      {@code dataSource} is Spring's {@code TransactionAwareDataSourceProxy}
      *                                      (the library runs transactions of its own, and would commit or end
      *                                      Spring's: pass the DataSource it wraps)

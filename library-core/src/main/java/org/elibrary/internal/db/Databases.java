@@ -177,8 +177,10 @@ public final class Databases {
      * {@link org.elibrary.DatabaseUnavailableException}.
      */
     public static LibraryException borrowFailed(DataSource dataSource, SQLException failure) {
-        if (SqliteCodes.primary(SqliteCodes.of(failure)) == SqliteCodes.CANTOPEN) {
-            // sqlite-jdbc says only "unable to open": the directory check that open(settings) makes first
+        int code = SqliteCodes.of(failure);
+        if (code < 0 || SqliteCodes.primary(code) == SqliteCodes.CANTOPEN) {
+            // sqlite-jdbc says only "unable to open" (3.49.1.0 and older "path to ... does not exist", with no SQLite
+            // code): the directory check that open(settings) makes first. Not a SQLite URL: nothing to check.
             DatabaseUrl url = sqliteUrl(dataSource);
             if (url != null && url.sqliteFile().isPresent()) {
                 checkSqliteLocation(url.sqliteFile().get(), url.displayUrl(), false);
@@ -559,7 +561,14 @@ public final class Databases {
 
     private static SQLiteConfig sqliteConfig(LibrarySettings settings, SQLiteConfig.TransactionMode mode,
                                              boolean wal) {
-        SQLiteConfig config = new SQLiteConfig();
+        // The library reads new ids through RETURNING. With generated keys on, sqlite-jdbc matches the text of
+        // every statement it executes (BEGIN and COMMIT too) against a regular expression, and after each
+        // INSERT runs SELECT last_insert_rowid() as a statement of its own, compiled anew. Turned off by its
+        // property, not its setter: sqlite-jdbc 3.46.1.0 and older lack the setter, and such a driver, which
+        // ignores the property, must reach SqliteChecks (which refuses it before 3.41.2.2) rather than fail here.
+        Properties properties = new Properties();
+        properties.setProperty("jdbc.get_generated_keys", "false");
+        SQLiteConfig config = new SQLiteConfig(properties);
         config.enforceForeignKeys(true);
         if (wal) {
             config.setJournalMode(SQLiteConfig.JournalMode.WAL);
@@ -568,10 +577,6 @@ public final class Databases {
         // By name: sqlite-jdbc's SynchronousMode has no EXTRA, which SQLite has had since 3.12.
         config.setPragma(SQLiteConfig.Pragma.SYNCHRONOUS, settings.sqliteSynchronous().name());
         config.setTransactionMode(mode);
-        // The library reads new ids through RETURNING. With generated keys on, sqlite-jdbc matches the text of
-        // every statement it executes (BEGIN and COMMIT too) against a regular expression, and after each
-        // INSERT runs SELECT last_insert_rowid() as a statement of its own, compiled anew.
-        config.setGetGeneratedKeys(false);
         return config;
     }
 

@@ -4,9 +4,13 @@ import java.util.List;
 
 /**
  * Rows for a set-based bulk statement, as ONE parameter: a JSON array of row arrays for SQLite
- * ({@code jsonb_each(jsonb(?))}: parsed once into SQLite's binary JSON, so reading each row's columns does
- * not parse its text again, measured ~7% faster on a 1,000-row insert than {@code json_each(?)}) or one
- * typed array per column for PostgreSQL ({@code unnest(?, ?)}). The statement
+ * ({@code json_each(?)}, each row's columns read with {@code ->>}, which needs SQLite 3.38.0) or one
+ * typed array per column for PostgreSQL ({@code unnest(?, ?)}). On SQLite, {@code jsonb_each(jsonb(?))} was
+ * measured ~7% faster on a 1,000-row insert (a row's columns are read without parsing its text again), but
+ * jsonb_each needs SQLite 3.51.0, newer than the sqlite-jdbc Spring Boot 3.5 and 4.0 manage; and the library's
+ * own SQLite connections write their bulk rows as multi-row inserts ({@link MultiRowInsert}) instead: the
+ * JSON statements serve lookups by names or ids, the links of one book made with its authors, the bulk
+ * inserts on a caller's connection without foreign-key enforcement, and rows past the largest rowid. The statement
  * text stays static (no per-row placeholders for MyBatis to generate and no SQL to recompile per size), and
  * the rows keep their order through {@code ORDER BY} on the array index, so ids are assigned in input order.
  * Only the representation a statement references is built.

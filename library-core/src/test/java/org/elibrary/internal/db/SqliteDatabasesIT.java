@@ -2,7 +2,9 @@ package org.elibrary.internal.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -99,6 +101,33 @@ class SqliteDatabasesIT {
             assertThat(pragma(connection, "synchronous")).isEqualTo("2");
             assertThat(busyWaitMillis(connection)).isEqualTo(5000);
         }
+    }
+
+    @Test
+    void generatedKeysAreOffOnEveryConnection() throws Exception {
+        // set by property name (an older sqlite-jdbc has no setter): a misspelt name would leave them on
+        try (Database database = Databases.open(settings(TestDatabases.newSqliteUrl()).build());
+             Connection reader = database.reader().getConnection();
+             Connection writer = database.writer().getConnection()) {
+            assertThat(generatedKeys(reader)).isFalse();
+            assertThat(generatedKeys(writer)).isFalse();
+        }
+    }
+
+    /**
+     * Whether sqlite-jdbc reads generated keys on this connection; looked up by name, so that the tests also
+     * compile against the oldest sqlite-jdbc the library supports, which has no such switch.
+     */
+    private static boolean generatedKeys(Connection connection) throws Exception {
+        Object config = connection.unwrap(SQLiteConnection.class).getConnectionConfig();
+        Method getter = null;
+        try {
+            getter = config.getClass().getMethod("isGetGeneratedKeys");
+        } catch (NoSuchMethodException e) {
+            // sqlite-jdbc 3.46.1.0 and older: checked below
+        }
+        assumeTrue(getter != null, "this sqlite-jdbc has no switch for generated keys");
+        return (Boolean) getter.invoke(config);
     }
 
     @ParameterizedTest
