@@ -1,5 +1,6 @@
 package com.example.bootclub;
 
+import java.time.Duration;
 import javax.sql.DataSource;
 import org.elibrary.Library;
 import org.flywaydb.core.Flyway;
@@ -18,10 +19,16 @@ public class BootClub {
         SpringApplication.run(BootClub.class, args);
     }
 
-    /** Closed with the context; the DataSource stays Boot's (the library never closes a borrowed one). */
+    /**
+     * Closed with the context; the DataSource stays Boot's (the library never closes a borrowed one). The
+     * builder gives it what LibrarySettings would give a library that opens its own pool.
+     */
     @Bean(destroyMethod = "close")
     Library library(DataSource dataSource) {
-        return Library.open(dataSource);
+        return Library.builder(dataSource)
+                .statementTimeout(Duration.ofSeconds(10))
+                .asyncQueueCapacity(200)
+                .open();
     }
 
     /**

@@ -41,6 +41,8 @@ class BootClubTest {
 
         assertThat(library.books().searchByTitle("ВОЙНА", 10)).extracting(found -> found.id())
                 .containsExactly(book.id());
+        // the async facade on Boot's pool, opened by the builder
+        assertThat(library.async().books().findById(book.id()).join()).contains(book);
         jdbc.update("INSERT INTO club_note (book_id, note) VALUES (?, ?)", book.id(), "к четвергу");
         assertThat(jdbc.queryForObject("SELECT count(*) FROM club_note", Integer.class)).isEqualTo(1);
         assertThat(jdbc.queryForList("SELECT script FROM club_schema_history WHERE success", String.class))
