@@ -84,6 +84,64 @@ class ConcurrencyIT {
         }
     }
 
+    /**
+     * A caller's SQLite pool set up as the README says for Spring Boot (foreign keys, WAL, a busy timeout),
+     * whose connections begin DEFERRED transactions: the library's write units read before they write (a
+     * book's authors by name, a count), and still wait their turn rather than fail "busy" at their first write.
+     * The connections' own transaction mode is left as it was.
+     */
+    @Test
+    void onACallersSqlitePoolWritesThatReadFirstWaitTheirTurn() throws Exception {
+        com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+        config.setJdbcUrl(TestDatabases.newSqliteUrl());
+        config.setMaximumPoolSize(10);
+        config.addDataSourceProperty("foreign_keys", "true");
+        config.addDataSourceProperty("journal_mode", "WAL");
+        config.addDataSourceProperty("busy_timeout", "10000");
+        int threads = 16;
+        int units = 40;
+        try (com.zaxxer.hikari.HikariDataSource dataSource = new com.zaxxer.hikari.HikariDataSource(config);
+             Library library = Library.open(dataSource)) {
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+            try {
+                CyclicBarrier start = new CyclicBarrier(threads);
+                List<Future<?>> done = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    int thread = t;
+                    done.add(pool.submit(() -> {
+                        start.await(30, TimeUnit.SECONDS);
+                        for (int k = 0; k < units; k++) {
+                            int unit = k;
+                            try {
+                                library.books().createWithAuthors("Книга " + thread + "-" + unit,
+                                        List.of("Автор " + unit % 5, "Автор " + thread));
+                                library.useTransaction(tx -> tx.users().create(
+                                        "u" + thread + "-" + unit + "-" + tx.books().count()));
+                            } catch (RuntimeException e) {
+                                failures.add(e);
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> future : done) {
+                    future.get(120, TimeUnit.SECONDS);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(failures).as("failed units (first: %s)", failures.isEmpty() ? null : failures.get(0))
+                    .isEmpty();
+            assertThat(library.books().count()).isEqualTo((long) threads * units);
+            assertThat(library.users().count()).isEqualTo((long) threads * units);
+            try (java.sql.Connection connection = dataSource.getConnection()) {
+                assertThat(connection.unwrap(org.sqlite.SQLiteConnection.class).getConnectionConfig()
+                        .getTransactionMode()).isEqualTo(org.sqlite.SQLiteConfig.TransactionMode.DEFERRED);
+            }
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Backend.class)
     void booksAddedAtOnceByTheSameNewAuthorsShareThem(Backend backend) throws Exception {

@@ -363,7 +363,8 @@ class TransactionIT {
                     .isInstanceOf(DatabaseUnavailableException.class)
                     .hasMessage("the SQLite database is busy (locked by another writer for longer than "
                             + "SQLITE_BUSY_TIMEOUT (300ms)); if another program or Library keeps write "
-                            + "transactions that long, raise SQLITE_BUSY_TIMEOUT"));
+                            + "transactions that long, raise SQLITE_BUSY_TIMEOUT (on a DataSource of yours: its "
+                            + "connections' busy_timeout)"));
         }
     }
 

@@ -60,7 +60,8 @@ public final class SqliteCodes {
         String limit = waited < 0 ? "" : " for longer than " + LibrarySettings.SQLITE_BUSY_TIMEOUT + " ("
                 + SettingValues.format(Duration.ofMillis(waited)) + ")";
         return "the SQLite database is busy (locked by another writer" + limit + "); if another program or Library "
-                + "keeps write transactions that long, raise " + LibrarySettings.SQLITE_BUSY_TIMEOUT;
+                + "keeps write transactions that long, raise " + LibrarySettings.SQLITE_BUSY_TIMEOUT
+                + " (on a DataSource of yours: its connections' busy_timeout)";
     }
 
     /** The primary result code of an extended one. */

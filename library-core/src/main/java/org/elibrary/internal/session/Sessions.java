@@ -23,7 +23,9 @@ import org.elibrary.LibraryException;
 import org.elibrary.internal.async.CancellationHandle;
 import org.elibrary.internal.db.Database;
 import org.postgresql.jdbc.PgConnection;
+import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteConnection;
+import org.sqlite.SQLiteConnectionConfig;
 
 /**
  * The single path every catalog call takes to the database.
@@ -372,7 +374,11 @@ public final class Sessions {
             lease.begun = true;
         } else if (lease.transactional) {
             try {
-                connection.setAutoCommit(false);
+                if (backend == Backend.SQLITE && !database.readOnly()) {
+                    beginImmediate(connection);
+                } else {
+                    connection.setAutoCommit(false);
+                }
             } catch (SQLException | RuntimeException e) {
                 // sqlite-jdbc records auto-commit off before its BEGIN runs: after a BEGIN that failed (busy,
                 // interrupted) the driver believes in a transaction the database never began, and would run
@@ -397,6 +403,33 @@ public final class Sessions {
                 WRITER_TRANSACTION.setRelease(this, lease.uow);
                 lease.published = true;
             }
+        }
+    }
+
+    /**
+     * Begins a JDBC transaction on a SQLite connection as {@code BEGIN IMMEDIATE}, whatever the connection's own
+     * transaction mode, which is left as it was. A caller's pool begins DEFERRED (sqlite-jdbc's default): a unit
+     * that reads before it writes then fails at its first write with SQLITE_BUSY, without waiting for the busy
+     * timeout, whenever another writer went first (measured: 3,170 of 3,200 such units from 32 threads on a
+     * Spring Boot pool of 10). IMMEDIATE takes the write lock first, waiting for it up to the busy timeout, as
+     * the library's own writer does. The library's own connections are IMMEDIATE already.
+     */
+    private static void beginImmediate(Connection connection) throws SQLException {
+        SQLiteConnectionConfig config = connection.isWrapperFor(SQLiteConnection.class)
+                ? connection.unwrap(SQLiteConnection.class).getConnectionConfig() : null;
+        SQLiteConfig.TransactionMode mode = config == null ? null : config.getTransactionMode();
+        if (mode == null || mode == SQLiteConfig.TransactionMode.IMMEDIATE
+                || mode == SQLiteConfig.TransactionMode.EXCLUSIVE) {
+            connection.setAutoCommit(false);
+            return;
+        }
+        // the mode only decides how setAutoCommit(false) begins; the driver's later BEGINs (after a commit with
+        // auto-commit still off) stay the caller's, and the library switches auto-commit back on after its unit
+        config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+        try {
+            connection.setAutoCommit(false);
+        } finally {
+            config.setTransactionMode(mode);
         }
     }
 
