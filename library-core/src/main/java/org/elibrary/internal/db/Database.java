@@ -70,6 +70,11 @@ public final class Database implements AutoCloseable {
         return backend;
     }
 
+    /** Whether the connections are a caller's ({@link #borrow}), whose settings the library must leave as they are. */
+    public boolean borrowed() {
+        return resources == null;
+    }
+
     /** Connections for transactions that may write. */
     public DataSource writer() {
         return writer;
