@@ -379,7 +379,8 @@ public final class SqlErrors {
      * A pool's wait for a connection that timed out. {@code oneWriter}: the wait was for the SQLite write
      * lane's only connection, which the pool never fails to create once open: another write transaction of
      * this Library held it. The pool's own failure to connect, if any, is the cause, and the reason the
-     * caller needs: a server refusing connections (too many for the role) is no pool-size problem.
+     * caller needs: a server refusing connections (too many for the role) is no pool-size problem. Without one,
+     * the pool's connections all stayed in use.
      *
      * @param secret the password, scrubbed from the reason; may be null
      */
@@ -396,6 +397,14 @@ public final class SqlErrors {
             message += ": this Library writes to SQLite through one connection, and another write transaction of "
                     + "it (a long inTransaction, an import) held that connection for longer than "
                     + "DATABASE_CONNECTION_TIMEOUT; retry, or keep write transactions short";
+        } else {
+            // the pool failed to connect to nothing: its connections all stayed in use. A transaction joining an
+            // asynchronous call holds its connection while the call waits for another, which on a pool of one
+            // (or as many such transactions as connections) never comes: that wait lasted the whole timeout
+            // with only "not available" to show for it.
+            message += ": all of the pool's connections stayed in use (too small a pool for the calls at once, long "
+                    + "transactions, or a transaction that waits for an asynchronous call of the same Library, which "
+                    + "needs a connection of its own)";
         }
         return new DatabaseUnavailableException(message, e);
     }

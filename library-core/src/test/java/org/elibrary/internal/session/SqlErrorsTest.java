@@ -242,7 +242,9 @@ class SqlErrorsTest {
                 .hasMessageContaining("DATABASE_CONNECTION_TIMEOUT")
                 .hasCause(busyWriter);
         assertThat(SqlErrors.noConnection(busyWriter, false, null))
-                .hasMessage("no database connection became available in time");
+                .hasMessageStartingWith("no database connection became available in time: all of the pool's "
+                        + "connections stayed in use")
+                .hasMessageContaining("a transaction that waits for an asynchronous call of the same Library");
         PSQLException refused = new PSQLException(new ServerErrorMessage(
                 "SFATAL\0C53300\0Mtoo many connections for role \"app\" (s3cret)\0"));
         SQLTransientConnectionException limited = new SQLTransientConnectionException("pool - Connection is not "
