@@ -213,6 +213,13 @@ public final class SqlErrors {
                     return transactionPooler(said(e, server, state), e);
                 }
                 break;
+            case "25P03":
+                // FATAL, sent when the server ended the session: its transaction was rolled back then
+                return new DatabaseUnavailableException(said(e, server, state) + ": the transaction stayed idle "
+                        + "between two of its statements longer than the database's or role's "
+                        + "idle_in_transaction_session_timeout, so the server ended the connection and rolled the "
+                        + "transaction back; keep the work between a transaction's calls shorter, or raise that "
+                        + "timeout for this role", e);
             case "22P05":
             case "22021":
                 return new ConfigurationException(said(e, server, state) + ": the database's encoding cannot store "
@@ -265,7 +272,8 @@ public final class SqlErrors {
      * stayed up, rather than the connection breaking (or a FATAL error ending it, or a pooler's or operator's
      * ERROR of class 08 or 57P saying the server connection went away). Severity is read as the
      * server sends it, in its lc_messages language: on a server that does not say "ERROR" this answers false,
-     * the cautious side for a commit.
+     * the cautious side for a commit. Also true for the FATAL of a session the server ended for idling in a
+     * transaction (25P03): it rolled the transaction back before the COMMIT came.
      */
     public static boolean answeredWithError(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
@@ -274,6 +282,10 @@ public final class SqlErrors {
             }
             if (t instanceof SQLException sql) {
                 ServerErrorMessage server = server(sql);
+                if (server != null && "25P03".equals(server.getSQLState())) {
+                    // the session ended for idling in its transaction, which it rolled back before the COMMIT came
+                    return true;
+                }
                 if (server == null || !ERROR.equals(server.getSeverity())) {
                     return false;
                 }

@@ -110,8 +110,15 @@ class SqlErrorsTest {
                 + "idle-in-transaction timeout\0DKey (title)=(a secret row value)\0");
         assertThat(SqlErrors.translate(new PSQLException(idle), Backend.POSTGRESQL, null))
                 .isInstanceOf(DatabaseUnavailableException.class)
-                .hasMessage("database error: terminating connection due to idle-in-transaction timeout "
-                        + "(SQLState 25P03)");
+                .hasMessageStartingWith("terminating connection due to idle-in-transaction timeout (SQLState 25P03): "
+                        + "the transaction stayed idle")
+                .hasMessageContaining("idle_in_transaction_session_timeout")
+                .hasMessageNotContaining("secret");
+        ServerErrorMessage unknown = new ServerErrorMessage("SERROR\0C22003\0Mvalue out of range\0"
+                + "DKey (title)=(a secret row value)\0");
+        assertThat(SqlErrors.translate(new PSQLException(unknown), Backend.POSTGRESQL, null))
+                .isInstanceOf(DatabaseUnavailableException.class)
+                .hasMessage("database error: value out of range (SQLState 22003)");
         ServerErrorMessage tooMany = new ServerErrorMessage("SFATAL\0C53300\0Mtoo many connections for role "
                 + "\"app\"\0");
         assertThat(SqlErrors.translate(new PSQLException(tooMany), Backend.POSTGRESQL, null))
