@@ -189,6 +189,14 @@ public final class SqlErrors {
                         + "DATABASE_URL", e);
             }
             case "25006":
+                if (readOnlyConnection(uow)) {
+                    // a caller's pool set read-only (the library's own are only with DATABASE_READ_ONLY, whose
+                    // writes never reach the database): no retry helps
+                    return new ConfigurationException(said(e, server, state) + ": the DataSource's connections are "
+                            + "read-only (its readOnly setting: HikariConfig.setReadOnly, "
+                            + "spring.datasource.hikari.read-only); give the library a DataSource that may write, or "
+                            + "open it with readOnly(true), which refuses writes before they reach the database", e);
+                }
                 // often for a while only (a failover under way, an operator's or a managed service's
                 // default_transaction_read_only while the disk fills): retrying may succeed, so not a
                 // configuration error
@@ -235,6 +243,15 @@ public final class SqlErrors {
             return new DatabaseUnavailableException("the database is unavailable: " + said(e, server, state), e);
         }
         return new DatabaseUnavailableException("database error: " + said(e, server, state), e);
+    }
+
+    /** Whether the connection of {@code uow} was handed out read-only (JDBC's own flag, no round trip). */
+    private static boolean readOnlyConnection(UnitOfWork uow) {
+        try {
+            return uow != null && uow.connection().isReadOnly();
+        } catch (SQLException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** The server's error fields of a pgjdbc exception; null for any other (and without pgjdbc on the classpath). */
