@@ -34,8 +34,7 @@ public final class CancellableDataSource implements DataSource {
         DataSource writer = new CancellableDataSource(database.writer());
         DataSource reader = database.reader() == database.writer()
                 ? writer : new CancellableDataSource(database.reader());
-        return new Database(database.backend(), writer, reader, database.readConcurrency(), database,
-                database.serverTimesStatements(), database.readOnly());
+        return database.over(writer, reader);
     }
 
     @Override
