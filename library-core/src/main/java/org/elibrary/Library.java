@@ -158,8 +158,8 @@ public final class Library implements AutoCloseable {
      * statements and every asynchronous call get
      * {@link LibrarySettings#DEFAULT_STATEMENT_TIMEOUT} ({@link Builder#statementTimeout(Duration)} sets another);
      * synchronous SQLite calls have no limit. On PostgreSQL
-     * the pool's own session settings apply, its transaction isolation included: the library's calls are
-     * written for READ COMMITTED (a stricter default makes some concurrent calls fail). On SQLite,
+     * the pool's own session settings apply, except that each transaction of the library runs READ COMMITTED, for
+     * which its calls are written, when the pool's isolation is stricter (set for that transaction alone). On SQLite,
      * the caller's data source should enforce foreign keys and use WAL; writes then share the caller's pool
      * (the library's own single write lane exists only with {@link #open(LibrarySettings)}). The async facade
      * runs as many calls at once as a {@code HikariDataSource} has connections, and at most

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -233,6 +235,33 @@ class AsyncSelfDeadlockIT {
             assertThat(inSync).isEqualTo("p2");
             assertThat(inAsync).succeedsWithin(QUICK);
             assertThat(library.users().count()).isEqualTo(4);
+        }
+    }
+
+    /**
+     * On a caller's PostgreSQL pool of one connection (a Spring Boot pool sized down), a transaction that waits for
+     * an asynchronous call holds the one connection that call needs: the call fails when the pool's connection
+     * timeout ends its wait, the transaction rolls back, and the message says why no connection came (it said
+     * only "no database connection became available in time").
+     */
+    @Test
+    void onACallersPostgresPoolOfOneATransactionWaitingForAnAsyncCallSaysWhyNoConnectionCame() {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(TestDatabases.newPostgresUrl());
+        config.setMaximumPoolSize(1);
+        config.setConnectionTimeout(1000);
+        try (HikariDataSource pool = new HikariDataSource(config); Library library = Library.open(pool)) {
+            Throwable failure = assertTimeoutPreemptively(QUICK, () -> catchThrowable(() ->
+                    library.inTransaction(tx -> {
+                        tx.users().create("p1");
+                        return library.async().users().create("p2").join();
+                    })));
+
+            assertThat(failure).isInstanceOf(CompletionException.class)
+                    .cause().isInstanceOf(DatabaseUnavailableException.class)
+                    .hasMessageContaining("all of the pool's connections stayed in use")
+                    .hasMessageContaining("a transaction that waits for an asynchronous call of the same Library");
+            assertThat(library.users().count()).isZero();
         }
     }
 

@@ -124,6 +124,32 @@ class ReadOnlyLibraryIT {
         assertThat(rows(url, backend)).isEqualTo(rowsBefore);
     }
 
+    /**
+     * A library that may write, opened on a caller's PostgreSQL pool made read-only ({@code HikariConfig.setReadOnly},
+     * Boot's {@code spring.datasource.hikari.read-only}): a write fails as a {@link ConfigurationException} saying
+     * which setting refused it and what to do (it said "read-only for now; retry later, or point DATABASE_URL at the
+     * primary", a {@link DatabaseUnavailableException}).
+     */
+    @Test
+    void aLibraryThatMayWriteOnACallersReadOnlyPostgresPoolSaysWhichSettingRefusesItsWrites() throws Exception {
+        String url = catalog(Backend.POSTGRESQL);
+        Map<String, String> rowsBefore = rows(url, Backend.POSTGRESQL);
+        com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+        config.setJdbcUrl(url);
+        config.setMaximumPoolSize(2);
+        config.setReadOnly(true);
+        try (HikariDataSource pool = new HikariDataSource(config); Library library = Library.open(pool)) {
+            assertThat(library.books().count()).isEqualTo(1);
+            assertThatThrownBy(() -> library.authors().create("Новый автор"))
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining("the DataSource's connections are read-only")
+                    .hasMessageContaining("readOnly(true)");
+            assertThat(library.async().authors().create("Новый автор")).failsWithin(java.time.Duration.ofSeconds(30))
+                    .withThrowableThat().havingCause().isInstanceOf(ConfigurationException.class);
+        }
+        assertThat(rows(url, Backend.POSTGRESQL)).isEqualTo(rowsBefore);
+    }
+
     /** Not migrated, not created, through a caller's pool too: refused with what to do, and left as it was. */
     @ParameterizedTest
     @EnumSource(Backend.class)

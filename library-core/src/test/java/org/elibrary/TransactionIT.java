@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.elibrary.CatalogIT.withLibrary;
 
+import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -21,6 +22,7 @@ import org.elibrary.domain.Author;
 import org.elibrary.domain.Book;
 import org.elibrary.domain.CatalogCounts;
 import org.elibrary.domain.User;
+import org.elibrary.testing.Sleep;
 import org.elibrary.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -327,6 +329,38 @@ class TransactionIT {
             thenTransactionsAreWhole(library);
         } finally {
             shared.close();
+        }
+    }
+
+    /**
+     * A database's {@code idle_in_transaction_session_timeout} (a DBA's guard against forgotten transactions) ends
+     * the connection of a transaction that idles between two calls longer, and rolls it back: the next call, and a
+     * commit, fail naming that setting, and the commit says nothing was committed (it said "whether the call was
+     * committed is unknown", and the next call only "database error: terminating connection ...").
+     */
+    @Test
+    void onACallersPostgresPoolAnIdleInTransactionTimeoutIsNamedAndNothingIsCommitted() throws Exception {
+        String url = TestDatabases.newPostgresUrl();
+        try (HikariDataSource pool = TestDatabases.pool(url, 1); Library library = Library.open(pool)) {
+            try (Connection admin = DriverManager.getConnection(url); Statement statement = admin.createStatement()) {
+                statement.execute("ALTER DATABASE " + admin.getCatalog()
+                        + " SET idle_in_transaction_session_timeout = '200ms'");
+            }
+            pool.getHikariPoolMXBean().softEvictConnections(); // its next connection has the database's setting
+
+            assertThatThrownBy(() -> library.useTransaction(tx -> {
+                tx.books().create("before the pause");
+                Sleep.millis(1000);
+                tx.books().create("after the pause");
+            })).isInstanceOf(DatabaseUnavailableException.class)
+                    .hasMessageContaining("idle_in_transaction_session_timeout");
+            assertThatThrownBy(() -> library.useTransaction(tx -> {
+                tx.books().create("before the commit");
+                Sleep.millis(1000);
+            })).isInstanceOf(DatabaseUnavailableException.class)
+                    .hasMessageContaining("nothing of the call was committed")
+                    .hasMessageContaining("idle_in_transaction_session_timeout");
+            assertThat(library.books().count()).isZero();
         }
     }
 

@@ -47,8 +47,7 @@ public final class CancellableDataSource implements DataSource {
         DataSource writer = new CancellableDataSource(database.writer(), callersSqlite);
         DataSource reader = database.reader() == database.writer()
                 ? writer : new CancellableDataSource(database.reader(), callersSqlite);
-        return new Database(database.backend(), writer, reader, database.readConcurrency(), database,
-                database.serverTimesStatements(), database.readOnly());
+        return database.over(writer, reader);
     }
 
     @Override

@@ -27,6 +27,7 @@ public final class Database implements AutoCloseable {
     private final AutoCloseable resources;
     private final boolean serverTimesStatements;
     private final boolean readOnly;
+    private final boolean setsReadCommitted;
 
     public Database(Backend backend, DataSource writer, DataSource reader, int readConcurrency,
                     AutoCloseable resources) {
@@ -49,7 +50,14 @@ public final class Database implements AutoCloseable {
      */
     public Database(Backend backend, DataSource writer, DataSource reader, int readConcurrency,
                     AutoCloseable resources, boolean serverTimesStatements, boolean readOnly) {
+        this(backend, writer, reader, readConcurrency, resources, serverTimesStatements, readOnly, false);
+    }
+
+    private Database(Backend backend, DataSource writer, DataSource reader, int readConcurrency,
+                     AutoCloseable resources, boolean serverTimesStatements, boolean readOnly,
+                     boolean setsReadCommitted) {
         this.readOnly = readOnly;
+        this.setsReadCommitted = setsReadCommitted;
         this.backend = Objects.requireNonNull(backend, "backend");
         this.writer = Objects.requireNonNull(writer, "writer");
         this.reader = Objects.requireNonNull(reader, "reader");
@@ -60,10 +68,21 @@ public final class Database implements AutoCloseable {
 
     /**
      * Wraps a caller's data source; {@link #close()} leaves it open. Its statements are timed by the client
-     * (the library cannot set the server's timeout on connections it does not own).
+     * (the library cannot set the server's timeout on connections it does not own). {@code setsReadCommitted}:
+     * its PostgreSQL connections default to a stricter isolation than READ COMMITTED ({@link #setsReadCommitted()}).
      */
-    public static Database borrow(DataSource dataSource, Backend backend, int concurrency, boolean readOnly) {
-        return new Database(backend, dataSource, dataSource, concurrency, null, false, readOnly);
+    public static Database borrow(DataSource dataSource, Backend backend, int concurrency, boolean readOnly,
+                                  boolean setsReadCommitted) {
+        return new Database(backend, dataSource, dataSource, concurrency, null, false, readOnly, setsReadCommitted);
+    }
+
+    /**
+     * The same database, every property kept, with its connections taken from {@code writer} and {@code reader}
+     * (wrappers of this one's); closing the result closes this one.
+     */
+    public Database over(DataSource writer, DataSource reader) {
+        return new Database(backend, writer, reader, readConcurrency, this, serverTimesStatements, readOnly,
+                setsReadCommitted);
     }
 
     public Backend backend() {
@@ -96,6 +115,15 @@ public final class Database implements AutoCloseable {
     /** Whether the server enforces the statement timeout on these connections (see the constructor). */
     public boolean serverTimesStatements() {
         return serverTimesStatements;
+    }
+
+    /**
+     * Whether each transaction the library begins must first set READ COMMITTED for itself: a caller's PostgreSQL
+     * pool whose connections default to REPEATABLE READ or SERIALIZABLE (the library's own pools are READ
+     * COMMITTED already). The connection's own default is left as it is.
+     */
+    public boolean setsReadCommitted() {
+        return setsReadCommitted;
     }
 
     /** Whether the library may only read: every write call is refused before it reaches the database. */

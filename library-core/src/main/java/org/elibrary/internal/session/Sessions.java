@@ -395,6 +395,12 @@ public final class Sessions {
                 throw e;
             }
         }
+        if (lease.transactional && database.setsReadCommitted()) {
+            // a caller's pool stricter by default (Database#setsReadCommitted): for this transaction only
+            try (java.sql.Statement statement = connection.createStatement()) {
+                statement.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
+            }
+        }
         lease.uow = new UnitOfWork(backend, connection, lease.statements);
         if (lease.transactional) {
             current.set(lease.uow);

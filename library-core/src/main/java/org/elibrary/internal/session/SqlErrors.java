@@ -226,6 +226,14 @@ public final class SqlErrors {
                         + "DATABASE_URL", e);
             }
             case "25006":
+                if (readOnlyConnection(uow)) {
+                    // a caller's pool set read-only (the library's own are only with DATABASE_READ_ONLY, whose
+                    // writes never reach the database): no retry helps
+                    return new ConfigurationException(said(e, server, state) + ": the DataSource's connections are "
+                            + "read-only (its readOnly setting: HikariConfig.setReadOnly, "
+                            + "spring.datasource.hikari.read-only); give the library a DataSource that may write, or "
+                            + "open it with readOnly(true), which refuses writes before they reach the database", e);
+                }
                 // often for a while only (a failover under way, an operator's or a managed service's
                 // default_transaction_read_only while the disk fills): retrying may succeed, so not a
                 // configuration error
@@ -250,6 +258,13 @@ public final class SqlErrors {
                     return transactionPooler(said(e, server, state), e);
                 }
                 break;
+            case "25P03":
+                // FATAL, sent when the server ended the session: its transaction was rolled back then
+                return new DatabaseUnavailableException(said(e, server, state) + ": the transaction stayed idle "
+                        + "between two of its statements longer than the database's or role's "
+                        + "idle_in_transaction_session_timeout, so the server ended the connection and rolled the "
+                        + "transaction back; keep the work between a transaction's calls shorter, or raise that "
+                        + "timeout for this role", e);
             case "22P05":
             case "22021":
                 return new ConfigurationException(said(e, server, state) + ": the database's encoding cannot store "
@@ -265,6 +280,15 @@ public final class SqlErrors {
             return new DatabaseUnavailableException("the database is unavailable: " + said(e, server, state), e);
         }
         return new DatabaseUnavailableException("database error: " + said(e, server, state), e);
+    }
+
+    /** Whether the connection of {@code uow} was handed out read-only (JDBC's own flag, no round trip). */
+    private static boolean readOnlyConnection(UnitOfWork uow) {
+        try {
+            return uow != null && uow.connection().isReadOnly();
+        } catch (SQLException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** The server's error fields of a pgjdbc exception; null for any other (and without pgjdbc on the classpath). */
@@ -302,7 +326,8 @@ public final class SqlErrors {
      * stayed up, rather than the connection breaking (or a FATAL error ending it, or a pooler's or operator's
      * ERROR of class 08 or 57P saying the server connection went away). Severity is read as the
      * server sends it, in its lc_messages language: on a server that does not say "ERROR" this answers false,
-     * the cautious side for a commit.
+     * the cautious side for a commit. Also true for the FATAL of a session the server ended for idling in a
+     * transaction (25P03): it rolled the transaction back before the COMMIT came.
      */
     public static boolean answeredWithError(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
@@ -311,6 +336,10 @@ public final class SqlErrors {
             }
             if (t instanceof SQLException sql) {
                 ServerErrorMessage server = server(sql);
+                if (server != null && "25P03".equals(server.getSQLState())) {
+                    // the session ended for idling in its transaction, which it rolled back before the COMMIT came
+                    return true;
+                }
                 if (server == null || !ERROR.equals(server.getSeverity())) {
                     return false;
                 }
@@ -416,7 +445,8 @@ public final class SqlErrors {
      * A pool's wait for a connection that timed out. {@code oneWriter}: the wait was for the SQLite write
      * lane's only connection, which the pool never fails to create once open: another write transaction of
      * this Library held it. The pool's own failure to connect, if any, is the cause, and the reason the
-     * caller needs: a server refusing connections (too many for the role) is no pool-size problem.
+     * caller needs: a server refusing connections (too many for the role) is no pool-size problem. Without one,
+     * the pool's connections all stayed in use.
      *
      * @param secret the password, scrubbed from the reason; may be null
      */
@@ -433,6 +463,14 @@ public final class SqlErrors {
             message += ": this Library writes to SQLite through one connection, and another write transaction of "
                     + "it (a long inTransaction, an import) held that connection for longer than "
                     + "DATABASE_CONNECTION_TIMEOUT; retry, or keep write transactions short";
+        } else {
+            // the pool failed to connect to nothing: its connections all stayed in use. A transaction joining an
+            // asynchronous call holds its connection while the call waits for another, which on a pool of one
+            // (or as many such transactions as connections) never comes: that wait lasted the whole timeout
+            // with only "not available" to show for it.
+            message += ": all of the pool's connections stayed in use (too small a pool for the calls at once, long "
+                    + "transactions, or a transaction that waits for an asynchronous call of the same Library, which "
+                    + "needs a connection of its own)";
         }
         return new DatabaseUnavailableException(message, e);
     }

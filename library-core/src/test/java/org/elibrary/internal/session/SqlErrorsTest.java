@@ -110,8 +110,15 @@ class SqlErrorsTest {
                 + "idle-in-transaction timeout\0DKey (title)=(a secret row value)\0");
         assertThat(SqlErrors.translate(new PSQLException(idle), Backend.POSTGRESQL, null))
                 .isInstanceOf(DatabaseUnavailableException.class)
-                .hasMessage("database error: terminating connection due to idle-in-transaction timeout "
-                        + "(SQLState 25P03)");
+                .hasMessageStartingWith("terminating connection due to idle-in-transaction timeout (SQLState 25P03): "
+                        + "the transaction stayed idle")
+                .hasMessageContaining("idle_in_transaction_session_timeout")
+                .hasMessageNotContaining("secret");
+        ServerErrorMessage unknown = new ServerErrorMessage("SERROR\0C22003\0Mvalue out of range\0"
+                + "DKey (title)=(a secret row value)\0");
+        assertThat(SqlErrors.translate(new PSQLException(unknown), Backend.POSTGRESQL, null))
+                .isInstanceOf(DatabaseUnavailableException.class)
+                .hasMessage("database error: value out of range (SQLState 22003)");
         ServerErrorMessage tooMany = new ServerErrorMessage("SFATAL\0C53300\0Mtoo many connections for role "
                 + "\"app\"\0");
         assertThat(SqlErrors.translate(new PSQLException(tooMany), Backend.POSTGRESQL, null))
@@ -242,7 +249,9 @@ class SqlErrorsTest {
                 .hasMessageContaining("DATABASE_CONNECTION_TIMEOUT")
                 .hasCause(busyWriter);
         assertThat(SqlErrors.noConnection(busyWriter, false, null))
-                .hasMessage("no database connection became available in time");
+                .hasMessageStartingWith("no database connection became available in time: all of the pool's "
+                        + "connections stayed in use")
+                .hasMessageContaining("a transaction that waits for an asynchronous call of the same Library");
         PSQLException refused = new PSQLException(new ServerErrorMessage(
                 "SFATAL\0C53300\0Mtoo many connections for role \"app\" (s3cret)\0"));
         SQLTransientConnectionException limited = new SQLTransientConnectionException("pool - Connection is not "
