@@ -296,6 +296,9 @@ public final class AsyncLibrary {
             if (database.serialisesWrites()) {
                 // a transaction open on a thread holds the one writer: that thread must not wait for a write
                 builder.writeConnection(new WriteConnection(library.sessions()));
+                if (database.borrowed() && database.readConcurrency() == 1) {
+                    builder.readsNeedTheWriter(); // a caller's pool of one connection, held by the transaction
+                }
             }
             AsyncEngine engine = builder.build();
             engines.add(engine);

@@ -187,6 +187,36 @@ class AsyncSelfDeadlockIT {
         }
     }
 
+    /**
+     * On a caller's SQLite pool of one connection, which the transaction holds, a read needs it as well: waiting for
+     * one fails at once, as for a write, rather than after the pool's connection timeout as if the database were down.
+     */
+    @Test
+    void onACallersSqlitePoolOfOneATransactionWaitingForAnAsyncReadFailsAtOnce() {
+        com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+        config.setJdbcUrl(TestDatabases.newSqliteUrl());
+        config.setMaximumPoolSize(1);
+        config.setConnectionTimeout(BOUND.toMillis());
+        config.addDataSourceProperty("foreign_keys", "true");
+        config.addDataSourceProperty("journal_mode", "WAL");
+        try (com.zaxxer.hikari.HikariDataSource pool = new com.zaxxer.hikari.HikariDataSource(config);
+             Library library = Library.builder(pool).statementTimeout(Duration.ofSeconds(120)).open()) {
+            AsyncLibrary async = library.async();
+            library.users().create("before");
+
+            Throwable failure = catchThrowable(() -> assertTimeoutPreemptively(QUICK, () -> library.inTransaction(tx -> {
+                tx.users().create("s1");
+                return Wait.JOIN.on(async.users().count());
+            })));
+
+            assertThat(failure).isInstanceOf(CompletionException.class).cause()
+                    .isInstanceOf(SelfDeadlockException.class)
+                    .hasMessageContaining("the only connection of the DataSource's pool");
+            assertThat(library.users().findByUsername("s1")).isEmpty();
+            assertThat(async.users().count()).succeedsWithin(QUICK).isEqualTo(1L);
+        }
+    }
+
     /** PostgreSQL has no single write connection: the inner write runs on another one, as it always did. */
     @Test
     void onPostgresqlATransactionWaitingForAnAsyncWriteSucceeds() {

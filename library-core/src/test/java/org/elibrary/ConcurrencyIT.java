@@ -92,9 +92,24 @@ class ConcurrencyIT {
      */
     @Test
     void onACallersSqlitePoolWritesThatReadFirstWaitTheirTurn() throws Exception {
+        writersThatReadFirstOnACallersSqlitePool(true);
+    }
+
+    /**
+     * As above on a pool with auto-commit off ({@code spring.datasource.hikari.auto-commit=false}), whose
+     * connections come with the DEFERRED transaction the driver began on them: still no "busy", every unit
+     * committed, and the pool's connections left with auto-commit off.
+     */
+    @Test
+    void onACallersSqlitePoolWithAutoCommitOffWritesThatReadFirstWaitTheirTurn() throws Exception {
+        writersThatReadFirstOnACallersSqlitePool(false);
+    }
+
+    private static void writersThatReadFirstOnACallersSqlitePool(boolean autoCommit) throws Exception {
         com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
         config.setJdbcUrl(TestDatabases.newSqliteUrl());
         config.setMaximumPoolSize(10);
+        config.setAutoCommit(autoCommit);
         config.addDataSourceProperty("foreign_keys", "true");
         config.addDataSourceProperty("journal_mode", "WAL");
         config.addDataSourceProperty("busy_timeout", "10000");
@@ -138,6 +153,7 @@ class ConcurrencyIT {
             try (java.sql.Connection connection = dataSource.getConnection()) {
                 assertThat(connection.unwrap(org.sqlite.SQLiteConnection.class).getConnectionConfig()
                         .getTransactionMode()).isEqualTo(org.sqlite.SQLiteConfig.TransactionMode.DEFERRED);
+                assertThat(connection.getAutoCommit()).isEqualTo(autoCommit);
             }
         }
     }

@@ -90,8 +90,15 @@ class StatementTimeoutIT {
         Path file = TestDatabases.newSqliteFile();
         LibrarySettings settings = LibrarySettings.builder().databaseUrl("jdbc:sqlite:" + file)
                 .sqliteBusyTimeout(Duration.ofSeconds(20)).build();
-        try (Library library = Library.open(settings);
-             Connection other = DriverManager.getConnection("jdbc:sqlite:" + file);
+        try (Library library = Library.open(settings)) {
+            anAsyncTimeoutEndsAWaitForAnotherConnectionsLock(library, file);
+        }
+    }
+
+    /** With a busy timeout of 20 s on {@code library}'s connections to {@code file}. */
+    private static void anAsyncTimeoutEndsAWaitForAnotherConnectionsLock(Library library, Path file)
+            throws Exception {
+        try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + file);
              Statement statement = other.createStatement()) {
             library.authors().create("warm-up");
             statement.execute("BEGIN IMMEDIATE"); // another process writing, for example
@@ -113,6 +120,37 @@ class StatementTimeoutIT {
             assertThat(waiting).succeedsWithin(Duration.ofSeconds(60));
             assertThat(library.authors().findByName("blocked")).isEmpty();
             assertThat(library.authors().count()).isEqualTo(2);
+        }
+    }
+
+    /**
+     * As above on a caller's pool (Spring Boot's, busy_timeout set as the README says), where SQLite's own busy
+     * timeout would make the timed-out call, and every write queued behind it, wait that whole busy timeout; the
+     * pool's connections get their busy timeout back after each call.
+     */
+    @Test
+    void onACallersSqlitePoolAnAsyncTimeoutAlsoEndsAWaitForAnotherConnectionsLock() throws Exception {
+        Path file = TestDatabases.newSqliteFile();
+        com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+        config.setJdbcUrl("jdbc:sqlite:" + file);
+        config.setMaximumPoolSize(2);
+        config.addDataSourceProperty("foreign_keys", "true");
+        config.addDataSourceProperty("journal_mode", "WAL");
+        config.addDataSourceProperty("busy_timeout", "20000");
+        try (HikariDataSource pool = new HikariDataSource(config)) {
+            try (Library library = Library.builder(pool).statementTimeout(Duration.ofSeconds(30)).open()) {
+                anAsyncTimeoutEndsAWaitForAnotherConnectionsLock(library, file);
+            }
+            // both of the pool's connections, as they serve the application again
+            try (Connection first = pool.getConnection(); Connection second = pool.getConnection()) {
+                for (Connection connection : new Connection[] {first, second}) {
+                    try (Statement pragma = connection.createStatement();
+                         ResultSet rows = pragma.executeQuery("PRAGMA busy_timeout")) {
+                        assertThat(rows.next()).isTrue();
+                        assertThat(rows.getInt(1)).isEqualTo(20000);
+                    }
+                }
+            }
         }
     }
 }

@@ -155,6 +155,13 @@ public final class AsyncEngine implements AutoCloseable {
             + "That call was cancelled (it never runs) and the transaction rolls back. Inside a transaction use the "
             + "transaction's repositories (tx.users()), or compose the call with thenCompose instead of join()";
 
+    static final String ONLY_CONNECTION = "this thread holds the only connection of the DataSource's pool (its "
+            + "maximum pool size is 1) in a transaction and waits for another call of the same library, which needs a "
+            + "connection of that pool: it would wait for the pool's connection timeout, then fail. That call was "
+            + "cancelled (it never runs) and the transaction rolls back. Inside a transaction use the transaction's "
+            + "repositories (tx.users()), or compose the call with thenCompose instead of join(); or give the pool "
+            + "more connections";
+
     private static final int NEW = 0;
     private static final int RUNNING = 1;
     private static final int CANCELLED = 2;
@@ -173,6 +180,8 @@ public final class AsyncEngine implements AutoCloseable {
      * its transaction roll back; null when no single connection serves all writes (see refuseWaitForHeldWriter).
      */
     private final WriteConnection writeConnection;
+    /** Whether the write connection is the pool's only one, which reads need as well (see refuseWaitForHeldWriter). */
+    private final boolean readsNeedTheWriter;
     /**
      * The sweeper's view of a wait it cannot see into (see findIndirectSelfDeadlock): the transaction whose thread
      * was seen waiting on a future while writes it made waited behind it, since when, and how many ticks in a row
@@ -224,6 +233,7 @@ public final class AsyncEngine implements AutoCloseable {
         this.closeTimeout = builder.closeTimeout;
         this.holdLimitNanos = builder.holdLimit.toNanos();
         this.writeConnection = builder.writeConnection;
+        this.readsNeedTheWriter = builder.readsNeedTheWriter;
         if (builder.executor == null) {
             this.ownedExecutor = AsyncThreads.newExecutor(builder.virtualThreads, ownedThreads);
             this.executor = ownedExecutor;
@@ -509,14 +519,18 @@ public final class AsyncEngine implements AutoCloseable {
      * timeout of the waiting call, cannot end a thread parked in join(). So the call fails at once with
      * {@link SelfDeadlockException}, is cancelled (it never runs, or is stopped in its wait for the connection:
      * it cannot have written anything), and the transaction can only roll back, so that nothing of the unit it
-     * was part of is half-written. Costs a field comparison, and for a write a ThreadLocal lookup.
+     * was part of is half-written. On a caller's pool of one connection ({@link Builder#readsNeedTheWriter}) a read
+     * is refused the same way. Costs a field comparison, and for a write a ThreadLocal lookup.
      */
     void refuseWaitForHeldWriter(Task<?> awaited) {
-        if (awaited.lane != writeLane || writeLane == readLane || writeConnection == null
+        boolean write = awaited.lane == writeLane && writeLane != readLane;
+        if (!write && !readsNeedTheWriter || writeConnection == null
                 || awaited.future.isDone() || !writeConnection.heldHere()) {
             return;
         }
-        SelfDeadlockException deadlock = new SelfDeadlockException(SELF_DEADLOCK);
+        // a read as well on a caller's pool of one connection, which the transaction holds: the read would wait in
+        // the pool for its connection timeout (Spring Boot's: 30 s), then fail as if the database were down
+        SelfDeadlockException deadlock = new SelfDeadlockException(write ? SELF_DEADLOCK : ONLY_CONNECTION);
         if (awaited.future.fail(deadlock)) { // else it finished meanwhile, on its own failure
             writeConnection.rollbackOnlyHere(deadlock);
             onCancelled(awaited, AWAITED_BY_WRITER);
@@ -1430,8 +1444,18 @@ public final class AsyncEngine implements AutoCloseable {
         private boolean virtualThreads = true;
         private Duration holdLimit = Duration.ofMillis(TICK_MILLIS);
         private WriteConnection writeConnection;
+        private boolean readsNeedTheWriter;
 
         private Builder() {
+        }
+
+        /**
+         * The {@link #writeConnection} is the only connection of a caller's pool (maximum size 1), which reads need
+         * as well: a thread whose transaction holds it and that waits for any call fails instead of waiting.
+         */
+        public Builder readsNeedTheWriter() {
+            this.readsNeedTheWriter = true;
+            return this;
         }
 
         /**

@@ -22,6 +22,7 @@ import java.util.concurrent.Executor;
 import javax.sql.DataSource;
 import com.zaxxer.hikari.HikariDataSource;
 import org.elibrary.internal.db.Drivers;
+import org.elibrary.internal.db.SqliteBusyWait;
 import org.postgresql.PGConnection;
 import org.sqlite.SQLiteConnection;
 
@@ -39,11 +40,27 @@ final class CancellableConnection implements Connection {
     /** The pool {@code target} came from. */
     private final DataSource pool;
     private boolean rollbackFailed;
+    /** A caller's SQLite connection whose busy timeout {@link #lendBusyWait} replaced, to put back; else null. */
+    private SQLiteConnection busyWaitLentTo;
+    private int busyTimeout;
 
     CancellableConnection(Connection target, CancellationHandle handle, DataSource pool) {
         this.target = target;
         this.handle = handle;
         this.pool = pool;
+    }
+
+    /** For a caller's SQLite connection: the library's busy wait, which ends with the call, until {@link #close}. */
+    void lendBusyWait() throws SQLException {
+        if (!target.isWrapperFor(SQLiteConnection.class)) {
+            return; // another SQLite driver: its wait is its own
+        }
+        SQLiteConnection sqlite = target.unwrap(SQLiteConnection.class);
+        int lent = SqliteBusyWait.lend(sqlite);
+        if (lent >= 0) {
+            busyWaitLentTo = sqlite;
+            busyTimeout = lent;
+        }
     }
 
     private <S extends Statement> S registered(S statement) throws SQLException {
@@ -185,6 +202,15 @@ final class CancellableConnection implements Connection {
 
     @Override
     public void close() throws SQLException {
+        if (busyWaitLentTo != null) {
+            try {
+                SqliteBusyWait.giveBack(busyWaitLentTo, busyTimeout);
+            } catch (SQLException | RuntimeException closedMeanwhile) {
+                // evicted after a failure; on a connection still open the wait left behaves as its busy timeout
+                // did (same total), as only a cancelled call ends it early
+            }
+            busyWaitLentTo = null;
+        }
         if (handle.forget(target)) {
             // aborted under the call (the server stopped answering): HikariCP would lend it again, dead, until
             // its next validation

@@ -7,7 +7,9 @@ import java.sql.SQLFeatureNotSupportedException;
 import java.util.Objects;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
+import org.elibrary.Backend;
 import org.elibrary.internal.db.Database;
+import org.elibrary.internal.db.Drivers;
 
 /**
  * A data source that makes the connections of asynchronous calls cancellable. Outside an asynchronous call
@@ -18,9 +20,19 @@ import org.elibrary.internal.db.Database;
  */
 public final class CancellableDataSource implements DataSource {
     private final DataSource delegate;
+    /**
+     * Whether the connections are a caller's SQLite connections, whose busy timeout (unlike the library's own busy
+     * wait) a call's timeout cannot end: each asynchronous call's connection gets the library's wait for the call.
+     */
+    private final boolean callersSqlite;
 
     public CancellableDataSource(DataSource delegate) {
+        this(delegate, false);
+    }
+
+    private CancellableDataSource(DataSource delegate, boolean callersSqlite) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
+        this.callersSqlite = callersSqlite && Drivers.SQLITE;
     }
 
     /**
@@ -31,9 +43,10 @@ public final class CancellableDataSource implements DataSource {
         if (database.writer() instanceof CancellableDataSource) {
             return database;
         }
-        DataSource writer = new CancellableDataSource(database.writer());
+        boolean callersSqlite = database.borrowed() && database.backend() == Backend.SQLITE;
+        DataSource writer = new CancellableDataSource(database.writer(), callersSqlite);
         DataSource reader = database.reader() == database.writer()
-                ? writer : new CancellableDataSource(database.reader());
+                ? writer : new CancellableDataSource(database.reader(), callersSqlite);
         return database.over(writer, reader);
     }
 
@@ -50,7 +63,7 @@ public final class CancellableDataSource implements DataSource {
         } finally {
             handle.endAcquire(connection);
         }
-        return new CancellableConnection(connection, handle, delegate);
+        return cancellable(connection, handle);
     }
 
     @Override
@@ -66,7 +79,20 @@ public final class CancellableDataSource implements DataSource {
         } finally {
             handle.endAcquire(connection);
         }
-        return new CancellableConnection(connection, handle, delegate);
+        return cancellable(connection, handle);
+    }
+
+    private Connection cancellable(Connection connection, CancellationHandle handle) throws SQLException {
+        CancellableConnection cancellable = new CancellableConnection(connection, handle, delegate);
+        if (callersSqlite) {
+            try {
+                cancellable.lendBusyWait();
+            } catch (SQLException | RuntimeException e) {
+                connection.close();
+                throw e;
+            }
+        }
+        return cancellable;
     }
 
     @Override

@@ -89,6 +89,14 @@ public final class Database implements AutoCloseable {
         return backend;
     }
 
+    /**
+     * Whether the connections are a caller's ({@link #borrow}; also seen through a wrapper made of it), whose settings
+     * the library must leave as they are.
+     */
+    public boolean borrowed() {
+        return resources == null || resources instanceof Database wrapped && wrapped.borrowed();
+    }
+
     /** Connections for transactions that may write. */
     public DataSource writer() {
         return writer;

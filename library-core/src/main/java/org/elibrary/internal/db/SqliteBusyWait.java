@@ -22,7 +22,7 @@ import org.sqlite.SQLiteDataSource;
  * <p>A busy handler replaces the busy timeout on its connection ({@code PRAGMA busy_timeout} then reads 0);
  * which connections have this one, and with which total, is recorded for the check at open.
  */
-final class SqliteBusyWait extends BusyHandler {
+public final class SqliteBusyWait extends BusyHandler {
     /** SQLite's own pauses (sqliteDefaultBusyCallback), in ms; the last one repeats. */
     private static final int[] PAUSES = {1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100};
     private static final Map<Connection, SqliteBusyWait> INSTALLED = Collections.synchronizedMap(new WeakHashMap<>());
@@ -31,11 +31,40 @@ final class SqliteBusyWait extends BusyHandler {
     private static final ThreadLocal<Long> EXPIRED = new ThreadLocal<>();
 
     private final long timeoutMillis;
+    /** Whether the total is {@code SQLITE_BUSY_TIMEOUT}'s (not a caller's connection's own busy timeout). */
+    private final boolean own;
     /** When the current wait began; the connection is used by one thread at a time. */
     private long waitingSince;
 
-    private SqliteBusyWait(long timeoutMillis) {
+    private SqliteBusyWait(long timeoutMillis, boolean own) {
         this.timeoutMillis = timeoutMillis;
+        this.own = own;
+    }
+
+    /**
+     * For one asynchronous call on a caller's SQLite connection: replaces the connection's busy timeout with this
+     * wait, of the same total, which gives up once the call is cancelled or timed out (SQLite's own wait would go
+     * on for the whole busy timeout past the call's, holding the write lane). Returns the busy timeout (ms) to
+     * {@link #giveBack}, or -1 when the connection has none (0: nothing to shorten; or a busy handler of the
+     * caller's, which the library could not put back) and nothing was changed.
+     */
+    public static int lend(SQLiteConnection connection) throws SQLException {
+        int busyTimeout;
+        try (java.sql.Statement statement = connection.createStatement();
+             java.sql.ResultSet rs = statement.executeQuery("PRAGMA busy_timeout")) {
+            busyTimeout = rs.next() ? rs.getInt(1) : 0;
+        }
+        if (busyTimeout <= 0) {
+            return -1;
+        }
+        setHandler(connection, new SqliteBusyWait(busyTimeout, false));
+        return busyTimeout;
+    }
+
+    /** Puts back the busy timeout that {@link #lend} replaced. */
+    public static void giveBack(SQLiteConnection connection, int busyTimeout) throws SQLException {
+        clearHandler(connection);
+        connection.setBusyTimeout(busyTimeout);
     }
 
     /** A data source whose connections wait with this handler, for {@code timeoutMillis} at most. */
@@ -44,7 +73,7 @@ final class SqliteBusyWait extends BusyHandler {
             @Override
             public SQLiteConnection getConnection(String username, String password) throws SQLException {
                 SQLiteConnection connection = super.getConnection(username, password);
-                SqliteBusyWait handler = new SqliteBusyWait(timeoutMillis);
+                SqliteBusyWait handler = new SqliteBusyWait(timeoutMillis, true);
                 try {
                     setHandler(connection, handler);
                 } catch (SQLException | RuntimeException e) {
@@ -86,7 +115,9 @@ final class SqliteBusyWait extends BusyHandler {
         }
         long remaining = timeoutMillis - TimeUnit.NANOSECONDS.toMillis(now - waitingSince);
         if (remaining <= 0) {
-            EXPIRED.set(timeoutMillis);
+            if (own) {
+                EXPIRED.set(timeoutMillis);
+            }
             return 0;
         }
         try {

@@ -140,10 +140,47 @@ public final class SqlErrors {
             return ruleAddedOutside(message, e);
         }
         if (message.contains("no such table") || message.contains("no such column")) {
-            return new ConfigurationException("the database does not have the library's schema (run the migrations): "
-                    + message, e);
+            LibraryException locked = schemaUnreadable(uow, message, e);
+            return locked != null ? locked : new ConfigurationException("the database does not have the library's "
+                    + "schema (run the migrations): " + message, e);
         }
         return new DatabaseUnavailableException("database error: " + message, e);
+    }
+
+    /**
+     * SQLite reports a table as missing when the connection's copy of the schema is out of date (the tables were
+     * made by another connection after this one read it) and another connection's lock keeps it from reading the
+     * schema again: an EXCLUSIVE lock, which a rollback journal (journal_mode=DELETE) takes to commit. Asking for the
+     * table on the same connection tells that case (busy, or the table there after all: worth a retry) from a schema
+     * really missing (null). Only the translation of a failure pays for it.
+     */
+    private static LibraryException schemaUnreadable(UnitOfWork uow, String message, SQLException failure) {
+        if (uow == null) {
+            return null;
+        }
+        int at = message.indexOf("no such table: ");
+        String table = at < 0 ? "" : message.substring(at + "no such table: ".length()).replaceFirst("^main\\.", "")
+                .replaceFirst("\\).*$", "").trim();
+        try (java.sql.PreparedStatement statement = uow.connection().prepareStatement(
+                "SELECT count(*) FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?")) {
+            statement.setString(1, table);
+            try (java.sql.ResultSet rows = statement.executeQuery()) {
+                if (!rows.next() || rows.getInt(1) == 0) {
+                    return null; // the schema could be read: the table (or, for a column, any check) is not there
+                }
+            }
+            return new DatabaseUnavailableException("the SQLite database was locked by another connection while this "
+                    + "connection's copy of the schema was out of date (" + message + "); retry", failure);
+        } catch (SQLException | RuntimeException check) {
+            failure.addSuppressed(check);
+            int code = SqliteCodes.of(check);
+            if (code >= 0 && (SqliteCodes.primary(code) == SqliteCodes.BUSY
+                    || SqliteCodes.primary(code) == SqliteCodes.LOCKED)) {
+                return new DatabaseUnavailableException(SqliteCodes.busy(), failure);
+            }
+            return new DatabaseUnavailableException("database error: " + message + " (the schema could not be read "
+                    + "to check it)", failure);
+        }
     }
 
     private static LibraryException postgres(SQLException e, UnitOfWork uow) {

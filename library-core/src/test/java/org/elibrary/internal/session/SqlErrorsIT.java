@@ -180,6 +180,55 @@ class SqlErrorsIT {
         }
     }
 
+    /**
+     * On a caller's SQLite pool with a rollback journal (journal_mode=DELETE), another connection committing holds an
+     * EXCLUSIVE lock, and a pool connection that read the schema before the library migrated cannot read it again:
+     * SQLite says "no such table", which is busy, not a missing schema; a table really missing still is one.
+     */
+    @Test
+    void onACallersSqlitePoolAReadBlockedWhileItsSchemaIsOutOfDateIsBusyNotAMissingSchema() throws Exception {
+        String url = TestDatabases.newSqliteUrl();
+        com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+        config.setJdbcUrl(url);
+        config.setMaximumPoolSize(2);
+        config.addDataSourceProperty("foreign_keys", "true");
+        config.addDataSourceProperty("journal_mode", "DELETE");
+        config.addDataSourceProperty("busy_timeout", "300");
+        try (com.zaxxer.hikari.HikariDataSource pool = new com.zaxxer.hikari.HikariDataSource(config)) {
+            Connection first = pool.getConnection();
+            Connection second = pool.getConnection();
+            for (Connection connection : new Connection[] {first, second}) {
+                try (Statement statement = connection.createStatement();
+                     ResultSet rows = statement.executeQuery("SELECT count(*) FROM sqlite_master")) {
+                    assertThat(rows.next()).isTrue(); // the empty schema, read before the library migrates
+                }
+            }
+            first.close();
+            second.close();
+            try (Library library = Library.open(pool);
+                 Connection other = DriverManager.getConnection(url);
+                 Statement writer = other.createStatement()) {
+                library.books().create("seed");
+                writer.execute("BEGIN EXCLUSIVE");
+                writer.execute("INSERT INTO author(name) VALUES ('elsewhere')");
+                for (int i = 0; i < 2; i++) {
+                    // each of the pool's two connections in turn: the test holds the other one
+                    try (Connection held = pool.getConnection()) {
+                        assertThatThrownBy(() -> library.books().count())
+                                .isInstanceOf(org.elibrary.DatabaseUnavailableException.class)
+                                .hasMessageContaining("busy");
+                    }
+                }
+                writer.execute("ROLLBACK");
+                assertThat(library.books().count()).isOne();
+                writer.execute("DROP TABLE comment");
+                assertThatThrownBy(() -> library.comments().count())
+                        .isInstanceOf(ConfigurationException.class)
+                        .hasMessageContaining("the database does not have the library's schema");
+            }
+        }
+    }
+
     private static void execute(String url, String sql) throws SQLException {
         try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement();
              ResultSet ignored = statement.executeQuery(sql)) {
