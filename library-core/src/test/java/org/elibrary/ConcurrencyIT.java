@@ -279,16 +279,28 @@ class ConcurrencyIT {
         Library second = Library.open(LibrarySettings.builder().databaseUrl(TestDatabases.newDatabaseUrl(backend))
                 .build());
         accepted = twentyBulkWrites(second);
+        // a call that lasts until the interrupt has landed: close() is still waiting then, however fast the rest
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<Long> held = second.async().read(() -> {
+            await(release);
+            return 1L;
+        });
         AtomicInteger keptInterrupt = new AtomicInteger();
         Thread closing = new Thread(() -> {
             second.close();
             keptInterrupt.set(Thread.interrupted() ? 1 : 0);
         });
         closing.start();
-        Thread.sleep(30);
+        long waiting = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (closing.getState() != Thread.State.WAITING && closing.getState() != Thread.State.TIMED_WAITING
+                && System.nanoTime() < waiting) {
+            Thread.sleep(5);
+        }
         closing.interrupt();
+        release.countDown();
         closing.join(30_000);
         assertThat(keptInterrupt).hasValue(1);
+        assertThat(held.get(1, TimeUnit.SECONDS)).isEqualTo(1L);
         for (CompletableFuture<List<Book>> call : accepted) {
             assertThat(call.get(1, TimeUnit.SECONDS)).hasSize(200);
         }
