@@ -540,8 +540,9 @@ public final class Sessions {
     }
 
     /**
-     * Takes a connection whose state is unknown out of its HikariCP pool, which closes it; false when it is
-     * not a HikariCP connection (a caller's own pool, whose connections the library does not close).
+     * Takes a connection whose state is unknown out of its HikariCP pool, which closes it: the library's, or a
+     * caller's HikariCP pool (a connection left in a transaction that could not be rolled back must serve no one);
+     * false when it is not a HikariCP connection (another pool, whose connections the library cannot take out).
      */
     private boolean evict(Connection connection) {
         try {
