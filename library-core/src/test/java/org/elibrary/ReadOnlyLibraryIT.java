@@ -150,6 +150,31 @@ class ReadOnlyLibraryIT {
         assertThat(rows(url, Backend.POSTGRESQL)).isEqualTo(rowsBefore);
     }
 
+    /**
+     * The same on a caller's SQLite pool opened read-only ({@code mode=ro}): a write fails as a
+     * {@link ConfigurationException} saying why and what to do (it was "database error: attempt to write a readonly
+     * database", a {@link DatabaseUnavailableException} that invited a retry).
+     */
+    @Test
+    void aLibraryThatMayWriteOnACallersReadOnlySqlitePoolSaysWhatRefusesItsWrites() throws Exception {
+        String url = catalog(Backend.SQLITE);
+        Map<String, String> rowsBefore = rows(url, Backend.SQLITE);
+        String file = url.substring("jdbc:sqlite:".length());
+        com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+        config.setJdbcUrl("jdbc:sqlite:file:" + file + "?mode=ro");
+        config.setMaximumPoolSize(2);
+        try (HikariDataSource pool = new HikariDataSource(config); Library library = Library.open(pool, false)) {
+            assertThat(library.books().count()).isEqualTo(1);
+            assertThatThrownBy(() -> library.authors().create("Новый автор"))
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining("cannot be written through this connection")
+                    .hasMessageContaining("readOnly(true)");
+            assertThat(library.async().authors().create("Новый автор")).failsWithin(java.time.Duration.ofSeconds(30))
+                    .withThrowableThat().havingCause().isInstanceOf(ConfigurationException.class);
+        }
+        assertThat(rows(url, Backend.SQLITE)).isEqualTo(rowsBefore);
+    }
+
     /** Not migrated, not created, through a caller's pool too: refused with what to do, and left as it was. */
     @ParameterizedTest
     @EnumSource(Backend.class)

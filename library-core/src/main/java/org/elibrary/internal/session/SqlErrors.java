@@ -127,6 +127,16 @@ public final class SqlErrors {
         if (primary == SqliteCodes.INTERRUPT) {
             return new DatabaseUnavailableException("statement timed out or was cancelled", e);
         }
+        if (code == SqliteCodes.READONLY) {
+            // "attempt to write a readonly database": a connection opened read-only (a caller's pool with a mode=ro
+            // URL), or a file or folder this process may not write; no retry helps (the library's own read-only
+            // mode refuses its writes before they reach the database)
+            return new ConfigurationException("the SQLite database cannot be written through this connection ("
+                    + message + "): it was opened read-only (a mode=ro URL), or the file or its folder may not be "
+                    + "written; give the library a DataSource that may write, or open it read-only "
+                    + "(Library.builder(dataSource).readOnly(true), DATABASE_READ_ONLY=true), which refuses writes "
+                    + "before they reach the database", e);
+        }
         if (primary == SqliteCodes.CORRUPT) {
             // permanent: retrying reads the same broken pages
             return new ConfigurationException(SqliteCodes.corrupt(sqliteFile(uow)), e);
