@@ -64,6 +64,11 @@ public final class SqliteCodes {
                 + " (on a DataSource of yours: its connections' busy_timeout)";
     }
 
+    /** Whether a result code (extended or not; -1 for none) says another connection's lock is in the way. */
+    public static boolean isBusy(int code) {
+        return code >= 0 && (primary(code) == BUSY || primary(code) == LOCKED);
+    }
+
     /** The primary result code of an extended one. */
     public static int primary(int code) {
         return code & 0xff;

@@ -121,7 +121,7 @@ public final class SqlErrors {
         if (code == SqliteCodes.CONSTRAINT_FOREIGNKEY) {
             return missingReference(uow, e);
         }
-        if (primary == SqliteCodes.BUSY || primary == SqliteCodes.LOCKED) {
+        if (SqliteCodes.isBusy(code)) {
             return new DatabaseUnavailableException(SqliteCodes.busy(), e);
         }
         if (primary == SqliteCodes.INTERRUPT) {
@@ -183,9 +183,7 @@ public final class SqlErrors {
                     + "connection's copy of the schema was out of date (" + message + "); retry", failure);
         } catch (SQLException | RuntimeException check) {
             failure.addSuppressed(check);
-            int code = SqliteCodes.of(check);
-            if (code >= 0 && (SqliteCodes.primary(code) == SqliteCodes.BUSY
-                    || SqliteCodes.primary(code) == SqliteCodes.LOCKED)) {
+            if (SqliteCodes.isBusy(SqliteCodes.of(check))) {
                 return new DatabaseUnavailableException(SqliteCodes.busy(), failure);
             }
             return new DatabaseUnavailableException("database error: " + message + " (the schema could not be read "
