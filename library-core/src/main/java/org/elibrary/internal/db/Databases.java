@@ -103,11 +103,11 @@ public final class Databases {
     /**
      * Wraps a caller's DataSource (never closed by the library), migrating first when asked; else checking
      * the schema version as an open by settings that does not migrate ({@link RequiredSchema}). {@code readOnly}:
-     * never migrating (whatever
-     * {@code migrate} says), the schema version checked as a read-only open by settings checks it, and every write
-     * call refused before it takes a connection. The caller's connections are used as they come: the library
-     * changes no setting of a pool it does not own. {@code statementTimeout} bounds a PostgreSQL migration's wait
-     * for the migration lock ({@link SchemaMigrator#migrate(DataSource, Backend, String, Duration)}).
+     * never migrating (whatever {@code migrate} says), the schema version checked as a read-only open by settings
+     * checks it, and every write call refused before it takes a connection. The caller's connections are used as
+     * they come: what the library changes on one for a call (a SQLite transaction's mode, an async call's busy
+     * wait) it puts back. {@code statementTimeout} bounds a PostgreSQL migration's wait for the migration lock
+     * ({@link SchemaMigrator#migrate(DataSource, Backend, String, Duration)}).
      */
     public static Database borrow(DataSource dataSource, Backend backend, boolean migrate, boolean readOnly,
                                   Duration statementTimeout, int concurrency) {
