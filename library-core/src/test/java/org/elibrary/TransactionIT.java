@@ -309,15 +309,7 @@ class TransactionIT {
         SQLiteDataSource dataSource = new SQLiteDataSource(config);
         dataSource.setUrl(url);
         Connection shared = dataSource.getConnection();
-        // the caller's pool of one connection, which it keeps open
-        DataSource pool = (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(),
-                new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
-                    if (!method.getName().equals("getConnection")) {
-                        throw new UnsupportedOperationException(method.getName());
-                    }
-                    return Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
-                            (c, m, a) -> m.getName().equals("close") ? null : invoke(m, shared, a));
-                });
+        DataSource pool = keptOpen(shared);
         try (Library library = Library.open(pool);
              Connection otherProcess = DriverManager.getConnection(url);
              Statement statement = otherProcess.createStatement()) {
@@ -330,6 +322,52 @@ class TransactionIT {
         } finally {
             shared.close();
         }
+    }
+
+    /**
+     * A caller's pool that hands its connections out as they were left, without resetting them (Spring's
+     * {@code SingleConnectionDataSource}, a hand-made pool), set to auto-commit off: after the library's
+     * transactions, committed or rolled back, its connection is still in auto-commit off, as it came (the library
+     * switched it on, and the application's next statements then committed one by one).
+     */
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void onACallersPoolThatDoesNotResetConnectionsAutoCommitIsLeftAsItCame(Backend backend) throws Exception {
+        String url = TestDatabases.newDatabaseUrl(backend);
+        Library.open(LibrarySettings.builder().databaseUrl(url).build()).close(); // the tables
+        for (boolean autoCommit : new boolean[] {false, true}) {
+            SQLiteConfig foreignKeys = new SQLiteConfig();
+            foreignKeys.enforceForeignKeys(true);
+            try (Connection shared = backend == Backend.SQLITE
+                    ? DriverManager.getConnection(url, foreignKeys.toProperties()) : DriverManager.getConnection(url)) {
+                shared.setAutoCommit(autoCommit);
+                try (Library library = Library.builder(keptOpen(shared)).migrate(false).open()) {
+                    library.books().createWithAuthors("Мастер и Маргарита " + autoCommit, List.of("Булгаков"));
+                    assertThat(shared.getAutoCommit()).as("after a commit").isEqualTo(autoCommit);
+                    assertThatThrownBy(() -> library.useTransaction(tx -> {
+                        tx.books().create("rolled back");
+                        throw new IllegalStateException("the application's own failure");
+                    })).isInstanceOf(IllegalStateException.class);
+                    assertThat(shared.getAutoCommit()).as("after a rollback").isEqualTo(autoCommit);
+                    assertThat(library.books().count()).isEqualTo(autoCommit ? 2 : 1);
+                }
+                if (!autoCommit) {
+                    shared.commit(); // whatever the driver began after the library's last call
+                }
+            }
+        }
+    }
+
+    /** A caller's pool of one connection, which it keeps open and hands out as it was left. */
+    private static DataSource keptOpen(Connection shared) {
+        return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(),
+                new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+                    if (!method.getName().equals("getConnection")) {
+                        throw new UnsupportedOperationException(method.getName());
+                    }
+                    return Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+                            (c, m, a) -> m.getName().equals("close") ? null : invoke(m, shared, a));
+                });
     }
 
     /**

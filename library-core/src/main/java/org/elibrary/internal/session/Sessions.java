@@ -329,6 +329,8 @@ public final class Sessions {
         /** Whether the JDBC transaction failed to begin (nothing to roll back). */
         boolean beginFailed;
         boolean rolledBack = true;
+        /** The connection's auto-commit mode before a JDBC transaction began on it, to leave it as it came. */
+        boolean autoCommitBefore = true;
         /** Whether the commit has been sent: after that, a broken connection leaves its outcome unknown. */
         boolean commitSent;
         /** Whether this unit is published as the writer's transaction (see writerTransaction). */
@@ -374,8 +376,9 @@ public final class Sessions {
             lease.begun = true;
         } else if (lease.transactional) {
             try {
+                lease.autoCommitBefore = connection.getAutoCommit();
                 if (backend == Backend.SQLITE && !database.readOnly()) {
-                    beginImmediate(connection);
+                    beginImmediate(connection, lease.autoCommitBefore);
                 } else {
                     connection.setAutoCommit(false);
                 }
@@ -420,7 +423,7 @@ public final class Sessions {
      * Spring Boot pool of 10). IMMEDIATE takes the write lock first, waiting for it up to the busy timeout, as
      * the library's own writer does. The library's own connections are IMMEDIATE already.
      */
-    private static void beginImmediate(Connection connection) throws SQLException {
+    private static void beginImmediate(Connection connection, boolean autoCommit) throws SQLException {
         SQLiteConnectionConfig config = connection.isWrapperFor(SQLiteConnection.class)
                 ? connection.unwrap(SQLiteConnection.class).getConnectionConfig() : null;
         SQLiteConfig.TransactionMode mode = config == null ? null : config.getTransactionMode();
@@ -433,7 +436,7 @@ public final class Sessions {
         // auto-commit still off) stay the caller's, and the library switches auto-commit back on after its unit
         config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
         try {
-            if (connection.getAutoCommit()) {
+            if (autoCommit) {
                 connection.setAutoCommit(false);
             } else {
                 // a pool with auto-commit off (spring.datasource.hikari.auto-commit=false) hands out connections in
@@ -520,8 +523,10 @@ public final class Sessions {
             lease.uow.end();
         }
         // After a failed rollback, switching auto-commit back on would COMMIT the open transaction on
-        // SQLite: leave the connection as it is and let the pool discard or reset it.
-        boolean restoreAutoCommit = lease.transactional && !lease.sqlTransaction && lease.rolledBack;
+        // SQLite: leave the connection as it is and let the pool discard or reset it. A connection that came
+        // with auto-commit off (a caller's pool set so) keeps it off: not every pool resets what a user changed.
+        boolean restoreAutoCommit = lease.transactional && !lease.sqlTransaction && lease.rolledBack
+                && lease.autoCommitBefore;
         // statements cached on the physical connection stay for its next unit of work
         release(lease.physical == null ? lease.statements : null, lease.connection, restoreAutoCommit);
     }
