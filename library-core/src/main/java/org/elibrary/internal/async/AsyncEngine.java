@@ -7,6 +7,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
@@ -1322,7 +1323,7 @@ public final class AsyncEngine implements AutoCloseable {
         if (seconds > 0 || rest > 0) {
             text.append(seconds);
             if (rest > 0) {
-                text.append('.').append(String.format("%03d", rest).replaceAll("0+$", ""));
+                text.append('.').append(String.format(Locale.ROOT, "%03d", rest).replaceAll("0+$", ""));
             }
             text.append('s');
         }

@@ -710,6 +710,18 @@ class AsyncEngineTest {
         assertThat(AsyncEngine.format(Duration.ofHours(1))).isEqualTo("1h");
     }
 
+    /** In a locale with digits of its own (Arabic in Saudi Arabia: ٠١٢…) the messages keep ASCII digits. */
+    @Test
+    void formatsDurationsWithAsciiDigitsWhateverTheDefaultLocale() {
+        java.util.Locale before = java.util.Locale.getDefault();
+        java.util.Locale.setDefault(java.util.Locale.forLanguageTag("ar-SA"));
+        try {
+            assertThat(AsyncEngine.format(Duration.ofMillis(1050))).isEqualTo("1.05s");
+        } finally {
+            java.util.Locale.setDefault(before);
+        }
+    }
+
     /** A pool whose every connection is taken: getConnection waits until interrupted, as HikariCP does. */
     private static final class NeverAnsweringPool implements DataSource {
         /** Interrupts swallowed before one counts (a cancel landing where it has no effect). */
