@@ -60,8 +60,9 @@ import org.elibrary.internal.session.Validation;
  *       timeout fired fails with that failure, not as timed out;</li>
  *   <li>{@link LibraryClosedException} when the library was closed before the call could run or finish;</li>
  *   <li>{@link SelfDeadlockException} without running the call, for a write awaited on SQLite by a thread
- *       inside a transaction of the library: at once, or after about a second for a wait through a future the
- *       library did not make (see Transactions).</li>
+ *       inside a transaction of the library (on a pool of one connection, on either database, any call): at
+ *       once, or after about a second for a wait through a future the library did not make (see
+ *       Transactions).</li>
  * </ul>
  * The one failure that does not mean nothing was committed: a {@link DatabaseUnavailableException} whose
  * message says the outcome is unknown, when the connection broke (or was closed on a timeout) while the
@@ -293,11 +294,14 @@ public final class AsyncLibrary {
                     .closeTimeout(closeTimeout())
                     .defaultTimeout(statementTimeout)
                     .executor(executor);
-            if (database.serialisesWrites()) {
+            // one connection for everything: a caller's pool of one, or the library's own PostgreSQL pool (or
+            // read-only SQLite pool) at DATABASE_POOL_SIZE=1, which a transaction holds while it runs
+            boolean oneConnection = database.writer() == database.reader() && database.readConcurrency() == 1;
+            if (database.serialisesWrites() || oneConnection) {
                 // a transaction open on a thread holds the one writer: that thread must not wait for a write
                 builder.writeConnection(new WriteConnection(library.sessions()));
-                if (database.borrowed() && database.readConcurrency() == 1) {
-                    builder.readsNeedTheWriter(); // a caller's pool of one connection, held by the transaction
+                if (oneConnection) {
+                    builder.readsNeedTheWriter(); // nor, holding the only connection, for any call
                 }
             }
             AsyncEngine engine = builder.build();
@@ -360,7 +364,10 @@ public final class AsyncLibrary {
         }
     }
 
-    /** The library's one SQLite writer connection, as the engine sees it: the transactions that hold it. */
+    /**
+     * The library's one SQLite writer connection, or a pool's only connection, as the engine sees it: the
+     * transactions that hold it.
+     */
     private record WriteConnection(Sessions sessions) implements AsyncEngine.WriteConnection {
         @Override
         public boolean heldHere() {

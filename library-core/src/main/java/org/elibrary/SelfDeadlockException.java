@@ -3,7 +3,9 @@ package org.elibrary;
 /**
  * The calling thread waited ({@code join()}, {@code get()}) for an asynchronous call that needs what the thread
  * itself holds, so the wait could never end: on SQLite, a thread inside a transaction of the library holds its
- * one write connection, and waited for another write call of the same library, which needs that connection.
+ * one write connection, and waited for another write call of the same library, which needs that connection; on
+ * a pool of one connection (a caller's {@code DataSource} with a maximum pool size of 1, or the library's own
+ * PostgreSQL pool at {@code DATABASE_POOL_SIZE=1}), a thread inside a transaction waited for any call.
  * A programming error, not an outage: retrying the same code fails the same way.
  *
  * <p>It is reported at once (for a wait through a future the library did not make, such as

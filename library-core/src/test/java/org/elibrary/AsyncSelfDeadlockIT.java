@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
@@ -20,6 +21,7 @@ import org.elibrary.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A thread that holds the SQLite write connection in a transaction and waits for another write of the same
@@ -211,7 +213,7 @@ class AsyncSelfDeadlockIT {
 
             assertThat(failure).isInstanceOf(CompletionException.class).cause()
                     .isInstanceOf(SelfDeadlockException.class)
-                    .hasMessageContaining("the only connection of the DataSource's pool");
+                    .hasMessageContaining("the only connection of the pool");
             assertThat(library.users().findByUsername("s1")).isEmpty();
             assertThat(async.users().count()).succeedsWithin(QUICK).isEqualTo(1L);
         }
@@ -239,29 +241,46 @@ class AsyncSelfDeadlockIT {
     }
 
     /**
-     * On a caller's PostgreSQL pool of one connection (a Spring Boot pool sized down), a transaction that waits for
-     * an asynchronous call holds the one connection that call needs: the call fails when the pool's connection
-     * timeout ends its wait, the transaction rolls back, and the message says why no connection came (it said
-     * only "no database connection became available in time").
+     * On a PostgreSQL pool of one connection (a caller's Spring Boot pool sized down, or the library's own at
+     * DATABASE_POOL_SIZE=1), a transaction that waits for an asynchronous call holds the one connection that call
+     * needs: the call fails at once with SelfDeadlockException and never runs, and the transaction rolls back, as
+     * on SQLite (it waited for the pool's connection timeout, then failed as if the database were down).
      */
-    @Test
-    void onACallersPostgresPoolOfOneATransactionWaitingForAnAsyncCallSaysWhyNoConnectionCame() {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(TestDatabases.newPostgresUrl());
-        config.setMaximumPoolSize(1);
-        config.setConnectionTimeout(1000);
-        try (HikariDataSource pool = new HikariDataSource(config); Library library = Library.open(pool)) {
-            Throwable failure = assertTimeoutPreemptively(QUICK, () -> catchThrowable(() ->
-                    library.inTransaction(tx -> {
-                        tx.users().create("p1");
-                        return library.async().users().create("p2").join();
-                    })));
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void onAPostgresPoolOfOneATransactionWaitingForAnAsyncCallFailsAtOnce(boolean callersPool) {
+        String url = TestDatabases.newPostgresUrl();
+        ExecutorService mine = Executors.newFixedThreadPool(2);
+        HikariDataSource pool = null;
+        if (callersPool) {
+            HikariConfig config = new HikariConfig();
+            config.setJdbcUrl(url);
+            config.setMaximumPoolSize(1);
+            config.setConnectionTimeout(BOUND.toMillis());
+            pool = new HikariDataSource(config);
+        }
+        try (Library library = callersPool ? Library.open(pool) : Library.open(LibrarySettings.builder()
+                .databaseUrl(url).poolSize(1).connectionTimeout(BOUND).build())) {
+            // the library's own threads, and a view on the caller's executor (whose call starts at once and waits
+            // in the pool for the connection)
+            for (AsyncLibrary async : List.of(library.async(), library.async(mine))) {
+                for (Wait wait : Wait.values()) {
+                    Throwable failure = assertTimeoutPreemptively(QUICK, () -> catchThrowable(() ->
+                            library.inTransaction(tx -> {
+                                tx.users().create("p1");
+                                return wait.on(async.users().create("p2"));
+                            })));
 
-            assertThat(failure).isInstanceOf(CompletionException.class)
-                    .cause().isInstanceOf(DatabaseUnavailableException.class)
-                    .hasMessageContaining("all of the pool's connections stayed in use")
-                    .hasMessageContaining("a transaction that waits for an asynchronous call of the same Library");
-            assertThat(library.users().count()).isZero();
+                    assertThat(selfDeadlock(failure)).as(wait.name()).isNotNull();
+                    assertThat(selfDeadlock(failure).getMessage()).contains("the only connection of the pool");
+                }
+            }
+            assertNothingWritten(library, "p1", "p2");
+        } finally {
+            mine.shutdownNow();
+            if (pool != null) {
+                pool.close();
+            }
         }
     }
 

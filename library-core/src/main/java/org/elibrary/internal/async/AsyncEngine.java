@@ -90,9 +90,10 @@ import org.elibrary.SelfDeadlockException;
  * A call whose work waits for another call's future is not parked out of the cancel's reach: it looks for its
  * cancel every tick while it waits, and then gives up (see {@link CallFuture}).
  *
- * <p><b>Waits that could never end.</b> With a {@linkplain Builder#writeConnection write connection} (SQLite), a
- * thread whose transaction holds that connection and that waits for a write, which needs it, would wait forever
- * (the write's clock starts only when it runs; the waiting call's timeout cannot end a join). So such a wait
+ * <p><b>Waits that could never end.</b> With a {@linkplain Builder#writeConnection write connection} (SQLite's
+ * writer, or a pool's only connection), a thread whose transaction holds that connection and that waits for a
+ * write, which needs it, would wait forever (the write's clock starts only when it runs; the waiting call's
+ * timeout cannot end a join). So such a wait
  * fails the write at once instead ({@link #refuseWaitForHeldWriter}); it is looked for only when a wait would
  * block, so calls and quick joins pay nothing for it. A wait through a future the engine did not make
  * ({@code CompletableFuture.allOf}, {@code anyOf}), or through a stage of a call that has finished
@@ -156,12 +157,12 @@ public final class AsyncEngine implements AutoCloseable {
             + "That call was cancelled (it never runs) and the transaction rolls back. Inside a transaction use the "
             + "transaction's repositories (tx.users()), or compose the call with thenCompose instead of join()";
 
-    static final String ONLY_CONNECTION = "this thread holds the only connection of the DataSource's pool (its "
-            + "maximum pool size is 1) in a transaction and waits for another call of the same library, which needs a "
-            + "connection of that pool: it would wait for the pool's connection timeout, then fail. That call was "
-            + "cancelled (it never runs) and the transaction rolls back. Inside a transaction use the transaction's "
-            + "repositories (tx.users()), or compose the call with thenCompose instead of join(); or give the pool "
-            + "more connections";
+    static final String ONLY_CONNECTION = "this thread holds the only connection of the pool (its maximum size is "
+            + "1) in a transaction and waits for another call of the same library, which needs a connection of that "
+            + "pool: it would wait for the pool's connection timeout, then fail. That call was cancelled (it never "
+            + "runs) and the transaction rolls back. Inside a transaction use the transaction's repositories "
+            + "(tx.users()), or compose the call with thenCompose instead of join(); or give the pool more "
+            + "connections (DATABASE_POOL_SIZE, or your DataSource's maximum pool size)";
 
     private static final int NEW = 0;
     private static final int RUNNING = 1;
@@ -1451,8 +1452,9 @@ public final class AsyncEngine implements AutoCloseable {
         }
 
         /**
-         * The {@link #writeConnection} is the only connection of a caller's pool (maximum size 1), which reads need
-         * as well: a thread whose transaction holds it and that waits for any call fails instead of waiting.
+         * The {@link #writeConnection} is the only connection of its pool (maximum size 1: a caller's, or the
+         * library's own PostgreSQL pool), which reads need as well: a thread whose transaction holds it and that
+         * waits for any call fails instead of waiting.
          */
         public Builder readsNeedTheWriter() {
             this.readsNeedTheWriter = true;
