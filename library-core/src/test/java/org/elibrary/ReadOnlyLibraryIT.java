@@ -175,6 +175,30 @@ class ReadOnlyLibraryIT {
         assertThat(rows(url, Backend.SQLITE)).isEqualTo(rowsBefore);
     }
 
+    /**
+     * A caller's SQLite pool set read-only the HikariCP way (Spring Boot's {@code spring.datasource.hikari.read-only},
+     * a pool started lazily as Boot's is): sqlite-jdbc refuses to make an open connection read-only, so the pool
+     * never gives one. Opening the library is a {@link ConfigurationException} saying so and what to do instead (it
+     * was a {@link DatabaseUnavailableException}, an outage to retry, with the driver's words only).
+     */
+    @Test
+    void aCallersSqlitePoolSetReadOnlyTheHikariWayIsRefusedWithWhatToDoInstead() throws Exception {
+        String url = catalog(Backend.SQLITE);
+        com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+        config.setJdbcUrl(url);
+        config.setReadOnly(true);
+        try (HikariDataSource pool = new HikariDataSource()) {
+            config.copyStateTo(pool); // started by its first connection, as Spring Boot's is
+            for (Boolean readOnly : new Boolean[] {true, false}) {
+                assertThatThrownBy(() -> Library.builder(pool).readOnly(readOnly).open())
+                        .isInstanceOf(ConfigurationException.class)
+                        .hasMessageContaining("spring.datasource.hikari.read-only")
+                        .hasMessageContaining("Library.builder(dataSource).readOnly(true)")
+                        .hasMessageContaining("?mode=ro");
+            }
+        }
+    }
+
     /** Not migrated, not created, through a caller's pool too: refused with what to do, and left as it was. */
     @ParameterizedTest
     @EnumSource(Backend.class)

@@ -84,6 +84,9 @@ import org.sqlite.SQLiteDataSource;
  */
 public final class Databases {
     private static final Logger LOG = LoggerFactory.getLogger(Databases.class);
+
+    /** How sqlite-jdbc refuses {@code setReadOnly} on an open connection. */
+    private static final String SQLITE_READ_ONLY_FLAG_REFUSED = "Cannot change read-only flag after establishing";
     /** pgjdbc's connect timeout cap: an unreachable server must not block opening for long. */
     static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** pgjdbc's bound on sending one cancel request (its default is 10 s); seconds, as pgjdbc takes it. */
@@ -196,6 +199,15 @@ public final class Databases {
      * {@link org.elibrary.DatabaseUnavailableException}.
      */
     public static LibraryException borrowFailed(DataSource dataSource, SQLException failure) {
+        if (readOnlyFlagRefused(failure)) {
+            // a pool that sets its connections read-only after opening them (HikariCP's readOnly, Spring Boot's
+            // spring.datasource.hikari.read-only), which sqlite-jdbc refuses: no connection ever comes
+            return new ConfigurationException("opening the database of the given DataSource failed: the pool sets "
+                    + "its connections read-only once they are open (HikariCP's readOnly, "
+                    + "spring.datasource.hikari.read-only), which sqlite-jdbc refuses. Leave the pool's read-only "
+                    + "off and open the library read-only (Library.builder(dataSource).readOnly(true)), or open the "
+                    + "file read-only in its URL (jdbc:sqlite:file:library.db?mode=ro)", failure);
+        }
         int code = SqliteCodes.of(failure);
         if (code < 0 || SqliteCodes.primary(code) == SqliteCodes.CANTOPEN) {
             // sqlite-jdbc says only "unable to open" (3.49.1.0 and older "path to ... does not exist", with no SQLite
@@ -206,6 +218,15 @@ public final class Databases {
             }
         }
         return ConnectionErrors.translate("opening the database of", "the given DataSource", failure, null);
+    }
+
+    private static boolean readOnlyFlagRefused(Throwable failure) {
+        for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
+            if (String.valueOf(t.getMessage()).startsWith(SQLITE_READ_ONLY_FLAG_REFUSED)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The SQLite URL a caller's data source opens, when it can be read and the library would take it; else null. */
