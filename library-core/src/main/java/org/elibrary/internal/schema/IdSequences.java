@@ -111,15 +111,27 @@ public final class IdSequences {
         }
         List<String> moved = new ArrayList<>();
         for (Behind behind : behind(connection)) {
+            long largest;
             try (PreparedStatement statement = connection.prepareStatement(
-                    "SELECT setval(CAST(CAST(? AS text) AS regclass), ?)")) {
+                    "SELECT setval(CAST(CAST(? AS text) AS regclass), ?), (SELECT seqmax FROM pg_sequence"
+                            + " WHERE seqrelid = CAST(CAST(? AS text) AS regclass))")) {
                 statement.setString(1, behind.sequence);
                 statement.setLong(2, behind.maxId);
-                statement.execute();
+                statement.setString(3, behind.sequence);
+                try (ResultSet rs = statement.executeQuery()) {
+                    rs.next();
+                    largest = rs.getLong(2);
+                }
             }
-            String sentence = "moved the id sequence " + behind.sequence + " of table " + behind.table + " from next "
-                    + "value " + behind.next + " to " + (behind.maxId + 1) + ", past the largest id " + behind.maxId
-                    + " (rows had been inserted with explicit ids)";
+            // a SERIAL sequence ends at 2147483647, the INTEGER column's limit, which an explicit id may reach
+            String sentence = behind.maxId >= largest
+                    ? "moved the id sequence " + behind.sequence + " of table " + behind.table + " from next value "
+                            + behind.next + " to its largest value " + largest + ", the largest id (rows had been "
+                            + "inserted with explicit ids): it has no id left, so creating a row in table "
+                            + behind.table + " fails until the rows with the largest ids get smaller ones"
+                    : "moved the id sequence " + behind.sequence + " of table " + behind.table + " from next "
+                            + "value " + behind.next + " to " + (behind.maxId + 1) + ", past the largest id "
+                            + behind.maxId + " (rows had been inserted with explicit ids)";
             LOG.info("{}: {}", display, sentence);
             moved.add(sentence);
         }

@@ -273,6 +273,14 @@ public final class SqlErrors {
                         + "idle_in_transaction_session_timeout, so the server ended the connection and rolled the "
                         + "transaction back; keep the work between a transaction's calls shorter, or raise that "
                         + "timeout for this role", e);
+            case "2200H":
+                // nextval past the sequence's largest value (2147483647 for the Python app's SERIAL ids, reached
+                // by rows inserted with explicit ids): every later create fails alike, so no retry helps
+                return new ConfigurationException(said(e, server, state) + ": the table's id sequence has no id "
+                        + "left (rows were inserted with explicit ids up to the largest an INTEGER id can hold), so "
+                        + "nothing was written; give the rows with the largest ids smaller ones, then set the "
+                        + "sequence back to the table's largest id: SELECT setval('<sequence>', (SELECT max(id) "
+                        + "FROM <table>))", e);
             case "22P05":
             case "22021":
                 return new ConfigurationException(said(e, server, state) + ": the database's encoding cannot store "

@@ -344,6 +344,45 @@ class SchemaMigratorAdoptionIT {
         assertThat(SchemaMigrator.migrate(dataSource, backend).repairs()).isEmpty();
     }
 
+    /**
+     * The Python app (SQLAlchemy, an explicit {@code User(id=2147483647, …)}) gave a row the largest id an
+     * INTEGER holds. The adoption moves the user sequence there, its own largest value, and said it had moved it
+     * "to 2147483648, past the largest id", a value the sequence cannot give; every create of a user then failed
+     * as a DatabaseUnavailableException ("retry later") that no retry cures. The report says the sequence has no
+     * id left, and a create is a ConfigurationException saying why. SQLite's ids go on past it (64-bit rowids).
+     */
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void anAdoptionThatMovesASequenceToItsLargestValueSaysNoIdIsLeft(Backend backend) throws Exception {
+        DataSource dataSource = dataSource(backend);
+        execute(dataSource, seedDdl(backend));
+        insertPythonAppData(dataSource); // user 1
+        execute(dataSource, "INSERT INTO \"user\" (id, username) VALUES (2147483647, 'последний');\n");
+
+        MigrationOutcome outcome = SchemaMigrator.migrate(dataSource, backend);
+
+        assertThat(outcome.adopted()).isTrue();
+        try (Library library = Library.open(dataSource, false)) {
+            if (backend == Backend.SQLITE) {
+                assertThat(outcome.repairs()).isEmpty();
+                assertThat(library.users().create("bob").id()).isEqualTo(2147483648L);
+                return;
+            }
+            assertThat(outcome.repairs()).contains("moved the id sequence public.user_id_seq of table user from next "
+                    + "value 1 to its largest value 2147483647, the largest id (rows had been inserted with explicit "
+                    + "ids): it has no id left, so creating a row in table user fails until the rows with the largest "
+                    + "ids get smaller ones");
+            assertThatThrownBy(() -> library.users().create("bob"))
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining("user_id_seq")
+                    .hasMessageContaining("has no id left")
+                    .hasMessageContaining("nothing was written");
+            assertThat(library.users().count()).isEqualTo(2);
+            // the other tables go on
+            assertThat(library.books().create("Новая книга").id()).isEqualTo(3);
+        }
+    }
+
     // ---------------------------------------------------------------------------------- a failed migrate
 
     @ParameterizedTest

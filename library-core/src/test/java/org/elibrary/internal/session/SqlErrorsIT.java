@@ -82,6 +82,41 @@ class SqlErrorsIT {
     }
 
     /**
+     * The Python app inserted a user with the largest id an INTEGER holds (SQLAlchemy's {@code User(id=2147483647,
+     * …)}), and the sequence was brought up to it (as migrate does): a create failed as "DatabaseUnavailableException:
+     * database error: nextval: reached maximum value of sequence", which tells the caller to retry, though every
+     * retry fails alike. It is a ConfigurationException saying what to do; nothing is written. SQLite's ids go on
+     * past it.
+     */
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void anIdSequenceWithNoIdLeftIsAConfigurationErrorNotAnOutage(Backend backend) throws Exception {
+        String url = TestDatabases.newDatabaseUrl(backend);
+        try (Library library = Library.open(LibrarySettings.builder().databaseUrl(url).build())) {
+            library.users().create("anna");
+            try (Connection connection = DriverManager.getConnection(url);
+                 Statement statement = connection.createStatement()) {
+                statement.execute("INSERT INTO \"user\" (id, username) VALUES (2147483647, 'последний')");
+            }
+            if (backend == Backend.SQLITE) {
+                assertThat(library.users().create("bob").id()).isEqualTo(2147483648L);
+                return;
+            }
+            execute(url, "SELECT setval(pg_get_serial_sequence('\"user\"', 'id'), 2147483647)");
+
+            assertThatThrownBy(() -> library.users().create("bob"))
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageStartingWith("nextval: reached maximum value of sequence \"user_id_seq\"")
+                    .hasMessageContaining("has no id left")
+                    .hasMessageContaining("nothing was written");
+            assertThatThrownBy(() -> library.async().users().create("bob").join())
+                    .isInstanceOf(CompletionException.class)
+                    .cause().isInstanceOf(ConfigurationException.class).hasMessageContaining("has no id left");
+            assertThat(library.users().count()).isEqualTo(2);
+        }
+    }
+
+    /**
      * The other application's migrations add rules of their own (a CHECK, a NOT NULL column, a trigger that
      * raises): a row they refuse was a DatabaseUnavailableException ("retry later") for a failure no retry
      * cures. It is a ConfigurationException with the database's words; nothing is written.
