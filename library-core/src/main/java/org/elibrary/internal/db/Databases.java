@@ -205,7 +205,7 @@ public final class Databases {
                 checkSqliteLocation(url.sqliteFile().get(), url.displayUrl(), false);
             }
         }
-        return ConnectionErrors.translate("opening the database of", "the given DataSource", failure, null);
+        return ConnectionErrors.translate("opening the database of", "the given DataSource", failure, null, true);
     }
 
     /** The SQLite URL a caller's data source opens, when it can be read and the library would take it; else null. */
@@ -320,7 +320,8 @@ public final class Databases {
             return new Database(Backend.SQLITE, writer, reader, settings.poolSize(), closeAll(resources));
         } catch (Exception e) {
             closeQuietly(resources);
-            throw ConnectionErrors.translate("opening SQLite database", url.displayUrl(), unwrapPoolFailure(e), null);
+            throw ConnectionErrors.translate("opening SQLite database", url.displayUrl(), unwrapPoolFailure(e), null,
+                    false);
         }
     }
 
@@ -366,7 +367,7 @@ public final class Databases {
                         + "rolls it back), and keep the journal beside the file until then: without it the file is "
                         + "corrupt", e);
             }
-            throw ConnectionErrors.translate("opening SQLite database", display, unwrapPoolFailure(e), null);
+            throw ConnectionErrors.translate("opening SQLite database", display, unwrapPoolFailure(e), null, false);
         }
     }
 
@@ -674,7 +675,8 @@ public final class Databases {
                 SchemaMigrator.migrate(postgresMigrationDataSource(settings, url, properties), Backend.POSTGRESQL,
                         url.displayUrl());
             } catch (RuntimeException e) {
-                throw ConnectionErrors.translate("migrating PostgreSQL database", url.displayUrl(), e, secret);
+                throw ConnectionErrors.translate("migrating PostgreSQL database", url.displayUrl(), e, secret,
+                        false);
             }
         }
         HikariConfig config = new HikariConfig();
@@ -730,7 +732,7 @@ public final class Databases {
                     statementTimeout != null && settings.statementTimeout().toMillis() > 0, readOnly);
         } catch (RuntimeException e) {
             throw ConnectionErrors.translate("opening PostgreSQL database", url.displayUrl(), unwrapPoolFailure(e),
-                    secret);
+                    secret, false);
         }
     }
 
