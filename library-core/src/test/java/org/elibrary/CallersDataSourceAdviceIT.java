@@ -8,7 +8,11 @@ import static org.elibrary.testing.TestDatabases.dataSource;
 import static org.elibrary.testing.TestDatabases.execute;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -213,6 +217,29 @@ class CallersDataSourceAdviceIT {
         }
     }
 
+    /** A SQLite URL the library checks when the driver says "unable to open": sqlite-jdbc's own, or a pool's. */
+    @Test
+    void aSqliteFileThatCannotBeOpenedIsNamedByWhereItIsSet() throws IOException {
+        Path folder = Files.createTempDirectory("elibrary-test-");
+        Path inMissingFolder = folder.resolve("no-such-dir").resolve("library.db");
+        Path directory = Files.createDirectory(folder.resolve("library.db"));
+        for (Path file : List.of(inMissingFolder, directory)) {
+            String url = "jdbc:sqlite:" + file;
+            String refusal = file == directory ? ": " + file + " is a directory, not a SQLite file"
+                    : ": the directory " + file.getParent() + " of the SQLite file " + file + " does not exist";
+            try (HikariDataSource pool = lazyPool(url)) {
+                for (DataSource dataSource : List.of(dataSource(Backend.SQLITE, url), pool)) {
+                    assertThatThrownBy(() -> Library.open(dataSource).close())
+                            .isInstanceOf(ConfigurationException.class)
+                            .hasMessage(CALLERS_URL + " " + url + refusal);
+                }
+            }
+            assertThatThrownBy(() -> Library.open(LibrarySettings.builder().databaseUrl(url).build()).close())
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessage("DATABASE_URL " + url + refusal);
+        }
+    }
+
     /** pgjdbc's "The connection attempt failed": the host that did not resolve, and where the user set it. */
     @Test
     void anUnknownHostIsToldToBeCheckedWhereTheUserSetsIt() {
@@ -254,6 +281,15 @@ class CallersDataSourceAdviceIT {
             }
             return values;
         }
+    }
+
+    /** A caller's HikariCP pool that connects only when asked for a connection, as one made by its setters does. */
+    private static HikariDataSource lazyPool(String url) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        config.setInitializationFailTimeout(-1);
+        config.setConnectionTimeout(1000);
+        return new HikariDataSource(config);
     }
 
     private static String withParameter(String url, String parameter) {
