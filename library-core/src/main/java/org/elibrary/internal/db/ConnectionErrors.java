@@ -107,8 +107,10 @@ public final class ConnectionErrors {
         }
         if ("55P03".equals(state)) {
             return new DatabaseUnavailableException(what + " " + displayUrl + " failed: another session holds a lock "
-                    + "it needs, and did not release it within the lock timeout (DATABASE_STATEMENT_TIMEOUT, or "
-                    + "lock_timeout in the URL's options); retry once that session's transaction has ended (" + detail
+                    + "it needs, and did not release it within the lock timeout (" + (borrowed
+                    ? "the connections' lock_timeout, or the statementTimeout of Library.builder(dataSource)"
+                    : "DATABASE_STATEMENT_TIMEOUT, or lock_timeout in the URL's options")
+                    + "); retry once that session's transaction has ended (" + detail
                     + ", SQLState " + state + ")", cause);
         }
         return new DatabaseUnavailableException(failed, cause);
