@@ -175,10 +175,8 @@ public final class SchemaMigrator {
                 PostgresChecks.requireHistoryCanBeCreated(connection, display, borrowed);
             }
             if (found.state == SchemaState.MANAGED && backend == Backend.POSTGRESQL) {
-                PostgresChecks.requireHistoryReadable(connection, display, (borrowed
-                        ? "open the Library without migrating (Library.open(dataSource, false))"
-                        : "set DATABASE_MIGRATE_ON_OPEN=false in the application")
-                        + " and migrate as the schema's owner");
+                PostgresChecks.requireHistoryReadable(connection, display, withoutMigrating(borrowed)
+                        + (borrowed ? "" : " in the application") + " and migrate as the schema's owner");
             }
             MigrateResult result;
             try {
@@ -858,7 +856,7 @@ public final class SchemaMigrator {
     /** @param lockWait the bound of a caller's data source's wait for the session lock ({@link #lockSessionLock}) */
     private static <T> T locked(DataSource dataSource, Backend backend, String displayName, Duration lockWait,
                                 Work<Void> refusals, Work<T> work) {
-        requireMigrationsOnClasspath(backend);
+        requireMigrationsOnClasspath(backend, borrowed(displayName));
         String display = displayName != null ? displayName
                 : "(" + backend.name().toLowerCase(Locale.ROOT) + " database)";
         try (Connection connection = dataSource.getConnection()) {
@@ -1056,6 +1054,12 @@ public final class SchemaMigrator {
         }
     }
 
+    /** {@return how the application opens its Library without migrating: a setting, or a caller's DataSource's call} */
+    private static String withoutMigrating(boolean borrowed) {
+        return borrowed ? "open the Library without migrating (Library.open(dataSource, false))"
+                : "set " + LibrarySettings.DATABASE_MIGRATE_ON_OPEN + "=false";
+    }
+
     /**
      * Whether the database is a caller's {@code DataSource}: the verbs get no {@code displayName} for one (they
      * name it by its connection's URL), and its advice names what its user sets instead of {@code DATABASE_URL}.
@@ -1143,12 +1147,12 @@ public final class SchemaMigrator {
         return "classpath:" + scripts(backend);
     }
 
-    private static void requireMigrationsOnClasspath(Backend backend) {
+    private static void requireMigrationsOnClasspath(Backend backend, boolean borrowed) {
         String resource = scripts(backend) + "/V1__seed_schema.sql";
         if (SchemaMigrator.class.getClassLoader().getResource(resource) == null) {
             throw new ConfigurationException("the schema migrations are not on the classpath (" + resource
-                    + " is missing): add the dependency org.elibrary:library-migrations, or set "
-                    + "DATABASE_MIGRATE_ON_OPEN=false and migrate separately");
+                    + " is missing): add the dependency org.elibrary:library-migrations, or "
+                    + withoutMigrating(borrowed) + " and migrate separately");
         }
     }
 
