@@ -23,7 +23,10 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import javax.sql.DataSource;
 import org.elibrary.Backend;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.sqlite.SQLiteDataSource;
 
 /**
  * Real databases for tests: a new SQLite file in a temporary folder, or a new, empty database on one
@@ -106,6 +109,36 @@ public final class TestDatabases {
         config.setJdbcUrl(url);
         config.setMaximumPoolSize(size);
         return new HikariDataSource(config);
+    }
+
+    /**
+     * A caller's plain DataSource on {@code url} (sqlite-jdbc's or pgjdbc's own, unpooled), as an application hands
+     * it to {@code Library.open(dataSource)}.
+     */
+    public static DataSource dataSource(Backend backend, String url) {
+        if (backend == Backend.SQLITE) {
+            SQLiteDataSource sqlite = new SQLiteDataSource();
+            sqlite.setUrl(url);
+            return sqlite;
+        }
+        PGSimpleDataSource postgres = new PGSimpleDataSource();
+        postgres.setURL(url);
+        return postgres;
+    }
+
+    /** The PostgreSQL URL with {@code role} as its user (the embedded server's new roles need no password). */
+    public static String asUser(String url, String role) {
+        return url.replaceFirst("([?&])user=[^&]*", "$1user=" + role);
+    }
+
+    /** Runs the statements, in order, on one connection to {@code url} (as its user: the superuser's, say). */
+    public static void execute(String url, String... statements) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(url);
+             Statement statement = connection.createStatement()) {
+            for (String sql : statements) {
+                statement.execute(sql);
+            }
+        }
     }
 
     /** The JDBC URL of the server's maintenance database, with credentials. */

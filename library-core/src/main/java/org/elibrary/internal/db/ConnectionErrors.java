@@ -33,11 +33,25 @@ public final class ConnectionErrors {
     }
 
     /**
+     * {@return what the user changes to name another database, as advice names it} {@code DATABASE_URL} for a
+     * Library opened from settings; a caller's {@code DataSource} (Spring's pool, say) has none: its JDBC URL
+     * ({@code spring.datasource.url}, {@code HikariConfig.setJdbcUrl}) instead.
+     *
+     * @param borrowed whether the database is reached through a caller's {@code DataSource}
+     */
+    public static String urlSetting(boolean borrowed) {
+        return borrowed ? "the DataSource's JDBC URL" : LibrarySettings.DATABASE_URL;
+    }
+
+    /**
      * @param what       what was being done, for example {@code opening the database}
      * @param displayUrl the masked URL
      * @param secret     the password to scrub from driver messages, or null
+     * @param borrowed   whether the connection came from a caller's {@code DataSource} (its advice then names
+     *                   the DataSource's JDBC URL, not {@code DATABASE_URL}: {@link #urlSetting})
      */
-    public static LibraryException translate(String what, String displayUrl, Throwable failure, String secret) {
+    public static LibraryException translate(String what, String displayUrl, Throwable failure, String secret,
+                                             boolean borrowed) {
         if (failure instanceof LibraryException) {
             return (LibraryException) failure;
         }
@@ -70,7 +84,7 @@ public final class ConnectionErrors {
             // pgjdbc says only "The connection attempt failed"; the name that did not resolve is causes below.
             // Still an outage by type: DNS may be down, though a mistyped host is the likelier cause.
             return new DatabaseUnavailableException(what + " " + displayUrl + " failed: unknown host "
-                    + scrub(unknownHost, secret) + "; check the host in " + LibrarySettings.DATABASE_URL
+                    + scrub(unknownHost, secret) + "; check the host in " + urlSetting(borrowed)
                     + ", or the DNS" + (state == null ? "" : " (SQLState " + state + ")"), cause);
         }
         if (sslSetupFailed(failure) && causedBy(failure, CertPathBuilderException.class)) {
@@ -78,7 +92,7 @@ public final class ConnectionErrors {
             // certification path to requested target" says this in its own terms, which the cause keeps
             return new ConfigurationException(what + " " + displayUrl + " failed: the server's certificate is not "
                     + "signed by a CA in " + trustedCas(displayUrl) + "; give the CA that signed it, or check that "
-                    + LibrarySettings.DATABASE_URL + " names the right server"
+                    + urlSetting(borrowed) + " names the right server"
                     + (state == null ? "" : " (SQLState " + state + ")"), cause);
         }
         if (("08004".equals(state) && !detail.startsWith(SCRAM_CUT_SHORT)) || sslSetupFailed(failure)) {
@@ -93,8 +107,10 @@ public final class ConnectionErrors {
         }
         if ("55P03".equals(state)) {
             return new DatabaseUnavailableException(what + " " + displayUrl + " failed: another session holds a lock "
-                    + "it needs, and did not release it within the lock timeout (DATABASE_STATEMENT_TIMEOUT, or "
-                    + "lock_timeout in the URL's options); retry once that session's transaction has ended (" + detail
+                    + "it needs, and did not release it within the lock timeout (" + (borrowed
+                    ? "the connections' lock_timeout, or the statementTimeout of Library.builder(dataSource)"
+                    : "DATABASE_STATEMENT_TIMEOUT, or lock_timeout in the URL's options")
+                    + "); retry once that session's transaction has ended (" + detail
                     + ", SQLState " + state + ")", cause);
         }
         return new DatabaseUnavailableException(failed, cause);

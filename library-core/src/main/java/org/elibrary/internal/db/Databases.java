@@ -214,10 +214,10 @@ public final class Databases {
             // code): the directory check that open(settings) makes first. Not a SQLite URL: nothing to check.
             DatabaseUrl url = sqliteUrl(dataSource);
             if (url != null && url.sqliteFile().isPresent()) {
-                checkSqliteLocation(url.sqliteFile().get(), url.displayUrl(), false);
+                checkSqliteLocation(url.sqliteFile().get(), url.displayUrl(), false, "", true);
             }
         }
-        return ConnectionErrors.translate("opening the database of", "the given DataSource", failure, null);
+        return ConnectionErrors.translate("opening the database of", "the given DataSource", failure, null, true);
     }
 
     private static boolean readOnlyFlagRefused(Throwable failure) {
@@ -300,7 +300,7 @@ public final class Databases {
             jdbcUrl = "jdbc:sqlite:file:/elibrary-" + UUID.randomUUID() + "?vfs=memdb";
         } else {
             checkSqliteLocation(file, url.displayUrl(), true, "; set " + LibrarySettings.DATABASE_READ_ONLY
-                    + "=true to open it for reading");
+                    + "=true to open it for reading", false);
             if (!settings.migrateOnOpen() && !Files.exists(file)) {
                 // SQLite would create an empty file, and the first call would fail on a missing table; a
                 // mistyped path would leave a stray database behind
@@ -341,7 +341,8 @@ public final class Databases {
             return new Database(Backend.SQLITE, writer, reader, settings.poolSize(), closeAll(resources));
         } catch (Exception e) {
             closeQuietly(resources);
-            throw ConnectionErrors.translate("opening SQLite database", url.displayUrl(), unwrapPoolFailure(e), null);
+            throw ConnectionErrors.translate("opening SQLite database", url.displayUrl(), unwrapPoolFailure(e), null,
+                    false);
         }
     }
 
@@ -387,7 +388,7 @@ public final class Databases {
                         + "rolls it back), and keep the journal beside the file until then: without it the file is "
                         + "corrupt", e);
             }
-            throw ConnectionErrors.translate("opening SQLite database", display, unwrapPoolFailure(e), null);
+            throw ConnectionErrors.translate("opening SQLite database", display, unwrapPoolFailure(e), null, false);
         }
     }
 
@@ -402,19 +403,24 @@ public final class Databases {
     }
 
     private static void checkSqliteLocation(Path file, String display, boolean writes) {
-        checkSqliteLocation(file, display, writes, "");
+        checkSqliteLocation(file, display, writes, "", false);
     }
 
-    /** @param readOnlyAdvice appended to the refusal of an existing file that cannot be written */
-    private static void checkSqliteLocation(Path file, String display, boolean writes, String readOnlyAdvice) {
+    /**
+     * @param readOnlyAdvice appended to the refusal of an existing file that cannot be written
+     * @param borrowed       whether the URL is a caller's DataSource's, which the refusal then names for
+     *                       {@code DATABASE_URL}
+     */
+    private static void checkSqliteLocation(Path file, String display, boolean writes, String readOnlyAdvice,
+                                            boolean borrowed) {
         Path directory = file.getParent();
+        String named = ConnectionErrors.urlSetting(borrowed) + " " + display;
         if (directory == null || !Files.isDirectory(directory)) {
-            throw new ConfigurationException(LibrarySettings.DATABASE_URL + " " + display + ": the directory "
-                    + directory + " of the SQLite file " + file + " does not exist");
+            throw new ConfigurationException(named + ": the directory " + directory + " of the SQLite file " + file
+                    + " does not exist");
         }
         if (Files.isDirectory(file)) {
-            throw new ConfigurationException(LibrarySettings.DATABASE_URL + " " + display + ": " + file
-                    + " is a directory, not a SQLite file");
+            throw new ConfigurationException(named + ": " + file + " is a directory, not a SQLite file");
         }
         if (writes && (Files.exists(file) ? !Files.isWritable(file) : !Files.isWritable(directory))) {
             throw new DatabaseUnavailableException("SQLite database " + file + " cannot be written: "
@@ -695,7 +701,8 @@ public final class Databases {
                 SchemaMigrator.migrate(postgresMigrationDataSource(settings, url, properties), Backend.POSTGRESQL,
                         url.displayUrl());
             } catch (RuntimeException e) {
-                throw ConnectionErrors.translate("migrating PostgreSQL database", url.displayUrl(), e, secret);
+                throw ConnectionErrors.translate("migrating PostgreSQL database", url.displayUrl(), e, secret,
+                        false);
             }
         }
         HikariConfig config = new HikariConfig();
@@ -751,7 +758,7 @@ public final class Databases {
                     statementTimeout != null && settings.statementTimeout().toMillis() > 0, readOnly);
         } catch (RuntimeException e) {
             throw ConnectionErrors.translate("opening PostgreSQL database", url.displayUrl(), unwrapPoolFailure(e),
-                    secret);
+                    secret, false);
         }
     }
 

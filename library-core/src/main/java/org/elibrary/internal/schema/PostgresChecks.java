@@ -53,7 +53,7 @@ public final class PostgresChecks {
             display = displayName == null ? SchemaMigrator.describe(connection) : displayName;
             requireUtf8(connection, display);
         } catch (SQLException e) {
-            throw ConnectionErrors.translate("reaching", display, e, null);
+            throw ConnectionErrors.translate("reaching", display, e, null, SchemaMigrator.borrowed(displayName));
         }
     }
 
@@ -99,9 +99,12 @@ public final class PostgresChecks {
      * beforehand: the schema named by {@code currentSchema}/{@code search_path} does not exist (the library
      * does not create schemas: a mistyped name would otherwise come up as a new, empty catalog), the
      * database is read-only, or the user may not create tables in the schema.
+     *
+     * @param borrowed whether the connection is a caller's {@code DataSource}'s, which has no {@code DATABASE_URL}
      */
-    static void requireHistoryCanBeCreated(Connection connection, String display) throws SQLException {
-        requireSchema(connection, display);
+    static void requireHistoryCanBeCreated(Connection connection, String display, boolean borrowed)
+            throws SQLException {
+        requireSchema(connection, display, borrowed);
         try (Statement statement = connection.createStatement();
              ResultSet rs = statement.executeQuery("SELECT current_schema(), "
                      + "current_setting('transaction_read_only'), has_schema_privilege(current_schema(), 'CREATE'), "
@@ -115,8 +118,9 @@ public final class PostgresChecks {
             }
             if (!rs.getBoolean(3)) {
                 throw new ConfigurationException("user " + rs.getString(5) + " may not create tables in schema "
-                        + schema + " of " + display + ": run the migrations as the schema's owner (migrate with "
-                        + "another DATABASE_URL), or have the owner GRANT CREATE ON SCHEMA " + rs.getString(4)
+                        + schema + " of " + display + ": run the migrations as the schema's owner (" + (borrowed
+                        ? "through a DataSource that logs in as the owner" : "migrate with another DATABASE_URL")
+                        + "), or have the owner GRANT CREATE ON SCHEMA " + rs.getString(4)
                         + " TO " + rs.getString(5));
             }
         }
@@ -126,8 +130,11 @@ public final class PostgresChecks {
      * Refuses a connection whose schema ({@code currentSchema}/{@code search_path}) does not exist: the library
      * does not create schemas, as a mistyped name would otherwise come up as a new, empty catalog. Checked
      * before classifying, so that info and validate do not call it an empty database that migrate creates.
+     *
+     * @param borrowed whether the connection is a caller's {@code DataSource}'s, whose JDBC URL (or pool setting)
+     *                 names the schema instead of {@code DATABASE_URL}
      */
-    static void requireSchema(Connection connection, String display) throws SQLException {
+    static void requireSchema(Connection connection, String display, boolean borrowed) throws SQLException {
         try (Statement statement = connection.createStatement();
              ResultSet rs = statement.executeQuery("SELECT current_schema() IS NULL, current_setting('search_path')")) {
             rs.next();
@@ -135,7 +142,8 @@ public final class PostgresChecks {
                 String named = firstSchema(rs.getString(2));
                 throw new ConfigurationException((named == null ? "no schema is on the search_path of " + display
                         : "schema " + named + " of " + display + " does not exist")
-                        + ": create it first (CREATE SCHEMA), or fix currentSchema/search_path in DATABASE_URL");
+                        + ": create it first (CREATE SCHEMA), or fix currentSchema/search_path in "
+                        + ConnectionErrors.urlSetting(borrowed) + (borrowed ? " (or the pool's schema setting)" : ""));
             }
         }
     }

@@ -92,13 +92,13 @@ public final class RequiredSchema {
             } else {
                 SqliteChecks.requireFeatures(connection, display);
             }
-            check(connection, backend, display, how);
+            check(connection, backend, display, how, SchemaMigrator.borrowed(displayName));
         } catch (SQLException e) {
-            throw ConnectionErrors.translate("reaching", display, e, null);
+            throw ConnectionErrors.translate("reaching", display, e, null, SchemaMigrator.borrowed(displayName));
         }
     }
 
-    private static void check(Connection connection, Backend backend, String display, String how)
+    private static void check(Connection connection, Backend backend, String display, String how, boolean borrowed)
             throws SQLException {
         String current = null;
         try {
@@ -115,7 +115,8 @@ public final class RequiredSchema {
             }
         }
         if (current == null) {
-            throw new ConfigurationException(display + " has no migration history (" + SchemaMigrator.HISTORY_TABLE
+            throw new ConfigurationException(schemaOf(connection, backend, display, borrowed) + " has no migration "
+                    + "history (" + SchemaMigrator.HISTORY_TABLE
                     + "): it is empty, or the Python app's and not yet adopted, and this library needs schema "
                     + "version " + VERSION + "; " + how);
         }
@@ -124,6 +125,27 @@ public final class RequiredSchema {
                     + " and this library needs version " + VERSION + "; " + how);
         }
         warnIfAhead(display, current);
+    }
+
+    /**
+     * The database as a refusal names it: on PostgreSQL with the schema looked in ({@code current_schema()}, which
+     * a pool's {@code currentSchema} or {@code search_path} chooses: an empty one looks like an empty database),
+     * refusing as migrate does a schema that does not exist. Asked only when refusing.
+     */
+    private static String schemaOf(Connection connection, Backend backend, String display, boolean borrowed)
+            throws SQLException {
+        if (backend != Backend.POSTGRESQL) {
+            return display;
+        }
+        if (!connection.getAutoCommit()) {
+            connection.rollback(); // a caller's pool without autocommit: the failed read aborted its transaction
+        }
+        PostgresChecks.requireSchema(connection, display, borrowed);
+        try (Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT current_schema()")) {
+            rs.next();
+            return "schema " + rs.getString(1) + " of " + display;
+        }
     }
 
     /** {@return the highest version the migration history applied successfully, or null for none} */

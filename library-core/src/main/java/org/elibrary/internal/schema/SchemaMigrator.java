@@ -153,7 +153,9 @@ public final class SchemaMigrator {
      */
     public static MigrationOutcome migrate(DataSource dataSource, Backend backend, String displayName,
                                            Duration lockWait) {
-        return locked(dataSource, backend, displayName, lockWait, refusals(backend, false), (connection, display) -> {
+        boolean borrowed = borrowed(displayName);
+        Work<Void> refusals = refusals(backend, false, borrowed);
+        return locked(dataSource, backend, displayName, lockWait, refusals, (connection, display) -> {
             if (backend == Backend.POSTGRESQL) {
                 PostgresChecks.requireUtf8(connection, display);
             } else {
@@ -167,14 +169,14 @@ public final class SchemaMigrator {
             boolean adopted = false;
             List<String> repairs = List.of();
             if (found.state == SchemaState.FOREIGN) {
-                throw refuse(display, found);
+                throw refuse(display, found, borrowed);
             }
             if (found.state != SchemaState.MANAGED && backend == Backend.POSTGRESQL) {
-                PostgresChecks.requireHistoryCanBeCreated(connection, display);
+                PostgresChecks.requireHistoryCanBeCreated(connection, display, borrowed);
             }
             if (found.state == SchemaState.MANAGED && backend == Backend.POSTGRESQL) {
-                PostgresChecks.requireHistoryReadable(connection, display, "set DATABASE_MIGRATE_ON_OPEN=false "
-                        + "in the application and migrate as the schema's owner");
+                PostgresChecks.requireHistoryReadable(connection, display, withoutMigrating(borrowed)
+                        + (borrowed ? "" : " in the application") + " and migrate as the schema's owner");
             }
             MigrateResult result;
             try {
@@ -209,7 +211,7 @@ public final class SchemaMigrator {
                             + "this library's migrations: " + String.join("; ", validationProblems(flyway).stream()
                             .map(ValidationOutcome.Problem::message).toList()), e);
                 }
-                throw translate(e, display, failed.migration());
+                throw translate(e, display, failed.migration(), borrowed);
             }
             List<MigrationStep> applied = new ArrayList<>();
             if (!result.migrations.isEmpty()) {
@@ -270,7 +272,7 @@ public final class SchemaMigrator {
     /** As {@link #status(DataSource, Backend)}, naming the database in messages as {@code displayName} (a masked URL). */
     public static SchemaStatus status(DataSource dataSource, Backend backend, String displayName) {
         return locked(dataSource, backend, displayName, null, (connection, display) ->
-                status(connection, backend, classifyReadable(connection, backend, display),
+                status(connection, backend, classifyReadable(connection, backend, display, borrowed(displayName)),
                         flyway(connection, backend)));
     }
 
@@ -285,7 +287,7 @@ public final class SchemaMigrator {
     /** As {@link #validate(DataSource, Backend)}, naming the database in messages as {@code displayName} (a masked URL). */
     public static ValidationOutcome validate(DataSource dataSource, Backend backend, String displayName) {
         return locked(dataSource, backend, displayName, null, (connection, display) -> {
-            Classification found = classifyReadable(connection, backend, display);
+            Classification found = classifyReadable(connection, backend, display, borrowed(displayName));
             Flyway flyway = flyway(connection, backend);
             SchemaStatus status = status(connection, backend, found, flyway);
             List<ValidationOutcome.Problem> problems = new ArrayList<>();
@@ -329,7 +331,8 @@ public final class SchemaMigrator {
 
     /** As {@link #baseline(DataSource, Backend)}, naming the database in messages as {@code displayName} (a masked URL). */
     public static MigrationOutcome baseline(DataSource dataSource, Backend backend, String displayName) {
-        return locked(dataSource, backend, displayName, refusals(backend, true), (connection, display) -> {
+        boolean borrowed = borrowed(displayName);
+        return locked(dataSource, backend, displayName, refusals(backend, true, borrowed), (connection, display) -> {
             if (backend == Backend.POSTGRESQL) {
                 PostgresChecks.requireUtf8(connection, display);
             } else {
@@ -341,14 +344,14 @@ public final class SchemaMigrator {
                 case EMPTY:
                     throw emptyBaseline(display);
                 case FOREIGN:
-                    throw refuse(display, found);
+                    throw refuse(display, found, borrowed);
                 case MANAGED:
                     Optional<String> current = currentVersion(flyway.info());
                     return new MigrationOutcome(backend, found.state, current, current.orElse(""), List.of(), false,
                             List.of());
                 default:
                     if (backend == Backend.POSTGRESQL) {
-                        PostgresChecks.requireHistoryCanBeCreated(connection, display);
+                        PostgresChecks.requireHistoryCanBeCreated(connection, display, borrowed);
                     }
                     checkForeignKeys(connection, backend, display);
                     flyway.baseline();
@@ -494,10 +497,10 @@ public final class SchemaMigrator {
      * For info and validate: {@link #classify}, refusing as migrate does a schema that does not exist and a
      * managed database whose history the user may not read.
      */
-    private static Classification classifyReadable(Connection connection, Backend backend, String display)
-            throws SQLException {
+    private static Classification classifyReadable(Connection connection, Backend backend, String display,
+                                                   boolean borrowed) throws SQLException {
         if (backend == Backend.POSTGRESQL) {
-            PostgresChecks.requireSchema(connection, display);
+            PostgresChecks.requireSchema(connection, display, borrowed);
         }
         Classification found = classify(connection, backend);
         if (found.state == SchemaState.MANAGED && backend == Backend.POSTGRESQL) {
@@ -630,10 +633,10 @@ public final class SchemaMigrator {
                 + "migrate to create the schema");
     }
 
-    private static ConfigurationException refuse(String display, Classification found) {
+    private static ConfigurationException refuse(String display, Classification found, boolean borrowed) {
         return new ConfigurationException("database " + display + " holds a schema that is not the library's ("
-                + found.description + "); it was left unchanged. Point " + "DATABASE_URL at an empty database, "
-                + "one made by the Python app, or one made by this library");
+                + found.description + "); it was left unchanged. Point " + ConnectionErrors.urlSetting(borrowed)
+                + " at an empty database, one made by the Python app, or one made by this library");
     }
 
     private static Set<String> listTables(Connection connection, Backend backend) throws SQLException {
@@ -824,11 +827,11 @@ public final class SchemaMigrator {
      * FOREIGN verdict stands only if there is still no history table: another process adopting the database
      * at the same moment could have shown this one its V2 indexes but not yet its history in one listing.
      */
-    private static Work<Void> refusals(Backend backend, boolean refuseEmpty) {
+    private static Work<Void> refusals(Backend backend, boolean refuseEmpty, boolean borrowed) {
         return (connection, display) -> {
             Classification found = classify(connection, backend);
             if (found.state == SchemaState.FOREIGN && !listTables(connection, backend).contains(HISTORY_TABLE)) {
-                throw refuse(display, found);
+                throw refuse(display, found, borrowed);
             }
             if (found.state == SchemaState.EMPTY && refuseEmpty) {
                 throw emptyBaseline(display);
@@ -853,7 +856,7 @@ public final class SchemaMigrator {
     /** @param lockWait the bound of a caller's data source's wait for the session lock ({@link #lockSessionLock}) */
     private static <T> T locked(DataSource dataSource, Backend backend, String displayName, Duration lockWait,
                                 Work<Void> refusals, Work<T> work) {
-        requireMigrationsOnClasspath(backend);
+        requireMigrationsOnClasspath(backend, borrowed(displayName));
         String display = displayName != null ? displayName
                 : "(" + backend.name().toLowerCase(Locale.ROOT) + " database)";
         try (Connection connection = dataSource.getConnection()) {
@@ -907,7 +910,7 @@ public final class SchemaMigrator {
         } catch (LibraryException e) {
             throw e;
         } catch (SQLException | RuntimeException e) {
-            throw translate(e, display, null);
+            throw translate(e, display, null, borrowed(displayName));
         }
     }
 
@@ -1051,6 +1054,20 @@ public final class SchemaMigrator {
         }
     }
 
+    /** {@return how the application opens its Library without migrating: a setting, or a caller's DataSource's call} */
+    private static String withoutMigrating(boolean borrowed) {
+        return borrowed ? "open the Library without migrating (Library.open(dataSource, false))"
+                : "set " + LibrarySettings.DATABASE_MIGRATE_ON_OPEN + "=false";
+    }
+
+    /**
+     * Whether the database is a caller's {@code DataSource}: the verbs get no {@code displayName} for one (they
+     * name it by its connection's URL), and its advice names what its user sets instead of {@code DATABASE_URL}.
+     */
+    static boolean borrowed(String displayName) {
+        return displayName == null;
+    }
+
     static String describe(Connection connection) {
         try {
             // without its parameters: a driver's data source lists every one of its properties there
@@ -1130,12 +1147,12 @@ public final class SchemaMigrator {
         return "classpath:" + scripts(backend);
     }
 
-    private static void requireMigrationsOnClasspath(Backend backend) {
+    private static void requireMigrationsOnClasspath(Backend backend, boolean borrowed) {
         String resource = scripts(backend) + "/V1__seed_schema.sql";
         if (SchemaMigrator.class.getClassLoader().getResource(resource) == null) {
             throw new ConfigurationException("the schema migrations are not on the classpath (" + resource
-                    + " is missing): add the dependency org.elibrary:library-migrations, or set "
-                    + "DATABASE_MIGRATE_ON_OPEN=false and migrate separately");
+                    + " is missing): add the dependency org.elibrary:library-migrations, or "
+                    + withoutMigrating(borrowed) + " and migrate separately");
         }
     }
 
@@ -1143,14 +1160,15 @@ public final class SchemaMigrator {
      * The library's exception for a failure while migrating or reading the schema, in its own words.
      * {@code failedMigration} is the migration that failed, when one did.
      */
-    private static LibraryException translate(Exception failure, String display, MigrationInfo failedMigration) {
+    private static LibraryException translate(Exception failure, String display, MigrationInfo failedMigration,
+                                               boolean borrowed) {
         if (failure instanceof LibraryException) {
             return (LibraryException) failure;
         }
         SQLException sql = findSqlException(failure);
         if (sql != null && isUnavailable(sql)) {
             return ConnectionErrors.translate(LOCK_NOT_AVAILABLE.equals(sql.getSQLState()) ? "migrating" : "reaching",
-                    display, sql, null);
+                    display, sql, null, borrowed);
         }
         if (sql != null && SqliteCodes.primary(SqliteCodes.of(sql)) == SqliteCodes.CORRUPT) {
             // as at open and in later calls: no retry helps, and Flyway's wording says nothing of what to do

@@ -271,7 +271,7 @@ public final class Sessions {
             CancellationHandle.refuseIfCancelled();
             return work.run(uow);
         } catch (Throwable t) {
-            RuntimeException translated = SqlErrors.translate(t, backend, uow);
+            RuntimeException translated = SqlErrors.translate(t, backend, database.borrowed(), uow);
             if (!(t instanceof LibraryException) && translated instanceof LibraryException e) {
                 // A database error inside a caller's transaction: its statements may be half done (and
                 // PostgreSQL has aborted the transaction), so the whole transaction must roll back.
@@ -492,7 +492,7 @@ public final class Sessions {
                 evict(lease.connection);
             }
         }
-        RuntimeException translated = SqlErrors.translate(t, backend, lease.uow);
+        RuntimeException translated = SqlErrors.translate(t, backend, database.borrowed(), lease.uow);
         if (lease.commitSent && translated instanceof LibraryException library && SqlErrors.answeredWithError(t)) {
             // the server refused the COMMIT over a connection that stayed up (a transaction pooler's lost prepared
             // statement, say): known not committed, though the rollback after it may have failed as well
@@ -585,7 +585,7 @@ public final class Sessions {
             CancellationHandle.refuseIfCancelled(); // as in joined
             savepoint = outer.savepoint();
         } catch (SQLException e) {
-            LibraryException translated = SqlErrors.translate(e, backend, outer);
+            LibraryException translated = SqlErrors.translate(e, backend, database.borrowed(), outer);
             outer.rollbackOnly(translated);
             throw translated;
         }
@@ -594,7 +594,7 @@ public final class Sessions {
             result = callback.apply(outer);
         } catch (Throwable t) {
             rollbackTo(outer, savepoint);
-            throw SqlErrors.translate(t, backend, null);
+            throw SqlErrors.translate(t, backend, database.borrowed(), null);
         }
         LibraryException failedInside = outer.rollbackCause();
         if (failedInside != null) {
@@ -604,7 +604,7 @@ public final class Sessions {
         try {
             outer.connection().releaseSavepoint(savepoint);
         } catch (SQLException e) {
-            LibraryException translated = SqlErrors.translate(e, backend, outer);
+            LibraryException translated = SqlErrors.translate(e, backend, database.borrowed(), outer);
             outer.rollbackOnly(translated);
             throw translated;
         }
@@ -616,7 +616,7 @@ public final class Sessions {
             outer.connection().rollback(savepoint);
             outer.clearRollbackCause();
         } catch (SQLException e) {
-            outer.rollbackOnly(SqlErrors.translate(e, backend, outer));
+            outer.rollbackOnly(SqlErrors.translate(e, backend, database.borrowed(), outer));
         }
     }
 

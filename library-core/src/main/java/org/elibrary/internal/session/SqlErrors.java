@@ -36,9 +36,11 @@ public final class SqlErrors {
      * when it is an {@code Error} or a checked exception (thrown sneakily from a callback: Kotlin, Lombok's
      * {@code @SneakyThrows}), thrown as is from here, so that it reaches the caller unchanged.
      *
-     * @param uow the unit of work that failed, for the values it was writing; may be null
+     * @param borrowed whether the connections are a caller's {@code DataSource}'s ({@code Database.borrowed()}): advice
+     *                 then names its JDBC URL, as it has no {@code DATABASE_URL}
+     * @param uow      the unit of work that failed, for the values it was writing; may be null
      */
-    public static RuntimeException translate(Throwable failure, Backend backend, UnitOfWork uow) {
+    public static RuntimeException translate(Throwable failure, Backend backend, boolean borrowed, UnitOfWork uow) {
         if (failure instanceof LibraryException e) {
             return e;
         }
@@ -53,7 +55,7 @@ public final class SqlErrors {
             // a checked exception the callback threw: the caller's own, to come back as it was thrown
             throw SqlErrors.<RuntimeException>sneakyThrow(failure);
         }
-        return translate(sql, backend, uow);
+        return translate(sql, backend, borrowed, uow);
     }
 
     /** Throws {@code failure} whatever its type: the compiler cannot tell a checked exception from {@code T}. */
@@ -90,8 +92,10 @@ public final class SqlErrors {
         return code == SqliteCodes.CONSTRAINT_UNIQUE || code == SqliteCodes.CONSTRAINT_PRIMARYKEY;
     }
 
-    /** Translates one JDBC exception. */
-    public static LibraryException translate(SQLException e, Backend backend, UnitOfWork uow) {
+    /**
+     * Translates one JDBC exception, as {@link #translate(Throwable, Backend, boolean, UnitOfWork)} does.
+     */
+    public static LibraryException translate(SQLException e, Backend backend, boolean borrowed, UnitOfWork uow) {
         if (e instanceof SQLTransientConnectionException timeout) {
             return noConnection(timeout, false, null);
         }
@@ -108,7 +112,7 @@ public final class SqlErrors {
             // sqlite-jdbc's own refusals carry no SQLite result code: a closed connection, say
             return new DatabaseUnavailableException("the SQLite connection failed: " + e.getMessage(), e);
         }
-        return postgres(e, uow);
+        return postgres(e, borrowed, uow);
     }
 
     private static LibraryException sqlite(SQLException e, int code, UnitOfWork uow) {
@@ -191,7 +195,7 @@ public final class SqlErrors {
         }
     }
 
-    private static LibraryException postgres(SQLException e, UnitOfWork uow) {
+    private static LibraryException postgres(SQLException e, boolean borrowed, UnitOfWork uow) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         ServerErrorMessage server = server(e);
         switch (state) {
@@ -230,8 +234,9 @@ public final class SqlErrors {
                 }
                 return new ConfigurationException(said + ": the database role" + roleOf(uow)
                         + " may not read or write that table (or use its id sequence); grant it SELECT, INSERT, "
-                        + "UPDATE and DELETE on the library's tables and USAGE on their sequences, or use another "
-                        + "DATABASE_URL", e);
+                        + "UPDATE and DELETE on the library's tables and USAGE on their sequences, or "
+                        + (borrowed ? "give the library a DataSource that logs in as a role that may"
+                        : "use another DATABASE_URL"), e);
             }
             case "25006":
                 if (readOnlyConnection(uow)) {
@@ -247,7 +252,8 @@ public final class SqlErrors {
                 // configuration error
                 return new DatabaseUnavailableException(said(e, server, state) + ": the database is read-only for "
                         + "now (a standby, a failover under way, or default_transaction_read_only is on); retry "
-                        + "later, or point DATABASE_URL at the primary if this one is a replica", e);
+                        + "later, or point " + ConnectionErrors.urlSetting(borrowed) + " at the primary if this one is "
+                        + "a replica", e);
             case "23502":
             case "23514":
             case "23P01":
@@ -260,10 +266,10 @@ public final class SqlErrors {
                 // "prepared statement "S_1" already exists" / "… does not exist": the driver's server-side
                 // prepared statements (from a statement's fifth run on) met a server connection that is not the
                 // one they were prepared on
-                return transactionPooler(said(e, server, state), e);
+                return transactionPooler(said(e, server, state), borrowed, e);
             case "08P01":
                 if (bindMismatch(server)) {
-                    return transactionPooler(said(e, server, state), e);
+                    return transactionPooler(said(e, server, state), borrowed, e);
                 }
                 break;
             case "25P03":
@@ -330,11 +336,12 @@ public final class SqlErrors {
      * (PgBouncer's pool_mode = transaction). Permanent until the URL changes: retrying meets the same statement
      * names on other connections.
      */
-    private static ConfigurationException transactionPooler(String said, SQLException e) {
+    private static ConfigurationException transactionPooler(String said, boolean borrowed, SQLException e) {
         return new ConfigurationException(said + ": the connection goes through a pooler in transaction mode "
                 + "(PgBouncer's pool_mode = transaction, for one), which does not keep the driver's prepared "
-                + "statements; add prepareThreshold=0 to a jdbc:postgresql: DATABASE_URL or "
-                + "prepared_statement_cache_size=0 to a SQLAlchemy one, or use session pooling", e);
+                + "statements; add prepareThreshold=0 to " + (borrowed ? "the DataSource's JDBC URL (or its "
+                + "connection properties)" : "a jdbc:postgresql: DATABASE_URL or prepared_statement_cache_size=0 to "
+                + "a SQLAlchemy one") + ", or use session pooling", e);
     }
 
     /**

@@ -29,7 +29,6 @@ import org.elibrary.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.postgresql.ds.PGSimpleDataSource;
 import org.sqlite.SQLiteDataSource;
 
 class SchemaMigratorIT {
@@ -40,14 +39,7 @@ class SchemaMigratorIT {
     }
 
     static DataSource dataSource(Backend backend, String url) {
-        if (backend == Backend.SQLITE) {
-            SQLiteDataSource sqlite = new SQLiteDataSource();
-            sqlite.setUrl(url);
-            return sqlite;
-        }
-        PGSimpleDataSource postgres = new PGSimpleDataSource();
-        postgres.setURL(url);
-        return postgres;
+        return TestDatabases.dataSource(backend, url);
     }
 
     /** The DDL the Python app emits (V1 is byte for byte the seed DDL; library-migrations tests that). */

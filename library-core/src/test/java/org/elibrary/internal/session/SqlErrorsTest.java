@@ -25,7 +25,8 @@ class SqlErrorsTest {
         SQLiteException unique = new SQLiteException(
                 "[SQLITE_CONSTRAINT_UNIQUE] A UNIQUE constraint failed (UNIQUE constraint failed: book.title)",
                 SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE);
-        RuntimeException translated = SqlErrors.translate(new PersistenceException(unique), Backend.SQLITE, null);
+        RuntimeException translated = SqlErrors.translate(new PersistenceException(unique), Backend.SQLITE, false,
+                null);
         assertThat(translated).isInstanceOfSatisfying(DuplicateException.class, e -> {
             assertThat(e.field()).isEqualTo("book.title");
             assertThat(e.getCause()).isSameAs(unique);
@@ -33,7 +34,7 @@ class SqlErrorsTest {
         SQLiteException pk = new SQLiteException(
                 "[SQLITE_CONSTRAINT_PRIMARYKEY] (UNIQUE constraint failed: author_book.author_id, author_book.book_id)",
                 SQLiteErrorCode.SQLITE_CONSTRAINT_PRIMARYKEY);
-        assertThat(SqlErrors.translate(pk, Backend.SQLITE, null))
+        assertThat(SqlErrors.translate(pk, Backend.SQLITE, false, null))
                 .isInstanceOfSatisfying(DuplicateException.class, e -> assertThat(e.field()).isEqualTo("author_book"));
     }
 
@@ -42,7 +43,7 @@ class SqlErrorsTest {
         SQLException interrupted = new SQLException("pool - Interrupted during connection acquisition",
                 new InterruptedException());
         for (Backend backend : Backend.values()) {
-            assertThat(SqlErrors.translate(interrupted, backend, null))
+            assertThat(SqlErrors.translate(interrupted, backend, false, null))
                     .isInstanceOf(DatabaseUnavailableException.class)
                     .hasMessageStartingWith("interrupted while waiting for a database connection");
         }
@@ -51,13 +52,14 @@ class SqlErrorsTest {
     @Test
     void sqliteForeignKeyBusyAndInterrupt() {
         assertThat(SqlErrors.translate(new SQLiteException("fk", SQLiteErrorCode.SQLITE_CONSTRAINT_FOREIGNKEY),
-                Backend.SQLITE, null)).isInstanceOf(NotFoundException.class);
-        assertThat(SqlErrors.translate(new SQLiteException("busy", SQLiteErrorCode.SQLITE_BUSY), Backend.SQLITE, null))
+                Backend.SQLITE, false, null)).isInstanceOf(NotFoundException.class);
+        assertThat(SqlErrors.translate(new SQLiteException("busy", SQLiteErrorCode.SQLITE_BUSY), Backend.SQLITE, false,
+                null))
                 .isInstanceOf(DatabaseUnavailableException.class);
         assertThat(SqlErrors.translate(new SQLiteException("locked", SQLiteErrorCode.SQLITE_LOCKED_SHAREDCACHE),
-                Backend.SQLITE, null)).isInstanceOf(DatabaseUnavailableException.class);
+                Backend.SQLITE, false, null)).isInstanceOf(DatabaseUnavailableException.class);
         assertThat(SqlErrors.translate(new SQLiteException("interrupted", SQLiteErrorCode.SQLITE_INTERRUPT),
-                Backend.SQLITE, null)).hasMessageContaining("timed out");
+                Backend.SQLITE, false, null)).hasMessageContaining("timed out");
     }
 
     @Test
@@ -65,14 +67,14 @@ class SqlErrorsTest {
         UnitOfWork byId = new UnitOfWork(Backend.SQLITE, null, null);
         byId.referencing("book", 42L);
         assertThat(SqlErrors.translate(new SQLiteException("fk", SQLiteErrorCode.SQLITE_CONSTRAINT_FOREIGNKEY),
-                Backend.SQLITE, byId)).isInstanceOfSatisfying(NotFoundException.class, e -> {
+                Backend.SQLITE, false, byId)).isInstanceOfSatisfying(NotFoundException.class, e -> {
                     assertThat(e.entity()).isEqualTo("book");
                     assertThat(e.key()).isEqualTo("id=42");
                 });
         UnitOfWork byKey = new UnitOfWork(Backend.SQLITE, null, null);
         byKey.referencing("user", "username=anna");
         assertThat(SqlErrors.translate(new SQLiteException("fk", SQLiteErrorCode.SQLITE_CONSTRAINT_FOREIGNKEY),
-                Backend.SQLITE, byKey)).isInstanceOfSatisfying(NotFoundException.class,
+                Backend.SQLITE, false, byKey)).isInstanceOfSatisfying(NotFoundException.class,
                         e -> assertThat(e.key()).isEqualTo("username=anna"));
     }
 
@@ -80,27 +82,28 @@ class SqlErrorsTest {
     void postgresStatesMapToTheSameClasses() {
         ServerErrorMessage detail = new ServerErrorMessage(
                 "SERROR\0C23505\0Mduplicate key\0DKey (username)=(anna) already exists.\0tuser\0");
-        assertThat(SqlErrors.translate(new PSQLException(detail), Backend.POSTGRESQL, null))
+        assertThat(SqlErrors.translate(new PSQLException(detail), Backend.POSTGRESQL, false, null))
                 .isInstanceOfSatisfying(DuplicateException.class, e -> {
                     assertThat(e.field()).isEqualTo("user.username");
                     assertThat(e.value()).isEqualTo("anna");
                 });
-        assertThat(SqlErrors.translate(new SQLException("fk", "23503"), Backend.POSTGRESQL, null))
+        assertThat(SqlErrors.translate(new SQLException("fk", "23503"), Backend.POSTGRESQL, false, null))
                 .isInstanceOf(NotFoundException.class);
         ServerErrorMessage fk = new ServerErrorMessage(
                 "SERROR\0C23503\0Mfk\0DKey (user_id)=(777) is not present in table \"user\".\0tcomment\0");
-        assertThat(SqlErrors.translate(new PSQLException(fk), Backend.POSTGRESQL, null))
+        assertThat(SqlErrors.translate(new PSQLException(fk), Backend.POSTGRESQL, false, null))
                 .isInstanceOfSatisfying(NotFoundException.class, e -> {
                     assertThat(e.entity()).isEqualTo("user");
                     assertThat(e.key()).isEqualTo("id=777");
                 });
-        assertThat(SqlErrors.translate(new SQLException("cancel", "57014"), Backend.POSTGRESQL, null))
+        assertThat(SqlErrors.translate(new SQLException("cancel", "57014"), Backend.POSTGRESQL, false, null))
                 .isInstanceOf(DatabaseUnavailableException.class).hasMessageContaining("timed out");
-        assertThat(SqlErrors.translate(new SQLException("gone", "08006"), Backend.POSTGRESQL, null))
+        assertThat(SqlErrors.translate(new SQLException("gone", "08006"), Backend.POSTGRESQL, false, null))
                 .isInstanceOf(DatabaseUnavailableException.class);
-        assertThat(SqlErrors.translate(new SQLException("shutdown", "57P01"), Backend.POSTGRESQL, null))
+        assertThat(SqlErrors.translate(new SQLException("shutdown", "57P01"), Backend.POSTGRESQL, false, null))
                 .isInstanceOf(DatabaseUnavailableException.class);
-        assertThat(SqlErrors.translate(new SQLTransientConnectionException("pool timeout"), Backend.POSTGRESQL, null))
+        assertThat(SqlErrors.translate(new SQLTransientConnectionException("pool timeout"), Backend.POSTGRESQL, false,
+                null))
                 .isInstanceOf(DatabaseUnavailableException.class);
     }
 
@@ -108,7 +111,7 @@ class SqlErrorsTest {
     void anUnknownPostgresStateCarriesTheServersPrimaryMessageButNotItsDetail() {
         ServerErrorMessage idle = new ServerErrorMessage("SFATAL\0C25P03\0Mterminating connection due to "
                 + "idle-in-transaction timeout\0DKey (title)=(a secret row value)\0");
-        assertThat(SqlErrors.translate(new PSQLException(idle), Backend.POSTGRESQL, null))
+        assertThat(SqlErrors.translate(new PSQLException(idle), Backend.POSTGRESQL, false, null))
                 .isInstanceOf(DatabaseUnavailableException.class)
                 .hasMessageStartingWith("terminating connection due to idle-in-transaction timeout (SQLState 25P03): "
                         + "the transaction stayed idle")
@@ -116,12 +119,12 @@ class SqlErrorsTest {
                 .hasMessageNotContaining("secret");
         ServerErrorMessage unknown = new ServerErrorMessage("SERROR\0C22003\0Mvalue out of range\0"
                 + "DKey (title)=(a secret row value)\0");
-        assertThat(SqlErrors.translate(new PSQLException(unknown), Backend.POSTGRESQL, null))
+        assertThat(SqlErrors.translate(new PSQLException(unknown), Backend.POSTGRESQL, false, null))
                 .isInstanceOf(DatabaseUnavailableException.class)
                 .hasMessage("database error: value out of range (SQLState 22003)");
         ServerErrorMessage tooMany = new ServerErrorMessage("SFATAL\0C53300\0Mtoo many connections for role "
                 + "\"app\"\0");
-        assertThat(SqlErrors.translate(new PSQLException(tooMany), Backend.POSTGRESQL, null))
+        assertThat(SqlErrors.translate(new PSQLException(tooMany), Backend.POSTGRESQL, false, null))
                 .isInstanceOf(DatabaseUnavailableException.class)
                 .hasMessage("the database is unavailable: too many connections for role \"app\" (SQLState 53300)");
     }
@@ -130,7 +133,7 @@ class SqlErrorsTest {
     void permanentPostgresRefusalsAreConfigurationErrorsSayingWhatToDo() {
         ServerErrorMessage denied = new ServerErrorMessage(
                 "SERROR\0C42501\0Mpermission denied for table author\0");
-        assertThat(SqlErrors.translate(new PSQLException(denied), Backend.POSTGRESQL, null))
+        assertThat(SqlErrors.translate(new PSQLException(denied), Backend.POSTGRESQL, false, null))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageStartingWith("permission denied for table author (SQLState 42501): the database role may "
                         + "not read or write that table")
@@ -138,7 +141,7 @@ class SqlErrorsTest {
         ServerErrorMessage readOnly = new ServerErrorMessage(
                 "SERROR\0C25006\0Mcannot execute INSERT in a read-only transaction\0");
         // often for a while only (a failover, an operator's switch): retrying may work, so an outage
-        assertThat(SqlErrors.translate(new PSQLException(readOnly), Backend.POSTGRESQL, null))
+        assertThat(SqlErrors.translate(new PSQLException(readOnly), Backend.POSTGRESQL, false, null))
                 .isInstanceOf(DatabaseUnavailableException.class)
                 .hasMessageContaining("cannot execute INSERT in a read-only transaction (SQLState 25006)")
                 .hasMessageContaining("the database is read-only for now")
@@ -146,14 +149,14 @@ class SqlErrorsTest {
         // a row-level security policy is 42501 too: the role has its grants, so no advice to grant them
         ServerErrorMessage policy = new ServerErrorMessage(
                 "SERROR\0C42501\0Mnew row violates row-level security policy for table \"book\"\0");
-        assertThat(SqlErrors.translate(new PSQLException(policy), Backend.POSTGRESQL, null))
+        assertThat(SqlErrors.translate(new PSQLException(policy), Backend.POSTGRESQL, false, null))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessage("the database refused the role: new row violates row-level security policy for table "
                         + "\"book\" (SQLState 42501)");
         for (String state : new String[] {"22P05", "22021"}) {
             ServerErrorMessage encoding = new ServerErrorMessage("SERROR\0C" + state + "\0Mcharacter with byte "
                     + "sequence 0xd0 0x92 in encoding \"UTF8\" has no equivalent in encoding \"LATIN1\"\0");
-            assertThat(SqlErrors.translate(new PSQLException(encoding), Backend.POSTGRESQL, null))
+            assertThat(SqlErrors.translate(new PSQLException(encoding), Backend.POSTGRESQL, false, null))
                     .isInstanceOf(ConfigurationException.class)
                     .hasMessageContaining("has no equivalent in encoding \"LATIN1\" (SQLState " + state + ")")
                     .hasMessageContaining("the library needs a UTF8 database");
@@ -177,7 +180,7 @@ class SqlErrorsTest {
         for (String[] refusal : refusals) {
             PSQLException e = new PSQLException(new ServerErrorMessage("SERROR\0VERROR\0C" + refusal[0] + "\0M"
                     + refusal[1] + "\0Dsecret detail\0R" + refusal[2] + "\0"));
-            assertThat(SqlErrors.translate(e, Backend.POSTGRESQL, null))
+            assertThat(SqlErrors.translate(e, Backend.POSTGRESQL, false, null))
                     .isInstanceOf(ConfigurationException.class)
                     .hasMessage(refusal[1] + " (SQLState " + refusal[0] + "): the connection goes through a pooler "
                             + "in transaction mode (PgBouncer's pool_mode = transaction, for one), which does not "
@@ -188,12 +191,12 @@ class SqlErrorsTest {
         }
         // other protocol violations stay outages: a pooler's own (no routine), a FATAL one that ends the connection
         ServerErrorMessage pooler = new ServerErrorMessage("SERROR\0C08P01\0Mquery_wait_timeout\0");
-        assertThat(SqlErrors.translate(new PSQLException(pooler), Backend.POSTGRESQL, null))
+        assertThat(SqlErrors.translate(new PSQLException(pooler), Backend.POSTGRESQL, false, null))
                 .isInstanceOf(DatabaseUnavailableException.class)
                 .hasMessage("the database is unavailable: query_wait_timeout (SQLState 08P01)");
         ServerErrorMessage fatal = new ServerErrorMessage("SFATAL\0C08P01\0Minvalid frontend message type 0\0"
                 + "RSocketBackend\0");
-        assertThat(SqlErrors.translate(new PSQLException(fatal), Backend.POSTGRESQL, null))
+        assertThat(SqlErrors.translate(new PSQLException(fatal), Backend.POSTGRESQL, false, null))
                 .isInstanceOf(DatabaseUnavailableException.class);
     }
 
@@ -207,7 +210,7 @@ class SqlErrorsTest {
         PSQLException squatted = new PSQLException(new ServerErrorMessage(
                 "SERROR\0C42P05\0Mprepared statement \"S_1\" already exists\0Rexec_parse_message\0"));
         assertThat(SqlErrors.answeredWithError(new PersistenceException(squatted))).isTrue();
-        LibraryException translated = SqlErrors.translate(squatted, Backend.POSTGRESQL, null);
+        LibraryException translated = SqlErrors.translate(squatted, Backend.POSTGRESQL, false, null);
         assertThat(SqlErrors.notCommitted(translated, squatted))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageStartingWith("the database answered the commit with an error, so nothing of the call was "
@@ -217,7 +220,7 @@ class SqlErrorsTest {
                 .hasCause(translated);
         PSQLException conflict = new PSQLException(new ServerErrorMessage("SERROR\0C40001\0Mcould not serialize "
                 + "access due to read/write dependencies among transactions\0Dsecret detail\0"));
-        assertThat(SqlErrors.notCommitted(SqlErrors.translate(conflict, Backend.POSTGRESQL, null), conflict))
+        assertThat(SqlErrors.notCommitted(SqlErrors.translate(conflict, Backend.POSTGRESQL, false, null), conflict))
                 .isInstanceOf(DatabaseUnavailableException.class)
                 .hasMessage("the database answered the commit with an error, so nothing of the call was committed: "
                         + "transaction conflicted with another one; retry it (could not serialize access due to "
@@ -268,7 +271,7 @@ class SqlErrorsTest {
                 SQLiteErrorCode.SQLITE_CORRUPT_INDEX}) {
             SQLiteException corrupt = new SQLiteException("[SQLITE_CORRUPT] The database disk image is malformed",
                     code);
-            assertThat(SqlErrors.translate(corrupt, Backend.SQLITE, null))
+            assertThat(SqlErrors.translate(corrupt, Backend.SQLITE, false, null))
                     .isInstanceOf(ConfigurationException.class)
                     .hasMessage("the database file is corrupt (the disk image is malformed): PRAGMA "
                             + "integrity_check tells what is damaged; restore the file from a backup (a damaged "
@@ -280,12 +283,12 @@ class SqlErrorsTest {
     @Test
     void driverRefusalsWithoutACodeSayTheConnectionFailed() {
         SQLException closed = new SQLException("database connection closed");
-        assertThat(SqlErrors.translate(closed, Backend.SQLITE, null))
+        assertThat(SqlErrors.translate(closed, Backend.SQLITE, false, null))
                 .isInstanceOf(DatabaseUnavailableException.class)
                 .hasMessage("the SQLite connection failed: database connection closed")
                 .hasCause(closed);
         assertThat(SqlErrors.translate(new PSQLException("This connection has been closed.", null),
-                Backend.POSTGRESQL, null))
+                Backend.POSTGRESQL, false, null))
                 .isInstanceOf(DatabaseUnavailableException.class)
                 .hasMessage("the database is unavailable");
     }
@@ -293,9 +296,9 @@ class SqlErrorsTest {
     @Test
     void libraryAndCallerExceptionsPassUnchanged() {
         InvalidInputException invalid = new InvalidInputException("f", "r");
-        assertThat(SqlErrors.translate(invalid, Backend.SQLITE, null)).isSameAs(invalid);
+        assertThat(SqlErrors.translate(invalid, Backend.SQLITE, false, null)).isSameAs(invalid);
         IllegalArgumentException callers = new IllegalArgumentException("mine");
-        assertThat(SqlErrors.translate(callers, Backend.SQLITE, null)).isSameAs(callers);
+        assertThat(SqlErrors.translate(callers, Backend.SQLITE, false, null)).isSameAs(callers);
     }
 
     @Test
