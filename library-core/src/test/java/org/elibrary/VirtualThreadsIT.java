@@ -8,6 +8,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,6 +70,23 @@ class VirtualThreadsIT {
             holder.get(60, TimeUnit.SECONDS);
             assertThat(failures).isEmpty();
             assertThat(library.books().count()).isEqualTo(writers + 1);
+            // the busy timeout the library replaced for its wait is back on every connection of the caller's pool
+            List<Connection> connections = new ArrayList<>();
+            try {
+                for (int i = 0; i < writers + 2; i++) {
+                    Connection connection = pool.getConnection();
+                    connections.add(connection);
+                    try (Statement statement = connection.createStatement();
+                         ResultSet rs = statement.executeQuery("PRAGMA busy_timeout")) {
+                        assertThat(rs.next()).isTrue();
+                        assertThat(rs.getInt(1)).isEqualTo(BUSY_TIMEOUT_MS);
+                    }
+                }
+            } finally {
+                for (Connection connection : connections) {
+                    connection.close();
+                }
+            }
         }
     }
 
