@@ -22,6 +22,7 @@ import org.elibrary.LibraryClosedException;
 import org.elibrary.LibraryException;
 import org.elibrary.internal.async.CancellationHandle;
 import org.elibrary.internal.db.Database;
+import org.elibrary.internal.db.SqliteBusyWait;
 import org.postgresql.jdbc.PgConnection;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteConnection;
@@ -372,7 +373,9 @@ public final class Sessions {
             lease.statements = new Statements(connection, mappers);
         }
         if (lease.sqlTransaction) {
-            lease.statements.prepare(BEGIN_IMMEDIATE, null).execute();
+            Statements statements = lease.statements;
+            SqliteBusyWait.begin((SQLiteConnection) lease.physical,
+                    attempt -> statements.prepare(BEGIN_IMMEDIATE, null).execute());
             lease.begun = true;
         } else if (lease.transactional) {
             try {
@@ -424,30 +427,47 @@ public final class Sessions {
      * the library's own writer does. The library's own connections are IMMEDIATE already.
      */
     private static void beginImmediate(Connection connection, boolean autoCommit) throws SQLException {
-        SQLiteConnectionConfig config = connection.isWrapperFor(SQLiteConnection.class)
-                ? connection.unwrap(SQLiteConnection.class).getConnectionConfig() : null;
+        SQLiteConnection sqlite = connection.isWrapperFor(SQLiteConnection.class)
+                ? connection.unwrap(SQLiteConnection.class) : null;
+        SQLiteConnectionConfig config = sqlite == null ? null : sqlite.getConnectionConfig();
         SQLiteConfig.TransactionMode mode = config == null ? null : config.getTransactionMode();
         if (mode == null || mode == SQLiteConfig.TransactionMode.IMMEDIATE
                 || mode == SQLiteConfig.TransactionMode.EXCLUSIVE) {
-            connection.setAutoCommit(false);
+            SqliteBusyWait.begin(sqlite, attempt -> beginAgain(connection, config, attempt));
             return;
         }
         // the mode only decides how setAutoCommit(false) begins; the driver's later BEGINs (after a commit with
         // auto-commit still off) stay the caller's, and the library switches auto-commit back on after its unit
         config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
         try {
-            if (autoCommit) {
-                connection.setAutoCommit(false);
-            } else {
-                // a pool with auto-commit off (spring.datasource.hikari.auto-commit=false) hands out connections in
-                // the DEFERRED transaction the driver began on them, empty: setAutoCommit(false) would keep it, and
-                // the unit fail busy at once as above (measured: 207 of 240 units). Rolling it back begins the next
-                // one with the mode set here; a rollback, not a commit, should the pool hand out anything in it.
-                connection.rollback();
-            }
+            SqliteBusyWait.begin(sqlite, attempt -> {
+                if (autoCommit || attempt > 0) {
+                    beginAgain(connection, config, attempt);
+                } else {
+                    // a pool with auto-commit off (spring.datasource.hikari.auto-commit=false) hands out connections
+                    // in the DEFERRED transaction the driver began on them, empty: setAutoCommit(false) would keep
+                    // it, and the unit fail busy at once as above (measured: 207 of 240 units). Rolling it back
+                    // begins the next one with the mode set here; a rollback, not a commit, should the pool hand out
+                    // anything in it.
+                    connection.rollback();
+                }
+            });
         } finally {
             config.setTransactionMode(mode);
         }
+    }
+
+    /**
+     * {@code setAutoCommit(false)}, which begins; a later attempt first tells sqlite-jdbc that auto-commit is on, as
+     * it is: the driver records auto-commit off before its BEGIN runs, and after a BEGIN that failed busy it would
+     * take the next {@code setAutoCommit(false)} for a no-op.
+     */
+    private static void beginAgain(Connection connection, SQLiteConnectionConfig config, int attempt)
+            throws SQLException {
+        if (attempt > 0) {
+            config.setAutoCommit(true);
+        }
+        connection.setAutoCommit(false);
     }
 
     private void commit(Lease lease) throws SQLException {
