@@ -25,6 +25,7 @@ import javax.sql.DataSource;
 import org.elibrary.Backend;
 import org.elibrary.ConfigurationException;
 import org.elibrary.ForeignKeyViolationException;
+import org.elibrary.InvalidInputException;
 import org.elibrary.LibraryException;
 import org.elibrary.LibrarySettings;
 import org.elibrary.internal.config.DatabaseUrl;
@@ -181,7 +182,7 @@ public final class SchemaMigrator {
             MigrateResult result;
             try {
                 if (found.state == SchemaState.UNMANAGED_SEED) {
-                    checkForeignKeys(connection, backend, display);
+                    checkRowsToAdopt(connection, backend, display);
                     flyway.baseline();
                     adopted = true;
                     if (sequences != null) {
@@ -353,7 +354,7 @@ public final class SchemaMigrator {
                     if (backend == Backend.POSTGRESQL) {
                         PostgresChecks.requireHistoryCanBeCreated(connection, display, borrowed);
                     }
-                    checkForeignKeys(connection, backend, display);
+                    checkRowsToAdopt(connection, backend, display);
                     flyway.baseline();
                     List<String> repairs = List.of();
                     if (backend == Backend.POSTGRESQL) {
@@ -673,6 +674,38 @@ public final class SchemaMigrator {
         return names;
     }
 
+    /**
+     * Refuses to adopt rows the library could not serve, the database left as it was: rows that break a foreign
+     * key (the Python app's SQLite connections do not enforce them), and rows whose id is 0 or less (written
+     * with explicit ids: the library's calls take positive ids only, so it could list such a row but neither
+     * look it up, nor page past it, nor export the catalog).
+     */
+    private static void checkRowsToAdopt(Connection connection, Backend backend, String display) throws SQLException {
+        checkForeignKeys(connection, backend, display);
+        for (Map.Entry<String, Set<String>> seedTable : SEED_TABLES.entrySet()) {
+            String table = seedTable.getKey();
+            if (!seedTable.getValue().contains("id")) {
+                continue; // author_book: no id of its own
+            }
+            // fixed identifiers from SEED_TABLES, never user input
+            try (Statement statement = connection.createStatement();
+                 ResultSet rs = statement.executeQuery("SELECT count(*), min(id) FROM \"" + table
+                         + "\" WHERE id <= 0")) {
+                rs.next();
+                long count = rs.getLong(1);
+                if (count > 0) {
+                    throw new InvalidInputException(table + ".id", "must be a positive id: " + count + " row"
+                            + (count == 1 ? "" : "s") + " of table " + table + " in " + display + " ha"
+                            + (count == 1 ? "s" : "ve") + " an id of 0 or less (the lowest " + rs.getLong(2)
+                            + "), which the library could list but not look up, page past or export; give "
+                            + (count == 1 ? "it a positive id" : "them positive ids") + " (SELECT * FROM \""
+                            + table + "\" WHERE id <= 0 lists them), then adopt the database again; nothing "
+                            + "was changed");
+                }
+            }
+        }
+    }
+
     private static void checkForeignKeys(Connection connection, Backend backend, String display) throws SQLException {
         Map<String, Long> violations = backend == Backend.SQLITE
                 ? sqliteForeignKeyViolations(connection)
@@ -837,7 +870,7 @@ public final class SchemaMigrator {
                 throw emptyBaseline(display);
             }
             if (found.state == SchemaState.UNMANAGED_SEED) {
-                checkForeignKeys(connection, backend, display);
+                checkRowsToAdopt(connection, backend, display);
             }
             return null;
         };

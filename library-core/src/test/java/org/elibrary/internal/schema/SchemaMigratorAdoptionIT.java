@@ -26,6 +26,7 @@ import javax.sql.DataSource;
 import org.elibrary.Backend;
 import org.elibrary.ConfigurationException;
 import org.elibrary.DatabaseUnavailableException;
+import org.elibrary.InvalidInputException;
 import org.elibrary.Library;
 import org.elibrary.LibrarySettings;
 import org.elibrary.internal.db.Databases;
@@ -251,6 +252,41 @@ class SchemaMigratorAdoptionIT {
     }
 
     // ------------------------------------------------------------------ rows inserted with explicit ids
+
+    /**
+     * Rows the Python app wrote with explicit ids of 0 or less ({@code Book(id=0, ...)}): both databases take
+     * them, and the library, adopting them, could list such a row but not look it up, page past it or export the
+     * catalog ({@code export} failed "book.id: must be a positive id" with no id given). The adoption (migrate, a
+     * Library's open, baseline) is refused naming the table, the rows and the query that lists them; nothing is
+     * changed, and once the ids are positive the adoption goes through.
+     */
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void anAdoptionOfRowsWithIdsOfZeroOrLessIsRefusedUnchanged(Backend backend) throws Exception {
+        DataSource dataSource = dataSource(backend);
+        execute(dataSource, seedDdl(backend));
+        insertPythonAppData(dataSource); // author 1, 2; book 1, 2; user 1; comment 1
+        execute(dataSource, "INSERT INTO book (id, title) VALUES (0, 'Нулевая');\n"
+                + "INSERT INTO book (id, title) VALUES (-5, 'Отрицательная');\n");
+
+        for (Runnable adoption : List.<Runnable>of(
+                () -> SchemaMigrator.migrate(dataSource, backend),
+                () -> SchemaMigrator.baseline(dataSource, backend),
+                () -> Library.open(dataSource).close())) {
+            assertThatThrownBy(adoption::run).isInstanceOfSatisfying(InvalidInputException.class, e -> {
+                assertThat(e.field()).isEqualTo("book.id");
+                assertThat(e.getMessage()).startsWith("book.id: must be a positive id: 2 rows of table book in ")
+                        .contains("the lowest -5", "SELECT * FROM \"book\" WHERE id <= 0", "nothing was changed");
+            });
+            assertThat(SchemaMigratorIT.hasHistory(dataSource, backend)).isFalse();
+        }
+
+        execute(dataSource, "UPDATE book SET id = 10 WHERE id = 0;\nUPDATE book SET id = 11 WHERE id = -5;\n");
+        assertThat(SchemaMigrator.migrate(dataSource, backend).adopted()).isTrue();
+        try (Library library = Library.open(dataSource, false)) {
+            assertThat(library.books().findById(10).orElseThrow().title()).isEqualTo("Нулевая");
+        }
+    }
 
     /**
      * The Python app's PostgreSQL tables take their ids from SERIAL sequences, which rows inserted with explicit
