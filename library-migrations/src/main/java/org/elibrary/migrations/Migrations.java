@@ -11,6 +11,7 @@ import org.elibrary.Backend;
 import org.elibrary.ConfigurationException;
 import org.elibrary.DatabaseUnavailableException;
 import org.elibrary.ForeignKeyViolationException;
+import org.elibrary.InvalidInputException;
 import org.elibrary.LibrarySettings;
 import org.elibrary.internal.db.Databases;
 import org.elibrary.internal.schema.MigrationOutcome;
@@ -50,7 +51,8 @@ import org.sqlite.SQLiteDataSource;
  * {@link ConfigurationException} (foreign schema, a history that does not match, a wrong password, an
  * unknown database; on PostgreSQL also a database not in UTF8, and, before creating the schema, a schema that
  * does not exist, a read-only database or a user without the CREATE privilege on it),
- * {@link ForeignKeyViolationException}, {@link DatabaseUnavailableException}.
+ * {@link ForeignKeyViolationException} and {@link InvalidInputException} (rows an adoption refuses),
+ * {@link DatabaseUnavailableException}.
  * Instances are immutable and thread-safe.
  */
 public final class Migrations {
@@ -135,6 +137,9 @@ public final class Migrations {
      * @throws ConfigurationException       for a foreign schema or a history that does not match the migrations
      * @throws ForeignKeyViolationException when adopting a database whose rows break a foreign key; nothing
      *                                      is changed
+     * @throws InvalidInputException        when adopting a database with rows whose id is 0 or less (written
+     *                                      with explicit ids), which the library cannot address; nothing is
+     *                                      changed
      */
     public MigrationReport migrate() {
         if (sqliteFile != null && Files.exists(sqliteFile)) {
@@ -198,6 +203,7 @@ public final class Migrations {
      * @return what it did; {@link MigrationReport#adopted()} is false when the database was already managed
      * @throws ConfigurationException       for an empty database (run {@link #migrate()}) or a foreign schema
      * @throws ForeignKeyViolationException when rows break a foreign key; nothing is changed
+     * @throws InvalidInputException        when rows have an id of 0 or less; nothing is changed
      */
     public MigrationReport baseline() {
         // A SQLite file that does not exist is empty, and refused as such; connecting to it would create it.

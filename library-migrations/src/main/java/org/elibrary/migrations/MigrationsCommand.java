@@ -12,6 +12,7 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.elibrary.ConfigurationException;
 import org.elibrary.ForeignKeyViolationException;
+import org.elibrary.InvalidInputException;
 import org.elibrary.LibraryException;
 import org.elibrary.LibrarySettings;
 import org.elibrary.internal.config.DatabaseUrl;
@@ -120,7 +121,8 @@ public final class MigrationsCommand {
             out.println("database: " + settings.displayUrl() + " (" + settings.backend().name().toLowerCase(Locale.ROOT)
                     + ")");
             return dispatch(invocation.command(), migrations);
-        } catch (ForeignKeyViolationException e) {
+        } catch (ForeignKeyViolationException | InvalidInputException e) {
+            // rows the adoption refused (a broken foreign key, an id of 0 or less): the data, not the setup
             err.println("error: " + e.getMessage());
             return INVALID;
         } catch (LibraryException e) {

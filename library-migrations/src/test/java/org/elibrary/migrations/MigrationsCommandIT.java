@@ -232,6 +232,17 @@ class MigrationsCommandIT {
     }
 
     @Test
+    void rowsWithIdsOfZeroOrLessExitInvalid() throws SQLException {
+        Path file = dir.resolve("python.db");
+        DataSource python = new org.sqlite.SQLiteDataSource();
+        ((org.sqlite.SQLiteDataSource) python).setUrl("jdbc:sqlite:" + file);
+        Sql.script(python, Sql.resource("reference/ddl-sqlite.sql"));
+        Sql.script(python, "INSERT INTO user (id, username) VALUES (0, 'root');");
+        assertThat(run("migrate", "--url", "sqlite:///./python.db")).isEqualTo(MigrationsCommand.INVALID);
+        assertThat(err()).startsWith("error: user.id: must be a positive id: 1 row of table user");
+    }
+
+    @Test
     void foreignSchemaExitsWithConfigurationError() throws SQLException {
         Path file = dir.resolve("other.db");
         DataSource other = Sql.dataSource(Backend.SQLITE, "jdbc:sqlite:" + file);
