@@ -222,24 +222,24 @@ class MigrationsCommandIT {
 
     @Test
     void foreignKeyViolationsExitInvalid() throws SQLException {
-        Path file = dir.resolve("python.db");
-        DataSource noForeignKeys = new org.sqlite.SQLiteDataSource();
-        ((org.sqlite.SQLiteDataSource) noForeignKeys).setUrl("jdbc:sqlite:" + file);
-        Sql.script(noForeignKeys, Sql.resource("reference/ddl-sqlite.sql"));
-        Sql.script(noForeignKeys, "INSERT INTO author_book (author_id, book_id) VALUES (7, 8);");
+        pythonAppDatabase("INSERT INTO author_book (author_id, book_id) VALUES (7, 8);");
         assertThat(run("migrate", "--url", "sqlite:///./python.db")).isEqualTo(MigrationsCommand.INVALID);
         assertThat(err()).contains("author_book: 1 row");
     }
 
     @Test
     void rowsWithIdsOfZeroOrLessExitInvalid() throws SQLException {
-        Path file = dir.resolve("python.db");
-        DataSource python = new org.sqlite.SQLiteDataSource();
-        ((org.sqlite.SQLiteDataSource) python).setUrl("jdbc:sqlite:" + file);
-        Sql.script(python, Sql.resource("reference/ddl-sqlite.sql"));
-        Sql.script(python, "INSERT INTO user (id, username) VALUES (0, 'root');");
+        pythonAppDatabase("INSERT INTO user (id, username) VALUES (0, 'root');");
         assertThat(run("migrate", "--url", "sqlite:///./python.db")).isEqualTo(MigrationsCommand.INVALID);
         assertThat(err()).startsWith("error: user.id: must be a positive id: 1 row of table user");
+    }
+
+    /** python.db in the working folder, with the Python app's schema and {@code rows}, foreign keys not enforced. */
+    private void pythonAppDatabase(String rows) throws SQLException {
+        org.sqlite.SQLiteDataSource python = new org.sqlite.SQLiteDataSource();
+        python.setUrl("jdbc:sqlite:" + dir.resolve("python.db"));
+        Sql.script(python, Sql.resource("reference/ddl-sqlite.sql"));
+        Sql.script(python, rows);
     }
 
     @Test
