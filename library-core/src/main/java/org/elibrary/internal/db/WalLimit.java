@@ -24,8 +24,12 @@ public final class WalLimit {
     static final long LIMIT_BYTES = 16L << 20;
     /** How often the size of the WAL file is looked at, at most. */
     private static final long LOOK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-    /** After a checkpoint the readers kept from emptying the WAL: when to try again. */
-    private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * After a checkpoint the readers kept from emptying the WAL: when to try again. Soon, as the WAL grows by
+     * every write meanwhile (on a loaded machine reads are slow and one try in three may fail), but not at every
+     * commit, whose writes would then spend most of their time waiting.
+     */
+    private static final long RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     /** The longest the writer (and with it every write) waits for readers; reads are one statement each. */
     private static final long WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     private static final int[] PAUSES_MS = {1, 2, 5, 10, 20};

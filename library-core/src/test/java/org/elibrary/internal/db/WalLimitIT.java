@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * start the WAL over, so without {@link WalLimit} it grew by every write (past 64 MB within seconds here).
  */
 class WalLimitIT {
-    private static final long BOUND = 4 * WalLimit.LIMIT_BYTES;
+    private static final long BOUND = 8 * WalLimit.LIMIT_BYTES;
     private static final long RUN_MILLIS = 12_000;
 
     @Test
@@ -51,9 +51,9 @@ class WalLimitIT {
                 int reader = r;
                 threads.add(new Thread(() -> {
                     for (int n = 0; !stop.get(); n++) {
-                        // reads of a few milliseconds each, overlapping: one always runs
-                        library.books().page(n % 50 * 10 + reader, 20);
-                        library.books().searchByTitle("Book " + n % 7, 10);
+                        // short reads (an application's lookups and list pages), overlapping: one always runs
+                        library.books().findWithAuthors(n % 1000 + reader + 1);
+                        library.authors().page(0, 10);
                     }
                 }));
             }
@@ -61,11 +61,19 @@ class WalLimitIT {
                 thread.setUncaughtExceptionHandler((t, e) -> failure.compareAndSet(null, e));
                 thread.start();
             });
+            // SQLite alone never makes the -wal file smaller while the Library is open: it only grows, and it is
+            // emptied only by a TRUNCATE checkpoint. How large it gets before one depends on the machine's load,
+            // so the bound is generous; the emptying itself is what shows the limit working.
+            long previous = 0;
             long largest = 0;
+            int emptied = 0;
             long end = System.currentTimeMillis() + RUN_MILLIS;
-            while (System.currentTimeMillis() < end && largest <= 2 * BOUND && failure.get() == null) {
-                Thread.sleep(100);
-                largest = Math.max(largest, Files.exists(wal) ? Files.size(wal) : 0);
+            while (System.currentTimeMillis() < end && largest <= BOUND && failure.get() == null) {
+                Thread.sleep(50);
+                long size = Files.exists(wal) ? Files.size(wal) : 0;
+                emptied += size < previous && previous > WalLimit.LIMIT_BYTES ? 1 : 0;
+                previous = size;
+                largest = Math.max(largest, size);
             }
             stop.set(true);
             for (Thread thread : threads) {
@@ -73,6 +81,8 @@ class WalLimitIT {
             }
             assertThat(failure.get()).isNull();
             assertThat(library.books().count()).isGreaterThan(2000); // the load did write
+            assertThat(emptied).as("times the -wal file, past the limit, was emptied (largest: %d bytes)", largest)
+                    .isPositive();
             assertThat(largest).as("largest -wal file (bytes)").isLessThanOrEqualTo(BOUND);
 
             // idle, still open: no pooled connection holds a snapshot, so a checkpoint from outside copies all
