@@ -303,7 +303,7 @@ public final class SqlErrors {
         }
         if (state.equals("53100")) {
             return diskFull(said(e, server, state), "free space on the database server's disk (its data "
-                    + "directory, or the tablespace of the table named)", e);
+                    + "directory, or the tablespace holding the file named)", e);
         }
         if (state.isEmpty()) {
             // pgjdbc's own refusals (a connection it has closed) have no SQLState

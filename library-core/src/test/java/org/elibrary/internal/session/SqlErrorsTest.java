@@ -140,7 +140,7 @@ class SqlErrorsTest {
                 .hasMessage("the disk is full (could not extend file \"pg_tblspc/16384/PG_17_202406281/16385/"
                         + "16438_fsm\": No space left on device (SQLState 53100)): the call's transaction was rolled "
                         + "back, nothing it wrote was kept, and reads still work; free space on the database "
-                        + "server's disk (its data directory, or the tablespace of the table named), then retry");
+                        + "server's disk (its data directory, or the tablespace holding the file named), then retry");
         SQLiteException sqliteFull = new SQLiteException("[SQLITE_FULL] Insertion failed because database is full "
                 + "(database or disk is full)", SQLiteErrorCode.SQLITE_FULL);
         assertThat(SqlErrors.translate(sqliteFull, Backend.SQLITE, false, null))
