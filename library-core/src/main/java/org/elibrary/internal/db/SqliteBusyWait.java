@@ -161,6 +161,30 @@ public final class SqliteBusyWait extends BusyHandler {
         }
     }
 
+    /**
+     * Runs {@code work} on {@code connection} with its busy handler giving up at once (SQLITE_BUSY, or a busy
+     * row of a checkpoint), for a caller that waits between its own attempts; a connection without this
+     * handler is left as it is.
+     */
+    static <T> T atOnce(SQLiteConnection connection, SqlWork<T> work) throws SQLException {
+        SqliteBusyWait handler = INSTALLED.get(connection);
+        if (handler == null) {
+            return work.run();
+        }
+        handler.giveUpAtOnce = true;
+        try {
+            return work.run();
+        } finally {
+            handler.giveUpAtOnce = false;
+        }
+    }
+
+    /** Work on a connection that may fail with a SQLException. */
+    @FunctionalInterface
+    interface SqlWork<T> {
+        T run() throws SQLException;
+    }
+
     private static boolean onVirtualThread() {
         if (IS_VIRTUAL == null) {
             return false;

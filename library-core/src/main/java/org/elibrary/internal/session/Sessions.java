@@ -305,6 +305,10 @@ public final class Sessions {
             T result = work.run(lease.uow);
             if (transactional) {
                 commit(lease);
+                if (lease.physical != null && backend == Backend.SQLITE && !database.readOnly()) {
+                    // the library's own writer, outside the transaction now (see WalLimit)
+                    lease.statements.walLimit().afterCommit();
+                }
             }
             return result;
         } catch (Throwable t) {

@@ -145,7 +145,14 @@ public final class SqlErrors {
             // permanent: retrying reads the same broken pages
             return new ConfigurationException(SqliteCodes.corrupt(sqliteFile(uow)), e);
         }
-        if (primary == SqliteCodes.IOERR || primary == SqliteCodes.FULL || primary == SqliteCodes.CANTOPEN) {
+        if (primary == SqliteCodes.FULL) {
+            // no room to grow the file, its -wal or a temporary file (ENOSPC, a quota), or max_page_count reached:
+            // reads still work, and once there is room again the same call succeeds. The file is not named: SQLite
+            // rolled the transaction back itself, so the library's ROLLBACK failed and the connection is closed.
+            return diskFull(message, "free space on the disk of the SQLite file (its -wal and temporary files grow "
+                    + "there too), or raise its PRAGMA max_page_count if one is set", e);
+        }
+        if (primary == SqliteCodes.IOERR || primary == SqliteCodes.CANTOPEN) {
             return new DatabaseUnavailableException("the SQLite database cannot be read or written: " + message, e);
         }
         if (primary == SqliteCodes.CONSTRAINT) {
@@ -294,6 +301,10 @@ public final class SqlErrors {
             default:
                 break;
         }
+        if (state.equals("53100")) {
+            return diskFull(said(e, server, state), "free space on the database server's disk (its data "
+                    + "directory, or the tablespace holding the file named)", e);
+        }
         if (state.isEmpty()) {
             // pgjdbc's own refusals (a connection it has closed) have no SQLState
             return new DatabaseUnavailableException("the database is unavailable", e);
@@ -302,6 +313,16 @@ public final class SqlErrors {
             return new DatabaseUnavailableException("the database is unavailable: " + said(e, server, state), e);
         }
         return new DatabaseUnavailableException("database error: " + said(e, server, state), e);
+    }
+
+    /**
+     * A write that found no room for its data, the same on both databases: retryable (the same call succeeds once
+     * there is room again, as the database stays readable and unchanged), but saying why and what to do, where a
+     * bare "database error" would send the reader to the logs.
+     */
+    private static DatabaseUnavailableException diskFull(String said, String remedy, SQLException e) {
+        return new DatabaseUnavailableException("the disk is full (" + said + "): the call's transaction was "
+                + "rolled back, nothing it wrote was kept, and reads still work; " + remedy + ", then retry", e);
     }
 
     /** Whether the connection of {@code uow} was handed out read-only (JDBC's own flag, no round trip). */

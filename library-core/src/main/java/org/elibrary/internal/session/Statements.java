@@ -6,6 +6,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
+import org.elibrary.internal.db.WalLimit;
+import org.sqlite.SQLiteConnection;
 
 /**
  * The prepared statements (by SQL text) and the mappers used on one connection: for one unit of work,
@@ -18,6 +20,7 @@ final class Statements {
     private final Map<String, PreparedStatement> prepared = new HashMap<>();
     private final Map<Class<?>, Object> mapperInstances = new HashMap<>(8);
     private Boolean sqliteForeignKeys;
+    private WalLimit walLimit;
 
     Statements(Connection connection, DirectMappers mappers) {
         this.connection = connection;
@@ -41,6 +44,14 @@ final class Statements {
             }
         }
         return sqliteForeignKeys;
+    }
+
+    /** The WAL limit of this SQLite connection of the library's own pool (looked up once per connection). */
+    WalLimit walLimit() {
+        if (walLimit == null) {
+            walLimit = WalLimit.of((SQLiteConnection) connection);
+        }
+        return walLimit;
     }
 
     /** The mapper of {@code type} running on this connection (one instance per type: it holds no call state). */

@@ -130,6 +130,28 @@ class SqlErrorsTest {
     }
 
     @Test
+    void aFullDiskSaysSoAndWhatToDoAlikeOnBothDatabases() {
+        // as the embedded server said it with a tablespace on a full tmpfs
+        ServerErrorMessage full = new ServerErrorMessage("SERROR\0C53100\0Mcould not extend file "
+                + "\"pg_tblspc/16384/PG_17_202406281/16385/16438_fsm\": No space left on device\0"
+                + "HCheck free disk space.\0");
+        assertThat(SqlErrors.translate(new PSQLException(full), Backend.POSTGRESQL, false, null))
+                .isInstanceOf(DatabaseUnavailableException.class)
+                .hasMessage("the disk is full (could not extend file \"pg_tblspc/16384/PG_17_202406281/16385/"
+                        + "16438_fsm\": No space left on device (SQLState 53100)): the call's transaction was rolled "
+                        + "back, nothing it wrote was kept, and reads still work; free space on the database "
+                        + "server's disk (its data directory, or the tablespace holding the file named), then retry");
+        SQLiteException sqliteFull = new SQLiteException("[SQLITE_FULL] Insertion failed because database is full "
+                + "(database or disk is full)", SQLiteErrorCode.SQLITE_FULL);
+        assertThat(SqlErrors.translate(sqliteFull, Backend.SQLITE, false, null))
+                .isInstanceOf(DatabaseUnavailableException.class)
+                .hasMessage("the disk is full ([SQLITE_FULL] Insertion failed because database is full (database or "
+                        + "disk is full)): the call's transaction was rolled back, nothing it wrote was kept, and "
+                        + "reads still work; free space on the disk of the SQLite file (its -wal and temporary files "
+                        + "grow there too), or raise its PRAGMA max_page_count if one is set, then retry");
+    }
+
+    @Test
     void permanentPostgresRefusalsAreConfigurationErrorsSayingWhatToDo() {
         ServerErrorMessage denied = new ServerErrorMessage(
                 "SERROR\0C42501\0Mpermission denied for table author\0");
