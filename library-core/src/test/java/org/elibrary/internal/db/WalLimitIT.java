@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
  */
 class WalLimitIT {
     private static final long BOUND = 8 * WalLimit.LIMIT_BYTES;
-    private static final long RUN_MILLIS = 12_000;
+    /** Long enough for a slow or busy machine to fill the -wal past the limit twice; a fast one stops sooner. */
+    private static final long RUN_MILLIS = 60_000;
 
     @Test
     void walStaysBoundedUnderOverlappingReadsAndWritesAndAnIdlePoolPinsNothing() throws Exception {
@@ -68,7 +69,7 @@ class WalLimitIT {
             long largest = 0;
             int emptied = 0;
             long end = System.currentTimeMillis() + RUN_MILLIS;
-            while (System.currentTimeMillis() < end && largest <= BOUND && failure.get() == null) {
+            while (System.currentTimeMillis() < end && largest <= BOUND && failure.get() == null && emptied < 2) {
                 Thread.sleep(50);
                 long size = Files.exists(wal) ? Files.size(wal) : 0;
                 emptied += size < previous && previous > WalLimit.LIMIT_BYTES ? 1 : 0;
@@ -80,7 +81,7 @@ class WalLimitIT {
                 thread.join();
             }
             assertThat(failure.get()).isNull();
-            assertThat(library.books().count()).isGreaterThan(2000); // the load did write
+            assertThat(library.books().count()).isGreaterThan(200); // the load did write
             assertThat(emptied).as("times the -wal file, past the limit, was emptied (largest: %d bytes)", largest)
                     .isPositive();
             assertThat(largest).as("largest -wal file (bytes)").isLessThanOrEqualTo(BOUND);
