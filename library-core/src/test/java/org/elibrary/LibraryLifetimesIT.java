@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * some 9 KB per Library per calling thread, without end.
  */
 class LibraryLifetimesIT {
-    private static final int CYCLES = 40;
+    private static final int CYCLES = 30;
     /** Pools a collection may leave reachable for a moment (none are expected). */
     private static final int TOLERANCE = 2;
 
