@@ -645,7 +645,7 @@ public final class Databases {
         config.setConnectionTimeout(settings.connectionTimeout().toMillis());
         // Fail on the first attempt: a local file either opens or will not.
         config.setInitializationFailTimeout(1);
-        return new HikariDataSource(config);
+        return OwnPools.newPool(config);
     }
 
     private static void verifySqlitePragmas(DataSource pool, LibrarySettings settings, boolean wal,
@@ -738,7 +738,7 @@ public final class Databases {
             config.setConnectionInitSql(statementTimeout);
         }
         try {
-            HikariDataSource pool = new HikariDataSource(config);
+            HikariDataSource pool = OwnPools.newPool(config);
             if (!settings.migrateOnOpen() || readOnly) {
                 // migrating checks them itself; here on the pool's first connection, not one more beside it (a
                 // role at its connection limit would see the closed one's server process for a moment)

@@ -36,16 +36,47 @@ public final class MigrationLock implements AutoCloseable {
     public static final Duration MAX_WAIT = Duration.ofMinutes(10);
     /** The longest pause between two attempts at the OS lock: what a waiter may lag behind the release. */
     private static final long MAX_PAUSE_MILLIS = 20;
-    private static final ConcurrentMap<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
+    /**
+     * The in-process lock of each lock file that a thread holds or waits for; an entry goes once its last user
+     * has left, or a process opening file after file (one per test, per document) would keep one per file forever.
+     */
+    private static final ConcurrentMap<Path, InProcess> IN_PROCESS = new ConcurrentHashMap<>();
 
+    /** How many lock files this process has a lock entry for (for tests). */
+    static int inProcessEntries() {
+        return IN_PROCESS.size();
+    }
+
+    private final Path lockFile;
     private final ReentrantLock threadLock;
     private final FileChannel channel;
     private final FileLock fileLock;
 
-    private MigrationLock(ReentrantLock threadLock, FileChannel channel, FileLock fileLock) {
+    private MigrationLock(Path lockFile, ReentrantLock threadLock, FileChannel channel, FileLock fileLock) {
+        this.lockFile = lockFile;
         this.threadLock = threadLock;
         this.channel = channel;
         this.fileLock = fileLock;
+    }
+
+    /** A lock file's in-process lock and how many threads hold or wait for it; changed only inside the map's compute. */
+    private static final class InProcess {
+        final ReentrantLock lock = new ReentrantLock();
+        int users;
+    }
+
+    /** The in-process lock of {@code lockFile}, counting this thread among its users until {@link #leave}. */
+    private static ReentrantLock enter(Path lockFile) {
+        return IN_PROCESS.compute(lockFile, (path, entry) -> {
+            InProcess used = entry == null ? new InProcess() : entry;
+            used.users++;
+            return used;
+        }).lock;
+    }
+
+    /** Counts this thread out of {@code lockFile}'s users (after it unlocked), dropping the entry after the last. */
+    private static void leave(Path lockFile) {
+        IN_PROCESS.computeIfPresent(lockFile, (path, entry) -> --entry.users == 0 ? null : entry);
     }
 
     /** The path of the lock file for a database file. */
@@ -82,23 +113,25 @@ public final class MigrationLock implements AutoCloseable {
     private static MigrationLock acquire(Path databaseFile, boolean create, Duration maxWait) {
         Path lockFile = lockFileOf(canonical(databaseFile));
         long deadline = System.nanoTime() + maxWait.toNanos();
-        ReentrantLock threadLock = IN_PROCESS.computeIfAbsent(lockFile, p -> new ReentrantLock());
+        ReentrantLock threadLock = enter(lockFile);
         try {
             if (!threadLock.tryLock(maxWait.toNanos(), TimeUnit.NANOSECONDS)) {
+                leave(lockFile);
                 throw heldTooLong(databaseFile, lockFile, "another thread of this process", maxWait);
             }
         } catch (InterruptedException e) {
+            leave(lockFile);
             Thread.currentThread().interrupt();
             throw new DatabaseUnavailableException("interrupted while waiting for the migration of "
                     + databaseFile + " by another thread", e);
         }
         if (threadLock.getHoldCount() > 1) {
-            return new MigrationLock(threadLock, null, null);
+            return new MigrationLock(lockFile, threadLock, null, null);
         }
         FileChannel channel = null;
         try {
             if (!create && !Files.isWritable(lockFile)) {
-                return new MigrationLock(threadLock, null, null);
+                return new MigrationLock(lockFile, threadLock, null, null);
             }
             channel = create ? FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)
                     : FileChannel.open(lockFile, StandardOpenOption.WRITE);
@@ -106,13 +139,14 @@ public final class MigrationLock implements AutoCloseable {
             if (fileLock == null) {
                 throw heldTooLong(databaseFile, lockFile, "another process", maxWait);
             }
-            return new MigrationLock(threadLock, channel, fileLock);
+            return new MigrationLock(lockFile, threadLock, channel, fileLock);
         } catch (IOException | RuntimeException e) {
             closeQuietly(channel);
             if (!create && e instanceof NoSuchFileException) { // removed since the check above
-                return new MigrationLock(threadLock, null, null);
+                return new MigrationLock(lockFile, threadLock, null, null);
             }
             threadLock.unlock();
+            leave(lockFile);
             if (e instanceof DatabaseUnavailableException unavailable) {
                 throw unavailable;
             }
@@ -165,6 +199,7 @@ public final class MigrationLock implements AutoCloseable {
     public void close() {
         if (fileLock == null) {
             threadLock.unlock();
+            leave(lockFile);
             return;
         }
         try {
@@ -174,6 +209,7 @@ public final class MigrationLock implements AutoCloseable {
         } finally {
             closeQuietly(channel);
             threadLock.unlock();
+            leave(lockFile);
         }
     }
 
