@@ -35,7 +35,9 @@ class StatementTimeoutIT {
                      ResultSet rows = statement.executeQuery("SELECT 1 FROM pg_sleep(30)")) {
                     return rows.next();
                 }
-            })).isInstanceOf(DatabaseUnavailableException.class).hasMessageContaining("timed out");
+            })).isInstanceOf(DatabaseUnavailableException.class).hasMessageContaining("timed out")
+                    // the server's words, as for every other server error
+                    .hasMessageEndingWith(": canceling statement due to statement timeout (SQLState 57014)");
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
 
             // the one pool connection is fine afterwards

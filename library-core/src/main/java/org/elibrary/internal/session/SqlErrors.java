@@ -225,7 +225,9 @@ public final class SqlErrors {
                 return missingReference(uow, e);
             }
             case "57014":
-                return new DatabaseUnavailableException("statement timed out or was cancelled", e);
+                // the server's words tell its statement_timeout ("due to statement timeout") from a cancel
+                return new DatabaseUnavailableException("statement timed out or was cancelled: "
+                        + said(e, server, state), e);
             case "40001":
             case "40P01":
                 return new DatabaseUnavailableException("transaction conflicted with another one; retry it", e);
