@@ -296,16 +296,15 @@ public final class SqlErrors {
                         + "nothing was written; give the rows with the largest ids smaller ones, then set the "
                         + "sequence back to the table's largest id: SELECT setval('<sequence>', (SELECT max(id) "
                         + "FROM <table>))", e);
+            case "53100":
+                return diskFull(said(e, server, state), "free space on the database server's disk (its data "
+                        + "directory, or the tablespace holding the file named)", e);
             case "22P05":
             case "22021":
                 return new ConfigurationException(said(e, server, state) + ": the database's encoding cannot store "
                         + "this text; the library needs a UTF8 database (CREATE DATABASE … ENCODING 'UTF8')", e);
             default:
                 break;
-        }
-        if (state.equals("53100")) {
-            return diskFull(said(e, server, state), "free space on the database server's disk (its data "
-                    + "directory, or the tablespace holding the file named)", e);
         }
         if (state.isEmpty()) {
             // pgjdbc's own refusals (a connection it has closed) have no SQLState
